@@ -1,0 +1,88 @@
+//! Argument parsing and dispatch. No rule logic lives here.
+
+mod lint;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Exit status for usage, I/O and config errors.
+pub const EXIT_USAGE: u8 = 2;
+
+#[derive(Parser)]
+#[command(
+    name = "zerodown",
+    version,
+    about = "Zero-downtime migration rules for PostgreSQL",
+    propagate_version = true
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Lint migration files and folders for changes that cause downtime.
+    Lint(lint::LintArgs),
+    /// List the rules.
+    Rules {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Print a rule's documentation.
+    Explain {
+        /// The rule id, e.g. add-index-non-concurrently.
+        rule: String,
+    },
+}
+
+/// Output formats.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// For people.
+    Text,
+    /// The JSON contract.
+    Json,
+}
+
+/// Prints an error and returns the usage exit code.
+pub fn fail(message: impl std::fmt::Display) -> ExitCode {
+    eprintln!("error: {message}");
+    ExitCode::from(EXIT_USAGE)
+}
+
+/// Parses arguments and runs the command.
+pub fn run() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_USAGE } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match cli.command {
+        Command::Lint(args) => lint::run(args),
+        Command::Rules { format } => {
+            let rules = zerodown::rule_catalogue();
+            if format == Format::Json {
+                println!("{}", zerodown::report::render_json(&rules));
+            } else {
+                let width = rules.iter().map(|r| r.id.len()).max().unwrap_or(0);
+                for r in rules {
+                    println!("{:width$}  {:7}  {}", r.id, r.severity.as_str(), r.summary);
+                }
+            }
+            ExitCode::SUCCESS
+        }
+        Command::Explain { rule } => match zerodown::explain(&rule) {
+            Ok(doc) => {
+                print!("{doc}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(e),
+        },
+    }
+}

@@ -1,0 +1,249 @@
+//! The engine: walks each file's statements, runs the rules over each
+//! operation, applies suppressions and configuration, and builds the report.
+
+mod directives;
+mod phase;
+mod state;
+
+use std::collections::BTreeSet;
+use std::ops::Range;
+
+use serde::{Deserialize, Serialize};
+
+pub use directives::{parse_header, parse_ignore, Ignore};
+pub use phase::{glob_match, infer_phase, phase_from_path};
+pub use state::{Catalog, ColumnInfo, FileState};
+
+use crate::error::{Error, ErrorCode, Result};
+use crate::model::LintOptions;
+use crate::report::{FileSummary, Finding, LintReport, Phase, Severity};
+use crate::rules::{self, Diagnostic, Rule, RuleContext};
+use crate::sql::{self, LineIndex};
+
+/// One file to lint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceFile {
+    /// Its path, used for phase inference and in the output.
+    pub path: String,
+    /// Its SQL text.
+    pub sql: String,
+}
+
+/// Checks options before a run: rule ids must exist.
+pub fn validate_options(options: &LintOptions) -> Result<()> {
+    for id in options.rules.keys() {
+        if rules::find(id).is_none() {
+            return Err(Error::new(ErrorCode::UnknownRule, format!("unknown rule `{id}` in `rules`; `zerodown rules` lists them")));
+        }
+    }
+    if !(9..=30).contains(&options.pg_version) {
+        return Err(Error::new(
+            ErrorCode::BadOptions,
+            format!("`pgVersion` must be a PostgreSQL major version such as 14, not {}", options.pg_version),
+        ));
+    }
+    if let Some(r) = &options.release {
+        crate::release::Version::parse(r)?;
+    }
+    Ok(())
+}
+
+/// Lints one file.
+pub fn lint(sql: &str, path: &str, options: &LintOptions) -> Result<LintReport> {
+    validate_options(options)?;
+    let mut report = LintReport::default();
+    let mut catalog = Catalog::default();
+    lint_one(path, sql, options, &mut catalog, &mut report);
+    finish(&mut report);
+    Ok(report)
+}
+
+/// Lints several files in path order; tables created by earlier files are
+/// known to later ones.
+pub fn lint_files(files: &[SourceFile], options: &LintOptions) -> Result<LintReport> {
+    validate_options(options)?;
+    let mut order: Vec<&SourceFile> = files.iter().collect();
+    order.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut report = LintReport::default();
+    let mut catalog = Catalog::default();
+    for f in order {
+        lint_one(&f.path, &f.sql, options, &mut catalog, &mut report);
+    }
+    finish(&mut report);
+    Ok(report)
+}
+
+fn finish(report: &mut LintReport) {
+    report.findings.sort_by(|a, b| {
+        (a.path.as_str(), a.span.start.offset, a.span.end.offset, a.rule.as_str())
+            .cmp(&(b.path.as_str(), b.span.start.offset, b.span.end.offset, b.rule.as_str()))
+    });
+    report.files.sort_by(|a, b| a.path.cmp(&b.path));
+    report.recount();
+}
+
+/// The rules that run under `options`, with the severity each reports at
+/// (None: the rule's own choice per diagnostic).
+fn active_rules(options: &LintOptions) -> Vec<(&'static dyn Rule, Option<Severity>)> {
+    rules::RULES
+        .iter()
+        .filter_map(|r| match options.rules.get(r.meta().id) {
+            Some(level) => level.severity().map(|s| (*r, Some(s))),
+            None if r.meta().enabled_by_default => Some((*r, None)),
+            None => None,
+        })
+        .collect()
+}
+
+/// A diagnostic waiting for suppression: its rule, statement and severity.
+struct Pending {
+    rule: &'static str,
+    statement: Range<usize>,
+    /// Index of the statement in the file, for statement-level ignores.
+    index: usize,
+    diag: Diagnostic,
+    severity: Severity,
+}
+
+fn lint_one(path: &str, text: &str, options: &LintOptions, catalog: &mut Catalog, report: &mut LintReport) {
+    let index = LineIndex::new(text);
+    let split = sql::split(text);
+    let rules = active_rules(options);
+    let level_of = |id: &str, default: Severity| match options.rules.get(id) {
+        Some(l) => l.severity(),
+        None => Some(default),
+    };
+
+    // Directives: ignores and the header (comments before the first statement).
+    let first_stmt = split.statements.first().map_or(text.len(), |s| s.span.start);
+    let mut header_phase = None;
+    let mut ignores: Vec<(Ignore, Option<usize>)> = Vec::new();
+    for c in &split.comments {
+        if c.span.start < first_stmt {
+            for (k, v) in parse_header(c) {
+                if k == "phase" {
+                    header_phase = Phase::parse(&v);
+                }
+            }
+        }
+        if let Some(ig) = parse_ignore(c) {
+            let target = if ig.file_wide {
+                None
+            } else {
+                split.statements.iter().position(|s| s.leading.contains(&c.span.start))
+            };
+            ignores.push((ig, target));
+        }
+    }
+    let phase = infer_phase(path, header_phase, options);
+
+    let mut state = FileState::new(options);
+    let mut pending: Vec<Pending> = Vec::new();
+    for (i, raw) in split.statements.iter().enumerate() {
+        let stmt = sql::lower(text, raw.span.clone());
+        if let Some((message, at)) = &stmt.error {
+            if let Some(sev) = level_of("parse-error", Severity::Error) {
+                let end = token_end(text, *at, raw.span.end);
+                pending.push(Pending {
+                    rule: "parse-error",
+                    statement: raw.span.clone(),
+                    index: i,
+                    diag: Diagnostic::new(
+                        *at..end,
+                        format!("{message}; zerodown cannot check this statement"),
+                        "fix the syntax, or review the statement by hand and add `-- zerodown-ignore parse-error: reason` above it",
+                    ),
+                    severity: sev,
+                });
+            }
+            continue;
+        }
+        for op in &stmt.ops {
+            let mut diags = Vec::new();
+            for (rule, forced) in &rules {
+                let cx = RuleContext { options, phase, statement: &stmt, state: &state, catalog };
+                rule.check(op, &cx, &mut diags);
+                for d in diags.drain(..) {
+                    let severity = forced.or(d.severity).unwrap_or(rule.meta().severity);
+                    pending.push(Pending { rule: rule.meta().id, statement: raw.span.clone(), index: i, diag: d, severity });
+                }
+            }
+            state.apply(op, options);
+            catalog.apply(op);
+        }
+    }
+
+    // Suppression, and which ignores were used.
+    let mut used: BTreeSet<(usize, String)> = BTreeSet::new();
+    for p in pending {
+        let hit = ignores.iter().enumerate().find(|(_, (ig, target))| {
+            ig.rules.iter().any(|r| r == p.rule) && (ig.file_wide || *target == Some(p.index))
+        });
+        if let Some((k, _)) = hit {
+            used.insert((k, p.rule.to_string()));
+            continue;
+        }
+        report.findings.push(to_finding(path, &index, p, options));
+    }
+    if let Some(sev) = level_of("unused-ignore", Severity::Info) {
+        for (k, (ig, target)) in ignores.iter().enumerate() {
+            for r in &ig.rules {
+                if used.contains(&(k, r.clone())) {
+                    continue;
+                }
+                let message = if rules::find(r).is_none() {
+                    format!("`{r}` is not a zerodown rule, so this comment suppresses nothing")
+                } else if !ig.file_wide && target.is_none() {
+                    format!("this `zerodown-ignore {r}` is not directly above a statement, so it suppresses nothing")
+                } else {
+                    format!("nothing in {} triggers `{r}`, so this suppression is unused", if ig.file_wide { "this file" } else { "the next statement" })
+                };
+                let span = ig.span.clone();
+                report.findings.push(Finding {
+                    rule: "unused-ignore".into(),
+                    severity: sev,
+                    message,
+                    help: "remove the comment, or correct the rule id (`zerodown rules` lists them)".into(),
+                    path: path.to_string(),
+                    span: index.span(span.clone()),
+                    statement: index.span(span),
+                    plan: None,
+                });
+            }
+        }
+    }
+    report.files.push(FileSummary {
+        path: path.to_string(),
+        phase,
+        statements: u32::try_from(split.statements.len()).unwrap_or(u32::MAX),
+    });
+}
+
+fn to_finding(path: &str, index: &LineIndex<'_>, p: Pending, options: &LintOptions) -> Finding {
+    let plan = match (&p.diag.change, options.plans) {
+        (Some(change), true) => crate::plan::plan_for_lint(change, options),
+        _ => None,
+    };
+    Finding {
+        rule: p.rule.to_string(),
+        severity: p.severity,
+        message: p.diag.message,
+        help: p.diag.help,
+        path: path.to_string(),
+        span: index.span(p.diag.span),
+        statement: index.span(p.statement),
+        plan,
+    }
+}
+
+/// The end of the word or symbol at `at`, bounded by `limit`.
+fn token_end(text: &str, at: usize, limit: usize) -> usize {
+    let limit = limit.max(at).min(text.len());
+    let rest = &text[at.min(limit)..limit];
+    let n = rest
+        .char_indices()
+        .find(|(_, c)| !(c.is_alphanumeric() || *c == '_'))
+        .map_or(rest.len(), |(i, _)| i);
+    let n = if n == 0 { rest.chars().next().map_or(0, char::len_utf8) } else { n };
+    at.min(limit) + n
+}

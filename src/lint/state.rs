@@ -1,0 +1,198 @@
+//! What the engine remembers while it walks a file (`FileState`) and a run
+//! (`Catalog`), updated after the rules have seen each statement.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::model::{ConstraintKind, LintOptions, Name, Op, OpKind, TransactionKind};
+
+/// A column as far as earlier statements of the run tell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ColumnInfo {
+    /// Its type, lower-cased as written.
+    pub data_type: String,
+    /// Has a default.
+    pub has_default: bool,
+    /// NOT NULL.
+    pub not_null: bool,
+}
+
+/// What earlier statements and files of this run created: tables, columns
+/// and NOT NULL checks. Files are linted in path order, so a table created in
+/// an earlier migration is known to a later one.
+#[derive(Debug, Default)]
+pub struct Catalog {
+    tables: HashMap<String, HashMap<String, ColumnInfo>>,
+    /// Check constraints of the form `col IS NOT NULL`: (table, constraint) -> column.
+    not_null_checks: HashMap<(String, String), String>,
+    /// (table, column) with a validated `col IS NOT NULL` check.
+    validated_not_null: HashSet<(String, String)>,
+}
+
+impl Catalog {
+    /// The column's known definition.
+    pub fn column(&self, table: &Name, column: &str) -> Option<&ColumnInfo> {
+        self.tables.get(&table.name)?.get(column)
+    }
+
+    /// True when a validated `CHECK (column IS NOT NULL)` exists.
+    pub fn has_validated_not_null_check(&self, table: &Name, column: &str) -> bool {
+        self.validated_not_null.contains(&(table.name.clone(), column.to_string()))
+    }
+
+    /// Records what `op` changes.
+    pub fn apply(&mut self, op: &Op) {
+        match &op.kind {
+            OpKind::CreateTable(ct) => {
+                let cols = ct
+                    .columns
+                    .iter()
+                    .map(|c| {
+                        (
+                            c.name.clone(),
+                            ColumnInfo {
+                                data_type: c.data_type.clone(),
+                                has_default: c.default.is_some(),
+                                not_null: c.not_null,
+                            },
+                        )
+                    })
+                    .collect();
+                self.tables.insert(ct.table.name.clone(), cols);
+            }
+            OpKind::DropTable { tables, .. } => {
+                for t in tables {
+                    self.tables.remove(&t.name);
+                }
+            }
+            OpKind::RenameTable { table, new_name } => {
+                if let Some(cols) = self.tables.remove(&table.name) {
+                    self.tables.insert(new_name.clone(), cols);
+                }
+            }
+            OpKind::AddColumn { table, column } => {
+                self.tables.entry(table.name.clone()).or_default().insert(
+                    column.name.clone(),
+                    ColumnInfo {
+                        data_type: column.data_type.clone(),
+                        has_default: column.default.is_some(),
+                        not_null: column.not_null,
+                    },
+                );
+            }
+            OpKind::DropColumn { table, column, .. } => {
+                if let Some(cols) = self.tables.get_mut(&table.name) {
+                    cols.remove(column);
+                }
+            }
+            OpKind::RenameColumn { table, column, new_name } => {
+                if let Some(cols) = self.tables.get_mut(&table.name) {
+                    if let Some(info) = cols.remove(column) {
+                        cols.insert(new_name.clone(), info);
+                    }
+                }
+            }
+            OpKind::AlterColumnType { table, column, new_type, .. } => {
+                if let Some(info) = self.tables.get_mut(&table.name).and_then(|c| c.get_mut(column)) {
+                    info.data_type = new_type.clone();
+                }
+            }
+            OpKind::ChangeDefault { table, column, default } => {
+                if let Some(info) = self.tables.get_mut(&table.name).and_then(|c| c.get_mut(column)) {
+                    info.has_default = default.is_some();
+                }
+            }
+            OpKind::SetNotNull { table, column } | OpKind::DropNotNull { table, column } => {
+                let set = matches!(op.kind, OpKind::SetNotNull { .. });
+                if let Some(info) = self.tables.get_mut(&table.name).and_then(|c| c.get_mut(column)) {
+                    info.not_null = set;
+                }
+            }
+            OpKind::AddConstraint { table, constraint } => {
+                if let ConstraintKind::Check { not_null_column: Some(col), .. } = &constraint.kind {
+                    if let Some(name) = &constraint.name {
+                        self.not_null_checks.insert((table.name.clone(), name.clone()), col.clone());
+                    }
+                    if !constraint.not_valid {
+                        self.validated_not_null.insert((table.name.clone(), col.clone()));
+                    }
+                }
+            }
+            OpKind::ValidateConstraint { table, name } => {
+                if let Some(col) = self.not_null_checks.get(&(table.name.clone(), name.clone())) {
+                    self.validated_not_null.insert((table.name.clone(), col.clone()));
+                }
+            }
+            OpKind::DropConstraint { table, name } => {
+                if let Some(col) = self.not_null_checks.remove(&(table.name.clone(), name.clone())) {
+                    self.validated_not_null.remove(&(table.name.clone(), col));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The state of one file at a statement: transactions, settings, new tables.
+#[derive(Debug, Default)]
+pub struct FileState {
+    /// The statement runs inside a transaction block (explicit or assumed).
+    pub in_transaction: bool,
+    /// An explicit BEGIN is open.
+    pub explicit_transaction: bool,
+    /// `SET lock_timeout` ran earlier in the file.
+    pub lock_timeout_set: bool,
+    /// `SET statement_timeout` ran earlier in the file.
+    pub statement_timeout_set: bool,
+    /// Tables created earlier in this file.
+    new_tables: HashSet<String>,
+    /// Constraints added NOT VALID in the current transaction: (table, name).
+    pub not_valid_in_transaction: HashSet<(String, String)>,
+    /// How many statements so far took an ACCESS EXCLUSIVE lock in the current transaction.
+    pub exclusive_locks_in_transaction: u32,
+}
+
+impl FileState {
+    /// The state at the top of a file.
+    pub fn new(options: &LintOptions) -> Self {
+        FileState { in_transaction: options.assume_in_transaction, ..FileState::default() }
+    }
+
+    /// True when `table` was created earlier in this file.
+    pub fn is_new_table(&self, table: &Name) -> bool {
+        self.new_tables.contains(&table.name)
+    }
+
+    /// Records what `op` changes, after the rules have seen it.
+    pub fn apply(&mut self, op: &Op, options: &LintOptions) {
+        match &op.kind {
+            OpKind::Transaction(TransactionKind::Begin) => {
+                self.in_transaction = true;
+                self.explicit_transaction = true;
+                self.not_valid_in_transaction.clear();
+                self.exclusive_locks_in_transaction = 0;
+            }
+            OpKind::Transaction(TransactionKind::Commit | TransactionKind::Rollback) => {
+                self.in_transaction = options.assume_in_transaction && !self.explicit_transaction;
+                self.explicit_transaction = false;
+                self.not_valid_in_transaction.clear();
+                self.exclusive_locks_in_transaction = 0;
+            }
+            OpKind::SetSetting { name, .. } if name == "lock_timeout" => self.lock_timeout_set = true,
+            OpKind::SetSetting { name, .. } if name == "statement_timeout" => self.statement_timeout_set = true,
+            OpKind::CreateTable(ct) => {
+                self.new_tables.insert(ct.table.name.clone());
+            }
+            OpKind::RenameTable { table, new_name } if self.new_tables.remove(&table.name) => {
+                self.new_tables.insert(new_name.clone());
+            }
+            OpKind::AddConstraint { table, constraint } if constraint.not_valid => {
+                if let Some(name) = &constraint.name {
+                    if self.in_transaction {
+                        self.not_valid_in_transaction.insert((table.name.clone(), name.clone()));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,421 @@
+//! The typed model of schema operations that rules read. SQL text never
+//! reaches a rule: `crate::sql` lowers every statement into these.
+
+use std::ops::Range;
+
+/// A possibly schema-qualified name, lower-cased unless it was quoted.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Name {
+    /// Schema, when qualified.
+    pub schema: Option<String>,
+    /// The object's own name.
+    pub name: String,
+}
+
+impl Name {
+    /// An unqualified name.
+    pub fn new(name: impl Into<String>) -> Self {
+        Name { schema: None, name: name.into() }
+    }
+
+    /// The name as written back into SQL (`schema.name`).
+    pub fn qualified(&self) -> String {
+        match &self.schema {
+            Some(s) => format!("{s}.{}", self.name),
+            None => self.name.clone(),
+        }
+    }
+}
+
+impl std::fmt::Display for Name {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.qualified())
+    }
+}
+
+/// A default value expression, with what the lowering learned about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DefaultExpr {
+    /// The expression as SQL text.
+    pub sql: String,
+    /// Whether evaluating it can give a different value per row
+    /// (`random()`, `gen_random_uuid()`, `clock_timestamp()`, a sequence, ...).
+    pub volatile: bool,
+}
+
+/// A column definition, in CREATE TABLE or ADD COLUMN.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ColumnDef {
+    /// Column name.
+    pub name: String,
+    /// The type as written, lower-cased (`bigint`, `character varying(255)`, ...).
+    pub data_type: String,
+    /// `NOT NULL` (or PRIMARY KEY, which implies it).
+    pub not_null: bool,
+    /// `DEFAULT ...`.
+    pub default: Option<DefaultExpr>,
+    /// Declared `PRIMARY KEY` inline.
+    pub primary_key: bool,
+    /// Declared `UNIQUE` inline.
+    pub unique: bool,
+    /// Inline `REFERENCES table (cols)`.
+    pub references: Option<ForeignKeyRef>,
+    /// Inline `CHECK (...)` expressions, as SQL.
+    pub checks: Vec<String>,
+    /// `GENERATED ... AS IDENTITY` or `serial`-like.
+    pub identity: bool,
+    /// `GENERATED ALWAYS AS (...) STORED`.
+    pub generated: bool,
+    /// Byte range of the column definition.
+    pub span: Range<usize>,
+}
+
+/// The target of a foreign key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ForeignKeyRef {
+    /// Referenced table.
+    pub table: Name,
+    /// Referenced columns (empty: the primary key).
+    pub columns: Vec<String>,
+    /// `ON DELETE` action as SQL, if any.
+    pub on_delete: Option<String>,
+}
+
+/// A table-level constraint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConstraintKind {
+    /// `FOREIGN KEY (cols) REFERENCES ...`.
+    ForeignKey {
+        /// Referencing columns.
+        columns: Vec<String>,
+        /// Referenced table and columns.
+        references: ForeignKeyRef,
+    },
+    /// `CHECK (expr)`.
+    Check {
+        /// The expression as SQL.
+        expr: String,
+        /// Set when the expression is exactly `col IS NOT NULL`.
+        not_null_column: Option<String>,
+    },
+    /// `UNIQUE (cols)` or `UNIQUE USING INDEX idx`.
+    Unique {
+        /// Columns (empty with USING INDEX).
+        columns: Vec<String>,
+        /// The index named by USING INDEX.
+        using_index: Option<String>,
+    },
+    /// `PRIMARY KEY (cols)` or `PRIMARY KEY USING INDEX idx`.
+    PrimaryKey {
+        /// Columns (empty with USING INDEX).
+        columns: Vec<String>,
+        /// The index named by USING INDEX.
+        using_index: Option<String>,
+    },
+    /// `EXCLUDE USING ...`.
+    Exclusion,
+}
+
+/// A constraint with its name and validation state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Constraint {
+    /// `CONSTRAINT name`, if given.
+    pub name: Option<String>,
+    /// What it constrains.
+    pub kind: ConstraintKind,
+    /// Added `NOT VALID`.
+    pub not_valid: bool,
+    /// Byte range of the constraint.
+    pub span: Range<usize>,
+}
+
+/// A CREATE TABLE.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreateTable {
+    /// The new table.
+    pub table: Name,
+    /// Its columns.
+    pub columns: Vec<ColumnDef>,
+    /// Table-level constraints.
+    pub constraints: Vec<Constraint>,
+    /// `IF NOT EXISTS`.
+    pub if_not_exists: bool,
+    /// `PARTITION OF parent`.
+    pub partition_of: Option<Name>,
+    /// `CREATE TABLE ... AS SELECT` or `LIKE`: columns unknown.
+    pub from_query: bool,
+}
+
+/// A CREATE INDEX.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreateIndex {
+    /// Index name, when given.
+    pub name: Option<Name>,
+    /// The table indexed.
+    pub table: Name,
+    /// Key columns or expressions, as SQL.
+    pub columns: Vec<String>,
+    /// `UNIQUE`.
+    pub unique: bool,
+    /// `CONCURRENTLY`.
+    pub concurrently: bool,
+    /// `IF NOT EXISTS`.
+    pub if_not_exists: bool,
+    /// `ON ONLY` (partitioned parent only; cannot be concurrent).
+    pub only: bool,
+    /// `USING method`.
+    pub method: Option<String>,
+    /// `WHERE predicate`, as SQL.
+    pub predicate: Option<String>,
+}
+
+/// Which data-changing statement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DataChangeKind {
+    /// UPDATE.
+    Update,
+    /// DELETE.
+    Delete,
+    /// INSERT ... SELECT.
+    InsertSelect,
+    /// INSERT ... VALUES (small, literal).
+    InsertValues,
+    /// COPY ... FROM.
+    Copy,
+}
+
+/// Maintenance commands that take strong locks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MaintenanceKind {
+    /// `VACUUM FULL`.
+    VacuumFull,
+    /// Plain `VACUUM` / `ANALYZE`: harmless.
+    Vacuum,
+    /// `CLUSTER`.
+    Cluster,
+    /// `REINDEX`.
+    Reindex,
+    /// `REFRESH MATERIALIZED VIEW`.
+    RefreshMaterializedView,
+}
+
+/// Transaction control.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TransactionKind {
+    /// BEGIN / START TRANSACTION.
+    Begin,
+    /// COMMIT / END.
+    Commit,
+    /// ROLLBACK / ABORT.
+    Rollback,
+}
+
+/// Why a statement cannot be inspected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DynamicKind {
+    /// `DO $$ ... $$`.
+    DoBlock,
+    /// `EXECUTE` of a prepared or built string.
+    Execute,
+    /// A function body whose statements run later.
+    FunctionBody,
+}
+
+/// One schema operation. An ALTER TABLE with several actions lowers to several.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OpKind {
+    /// CREATE TABLE.
+    CreateTable(CreateTable),
+    /// DROP TABLE.
+    DropTable {
+        /// Tables dropped.
+        tables: Vec<Name>,
+        /// `CASCADE`.
+        cascade: bool,
+    },
+    /// ALTER TABLE ... RENAME TO.
+    RenameTable {
+        /// The table.
+        table: Name,
+        /// New name.
+        new_name: String,
+    },
+    /// ADD COLUMN.
+    AddColumn {
+        /// The table.
+        table: Name,
+        /// The new column.
+        column: ColumnDef,
+    },
+    /// DROP COLUMN.
+    DropColumn {
+        /// The table.
+        table: Name,
+        /// The column.
+        column: String,
+        /// `CASCADE`.
+        cascade: bool,
+    },
+    /// RENAME COLUMN.
+    RenameColumn {
+        /// The table.
+        table: Name,
+        /// Old name.
+        column: String,
+        /// New name.
+        new_name: String,
+    },
+    /// ALTER COLUMN ... TYPE.
+    AlterColumnType {
+        /// The table.
+        table: Name,
+        /// The column.
+        column: String,
+        /// The new type, lower-cased.
+        new_type: String,
+        /// `USING expr`, as SQL.
+        using: Option<String>,
+    },
+    /// ALTER COLUMN ... SET NOT NULL.
+    SetNotNull {
+        /// The table.
+        table: Name,
+        /// The column.
+        column: String,
+    },
+    /// ALTER COLUMN ... DROP NOT NULL.
+    DropNotNull {
+        /// The table.
+        table: Name,
+        /// The column.
+        column: String,
+    },
+    /// ALTER COLUMN ... SET DEFAULT / DROP DEFAULT (`default` is None for DROP).
+    ChangeDefault {
+        /// The table.
+        table: Name,
+        /// The column.
+        column: String,
+        /// The new default; None drops it.
+        default: Option<DefaultExpr>,
+    },
+    /// ADD CONSTRAINT (or ADD PRIMARY KEY / UNIQUE ...).
+    AddConstraint {
+        /// The table.
+        table: Name,
+        /// The constraint.
+        constraint: Constraint,
+    },
+    /// VALIDATE CONSTRAINT.
+    ValidateConstraint {
+        /// The table.
+        table: Name,
+        /// Constraint name.
+        name: String,
+    },
+    /// DROP CONSTRAINT.
+    DropConstraint {
+        /// The table.
+        table: Name,
+        /// Constraint name.
+        name: String,
+    },
+    /// Other ALTER TABLE actions that take an ACCESS EXCLUSIVE lock
+    /// (ATTACH/DETACH PARTITION, SET LOGGED, SET TABLESPACE, ...).
+    AlterTableOther {
+        /// The table.
+        table: Name,
+        /// What it does, in words (`ATTACH PARTITION`).
+        action: String,
+        /// Whether it takes ACCESS EXCLUSIVE (else a weaker lock).
+        access_exclusive: bool,
+    },
+    /// CREATE INDEX.
+    CreateIndex(CreateIndex),
+    /// DROP INDEX.
+    DropIndex {
+        /// Indexes dropped.
+        names: Vec<Name>,
+        /// `CONCURRENTLY`.
+        concurrently: bool,
+    },
+    /// UPDATE, DELETE, INSERT, COPY.
+    DataChange {
+        /// Which.
+        kind: DataChangeKind,
+        /// Target table.
+        table: Name,
+        /// Has a WHERE clause (UPDATE/DELETE).
+        has_where: bool,
+    },
+    /// TRUNCATE.
+    Truncate {
+        /// Tables.
+        tables: Vec<Name>,
+        /// `CASCADE`.
+        cascade: bool,
+    },
+    /// VACUUM, CLUSTER, REINDEX, REFRESH MATERIALIZED VIEW.
+    Maintenance {
+        /// Which command.
+        kind: MaintenanceKind,
+        /// Tables or indexes named (may be empty: whole database).
+        targets: Vec<Name>,
+        /// `CONCURRENTLY`.
+        concurrently: bool,
+    },
+    /// BEGIN / COMMIT / ROLLBACK.
+    Transaction(TransactionKind),
+    /// `SET [LOCAL] name = value` (names lower-cased).
+    SetSetting {
+        /// Setting name (`lock_timeout`, `statement_timeout`, ...).
+        name: String,
+        /// Value as written.
+        value: String,
+        /// `SET LOCAL`.
+        local: bool,
+    },
+    /// LOCK TABLE.
+    LockTable {
+        /// Tables.
+        tables: Vec<Name>,
+        /// Lock mode, upper-case (`ACCESS EXCLUSIVE` when not given).
+        mode: String,
+    },
+    /// ALTER TYPE ... ADD VALUE.
+    AddEnumValue {
+        /// The enum type.
+        type_name: Name,
+        /// The new label.
+        value: String,
+        /// `BEFORE`/`AFTER` given: not appended at the end.
+        positioned: bool,
+    },
+    /// Code that cannot be inspected.
+    Dynamic(DynamicKind),
+    /// Any other statement: no rule is known to care.
+    Other {
+        /// Leading keywords, upper-case (`CREATE FUNCTION`).
+        what: String,
+    },
+}
+
+/// An operation with the byte range of the node that shows it best.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Op {
+    /// What it does.
+    pub kind: OpKind,
+    /// Byte range of the smallest node that shows the operation.
+    pub span: Range<usize>,
+}
+
+/// One statement of a migration file, lowered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Statement {
+    /// Byte range of the statement, without the trailing `;`.
+    pub span: Range<usize>,
+    /// The operations it performs, in order.
+    pub ops: Vec<Op>,
+    /// Set when the statement did not parse: the message and the byte offset.
+    pub error: Option<(String, usize)>,
+}

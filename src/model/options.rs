@@ -1,0 +1,115 @@
+//! What a lint run knows about its surroundings: options from flags,
+//! `zerodown.toml` or JavaScript, and the context of one file.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::report::{Phase, Severity};
+
+/// A rule's configured level: a severity or `off`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RuleLevel {
+    /// Report as an error.
+    Error,
+    /// Report as a warning.
+    Warning,
+    /// Report as info.
+    Info,
+    /// Do not run the rule.
+    Off,
+}
+
+impl RuleLevel {
+    /// The severity, or None when off.
+    pub fn severity(self) -> Option<Severity> {
+        match self {
+            RuleLevel::Error => Some(Severity::Error),
+            RuleLevel::Warning => Some(Severity::Warning),
+            RuleLevel::Info => Some(Severity::Info),
+            RuleLevel::Off => None,
+        }
+    }
+}
+
+/// The default PostgreSQL major version assumed.
+pub const DEFAULT_PG_VERSION: u32 = 14;
+
+/// Options of a lint run. The same keys serve `zerodown.toml` (kebab-case),
+/// JavaScript (camelCase) and, through the CLI, flags.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct LintOptions {
+    /// Phase for every file, overriding what the path says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phase: Option<Phase>,
+    /// Target PostgreSQL major version.
+    #[serde(default = "default_pg_version", alias = "pg-version")]
+    pub pg_version: u32,
+    /// Tables known to be large: data changes on them need batching.
+    #[serde(default, alias = "large-tables")]
+    pub large_tables: Vec<String>,
+    /// Files run inside a transaction even without BEGIN (Rails, Flyway, ...).
+    #[serde(default, alias = "assume-in-transaction")]
+    pub assume_in_transaction: bool,
+    /// Per-rule level overrides.
+    #[serde(default)]
+    pub rules: BTreeMap<String, RuleLevel>,
+    /// Path globs mapped to phases, tried in order before the built-in patterns.
+    #[serde(default)]
+    pub phases: Vec<PhaseGlob>,
+    /// The release the migrations ship in; plans are laid out from it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub release: Option<String>,
+    /// Root tables for organization isolation (`sharding-key-missing`).
+    #[serde(default)]
+    pub roots: Vec<String>,
+    /// Attach a step plan to each finding that has a safe path.
+    #[serde(default = "yes")]
+    pub plans: bool,
+}
+
+fn default_pg_version() -> u32 {
+    DEFAULT_PG_VERSION
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Default for LintOptions {
+    fn default() -> Self {
+        LintOptions {
+            phase: None,
+            pg_version: DEFAULT_PG_VERSION,
+            large_tables: Vec::new(),
+            assume_in_transaction: false,
+            rules: BTreeMap::new(),
+            phases: Vec::new(),
+            release: None,
+            roots: Vec::new(),
+            plans: true,
+        }
+    }
+}
+
+/// A path glob and the phase of the files it matches.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PhaseGlob {
+    /// Glob over `/`-separated paths: `*`, `?`, `**`.
+    pub glob: String,
+    /// The phase of matching files.
+    pub phase: Phase,
+}
+
+impl LintOptions {
+    /// Is `table` (qualified or not) one of the configured large tables?
+    pub fn is_large_table(&self, table: &crate::model::Name) -> bool {
+        self.large_tables.iter().any(|t| {
+            let t = t.to_ascii_lowercase();
+            t == table.name || t == table.qualified()
+        })
+    }
+}

@@ -1,0 +1,5 @@
+//! Release versions, calendars, schedules and upgrade paths.
+
+mod version;
+
+pub use version::Version;

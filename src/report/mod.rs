@@ -1,0 +1,14 @@
+//! Output types and formats. Every face (CLI, JSON, JavaScript) renders
+//! these same types.
+
+mod text;
+mod types;
+
+pub use text::{render_finding, render_text, summary_line};
+pub use types::*;
+
+/// The report as pretty-printed JSON (the `--format json` contract).
+pub fn render_json<T: serde::Serialize>(value: &T) -> String {
+    // Serializing plain data structs cannot fail.
+    serde_json::to_string_pretty(value).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+}

@@ -1,0 +1,756 @@
+//! Lowers one statement's text into the operation model, with sqlparser
+//! where it can and token-level recognition where it cannot.
+
+use std::ops::Range;
+
+use sqlparser::ast::{
+    self, AlterColumnOperation, AlterTableOperation, ColumnOption, Expr, ObjectName, ObjectNamePart,
+    ObjectType, Spanned, TableConstraint, TableFactor,
+};
+use sqlparser::dialect::PostgreSqlDialect;
+use sqlparser::parser::{Parser, ParserError};
+use sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer};
+
+use crate::model::{
+    ColumnDef, Constraint, ConstraintKind, CreateIndex, CreateTable, DataChangeKind, DefaultExpr,
+    DynamicKind, ForeignKeyRef, MaintenanceKind, Name, Op, OpKind, Statement, TransactionKind,
+};
+
+/// Deepest parenthesis nesting the parser is asked to handle.
+const RECURSION_LIMIT: usize = 48;
+/// Most binary operators one statement may chain: longer left-deep chains
+/// overflow the stack in WebAssembly, so they are refused before parsing.
+const MAX_OPERATORS: usize = 2_000;
+
+/// Maps positions inside one statement's text to byte offsets in the file.
+struct Locator<'a> {
+    text: &'a str,
+    base: usize,
+    /// Byte offset (within `text`) where each line starts.
+    line_starts: Vec<usize>,
+}
+
+impl<'a> Locator<'a> {
+    fn new(text: &'a str, base: usize) -> Self {
+        let mut line_starts = vec![0];
+        line_starts.extend(text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i + 1));
+        Locator { text, base, line_starts }
+    }
+
+    /// File byte offset of a sqlparser location (1-based line and char column) in the statement.
+    fn offset(&self, loc: sqlparser::tokenizer::Location) -> Option<usize> {
+        let line = usize::try_from(loc.line).ok()?.checked_sub(1)?;
+        let col = usize::try_from(loc.column).ok()?.checked_sub(1)?;
+        let start = *self.line_starts.get(line)?;
+        let end = self.line_starts.get(line + 1).copied().unwrap_or(self.text.len());
+        let line_text = &self.text[start..end];
+        let rel = if line_text.is_ascii() {
+            col.min(line_text.len())
+        } else {
+            line_text.char_indices().nth(col).map_or(line_text.len(), |(i, _)| i)
+        };
+        Some(self.base + start + rel)
+    }
+
+    /// File byte range of a sqlparser span; `fallback` when the span is empty.
+    fn range(&self, span: sqlparser::tokenizer::Span, fallback: &Range<usize>) -> Range<usize> {
+        if span.start.line == 0 {
+            return fallback.clone();
+        }
+        match (self.offset(span.start), self.offset(span.end)) {
+            (Some(s), Some(e)) if s < e => s..e,
+            _ => fallback.clone(),
+        }
+    }
+}
+
+/// Lowers the statement at `span` of `source`.
+pub fn lower(source: &str, span: Range<usize>) -> Statement {
+    let text = &source[span.clone()];
+    let loc = Locator::new(text, span.start);
+    let dialect = PostgreSqlDialect {};
+    let tokens = match Tokenizer::new(&dialect, text).with_unescape(false).tokenize_with_location() {
+        Ok(t) => t,
+        Err(e) => {
+            let at = loc.offset(e.location).unwrap_or(span.start);
+            return failed(span, format!("cannot read this statement: {}", e.message), at);
+        }
+    };
+    let significant: Vec<&TokenWithSpan> =
+        tokens.iter().filter(|t| !matches!(t.token, Token::Whitespace(_))).collect();
+    let operators = significant
+        .iter()
+        .filter(|t| {
+            matches!(
+                t.token,
+                Token::Plus | Token::Minus | Token::Mul | Token::Div | Token::StringConcat | Token::Eq
+            ) || matches!(&t.token, Token::Word(w) if w.keyword == sqlparser::keywords::Keyword::AND
+                || w.keyword == sqlparser::keywords::Keyword::OR)
+        })
+        .count();
+    if operators > MAX_OPERATORS {
+        return failed(
+            span.clone(),
+            format!("statement too complex to analyze ({operators} operators; the limit is {MAX_OPERATORS})"),
+            span.start,
+        );
+    }
+    // Statements sqlparser does not parse, or parses into something less precise.
+    let words = Words::new(&significant);
+    if let Some(ops) = recognize(&words, &loc, &span) {
+        return Statement { span, ops, error: None };
+    }
+    let mut parser = Parser::new(&dialect).with_recursion_limit(RECURSION_LIMIT).with_tokens_with_locations(tokens);
+    let parsed = parser.parse_statement().and_then(|stmt| {
+        // Anything left over means the parser stopped early.
+        let next = parser.peek_token();
+        match next.token {
+            Token::EOF | Token::SemiColon => Ok(stmt),
+            _ => Err(ParserError::ParserError(format!(
+                "Expected: end of statement, found: {} at Line: {}, Column: {}",
+                next.token, next.span.start.line, next.span.start.column
+            ))),
+        }
+    });
+    match parsed {
+        Ok(stmt) => {
+            let ops = lower_statement(&stmt, &loc, &span);
+            Statement { span, ops, error: None }
+        }
+        Err(e) => {
+            let (message, at) = parser_error(&e, &loc, span.start);
+            failed(span, message, at)
+        }
+    }
+}
+
+fn failed(span: Range<usize>, message: String, at: usize) -> Statement {
+    Statement { span, ops: Vec::new(), error: Some((message, at)) }
+}
+
+/// Turns a ParserError into a message without the position and the file offset it names.
+fn parser_error(e: &ParserError, loc: &Locator<'_>, fallback: usize) -> (String, usize) {
+    let raw = match e {
+        ParserError::TokenizerError(m) | ParserError::ParserError(m) => m.clone(),
+        ParserError::RecursionLimitExceeded => {
+            return ("statement nested too deeply to analyze".to_string(), fallback);
+        }
+    };
+    if raw.contains("found: EOF") {
+        // The statement ended early: point just past its last character.
+        let end = loc.base + loc.text.trim_end().len();
+        let at = loc.text.trim_end().char_indices().last().map_or(end, |(i, _)| loc.base + i);
+        let msg = raw.split(" at Line: ").next().unwrap_or(&raw);
+        return (tidy_message(msg).replace("found EOF", "found the end of the statement"), at);
+    }
+    if let Some(idx) = raw.rfind(" at Line: ") {
+        let tail = &raw[idx + " at Line: ".len()..];
+        let mut parts = tail.split(", Column: ");
+        let line = parts.next().and_then(|l| l.trim().parse::<u64>().ok());
+        let col = parts.next().and_then(|c| c.trim().parse::<u64>().ok());
+        if let (Some(line), Some(column)) = (line, col) {
+            let at = loc.offset(sqlparser::tokenizer::Location { line, column }).unwrap_or(fallback);
+            return (tidy_message(&raw[..idx]), at);
+        }
+    }
+    (tidy_message(&raw), fallback)
+}
+
+fn tidy_message(m: &str) -> String {
+    let m = m.trim();
+    let m = m.strip_prefix("sql parser error: ").unwrap_or(m);
+    let mut out = String::with_capacity(m.len() + 8);
+    out.push_str("syntax error: ");
+    out.push_str(&m.replace("Expected: ", "expected ").replace(", found: ", ", found "));
+    out
+}
+
+/// The words (keywords, identifiers) and punctuation of a statement, upper-cased for matching.
+struct Words<'t> {
+    tokens: Vec<&'t TokenWithSpan>,
+    upper: Vec<String>,
+}
+
+impl<'t> Words<'t> {
+    fn new(tokens: &[&'t TokenWithSpan]) -> Self {
+        let upper = tokens
+            .iter()
+            .map(|t| match &t.token {
+                Token::Word(w) if w.quote_style.is_none() => w.value.to_ascii_uppercase(),
+                Token::Word(_) => String::from("\"\""),
+                Token::LParen => "(".into(),
+                Token::RParen => ")".into(),
+                Token::Comma => ",".into(),
+                Token::Period => ".".into(),
+                _ => String::new(),
+            })
+            .collect();
+        Words { tokens: tokens.to_vec(), upper }
+    }
+
+    fn is(&self, i: usize, word: &str) -> bool {
+        self.upper.get(i).is_some_and(|w| w == word)
+    }
+
+    fn starts_with(&self, seq: &[&str]) -> bool {
+        seq.iter().enumerate().all(|(i, w)| self.is(i, w))
+    }
+
+    fn position(&self, word: &str) -> Option<usize> {
+        self.upper.iter().position(|w| w == word)
+    }
+
+    /// Reads a possibly qualified name starting at `i`; returns it and the index after it.
+    fn name_at(&self, i: usize) -> Option<(Name, usize)> {
+        let first = ident_of(self.tokens.get(i)?)?;
+        if self.upper.get(i + 1).is_some_and(|w| w == ".") {
+            if let Some(second) = self.tokens.get(i + 2).and_then(|t| ident_of(t)) {
+                return Some((Name { schema: Some(first), name: second }, i + 3));
+            }
+        }
+        Some((Name::new(first), i + 1))
+    }
+
+    /// Every name in a comma-separated list starting at `i`.
+    fn names_from(&self, mut i: usize) -> Vec<Name> {
+        let mut names = Vec::new();
+        while let Some((n, next)) = self.name_at(i) {
+            names.push(n);
+            if self.is(next, ",") {
+                i = next + 1;
+            } else {
+                break;
+            }
+        }
+        names
+    }
+}
+
+fn ident_of(t: &TokenWithSpan) -> Option<String> {
+    match &t.token {
+        Token::Word(w) if w.quote_style.is_some() => Some(w.value.clone()),
+        Token::Word(w) => Some(w.value.to_ascii_lowercase()),
+        _ => None,
+    }
+}
+
+/// Recognizes statements from their words where sqlparser fails or loses detail.
+fn recognize(w: &Words<'_>, loc: &Locator<'_>, span: &Range<usize>) -> Option<Vec<Op>> {
+    let op = |kind| vec![Op { kind, span: span.clone() }];
+    if w.starts_with(&["DO"]) {
+        return Some(op(OpKind::Dynamic(DynamicKind::DoBlock)));
+    }
+    if w.starts_with(&["DROP", "INDEX"]) {
+        let mut i = 2;
+        let concurrently = w.is(i, "CONCURRENTLY");
+        if concurrently {
+            i += 1;
+        }
+        if w.is(i, "IF") && w.is(i + 1, "EXISTS") {
+            i += 2;
+        }
+        let names = w.names_from(i);
+        return Some(op(OpKind::DropIndex { names, concurrently }));
+    }
+    if w.starts_with(&["REINDEX"]) {
+        let concurrently = w.position("CONCURRENTLY").is_some();
+        let target = w.upper.iter().rposition(|u| !u.is_empty() && u != ";").and_then(|i| {
+            // The last name in the statement is the target.
+            let start = if i >= 2 && w.is(i - 1, ".") { i - 2 } else { i };
+            w.name_at(start).map(|(n, _)| n)
+        });
+        return Some(op(OpKind::Maintenance {
+            kind: MaintenanceKind::Reindex,
+            targets: target.into_iter().collect(),
+            concurrently,
+        }));
+    }
+    if w.starts_with(&["CLUSTER"]) {
+        let targets = w.name_at(1).filter(|(n, _)| n.name != "verbose").map(|(n, _)| n).into_iter().collect();
+        return Some(op(OpKind::Maintenance { kind: MaintenanceKind::Cluster, targets, concurrently: false }));
+    }
+    if w.starts_with(&["VACUUM"]) {
+        let full = w.upper.iter().any(|u| u == "FULL");
+        let kind = if full { MaintenanceKind::VacuumFull } else { MaintenanceKind::Vacuum };
+        let after_options = if w.is(1, "(") { w.position(")").map_or(1, |p| p + 1) } else { 1 };
+        let mut i = after_options;
+        while ["FULL", "FREEZE", "VERBOSE", "ANALYZE"].iter().any(|k| w.is(i, k)) {
+            i += 1;
+        }
+        return Some(op(OpKind::Maintenance { kind, targets: w.names_from(i), concurrently: false }));
+    }
+    if w.starts_with(&["REFRESH", "MATERIALIZED", "VIEW"]) {
+        let concurrently = w.is(3, "CONCURRENTLY");
+        let targets = w.name_at(if concurrently { 4 } else { 3 }).map(|(n, _)| n).into_iter().collect();
+        return Some(op(OpKind::Maintenance {
+            kind: MaintenanceKind::RefreshMaterializedView,
+            targets,
+            concurrently,
+        }));
+    }
+    if w.starts_with(&["ALTER", "TABLE"]) {
+        let mut i = 2;
+        if w.is(i, "IF") && w.is(i + 1, "EXISTS") {
+            i += 2;
+        }
+        if w.is(i, "ONLY") {
+            i += 1;
+        }
+        let (table, next) = w.name_at(i)?;
+        // ATTACH/DETACH PARTITION and SET TABLESPACE / SET STATISTICS do not parse.
+        for (words, action, exclusive) in [
+            (&["ATTACH", "PARTITION"][..], "ATTACH PARTITION", false),
+            (&["DETACH", "PARTITION"][..], "DETACH PARTITION", true),
+            (&["SET", "TABLESPACE"][..], "SET TABLESPACE", true),
+        ] {
+            if words.iter().enumerate().all(|(k, word)| w.is(next + k, word)) {
+                let concurrently = action == "DETACH PARTITION" && w.upper.iter().any(|u| u == "CONCURRENTLY");
+                return Some(op(OpKind::AlterTableOther {
+                    table,
+                    action: action.to_string(),
+                    access_exclusive: exclusive && !concurrently,
+                }));
+            }
+        }
+        if w.upper.iter().any(|u| u == "STATISTICS") && w.upper.iter().any(|u| u == "SET") {
+            return Some(op(OpKind::AlterTableOther {
+                table,
+                action: "SET STATISTICS".into(),
+                access_exclusive: false,
+            }));
+        }
+        return None;
+    }
+    if w.starts_with(&["CREATE"]) && w.is(1, "INDEX") || w.starts_with(&["CREATE", "UNIQUE", "INDEX"]) {
+        // `ON ONLY` does not parse; every other CREATE INDEX goes to the parser.
+        let on = w.position("ON")?;
+        if !w.is(on + 1, "ONLY") {
+            return None;
+        }
+        let unique = w.is(1, "UNIQUE");
+        let concurrently = w.upper.iter().take(on).any(|u| u == "CONCURRENTLY");
+        let if_not_exists = w.upper.iter().take(on).any(|u| u == "EXISTS");
+        let name_at = (if unique { 3 } else { 2 }) + usize::from(concurrently) + if if_not_exists { 3 } else { 0 };
+        let name = if name_at < on { w.name_at(name_at).map(|(n, _)| n) } else { None };
+        let (table, _) = w.name_at(on + 2)?;
+        return Some(op(OpKind::CreateIndex(CreateIndex {
+            name,
+            table,
+            columns: Vec::new(),
+            unique,
+            concurrently,
+            if_not_exists,
+            only: true,
+            method: None,
+            predicate: None,
+        })));
+    }
+    if w.starts_with(&["CREATE", "TABLE"]) || w.starts_with(&["CREATE", "UNLOGGED", "TABLE"]) {
+        // `(LIKE other INCLUDING ALL)` does not parse: a new table with unknown columns.
+        let at = w.position("TABLE")? + 1;
+        let mut i = at;
+        if w.is(i, "IF") && w.is(i + 2, "EXISTS") {
+            i += 3;
+        }
+        let (table, next) = w.name_at(i)?;
+        if w.is(next, "(") && w.is(next + 1, "LIKE") {
+            return Some(op(OpKind::CreateTable(CreateTable {
+                table,
+                columns: Vec::new(),
+                constraints: Vec::new(),
+                if_not_exists: i != at,
+                partition_of: None,
+                from_query: true,
+            })));
+        }
+        return None;
+    }
+    for (seq, what) in [
+        (&["ALTER", "SEQUENCE"][..], "ALTER SEQUENCE"),
+        (&["CREATE", "SEQUENCE"][..], "CREATE SEQUENCE"),
+        (&["ALTER", "INDEX"][..], "ALTER INDEX"),
+        (&["CREATE", "OR", "REPLACE", "TRIGGER"][..], "CREATE TRIGGER"),
+        (&["CREATE", "AGGREGATE"][..], "CREATE AGGREGATE"),
+        (&["ALTER", "DEFAULT", "PRIVILEGES"][..], "ALTER DEFAULT PRIVILEGES"),
+        (&["SELECT", "PG_CATALOG", ".", "SET_CONFIG"][..], "SELECT SET_CONFIG"),
+    ] {
+        if w.starts_with(seq) {
+            return Some(op(OpKind::Other { what: what.to_string() }));
+        }
+    }
+    let _ = loc;
+    None
+}
+
+/// Converts an object name; unquoted parts are lower-cased as PostgreSQL folds them.
+pub(crate) fn name_of(n: &ObjectName) -> Name {
+    let parts: Vec<String> = n
+        .0
+        .iter()
+        .map(|p| match p {
+            ObjectNamePart::Identifier(i) => ident(i),
+            ObjectNamePart::Function(f) => f.to_string(),
+        })
+        .collect();
+    match parts.len() {
+        0 => Name::new(String::new()),
+        1 => Name::new(parts[0].clone()),
+        k => Name { schema: Some(parts[k - 2].clone()), name: parts[k - 1].clone() },
+    }
+}
+
+fn ident(i: &ast::Ident) -> String {
+    if i.quote_style.is_some() {
+        i.value.clone()
+    } else {
+        i.value.to_lowercase()
+    }
+}
+
+fn lower_statement(stmt: &ast::Statement, loc: &Locator<'_>, span: &Range<usize>) -> Vec<Op> {
+    use ast::Statement as S;
+    let whole = |kind| vec![Op { kind, span: span.clone() }];
+    match stmt {
+        S::CreateTable(ct) => whole(OpKind::CreateTable(create_table(ct, loc, span))),
+        S::AlterTable(at) => {
+            let table = name_of(&at.name);
+            at.operations.iter().flat_map(|op| alter_table_op(&table, op, loc, span)).collect()
+        }
+        S::CreateIndex(ci) => whole(OpKind::CreateIndex(CreateIndex {
+            name: ci.name.as_ref().map(name_of),
+            table: name_of(&ci.table_name),
+            columns: ci.columns.iter().map(ToString::to_string).collect(),
+            unique: ci.unique,
+            concurrently: ci.concurrently,
+            if_not_exists: ci.if_not_exists,
+            only: false,
+            method: ci.using.as_ref().map(|u| u.to_string().to_lowercase()),
+            predicate: ci.predicate.as_ref().map(ToString::to_string),
+        })),
+        S::Drop { object_type, names, cascade, .. } => match object_type {
+            ObjectType::Table => whole(OpKind::DropTable { tables: names.iter().map(name_of).collect(), cascade: *cascade }),
+            ObjectType::Index => {
+                whole(OpKind::DropIndex { names: names.iter().map(name_of).collect(), concurrently: false })
+            }
+            other => whole(OpKind::Other { what: format!("DROP {other}") }),
+        },
+        S::Update(u) => {
+            let table = table_factor_name(&u.table.relation);
+            whole(OpKind::DataChange { kind: DataChangeKind::Update, table, has_where: u.selection.is_some() })
+        }
+        S::Delete(d) => {
+            let from = match &d.from {
+                ast::FromTable::WithFromKeyword(t) | ast::FromTable::WithoutKeyword(t) => t,
+            };
+            let table = from.first().map_or_else(|| Name::new(""), |t| table_factor_name(&t.relation));
+            whole(OpKind::DataChange { kind: DataChangeKind::Delete, table, has_where: d.selection.is_some() })
+        }
+        S::Insert(ins) => {
+            let table = match &ins.table {
+                ast::TableObject::TableName(n) => name_of(n),
+                other => Name::new(other.to_string()),
+            };
+            let kind = match ins.source.as_deref().map(|q| q.body.as_ref()) {
+                Some(ast::SetExpr::Values(_)) | None => DataChangeKind::InsertValues,
+                Some(_) => DataChangeKind::InsertSelect,
+            };
+            whole(OpKind::DataChange { kind, table, has_where: false })
+        }
+        S::Copy { source, to, .. } => {
+            if *to {
+                whole(OpKind::Other { what: "COPY TO".into() })
+            } else {
+                let table = match source {
+                    ast::CopySource::Table { table_name, .. } => name_of(table_name),
+                    ast::CopySource::Query(_) => Name::new(""),
+                };
+                whole(OpKind::DataChange { kind: DataChangeKind::Copy, table, has_where: false })
+            }
+        }
+        S::Truncate(t) => whole(OpKind::Truncate {
+            tables: t.table_names.iter().map(|n| name_of(&n.name)).collect(),
+            cascade: matches!(t.cascade, Some(ast::CascadeOption::Cascade)),
+        }),
+        S::Vacuum(v) => whole(OpKind::Maintenance {
+            kind: if v.full { MaintenanceKind::VacuumFull } else { MaintenanceKind::Vacuum },
+            targets: v.table_name.iter().map(name_of).collect(),
+            concurrently: false,
+        }),
+        S::StartTransaction { .. } => whole(OpKind::Transaction(TransactionKind::Begin)),
+        S::Commit { .. } => whole(OpKind::Transaction(TransactionKind::Commit)),
+        S::Rollback { savepoint: None, .. } => whole(OpKind::Transaction(TransactionKind::Rollback)),
+        S::Set(ast::Set::SingleAssignment { scope, variable, values, .. }) => whole(OpKind::SetSetting {
+            name: name_of(variable).qualified(),
+            value: values.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "),
+            local: matches!(scope, Some(ast::ContextModifier::Local)),
+        }),
+        S::Lock(l) => whole(OpKind::LockTable {
+            tables: l.tables.iter().map(|t| name_of(&t.name)).collect(),
+            mode: l.lock_mode.as_ref().map_or_else(|| "ACCESS EXCLUSIVE".to_string(), |m| m.to_string().to_uppercase()),
+        }),
+        S::AlterType(at) => match &at.operation {
+            ast::AlterTypeOperation::AddValue(av) => whole(OpKind::AddEnumValue {
+                type_name: name_of(&at.name),
+                value: av.value.value.clone(),
+                positioned: av.position.is_some(),
+            }),
+            _ => whole(OpKind::Other { what: "ALTER TYPE".into() }),
+        },
+        S::Execute { .. } => whole(OpKind::Dynamic(DynamicKind::Execute)),
+        _ => whole(OpKind::Other { what: leading_keywords(stmt) }),
+    }
+}
+
+/// The first words of a statement, for `Other`: `CREATE FUNCTION`, `GRANT`, ...
+fn leading_keywords(stmt: &ast::Statement) -> String {
+    let text = stmt.to_string();
+    let mut words = text.split_whitespace().take_while(|w| w.chars().all(|c| c.is_ascii_alphabetic()));
+    let mut out = String::new();
+    for (i, w) in words.by_ref().take(3).enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        out.push_str(&w.to_ascii_uppercase());
+        if !matches!(w.to_ascii_uppercase().as_str(), "CREATE" | "ALTER" | "DROP" | "OR" | "REPLACE") {
+            break;
+        }
+    }
+    out
+}
+
+fn table_factor_name(t: &TableFactor) -> Name {
+    match t {
+        TableFactor::Table { name, .. } => name_of(name),
+        other => Name::new(other.to_string()),
+    }
+}
+
+fn create_table(ct: &ast::CreateTable, loc: &Locator<'_>, span: &Range<usize>) -> CreateTable {
+    let mut constraints: Vec<Constraint> = ct.constraints.iter().filter_map(|c| constraint(c, false, loc, span)).collect();
+    let columns = ct.columns.iter().map(|c| column_def(c, loc, span)).collect();
+    // Inline constraints also count as table constraints for the rules.
+    constraints.sort_by_key(|c| c.span.start);
+    CreateTable {
+        table: name_of(&ct.name),
+        columns,
+        constraints,
+        if_not_exists: ct.if_not_exists,
+        partition_of: ct.partition_of.as_ref().map(name_of),
+        from_query: ct.query.is_some() || ct.like.is_some() || ct.clone.is_some(),
+    }
+}
+
+fn column_def(c: &ast::ColumnDef, loc: &Locator<'_>, span: &Range<usize>) -> ColumnDef {
+    let data_type = c.data_type.to_string().to_lowercase();
+    let serial = matches!(data_type.as_str(), "serial" | "bigserial" | "smallserial" | "serial4" | "serial8" | "serial2");
+    let mut col = ColumnDef {
+        name: ident(&c.name),
+        data_type,
+        not_null: false,
+        default: None,
+        primary_key: false,
+        unique: false,
+        references: None,
+        checks: Vec::new(),
+        identity: serial,
+        generated: false,
+        span: loc.range(c.span(), span),
+    };
+    for opt in &c.options {
+        match &opt.option {
+            ColumnOption::NotNull => col.not_null = true,
+            ColumnOption::Default(e) => col.default = Some(default_expr(e)),
+            ColumnOption::PrimaryKey(_) => {
+                col.primary_key = true;
+                col.not_null = true;
+            }
+            ColumnOption::Unique(_) => col.unique = true,
+            ColumnOption::ForeignKey(fk) => {
+                col.references = Some(ForeignKeyRef {
+                    table: name_of(&fk.foreign_table),
+                    columns: fk.referred_columns.iter().map(ident).collect(),
+                    on_delete: fk.on_delete.as_ref().map(ToString::to_string),
+                });
+            }
+            ColumnOption::Check(ch) => col.checks.push(ch.expr.to_string()),
+            ColumnOption::Generated { generation_expr, .. } => {
+                if generation_expr.is_some() {
+                    col.generated = true;
+                } else {
+                    col.identity = true;
+                }
+            }
+            ColumnOption::Identity(_) => col.identity = true,
+            _ => {}
+        }
+    }
+    col
+}
+
+/// Functions whose value differs per row: a default calling one rewrites the table.
+const VOLATILE_FUNCTIONS: &[&str] = &[
+    "random",
+    "gen_random_uuid",
+    "uuid_generate_v1",
+    "uuid_generate_v1mc",
+    "uuid_generate_v4",
+    "uuidv4",
+    "uuidv7",
+    "clock_timestamp",
+    "timeofday",
+    "nextval",
+    "setseed",
+    "gen_random_bytes",
+    "random_normal",
+];
+
+fn default_expr(e: &Expr) -> DefaultExpr {
+    let sql = e.to_string();
+    let lower = sql.to_ascii_lowercase();
+    let volatile = VOLATILE_FUNCTIONS.iter().any(|f| {
+        lower.match_indices(f).any(|(i, _)| {
+            let before_ok = i == 0 || !lower.as_bytes()[i - 1].is_ascii_alphanumeric() && lower.as_bytes()[i - 1] != b'_';
+            let rest = lower[i + f.len()..].trim_start();
+            before_ok && rest.starts_with('(')
+        })
+    });
+    DefaultExpr { sql, volatile }
+}
+
+fn constraint(c: &TableConstraint, not_valid: bool, loc: &Locator<'_>, span: &Range<usize>) -> Option<Constraint> {
+    let cspan = loc.range(c.span(), span);
+    let cols = |v: &[ast::IndexColumn]| v.iter().map(|c| c.column.expr.to_string().to_lowercase()).collect::<Vec<_>>();
+    let (name, kind) = match c {
+        TableConstraint::ForeignKey(fk) => (
+            fk.name.as_ref().map(ident),
+            ConstraintKind::ForeignKey {
+                columns: fk.columns.iter().map(ident).collect(),
+                references: ForeignKeyRef {
+                    table: name_of(&fk.foreign_table),
+                    columns: fk.referred_columns.iter().map(ident).collect(),
+                    on_delete: fk.on_delete.as_ref().map(ToString::to_string),
+                },
+            },
+        ),
+        TableConstraint::Check(ch) => (
+            ch.name.as_ref().map(ident),
+            ConstraintKind::Check { expr: ch.expr.to_string(), not_null_column: is_not_null_check(&ch.expr) },
+        ),
+        TableConstraint::Unique(u) => {
+            (u.name.as_ref().map(ident), ConstraintKind::Unique { columns: cols(&u.columns), using_index: None })
+        }
+        TableConstraint::PrimaryKey(p) => {
+            (p.name.as_ref().map(ident), ConstraintKind::PrimaryKey { columns: cols(&p.columns), using_index: None })
+        }
+        TableConstraint::UniqueUsingIndex(u) => (
+            u.name.as_ref().map(ident),
+            ConstraintKind::Unique { columns: Vec::new(), using_index: Some(ident(&u.index_name)) },
+        ),
+        TableConstraint::PrimaryKeyUsingIndex(u) => (
+            u.name.as_ref().map(ident),
+            ConstraintKind::PrimaryKey { columns: Vec::new(), using_index: Some(ident(&u.index_name)) },
+        ),
+        TableConstraint::Exclude(x) => (x.name.as_ref().map(ident), ConstraintKind::Exclusion),
+        _ => return None,
+    };
+    Some(Constraint { name, kind, not_valid, span: cspan })
+}
+
+/// `col IS NOT NULL` (possibly parenthesized) names `col`.
+fn is_not_null_check(e: &Expr) -> Option<String> {
+    match e {
+        Expr::Nested(inner) => is_not_null_check(inner),
+        Expr::IsNotNull(inner) => match inner.as_ref() {
+            Expr::Identifier(i) => Some(ident(i)),
+            Expr::CompoundIdentifier(parts) => parts.last().map(ident),
+            Expr::Nested(n) => match n.as_ref() {
+                Expr::Identifier(i) => Some(ident(i)),
+                _ => None,
+            },
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn alter_table_op(table: &Name, op: &AlterTableOperation, loc: &Locator<'_>, span: &Range<usize>) -> Vec<Op> {
+    let at = loc.range(op.span(), span);
+    let t = || table.clone();
+    let kind = match op {
+        AlterTableOperation::AddColumn { column_def: c, .. } => {
+            OpKind::AddColumn { table: t(), column: column_def(c, loc, span) }
+        }
+        AlterTableOperation::DropColumn { column_names, drop_behavior, .. } => {
+            return column_names
+                .iter()
+                .map(|c| Op {
+                    kind: OpKind::DropColumn {
+                        table: t(),
+                        column: ident(c),
+                        cascade: matches!(drop_behavior, Some(ast::DropBehavior::Cascade)),
+                    },
+                    span: at.clone(),
+                })
+                .collect();
+        }
+        AlterTableOperation::RenameColumn { old_column_name, new_column_name } => {
+            OpKind::RenameColumn { table: t(), column: ident(old_column_name), new_name: ident(new_column_name) }
+        }
+        AlterTableOperation::RenameTable { table_name } => {
+            let n = match table_name {
+                ast::RenameTableNameKind::As(n) | ast::RenameTableNameKind::To(n) => name_of(n),
+            };
+            OpKind::RenameTable { table: t(), new_name: n.name }
+        }
+        AlterTableOperation::AlterColumn { column_name, op: colop } => {
+            let column = ident(column_name);
+            match colop {
+                AlterColumnOperation::SetNotNull => OpKind::SetNotNull { table: t(), column },
+                AlterColumnOperation::DropNotNull => OpKind::DropNotNull { table: t(), column },
+                AlterColumnOperation::SetDefault { value } => {
+                    OpKind::ChangeDefault { table: t(), column, default: Some(default_expr(value)) }
+                }
+                AlterColumnOperation::DropDefault => OpKind::ChangeDefault { table: t(), column, default: None },
+                AlterColumnOperation::SetDataType { data_type, using, .. } => OpKind::AlterColumnType {
+                    table: t(),
+                    column,
+                    new_type: data_type.to_string().to_lowercase(),
+                    using: using.as_ref().map(ToString::to_string),
+                },
+                AlterColumnOperation::AddGenerated { .. } => OpKind::AlterTableOther {
+                    table: t(),
+                    action: "ADD GENERATED AS IDENTITY".into(),
+                    access_exclusive: true,
+                },
+            }
+        }
+        AlterTableOperation::AddConstraint { constraint: c, not_valid } => match constraint(c, *not_valid, loc, span) {
+            Some(mut c) => {
+                c.span = at.clone();
+                OpKind::AddConstraint { table: t(), constraint: c }
+            }
+            None => OpKind::AlterTableOther { table: t(), action: "ADD CONSTRAINT".into(), access_exclusive: true },
+        },
+        AlterTableOperation::ValidateConstraint { name } => OpKind::ValidateConstraint { table: t(), name: ident(name) },
+        AlterTableOperation::DropConstraint { name, .. } => OpKind::DropConstraint { table: t(), name: ident(name) },
+        AlterTableOperation::RenameConstraint { .. } => {
+            OpKind::AlterTableOther { table: t(), action: "RENAME CONSTRAINT".into(), access_exclusive: true }
+        }
+        AlterTableOperation::EnableTrigger { .. }
+        | AlterTableOperation::DisableTrigger { .. }
+        | AlterTableOperation::EnableAlwaysTrigger { .. }
+        | AlterTableOperation::EnableReplicaTrigger { .. } => {
+            // SHARE ROW EXCLUSIVE: blocks writes, not reads.
+            OpKind::AlterTableOther { table: t(), action: "ENABLE/DISABLE TRIGGER".into(), access_exclusive: false }
+        }
+        AlterTableOperation::SetTblProperties { .. } | AlterTableOperation::OwnerTo { .. } => {
+            OpKind::AlterTableOther { table: t(), action: first_words(&op.to_string()), access_exclusive: false }
+        }
+        other => OpKind::AlterTableOther { table: t(), action: first_words(&other.to_string()), access_exclusive: true },
+    };
+    vec![Op { kind, span: at }]
+}
+
+fn first_words(s: &str) -> String {
+    s.split_whitespace().take(2).collect::<Vec<_>>().join(" ").to_uppercase()
+}
