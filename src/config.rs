@@ -23,12 +23,15 @@ pub const CONFIG_FILE: &str = "zerodown.toml";
 /// Parses a config file's text; errors name the file, line and key.
 pub fn parse_config(text: &str, path: &str) -> Result<LintOptions> {
     let options: LintOptions = toml::from_str(text).map_err(|e| {
-        let line = e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+        let line = e
+            .span()
+            .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
         let msg = e.message().trim().to_string();
         let at = line.map_or(String::new(), |l| format!(":{l}"));
         Error::new(ErrorCode::BadOptions, format!("{path}{at}: {msg}"))
     })?;
-    crate::lint::validate_options(&options).map_err(|e| Error::new(e.code, format!("{path}: {}", e.message)))?;
+    crate::lint::validate_options(&options)
+        .map_err(|e| Error::new(e.code, format!("{path}: {}", e.message)))?;
     Ok(options)
 }
 
@@ -38,7 +41,11 @@ mod tests {
 
     #[test]
     fn reads_both_spellings() {
-        let o = parse_config("pg-version = 12\nlargeTables = [\"users\"]\n[rules]\ndrop-column = \"off\"\n", "z.toml").unwrap();
+        let o = parse_config(
+            "pg-version = 12\nlargeTables = [\"users\"]\n[rules]\ndrop-column = \"off\"\n",
+            "z.toml",
+        )
+        .unwrap();
         assert_eq!(o.pg_version, 12);
         assert_eq!(o.large_tables, vec!["users"]);
     }

@@ -45,5 +45,10 @@ pub fn rule_catalogue() -> Vec<report::RuleInfo> {
 pub fn explain(id: &str) -> Result<String> {
     rules::find(id)
         .map(|r| format!("# {}\n\n{}", r.meta().id, r.meta().markdown()))
-        .ok_or_else(|| Error::new(ErrorCode::UnknownRule, format!("unknown rule `{id}`; `zerodown rules` lists them")))
+        .ok_or_else(|| {
+            Error::new(
+                ErrorCode::UnknownRule,
+                format!("unknown rule `{id}`; `zerodown rules` lists them"),
+            )
+        })
 }

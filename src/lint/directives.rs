@@ -34,12 +34,18 @@ pub fn parse_ignore(comment: &LineComment) -> Option<Ignore> {
         .filter(|r| !r.is_empty())
         .map(str::to_ascii_lowercase)
         .collect();
-    Some(Ignore { rules, span: comment.span.clone(), file_wide })
+    Some(Ignore {
+        rules,
+        span: comment.span.clone(),
+        file_wide,
+    })
 }
 
 /// Reads `key=value` pairs of a `-- zerodown: ...` header comment.
 pub fn parse_header(comment: &LineComment) -> Vec<(String, String)> {
-    let Some(rest) = comment.text.strip_prefix("zerodown:") else { return Vec::new() };
+    let Some(rest) = comment.text.strip_prefix("zerodown:") else {
+        return Vec::new();
+    };
     rest.split_whitespace()
         .filter_map(|kv| kv.split_once('='))
         .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))

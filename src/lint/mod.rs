@@ -33,13 +33,19 @@ pub struct SourceFile {
 pub fn validate_options(options: &LintOptions) -> Result<()> {
     for id in options.rules.keys() {
         if rules::find(id).is_none() {
-            return Err(Error::new(ErrorCode::UnknownRule, format!("unknown rule `{id}` in `rules`; `zerodown rules` lists them")));
+            return Err(Error::new(
+                ErrorCode::UnknownRule,
+                format!("unknown rule `{id}` in `rules`; `zerodown rules` lists them"),
+            ));
         }
     }
     if !(9..=30).contains(&options.pg_version) {
         return Err(Error::new(
             ErrorCode::BadOptions,
-            format!("`pgVersion` must be a PostgreSQL major version such as 14, not {}", options.pg_version),
+            format!(
+                "`pgVersion` must be a PostgreSQL major version such as 14, not {}",
+                options.pg_version
+            ),
         ));
     }
     if let Some(r) = &options.release {
@@ -75,8 +81,18 @@ pub fn lint_files(files: &[SourceFile], options: &LintOptions) -> Result<LintRep
 
 fn finish(report: &mut LintReport) {
     report.findings.sort_by(|a, b| {
-        (a.path.as_str(), a.span.start.offset, a.span.end.offset, a.rule.as_str())
-            .cmp(&(b.path.as_str(), b.span.start.offset, b.span.end.offset, b.rule.as_str()))
+        (
+            a.path.as_str(),
+            a.span.start.offset,
+            a.span.end.offset,
+            a.rule.as_str(),
+        )
+            .cmp(&(
+                b.path.as_str(),
+                b.span.start.offset,
+                b.span.end.offset,
+                b.rule.as_str(),
+            ))
     });
     report.files.sort_by(|a, b| a.path.cmp(&b.path));
     report.recount();
@@ -105,7 +121,13 @@ struct Pending {
     severity: Severity,
 }
 
-fn lint_one(path: &str, text: &str, options: &LintOptions, catalog: &mut Catalog, report: &mut LintReport) {
+fn lint_one(
+    path: &str,
+    text: &str,
+    options: &LintOptions,
+    catalog: &mut Catalog,
+    report: &mut LintReport,
+) {
     let index = LineIndex::new(text);
     let split = sql::split(text);
     let rules = active_rules(options);
@@ -115,7 +137,10 @@ fn lint_one(path: &str, text: &str, options: &LintOptions, catalog: &mut Catalog
     };
 
     // Directives: ignores and the header (comments before the first statement).
-    let first_stmt = split.statements.first().map_or(text.len(), |s| s.span.start);
+    let first_stmt = split
+        .statements
+        .first()
+        .map_or(text.len(), |s| s.span.start);
     let mut header_phase = None;
     let mut ignores: Vec<(Ignore, Option<usize>)> = Vec::new();
     for c in &split.comments {
@@ -130,7 +155,10 @@ fn lint_one(path: &str, text: &str, options: &LintOptions, catalog: &mut Catalog
             let target = if ig.file_wide {
                 None
             } else {
-                split.statements.iter().position(|s| s.leading.contains(&c.span.start))
+                split
+                    .statements
+                    .iter()
+                    .position(|s| s.leading.contains(&c.span.start))
             };
             ignores.push((ig, target));
         }
@@ -161,11 +189,23 @@ fn lint_one(path: &str, text: &str, options: &LintOptions, catalog: &mut Catalog
         for op in &stmt.ops {
             let mut diags = Vec::new();
             for (rule, forced) in &rules {
-                let cx = RuleContext { options, phase, statement: &stmt, state: &state, catalog };
+                let cx = RuleContext {
+                    options,
+                    phase,
+                    statement: &stmt,
+                    state: &state,
+                    catalog,
+                };
                 rule.check(op, &cx, &mut diags);
                 for d in diags.drain(..) {
                     let severity = forced.or(d.severity).unwrap_or(rule.meta().severity);
-                    pending.push(Pending { rule: rule.meta().id, statement: raw.span.clone(), index: i, diag: d, severity });
+                    pending.push(Pending {
+                        rule: rule.meta().id,
+                        statement: raw.span.clone(),
+                        index: i,
+                        diag: d,
+                        severity,
+                    });
                 }
             }
             state.apply(op, options);
@@ -196,14 +236,23 @@ fn lint_one(path: &str, text: &str, options: &LintOptions, catalog: &mut Catalog
                 } else if !ig.file_wide && target.is_none() {
                     format!("this `zerodown-ignore {r}` is not directly above a statement, so it suppresses nothing")
                 } else {
-                    format!("nothing in {} triggers `{r}`, so this suppression is unused", if ig.file_wide { "this file" } else { "the next statement" })
+                    format!(
+                        "nothing in {} triggers `{r}`, so this suppression is unused",
+                        if ig.file_wide {
+                            "this file"
+                        } else {
+                            "the next statement"
+                        }
+                    )
                 };
                 let span = ig.span.clone();
                 report.findings.push(Finding {
                     rule: "unused-ignore".into(),
                     severity: sev,
                     message,
-                    help: "remove the comment, or correct the rule id (`zerodown rules` lists them)".into(),
+                    help:
+                        "remove the comment, or correct the rule id (`zerodown rules` lists them)"
+                            .into(),
                     path: path.to_string(),
                     span: index.span(span.clone()),
                     statement: index.span(span),
@@ -244,6 +293,10 @@ fn token_end(text: &str, at: usize, limit: usize) -> usize {
         .char_indices()
         .find(|(_, c)| !(c.is_alphanumeric() || *c == '_'))
         .map_or(rest.len(), |(i, _)| i);
-    let n = if n == 0 { rest.chars().next().map_or(0, char::len_utf8) } else { n };
+    let n = if n == 0 {
+        rest.chars().next().map_or(0, char::len_utf8)
+    } else {
+        n
+    };
     at.min(limit) + n
 }

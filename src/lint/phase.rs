@@ -26,9 +26,19 @@ pub fn phase_from_path(path: &str) -> Phase {
     let lower = path.to_ascii_lowercase();
     let segments: Vec<&str> = lower.split('/').collect();
     let dirs = &segments[..segments.len().saturating_sub(1)];
-    if dirs.iter().any(|s| matches!(*s, "post_migrate" | "post-migrate" | "post_deploy" | "post-deploy" | "postdeploy")) {
+    if dirs.iter().any(|s| {
+        matches!(
+            *s,
+            "post_migrate" | "post-migrate" | "post_deploy" | "post-deploy" | "postdeploy"
+        )
+    }) {
         Phase::PostDeploy
-    } else if dirs.iter().any(|s| matches!(*s, "background_migrations" | "background-migrations" | "background")) {
+    } else if dirs.iter().any(|s| {
+        matches!(
+            *s,
+            "background_migrations" | "background-migrations" | "background"
+        )
+    }) {
         Phase::Background
     } else {
         Phase::Regular
@@ -55,7 +65,9 @@ fn segments_match(g: &[&str], p: &[&str]) -> bool {
         None => p.is_empty(),
         Some((&"**", rest)) => (0..=p.len()).any(|k| segments_match(rest, &p[k..])),
         Some((first, rest)) => {
-            !p.is_empty() && segment_match(first.as_bytes(), p[0].as_bytes()) && segments_match(rest, &p[1..])
+            !p.is_empty()
+                && segment_match(first.as_bytes(), p[0].as_bytes())
+                && segments_match(rest, &p[1..])
         }
     }
 }
@@ -91,8 +103,14 @@ mod tests {
 
     #[test]
     fn globs() {
-        assert!(glob_match("db/post_migrate/**", "db/post_migrate/2024_x.sql"));
-        assert!(glob_match("**/migrations/**/*.sql", "a/b/migrations/x/y.sql"));
+        assert!(glob_match(
+            "db/post_migrate/**",
+            "db/post_migrate/2024_x.sql"
+        ));
+        assert!(glob_match(
+            "**/migrations/**/*.sql",
+            "a/b/migrations/x/y.sql"
+        ));
         assert!(glob_match("**/migrations/**/*.sql", "migrations/y.sql"));
         assert!(glob_match("*.sql", "deep/dir/file.sql"));
         assert!(!glob_match("db/migrate/*.sql", "db/migrate/sub/file.sql"));
@@ -101,9 +119,15 @@ mod tests {
 
     #[test]
     fn phases_from_paths() {
-        assert_eq!(phase_from_path("db/post_migrate/1_drop.sql"), Phase::PostDeploy);
+        assert_eq!(
+            phase_from_path("db/post_migrate/1_drop.sql"),
+            Phase::PostDeploy
+        );
         assert_eq!(phase_from_path("db/migrate/1_add.sql"), Phase::Regular);
-        assert_eq!(phase_from_path("release/16.4/post-deploy/x.sql"), Phase::PostDeploy);
+        assert_eq!(
+            phase_from_path("release/16.4/post-deploy/x.sql"),
+            Phase::PostDeploy
+        );
         // Only folders count, not the file name.
         assert_eq!(phase_from_path("db/migrate/post_deploy"), Phase::Regular);
     }

@@ -36,7 +36,8 @@ impl Catalog {
 
     /// True when a validated `CHECK (column IS NOT NULL)` exists.
     pub fn has_validated_not_null_check(&self, table: &Name, column: &str) -> bool {
-        self.validated_not_null.contains(&(table.name.clone(), column.to_string()))
+        self.validated_not_null
+            .contains(&(table.name.clone(), column.to_string()))
     }
 
     /// Records what `op` changes.
@@ -84,46 +85,84 @@ impl Catalog {
                     cols.remove(column);
                 }
             }
-            OpKind::RenameColumn { table, column, new_name } => {
+            OpKind::RenameColumn {
+                table,
+                column,
+                new_name,
+            } => {
                 if let Some(cols) = self.tables.get_mut(&table.name) {
                     if let Some(info) = cols.remove(column) {
                         cols.insert(new_name.clone(), info);
                     }
                 }
             }
-            OpKind::AlterColumnType { table, column, new_type, .. } => {
-                if let Some(info) = self.tables.get_mut(&table.name).and_then(|c| c.get_mut(column)) {
+            OpKind::AlterColumnType {
+                table,
+                column,
+                new_type,
+                ..
+            } => {
+                if let Some(info) = self
+                    .tables
+                    .get_mut(&table.name)
+                    .and_then(|c| c.get_mut(column))
+                {
                     info.data_type = new_type.clone();
                 }
             }
-            OpKind::ChangeDefault { table, column, default } => {
-                if let Some(info) = self.tables.get_mut(&table.name).and_then(|c| c.get_mut(column)) {
+            OpKind::ChangeDefault {
+                table,
+                column,
+                default,
+            } => {
+                if let Some(info) = self
+                    .tables
+                    .get_mut(&table.name)
+                    .and_then(|c| c.get_mut(column))
+                {
                     info.has_default = default.is_some();
                 }
             }
             OpKind::SetNotNull { table, column } | OpKind::DropNotNull { table, column } => {
                 let set = matches!(op.kind, OpKind::SetNotNull { .. });
-                if let Some(info) = self.tables.get_mut(&table.name).and_then(|c| c.get_mut(column)) {
+                if let Some(info) = self
+                    .tables
+                    .get_mut(&table.name)
+                    .and_then(|c| c.get_mut(column))
+                {
                     info.not_null = set;
                 }
             }
             OpKind::AddConstraint { table, constraint } => {
-                if let ConstraintKind::Check { not_null_column: Some(col), .. } = &constraint.kind {
+                if let ConstraintKind::Check {
+                    not_null_column: Some(col),
+                    ..
+                } = &constraint.kind
+                {
                     if let Some(name) = &constraint.name {
-                        self.not_null_checks.insert((table.name.clone(), name.clone()), col.clone());
+                        self.not_null_checks
+                            .insert((table.name.clone(), name.clone()), col.clone());
                     }
                     if !constraint.not_valid {
-                        self.validated_not_null.insert((table.name.clone(), col.clone()));
+                        self.validated_not_null
+                            .insert((table.name.clone(), col.clone()));
                     }
                 }
             }
             OpKind::ValidateConstraint { table, name } => {
-                if let Some(col) = self.not_null_checks.get(&(table.name.clone(), name.clone())) {
-                    self.validated_not_null.insert((table.name.clone(), col.clone()));
+                if let Some(col) = self
+                    .not_null_checks
+                    .get(&(table.name.clone(), name.clone()))
+                {
+                    self.validated_not_null
+                        .insert((table.name.clone(), col.clone()));
                 }
             }
             OpKind::DropConstraint { table, name } => {
-                if let Some(col) = self.not_null_checks.remove(&(table.name.clone(), name.clone())) {
+                if let Some(col) = self
+                    .not_null_checks
+                    .remove(&(table.name.clone(), name.clone()))
+                {
                     self.validated_not_null.remove(&(table.name.clone(), col));
                 }
             }
@@ -154,7 +193,10 @@ pub struct FileState {
 impl FileState {
     /// The state at the top of a file.
     pub fn new(options: &LintOptions) -> Self {
-        FileState { in_transaction: options.assume_in_transaction, ..FileState::default() }
+        FileState {
+            in_transaction: options.assume_in_transaction,
+            ..FileState::default()
+        }
     }
 
     /// True when `table` was created earlier in this file.
@@ -177,8 +219,12 @@ impl FileState {
                 self.not_valid_in_transaction.clear();
                 self.exclusive_locks_in_transaction = 0;
             }
-            OpKind::SetSetting { name, .. } if name == "lock_timeout" => self.lock_timeout_set = true,
-            OpKind::SetSetting { name, .. } if name == "statement_timeout" => self.statement_timeout_set = true,
+            OpKind::SetSetting { name, .. } if name == "lock_timeout" => {
+                self.lock_timeout_set = true
+            }
+            OpKind::SetSetting { name, .. } if name == "statement_timeout" => {
+                self.statement_timeout_set = true
+            }
             OpKind::CreateTable(ct) => {
                 self.new_tables.insert(ct.table.name.clone());
             }
@@ -188,7 +234,8 @@ impl FileState {
             OpKind::AddConstraint { table, constraint } if constraint.not_valid => {
                 if let Some(name) = &constraint.name {
                     if self.in_transaction {
-                        self.not_valid_in_transaction.insert((table.name.clone(), name.clone()));
+                        self.not_valid_in_transaction
+                            .insert((table.name.clone(), name.clone()));
                     }
                 }
             }

@@ -10,7 +10,11 @@ use serde::{Deserialize, Serialize};
 /// the statement does not tell (a column's current type) stay `None` and the
 /// planner produces SQL that does not depend on them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "kebab-case", rename_all_fields = "camelCase")]
+#[serde(
+    tag = "kind",
+    rename_all = "kebab-case",
+    rename_all_fields = "camelCase"
+)]
 pub enum Change {
     /// Remove a column.
     DropColumn {

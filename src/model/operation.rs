@@ -15,7 +15,10 @@ pub struct Name {
 impl Name {
     /// An unqualified name.
     pub fn new(name: impl Into<String>) -> Self {
-        Name { schema: None, name: name.into() }
+        Name {
+            schema: None,
+            name: name.into(),
+        }
     }
 
     /// The name as written back into SQL (`schema.name`).

@@ -17,7 +17,11 @@ impl Version {
         let t = text.trim();
         let t = t.strip_prefix('v').unwrap_or(t);
         let dots = t.matches('.').count();
-        let full = if dots == 1 { format!("{t}.0") } else { t.to_string() };
+        let full = if dots == 1 {
+            format!("{t}.0")
+        } else {
+            t.to_string()
+        };
         match semver::Version::parse(&full) {
             Ok(v) if (dots == 1 || dots == 2) && v.pre.is_empty() && v.build.is_empty() => {
                 Ok(Version { semver: v, has_patch: dots == 2 })
@@ -33,7 +37,11 @@ impl Version {
 impl std::fmt::Display for Version {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         if self.has_patch {
-            write!(f, "{}.{}.{}", self.semver.major, self.semver.minor, self.semver.patch)
+            write!(
+                f,
+                "{}.{}.{}",
+                self.semver.major, self.semver.minor, self.semver.patch
+            )
         } else {
             write!(f, "{}.{}", self.semver.major, self.semver.minor)
         }

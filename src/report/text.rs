@@ -7,8 +7,16 @@ use super::{Finding, LintReport, Severity};
 
 /// Renders a report; `sources` gives each path's text for the code frames.
 /// With `color`, ANSI styles are used.
-pub fn render_text(report: &LintReport, source: &dyn Fn(&str) -> Option<String>, color: bool) -> String {
-    let renderer = if color { Renderer::styled() } else { Renderer::plain() };
+pub fn render_text(
+    report: &LintReport,
+    source: &dyn Fn(&str) -> Option<String>,
+    color: bool,
+) -> String {
+    let renderer = if color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
     let mut out = String::new();
     let mut current: Option<(&str, Option<String>)> = None;
     for f in &report.findings {
@@ -34,7 +42,9 @@ fn level(s: Severity) -> Level<'static> {
 
 /// One finding as a code frame.
 pub fn render_finding(f: &Finding, source: Option<&str>, renderer: &Renderer) -> String {
-    let title = level(f.severity).primary_title(f.message.as_str()).id(f.rule.as_str());
+    let title = level(f.severity)
+        .primary_title(f.message.as_str())
+        .id(f.rule.as_str());
     let help = Group::with_title(Level::HELP.secondary_title(f.help.as_str()));
     let mut groups = Vec::with_capacity(3);
     match source.and_then(|s| frame(s, f)) {
@@ -47,11 +57,13 @@ pub fn render_finding(f: &Finding, source: Option<&str>, renderer: &Renderer) ->
                 .annotation(AnnotationKind::Context.span(stmt));
             groups.push(title.element(snippet));
         }
-        None => groups.push(title.element(
-            Snippet::<annotate_snippets::Annotation<'_>>::source("")
-                .path(f.path.as_str())
-                .line_start(f.span.start.line as usize),
-        )),
+        None => groups.push(
+            title.element(
+                Snippet::<annotate_snippets::Annotation<'_>>::source("")
+                    .path(f.path.as_str())
+                    .line_start(f.span.start.line as usize),
+            ),
+        ),
     }
     groups.push(help);
     let plan_note;
@@ -59,30 +71,51 @@ pub fn render_finding(f: &Finding, source: Option<&str>, renderer: &Renderer) ->
         plan_note = format!(
             "plan: {} over {} ({}); run `zerodown plan` or see the JSON `plan` field",
             plan.change.kind(),
-            plan.releases.iter().map(|r| r.version.as_str()).collect::<Vec<_>>().join(", "),
+            plan.releases
+                .iter()
+                .map(|r| r.version.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
             plural(plan.releases.iter().map(|r| r.steps.len()).sum(), "step"),
         );
-        groups.push(Group::with_title(Level::NOTE.secondary_title(plan_note.as_str())));
+        groups.push(Group::with_title(
+            Level::NOTE.secondary_title(plan_note.as_str()),
+        ));
     }
     renderer.render(&groups)
 }
 
 /// The lines of the statement, and the statement and primary ranges relative to them.
-fn frame<'s>(source: &'s str, f: &Finding) -> Option<(&'s str, usize, std::ops::Range<usize>, std::ops::Range<usize>)> {
+fn frame<'s>(
+    source: &'s str,
+    f: &Finding,
+) -> Option<(
+    &'s str,
+    usize,
+    std::ops::Range<usize>,
+    std::ops::Range<usize>,
+)> {
     let stmt_start = f.statement.start.offset as usize;
     let stmt_end = f.statement.end.offset as usize;
     if stmt_end > source.len() || stmt_start > stmt_end {
         return None;
     }
     let first = source[..stmt_start].rfind('\n').map_or(0, |i| i + 1);
-    let last = source[stmt_end..].find('\n').map_or(source.len(), |i| stmt_end + i);
+    let last = source[stmt_end..]
+        .find('\n')
+        .map_or(source.len(), |i| stmt_end + i);
     let text = &source[first..last];
     let rel = |o: u32| (o as usize).clamp(first, last) - first;
     let mut primary = rel(f.span.start.offset)..rel(f.span.end.offset);
     if primary.is_empty() {
         primary.end = (primary.start + 1).min(text.len());
     }
-    Some((text, f.statement.start.line as usize, rel(f.statement.start.offset)..rel(f.statement.end.offset), primary))
+    Some((
+        text,
+        f.statement.start.line as usize,
+        rel(f.statement.start.offset)..rel(f.statement.end.offset),
+        primary,
+    ))
 }
 
 fn plural(n: usize, word: &str) -> String {

@@ -59,7 +59,9 @@ pub struct Span {
 }
 
 /// The phase a migration runs in, relative to the deployment of new code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Phase {
     /// Runs before the new application code is deployed (`db/migrate/`).

@@ -33,7 +33,9 @@ impl Rule for AddIndexNonConcurrently {
     rule_meta!();
 
     fn check(&self, op: &Op, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        let OpKind::CreateIndex(ci) = &op.kind else { return };
+        let OpKind::CreateIndex(ci) = &op.kind else {
+            return;
+        };
         if ci.concurrently || ci.only || cx.is_new_table(&ci.table) {
             return;
         }

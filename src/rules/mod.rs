@@ -54,7 +54,13 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// A diagnostic at `span` with its message and help.
     pub fn new(span: Range<usize>, message: impl Into<String>, help: impl Into<String>) -> Self {
-        Diagnostic { span, message: message.into(), help: help.into(), change: None, severity: None }
+        Diagnostic {
+            span,
+            message: message.into(),
+            help: help.into(),
+            change: None,
+            severity: None,
+        }
     }
 
     /// Attaches the change whose plan the finding should carry.
@@ -135,7 +141,6 @@ macro_rules! declare_rule {
     (@enabled $e:literal) => { $e };
 }
 
-
 /// Implements `Rule::meta` for a rule declared with `declare_rule!`.
 macro_rules! rule_meta {
     () => {
@@ -144,7 +149,6 @@ macro_rules! rule_meta {
         }
     };
 }
-
 
 mod add_index_non_concurrently;
 mod parse_error;

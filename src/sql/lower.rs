@@ -4,8 +4,8 @@
 use std::ops::Range;
 
 use sqlparser::ast::{
-    self, AlterColumnOperation, AlterTableOperation, ColumnOption, Expr, ObjectName, ObjectNamePart,
-    ObjectType, Spanned, TableConstraint, TableFactor,
+    self, AlterColumnOperation, AlterTableOperation, ColumnOption, Expr, ObjectName,
+    ObjectNamePart, ObjectType, Spanned, TableConstraint, TableFactor,
 };
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::{Parser, ParserError};
@@ -33,8 +33,17 @@ struct Locator<'a> {
 impl<'a> Locator<'a> {
     fn new(text: &'a str, base: usize) -> Self {
         let mut line_starts = vec![0];
-        line_starts.extend(text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i + 1));
-        Locator { text, base, line_starts }
+        line_starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        Locator {
+            text,
+            base,
+            line_starts,
+        }
     }
 
     /// File byte offset of a sqlparser location (1-based line and char column) in the statement.
@@ -42,12 +51,19 @@ impl<'a> Locator<'a> {
         let line = usize::try_from(loc.line).ok()?.checked_sub(1)?;
         let col = usize::try_from(loc.column).ok()?.checked_sub(1)?;
         let start = *self.line_starts.get(line)?;
-        let end = self.line_starts.get(line + 1).copied().unwrap_or(self.text.len());
+        let end = self
+            .line_starts
+            .get(line + 1)
+            .copied()
+            .unwrap_or(self.text.len());
         let line_text = &self.text[start..end];
         let rel = if line_text.is_ascii() {
             col.min(line_text.len())
         } else {
-            line_text.char_indices().nth(col).map_or(line_text.len(), |(i, _)| i)
+            line_text
+                .char_indices()
+                .nth(col)
+                .map_or(line_text.len(), |(i, _)| i)
         };
         Some(self.base + start + rel)
     }
@@ -69,21 +85,35 @@ pub fn lower(source: &str, span: Range<usize>) -> Statement {
     let text = &source[span.clone()];
     let loc = Locator::new(text, span.start);
     let dialect = PostgreSqlDialect {};
-    let tokens = match Tokenizer::new(&dialect, text).with_unescape(false).tokenize_with_location() {
+    let tokens = match Tokenizer::new(&dialect, text)
+        .with_unescape(false)
+        .tokenize_with_location()
+    {
         Ok(t) => t,
         Err(e) => {
             let at = loc.offset(e.location).unwrap_or(span.start);
-            return failed(span, format!("cannot read this statement: {}", e.message), at);
+            return failed(
+                span,
+                format!("cannot read this statement: {}", e.message),
+                at,
+            );
         }
     };
-    let significant: Vec<&TokenWithSpan> =
-        tokens.iter().filter(|t| !matches!(t.token, Token::Whitespace(_))).collect();
+    let significant: Vec<&TokenWithSpan> = tokens
+        .iter()
+        .filter(|t| !matches!(t.token, Token::Whitespace(_)))
+        .collect();
     let operators = significant
         .iter()
         .filter(|t| {
             matches!(
                 t.token,
-                Token::Plus | Token::Minus | Token::Mul | Token::Div | Token::StringConcat | Token::Eq
+                Token::Plus
+                    | Token::Minus
+                    | Token::Mul
+                    | Token::Div
+                    | Token::StringConcat
+                    | Token::Eq
             ) || matches!(&t.token, Token::Word(w) if w.keyword == sqlparser::keywords::Keyword::AND
                 || w.keyword == sqlparser::keywords::Keyword::OR)
         })
@@ -98,9 +128,15 @@ pub fn lower(source: &str, span: Range<usize>) -> Statement {
     // Statements sqlparser does not parse, or parses into something less precise.
     let words = Words::new(&significant);
     if let Some(ops) = recognize(&words, &loc, &span) {
-        return Statement { span, ops, error: None };
+        return Statement {
+            span,
+            ops,
+            error: None,
+        };
     }
-    let mut parser = Parser::new(&dialect).with_recursion_limit(RECURSION_LIMIT).with_tokens_with_locations(tokens);
+    let mut parser = Parser::new(&dialect)
+        .with_recursion_limit(RECURSION_LIMIT)
+        .with_tokens_with_locations(tokens);
     let parsed = parser.parse_statement().and_then(|stmt| {
         // Anything left over means the parser stopped early.
         let next = parser.peek_token();
@@ -115,7 +151,11 @@ pub fn lower(source: &str, span: Range<usize>) -> Statement {
     match parsed {
         Ok(stmt) => {
             let ops = lower_statement(&stmt, &loc, &span);
-            Statement { span, ops, error: None }
+            Statement {
+                span,
+                ops,
+                error: None,
+            }
         }
         Err(e) => {
             let (message, at) = parser_error(&e, &loc, span.start);
@@ -125,7 +165,11 @@ pub fn lower(source: &str, span: Range<usize>) -> Statement {
 }
 
 fn failed(span: Range<usize>, message: String, at: usize) -> Statement {
-    Statement { span, ops: Vec::new(), error: Some((message, at)) }
+    Statement {
+        span,
+        ops: Vec::new(),
+        error: Some((message, at)),
+    }
 }
 
 /// Turns a ParserError into a message without the position and the file offset it names.
@@ -133,15 +177,26 @@ fn parser_error(e: &ParserError, loc: &Locator<'_>, fallback: usize) -> (String,
     let raw = match e {
         ParserError::TokenizerError(m) | ParserError::ParserError(m) => m.clone(),
         ParserError::RecursionLimitExceeded => {
-            return ("statement nested too deeply to analyze".to_string(), fallback);
+            return (
+                "statement nested too deeply to analyze".to_string(),
+                fallback,
+            );
         }
     };
     if raw.contains("found: EOF") {
         // The statement ended early: point just past its last character.
         let end = loc.base + loc.text.trim_end().len();
-        let at = loc.text.trim_end().char_indices().last().map_or(end, |(i, _)| loc.base + i);
+        let at = loc
+            .text
+            .trim_end()
+            .char_indices()
+            .last()
+            .map_or(end, |(i, _)| loc.base + i);
         let msg = raw.split(" at Line: ").next().unwrap_or(&raw);
-        return (tidy_message(msg).replace("found EOF", "found the end of the statement"), at);
+        return (
+            tidy_message(msg).replace("found EOF", "found the end of the statement"),
+            at,
+        );
     }
     if let Some(idx) = raw.rfind(" at Line: ") {
         let tail = &raw[idx + " at Line: ".len()..];
@@ -149,7 +204,9 @@ fn parser_error(e: &ParserError, loc: &Locator<'_>, fallback: usize) -> (String,
         let line = parts.next().and_then(|l| l.trim().parse::<u64>().ok());
         let col = parts.next().and_then(|c| c.trim().parse::<u64>().ok());
         if let (Some(line), Some(column)) = (line, col) {
-            let at = loc.offset(sqlparser::tokenizer::Location { line, column }).unwrap_or(fallback);
+            let at = loc
+                .offset(sqlparser::tokenizer::Location { line, column })
+                .unwrap_or(fallback);
             return (tidy_message(&raw[..idx]), at);
         }
     }
@@ -161,7 +218,10 @@ fn tidy_message(m: &str) -> String {
     let m = m.strip_prefix("sql parser error: ").unwrap_or(m);
     let mut out = String::with_capacity(m.len() + 8);
     out.push_str("syntax error: ");
-    out.push_str(&m.replace("Expected: ", "expected ").replace(", found: ", ", found "));
+    out.push_str(
+        &m.replace("Expected: ", "expected ")
+            .replace(", found: ", ", found "),
+    );
     out
 }
 
@@ -185,7 +245,10 @@ impl<'t> Words<'t> {
                 _ => String::new(),
             })
             .collect();
-        Words { tokens: tokens.to_vec(), upper }
+        Words {
+            tokens: tokens.to_vec(),
+            upper,
+        }
     }
 
     fn is(&self, i: usize, word: &str) -> bool {
@@ -205,7 +268,13 @@ impl<'t> Words<'t> {
         let first = ident_of(self.tokens.get(i)?)?;
         if self.upper.get(i + 1).is_some_and(|w| w == ".") {
             if let Some(second) = self.tokens.get(i + 2).and_then(|t| ident_of(t)) {
-                return Some((Name { schema: Some(first), name: second }, i + 3));
+                return Some((
+                    Name {
+                        schema: Some(first),
+                        name: second,
+                    },
+                    i + 3,
+                ));
             }
         }
         Some((Name::new(first), i + 1))
@@ -236,7 +305,12 @@ fn ident_of(t: &TokenWithSpan) -> Option<String> {
 
 /// Recognizes statements from their words where sqlparser fails or loses detail.
 fn recognize(w: &Words<'_>, loc: &Locator<'_>, span: &Range<usize>) -> Option<Vec<Op>> {
-    let op = |kind| vec![Op { kind, span: span.clone() }];
+    let op = |kind| {
+        vec![Op {
+            kind,
+            span: span.clone(),
+        }]
+    };
     if w.starts_with(&["DO"]) {
         return Some(op(OpKind::Dynamic(DynamicKind::DoBlock)));
     }
@@ -250,15 +324,22 @@ fn recognize(w: &Words<'_>, loc: &Locator<'_>, span: &Range<usize>) -> Option<Ve
             i += 2;
         }
         let names = w.names_from(i);
-        return Some(op(OpKind::DropIndex { names, concurrently }));
+        return Some(op(OpKind::DropIndex {
+            names,
+            concurrently,
+        }));
     }
     if w.starts_with(&["REINDEX"]) {
         let concurrently = w.position("CONCURRENTLY").is_some();
-        let target = w.upper.iter().rposition(|u| !u.is_empty() && u != ";").and_then(|i| {
-            // The last name in the statement is the target.
-            let start = if i >= 2 && w.is(i - 1, ".") { i - 2 } else { i };
-            w.name_at(start).map(|(n, _)| n)
-        });
+        let target = w
+            .upper
+            .iter()
+            .rposition(|u| !u.is_empty() && u != ";")
+            .and_then(|i| {
+                // The last name in the statement is the target.
+                let start = if i >= 2 && w.is(i - 1, ".") { i - 2 } else { i };
+                w.name_at(start).map(|(n, _)| n)
+            });
         return Some(op(OpKind::Maintenance {
             kind: MaintenanceKind::Reindex,
             targets: target.into_iter().collect(),
@@ -266,22 +347,50 @@ fn recognize(w: &Words<'_>, loc: &Locator<'_>, span: &Range<usize>) -> Option<Ve
         }));
     }
     if w.starts_with(&["CLUSTER"]) {
-        let targets = w.name_at(1).filter(|(n, _)| n.name != "verbose").map(|(n, _)| n).into_iter().collect();
-        return Some(op(OpKind::Maintenance { kind: MaintenanceKind::Cluster, targets, concurrently: false }));
+        let targets = w
+            .name_at(1)
+            .filter(|(n, _)| n.name != "verbose")
+            .map(|(n, _)| n)
+            .into_iter()
+            .collect();
+        return Some(op(OpKind::Maintenance {
+            kind: MaintenanceKind::Cluster,
+            targets,
+            concurrently: false,
+        }));
     }
     if w.starts_with(&["VACUUM"]) {
         let full = w.upper.iter().any(|u| u == "FULL");
-        let kind = if full { MaintenanceKind::VacuumFull } else { MaintenanceKind::Vacuum };
-        let after_options = if w.is(1, "(") { w.position(")").map_or(1, |p| p + 1) } else { 1 };
+        let kind = if full {
+            MaintenanceKind::VacuumFull
+        } else {
+            MaintenanceKind::Vacuum
+        };
+        let after_options = if w.is(1, "(") {
+            w.position(")").map_or(1, |p| p + 1)
+        } else {
+            1
+        };
         let mut i = after_options;
-        while ["FULL", "FREEZE", "VERBOSE", "ANALYZE"].iter().any(|k| w.is(i, k)) {
+        while ["FULL", "FREEZE", "VERBOSE", "ANALYZE"]
+            .iter()
+            .any(|k| w.is(i, k))
+        {
             i += 1;
         }
-        return Some(op(OpKind::Maintenance { kind, targets: w.names_from(i), concurrently: false }));
+        return Some(op(OpKind::Maintenance {
+            kind,
+            targets: w.names_from(i),
+            concurrently: false,
+        }));
     }
     if w.starts_with(&["REFRESH", "MATERIALIZED", "VIEW"]) {
         let concurrently = w.is(3, "CONCURRENTLY");
-        let targets = w.name_at(if concurrently { 4 } else { 3 }).map(|(n, _)| n).into_iter().collect();
+        let targets = w
+            .name_at(if concurrently { 4 } else { 3 })
+            .map(|(n, _)| n)
+            .into_iter()
+            .collect();
         return Some(op(OpKind::Maintenance {
             kind: MaintenanceKind::RefreshMaterializedView,
             targets,
@@ -303,8 +412,13 @@ fn recognize(w: &Words<'_>, loc: &Locator<'_>, span: &Range<usize>) -> Option<Ve
             (&["DETACH", "PARTITION"][..], "DETACH PARTITION", true),
             (&["SET", "TABLESPACE"][..], "SET TABLESPACE", true),
         ] {
-            if words.iter().enumerate().all(|(k, word)| w.is(next + k, word)) {
-                let concurrently = action == "DETACH PARTITION" && w.upper.iter().any(|u| u == "CONCURRENTLY");
+            if words
+                .iter()
+                .enumerate()
+                .all(|(k, word)| w.is(next + k, word))
+            {
+                let concurrently =
+                    action == "DETACH PARTITION" && w.upper.iter().any(|u| u == "CONCURRENTLY");
                 return Some(op(OpKind::AlterTableOther {
                     table,
                     action: action.to_string(),
@@ -321,7 +435,9 @@ fn recognize(w: &Words<'_>, loc: &Locator<'_>, span: &Range<usize>) -> Option<Ve
         }
         return None;
     }
-    if w.starts_with(&["CREATE"]) && w.is(1, "INDEX") || w.starts_with(&["CREATE", "UNIQUE", "INDEX"]) {
+    if w.starts_with(&["CREATE"]) && w.is(1, "INDEX")
+        || w.starts_with(&["CREATE", "UNIQUE", "INDEX"])
+    {
         // `ON ONLY` does not parse; every other CREATE INDEX goes to the parser.
         let on = w.position("ON")?;
         if !w.is(on + 1, "ONLY") {
@@ -330,8 +446,14 @@ fn recognize(w: &Words<'_>, loc: &Locator<'_>, span: &Range<usize>) -> Option<Ve
         let unique = w.is(1, "UNIQUE");
         let concurrently = w.upper.iter().take(on).any(|u| u == "CONCURRENTLY");
         let if_not_exists = w.upper.iter().take(on).any(|u| u == "EXISTS");
-        let name_at = (if unique { 3 } else { 2 }) + usize::from(concurrently) + if if_not_exists { 3 } else { 0 };
-        let name = if name_at < on { w.name_at(name_at).map(|(n, _)| n) } else { None };
+        let name_at = (if unique { 3 } else { 2 })
+            + usize::from(concurrently)
+            + if if_not_exists { 3 } else { 0 };
+        let name = if name_at < on {
+            w.name_at(name_at).map(|(n, _)| n)
+        } else {
+            None
+        };
         let (table, _) = w.name_at(on + 2)?;
         return Some(op(OpKind::CreateIndex(CreateIndex {
             name,
@@ -369,13 +491,24 @@ fn recognize(w: &Words<'_>, loc: &Locator<'_>, span: &Range<usize>) -> Option<Ve
         (&["ALTER", "SEQUENCE"][..], "ALTER SEQUENCE"),
         (&["CREATE", "SEQUENCE"][..], "CREATE SEQUENCE"),
         (&["ALTER", "INDEX"][..], "ALTER INDEX"),
-        (&["CREATE", "OR", "REPLACE", "TRIGGER"][..], "CREATE TRIGGER"),
+        (
+            &["CREATE", "OR", "REPLACE", "TRIGGER"][..],
+            "CREATE TRIGGER",
+        ),
         (&["CREATE", "AGGREGATE"][..], "CREATE AGGREGATE"),
-        (&["ALTER", "DEFAULT", "PRIVILEGES"][..], "ALTER DEFAULT PRIVILEGES"),
-        (&["SELECT", "PG_CATALOG", ".", "SET_CONFIG"][..], "SELECT SET_CONFIG"),
+        (
+            &["ALTER", "DEFAULT", "PRIVILEGES"][..],
+            "ALTER DEFAULT PRIVILEGES",
+        ),
+        (
+            &["SELECT", "PG_CATALOG", ".", "SET_CONFIG"][..],
+            "SELECT SET_CONFIG",
+        ),
     ] {
         if w.starts_with(seq) {
-            return Some(op(OpKind::Other { what: what.to_string() }));
+            return Some(op(OpKind::Other {
+                what: what.to_string(),
+            }));
         }
     }
     let _ = loc;
@@ -384,18 +517,20 @@ fn recognize(w: &Words<'_>, loc: &Locator<'_>, span: &Range<usize>) -> Option<Ve
 
 /// Converts an object name; unquoted parts are lower-cased as PostgreSQL folds them.
 pub(crate) fn name_of(n: &ObjectName) -> Name {
-    let parts: Vec<String> = n
-        .0
-        .iter()
-        .map(|p| match p {
-            ObjectNamePart::Identifier(i) => ident(i),
-            ObjectNamePart::Function(f) => f.to_string(),
-        })
-        .collect();
+    let parts: Vec<String> =
+        n.0.iter()
+            .map(|p| match p {
+                ObjectNamePart::Identifier(i) => ident(i),
+                ObjectNamePart::Function(f) => f.to_string(),
+            })
+            .collect();
     match parts.len() {
         0 => Name::new(String::new()),
         1 => Name::new(parts[0].clone()),
-        k => Name { schema: Some(parts[k - 2].clone()), name: parts[k - 1].clone() },
+        k => Name {
+            schema: Some(parts[k - 2].clone()),
+            name: parts[k - 1].clone(),
+        },
     }
 }
 
@@ -409,12 +544,20 @@ fn ident(i: &ast::Ident) -> String {
 
 fn lower_statement(stmt: &ast::Statement, loc: &Locator<'_>, span: &Range<usize>) -> Vec<Op> {
     use ast::Statement as S;
-    let whole = |kind| vec![Op { kind, span: span.clone() }];
+    let whole = |kind| {
+        vec![Op {
+            kind,
+            span: span.clone(),
+        }]
+    };
     match stmt {
         S::CreateTable(ct) => whole(OpKind::CreateTable(create_table(ct, loc, span))),
         S::AlterTable(at) => {
             let table = name_of(&at.name);
-            at.operations.iter().flat_map(|op| alter_table_op(&table, op, loc, span)).collect()
+            at.operations
+                .iter()
+                .flat_map(|op| alter_table_op(&table, op, loc, span))
+                .collect()
         }
         S::CreateIndex(ci) => whole(OpKind::CreateIndex(CreateIndex {
             name: ci.name.as_ref().map(name_of),
@@ -427,23 +570,44 @@ fn lower_statement(stmt: &ast::Statement, loc: &Locator<'_>, span: &Range<usize>
             method: ci.using.as_ref().map(|u| u.to_string().to_lowercase()),
             predicate: ci.predicate.as_ref().map(ToString::to_string),
         })),
-        S::Drop { object_type, names, cascade, .. } => match object_type {
-            ObjectType::Table => whole(OpKind::DropTable { tables: names.iter().map(name_of).collect(), cascade: *cascade }),
-            ObjectType::Index => {
-                whole(OpKind::DropIndex { names: names.iter().map(name_of).collect(), concurrently: false })
-            }
-            other => whole(OpKind::Other { what: format!("DROP {other}") }),
+        S::Drop {
+            object_type,
+            names,
+            cascade,
+            ..
+        } => match object_type {
+            ObjectType::Table => whole(OpKind::DropTable {
+                tables: names.iter().map(name_of).collect(),
+                cascade: *cascade,
+            }),
+            ObjectType::Index => whole(OpKind::DropIndex {
+                names: names.iter().map(name_of).collect(),
+                concurrently: false,
+            }),
+            other => whole(OpKind::Other {
+                what: format!("DROP {other}"),
+            }),
         },
         S::Update(u) => {
             let table = table_factor_name(&u.table.relation);
-            whole(OpKind::DataChange { kind: DataChangeKind::Update, table, has_where: u.selection.is_some() })
+            whole(OpKind::DataChange {
+                kind: DataChangeKind::Update,
+                table,
+                has_where: u.selection.is_some(),
+            })
         }
         S::Delete(d) => {
             let from = match &d.from {
                 ast::FromTable::WithFromKeyword(t) | ast::FromTable::WithoutKeyword(t) => t,
             };
-            let table = from.first().map_or_else(|| Name::new(""), |t| table_factor_name(&t.relation));
-            whole(OpKind::DataChange { kind: DataChangeKind::Delete, table, has_where: d.selection.is_some() })
+            let table = from
+                .first()
+                .map_or_else(|| Name::new(""), |t| table_factor_name(&t.relation));
+            whole(OpKind::DataChange {
+                kind: DataChangeKind::Delete,
+                table,
+                has_where: d.selection.is_some(),
+            })
         }
         S::Insert(ins) => {
             let table = match &ins.table {
@@ -454,17 +618,27 @@ fn lower_statement(stmt: &ast::Statement, loc: &Locator<'_>, span: &Range<usize>
                 Some(ast::SetExpr::Values(_)) | None => DataChangeKind::InsertValues,
                 Some(_) => DataChangeKind::InsertSelect,
             };
-            whole(OpKind::DataChange { kind, table, has_where: false })
+            whole(OpKind::DataChange {
+                kind,
+                table,
+                has_where: false,
+            })
         }
         S::Copy { source, to, .. } => {
             if *to {
-                whole(OpKind::Other { what: "COPY TO".into() })
+                whole(OpKind::Other {
+                    what: "COPY TO".into(),
+                })
             } else {
                 let table = match source {
                     ast::CopySource::Table { table_name, .. } => name_of(table_name),
                     ast::CopySource::Query(_) => Name::new(""),
                 };
-                whole(OpKind::DataChange { kind: DataChangeKind::Copy, table, has_where: false })
+                whole(OpKind::DataChange {
+                    kind: DataChangeKind::Copy,
+                    table,
+                    has_where: false,
+                })
             }
         }
         S::Truncate(t) => whole(OpKind::Truncate {
@@ -472,21 +646,39 @@ fn lower_statement(stmt: &ast::Statement, loc: &Locator<'_>, span: &Range<usize>
             cascade: matches!(t.cascade, Some(ast::CascadeOption::Cascade)),
         }),
         S::Vacuum(v) => whole(OpKind::Maintenance {
-            kind: if v.full { MaintenanceKind::VacuumFull } else { MaintenanceKind::Vacuum },
+            kind: if v.full {
+                MaintenanceKind::VacuumFull
+            } else {
+                MaintenanceKind::Vacuum
+            },
             targets: v.table_name.iter().map(name_of).collect(),
             concurrently: false,
         }),
         S::StartTransaction { .. } => whole(OpKind::Transaction(TransactionKind::Begin)),
         S::Commit { .. } => whole(OpKind::Transaction(TransactionKind::Commit)),
-        S::Rollback { savepoint: None, .. } => whole(OpKind::Transaction(TransactionKind::Rollback)),
-        S::Set(ast::Set::SingleAssignment { scope, variable, values, .. }) => whole(OpKind::SetSetting {
+        S::Rollback {
+            savepoint: None, ..
+        } => whole(OpKind::Transaction(TransactionKind::Rollback)),
+        S::Set(ast::Set::SingleAssignment {
+            scope,
+            variable,
+            values,
+            ..
+        }) => whole(OpKind::SetSetting {
             name: name_of(variable).qualified(),
-            value: values.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "),
+            value: values
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", "),
             local: matches!(scope, Some(ast::ContextModifier::Local)),
         }),
         S::Lock(l) => whole(OpKind::LockTable {
             tables: l.tables.iter().map(|t| name_of(&t.name)).collect(),
-            mode: l.lock_mode.as_ref().map_or_else(|| "ACCESS EXCLUSIVE".to_string(), |m| m.to_string().to_uppercase()),
+            mode: l.lock_mode.as_ref().map_or_else(
+                || "ACCESS EXCLUSIVE".to_string(),
+                |m| m.to_string().to_uppercase(),
+            ),
         }),
         S::AlterType(at) => match &at.operation {
             ast::AlterTypeOperation::AddValue(av) => whole(OpKind::AddEnumValue {
@@ -494,24 +686,33 @@ fn lower_statement(stmt: &ast::Statement, loc: &Locator<'_>, span: &Range<usize>
                 value: av.value.value.clone(),
                 positioned: av.position.is_some(),
             }),
-            _ => whole(OpKind::Other { what: "ALTER TYPE".into() }),
+            _ => whole(OpKind::Other {
+                what: "ALTER TYPE".into(),
+            }),
         },
         S::Execute { .. } => whole(OpKind::Dynamic(DynamicKind::Execute)),
-        _ => whole(OpKind::Other { what: leading_keywords(stmt) }),
+        _ => whole(OpKind::Other {
+            what: leading_keywords(stmt),
+        }),
     }
 }
 
 /// The first words of a statement, for `Other`: `CREATE FUNCTION`, `GRANT`, ...
 fn leading_keywords(stmt: &ast::Statement) -> String {
     let text = stmt.to_string();
-    let mut words = text.split_whitespace().take_while(|w| w.chars().all(|c| c.is_ascii_alphabetic()));
+    let mut words = text
+        .split_whitespace()
+        .take_while(|w| w.chars().all(|c| c.is_ascii_alphabetic()));
     let mut out = String::new();
     for (i, w) in words.by_ref().take(3).enumerate() {
         if i > 0 {
             out.push(' ');
         }
         out.push_str(&w.to_ascii_uppercase());
-        if !matches!(w.to_ascii_uppercase().as_str(), "CREATE" | "ALTER" | "DROP" | "OR" | "REPLACE") {
+        if !matches!(
+            w.to_ascii_uppercase().as_str(),
+            "CREATE" | "ALTER" | "DROP" | "OR" | "REPLACE"
+        ) {
             break;
         }
     }
@@ -526,8 +727,16 @@ fn table_factor_name(t: &TableFactor) -> Name {
 }
 
 fn create_table(ct: &ast::CreateTable, loc: &Locator<'_>, span: &Range<usize>) -> CreateTable {
-    let mut constraints: Vec<Constraint> = ct.constraints.iter().filter_map(|c| constraint(c, false, loc, span)).collect();
-    let columns = ct.columns.iter().map(|c| column_def(c, loc, span)).collect();
+    let mut constraints: Vec<Constraint> = ct
+        .constraints
+        .iter()
+        .filter_map(|c| constraint(c, false, loc, span))
+        .collect();
+    let columns = ct
+        .columns
+        .iter()
+        .map(|c| column_def(c, loc, span))
+        .collect();
     // Inline constraints also count as table constraints for the rules.
     constraints.sort_by_key(|c| c.span.start);
     CreateTable {
@@ -542,7 +751,10 @@ fn create_table(ct: &ast::CreateTable, loc: &Locator<'_>, span: &Range<usize>) -
 
 fn column_def(c: &ast::ColumnDef, loc: &Locator<'_>, span: &Range<usize>) -> ColumnDef {
     let data_type = c.data_type.to_string().to_lowercase();
-    let serial = matches!(data_type.as_str(), "serial" | "bigserial" | "smallserial" | "serial4" | "serial8" | "serial2");
+    let serial = matches!(
+        data_type.as_str(),
+        "serial" | "bigserial" | "smallserial" | "serial4" | "serial8" | "serial2"
+    );
     let mut col = ColumnDef {
         name: ident(&c.name),
         data_type,
@@ -573,7 +785,9 @@ fn column_def(c: &ast::ColumnDef, loc: &Locator<'_>, span: &Range<usize>) -> Col
                 });
             }
             ColumnOption::Check(ch) => col.checks.push(ch.expr.to_string()),
-            ColumnOption::Generated { generation_expr, .. } => {
+            ColumnOption::Generated {
+                generation_expr, ..
+            } => {
                 if generation_expr.is_some() {
                     col.generated = true;
                 } else {
@@ -609,7 +823,9 @@ fn default_expr(e: &Expr) -> DefaultExpr {
     let lower = sql.to_ascii_lowercase();
     let volatile = VOLATILE_FUNCTIONS.iter().any(|f| {
         lower.match_indices(f).any(|(i, _)| {
-            let before_ok = i == 0 || !lower.as_bytes()[i - 1].is_ascii_alphanumeric() && lower.as_bytes()[i - 1] != b'_';
+            let before_ok = i == 0
+                || !lower.as_bytes()[i - 1].is_ascii_alphanumeric()
+                    && lower.as_bytes()[i - 1] != b'_';
             let rest = lower[i + f.len()..].trim_start();
             before_ok && rest.starts_with('(')
         })
@@ -617,9 +833,18 @@ fn default_expr(e: &Expr) -> DefaultExpr {
     DefaultExpr { sql, volatile }
 }
 
-fn constraint(c: &TableConstraint, not_valid: bool, loc: &Locator<'_>, span: &Range<usize>) -> Option<Constraint> {
+fn constraint(
+    c: &TableConstraint,
+    not_valid: bool,
+    loc: &Locator<'_>,
+    span: &Range<usize>,
+) -> Option<Constraint> {
     let cspan = loc.range(c.span(), span);
-    let cols = |v: &[ast::IndexColumn]| v.iter().map(|c| c.column.expr.to_string().to_lowercase()).collect::<Vec<_>>();
+    let cols = |v: &[ast::IndexColumn]| {
+        v.iter()
+            .map(|c| c.column.expr.to_string().to_lowercase())
+            .collect::<Vec<_>>()
+    };
     let (name, kind) = match c {
         TableConstraint::ForeignKey(fk) => (
             fk.name.as_ref().map(ident),
@@ -634,26 +859,48 @@ fn constraint(c: &TableConstraint, not_valid: bool, loc: &Locator<'_>, span: &Ra
         ),
         TableConstraint::Check(ch) => (
             ch.name.as_ref().map(ident),
-            ConstraintKind::Check { expr: ch.expr.to_string(), not_null_column: is_not_null_check(&ch.expr) },
+            ConstraintKind::Check {
+                expr: ch.expr.to_string(),
+                not_null_column: is_not_null_check(&ch.expr),
+            },
         ),
-        TableConstraint::Unique(u) => {
-            (u.name.as_ref().map(ident), ConstraintKind::Unique { columns: cols(&u.columns), using_index: None })
-        }
-        TableConstraint::PrimaryKey(p) => {
-            (p.name.as_ref().map(ident), ConstraintKind::PrimaryKey { columns: cols(&p.columns), using_index: None })
-        }
+        TableConstraint::Unique(u) => (
+            u.name.as_ref().map(ident),
+            ConstraintKind::Unique {
+                columns: cols(&u.columns),
+                using_index: None,
+            },
+        ),
+        TableConstraint::PrimaryKey(p) => (
+            p.name.as_ref().map(ident),
+            ConstraintKind::PrimaryKey {
+                columns: cols(&p.columns),
+                using_index: None,
+            },
+        ),
         TableConstraint::UniqueUsingIndex(u) => (
             u.name.as_ref().map(ident),
-            ConstraintKind::Unique { columns: Vec::new(), using_index: Some(ident(&u.index_name)) },
+            ConstraintKind::Unique {
+                columns: Vec::new(),
+                using_index: Some(ident(&u.index_name)),
+            },
         ),
         TableConstraint::PrimaryKeyUsingIndex(u) => (
             u.name.as_ref().map(ident),
-            ConstraintKind::PrimaryKey { columns: Vec::new(), using_index: Some(ident(&u.index_name)) },
+            ConstraintKind::PrimaryKey {
+                columns: Vec::new(),
+                using_index: Some(ident(&u.index_name)),
+            },
         ),
         TableConstraint::Exclude(x) => (x.name.as_ref().map(ident), ConstraintKind::Exclusion),
         _ => return None,
     };
-    Some(Constraint { name, kind, not_valid, span: cspan })
+    Some(Constraint {
+        name,
+        kind,
+        not_valid,
+        span: cspan,
+    })
 }
 
 /// `col IS NOT NULL` (possibly parenthesized) names `col`.
@@ -673,14 +920,24 @@ fn is_not_null_check(e: &Expr) -> Option<String> {
     }
 }
 
-fn alter_table_op(table: &Name, op: &AlterTableOperation, loc: &Locator<'_>, span: &Range<usize>) -> Vec<Op> {
+fn alter_table_op(
+    table: &Name,
+    op: &AlterTableOperation,
+    loc: &Locator<'_>,
+    span: &Range<usize>,
+) -> Vec<Op> {
     let at = loc.range(op.span(), span);
     let t = || table.clone();
     let kind = match op {
-        AlterTableOperation::AddColumn { column_def: c, .. } => {
-            OpKind::AddColumn { table: t(), column: column_def(c, loc, span) }
-        }
-        AlterTableOperation::DropColumn { column_names, drop_behavior, .. } => {
+        AlterTableOperation::AddColumn { column_def: c, .. } => OpKind::AddColumn {
+            table: t(),
+            column: column_def(c, loc, span),
+        },
+        AlterTableOperation::DropColumn {
+            column_names,
+            drop_behavior,
+            ..
+        } => {
             return column_names
                 .iter()
                 .map(|c| Op {
@@ -693,25 +950,44 @@ fn alter_table_op(table: &Name, op: &AlterTableOperation, loc: &Locator<'_>, spa
                 })
                 .collect();
         }
-        AlterTableOperation::RenameColumn { old_column_name, new_column_name } => {
-            OpKind::RenameColumn { table: t(), column: ident(old_column_name), new_name: ident(new_column_name) }
-        }
+        AlterTableOperation::RenameColumn {
+            old_column_name,
+            new_column_name,
+        } => OpKind::RenameColumn {
+            table: t(),
+            column: ident(old_column_name),
+            new_name: ident(new_column_name),
+        },
         AlterTableOperation::RenameTable { table_name } => {
             let n = match table_name {
                 ast::RenameTableNameKind::As(n) | ast::RenameTableNameKind::To(n) => name_of(n),
             };
-            OpKind::RenameTable { table: t(), new_name: n.name }
+            OpKind::RenameTable {
+                table: t(),
+                new_name: n.name,
+            }
         }
-        AlterTableOperation::AlterColumn { column_name, op: colop } => {
+        AlterTableOperation::AlterColumn {
+            column_name,
+            op: colop,
+        } => {
             let column = ident(column_name);
             match colop {
                 AlterColumnOperation::SetNotNull => OpKind::SetNotNull { table: t(), column },
                 AlterColumnOperation::DropNotNull => OpKind::DropNotNull { table: t(), column },
-                AlterColumnOperation::SetDefault { value } => {
-                    OpKind::ChangeDefault { table: t(), column, default: Some(default_expr(value)) }
-                }
-                AlterColumnOperation::DropDefault => OpKind::ChangeDefault { table: t(), column, default: None },
-                AlterColumnOperation::SetDataType { data_type, using, .. } => OpKind::AlterColumnType {
+                AlterColumnOperation::SetDefault { value } => OpKind::ChangeDefault {
+                    table: t(),
+                    column,
+                    default: Some(default_expr(value)),
+                },
+                AlterColumnOperation::DropDefault => OpKind::ChangeDefault {
+                    table: t(),
+                    column,
+                    default: None,
+                },
+                AlterColumnOperation::SetDataType {
+                    data_type, using, ..
+                } => OpKind::AlterColumnType {
                     table: t(),
                     column,
                     new_type: data_type.to_string().to_lowercase(),
@@ -724,33 +1000,67 @@ fn alter_table_op(table: &Name, op: &AlterTableOperation, loc: &Locator<'_>, spa
                 },
             }
         }
-        AlterTableOperation::AddConstraint { constraint: c, not_valid } => match constraint(c, *not_valid, loc, span) {
+        AlterTableOperation::AddConstraint {
+            constraint: c,
+            not_valid,
+        } => match constraint(c, *not_valid, loc, span) {
             Some(mut c) => {
                 c.span = at.clone();
-                OpKind::AddConstraint { table: t(), constraint: c }
+                OpKind::AddConstraint {
+                    table: t(),
+                    constraint: c,
+                }
             }
-            None => OpKind::AlterTableOther { table: t(), action: "ADD CONSTRAINT".into(), access_exclusive: true },
+            None => OpKind::AlterTableOther {
+                table: t(),
+                action: "ADD CONSTRAINT".into(),
+                access_exclusive: true,
+            },
         },
-        AlterTableOperation::ValidateConstraint { name } => OpKind::ValidateConstraint { table: t(), name: ident(name) },
-        AlterTableOperation::DropConstraint { name, .. } => OpKind::DropConstraint { table: t(), name: ident(name) },
-        AlterTableOperation::RenameConstraint { .. } => {
-            OpKind::AlterTableOther { table: t(), action: "RENAME CONSTRAINT".into(), access_exclusive: true }
-        }
+        AlterTableOperation::ValidateConstraint { name } => OpKind::ValidateConstraint {
+            table: t(),
+            name: ident(name),
+        },
+        AlterTableOperation::DropConstraint { name, .. } => OpKind::DropConstraint {
+            table: t(),
+            name: ident(name),
+        },
+        AlterTableOperation::RenameConstraint { .. } => OpKind::AlterTableOther {
+            table: t(),
+            action: "RENAME CONSTRAINT".into(),
+            access_exclusive: true,
+        },
         AlterTableOperation::EnableTrigger { .. }
         | AlterTableOperation::DisableTrigger { .. }
         | AlterTableOperation::EnableAlwaysTrigger { .. }
         | AlterTableOperation::EnableReplicaTrigger { .. } => {
             // SHARE ROW EXCLUSIVE: blocks writes, not reads.
-            OpKind::AlterTableOther { table: t(), action: "ENABLE/DISABLE TRIGGER".into(), access_exclusive: false }
+            OpKind::AlterTableOther {
+                table: t(),
+                action: "ENABLE/DISABLE TRIGGER".into(),
+                access_exclusive: false,
+            }
         }
         AlterTableOperation::SetTblProperties { .. } | AlterTableOperation::OwnerTo { .. } => {
-            OpKind::AlterTableOther { table: t(), action: first_words(&op.to_string()), access_exclusive: false }
+            OpKind::AlterTableOther {
+                table: t(),
+                action: first_words(&op.to_string()),
+                access_exclusive: false,
+            }
         }
-        other => OpKind::AlterTableOther { table: t(), action: first_words(&other.to_string()), access_exclusive: true },
+        other => OpKind::AlterTableOther {
+            table: t(),
+            action: first_words(&other.to_string()),
+            access_exclusive: true,
+        },
     };
     vec![Op { kind, span: at }]
 }
 
 fn first_words(s: &str) -> String {
-    s.split_whitespace().take(2).collect::<Vec<_>>().join(" ").to_uppercase()
+    s.split_whitespace()
+        .take(2)
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_uppercase()
 }

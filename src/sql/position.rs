@@ -30,7 +30,11 @@ impl<'a> LineIndex<'a> {
             }
             starts
         };
-        LineIndex { text, line_starts, utf16_starts }
+        LineIndex {
+            text,
+            line_starts,
+            utf16_starts,
+        }
     }
 
     /// The indexed text.
@@ -50,7 +54,10 @@ impl<'a> LineIndex<'a> {
         let (column, utf16) = if self.utf16_starts.is_empty() {
             (before.len(), offset)
         } else {
-            (before.chars().count(), self.utf16_starts[line] + utf16_len(before))
+            (
+                before.chars().count(),
+                self.utf16_starts[line] + utf16_len(before),
+            )
         };
         Position {
             line: to_u32(line + 1),
@@ -62,26 +69,40 @@ impl<'a> LineIndex<'a> {
 
     /// The span of a byte range.
     pub fn span(&self, range: std::ops::Range<usize>) -> Span {
-        Span { start: self.position(range.start), end: self.position(range.end) }
+        Span {
+            start: self.position(range.start),
+            end: self.position(range.end),
+        }
     }
 
     /// The byte offset of a 1-based line and character column, as sqlparser reports them.
     pub fn offset_of(&self, line: u64, column: u64) -> Option<usize> {
         let line = usize::try_from(line).ok()?.checked_sub(1)?;
         let start = *self.line_starts.get(line)?;
-        let end = self.line_starts.get(line + 1).copied().unwrap_or(self.text.len());
+        let end = self
+            .line_starts
+            .get(line + 1)
+            .copied()
+            .unwrap_or(self.text.len());
         let col = usize::try_from(column).ok()?.checked_sub(1)?;
         let line_text = &self.text[start..end];
         if line_text.is_ascii() {
             return Some(start + col.min(line_text.len()));
         }
-        let rel = line_text.char_indices().nth(col).map_or(line_text.len(), |(i, _)| i);
+        let rel = line_text
+            .char_indices()
+            .nth(col)
+            .map_or(line_text.len(), |(i, _)| i);
         Some(start + rel)
     }
 }
 
 fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    bytes.iter().enumerate().filter(|(_, &b)| b == b'\n').map(|(i, _)| i + 1)
+    bytes
+        .iter()
+        .enumerate()
+        .filter(|(_, &b)| b == b'\n')
+        .map(|(i, _)| i + 1)
 }
 
 fn utf16_len(s: &str) -> usize {
@@ -111,7 +132,10 @@ mod tests {
         let idx = LineIndex::new(text);
         let y = text.find('y').unwrap();
         let p = idx.position(y);
-        assert_eq!((p.line, p.column, p.offset, p.utf16), (2, 3, y as u32, 3 + 1 + 2));
+        assert_eq!(
+            (p.line, p.column, p.offset, p.utf16),
+            (2, 3, y as u32, 3 + 1 + 2)
+        );
         assert_eq!(idx.offset_of(2, 3), Some(y));
         // Offsets inside a character snap back to its start.
         assert_eq!(idx.position(1).offset, 0);

@@ -148,7 +148,10 @@ pub fn split(text: &str) -> Split {
         last_significant_end = i;
     }
     if let Some(s) = stmt_start {
-        out.statements.push(RawStatement { span: s..last_significant_end, leading: trivia_start..s });
+        out.statements.push(RawStatement {
+            span: s..last_significant_end,
+            leading: trivia_start..s,
+        });
     }
     out
 }
@@ -171,7 +174,9 @@ fn previous_word_is_begin(bytes: &[u8], i: usize) -> bool {
     while j > 0 && bytes[j - 1].is_ascii_whitespace() {
         j -= 1;
     }
-    j >= 5 && bytes[j - 5..j].eq_ignore_ascii_case(b"begin") && (j == 5 || !is_ident_byte(bytes[j - 6]))
+    j >= 5
+        && bytes[j - 5..j].eq_ignore_ascii_case(b"begin")
+        && (j == 5 || !is_ident_byte(bytes[j - 6]))
 }
 
 /// Skips a quoted run starting at `i` (the opening quote); returns the index past the closing quote.
@@ -205,7 +210,9 @@ fn dollar_tag(bytes: &[u8], i: usize) -> Option<usize> {
     if j < bytes.len() && bytes[j].is_ascii_digit() {
         return None;
     }
-    while j < bytes.len() && (bytes[j].is_ascii_alphanumeric() || bytes[j] == b'_' || bytes[j] >= 0x80) {
+    while j < bytes.len()
+        && (bytes[j].is_ascii_alphanumeric() || bytes[j] == b'_' || bytes[j] >= 0x80)
+    {
         j += 1;
     }
     (bytes.get(j) == Some(&b'$')).then_some(j + 1)
@@ -236,7 +243,11 @@ mod tests {
     use super::*;
 
     fn texts(sql: &str) -> Vec<&str> {
-        split(sql).statements.iter().map(|s| &sql[s.span.clone()]).collect()
+        split(sql)
+            .statements
+            .iter()
+            .map(|s| &sql[s.span.clone()])
+            .collect()
     }
 
     #[test]
@@ -256,7 +267,10 @@ mod tests {
 
     #[test]
     fn parameters_and_identifiers_with_dollars_are_not_quotes() {
-        assert_eq!(texts("SELECT $1, a$b; SELECT 2"), vec!["SELECT $1, a$b", "SELECT 2"]);
+        assert_eq!(
+            texts("SELECT $1, a$b; SELECT 2"),
+            vec!["SELECT $1, a$b", "SELECT 2"]
+        );
     }
 
     #[test]
@@ -267,7 +281,8 @@ mod tests {
 
     #[test]
     fn comments_are_collected_and_unterminated_runs_reported() {
-        let s = split("-- zerodown-ignore drop-column: ok\nALTER TABLE t DROP COLUMN c; SELECT 'open");
+        let s =
+            split("-- zerodown-ignore drop-column: ok\nALTER TABLE t DROP COLUMN c; SELECT 'open");
         assert_eq!(s.comments[0].text, "zerodown-ignore drop-column: ok");
         assert_eq!(s.statements.len(), 2);
         assert_eq!(s.unterminated.map(|u| u.0), Some("string"));

@@ -1,0 +1,1 @@
+//! WebAssembly bindings: deserialize, call the core, serialize. No logic of their own.
