@@ -42,7 +42,7 @@ mod tests {
     #[test]
     fn reads_both_spellings() {
         let o = parse_config(
-            "pg-version = 12\nlargeTables = [\"users\"]\n[rules]\ndrop-column = \"off\"\n",
+            "pg-version = 12\nlargeTables = [\"users\"]\n[rules]\nadd-index-non-concurrently = \"off\"\n",
             "z.toml",
         )
         .unwrap();

@@ -134,7 +134,7 @@ mod tests {
         let p = idx.position(y);
         assert_eq!(
             (p.line, p.column, p.offset, p.utf16),
-            (2, 3, y as u32, 3 + 1 + 2)
+            (2, 3, y as u32, 3 + 1 + 1 + 2)
         );
         assert_eq!(idx.offset_of(2, 3), Some(y));
         // Offsets inside a character snap back to its start.
