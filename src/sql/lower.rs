@@ -99,12 +99,12 @@ pub fn lower(source: &str, span: Range<usize>) -> Statement {
             );
         }
     };
-    let significant: Vec<&TokenWithSpan> = tokens
-        .iter()
-        .filter(|t| !matches!(t.token, Token::Whitespace(_)))
-        .collect();
-    let operators = significant
-        .iter()
+    let significant = || {
+        tokens
+            .iter()
+            .filter(|t| !matches!(t.token, Token::Whitespace(_)))
+    };
+    let operators = significant()
         .filter(|t| {
             matches!(
                 t.token,
@@ -126,7 +126,7 @@ pub fn lower(source: &str, span: Range<usize>) -> Statement {
         );
     }
     // Statements sqlparser does not parse, or parses into something less precise.
-    let words = Words::new(&significant);
+    let words = Words::new(significant());
     if let Some(ops) = recognize(&words, &loc, &span) {
         return Statement {
             span,
@@ -134,6 +134,7 @@ pub fn lower(source: &str, span: Range<usize>) -> Statement {
             error: None,
         };
     }
+    let tokens = patch_trim_without_characters(tokens);
     let mut parser = Parser::new(&dialect)
         .with_recursion_limit(RECURSION_LIMIT)
         .with_tokens_with_locations(tokens);
@@ -158,10 +159,87 @@ pub fn lower(source: &str, span: Range<usize>) -> Statement {
             }
         }
         Err(e) => {
+            if let Some(ops) = recognize_unparsed(&words, &span) {
+                return Statement {
+                    span,
+                    ops,
+                    error: None,
+                };
+            }
             let (message, at) = parser_error(&e, &loc, span.start);
             failed(span, message, at)
         }
     }
+}
+
+/// `TRIM(BOTH FROM x)` (as pg_dump writes it) does not parse; the same call
+/// with the default characters spelled out (`' '`) does, and means the same.
+fn patch_trim_without_characters(mut tokens: Vec<TokenWithSpan>) -> Vec<TokenWithSpan> {
+    let is_word = |t: &TokenWithSpan, w: &str| matches!(&t.token, Token::Word(x) if x.quote_style.is_none() && x.value.eq_ignore_ascii_case(w));
+    let mut k = 0;
+    while k + 4 < tokens.len() {
+        if is_word(&tokens[k], "trim") && matches!(tokens[k + 1].token, Token::LParen) {
+            let next = |from: usize| {
+                (from..tokens.len()).find(|&j| !matches!(tokens[j].token, Token::Whitespace(_)))
+            };
+            let side = next(k + 2).filter(|&j| {
+                ["both", "leading", "trailing"]
+                    .iter()
+                    .any(|w| is_word(&tokens[j], w))
+            });
+            if let Some(from) = side
+                .and_then(|j| next(j + 1))
+                .filter(|&j| is_word(&tokens[j], "from"))
+            {
+                let span = tokens[from].span;
+                let space = Token::Whitespace(sqlparser::tokenizer::Whitespace::Space);
+                tokens.insert(from, TokenWithSpan::new(space, span));
+                tokens.insert(
+                    from,
+                    TokenWithSpan::new(Token::SingleQuotedString(" ".into()), span),
+                );
+            }
+        }
+        k += 1;
+    }
+    tokens
+}
+
+/// Statements recognized from their words when sqlparser fails on them:
+/// CREATE INDEX with expressions it cannot read, or `ON ONLY`.
+fn recognize_unparsed(w: &Words, span: &Range<usize>) -> Option<Vec<Op>> {
+    let unique = w.is(1, "UNIQUE");
+    if !(w.is(0, "CREATE") && (w.is(1, "INDEX") || unique && w.is(2, "INDEX"))) {
+        return None;
+    }
+    let on = w.position("ON")?;
+    let mut i = if unique { 3 } else { 2 };
+    let concurrently = w.is(i, "CONCURRENTLY");
+    i += usize::from(concurrently);
+    let if_not_exists = w.is(i, "IF") && w.is(i + 1, "NOT") && w.is(i + 2, "EXISTS");
+    i += if if_not_exists { 3 } else { 0 };
+    let name = if i < on {
+        w.name_at(i).map(|(n, _)| n)
+    } else {
+        None
+    };
+    let only = w.is(on + 1, "ONLY");
+    let (table, _) = w.name_at(on + 1 + usize::from(only))?;
+    let index = CreateIndex {
+        name,
+        table,
+        columns: Vec::new(),
+        unique,
+        concurrently,
+        if_not_exists,
+        only,
+        method: None,
+        predicate: None,
+    };
+    Some(vec![Op {
+        kind: OpKind::CreateIndex(index),
+        span: span.clone(),
+    }])
 }
 
 fn failed(span: Range<usize>, message: String, at: usize) -> Statement {
@@ -226,16 +304,22 @@ fn tidy_message(m: &str) -> String {
 }
 
 /// The words (keywords, identifiers) and punctuation of a statement, upper-cased for matching.
-struct Words<'t> {
-    tokens: Vec<&'t TokenWithSpan>,
+struct Words {
+    /// Identifier text of word tokens (lower-cased unless quoted).
+    idents: Vec<Option<String>>,
     upper: Vec<String>,
 }
 
-impl<'t> Words<'t> {
-    fn new(tokens: &[&'t TokenWithSpan]) -> Self {
-        let upper = tokens
-            .iter()
-            .map(|t| match &t.token {
+/// Recognizers look at most this many leading tokens.
+const WORDS_LOOKED_AT: usize = 96;
+
+impl Words {
+    fn new<'t>(tokens: impl Iterator<Item = &'t TokenWithSpan>) -> Self {
+        let mut idents = Vec::new();
+        let mut upper = Vec::new();
+        for t in tokens.take(WORDS_LOOKED_AT) {
+            idents.push(ident_of(t));
+            upper.push(match &t.token {
                 Token::Word(w) if w.quote_style.is_none() => w.value.to_ascii_uppercase(),
                 Token::Word(_) => String::from("\"\""),
                 Token::LParen => "(".into(),
@@ -243,12 +327,9 @@ impl<'t> Words<'t> {
                 Token::Comma => ",".into(),
                 Token::Period => ".".into(),
                 _ => String::new(),
-            })
-            .collect();
-        Words {
-            tokens: tokens.to_vec(),
-            upper,
+            });
         }
+        Words { idents, upper }
     }
 
     fn is(&self, i: usize, word: &str) -> bool {
@@ -265,9 +346,9 @@ impl<'t> Words<'t> {
 
     /// Reads a possibly qualified name starting at `i`; returns it and the index after it.
     fn name_at(&self, i: usize) -> Option<(Name, usize)> {
-        let first = ident_of(self.tokens.get(i)?)?;
+        let first = self.idents.get(i)?.clone()?;
         if self.upper.get(i + 1).is_some_and(|w| w == ".") {
-            if let Some(second) = self.tokens.get(i + 2).and_then(|t| ident_of(t)) {
+            if let Some(second) = self.idents.get(i + 2).cloned().flatten() {
                 return Some((
                     Name {
                         schema: Some(first),
@@ -304,7 +385,7 @@ fn ident_of(t: &TokenWithSpan) -> Option<String> {
 }
 
 /// Recognizes statements from their words where sqlparser fails or loses detail.
-fn recognize(w: &Words<'_>, loc: &Locator<'_>, span: &Range<usize>) -> Option<Vec<Op>> {
+fn recognize(w: &Words, loc: &Locator<'_>, span: &Range<usize>) -> Option<Vec<Op>> {
     let op = |kind| {
         vec![Op {
             kind,
@@ -435,38 +516,6 @@ fn recognize(w: &Words<'_>, loc: &Locator<'_>, span: &Range<usize>) -> Option<Ve
         }
         return None;
     }
-    if w.starts_with(&["CREATE"]) && w.is(1, "INDEX")
-        || w.starts_with(&["CREATE", "UNIQUE", "INDEX"])
-    {
-        // `ON ONLY` does not parse; every other CREATE INDEX goes to the parser.
-        let on = w.position("ON")?;
-        if !w.is(on + 1, "ONLY") {
-            return None;
-        }
-        let unique = w.is(1, "UNIQUE");
-        let concurrently = w.upper.iter().take(on).any(|u| u == "CONCURRENTLY");
-        let if_not_exists = w.upper.iter().take(on).any(|u| u == "EXISTS");
-        let name_at = (if unique { 3 } else { 2 })
-            + usize::from(concurrently)
-            + if if_not_exists { 3 } else { 0 };
-        let name = if name_at < on {
-            w.name_at(name_at).map(|(n, _)| n)
-        } else {
-            None
-        };
-        let (table, _) = w.name_at(on + 2)?;
-        return Some(op(OpKind::CreateIndex(CreateIndex {
-            name,
-            table,
-            columns: Vec::new(),
-            unique,
-            concurrently,
-            if_not_exists,
-            only: true,
-            method: None,
-            predicate: None,
-        })));
-    }
     if w.starts_with(&["CREATE", "TABLE"]) || w.starts_with(&["CREATE", "UNLOGGED", "TABLE"]) {
         // `(LIKE other INCLUDING ALL)` does not parse: a new table with unknown columns.
         let at = w.position("TABLE")? + 1;
@@ -486,6 +535,30 @@ fn recognize(w: &Words<'_>, loc: &Locator<'_>, span: &Range<usize>) -> Option<Ve
             })));
         }
         return None;
+    }
+    // Function and trigger bodies run later, not in the migration: nothing to check here.
+    let k = if w.is(1, "OR") && w.is(2, "REPLACE") {
+        3
+    } else {
+        1
+    };
+    if w.is(0, "CREATE") {
+        for (word, what) in [
+            ("FUNCTION", "CREATE FUNCTION"),
+            ("PROCEDURE", "CREATE PROCEDURE"),
+            ("TRIGGER", "CREATE TRIGGER"),
+        ] {
+            if w.is(k, word) || (word == "TRIGGER" && w.is(k, "CONSTRAINT") && w.is(k + 1, word)) {
+                return Some(op(OpKind::Other {
+                    what: what.to_string(),
+                }));
+            }
+        }
+    }
+    if w.starts_with(&["COMMENT", "ON"]) {
+        return Some(op(OpKind::Other {
+            what: "COMMENT".to_string(),
+        }));
     }
     for (seq, what) in [
         (&["ALTER", "SEQUENCE"][..], "ALTER SEQUENCE"),
