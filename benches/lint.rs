@@ -1,0 +1,80 @@
+//! Throughput of splitting, bare parsing and full linting over ~10 MB of
+//! generated migrations, single-threaded.
+//!
+//! `cargo bench --bench lint` prints MB/s for each; with
+//! `-- --write FILE` it also writes the corpus as JSON (`[{path, sql}]`) for
+//! the Node benchmark of the WebAssembly package.
+
+#[path = "support/corpus.rs"]
+mod corpus;
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use sqlparser::dialect::PostgreSqlDialect;
+use sqlparser::parser::Parser;
+use zerodown::{lint_files, LintOptions, SourceFile};
+
+const RUNS: usize = 5;
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn measure(name: &str, bytes: usize, mut f: impl FnMut()) -> f64 {
+    f(); // warm-up
+    let times: Vec<Duration> = (0..RUNS)
+        .map(|_| {
+            let t = Instant::now();
+            f();
+            t.elapsed()
+        })
+        .collect();
+    let m = median(times);
+    let mbs = bytes as f64 / 1e6 / m.as_secs_f64();
+    println!("{name:34} {:>8.1} ms  {mbs:>6.1} MB/s", m.as_secs_f64() * 1e3);
+    mbs
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let files = corpus::generate(10_000_000);
+    let bytes: usize = files.iter().map(|(_, s)| s.len()).sum();
+    if let Some(i) = args.iter().position(|a| a == "--write") {
+        let out = args.get(i + 1).expect("--write FILE");
+        let json: Vec<serde_json::Value> =
+            files.iter().map(|(p, s)| serde_json::json!({"path": p, "sql": s})).collect();
+        std::fs::write(out, serde_json::to_string(&json).expect("json")).expect("write corpus");
+        println!("wrote {} files ({bytes} bytes) to {out}", files.len());
+    }
+    let sources: Vec<SourceFile> =
+        files.iter().map(|(p, s)| SourceFile { path: p.clone(), sql: s.clone() }).collect();
+    let statements: usize = files.iter().map(|(_, s)| zerodown::sql::split(s).statements.len()).sum();
+    println!("corpus: {} files, {statements} statements, {:.1} MB", files.len(), bytes as f64 / 1e6);
+
+    measure("split", bytes, || {
+        for (_, sql) in &files {
+            black_box(zerodown::sql::split(sql));
+        }
+    });
+    let dialect = PostgreSqlDialect {};
+    let parse = measure("split + sqlparser (bare parsing)", bytes, || {
+        for (_, sql) in &files {
+            for st in zerodown::sql::split(sql).statements {
+                let text = &sql[st.span];
+                let r = Parser::new(&dialect).try_with_sql(text).and_then(|mut p| p.parse_statement());
+                let _ = black_box(r);
+            }
+        }
+    });
+    let no_plans = LintOptions { plans: false, ..LintOptions::default() };
+    let lint = measure("lint (no plans)", bytes, || {
+        black_box(lint_files(&sources, &no_plans).expect("lint"));
+    });
+    let with_plans = LintOptions::default();
+    measure("lint (with plans)", bytes, || {
+        black_box(lint_files(&sources, &with_plans).expect("lint"));
+    });
+    println!("lint cost over bare parsing: {:+.1}%", (parse / lint - 1.0) * 100.0);
+}
