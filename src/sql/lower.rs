@@ -594,6 +594,14 @@ fn lower_statement(stmt: &ast::Statement, loc: &Locator<'_>, span: &Range<usize>
                 kind: DataChangeKind::Update,
                 table,
                 has_where: u.selection.is_some(),
+                set: Some(
+                    u.assignments
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ),
+                predicate: u.selection.as_ref().map(ToString::to_string),
             })
         }
         S::Delete(d) => {
@@ -607,6 +615,8 @@ fn lower_statement(stmt: &ast::Statement, loc: &Locator<'_>, span: &Range<usize>
                 kind: DataChangeKind::Delete,
                 table,
                 has_where: d.selection.is_some(),
+                set: None,
+                predicate: d.selection.as_ref().map(ToString::to_string),
             })
         }
         S::Insert(ins) => {
@@ -622,6 +632,8 @@ fn lower_statement(stmt: &ast::Statement, loc: &Locator<'_>, span: &Range<usize>
                 kind,
                 table,
                 has_where: false,
+                set: None,
+                predicate: None,
             })
         }
         S::Copy { source, to, .. } => {
@@ -638,6 +650,8 @@ fn lower_statement(stmt: &ast::Statement, loc: &Locator<'_>, span: &Range<usize>
                     kind: DataChangeKind::Copy,
                     table,
                     has_where: false,
+                    set: None,
+                    predicate: None,
                 })
             }
         }
