@@ -30,8 +30,8 @@ declare_rule! {
     ///
     /// ```sql valid
     /// -- zerodown: phase=post-deploy
-    /// -- zerodown-ignore drop-column: users.updated_at ignored since 16.4
     /// SET lock_timeout = '5s';
+    /// -- zerodown-ignore drop-column: users.updated_at ignored since 16.4
     /// ALTER TABLE users DROP COLUMN updated_at;
     /// ```
     pub struct DropColumn {
