@@ -56,7 +56,7 @@ impl Rule for MissingLockTimeout {
         }
         out.push(Diagnostic::new(
             op.span.clone(),
-            format!("this statement takes a {mode} lock on {} with no lock_timeout set: while it waits for running transactions, every query on the table queues behind it", list(&tables)),
+            format!("this statement takes {} {mode} lock on {} with no lock_timeout set: while it waits for running transactions, every query on the table queues behind it", if mode.starts_with('A') { "an" } else { "a" }, list(&tables)),
             "add `SET lock_timeout = '5s';` at the top of the migration and retry it when it times out",
         ));
     }
