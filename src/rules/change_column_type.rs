@@ -38,11 +38,10 @@ declare_rule! {
     /// 2. Release M, post-deployment migration: swap the columns and drop the
     ///    old one (`cleanup_concurrent_column_type_change`).
     ///
-    /// Widening changes need no rewrite:
+    /// The first step adds the new column; nothing is rewritten:
     /// ```sql valid
-    /// CREATE TABLE users (id bigint PRIMARY KEY, name varchar(100));
     /// SET lock_timeout = '5s';
-    /// ALTER TABLE users ALTER COLUMN name TYPE varchar(255);
+    /// ALTER TABLE users ADD COLUMN id_convert_to_bigint bigint;
     /// ```
     pub struct ChangeColumnType {
         id: "change-column-type",
@@ -82,7 +81,8 @@ impl Rule for ChangeColumnType {
         else {
             return;
         };
-        if cx.state.is_new_column(table, column) {
+        // A column added in this file still lives in an old table with rows.
+        if cx.is_new_table(table) {
             return;
         }
         let new = SqlType::parse(new_type);

@@ -43,7 +43,8 @@ impl Rule for SetNotNull {
         let OpKind::SetNotNull { table, column } = &op.kind else {
             return;
         };
-        if cx.state.is_new_column(table, column) {
+        // A column added in this file still lives in an old table with rows.
+        if cx.is_new_table(table) {
             return;
         }
         let proven = cx.catalog.has_validated_not_null_check(table, column);
