@@ -153,7 +153,7 @@ fn a_configured_severity_beats_the_rules_own_choice() {
 fn unknown_rules_in_options_are_rejected() {
     let mut o = opts();
     o.rules.insert("no-such-rule".to_string(), RuleLevel::Off);
-    let e = zerodown::lint("SELECT 1", "x.sql", &o).unwrap_err();
+    let e = zerodown::lint("SELECT 1", "x.sql", &o).expect_err("unknown rule");
     assert_eq!(e.code, zerodown::ErrorCode::UnknownRule);
 }
 

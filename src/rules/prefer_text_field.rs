@@ -37,7 +37,7 @@ impl Rule for PreferTextField {
     fn check(&self, op: &Op, _cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         for c in typed_columns(op) {
             let t = SqlType::parse(c.data_type);
-            if !(matches!(t.base.as_str(), "varchar" | "bpchar") && !t.mods.is_empty()) {
+            if !matches!(t.base.as_str(), "varchar" | "bpchar") || t.mods.is_empty() {
                 continue;
             }
             out.push(Diagnostic::new(

@@ -217,33 +217,6 @@ pub(crate) fn list(names: &[Name]) -> String {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn free(a: &str, b: &str) -> bool {
-        type_change_is_free(&SqlType::parse(a), &SqlType::parse(b), 14)
-    }
-
-    #[test]
-    fn no_rewrite_type_changes() {
-        assert!(free("character varying(10)", "varchar(20)"));
-        assert!(free("varchar(10)", "text"));
-        assert!(free("varchar(10)", "character varying"));
-        assert!(free("text", "varchar"));
-        assert!(free("numeric(10,2)", "numeric(12,2)"));
-        assert!(free("cidr", "inet"));
-        assert!(free("timestamp(3)", "timestamp(6) without time zone"));
-        assert!(free("bit varying(4)", "varbit(8)"));
-        assert!(!free("varchar(20)", "varchar(10)"));
-        assert!(!free("text", "varchar(10)"));
-        assert!(!free("numeric(10,2)", "numeric(12,3)"));
-        assert!(!free("int", "bigint"));
-        assert!(!free("timestamp", "timestamptz"));
-        assert!(!free("varchar(10)[]", "varchar(20)[]"));
-    }
-}
-
 /// A column type written by an operation: in CREATE TABLE, ADD COLUMN or ALTER COLUMN TYPE.
 pub(crate) struct TypedColumn<'a> {
     /// The table.
@@ -309,5 +282,32 @@ pub(crate) fn typed_columns(op: &Op) -> Vec<TypedColumn<'_>> {
             span: op.span.clone(),
         }],
         _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn free(a: &str, b: &str) -> bool {
+        type_change_is_free(&SqlType::parse(a), &SqlType::parse(b), 14)
+    }
+
+    #[test]
+    fn no_rewrite_type_changes() {
+        assert!(free("character varying(10)", "varchar(20)"));
+        assert!(free("varchar(10)", "text"));
+        assert!(free("varchar(10)", "character varying"));
+        assert!(free("text", "varchar"));
+        assert!(free("numeric(10,2)", "numeric(12,2)"));
+        assert!(free("cidr", "inet"));
+        assert!(free("timestamp(3)", "timestamp(6) without time zone"));
+        assert!(free("bit varying(4)", "varbit(8)"));
+        assert!(!free("varchar(20)", "varchar(10)"));
+        assert!(!free("text", "varchar(10)"));
+        assert!(!free("numeric(10,2)", "numeric(12,3)"));
+        assert!(!free("int", "bigint"));
+        assert!(!free("timestamp", "timestamptz"));
+        assert!(!free("varchar(10)[]", "varchar(20)[]"));
     }
 }
