@@ -504,3 +504,51 @@ fn findings_carry_the_change_to_plan() {
         })
     );
 }
+
+// ---- the same through the CLI ----
+
+fn run_cli(dir: &std::path::Path, args: &[&str]) -> (i32, serde_json::Value) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_zerodown"))
+        .current_dir(dir)
+        .args(["lint", "--format", "json", "--no-plans"])
+        .args(args)
+        .output()
+        .expect("run zerodown");
+    let json = serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null);
+    (out.status.code().unwrap_or(-1), json)
+}
+
+#[test]
+fn cli_phase_flag_and_rule_levels() {
+    let dir = std::env::temp_dir().join(format!("zerodown-engine-{}", std::process::id()));
+    let migrate = dir.join("db/migrate");
+    std::fs::create_dir_all(&migrate).expect("temp dir");
+    std::fs::write(
+        migrate.join("1_drop.sql"),
+        "SET lock_timeout = '5s';\nDROP TABLE legacy_events;\n",
+    )
+    .expect("write");
+    let rules = |v: &serde_json::Value| -> Vec<String> {
+        v["findings"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|f| f["rule"].as_str().unwrap_or("").to_string())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let (code, json) = run_cli(&dir, &["db"]);
+    assert_eq!((code, rules(&json)), (1, vec!["drop-table".to_string()]));
+    assert_eq!(json["files"][0]["phase"], "regular");
+    assert_eq!(json["findings"][0]["span"]["start"]["line"], 2);
+
+    let (code, json) = run_cli(&dir, &["--phase", "post-deploy", "db"]);
+    assert_eq!((code, rules(&json)), (0, Vec::<String>::new()));
+    assert_eq!(json["files"][0]["phase"], "post-deploy");
+
+    let (code, json) = run_cli(&dir, &["--rule", "drop-table=warning", "db"]);
+    assert_eq!(code, 0);
+    assert_eq!(json["findings"][0]["severity"], "warning");
+    let _ = std::fs::remove_dir_all(&dir);
+}
