@@ -626,6 +626,8 @@ fn lower_statement(stmt: &ast::Statement, loc: &Locator<'_>, span: &Range<usize>
             };
             let kind = match ins.source.as_deref().map(|q| q.body.as_ref()) {
                 Some(ast::SetExpr::Values(_)) | None => DataChangeKind::InsertValues,
+                // `INSERT ... SELECT 'a', 'b' WHERE NOT EXISTS (...)`: literal rows, like VALUES.
+                Some(ast::SetExpr::Select(s)) if s.from.is_empty() => DataChangeKind::InsertValues,
                 Some(_) => DataChangeKind::InsertSelect,
             };
             whole(OpKind::DataChange {
