@@ -188,6 +188,13 @@ pub struct FileState {
     pub not_valid_in_transaction: HashSet<(String, String)>,
     /// How many statements so far took an ACCESS EXCLUSIVE lock in the current transaction.
     pub exclusive_locks_in_transaction: u32,
+    /// A statement earlier in the file took ACCESS EXCLUSIVE or SHARE ROW
+    /// EXCLUSIVE on an existing table.
+    pub strong_lock_taken: bool,
+    /// Columns added earlier in this file: (table, column).
+    new_columns: HashSet<(String, String)>,
+    /// Indexes created earlier in this file on tables new in this file.
+    new_indexes: HashSet<String>,
 }
 
 impl FileState {
@@ -204,8 +211,26 @@ impl FileState {
         self.new_tables.contains(&table.name)
     }
 
+    /// True when `column` of `table` was added (or its table created) earlier in this file.
+    pub fn is_new_column(&self, table: &Name, column: &str) -> bool {
+        self.is_new_table(table)
+            || self
+                .new_columns
+                .contains(&(table.name.clone(), column.to_string()))
+    }
+
+    /// True when the index was created earlier in this file on a table new in this file.
+    pub fn is_new_index(&self, index: &Name) -> bool {
+        self.new_indexes.contains(&index.name)
+    }
+
     /// Records what `op` changes, after the rules have seen it.
     pub fn apply(&mut self, op: &Op, options: &LintOptions) {
+        if !self.strong_lock_taken
+            && crate::rules::util::strong_lock(op, &|t| self.is_new_table(t)).is_some()
+        {
+            self.strong_lock_taken = true;
+        }
         match &op.kind {
             OpKind::Transaction(TransactionKind::Begin) => {
                 self.in_transaction = true;
@@ -227,6 +252,15 @@ impl FileState {
             }
             OpKind::CreateTable(ct) => {
                 self.new_tables.insert(ct.table.name.clone());
+            }
+            OpKind::AddColumn { table, column } => {
+                self.new_columns
+                    .insert((table.name.clone(), column.name.clone()));
+            }
+            OpKind::CreateIndex(ci) if self.new_tables.contains(&ci.table.name) => {
+                if let Some(name) = &ci.name {
+                    self.new_indexes.insert(name.name.clone());
+                }
             }
             OpKind::RenameTable { table, new_name } if self.new_tables.remove(&table.name) => {
                 self.new_tables.insert(new_name.clone());

@@ -350,6 +350,10 @@ pub enum OpKind {
         table: Name,
         /// Has a WHERE clause (UPDATE/DELETE).
         has_where: bool,
+        /// UPDATE's SET list as SQL (`a = 1, b = lower(c)`).
+        set: Option<String>,
+        /// The WHERE condition as SQL (UPDATE/DELETE).
+        predicate: Option<String>,
     },
     /// TRUNCATE.
     Truncate {

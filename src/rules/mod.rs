@@ -150,16 +150,112 @@ macro_rules! rule_meta {
     };
 }
 
+mod add_check_constraint;
+mod add_column_required;
+mod add_column_volatile_default;
+mod add_exclusion_constraint;
+mod add_foreign_key;
 mod add_index_non_concurrently;
+mod add_unique_constraint;
+mod blocking_maintenance;
+mod change_column_default;
+mod change_column_type;
+mod concurrently_in_transaction;
+mod data_migration;
+pub mod docs;
+mod drop_column;
+mod drop_index_non_concurrently;
+mod drop_table;
+mod dynamic_sql;
+mod enum_value_in_transaction;
+mod enum_value_not_appended;
+mod identifier_too_long;
+mod integer_primary_key;
+mod missing_lock_timeout;
 mod parse_error;
+mod prefer_bigint;
+mod prefer_jsonb;
+mod prefer_text_field;
+mod prefer_timestamptz;
+mod rename_column;
+mod rename_table;
+mod schema_addition_in_post_deploy;
+mod set_not_null;
+mod truncate_table;
 mod unused_ignore;
+pub(crate) mod util;
+mod validate_in_same_transaction;
 
+pub use add_check_constraint::AddCheckConstraint;
+pub use add_column_required::AddColumnRequired;
+pub use add_column_volatile_default::AddColumnVolatileDefault;
+pub use add_exclusion_constraint::AddExclusionConstraint;
+pub use add_foreign_key::AddForeignKey;
 pub use add_index_non_concurrently::AddIndexNonConcurrently;
+pub use add_unique_constraint::AddUniqueConstraint;
+pub use blocking_maintenance::BlockingMaintenance;
+pub use change_column_default::ChangeColumnDefault;
+pub use change_column_type::ChangeColumnType;
+pub use concurrently_in_transaction::ConcurrentlyInTransaction;
+pub use data_migration::DataMigration;
+pub use drop_column::DropColumn;
+pub use drop_index_non_concurrently::DropIndexNonConcurrently;
+pub use drop_table::DropTable;
+pub use dynamic_sql::DynamicSql;
+pub use enum_value_in_transaction::EnumValueInTransaction;
+pub use enum_value_not_appended::EnumValueNotAppended;
+pub use identifier_too_long::IdentifierTooLong;
+pub use integer_primary_key::IntegerPrimaryKey;
+pub use missing_lock_timeout::MissingLockTimeout;
 pub use parse_error::ParseError;
+pub use prefer_bigint::PreferBigint;
+pub use prefer_jsonb::PreferJsonb;
+pub use prefer_text_field::PreferTextField;
+pub use prefer_timestamptz::PreferTimestamptz;
+pub use rename_column::RenameColumn;
+pub use rename_table::RenameTable;
+pub use schema_addition_in_post_deploy::SchemaAdditionInPostDeploy;
+pub use set_not_null::SetNotNull;
+pub use truncate_table::TruncateTable;
 pub use unused_ignore::UnusedIgnore;
+pub use validate_in_same_transaction::ValidateInSameTransaction;
 
 /// Every rule, in catalogue order.
-pub static RULES: &[&dyn Rule] = &[&AddIndexNonConcurrently, &ParseError, &UnusedIgnore];
+pub static RULES: &[&dyn Rule] = &[
+    &AddIndexNonConcurrently,
+    &DropIndexNonConcurrently,
+    &ConcurrentlyInTransaction,
+    &AddForeignKey,
+    &AddCheckConstraint,
+    &ValidateInSameTransaction,
+    &AddUniqueConstraint,
+    &AddExclusionConstraint,
+    &SetNotNull,
+    &DropColumn,
+    &RenameColumn,
+    &RenameTable,
+    &ChangeColumnType,
+    &ChangeColumnDefault,
+    &AddColumnVolatileDefault,
+    &AddColumnRequired,
+    &DropTable,
+    &DataMigration,
+    &IntegerPrimaryKey,
+    &MissingLockTimeout,
+    &BlockingMaintenance,
+    &SchemaAdditionInPostDeploy,
+    &DynamicSql,
+    &ParseError,
+    &UnusedIgnore,
+    &PreferBigint,
+    &PreferTextField,
+    &PreferTimestamptz,
+    &PreferJsonb,
+    &EnumValueNotAppended,
+    &EnumValueInTransaction,
+    &TruncateTable,
+    &IdentifierTooLong,
+];
 
 /// Looks a rule up by id.
 pub fn find(id: &str) -> Option<&'static dyn Rule> {

@@ -20,6 +20,10 @@ declare_rule! {
     /// Fix the syntax, or, for PostgreSQL syntax zerodown does not know yet,
     /// review the statement by hand and suppress the finding with
     /// `-- zerodown-ignore parse-error: reviewed by hand`.
+    /// ```sql valid
+    /// SET lock_timeout = '5s';
+    /// ALTER TABLE users ADD COLUMN bio text;
+    /// ```
     pub struct ParseError {
         id: "parse-error",
         severity: Error,

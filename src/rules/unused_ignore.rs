@@ -20,6 +20,12 @@ declare_rule! {
     /// ## Safe alternative
     /// Remove the comment, or move it to the line directly above the statement
     /// it is meant for.
+    /// ```sql valid
+    /// -- zerodown: phase=post-deploy
+    /// SET lock_timeout = '5s';
+    /// -- zerodown-ignore drop-column: the ignore rule shipped in 16.4
+    /// ALTER TABLE users DROP COLUMN updated_at;
+    /// ```
     pub struct UnusedIgnore {
         id: "unused-ignore",
         severity: Info,

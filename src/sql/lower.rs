@@ -667,6 +667,14 @@ fn lower_statement(stmt: &ast::Statement, loc: &Locator<'_>, span: &Range<usize>
                 kind: DataChangeKind::Update,
                 table,
                 has_where: u.selection.is_some(),
+                set: Some(
+                    u.assignments
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ),
+                predicate: u.selection.as_ref().map(ToString::to_string),
             })
         }
         S::Delete(d) => {
@@ -680,6 +688,8 @@ fn lower_statement(stmt: &ast::Statement, loc: &Locator<'_>, span: &Range<usize>
                 kind: DataChangeKind::Delete,
                 table,
                 has_where: d.selection.is_some(),
+                set: None,
+                predicate: d.selection.as_ref().map(ToString::to_string),
             })
         }
         S::Insert(ins) => {
@@ -689,12 +699,16 @@ fn lower_statement(stmt: &ast::Statement, loc: &Locator<'_>, span: &Range<usize>
             };
             let kind = match ins.source.as_deref().map(|q| q.body.as_ref()) {
                 Some(ast::SetExpr::Values(_)) | None => DataChangeKind::InsertValues,
+                // `INSERT ... SELECT 'a', 'b' WHERE NOT EXISTS (...)`: literal rows, like VALUES.
+                Some(ast::SetExpr::Select(s)) if s.from.is_empty() => DataChangeKind::InsertValues,
                 Some(_) => DataChangeKind::InsertSelect,
             };
             whole(OpKind::DataChange {
                 kind,
                 table,
                 has_where: false,
+                set: None,
+                predicate: None,
             })
         }
         S::Copy { source, to, .. } => {
@@ -711,6 +725,8 @@ fn lower_statement(stmt: &ast::Statement, loc: &Locator<'_>, span: &Range<usize>
                     kind: DataChangeKind::Copy,
                     table,
                     has_where: false,
+                    set: None,
+                    predicate: None,
                 })
             }
         }

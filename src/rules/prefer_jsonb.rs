@@ -1,0 +1,46 @@
+use super::util::{typed_columns, SqlType};
+use super::{Diagnostic, Rule, RuleContext};
+use crate::model::Op;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports `json` columns.
+    ///
+    /// ## Why it causes downtime
+    /// `json` keeps the text as written and re-parses it on every access; it
+    /// has no equality operator, so it cannot be indexed, compared, used in
+    /// `DISTINCT` or `UNION`. Switching to `jsonb` later rewrites the table
+    /// under an ACCESS EXCLUSIVE lock.
+    ///
+    /// ## Example
+    /// ```sql invalid
+    /// CREATE TABLE events (id bigint PRIMARY KEY, payload json);
+    /// ```
+    ///
+    /// ## Safe alternative
+    /// ```sql valid
+    /// CREATE TABLE events (id bigint PRIMARY KEY, payload jsonb);
+    /// ```
+    pub struct PreferJsonb {
+        id: "prefer-jsonb",
+        severity: Info,
+        summary: "json column: prefer jsonb",
+    }
+}
+
+impl Rule for PreferJsonb {
+    rule_meta!();
+
+    fn check(&self, op: &Op, _cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+        for c in typed_columns(op) {
+            if SqlType::parse(c.data_type).base != "json" {
+                continue;
+            }
+            out.push(Diagnostic::new(
+                c.span,
+                format!("`{}`.`{}` is json: it cannot be indexed or compared, and converting it to jsonb later rewrites the table", c.table, c.column),
+                format!("declare `{}` as jsonb", c.column),
+            ));
+        }
+    }
+}

@@ -1,0 +1,50 @@
+use super::util::{typed_columns, SqlType};
+use super::{Diagnostic, Rule, RuleContext};
+use crate::model::Op;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports `varchar(n)` (and `char(n)`) columns.
+    ///
+    /// ## Why it causes downtime
+    /// The length limit is a constraint in disguise. Raising it is cheap, but
+    /// lowering it, or changing `char(n)`, rewrites the table under an ACCESS
+    /// EXCLUSIVE lock, and a limit chosen too small makes valid writes fail in
+    /// production. `text` performs the same as `varchar(n)` in PostgreSQL.
+    ///
+    /// ## Example
+    /// ```sql invalid
+    /// CREATE TABLE users (id bigint PRIMARY KEY, name varchar(255));
+    /// ```
+    ///
+    /// ## Safe alternative
+    /// Use `text`, with a `CHECK (char_length(...) <= n)` constraint when a
+    /// limit is needed: it can be added `NOT VALID` and changed without a
+    /// rewrite:
+    /// ```sql valid
+    /// CREATE TABLE users (id bigint PRIMARY KEY, name text CHECK (char_length(name) <= 255));
+    /// ```
+    pub struct PreferTextField {
+        id: "prefer-text-field",
+        severity: Info,
+        summary: "varchar(n) column: prefer text with a CHECK constraint",
+    }
+}
+
+impl Rule for PreferTextField {
+    rule_meta!();
+
+    fn check(&self, op: &Op, _cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+        for c in typed_columns(op) {
+            let t = SqlType::parse(c.data_type);
+            if !matches!(t.base.as_str(), "varchar" | "bpchar") || t.mods.is_empty() {
+                continue;
+            }
+            out.push(Diagnostic::new(
+                c.span,
+                format!("`{}`.`{}` is {}: changing the limit later (other than raising a varchar limit) rewrites the table under an ACCESS EXCLUSIVE lock", c.table, c.column, c.data_type),
+                format!("declare `{}` as text, with a CHECK (char_length({}) <= n) constraint if a limit is needed", c.column, c.column),
+            ));
+        }
+    }
+}

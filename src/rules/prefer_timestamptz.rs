@@ -1,0 +1,46 @@
+use super::util::{typed_columns, SqlType};
+use super::{Diagnostic, Rule, RuleContext};
+use crate::model::Op;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports `timestamp` (`timestamp without time zone`) columns.
+    ///
+    /// ## Why it causes downtime
+    /// A `timestamp` stores wall-clock time with no zone: its meaning depends
+    /// on the session's time zone, and servers or clients in different zones
+    /// read and write different instants. Converting to `timestamptz` later
+    /// rewrites the table unless every session runs in UTC.
+    ///
+    /// ## Example
+    /// ```sql invalid
+    /// CREATE TABLE events (id bigint PRIMARY KEY, created_at timestamp NOT NULL);
+    /// ```
+    ///
+    /// ## Safe alternative
+    /// ```sql valid
+    /// CREATE TABLE events (id bigint PRIMARY KEY, created_at timestamptz NOT NULL);
+    /// ```
+    pub struct PreferTimestamptz {
+        id: "prefer-timestamptz",
+        severity: Warning,
+        summary: "timestamp without time zone column: prefer timestamptz",
+    }
+}
+
+impl Rule for PreferTimestamptz {
+    rule_meta!();
+
+    fn check(&self, op: &Op, _cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+        for c in typed_columns(op) {
+            if SqlType::parse(c.data_type).base != "timestamp" {
+                continue;
+            }
+            out.push(Diagnostic::new(
+                c.span,
+                format!("`{}`.`{}` is {}: its meaning depends on each session's time zone, and converting it to timestamptz later can rewrite the table", c.table, c.column, c.data_type),
+                format!("declare `{}` as timestamptz", c.column),
+            ));
+        }
+    }
+}

@@ -1,0 +1,42 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use zerodown::{LintOptions, LintReport, Phase};
+
+/// Options from `key=value` words: `pg=11`, `large-table=users`,
+/// `in-transaction`, `phase=post-deploy`.
+pub fn options_from(words: &str) -> LintOptions {
+    let mut o = LintOptions {
+        plans: false,
+        ..LintOptions::default()
+    };
+    for w in words.split_whitespace() {
+        match w.split_once('=') {
+            Some(("pg", v)) => o.pg_version = v.parse().expect("pg version"),
+            Some(("large-table", v)) => o.large_tables.push(v.to_string()),
+            Some(("phase", v)) => o.phase = Some(Phase::parse(v).expect("phase")),
+            None if w == "in-transaction" => o.assume_in_transaction = true,
+            _ => panic!("unknown fixture option `{w}`"),
+        }
+    }
+    o
+}
+
+/// Lints `sql` as a regular migration at `path`.
+pub fn lint_at(sql: &str, path: &str, options: &LintOptions) -> LintReport {
+    zerodown::lint(sql, path, options).expect("options are valid")
+}
+
+/// `rule@line:col severity` for every finding, in report order.
+pub fn describe(report: &LintReport) -> Vec<String> {
+    report
+        .findings
+        .iter()
+        .map(|f| {
+            format!(
+                "{}@{}:{} {}: {}",
+                f.rule, f.span.start.line, f.span.start.column, f.severity, f.message
+            )
+        })
+        .collect()
+}
