@@ -151,15 +151,28 @@ macro_rules! rule_meta {
 }
 
 mod add_index_non_concurrently;
+mod drop_before_ignore_shipped;
+mod ignore_removed_too_early;
 mod parse_error;
+mod release_steps_collapse;
 mod unused_ignore;
 
 pub use add_index_non_concurrently::AddIndexNonConcurrently;
+pub use drop_before_ignore_shipped::DropBeforeIgnoreShipped;
+pub use ignore_removed_too_early::IgnoreRemovedTooEarly;
 pub use parse_error::ParseError;
+pub use release_steps_collapse::ReleaseStepsCollapse;
 pub use unused_ignore::UnusedIgnore;
 
 /// Every rule, in catalogue order.
-pub static RULES: &[&dyn Rule] = &[&AddIndexNonConcurrently, &ParseError, &UnusedIgnore];
+pub static RULES: &[&dyn Rule] = &[
+    &AddIndexNonConcurrently,
+    &DropBeforeIgnoreShipped,
+    &IgnoreRemovedTooEarly,
+    &ParseError,
+    &ReleaseStepsCollapse,
+    &UnusedIgnore,
+];
 
 /// Looks a rule up by id.
 pub fn find(id: &str) -> Option<&'static dyn Rule> {
