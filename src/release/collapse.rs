@@ -94,7 +94,7 @@ pub(crate) fn check_collapse(
             let plural = if steps_i.len() > 1 { "s" } else { "" };
             let message = if dj == d_last {
                 format!(
-                    "Step {step_j} of change `{name}` ({vj}) runs in the same deployment as step{plural} {} ({}), which the layout puts in an earlier release: on the {} upgrade path {} both run when deploying {}, because {}. The steps of a multi-release change only protect running code when a deployment separates them.",
+                    "Step {step_j} of change `{name}` ({vj}) runs in the same deployment as step{plural} {} ({}), which the layout puts in an earlier release: on the {} upgrade path {} they run when deploying {}, because {}. The steps of a multi-release change only protect running code when a deployment separates them.",
                     list(&steps_i),
                     versions_i.join(", "),
                     path.mode,

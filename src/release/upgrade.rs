@@ -164,8 +164,9 @@ impl Path {
     /// `9.0 → 9.1 → 9.2`, starting from `from` when there is one.
     pub fn describe(&self) -> String {
         let mut parts: Vec<String> = Vec::new();
-        if let Some(f) = &self.from {
-            parts.push(f.to_string());
+        match &self.from {
+            Some(f) => parts.push(f.to_string()),
+            None => parts.push("an earlier release".to_string()),
         }
         parts.extend(self.targets.iter().map(|(t, _)| t.to_string()));
         parts.join(" → ")
