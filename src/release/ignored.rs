@@ -168,6 +168,15 @@ fn validate(entry: &IgnoredColumn) -> Result<()> {
     Ok(())
 }
 
+/// The releases the entries name as shipping application code (`added_in`, `removed_in`).
+pub(crate) fn release_versions(ignored: &[IgnoredColumn]) -> Vec<Version> {
+    ignored
+        .iter()
+        .flat_map(|e| std::iter::once(&e.added_in).chain(e.removed_in.iter()))
+        .filter_map(|v| Version::parse(v).ok())
+        .collect()
+}
+
 fn table_name(t: &str) -> String {
     t.rsplit('.')
         .next()

@@ -52,7 +52,9 @@ pub fn schedule(
     sort_by_release(&mut due, ua);
     sort_by_release(&mut not_due, ua);
 
-    let versions: Vec<Version> = files.iter().filter_map(|f| f.version(ua)).collect();
+    let mut versions: Vec<Version> = files.iter().filter_map(|f| f.version(ua)).collect();
+    // Releases that ship an ignore rule or its removal are deployments too.
+    versions.extend(super::ignored::release_versions(&options.ignored_columns));
     let last = versions
         .iter()
         .max()

@@ -245,7 +245,9 @@ pub fn upgrade_path(
     }
     let files = read_layout(entries)?;
     let ua = resolved.unreleased_as.as_ref();
-    let versions: Vec<Version> = files.iter().filter_map(|f| f.version(ua)).collect();
+    let mut versions: Vec<Version> = files.iter().filter_map(|f| f.version(ua)).collect();
+    // Releases that ship an ignore rule or its removal are deployments too.
+    versions.extend(super::ignored::release_versions(&options.ignored_columns));
     let path = Path::new(&resolved, Some(&from_v), &to_v, &versions);
 
     let mut buckets: Vec<Vec<&MigrationFile>> = vec![Vec::new(); path.targets.len()];
