@@ -33,7 +33,10 @@ fn measure(name: &str, bytes: usize, mut f: impl FnMut()) -> f64 {
         .collect();
     let m = median(times);
     let mbs = bytes as f64 / 1e6 / m.as_secs_f64();
-    println!("{name:34} {:>8.1} ms  {mbs:>6.1} MB/s", m.as_secs_f64() * 1e3);
+    println!(
+        "{name:34} {:>8.1} ms  {mbs:>6.1} MB/s",
+        m.as_secs_f64() * 1e3
+    );
     mbs
 }
 
@@ -43,15 +46,29 @@ fn main() {
     let bytes: usize = files.iter().map(|(_, s)| s.len()).sum();
     if let Some(i) = args.iter().position(|a| a == "--write") {
         let out = args.get(i + 1).expect("--write FILE");
-        let json: Vec<serde_json::Value> =
-            files.iter().map(|(p, s)| serde_json::json!({"path": p, "sql": s})).collect();
+        let json: Vec<serde_json::Value> = files
+            .iter()
+            .map(|(p, s)| serde_json::json!({"path": p, "sql": s}))
+            .collect();
         std::fs::write(out, serde_json::to_string(&json).expect("json")).expect("write corpus");
         println!("wrote {} files ({bytes} bytes) to {out}", files.len());
     }
-    let sources: Vec<SourceFile> =
-        files.iter().map(|(p, s)| SourceFile { path: p.clone(), sql: s.clone() }).collect();
-    let statements: usize = files.iter().map(|(_, s)| zerodown::sql::split(s).statements.len()).sum();
-    println!("corpus: {} files, {statements} statements, {:.1} MB", files.len(), bytes as f64 / 1e6);
+    let sources: Vec<SourceFile> = files
+        .iter()
+        .map(|(p, s)| SourceFile {
+            path: p.clone(),
+            sql: s.clone(),
+        })
+        .collect();
+    let statements: usize = files
+        .iter()
+        .map(|(_, s)| zerodown::sql::split(s).statements.len())
+        .sum();
+    println!(
+        "corpus: {} files, {statements} statements, {:.1} MB",
+        files.len(),
+        bytes as f64 / 1e6
+    );
 
     measure("split", bytes, || {
         for (_, sql) in &files {
@@ -63,12 +80,17 @@ fn main() {
         for (_, sql) in &files {
             for st in zerodown::sql::split(sql).statements {
                 let text = &sql[st.span];
-                let r = Parser::new(&dialect).try_with_sql(text).and_then(|mut p| p.parse_statement());
+                let r = Parser::new(&dialect)
+                    .try_with_sql(text)
+                    .and_then(|mut p| p.parse_statement());
                 let _ = black_box(r);
             }
         }
     });
-    let no_plans = LintOptions { plans: false, ..LintOptions::default() };
+    let no_plans = LintOptions {
+        plans: false,
+        ..LintOptions::default()
+    };
     let lint = measure("lint (no plans)", bytes, || {
         black_box(lint_files(&sources, &no_plans).expect("lint"));
     });
@@ -76,5 +98,8 @@ fn main() {
     measure("lint (with plans)", bytes, || {
         black_box(lint_files(&sources, &with_plans).expect("lint"));
     });
-    println!("lint cost over bare parsing: {:+.1}%", (parse / lint - 1.0) * 100.0);
+    println!(
+        "lint cost over bare parsing: {:+.1}%",
+        (parse / lint - 1.0) * 100.0
+    );
 }

@@ -30,16 +30,56 @@ impl Rng {
 }
 
 const TABLES: &[&str] = &[
-    "users", "projects", "namespaces", "issues", "merge_requests", "ci_builds", "ci_pipelines", "events",
-    "notes", "labels", "milestones", "members", "deployments", "environments", "packages", "audit_events",
+    "users",
+    "projects",
+    "namespaces",
+    "issues",
+    "merge_requests",
+    "ci_builds",
+    "ci_pipelines",
+    "events",
+    "notes",
+    "labels",
+    "milestones",
+    "members",
+    "deployments",
+    "environments",
+    "packages",
+    "audit_events",
 ];
 const TYPES: &[&str] = &[
-    "bigint", "integer", "text", "character varying(255)", "boolean", "timestamp with time zone", "jsonb",
-    "smallint", "numeric(10,2)", "uuid", "date", "bytea",
+    "bigint",
+    "integer",
+    "text",
+    "character varying(255)",
+    "boolean",
+    "timestamp with time zone",
+    "jsonb",
+    "smallint",
+    "numeric(10,2)",
+    "uuid",
+    "date",
+    "bytea",
 ];
 const COLUMNS: &[&str] = &[
-    "name", "title", "description", "state", "status", "created_at", "updated_at", "author_id", "project_id",
-    "namespace_id", "position", "archived", "settings", "external_id", "sha", "ref", "weight", "due_date",
+    "name",
+    "title",
+    "description",
+    "state",
+    "status",
+    "created_at",
+    "updated_at",
+    "author_id",
+    "project_id",
+    "namespace_id",
+    "position",
+    "archived",
+    "settings",
+    "external_id",
+    "sha",
+    "ref",
+    "weight",
+    "due_date",
 ];
 
 fn table(r: &mut Rng) -> String {
@@ -118,7 +158,11 @@ pub fn generate(bytes: usize) -> Vec<(String, String)> {
             sql.push_str("COMMIT;\n");
         }
         total += sql.len();
-        let dir = if r.below(4) == 0 { "db/post_migrate" } else { "db/migrate" };
+        let dir = if r.below(4) == 0 {
+            "db/post_migrate"
+        } else {
+            "db/migrate"
+        };
         files.push((format!("{dir}/{:08}_migration.sql", 20_260_000 + n), sql));
         n += 1;
     }

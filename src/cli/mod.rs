@@ -1,6 +1,7 @@
 //! Argument parsing and dispatch. No rule logic lives here.
 
 mod lint;
+mod schedule;
 
 use std::process::ExitCode;
 
@@ -36,6 +37,11 @@ enum Command {
         /// The rule id, e.g. add-index-non-concurrently.
         rule: String,
     },
+    /// The release migrations due at a version, and steps that collapse.
+    #[command(disable_version_flag = true)]
+    Schedule(schedule::ScheduleArgs),
+    /// The deployments of an upgrade and what runs in each.
+    UpgradePath(schedule::UpgradePathArgs),
 }
 
 /// Output formats.
@@ -65,6 +71,8 @@ pub fn run() -> ExitCode {
     };
     match cli.command {
         Command::Lint(args) => lint::run(args),
+        Command::Schedule(args) => schedule::run_schedule(args),
+        Command::UpgradePath(args) => schedule::run_upgrade_path(args),
         Command::Rules { format } => {
             let rules = zerodown::rule_catalogue();
             if format == Format::Json {

@@ -1,5 +1,31 @@
-//! Release versions, calendars, schedules and upgrade paths.
+//! Release versions, the release-migrations layout, schedules and upgrade paths.
 
+mod collapse;
+mod ignored;
+mod layout;
+mod schedule;
+mod upgrade;
 mod version;
 
+pub use collapse::RELEASE_STEPS_COLLAPSE;
+pub use ignored::{
+    parse_ignored_columns, IgnoreSource, IgnoredColumn, DROP_BEFORE_IGNORE_SHIPPED,
+    IGNORE_REMOVED_TOO_EARLY,
+};
+pub use layout::{
+    plan_to_release_files, read_layout, DroppedColumn, Folder, MigrationFile, UNRELEASED,
+};
+pub use schedule::schedule;
+pub use upgrade::{upgrade_path, ReleaseOptions};
 pub use version::Version;
+
+/// Sorts findings by path, then position, then rule.
+fn sort_findings(findings: &mut [crate::report::Finding]) {
+    findings.sort_by(|a, b| {
+        a.path
+            .cmp(&b.path)
+            .then_with(|| a.span.start.offset.cmp(&b.span.start.offset))
+            .then_with(|| a.rule.cmp(&b.rule))
+            .then_with(|| a.message.cmp(&b.message))
+    });
+}

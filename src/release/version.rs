@@ -3,8 +3,9 @@
 
 use crate::error::{Error, ErrorCode, Result};
 
-/// A release version. Ordered as semver, with a missing patch read as 0.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// A release version. Ordered as semver, with a missing patch read as 0:
+/// `9.1` and `9.1.0` are equal.
+#[derive(Debug, Clone)]
 pub struct Version {
     /// The parsed version (patch 0 when not written).
     pub semver: semver::Version,
@@ -92,6 +93,32 @@ impl Version {
     }
 }
 
+impl PartialEq for Version {
+    fn eq(&self, other: &Self) -> bool {
+        self.semver == other.semver
+    }
+}
+
+impl Eq for Version {}
+
+impl PartialOrd for Version {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Version {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.semver.cmp(&other.semver)
+    }
+}
+
+impl std::hash::Hash for Version {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.semver.hash(state);
+    }
+}
+
 impl std::fmt::Display for Version {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         if self.has_patch {
@@ -129,6 +156,8 @@ mod tests {
         assert!(v("16.4") < v("16.4.1"));
         assert!(v("16.4.1") < v("16.5"));
         assert_eq!(v("16.4"), v("16.4.0").minor_of());
+        assert_eq!(v("9.1"), v("9.1.0"));
+        assert!(v("9.1") >= v("9.1.0") && v("9.1") <= v("9.1.0"));
     }
 
     #[test]

@@ -1,9 +1,11 @@
 //! Output types and formats. Every face (CLI, JSON, JavaScript) renders
 //! these same types.
 
+mod schedule;
 mod text;
 mod types;
 
+pub use schedule::*;
 pub use text::{render_finding, render_text, summary_line};
 pub use types::*;
 

@@ -163,6 +163,7 @@ mod change_column_type;
 mod concurrently_in_transaction;
 mod data_migration;
 pub mod docs;
+mod drop_before_ignore_shipped;
 mod drop_column;
 mod drop_index_non_concurrently;
 mod drop_table;
@@ -170,6 +171,7 @@ mod dynamic_sql;
 mod enum_value_in_transaction;
 mod enum_value_not_appended;
 mod identifier_too_long;
+mod ignore_removed_too_early;
 mod integer_primary_key;
 mod missing_lock_timeout;
 mod parse_error;
@@ -177,6 +179,7 @@ mod prefer_bigint;
 mod prefer_jsonb;
 mod prefer_text_field;
 mod prefer_timestamptz;
+mod release_steps_collapse;
 mod rename_column;
 mod rename_table;
 mod schema_addition_in_post_deploy;
@@ -198,6 +201,7 @@ pub use change_column_default::ChangeColumnDefault;
 pub use change_column_type::ChangeColumnType;
 pub use concurrently_in_transaction::ConcurrentlyInTransaction;
 pub use data_migration::DataMigration;
+pub use drop_before_ignore_shipped::DropBeforeIgnoreShipped;
 pub use drop_column::DropColumn;
 pub use drop_index_non_concurrently::DropIndexNonConcurrently;
 pub use drop_table::DropTable;
@@ -205,6 +209,7 @@ pub use dynamic_sql::DynamicSql;
 pub use enum_value_in_transaction::EnumValueInTransaction;
 pub use enum_value_not_appended::EnumValueNotAppended;
 pub use identifier_too_long::IdentifierTooLong;
+pub use ignore_removed_too_early::IgnoreRemovedTooEarly;
 pub use integer_primary_key::IntegerPrimaryKey;
 pub use missing_lock_timeout::MissingLockTimeout;
 pub use parse_error::ParseError;
@@ -212,6 +217,7 @@ pub use prefer_bigint::PreferBigint;
 pub use prefer_jsonb::PreferJsonb;
 pub use prefer_text_field::PreferTextField;
 pub use prefer_timestamptz::PreferTimestamptz;
+pub use release_steps_collapse::ReleaseStepsCollapse;
 pub use rename_column::RenameColumn;
 pub use rename_table::RenameTable;
 pub use schema_addition_in_post_deploy::SchemaAdditionInPostDeploy;
@@ -255,6 +261,17 @@ pub static RULES: &[&dyn Rule] = &[
     &EnumValueInTransaction,
     &TruncateTable,
     &IdentifierTooLong,
+    &DropBeforeIgnoreShipped,
+    &IgnoreRemovedTooEarly,
+    &ReleaseStepsCollapse,
+];
+
+/// Rules checked over a release-migrations folder by `zerodown schedule` and
+/// `zerodown upgrade-path` rather than per statement (tested in `tests/release.rs`).
+pub const RELEASE_RULES: &[&str] = &[
+    "release-steps-collapse",
+    "ignore-removed-too-early",
+    "drop-before-ignore-shipped",
 ];
 
 /// Looks a rule up by id.
