@@ -22,7 +22,10 @@ fn median(mut v: Vec<Duration>) -> Duration {
     v[v.len() / 2]
 }
 
-fn measure(name: &str, bytes: usize, mut f: impl FnMut()) -> f64 {
+fn measure(name: &str, bytes: usize, only: &Option<String>, mut f: impl FnMut()) -> f64 {
+    if only.as_deref().is_some_and(|o| !name.starts_with(o)) {
+        return f64::NAN;
+    }
     f(); // warm-up
     let times: Vec<Duration> = (0..RUNS)
         .map(|_| {
@@ -42,7 +45,14 @@ fn measure(name: &str, bytes: usize, mut f: impl FnMut()) -> f64 {
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let files = corpus::generate(10_000_000);
+    // `-- --mb N` sets the corpus size; `-- --only NAME` runs one measurement (for profilers).
+    let mb: f64 = args
+        .iter()
+        .position(|a| a == "--mb")
+        .and_then(|i| args.get(i + 1)?.parse().ok())
+        .unwrap_or(10.0);
+    let only = args.iter().position(|a| a == "--only").and_then(|i| args.get(i + 1)).cloned();
+    let files = corpus::generate((mb * 1e6) as usize);
     let bytes: usize = files.iter().map(|(_, s)| s.len()).sum();
     if let Some(i) = args.iter().position(|a| a == "--write") {
         let out = args.get(i + 1).expect("--write FILE");
@@ -70,13 +80,13 @@ fn main() {
         bytes as f64 / 1e6
     );
 
-    measure("split", bytes, || {
+    measure("split", bytes, &only, || {
         for (_, sql) in &files {
             black_box(zerodown::sql::split(sql));
         }
     });
     let dialect = PostgreSqlDialect {};
-    let parse = measure("split + sqlparser (bare parsing)", bytes, || {
+    let parse = measure("split + sqlparser (bare parsing)", bytes, &only, || {
         for (_, sql) in &files {
             for st in zerodown::sql::split(sql).statements {
                 let text = &sql[st.span];
@@ -91,11 +101,11 @@ fn main() {
         plans: false,
         ..LintOptions::default()
     };
-    let lint = measure("lint (no plans)", bytes, || {
+    let lint = measure("lint (no plans)", bytes, &only, || {
         black_box(lint_files(&sources, &no_plans).expect("lint"));
     });
     let with_plans = LintOptions::default();
-    measure("lint (with plans)", bytes, || {
+    measure("lint (with plans)", bytes, &only, || {
         black_box(lint_files(&sources, &with_plans).expect("lint"));
     });
     println!(

@@ -1,0 +1,7 @@
+SET lock_timeout = '5s';
+
+ALTER TABLE users RENAME COLUMN username TO handle;
+
+ALTER TABLE users ALTER COLUMN state SET NOT NULL;
+
+UPDATE users SET settings = '{"theme": "dark"}' WHERE settings IS NULL;
