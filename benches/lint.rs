@@ -51,7 +51,11 @@ fn main() {
         .position(|a| a == "--mb")
         .and_then(|i| args.get(i + 1)?.parse().ok())
         .unwrap_or(10.0);
-    let only = args.iter().position(|a| a == "--only").and_then(|i| args.get(i + 1)).cloned();
+    let only = args
+        .iter()
+        .position(|a| a == "--only")
+        .and_then(|i| args.get(i + 1))
+        .cloned();
     let files = corpus::generate((mb * 1e6) as usize);
     let bytes: usize = files.iter().map(|(_, s)| s.len()).sum();
     if let Some(i) = args.iter().position(|a| a == "--write") {

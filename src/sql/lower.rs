@@ -159,6 +159,16 @@ pub fn lower(source: &str, span: Range<usize>) -> Statement {
             }
         }
         Err(e) => {
+            // The tokens went to the parser; this path is rare, so read them again.
+            let again = Tokenizer::new(&dialect, text)
+                .with_unescape(false)
+                .tokenize_with_location()
+                .unwrap_or_default();
+            let words = Words::new(
+                again
+                    .iter()
+                    .filter(|t| !matches!(t.token, Token::Whitespace(_))),
+            );
             if let Some(ops) = recognize_unparsed(&words, &span) {
                 return Statement {
                     span,
@@ -207,7 +217,7 @@ fn patch_trim_without_characters(mut tokens: Vec<TokenWithSpan>) -> Vec<TokenWit
 
 /// Statements recognized from their words when sqlparser fails on them:
 /// CREATE INDEX with expressions it cannot read, or `ON ONLY`.
-fn recognize_unparsed(w: &Words, span: &Range<usize>) -> Option<Vec<Op>> {
+fn recognize_unparsed(w: &Words<'_>, span: &Range<usize>) -> Option<Vec<Op>> {
     let unique = w.is(1, "UNIQUE");
     if !(w.is(0, "CREATE") && (w.is(1, "INDEX") || unique && w.is(2, "INDEX"))) {
         return None;
@@ -303,37 +313,36 @@ fn tidy_message(m: &str) -> String {
     out
 }
 
-/// The words (keywords, identifiers) and punctuation of a statement, upper-cased for matching.
-struct Words {
-    /// Identifier text of word tokens (lower-cased unless quoted).
-    idents: Vec<Option<String>>,
-    upper: Vec<String>,
+/// The leading significant tokens of a statement, matched without allocating:
+/// words case-insensitively (quoted identifiers never match a keyword) and
+/// punctuation by its character.
+struct Words<'t> {
+    toks: Vec<&'t TokenWithSpan>,
 }
 
 /// Recognizers look at most this many leading tokens.
 const WORDS_LOOKED_AT: usize = 96;
 
-impl Words {
-    fn new<'t>(tokens: impl Iterator<Item = &'t TokenWithSpan>) -> Self {
-        let mut idents = Vec::new();
-        let mut upper = Vec::new();
-        for t in tokens.take(WORDS_LOOKED_AT) {
-            idents.push(ident_of(t));
-            upper.push(match &t.token {
-                Token::Word(w) if w.quote_style.is_none() => w.value.to_ascii_uppercase(),
-                Token::Word(_) => String::from("\"\""),
-                Token::LParen => "(".into(),
-                Token::RParen => ")".into(),
-                Token::Comma => ",".into(),
-                Token::Period => ".".into(),
-                _ => String::new(),
-            });
+impl<'t> Words<'t> {
+    fn new(tokens: impl Iterator<Item = &'t TokenWithSpan>) -> Self {
+        Words {
+            toks: tokens.take(WORDS_LOOKED_AT).collect(),
         }
-        Words { idents, upper }
+    }
+
+    fn any(&self, word: &str) -> bool {
+        self.position(word).is_some()
     }
 
     fn is(&self, i: usize, word: &str) -> bool {
-        self.upper.get(i).is_some_and(|w| w == word)
+        match self.toks.get(i).map(|t| &t.token) {
+            Some(Token::Word(w)) => w.quote_style.is_none() && w.value.eq_ignore_ascii_case(word),
+            Some(Token::LParen) => word == "(",
+            Some(Token::RParen) => word == ")",
+            Some(Token::Comma) => word == ",",
+            Some(Token::Period) => word == ".",
+            _ => false,
+        }
     }
 
     fn starts_with(&self, seq: &[&str]) -> bool {
@@ -341,14 +350,14 @@ impl Words {
     }
 
     fn position(&self, word: &str) -> Option<usize> {
-        self.upper.iter().position(|w| w == word)
+        (0..self.toks.len()).find(|&i| self.is(i, word))
     }
 
     /// Reads a possibly qualified name starting at `i`; returns it and the index after it.
     fn name_at(&self, i: usize) -> Option<(Name, usize)> {
-        let first = self.idents.get(i)?.clone()?;
-        if self.upper.get(i + 1).is_some_and(|w| w == ".") {
-            if let Some(second) = self.idents.get(i + 2).cloned().flatten() {
+        let first = ident_of(self.toks.get(i)?)?;
+        if self.is(i + 1, ".") {
+            if let Some(second) = self.toks.get(i + 2).and_then(|t| ident_of(t)) {
                 return Some((
                     Name {
                         schema: Some(first),
@@ -385,7 +394,7 @@ fn ident_of(t: &TokenWithSpan) -> Option<String> {
 }
 
 /// Recognizes statements from their words where sqlparser fails or loses detail.
-fn recognize(w: &Words, loc: &Locator<'_>, span: &Range<usize>) -> Option<Vec<Op>> {
+fn recognize(w: &Words<'_>, loc: &Locator<'_>, span: &Range<usize>) -> Option<Vec<Op>> {
     let op = |kind| {
         vec![Op {
             kind,
@@ -413,9 +422,9 @@ fn recognize(w: &Words, loc: &Locator<'_>, span: &Range<usize>) -> Option<Vec<Op
     if w.starts_with(&["REINDEX"]) {
         let concurrently = w.position("CONCURRENTLY").is_some();
         let target = w
-            .upper
+            .toks
             .iter()
-            .rposition(|u| !u.is_empty() && u != ";")
+            .rposition(|t| matches!(t.token, Token::Word(_)))
             .and_then(|i| {
                 // The last name in the statement is the target.
                 let start = if i >= 2 && w.is(i - 1, ".") { i - 2 } else { i };
@@ -441,7 +450,7 @@ fn recognize(w: &Words, loc: &Locator<'_>, span: &Range<usize>) -> Option<Vec<Op
         }));
     }
     if w.starts_with(&["VACUUM"]) {
-        let full = w.upper.iter().any(|u| u == "FULL");
+        let full = w.any("FULL");
         let kind = if full {
             MaintenanceKind::VacuumFull
         } else {
@@ -498,8 +507,7 @@ fn recognize(w: &Words, loc: &Locator<'_>, span: &Range<usize>) -> Option<Vec<Op
                 .enumerate()
                 .all(|(k, word)| w.is(next + k, word))
             {
-                let concurrently =
-                    action == "DETACH PARTITION" && w.upper.iter().any(|u| u == "CONCURRENTLY");
+                let concurrently = action == "DETACH PARTITION" && w.any("CONCURRENTLY");
                 return Some(op(OpKind::AlterTableOther {
                     table,
                     action: action.to_string(),
@@ -507,7 +515,7 @@ fn recognize(w: &Words, loc: &Locator<'_>, span: &Range<usize>) -> Option<Vec<Op
                 }));
             }
         }
-        if w.upper.iter().any(|u| u == "STATISTICS") && w.upper.iter().any(|u| u == "SET") {
+        if w.any("STATISTICS") && w.any("SET") {
             return Some(op(OpKind::AlterTableOther {
                 table,
                 action: "SET STATISTICS".into(),
@@ -781,14 +789,13 @@ fn lower_statement(stmt: &ast::Statement, loc: &Locator<'_>, span: &Range<usize>
         },
         S::Execute { .. } => whole(OpKind::Dynamic(DynamicKind::Execute)),
         _ => whole(OpKind::Other {
-            what: leading_keywords(stmt),
+            what: leading_keywords(loc.text),
         }),
     }
 }
 
 /// The first words of a statement, for `Other`: `CREATE FUNCTION`, `GRANT`, ...
-fn leading_keywords(stmt: &ast::Statement) -> String {
-    let text = stmt.to_string();
+fn leading_keywords(text: &str) -> String {
     let mut words = text
         .split_whitespace()
         .take_while(|w| w.chars().all(|c| c.is_ascii_alphabetic()));
