@@ -99,11 +99,11 @@ pub(crate) fn plan(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
     let down = match old_type {
         Some(old_ty) => {
             let back = format!(
-                "DO $$\nDECLARE\n  d text;\nBEGIN\n  SELECT pg_get_expr(ad.adbin, ad.adrelid) INTO d FROM pg_attrdef ad\n  JOIN pg_attribute a ON a.attrelid = ad.adrelid AND a.attnum = ad.adnum\n  WHERE ad.adrelid = {rc} AND a.attname = {src};\n  IF d IS NOT NULL THEN\n    EXECUTE format('ALTER TABLE %s ALTER COLUMN %I SET DEFAULT (%s)::%s', {rc}, {dst}, d, {old});\n  END IF;\nEND\n$$;\n",
-                src = lit(&tmp_name), dst = lit(column), old = lit(old_ty),
+                "DO $$\nDECLARE\n  d text;\n  t text;\nBEGIN\n  SELECT pg_get_expr(ad.adbin, ad.adrelid) INTO d FROM pg_attrdef ad\n  JOIN pg_attribute a ON a.attrelid = ad.adrelid AND a.attnum = ad.adnum\n  WHERE ad.adrelid = {rc} AND a.attname = {src};\n  t := {src_type};\n  IF d IS NOT NULL THEN\n    -- Undo the cast the swap wrapped the default in, or cast it back.\n    IF left(d, 1) = '(' AND right(d, length(t) + 3) = ')::' || t THEN\n      d := substr(d, 2, length(d) - length(t) - 4);\n    ELSE\n      d := '(' || d || ')::' || {old};\n    END IF;\n    EXECUTE format('ALTER TABLE %s ALTER COLUMN %I SET DEFAULT %s', {rc}, {dst}, d);\n  END IF;\nEND\n$$;\n",
+                src = lit(&tmp_name), dst = lit(column), old = lit(old_ty), src_type = super::sql::type_of(&t, &tmp_name),
             );
             format!(
-                "{}ALTER TABLE {ts} RENAME COLUMN {col} TO {tmp};\n{}ALTER TABLE {ts} ADD COLUMN {col} {old_ty};\nUPDATE {ts} SET {col} = {tmp}::{old_ty};\n{back}{}{}{}",
+                "{}ALTER TABLE {ts} RENAME COLUMN {col} TO {tmp};\n{}ALTER TABLE {ts} ADD COLUMN {col} {old_ty};\nUPDATE {ts} SET {col} = {tmp}::{old_ty};\n{back}ALTER TABLE {ts} ALTER COLUMN {tmp} DROP DEFAULT;\n{}{}{}",
                 cx.lock_timeout(),
                 rename_objects(&t, &tmp_name, column, &tmp_name),
                 copy_constraints(&t, &tmp_name, column),

@@ -478,15 +478,9 @@ impl Sync {
         }
     }
 
-    /// CREATE FUNCTION + CREATE TRIGGER. `expr`: None for a two-way copy.
-    pub fn create(
-        &self,
-        cx: &Ctx<'_>,
-        table: &Table,
-        from: &str,
-        to: &str,
-        expr: Option<&str>,
-    ) -> String {
+    /// CREATE OR REPLACE FUNCTION (replacing it also makes every session
+    /// recompile it against the table's current columns).
+    pub fn function(&self, from: &str, to: &str, expr: Option<&str>) -> String {
         let (a, b) = (ident(from), ident(to));
         let body = match expr {
             None => format!(
@@ -496,7 +490,23 @@ impl Sync {
             Some(e) => format!("  NEW.{b} := (SELECT {e} FROM (SELECT NEW.*) AS row_values);\n"),
         };
         format!(
-            "CREATE OR REPLACE FUNCTION {f}() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n{body}  RETURN NEW;\nEND\n$$;\nCREATE TRIGGER {t} BEFORE INSERT OR UPDATE ON {ts} FOR EACH ROW {ex} {f}();\n",
+            "CREATE OR REPLACE FUNCTION {f}() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n{body}  RETURN NEW;\nEND\n$$;\n",
+            f = self.function,
+        )
+    }
+
+    /// The function and the trigger. `expr`: None for a two-way copy.
+    pub fn create(
+        &self,
+        cx: &Ctx<'_>,
+        table: &Table,
+        from: &str,
+        to: &str,
+        expr: Option<&str>,
+    ) -> String {
+        format!(
+            "{}CREATE TRIGGER {t} BEFORE INSERT OR UPDATE ON {ts} FOR EACH ROW {ex} {f}();\n",
+            self.function(from, to, expr),
             f = self.function,
             t = self.trigger,
             ts = table.sql(),
