@@ -1,6 +1,7 @@
 //! Argument parsing and dispatch. No rule logic lives here.
 
 mod lint;
+mod plan;
 
 use std::process::ExitCode;
 
@@ -25,6 +26,8 @@ struct Cli {
 enum Command {
     /// Lint migration files and folders for changes that cause downtime.
     Lint(lint::LintArgs),
+    /// Plan a change as safe steps across releases.
+    Plan(plan::PlanArgs),
     /// List the rules.
     Rules {
         /// Output format.
@@ -65,6 +68,7 @@ pub fn run() -> ExitCode {
     };
     match cli.command {
         Command::Lint(args) => lint::run(args),
+        Command::Plan(args) => plan::run(args),
         Command::Rules { format } => {
             let rules = zerodown::rule_catalogue();
             if format == Format::Json {
