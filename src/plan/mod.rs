@@ -473,7 +473,8 @@ impl<'a> Ctx<'a> {
                 ),
             };
             format!(
-                "{what} Make the data-access layer ignore {} on {table} (leave {} out of its cached column list and of every SELECT, INSERT and UPDATE it generates). Keep this until release {with}{after}.",
+                "{what}{}Make the data-access layer ignore {} on {table} (leave {} out of its cached column list and of every SELECT, INSERT and UPDATE it generates). Keep this until release {with}{after}.",
+                if what.is_empty() { "" } else { " " },
                 sql::list_columns(columns),
                 if columns.len() == 1 { "it" } else { "them" },
             )

@@ -44,7 +44,11 @@ pub(crate) fn plan(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
         StepPhase::PostDeploy,
         &format!("validate_{}_{}_not_null_check", t.name, column),
         format!("Validate the NOT NULL check on {table}.{column}"),
-        "VALIDATE scans the table under a SHARE UPDATE EXCLUSIVE lock, which lets reads and writes go on. It is a migration of its own so that the scan does not run inside the transaction that took the ACCESS EXCLUSIVE lock. Validation needs no rollback.",
+        if cx.options.pg_version >= 12 {
+            "VALIDATE scans the table under a SHARE UPDATE EXCLUSIVE lock, which lets reads and writes go on. It is a migration of its own so that the scan does not run inside the transaction that took the ACCESS EXCLUSIVE lock. Validation needs no rollback."
+        } else {
+            "VALIDATE scans the table under a SHARE UPDATE EXCLUSIVE lock, which lets reads and writes go on. Before PostgreSQL 12, SET NOT NULL would scan the table again under an ACCESS EXCLUSIVE lock, so the validated check stays as the constraint. Validation needs no rollback."
+        },
         format!("ALTER TABLE {ts} VALIDATE CONSTRAINT {check};\n"),
         None,
     )
