@@ -27,7 +27,7 @@ enum Command {
     /// Lint migration files and folders for changes that cause downtime.
     Lint(lint::LintArgs),
     /// Plan a change as safe steps across releases.
-    Plan(plan::PlanArgs),
+    Plan(Box<plan::PlanArgs>),
     /// List the rules.
     Rules {
         /// Output format.
@@ -68,7 +68,7 @@ pub fn run() -> ExitCode {
     };
     match cli.command {
         Command::Lint(args) => lint::run(args),
-        Command::Plan(args) => plan::run(args),
+        Command::Plan(args) => plan::run(*args),
         Command::Rules { format } => {
             let rules = zerodown::rule_catalogue();
             if format == Format::Json {

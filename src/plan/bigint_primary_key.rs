@@ -93,7 +93,7 @@ pub(crate) fn plan(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
         None => ident(&index),
     };
     let l0 = cx.label(0);
-    let step = cx.migration(1, StepPhase::PostDeploy, &format!("add_{index}"), format!("Check the backfill and build the new key's unique index concurrently"),
+    let step = cx.migration(1, StepPhase::PostDeploy, &format!("add_{index}"), "Check the backfill and build the new key's unique index concurrently".to_string(),
         "The swap needs a unique index on the bigint column to become the primary key. It is built concurrently (no write lock), outside a transaction. The step first fails if the backfill is not finished, and if another index on the key has no copy on the bigint column (listing the statements to run).",
         up, Some(format!("DROP INDEX CONCURRENTLY IF EXISTS {schema_index};\n")));
     step.outside_transaction = true;
@@ -119,8 +119,8 @@ pub(crate) fn plan(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
         cx.lock_timeout(),
         sync.create(cx, &t, column, &new_name, Some(&id))
     );
-    cx.migration(2, StepPhase::PostDeploy, &format!("cleanup_conversion_of_{}_{}_to_bigint", t.name, column), format!("Drop the trigger and the old integer column"),
-        "The old integer column, now named {new_name}, is ignored by every running release. Until this step the trigger keeps filling it, which is what makes the swap reversible (and fails inserts once the key passes 2^31 - 1, so do not wait long).",
+    cx.migration(2, StepPhase::PostDeploy, &format!("cleanup_conversion_of_{}_{}_to_bigint", t.name, column), "Drop the trigger and the old integer column".to_string(),
+        &format!("The old integer column, now named {new_name}, is ignored by every running release. Until this step the trigger keeps filling it, which is what makes the swap reversible (and fails inserts once the key passes 2^31 - 1, so do not wait long)."),
         up, Some(down))
         .requires
         .push(format!("release {l1}, with the swap, runs everywhere"));

@@ -42,7 +42,7 @@ pub(crate) fn plan(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
     let pending = format!("{new} IS NULL AND {old} IS NOT NULL");
     let label = format!("convert {}.{column}", t.name);
     let progress = cx.progress(&t, Some(&pending), &label);
-    let step = cx.migration(0, StepPhase::Regular, &format!("copy_{}_{}_to_{}", t.name, column, new_column), format!("Convert the existing rows in batches"),
+    let step = cx.migration(0, StepPhase::Regular, &format!("copy_{}_{}_to_{}", t.name, column, new_column), "Convert the existing rows in batches".to_string(),
         "Existing rows are converted in batches, each its own short transaction, before the new code that reads the new column is deployed. Copying needs no rollback.",
         cx.batched_update(&t, &format!("{new} = {transform}"), Some(&pending), cx.options.batch_size, &label), None);
     step.outside_transaction = true;
@@ -50,7 +50,7 @@ pub(crate) fn plan(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
     cx.application(0, "use_new_format", format!("Read and write {new_column}"), "The new code uses the new format; the old column is left as it is (drop it later with drop-column).",
         format!("Make the code read and write {table}.{new_column} instead of {column}. Keep {column} writable or nullable: the old column stays until a later drop-column."));
     let l0 = cx.label(0);
-    let step = cx.migration(0, StepPhase::PostDeploy, &format!("finish_{}_{}_conversion", t.name, column), format!("Remove the trigger and convert what is left"),
+    let step = cx.migration(0, StepPhase::PostDeploy, &format!("finish_{}_{}_conversion", t.name, column), "Remove the trigger and convert what is left".to_string(),
         "Every node runs the new code, which writes the new column itself, so the trigger goes. Anything converted neither by the trigger nor by the first copy is converted now. Its rollback puts the trigger back.",
         format!("{}{}{}", cx.session_lock_timeout(), sync.drop(&t), cx.batched_update(&t, &format!("{new} = {transform}"), Some(&pending), cx.options.batch_size, &label)),
         Some(format!("{}{}", cx.session_lock_timeout(), sync.create(cx, &t, column, new_column, Some(transform)))));

@@ -418,42 +418,6 @@ pub fn index_guard(table: &Table, from: &str, to: &str, skip_primary: bool) -> S
     )
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn quotes_only_when_needed() {
-        assert_eq!(ident("users"), "users");
-        assert_eq!(ident("user"), "\"user\"");
-        assert_eq!(ident("Users"), "\"Users\"");
-        assert_eq!(ident("a\"b"), "\"a\"\"b\"");
-        assert_eq!(lit("it's"), "'it''s'");
-    }
-
-    #[test]
-    fn names_stay_within_63_bytes() {
-        let long = "a".repeat(70);
-        let n = object_name(&[&long, "id"]);
-        assert_eq!(n.len(), 63);
-        assert_ne!(n, object_name(&[&long, "ie"]));
-    }
-
-    #[test]
-    fn model_names() {
-        assert_eq!(model_name("users"), "User");
-        assert_eq!(
-            model_name("public.merge_request_metrics"),
-            "MergeRequestMetric"
-        );
-        assert_eq!(model_name("ci_builds"), "CiBuild");
-        assert_eq!(model_name("issues"), "Issue");
-        assert_eq!(model_name("categories"), "Category");
-        assert_eq!(model_name("status"), "Status");
-        assert_eq!(model_name("addresses"), "Address");
-    }
-}
-
 /// The trigger function and trigger keeping `to` in step with `from`.
 /// Two-way (a rename: old code writes `from`, new code writes `to`) or
 /// one-way with `expr`, an expression over the row's columns (a type change).
@@ -533,4 +497,40 @@ pub fn rename_objects(table: &Table, column: &str, from: &str, to: &str) -> Stri
     format!(
         "DO $$\nDECLARE\n  o record;\nBEGIN\n  FOR o IN\n    SELECT DISTINCT con.conname AS name, true AS is_constraint FROM pg_constraint con\n    JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = ANY (con.conkey)\n    WHERE con.conrelid = {rc} AND a.attname = {col_l} AND position({from_l} in con.conname) > 0\n    UNION\n    SELECT DISTINCT c.relname, false FROM pg_index i\n    JOIN pg_class c ON c.oid = i.indexrelid\n    JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)\n    WHERE i.indrelid = {rc} AND a.attname = {col_l} AND position({from_l} in c.relname) > 0\n      AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid AND k.conrelid = {rc})\n  LOOP\n    IF o.is_constraint THEN\n      EXECUTE format('ALTER TABLE %s RENAME CONSTRAINT %I TO %I', {rc}, o.name, left(replace(o.name, {from_l}, {to_l}), 63));\n    ELSE\n      EXECUTE format('ALTER INDEX %s RENAME TO %I', (SELECT c.oid::regclass FROM pg_class c WHERE c.relname = o.name AND c.relnamespace = (SELECT relnamespace FROM pg_class WHERE oid = {rc})), left(replace(o.name, {from_l}, {to_l}), 63));\n    END IF;\n  END LOOP;\nEND\n$$;\n"
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quotes_only_when_needed() {
+        assert_eq!(ident("users"), "users");
+        assert_eq!(ident("user"), "\"user\"");
+        assert_eq!(ident("Users"), "\"Users\"");
+        assert_eq!(ident("a\"b"), "\"a\"\"b\"");
+        assert_eq!(lit("it's"), "'it''s'");
+    }
+
+    #[test]
+    fn names_stay_within_63_bytes() {
+        let long = "a".repeat(70);
+        let n = object_name(&[&long, "id"]);
+        assert_eq!(n.len(), 63);
+        assert_ne!(n, object_name(&[&long, "ie"]));
+    }
+
+    #[test]
+    fn model_names() {
+        assert_eq!(model_name("users"), "User");
+        assert_eq!(
+            model_name("public.merge_request_metrics"),
+            "MergeRequestMetric"
+        );
+        assert_eq!(model_name("ci_builds"), "CiBuild");
+        assert_eq!(model_name("issues"), "Issue");
+        assert_eq!(model_name("categories"), "Category");
+        assert_eq!(model_name("status"), "Status");
+        assert_eq!(model_name("addresses"), "Address");
+    }
 }

@@ -24,7 +24,8 @@ pub struct Cluster {
 
 fn find_bin() -> Option<PathBuf> {
     if let Some(p) = std::env::var_os("ZERODOWN_PG_BIN") {
-        return Some(PathBuf::from(p));
+        let p = PathBuf::from(p);
+        return p.join("initdb").is_file().then_some(p);
     }
     let mut found: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
         .ok()?
