@@ -178,25 +178,40 @@ fn check(plan: &Plan) -> Vec<String> {
         .filter(|f| f.path.ends_with(".sql"))
         .collect();
     assert_eq!(steps.len(), files.len(), "one file per migration step");
-    for (step, file) in steps.iter().zip(&files) {
-        // Lint the file as written: the header gives the phase.
-        let report = zerodown::lint(&file.contents, &file.path, &LintOptions::default()).unwrap();
-        let phase = step.phase.lint_phase().unwrap();
+    // Lint the plan's files together, in step order, as written: the
+    // header gives each file its phase, and what earlier steps did (a
+    // validated check) is known to later ones.
+    let sources: Vec<zerodown::SourceFile> = files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| zerodown::SourceFile {
+            path: format!("plan/{i:03}/{}", f.path),
+            sql: f.contents.clone(),
+        })
+        .collect();
+    let report = zerodown::lint_files(&sources, &LintOptions::default()).unwrap();
+    for (step, (file, src)) in steps.iter().zip(files.iter().zip(&sources)) {
+        let summary = report.files.iter().find(|s| s.path == src.path).unwrap();
         assert_eq!(
-            report.files[0].phase, phase,
+            Some(summary.phase),
+            step.phase.lint_phase(),
             "{}: phase from the header",
             file.path
         );
-        assert!(
-            report.files[0].statements > 0,
-            "{}: no statement seen",
-            file.path
-        );
-        for e in lint_errors(&file.path, &file.contents) {
+        assert!(summary.statements > 0, "{}: no statement seen", file.path);
+        for f in report
+            .findings
+            .iter()
+            .filter(|f| f.path == src.path && f.severity == Severity::Error)
+        {
             problems.push(format!(
-                "{} ({}): {e}\n{}",
+                "{} ({}): {} at {}:{}: {}\n{}",
                 plan.change_name(),
                 file.path,
+                f.rule,
+                f.span.start.line,
+                f.span.start.column,
+                f.message,
                 file.contents
             ));
         }

@@ -91,7 +91,7 @@ pub(crate) fn plan(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
         src = lit(column), dst = lit(&tmp_name), dst_type = super::sql::type_of(&t, &tmp_name),
     );
     let up = format!(
-        "{}{}{move_default}ALTER TABLE {ts} DROP COLUMN {col};\nALTER TABLE {ts} RENAME COLUMN {tmp} TO {col};\n{}",
+        "{}{}{move_default}ALTER TABLE {ts} DROP COLUMN {col};\n-- zerodown-ignore rename-column: the renamed column is the temporary one, which running code ignores\nALTER TABLE {ts} RENAME COLUMN {tmp} TO {col};\n{}",
         cx.lock_timeout(),
         sync.drop(&t),
         rename_objects(&t, column, &tmp_name, column),

@@ -26,7 +26,7 @@ pub(crate) fn plan(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
         &format!("rename_{}_to_{}", t.name, new_bare),
         format!("Rename {table} to {new_bare}, keeping {table} as a view"),
         "Code of the previous release still uses the old name while this release deploys. A simple view `SELECT *` over the renamed table is automatically updatable: its reads, inserts, updates and deletes go to the table, with the table's defaults. The rename takes an ACCESS EXCLUSIVE lock for an instant.",
-        format!("{}ALTER TABLE {old} RENAME TO {};\nCREATE VIEW {old} AS SELECT * FROM {new};\n", cx.lock_timeout(), ident(new_bare)),
+        format!("{}-- zerodown-ignore rename-table: the old name stays as an updatable view for the code still using it\nALTER TABLE {old} RENAME TO {};\nCREATE VIEW {old} AS SELECT * FROM {new};\n", cx.lock_timeout(), ident(new_bare)),
         Some(format!("{}DROP VIEW IF EXISTS {old};\nALTER TABLE {new} RENAME TO {};\n", cx.lock_timeout(), ident(&t.name))),
     );
     let code = if cx.rails() {
