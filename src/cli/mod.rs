@@ -1,6 +1,7 @@
 //! Argument parsing and dispatch. No rule logic lives here.
 
 mod lint;
+mod plan;
 mod schedule;
 
 use std::process::ExitCode;
@@ -26,6 +27,8 @@ struct Cli {
 enum Command {
     /// Lint migration files and folders for changes that cause downtime.
     Lint(lint::LintArgs),
+    /// Plan a change as safe steps across releases.
+    Plan(Box<plan::PlanArgs>),
     /// List the rules.
     Rules {
         /// Output format.
@@ -71,6 +74,7 @@ pub fn run() -> ExitCode {
     };
     match cli.command {
         Command::Lint(args) => lint::run(args),
+        Command::Plan(args) => plan::run(*args),
         Command::Schedule(args) => schedule::run_schedule(args),
         Command::UpgradePath(args) => schedule::run_upgrade_path(args),
         Command::Rules { format } => {

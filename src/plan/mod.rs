@@ -1,8 +1,37 @@
 //! Step plans: the safe multi-release path for each kind of change.
+//!
+//! [`plan`] turns a [`Change`] into releases of steps: migrations (regular,
+//! post-deploy, background) with their SQL and rollback, and the changes the
+//! application code must make, each with what must hold before it runs.
+
+mod args;
+mod calendar;
+mod sql;
+
+mod add_check_constraint;
+mod add_foreign_key;
+mod add_index;
+mod add_unique_constraint;
+mod backfill;
+mod bigint_primary_key;
+mod change_column_default;
+mod change_column_type;
+mod data_format_change;
+mod drop_column;
+mod drop_index;
+mod drop_table;
+mod rename_column;
+mod rename_table;
+mod set_not_null;
 
 use serde::{Deserialize, Serialize};
 
+pub use args::ChangeArgs;
+pub use calendar::{Calendar, Date};
+
+use crate::error::{Error, ErrorCode, Result};
 use crate::model::Change;
+use crate::release::Version;
 
 /// Where a step runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -16,6 +45,39 @@ pub enum StepPhase {
     Background,
     /// A change to the application code.
     Application,
+}
+
+impl StepPhase {
+    /// The kebab-case name (`post-deploy`), also the folder name of `--format sql`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StepPhase::Regular => "regular",
+            StepPhase::PostDeploy => "post-deploy",
+            StepPhase::Background => "background",
+            StepPhase::Application => "application",
+        }
+    }
+
+    /// The lint phase of a migration step (None for application steps).
+    pub fn lint_phase(self) -> Option<crate::report::Phase> {
+        match self {
+            StepPhase::Regular => Some(crate::report::Phase::Regular),
+            StepPhase::PostDeploy => Some(crate::report::Phase::PostDeploy),
+            StepPhase::Background => Some(crate::report::Phase::Background),
+            StepPhase::Application => None,
+        }
+    }
+
+    /// Order inside a release: regular migrations, the deploy of the new
+    /// code, post-deploy migrations, background migrations.
+    fn rank(self) -> u8 {
+        match self {
+            StepPhase::Regular => 0,
+            StepPhase::Application => 1,
+            StepPhase::PostDeploy => 2,
+            StepPhase::Background => 3,
+        }
+    }
 }
 
 /// One step of a plan.
@@ -39,12 +101,35 @@ pub struct Step {
     /// What must hold before the step may run.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub requires: Vec<String>,
+    /// A short snake_case name, used for migration file names.
+    #[serde(default)]
+    pub name: String,
+    /// The migration must run outside a transaction (CONCURRENTLY, or a
+    /// batched loop that commits between batches): do not wrap it in BEGIN.
+    /// Its `down` runs outside a transaction too.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub outside_transaction: bool,
+    /// A query that shows how far a batched step has come.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub progress: Option<String>,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+impl Step {
+    /// True for steps that are migrations (they have SQL).
+    pub fn is_migration(&self) -> bool {
+        self.phase != StepPhase::Application
+    }
 }
 
 /// One release of a plan and its steps.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Release {
-    /// The release version (`16.4`).
+    /// The release version (`16.4`), or a relative label (`M+1`) when the
+    /// plan was made without a release.
     pub version: String,
     /// Its date, when a calendar is given (`YYYY-MM-DD`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -62,9 +147,544 @@ pub struct Plan {
     pub releases: Vec<Release>,
 }
 
+impl Plan {
+    /// Every step with the index of its release, in order.
+    pub fn steps(&self) -> impl Iterator<Item = (usize, &Step)> {
+        self.releases
+            .iter()
+            .enumerate()
+            .flat_map(|(i, r)| r.steps.iter().map(move |s| (i, s)))
+    }
+
+    /// A stable name for the change (`rename-column-users-username`), used
+    /// in migration headers.
+    pub fn change_name(&self) -> String {
+        change_name(&self.change)
+    }
+}
+
+/// A stable name for a change: its kind and target.
+pub fn change_name(change: &Change) -> String {
+    let target = match change {
+        Change::DropColumn { table, column }
+        | Change::RenameColumn { table, column, .. }
+        | Change::ChangeColumnType { table, column, .. }
+        | Change::ChangeColumnDefault { table, column, .. }
+        | Change::SetNotNull { table, column }
+        | Change::BigintPrimaryKey { table, column }
+        | Change::DataFormatChange { table, column, .. } => format!("{table}-{column}"),
+        Change::AddCheckConstraint { table, name, .. } => match name {
+            Some(n) => format!("{table}-{n}"),
+            None => table.clone(),
+        },
+        Change::AddForeignKey { table, columns, .. }
+        | Change::AddUniqueConstraint { table, columns, .. }
+        | Change::AddIndex { table, columns, .. } => format!("{table}-{}", columns.join("-")),
+        Change::DropIndex { name, .. } => name.clone(),
+        Change::DropTable { table } | Change::RenameTable { table, .. } => table.clone(),
+        Change::Backfill { table, .. } => table.clone(),
+    };
+    let mut out = String::from(change.kind());
+    out.push('-');
+    let mut dash = false;
+    for c in target.chars() {
+        if c.is_ascii_alphanumeric() || c == '_' {
+            out.push(c.to_ascii_lowercase());
+            dash = false;
+        } else if !dash {
+            out.push('-');
+            dash = true;
+        }
+    }
+    out.trim_end_matches('-').to_string()
+}
+
+/// The application framework the `code` of application steps is written for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Framework {
+    /// Ruby on Rails (`ignore_column`, `columns_changing_default`).
+    Rails,
+    /// No framework: plain-language instructions.
+    #[default]
+    Plain,
+}
+
+impl Framework {
+    /// Parses `rails` or `plain`.
+    pub fn parse(text: &str) -> Result<Framework> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "rails" => Ok(Framework::Rails),
+            "plain" | "none" => Ok(Framework::Plain),
+            other => Err(Error::new(
+                ErrorCode::BadOptions,
+                format!("`{other}` is not a framework: use rails or plain"),
+            )),
+        }
+    }
+}
+
+/// The default rows per batch of batched copies and backfills.
+pub const DEFAULT_BATCH_SIZE: u32 = 1000;
+
+/// How plans are laid out and written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct PlanOptions {
+    /// The release the first step ships in (`16.4`, `9.0.1`). Without it
+    /// releases are labelled `M`, `M+1`, ...
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub release: Option<String>,
+    /// The last minor of a major: after `X.rollover` comes `(X+1).0`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rollover: Option<u64>,
+    /// Release dates, which fill `date` and `remove_after`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub calendar: Option<Calendar>,
+    /// What application steps are written for.
+    pub framework: Framework,
+    /// Target PostgreSQL major version.
+    pub pg_version: u32,
+    /// Rows per batch for batched copies (a backfill's own size wins).
+    pub batch_size: u32,
+    /// The integer column batched loops walk (usually the primary key).
+    pub batch_column: String,
+    /// `lock_timeout` set before statements that take strong locks.
+    pub lock_timeout: String,
+    /// The column's current type, for rollbacks the change does not tell
+    /// (e.g. re-adding a dropped column).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column_type: Option<String>,
+    /// The column's current default, for the rollback of change-column-default.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous_default: Option<String>,
+    /// The dropped index's definition (`pg_get_indexdef`), for the rollback of drop-index.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub index_definition: Option<String>,
+}
+
+impl Default for PlanOptions {
+    fn default() -> Self {
+        PlanOptions {
+            release: None,
+            rollover: None,
+            calendar: None,
+            framework: Framework::Plain,
+            pg_version: crate::model::DEFAULT_PG_VERSION,
+            batch_size: DEFAULT_BATCH_SIZE,
+            batch_column: "id".into(),
+            lock_timeout: "5s".into(),
+            column_type: None,
+            previous_default: None,
+            index_definition: None,
+        }
+    }
+}
+
+/// The releases of a plan: their labels and dates.
+#[derive(Debug, Clone)]
+pub struct Timeline {
+    base: Option<Version>,
+    rollover: Option<u64>,
+    calendar: Option<Calendar>,
+}
+
+impl Timeline {
+    /// Checks the options and builds the timeline.
+    pub fn new(options: &PlanOptions) -> Result<Timeline> {
+        let base = options.release.as_deref().map(Version::parse).transpose()?;
+        if let Some(c) = &options.calendar {
+            c.validate()?;
+        }
+        if options.rollover == Some(0) {
+            return Err(Error::new(
+                ErrorCode::BadOptions,
+                "`rollover` is the last minor of a major (e.g. 11), and cannot be 0",
+            ));
+        }
+        if let (Some(b), Some(r)) = (&base, options.rollover) {
+            if b.minor() > r {
+                return Err(Error::new(
+                    ErrorCode::BadVersion,
+                    format!("release `{b}` does not exist when every major ends at minor {r}"),
+                ));
+            }
+        }
+        Ok(Timeline {
+            base,
+            rollover: options.rollover,
+            calendar: options.calendar.clone(),
+        })
+    }
+
+    /// The version `k` minor releases after the first (`k = 0`: the release
+    /// given, patch included).
+    pub fn version(&self, k: u32) -> Option<Version> {
+        let b = self.base.as_ref()?;
+        Some(if k == 0 {
+            b.clone()
+        } else {
+            b.add_minors(k, self.rollover)
+        })
+    }
+
+    /// The label of release `k`: the version, or `M`, `M+1`, ...
+    pub fn label(&self, k: u32) -> String {
+        match self.version(k) {
+            Some(v) => v.to_string(),
+            None if k == 0 => "M".into(),
+            None => format!("M+{k}"),
+        }
+    }
+
+    /// The date of release `k`, when a calendar is given.
+    pub fn date(&self, k: u32) -> Option<String> {
+        self.calendar.as_ref()?.date(k).map(|d| d.to_string())
+    }
+}
+
+/// What kind planners get: options, timeline, and names.
+pub(crate) struct Ctx<'a> {
+    pub options: &'a PlanOptions,
+    pub timeline: Timeline,
+    steps: Vec<(u32, Step)>,
+}
+
+impl<'a> Ctx<'a> {
+    fn new(options: &'a PlanOptions) -> Result<Self> {
+        Ok(Ctx {
+            options,
+            timeline: Timeline::new(options)?,
+            steps: Vec::new(),
+        })
+    }
+
+    pub fn label(&self, k: u32) -> String {
+        self.timeline.label(k)
+    }
+
+    pub fn rails(&self) -> bool {
+        self.options.framework == Framework::Rails
+    }
+
+    /// `remove_after` for an ignore that may go once release `k` shipped.
+    pub fn remove_after(&self, k: u32) -> Option<String> {
+        self.timeline.date(k)
+    }
+
+    /// Adds a migration step to release `k`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn migration(
+        &mut self,
+        k: u32,
+        phase: StepPhase,
+        name: &str,
+        title: String,
+        why: &str,
+        sql: String,
+        down: Option<String>,
+    ) -> &mut Step {
+        self.steps.push((
+            k,
+            Step {
+                phase,
+                title,
+                why: why.to_string(),
+                sql: Some(sql),
+                down,
+                code: None,
+                requires: Vec::new(),
+                name: name.to_string(),
+                outside_transaction: false,
+                progress: None,
+            },
+        ));
+        let last = self.steps.len() - 1;
+        &mut self.steps[last].1
+    }
+
+    /// Adds an application step to release `k`.
+    pub fn application(
+        &mut self,
+        k: u32,
+        name: &str,
+        title: String,
+        why: &str,
+        code: String,
+    ) -> &mut Step {
+        self.steps.push((
+            k,
+            Step {
+                phase: StepPhase::Application,
+                title,
+                why: why.to_string(),
+                sql: None,
+                down: None,
+                code: Some(code),
+                requires: Vec::new(),
+                name: name.to_string(),
+                outside_transaction: false,
+                progress: None,
+            },
+        ));
+        let last = self.steps.len() - 1;
+        &mut self.steps[last].1
+    }
+
+    /// The application step that makes the ORM ignore `columns` of `table`
+    /// until release `remove_with`, in release `k`.
+    pub fn ignore_columns(
+        &mut self,
+        k: u32,
+        table: &str,
+        columns: &[&str],
+        remove_with: u32,
+        what: &str,
+    ) -> &mut Step {
+        let with = self.label(remove_with);
+        let after = self.remove_after(remove_with - 1);
+        let code = if self.rails() {
+            let model = sql::model_name(table);
+            let line = match columns {
+                [one] => format!("ignore_column :{one}"),
+                many => format!("ignore_columns %i[{}]", many.join(" ")),
+            };
+            let after = match &after {
+                Some(d) => format!(", remove_after: '{d}'"),
+                None => String::new(),
+            };
+            let hint = if after.is_empty() {
+                format!(
+                    "\n  # remove_after: the release date of {}",
+                    self.label(remove_with - 1)
+                )
+            } else {
+                String::new()
+            };
+            format!(
+                "class {model} < ApplicationRecord\n  include IgnorableColumns\n  {line}, remove_with: '{with}'{after}{hint}\nend"
+            )
+        } else {
+            let after = match &after {
+                Some(d) => format!(" and not before {d}"),
+                None => format!(
+                    " and not before release {} has shipped",
+                    self.label(remove_with - 1)
+                ),
+            };
+            format!(
+                "{what}{}Make the data-access layer ignore {} on {table} (leave {} out of its cached column list and of every SELECT, INSERT and UPDATE it generates). Keep this until release {with}{after}.",
+                if what.is_empty() { "" } else { " " },
+                sql::list_columns(columns),
+                if columns.len() == 1 { "it" } else { "them" },
+            )
+        };
+        let title = format!("Ignore {} in the application", sql::list_columns(columns));
+        self.application(k, "ignore_column", title, "Running code caches the table's columns: a column that disappears or changes under it breaks every query that names it. Ignoring it first means no running process knows about it when the migration changes it.", code)
+    }
+
+    /// The application step removing the ignore added by [`Ctx::ignore_columns`].
+    pub fn remove_ignore(&mut self, k: u32, table: &str, columns: &[&str]) -> &mut Step {
+        let code = if self.rails() {
+            format!(
+                "Remove `ignore_column{} :{}` from {} (and `include IgnorableColumns` if nothing else needs it).",
+                if columns.len() == 1 { "" } else { "s" },
+                columns.join(", :"),
+                sql::model_name(table)
+            )
+        } else {
+            format!(
+                "Remove the ignore of {} on {table} from the data-access layer.",
+                sql::list_columns(columns)
+            )
+        };
+        let after = self.remove_after(k - 1);
+        let title = format!("Remove the ignore of {}", sql::list_columns(columns));
+        let prev_label = self.label(k - 1);
+        let step = self.application(k, "remove_ignore", title, "The column is gone from every database this release runs against, so the ignore rule is dead code. Removing it earlier would let a deployment that still has the column write to it or cache it.", code);
+        step.requires
+            .push(format!("release {prev_label} has shipped"));
+        if let Some(d) = after {
+            step.requires.push(format!("the date is after {d}"));
+        }
+        step
+    }
+
+    fn finish(self, change: &Change) -> Plan {
+        let mut releases: Vec<Release> = Vec::new();
+        let mut steps = self.steps;
+        steps.sort_by_key(|(k, s)| (*k, s.phase.rank()));
+        for (k, step) in steps {
+            if releases.len() <= k as usize {
+                for j in releases.len() as u32..=k {
+                    releases.push(Release {
+                        version: self.timeline.label(j),
+                        date: self.timeline.date(j),
+                        steps: Vec::new(),
+                    });
+                }
+            }
+            releases[k as usize].steps.push(step);
+        }
+        Plan {
+            change: change.clone(),
+            releases,
+        }
+    }
+}
+
+/// Plans `change`: the safe multi-release path, release by release.
+pub fn plan(change: &Change, options: &PlanOptions) -> Result<Plan> {
+    if !(9..=30).contains(&options.pg_version) {
+        return Err(Error::new(
+            ErrorCode::BadOptions,
+            format!(
+                "`pgVersion` must be a PostgreSQL major version such as 14, not {}",
+                options.pg_version
+            ),
+        ));
+    }
+    if options.batch_size == 0 {
+        return Err(Error::new(
+            ErrorCode::BadOptions,
+            "`batchSize` must be at least 1",
+        ));
+    }
+    sql::check_identifier("batch column", &options.batch_column)?;
+    let mut cx = Ctx::new(options)?;
+    match change {
+        Change::DropColumn { .. } => drop_column::plan(change, &mut cx)?,
+        Change::RenameColumn { .. } => rename_column::plan(change, &mut cx)?,
+        Change::ChangeColumnType { .. } => change_column_type::plan(change, &mut cx)?,
+        Change::ChangeColumnDefault { .. } => change_column_default::plan(change, &mut cx)?,
+        Change::SetNotNull { .. } => set_not_null::plan(change, &mut cx)?,
+        Change::AddCheckConstraint { .. } => add_check_constraint::plan(change, &mut cx)?,
+        Change::AddForeignKey { .. } => add_foreign_key::plan(change, &mut cx)?,
+        Change::AddUniqueConstraint { .. } => add_unique_constraint::plan(change, &mut cx)?,
+        Change::AddIndex { .. } => add_index::plan(change, &mut cx)?,
+        Change::DropIndex { .. } => drop_index::plan(change, &mut cx)?,
+        Change::DropTable { .. } => drop_table::plan(change, &mut cx)?,
+        Change::RenameTable { .. } => rename_table::plan(change, &mut cx)?,
+        Change::BigintPrimaryKey { .. } => bigint_primary_key::plan(change, &mut cx)?,
+        Change::Backfill { .. } => backfill::plan(change, &mut cx)?,
+        Change::DataFormatChange { .. } => data_format_change::plan(change, &mut cx)?,
+    }
+    Ok(cx.finish(change))
+}
+
 /// The plan a lint finding carries, laid out from the run's release.
 /// Returns None when the change has no safe plan (e.g. renaming a column with a default).
 pub fn plan_for_lint(change: &Change, options: &crate::model::LintOptions) -> Option<Plan> {
-    let _ = (change, options);
-    None
+    let o = PlanOptions {
+        release: options.release.clone(),
+        pg_version: options.pg_version,
+        ..PlanOptions::default()
+    };
+    plan(change, &o).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn opts(release: &str, rollover: Option<u64>) -> PlanOptions {
+        PlanOptions {
+            release: Some(release.into()),
+            rollover,
+            ..PlanOptions::default()
+        }
+    }
+
+    fn versions(p: &Plan) -> Vec<String> {
+        p.releases.iter().map(|r| r.version.clone()).collect()
+    }
+
+    fn drop_col() -> Change {
+        Change::DropColumn {
+            table: "users".into(),
+            column: "updated_at".into(),
+        }
+    }
+
+    #[test]
+    fn drop_column_spans_three_minor_releases() {
+        let p = plan(&drop_col(), &opts("12.5", None)).unwrap();
+        assert_eq!(versions(&p), ["12.5", "12.6", "12.7"]);
+        let p = plan(&drop_col(), &opts("12.10", Some(11))).unwrap();
+        assert_eq!(versions(&p), ["12.10", "12.11", "13.0"]);
+        let p = plan(&drop_col(), &opts("12.11", Some(11))).unwrap();
+        assert_eq!(versions(&p), ["12.11", "13.0", "13.1"]);
+    }
+
+    #[test]
+    fn a_patch_release_is_followed_by_the_next_minor() {
+        let p = plan(&drop_col(), &opts("9.0.1", None)).unwrap();
+        assert_eq!(versions(&p), ["9.0.1", "9.1", "9.2"]);
+    }
+
+    #[test]
+    fn without_a_release_labels_are_relative() {
+        let p = plan(&drop_col(), &PlanOptions::default()).unwrap();
+        assert_eq!(versions(&p), ["M", "M+1", "M+2"]);
+        let last = &p.releases[2].steps[0];
+        assert_eq!(last.requires[0], "release M+1 has shipped");
+    }
+
+    #[test]
+    fn bad_release_and_rollover_are_clear_errors() {
+        let e = plan(&drop_col(), &opts("12", None)).unwrap_err();
+        assert_eq!(e.code, ErrorCode::BadVersion);
+        assert!(e.message.contains("`12`"), "{}", e.message);
+        let e = plan(&drop_col(), &opts("12.12", Some(11))).unwrap_err();
+        assert_eq!(e.code, ErrorCode::BadVersion);
+        assert!(e.message.contains("12.12"), "{}", e.message);
+        let e = plan(&drop_col(), &opts("12.1", Some(0))).unwrap_err();
+        assert_eq!(e.code, ErrorCode::BadOptions);
+    }
+
+    #[test]
+    fn rails_ignore_column_names_remove_with_and_remove_after() {
+        let o = PlanOptions {
+            framework: Framework::Rails,
+            calendar: Some(Calendar::parse("2019-11-22,2019-12-22,2020-01-22").unwrap()),
+            ..opts("12.5", None)
+        };
+        let p = plan(&drop_col(), &o).unwrap();
+        let code = p.releases[0].steps[0].code.clone().unwrap();
+        assert!(
+            code.contains(
+                "ignore_column :updated_at, remove_with: '12.7', remove_after: '2019-12-22'"
+            ),
+            "{code}"
+        );
+        assert_eq!(p.releases[1].date.as_deref(), Some("2019-12-22"));
+        let last = &p.releases[2].steps[0];
+        assert!(last
+            .requires
+            .contains(&"release 12.6 has shipped".to_string()));
+        assert!(last
+            .requires
+            .contains(&"the date is after 2019-12-22".to_string()));
+    }
+
+    #[test]
+    fn monthly_calendar_fills_dates_across_a_rollover() {
+        let o = PlanOptions {
+            calendar: Some(Calendar::parse("monthly:3-thu:2023-11").unwrap()),
+            ..opts("16.11", Some(11))
+        };
+        let p = plan(&drop_col(), &o).unwrap();
+        assert_eq!(versions(&p), ["16.11", "17.0", "17.1"]);
+        let dates: Vec<_> = p.releases.iter().map(|r| r.date.clone().unwrap()).collect();
+        assert_eq!(dates, ["2023-11-16", "2023-12-21", "2024-01-18"]);
+    }
+
+    #[test]
+    fn change_names_are_stable() {
+        assert_eq!(change_name(&drop_col()), "drop-column-users-updated_at");
+        let c = Change::DropTable {
+            table: "public.Old Table".into(),
+        };
+        assert_eq!(change_name(&c), "drop-table-public-old-table");
+    }
 }

@@ -12,9 +12,7 @@ pub use ignored::{
     parse_ignored_columns, IgnoreSource, IgnoredColumn, DROP_BEFORE_IGNORE_SHIPPED,
     IGNORE_REMOVED_TOO_EARLY,
 };
-pub use layout::{
-    plan_to_release_files, read_layout, DroppedColumn, Folder, MigrationFile, UNRELEASED,
-};
+pub use layout::{read_layout, DroppedColumn, Folder, MigrationFile, UNRELEASED};
 pub use schedule::schedule;
 pub use upgrade::{upgrade_path, ReleaseOptions};
 pub use version::Version;

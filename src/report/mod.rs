@@ -1,10 +1,14 @@
 //! Output types and formats. Every face (CLI, JSON, JavaScript) renders
 //! these same types.
 
+mod plan_text;
 mod schedule;
 mod text;
 mod types;
 
+pub use plan_text::{
+    describe_change, migration_body, migration_header, plan_files, render_plan_text, PlanFile,
+};
 pub use schedule::*;
 pub use text::{render_finding, render_text, summary_line};
 pub use types::*;

@@ -40,3 +40,5 @@ pub fn describe(report: &LintReport) -> Vec<String> {
         })
         .collect()
 }
+
+pub mod pg;

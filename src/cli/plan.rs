@@ -1,0 +1,168 @@
+//! `zerodown plan KIND TARGET [ARGS]`: argument parsing only; the core
+//! builds the change and the plan.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, ValueEnum};
+use zerodown::plan::{Calendar, ChangeArgs, Framework, PlanOptions};
+use zerodown::Change;
+
+use super::fail;
+
+/// Output formats of `zerodown plan`.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PlanFormat {
+    /// A release-by-release timeline.
+    Text,
+    /// The plan as JSON.
+    Json,
+    /// One file per migration under --out DIR/RELEASE/PHASE/.
+    Sql,
+}
+
+#[derive(Args)]
+pub struct PlanArgs {
+    /// The change kind: drop-column, rename-column, change-column-type, ...
+    kind: String,
+    /// What it applies to: TABLE.COLUMN, TABLE or an index name.
+    target: String,
+    /// The kind's other arguments (new name, new type, referenced column, ...).
+    args: Vec<String>,
+    /// The release the first step ships in (e.g. 16.4); without it releases are M, M+1, ...
+    #[arg(long)]
+    release: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = PlanFormat::Text)]
+    format: PlanFormat,
+    /// Folder for --format sql.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Cast (change-column-type) or conversion (data-format-change), in terms of the old column.
+    #[arg(long)]
+    using: Option<String>,
+    /// The column's current type (for rollbacks that re-create it).
+    #[arg(long = "type", value_name = "TYPE")]
+    column_type: Option<String>,
+    /// The column's current default (rollback of change-column-default).
+    #[arg(long = "from", value_name = "DEFAULT")]
+    previous_default: Option<String>,
+    /// The dropped index's definition, as pg_get_indexdef prints it (rollback of drop-index).
+    #[arg(long)]
+    definition: Option<String>,
+    /// The last minor of a major: after X.N comes (X+1).0.
+    #[arg(long)]
+    rollover: Option<u64>,
+    /// Release dates: monthly:DAY:YYYY-MM (DAY = 22, 3-thu, last-fri) or YYYY-MM-DD,YYYY-MM-DD,...
+    #[arg(long)]
+    calendar: Option<String>,
+    /// What application steps are written for: rails or plain.
+    #[arg(long, default_value = "plain")]
+    framework: String,
+    /// Target PostgreSQL major version (default 14).
+    #[arg(long)]
+    pg_version: Option<u32>,
+    /// Rows per batch of batched copies and backfills.
+    #[arg(long)]
+    batch_size: Option<u32>,
+    /// The integer column batched loops walk (default id).
+    #[arg(long)]
+    batch_column: Option<String>,
+    /// Constraint or index name.
+    #[arg(long)]
+    name: Option<String>,
+    /// ON DELETE action of a foreign key.
+    #[arg(long)]
+    on_delete: Option<String>,
+    /// A unique index.
+    #[arg(long)]
+    unique: bool,
+    /// A primary key instead of a unique constraint.
+    #[arg(long)]
+    primary_key: bool,
+    /// Index method (btree, gin, ...).
+    #[arg(long)]
+    method: Option<String>,
+    /// Partial index predicate, or the rows a backfill touches.
+    #[arg(long = "where", value_name = "PREDICATE")]
+    predicate: Option<String>,
+    /// Table of a dropped index.
+    #[arg(long)]
+    table: Option<String>,
+    /// The column has a default (rename-column then refuses, as it must).
+    #[arg(long)]
+    has_default: bool,
+}
+
+fn build(a: &PlanArgs) -> Result<(Change, PlanOptions), String> {
+    let change_args = ChangeArgs {
+        using: a.using.clone(),
+        column_type: a.column_type.clone(),
+        name: a.name.clone(),
+        on_delete: a.on_delete.clone(),
+        unique: a.unique,
+        primary_key: a.primary_key,
+        method: a.method.clone(),
+        predicate: a.predicate.clone(),
+        table: a.table.clone(),
+        batch_size: a.batch_size,
+        has_default: a.has_default,
+    };
+    let change =
+        Change::from_args(&a.kind, &a.target, &a.args, &change_args).map_err(|e| e.to_string())?;
+    let mut o = PlanOptions {
+        release: a.release.clone(),
+        rollover: a.rollover,
+        framework: Framework::parse(&a.framework).map_err(|e| e.to_string())?,
+        column_type: a.column_type.clone(),
+        previous_default: a.previous_default.clone(),
+        index_definition: a.definition.clone(),
+        ..PlanOptions::default()
+    };
+    if let Some(c) = &a.calendar {
+        o.calendar = Some(Calendar::parse(c).map_err(|e| e.to_string())?);
+    }
+    if let Some(v) = a.pg_version {
+        o.pg_version = v;
+    }
+    if let Some(b) = a.batch_size {
+        o.batch_size = b;
+    }
+    if let Some(c) = &a.batch_column {
+        o.batch_column.clone_from(c);
+    }
+    Ok((change, o))
+}
+
+pub fn run(a: PlanArgs) -> ExitCode {
+    let (change, options) = match build(&a) {
+        Ok(x) => x,
+        Err(e) => return fail(e),
+    };
+    let plan = match zerodown::plan::plan(&change, &options) {
+        Ok(p) => p,
+        Err(e) => return fail(e),
+    };
+    match a.format {
+        PlanFormat::Text => print!("{}", zerodown::report::render_plan_text(&plan)),
+        PlanFormat::Json => println!("{}", zerodown::report::render_json(&plan)),
+        PlanFormat::Sql => {
+            let Some(out) = &a.out else {
+                return fail("--format sql writes files: give the folder with --out DIR");
+            };
+            for f in zerodown::report::plan_files(&plan) {
+                let path = out.join(&f.path);
+                if let Some(dir) = path.parent() {
+                    if let Err(e) = std::fs::create_dir_all(dir) {
+                        return fail(format!("cannot create {}: {e}", dir.display()));
+                    }
+                }
+                if let Err(e) = std::fs::write(&path, &f.contents) {
+                    return fail(format!("cannot write {}: {e}", path.display()));
+                }
+                println!("{}", path.display());
+            }
+        }
+    }
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,536 @@
+//! SQL building blocks shared by the kind planners: quoting, names, lock
+//! timeouts, batched loops, sync triggers and catalog-driven copies.
+
+use crate::error::{Error, ErrorCode, Result};
+
+use super::Ctx;
+
+/// PostgreSQL's identifier limit, in bytes.
+const NAME_MAX: usize = 63;
+
+/// Words that must be quoted as column or table names.
+const RESERVED: &[&str] = &[
+    "all",
+    "analyse",
+    "analyze",
+    "and",
+    "any",
+    "array",
+    "as",
+    "asc",
+    "asymmetric",
+    "both",
+    "case",
+    "cast",
+    "check",
+    "collate",
+    "column",
+    "constraint",
+    "create",
+    "current_catalog",
+    "current_date",
+    "current_role",
+    "current_time",
+    "current_timestamp",
+    "current_user",
+    "default",
+    "deferrable",
+    "desc",
+    "distinct",
+    "do",
+    "else",
+    "end",
+    "except",
+    "false",
+    "fetch",
+    "for",
+    "foreign",
+    "from",
+    "grant",
+    "group",
+    "having",
+    "in",
+    "initially",
+    "intersect",
+    "into",
+    "lateral",
+    "leading",
+    "limit",
+    "localtime",
+    "localtimestamp",
+    "not",
+    "null",
+    "offset",
+    "on",
+    "only",
+    "or",
+    "order",
+    "placing",
+    "primary",
+    "references",
+    "returning",
+    "select",
+    "session_user",
+    "some",
+    "symmetric",
+    "table",
+    "then",
+    "to",
+    "trailing",
+    "true",
+    "union",
+    "unique",
+    "user",
+    "using",
+    "variadic",
+    "when",
+    "where",
+    "window",
+    "with",
+];
+
+/// Quotes an identifier when it needs it.
+pub fn ident(name: &str) -> String {
+    let plain = !name.is_empty()
+        && name
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '$')
+        && !RESERVED.contains(&name);
+    if plain {
+        name.to_string()
+    } else {
+        format!("\"{}\"", name.replace('"', "\"\""))
+    }
+}
+
+/// A string literal.
+pub fn lit(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}
+
+/// Checks a name given by the user.
+pub fn check_identifier(what: &str, name: &str) -> Result<()> {
+    if name.trim().is_empty() || name.len() > NAME_MAX || name.contains('\0') {
+        return Err(Error::new(
+            ErrorCode::BadChange,
+            format!("{what} `{name}` is not a PostgreSQL name (1 to 63 bytes)"),
+        ));
+    }
+    Ok(())
+}
+
+/// A table as written by the user (`users`, `public.users`).
+#[derive(Debug, Clone)]
+pub struct Table {
+    /// Schema, when given.
+    pub schema: Option<String>,
+    /// Table name, unquoted.
+    pub name: String,
+}
+
+impl Table {
+    /// Splits `schema.table`, stripping double quotes.
+    pub fn parse(text: &str) -> Result<Table> {
+        let parts: Vec<String> = text
+            .split('.')
+            .map(|p| p.trim().trim_matches('"').to_string())
+            .collect();
+        let t = match parts.as_slice() {
+            [n] => Table {
+                schema: None,
+                name: n.clone(),
+            },
+            [s, n] => Table {
+                schema: Some(s.clone()),
+                name: n.clone(),
+            },
+            _ => {
+                return Err(Error::new(
+                    ErrorCode::BadChange,
+                    format!("`{text}` is not a table: write TABLE or SCHEMA.TABLE"),
+                ))
+            }
+        };
+        check_identifier("table", &t.name)?;
+        if let Some(s) = &t.schema {
+            check_identifier("schema", s)?;
+        }
+        Ok(t)
+    }
+
+    /// The table as SQL (`public.users`).
+    pub fn sql(&self) -> String {
+        match &self.schema {
+            Some(s) => format!("{}.{}", ident(s), ident(&self.name)),
+            None => ident(&self.name),
+        }
+    }
+
+    /// `'public.users'::regclass`.
+    pub fn regclass(&self) -> String {
+        format!("{}::regclass", lit(&self.sql()))
+    }
+
+    /// A sibling name in the same schema (for `RENAME TO` targets and views).
+    pub fn sibling(&self, name: &str) -> Table {
+        Table {
+            schema: self.schema.clone(),
+            name: name.to_string(),
+        }
+    }
+}
+
+/// A derived object name from parts, cut to 63 bytes with a hash suffix
+/// when too long.
+pub fn object_name(parts: &[&str]) -> String {
+    let full = parts.join("_");
+    if full.len() <= NAME_MAX {
+        return full;
+    }
+    let hash = format!("{:08x}", fnv(&full));
+    let mut cut = NAME_MAX - 9;
+    while !full.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!("{}_{hash}", &full[..cut])
+}
+
+/// FNV-1a, 32 bits: short stable suffixes for generated names.
+pub fn fnv(text: &str) -> u32 {
+    text.bytes().fold(0x811c_9dc5_u32, |h, b| {
+        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    })
+}
+
+/// `User` from `users`, `MergeRequestMetric` from `merge_request_metrics`.
+pub fn model_name(table: &str) -> String {
+    let bare = table.rsplit('.').next().unwrap_or(table);
+    let singular = if let Some(s) = bare.strip_suffix("ies") {
+        format!("{s}y")
+    } else if bare.ends_with("ss") || bare.ends_with("us") {
+        bare.to_string()
+    } else if bare.ends_with("sses") || bare.ends_with("xes") {
+        bare[..bare.len() - 2].to_string()
+    } else if let Some(s) = bare.strip_suffix('s') {
+        if s.ends_with('s') {
+            bare.to_string()
+        } else {
+            s.to_string()
+        }
+    } else {
+        bare.to_string()
+    };
+    singular
+        .split('_')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let mut c = p.chars();
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// `updated_at`, or `created_at and updated_at`.
+pub fn list_columns(columns: &[&str]) -> String {
+    match columns {
+        [] => String::new(),
+        [one] => format!("`{one}`"),
+        [init @ .., last] => format!(
+            "{} and `{last}`",
+            init.iter()
+                .map(|c| format!("`{c}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+impl Ctx<'_> {
+    /// `SET LOCAL lock_timeout` for a step that runs in a transaction.
+    pub fn lock_timeout(&self) -> String {
+        format!(
+            "SET LOCAL lock_timeout = {};\n",
+            lit(&self.options.lock_timeout)
+        )
+    }
+
+    /// `SET lock_timeout` for a step outside a transaction.
+    pub fn session_lock_timeout(&self) -> String {
+        format!("SET lock_timeout = {};\n", lit(&self.options.lock_timeout))
+    }
+
+    /// `EXECUTE FUNCTION` (PostgreSQL 11+) or `EXECUTE PROCEDURE`.
+    pub fn execute_function(&self) -> &'static str {
+        if self.options.pg_version >= 11 {
+            "EXECUTE FUNCTION"
+        } else {
+            "EXECUTE PROCEDURE"
+        }
+    }
+
+    /// Whether a DO block may COMMIT between batches (PostgreSQL 11+).
+    pub fn can_commit_in_do(&self) -> bool {
+        self.options.pg_version >= 11
+    }
+
+    /// A batched `UPDATE table SET set WHERE pending` walking the batch
+    /// column in ranges of `batch` rows, committing after each batch. Runs
+    /// outside a transaction. `label` shows in `pg_stat_activity` while it runs.
+    pub fn batched_update(
+        &self,
+        table: &Table,
+        set: &str,
+        pending: Option<&str>,
+        batch: u32,
+        label: &str,
+    ) -> String {
+        let key = ident(&self.options.batch_column);
+        let cond = match pending {
+            Some(p) => format!("\n      AND ({p})"),
+            None => String::new(),
+        };
+        let commit = if self.can_commit_in_do() {
+            "\n    COMMIT;"
+        } else {
+            ""
+        };
+        let t = table.sql();
+        let label = lit(&format!("zerodown: {label} %s/%s"));
+        format!(
+            "DO $$\nDECLARE\n  batch_start bigint;\n  max_key bigint;\nBEGIN\n  SELECT min({key}), max({key}) INTO batch_start, max_key FROM {t};\n  WHILE batch_start <= max_key LOOP\n    UPDATE {t} SET {set}\n    WHERE {key} >= batch_start AND {key} < batch_start + {batch}{cond};\n    PERFORM set_config('application_name', format({label}, batch_start, max_key), false);\n    batch_start := batch_start + {batch};{commit}\n  END LOOP;\nEND\n$$;\n"
+        )
+    }
+
+    /// A progress query for a batched step: rows still pending, or, with no
+    /// pending condition, the running loop's position.
+    pub fn progress(&self, table: &Table, pending: Option<&str>, label: &str) -> String {
+        match pending {
+            Some(p) => format!(
+                "SELECT count(*) AS remaining FROM {} WHERE {p};",
+                table.sql()
+            ),
+            None => format!(
+                "SELECT application_name AS position FROM pg_stat_activity WHERE application_name LIKE {};",
+                lit(&format!("zerodown: {label} %"))
+            ),
+        }
+    }
+}
+
+/// The current type of `table.column`, as an SQL expression read from the catalog.
+pub fn type_of(table: &Table, column: &str) -> String {
+    format!(
+        "(SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = {} AND attname = {} AND NOT attisdropped)",
+        table.regclass(),
+        lit(column)
+    )
+}
+
+/// `ALTER TABLE t ADD COLUMN c <type>`, with the type known or read from `like_column`.
+pub fn add_column_like(table: &Table, column: &str, known: Option<&str>, like: &str) -> String {
+    match known {
+        Some(ty) => format!(
+            "ALTER TABLE {} ADD COLUMN {} {ty};\n",
+            table.sql(),
+            ident(column)
+        ),
+        None => format!(
+            "DO $$\nBEGIN\n  EXECUTE format('ALTER TABLE %s ADD COLUMN %I %s', {}, {}, {});\nEND\n$$;\n",
+            table.regclass(),
+            lit(column),
+            type_of(table, like)
+        ),
+    }
+}
+
+/// Copies the CHECK and FOREIGN KEY constraints on `from` to `to` as NOT
+/// VALID (a brief lock, no scan), and a NOT NULL as a NOT VALID
+/// `CHECK (to IS NOT NULL)`. Names: `from` replaced by `to`.
+pub fn copy_constraints(table: &Table, from: &str, to: &str) -> String {
+    let rc = table.regclass();
+    let from_l = lit(from);
+    let to_l = lit(to);
+    let nn = lit(&object_name(&[&table.name, to, "not_null"]));
+    format!(
+        "DO $$\nDECLARE\n  c record;\nBEGIN\n  FOR c IN\n    SELECT con.conname, pg_get_constraintdef(con.oid) AS def\n    FROM pg_constraint con\n    JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = ANY (con.conkey)\n    WHERE con.conrelid = {rc} AND con.contype IN ('c', 'f') AND a.attname = {from_l}\n  LOOP\n    EXECUTE format('ALTER TABLE %s ADD CONSTRAINT %I %s NOT VALID', {rc},\n      CASE WHEN position({from_l} in c.conname) > 0 THEN left(replace(c.conname, {from_l}, {to_l}), 63)\n           ELSE left(c.conname, 54) || '_' || left(md5({to_l}), 8) END,\n      regexp_replace(regexp_replace(c.def, ' NOT VALID$', ''), '\\m' || {from_l} || '\\M', {to_l}, 'g'));\n  END LOOP;\n  IF (SELECT attnotnull FROM pg_attribute WHERE attrelid = {rc} AND attname = {from_l}) THEN\n    EXECUTE format('ALTER TABLE %s ADD CONSTRAINT %I CHECK (%I IS NOT NULL) NOT VALID', {rc}, {nn}, {to_l});\n  END IF;\nEND\n$$;\n"
+    )
+}
+
+/// Drops what [`copy_constraints`] added (the rollback).
+pub fn drop_copied_constraints(table: &Table, to: &str) -> String {
+    let rc = table.regclass();
+    let to_l = lit(to);
+    format!(
+        "DO $$\nDECLARE\n  c record;\nBEGIN\n  FOR c IN\n    SELECT con.conname FROM pg_constraint con\n    JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = ANY (con.conkey)\n    WHERE con.conrelid = {rc} AND con.contype IN ('c', 'f') AND a.attname = {to_l}\n  LOOP\n    EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', {rc}, c.conname);\n  END LOOP;\nEND\n$$;\n"
+    )
+}
+
+/// Validates every NOT VALID constraint on `column` (SHARE UPDATE EXCLUSIVE:
+/// reads and writes go on), then, on PostgreSQL 12+, turns the NOT NULL
+/// check into `SET NOT NULL` (which uses the validated check instead of a
+/// scan) and drops the check.
+pub fn validate_constraints(table: &Table, column: &str, pg_version: u32) -> String {
+    let rc = table.regclass();
+    let col_l = lit(column);
+    let nn = lit(&object_name(&[&table.name, column, "not_null"]));
+    let set_nn = if pg_version >= 12 {
+        format!("\n  IF EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = {rc} AND conname = {nn}) THEN\n    EXECUTE format('ALTER TABLE %s ALTER COLUMN %I SET NOT NULL', {rc}, {col_l});\n    EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', {rc}, {nn});\n  END IF;")
+    } else {
+        String::new()
+    };
+    format!(
+        "DO $$\nDECLARE\n  c record;\nBEGIN\n  FOR c IN\n    SELECT con.conname FROM pg_constraint con\n    JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = ANY (con.conkey)\n    WHERE con.conrelid = {rc} AND NOT con.convalidated AND a.attname = {col_l}\n  LOOP\n    EXECUTE format('ALTER TABLE %s VALIDATE CONSTRAINT %I', {rc}, c.conname);\n  END LOOP;{set_nn}\nEND\n$$;\n"
+    )
+}
+
+/// Rollback of [`validate_constraints`]: the column becomes nullable again
+/// with its NOT VALID check back (validation itself needs no undoing).
+pub fn unvalidate_not_null(table: &Table, column: &str) -> String {
+    let rc = table.regclass();
+    let col_l = lit(column);
+    let nn = lit(&object_name(&[&table.name, column, "not_null"]));
+    format!(
+        "DO $$\nBEGIN\n  IF (SELECT attnotnull FROM pg_attribute WHERE attrelid = {rc} AND attname = {col_l})\n     AND NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = {rc} AND conname = {nn}) THEN\n    EXECUTE format('ALTER TABLE %s ALTER COLUMN %I DROP NOT NULL', {rc}, {col_l});\n    EXECUTE format('ALTER TABLE %s ADD CONSTRAINT %I CHECK (%I IS NOT NULL) NOT VALID', {rc}, {nn}, {col_l});\n  END IF;\nEND\n$$;\n"
+    )
+}
+
+/// Fails, listing the `CREATE INDEX CONCURRENTLY` statements to add, while
+/// an index on `from` has no copy on `to`. Indexes cannot be built
+/// concurrently from inside a DO block, so the statements go into a
+/// migration of their own, which the failure spells out.
+pub fn index_guard(table: &Table, from: &str, to: &str, skip_primary: bool) -> String {
+    let skip = if skip_primary {
+        " AND NOT i.indisprimary"
+    } else {
+        ""
+    };
+    let rc = table.regclass();
+    let from_l = lit(from);
+    let to_l = lit(to);
+    format!(
+        "DO $$\nDECLARE\n  missing text;\nBEGIN\n  SELECT string_agg(regexp_replace(\n           regexp_replace(pg_get_indexdef(i.indexrelid), '^CREATE (UNIQUE )?INDEX \\S+ ON',\n             'CREATE \\1INDEX CONCURRENTLY ' || quote_ident(replace(c.relname, {from_l}, {to_l})) || ' ON'),\n           '\\m' || {from_l} || '\\M', {to_l}, 'g') || ';', E'\\n')\n    INTO missing\n  FROM pg_index i\n  JOIN pg_class c ON c.oid = i.indexrelid\n  JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)\n  WHERE i.indrelid = {rc} AND a.attname = {from_l}{skip}\n    AND NOT EXISTS (SELECT 1 FROM pg_class n WHERE n.relname = replace(c.relname, {from_l}, {to_l}) AND n.relnamespace = c.relnamespace AND n.relname <> c.relname);\n  IF missing IS NOT NULL THEN\n    RAISE EXCEPTION 'the indexes on % have no copy on % yet; run these in a migration outside a transaction, then rerun this one:%', {from_l}, {to_l}, E'\\n' || missing;\n  END IF;\nEND\n$$;\n"
+    )
+}
+
+/// The trigger function and trigger keeping `to` in step with `from`.
+/// Two-way (a rename: old code writes `from`, new code writes `to`) or
+/// one-way with `expr`, an expression over the row's columns (a type change).
+pub struct Sync {
+    /// Function, qualified as SQL.
+    pub function: String,
+    /// Trigger name.
+    pub trigger: String,
+}
+
+impl Sync {
+    /// Names for syncing `from` to `to` on `table`.
+    pub fn new(table: &Table, from: &str, to: &str) -> Sync {
+        let f = object_name(&["sync", &table.name, from, "to", to]);
+        let function = match &table.schema {
+            Some(s) => format!("{}.{}", ident(s), ident(&f)),
+            None => ident(&f),
+        };
+        Sync {
+            function,
+            trigger: ident(&object_name(&["trigger", &table.name, from, "to", to])),
+        }
+    }
+
+    /// CREATE OR REPLACE FUNCTION (replacing it also makes every session
+    /// recompile it against the table's current columns).
+    pub fn function(&self, from: &str, to: &str, expr: Option<&str>) -> String {
+        let (a, b) = (ident(from), ident(to));
+        let body = match expr {
+            None => format!(
+                "  IF TG_OP = 'INSERT' THEN\n    IF NEW.{b} IS NULL THEN\n      NEW.{b} := NEW.{a};\n    ELSIF NEW.{a} IS NULL THEN\n      NEW.{a} := NEW.{b};\n    END IF;\n  ELSIF NEW.{b} IS NOT DISTINCT FROM OLD.{b} THEN\n    NEW.{b} := NEW.{a};\n  ELSIF NEW.{a} IS NOT DISTINCT FROM OLD.{a} THEN\n    NEW.{a} := NEW.{b};\n  END IF;\n"
+            ),
+            Some(e) if e == a => format!("  NEW.{b} := NEW.{a};\n"),
+            Some(e) => format!("  NEW.{b} := (SELECT {e} FROM (SELECT NEW.*) AS row_values);\n"),
+        };
+        format!(
+            "CREATE OR REPLACE FUNCTION {f}() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n{body}  RETURN NEW;\nEND\n$$;\n",
+            f = self.function,
+        )
+    }
+
+    /// The function and the trigger. `expr`: None for a two-way copy.
+    pub fn create(
+        &self,
+        cx: &Ctx<'_>,
+        table: &Table,
+        from: &str,
+        to: &str,
+        expr: Option<&str>,
+    ) -> String {
+        format!(
+            "{}CREATE TRIGGER {t} BEFORE INSERT OR UPDATE ON {ts} FOR EACH ROW {ex} {f}();\n",
+            self.function(from, to, expr),
+            f = self.function,
+            t = self.trigger,
+            ts = table.sql(),
+            ex = cx.execute_function(),
+        )
+    }
+
+    /// DROP TRIGGER + DROP FUNCTION.
+    pub fn drop(&self, table: &Table) -> String {
+        format!(
+            "DROP TRIGGER IF EXISTS {} ON {};\nDROP FUNCTION IF EXISTS {}();\n",
+            self.trigger,
+            table.sql(),
+            self.function
+        )
+    }
+}
+
+/// Renames the constraints and indexes on `column` whose names contain
+/// `from`, replacing it with `to`.
+pub fn rename_objects(table: &Table, column: &str, from: &str, to: &str) -> String {
+    let rc = table.regclass();
+    let (col_l, from_l, to_l) = (lit(column), lit(from), lit(to));
+    format!(
+        "DO $$\nDECLARE\n  o record;\nBEGIN\n  FOR o IN\n    SELECT DISTINCT con.conname AS name, true AS is_constraint FROM pg_constraint con\n    JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = ANY (con.conkey)\n    WHERE con.conrelid = {rc} AND a.attname = {col_l} AND position({from_l} in con.conname) > 0\n    UNION\n    SELECT DISTINCT c.relname, false FROM pg_index i\n    JOIN pg_class c ON c.oid = i.indexrelid\n    JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)\n    WHERE i.indrelid = {rc} AND a.attname = {col_l} AND position({from_l} in c.relname) > 0\n      AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid AND k.conrelid = {rc})\n  LOOP\n    IF o.is_constraint THEN\n      EXECUTE format('ALTER TABLE %s RENAME CONSTRAINT %I TO %I', {rc}, o.name, left(replace(o.name, {from_l}, {to_l}), 63));\n    ELSE\n      EXECUTE format('ALTER INDEX %s RENAME TO %I', (SELECT c.oid::regclass FROM pg_class c WHERE c.relname = o.name AND c.relnamespace = (SELECT relnamespace FROM pg_class WHERE oid = {rc})), left(replace(o.name, {from_l}, {to_l}), 63));\n    END IF;\n  END LOOP;\nEND\n$$;\n"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quotes_only_when_needed() {
+        assert_eq!(ident("users"), "users");
+        assert_eq!(ident("user"), "\"user\"");
+        assert_eq!(ident("Users"), "\"Users\"");
+        assert_eq!(ident("a\"b"), "\"a\"\"b\"");
+        assert_eq!(lit("it's"), "'it''s'");
+    }
+
+    #[test]
+    fn names_stay_within_63_bytes() {
+        let long = "a".repeat(70);
+        let n = object_name(&[&long, "id"]);
+        assert_eq!(n.len(), 63);
+        assert_ne!(n, object_name(&[&long, "ie"]));
+    }
+
+    #[test]
+    fn model_names() {
+        assert_eq!(model_name("users"), "User");
+        assert_eq!(
+            model_name("public.merge_request_metrics"),
+            "MergeRequestMetric"
+        );
+        assert_eq!(model_name("ci_builds"), "CiBuild");
+        assert_eq!(model_name("issues"), "Issue");
+        assert_eq!(model_name("categories"), "Category");
+        assert_eq!(model_name("status"), "Status");
+        assert_eq!(model_name("addresses"), "Address");
+    }
+}

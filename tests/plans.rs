@@ -1,0 +1,440 @@
+//! Every plan's SQL parses, and linting each migration step as the file
+//! `--format sql` writes (its phase from the header, inside BEGIN/COMMIT
+//! unless marked to run outside a transaction) gives no error-level finding.
+//! Rollbacks must parse too.
+
+use zerodown::model::LintOptions;
+use zerodown::plan::{plan, Calendar, Framework, Plan, PlanOptions};
+use zerodown::report::{plan_files, render_plan_text};
+use zerodown::{Change, Severity};
+
+fn changes() -> Vec<Change> {
+    vec![
+        Change::DropColumn {
+            table: "users".into(),
+            column: "updated_at".into(),
+        },
+        Change::RenameColumn {
+            table: "users".into(),
+            column: "username".into(),
+            new_name: "handle".into(),
+            column_type: None,
+            has_default: false,
+        },
+        Change::RenameColumn {
+            table: "public.users".into(),
+            column: "username".into(),
+            new_name: "handle".into(),
+            column_type: Some("varchar(255)".into()),
+            has_default: false,
+        },
+        Change::ChangeColumnType {
+            table: "users".into(),
+            column: "settings".into(),
+            new_type: "jsonb".into(),
+            using: Some("settings::jsonb".into()),
+            column_type: Some("text".into()),
+        },
+        Change::ChangeColumnType {
+            table: "users".into(),
+            column: "age".into(),
+            new_type: "bigint".into(),
+            using: None,
+            column_type: None,
+        },
+        Change::ChangeColumnDefault {
+            table: "ci_builds".into(),
+            column: "partition_id".into(),
+            default: Some("101".into()),
+        },
+        Change::ChangeColumnDefault {
+            table: "ci_builds".into(),
+            column: "partition_id".into(),
+            default: None,
+        },
+        Change::SetNotNull {
+            table: "users".into(),
+            column: "email".into(),
+        },
+        Change::AddCheckConstraint {
+            table: "users".into(),
+            name: None,
+            expression: "char_length(name) <= 255".into(),
+        },
+        Change::AddForeignKey {
+            table: "issues".into(),
+            columns: vec!["project_id".into()],
+            ref_table: "projects".into(),
+            ref_columns: vec!["id".into()],
+            name: None,
+            on_delete: Some("cascade".into()),
+        },
+        Change::AddUniqueConstraint {
+            table: "users".into(),
+            columns: vec!["email".into()],
+            name: None,
+            primary_key: false,
+        },
+        Change::AddUniqueConstraint {
+            table: "events".into(),
+            columns: vec!["id".into()],
+            name: None,
+            primary_key: true,
+        },
+        Change::AddIndex {
+            table: "users".into(),
+            columns: vec!["lower(email)".into()],
+            name: None,
+            unique: true,
+            method: Some("btree".into()),
+            predicate: Some("deleted_at IS NULL".into()),
+        },
+        Change::DropIndex {
+            name: "index_users_on_email".into(),
+            table: Some("users".into()),
+        },
+        Change::DropTable {
+            table: "legacy_events".into(),
+        },
+        Change::RenameTable {
+            table: "users".into(),
+            new_name: "accounts".into(),
+        },
+        Change::BigintPrimaryKey {
+            table: "merge_request_metrics".into(),
+            column: "id".into(),
+        },
+        Change::Backfill {
+            table: "users".into(),
+            set: "score = 0".into(),
+            predicate: Some("score IS NULL".into()),
+            batch_size: Some(500),
+        },
+        Change::Backfill {
+            table: "users".into(),
+            set: "flags = flags | 4".into(),
+            predicate: None,
+            batch_size: None,
+        },
+        Change::DataFormatChange {
+            table: "users".into(),
+            column: "settings".into(),
+            new_column: "settings_json".into(),
+            new_type: "jsonb".into(),
+            transform: "settings::jsonb".into(),
+        },
+    ]
+}
+
+fn option_sets() -> Vec<PlanOptions> {
+    vec![
+        PlanOptions {
+            release: Some("16.4".into()),
+            ..PlanOptions::default()
+        },
+        PlanOptions {
+            release: Some("12.5".into()),
+            framework: Framework::Rails,
+            calendar: Some(Calendar::parse("monthly:22:2019-11").unwrap()),
+            pg_version: 11,
+            column_type: Some("timestamptz".into()),
+            previous_default: Some("100".into()),
+            index_definition: Some(
+                "CREATE INDEX index_users_on_email ON public.users USING btree (email)".into(),
+            ),
+            ..PlanOptions::default()
+        },
+        PlanOptions {
+            pg_version: 10,
+            ..PlanOptions::default()
+        },
+    ]
+}
+
+fn lint_errors(path: &str, sql: &str) -> Vec<String> {
+    let report = zerodown::lint(sql, path, &LintOptions::default()).unwrap();
+    report
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .map(|f| {
+            format!(
+                "{} at {}:{}: {}",
+                f.rule, f.span.start.line, f.span.start.column, f.message
+            )
+        })
+        .collect()
+}
+
+fn check(plan: &Plan) -> Vec<String> {
+    let mut problems = Vec::new();
+    let steps: Vec<_> = plan
+        .steps()
+        .map(|(_, s)| s)
+        .filter(|s| s.is_migration())
+        .collect();
+    let files: Vec<_> = plan_files(plan)
+        .into_iter()
+        .filter(|f| f.path.ends_with(".sql"))
+        .collect();
+    assert_eq!(steps.len(), files.len(), "one file per migration step");
+    // Lint the plan's files together, in step order, as written: the
+    // header gives each file its phase, and what earlier steps did (a
+    // validated check) is known to later ones.
+    let sources: Vec<zerodown::SourceFile> = files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| zerodown::SourceFile {
+            path: format!("plan/{i:03}/{}", f.path),
+            sql: f.contents.clone(),
+        })
+        .collect();
+    let report = zerodown::lint_files(&sources, &LintOptions::default()).unwrap();
+    for (step, (file, src)) in steps.iter().zip(files.iter().zip(&sources)) {
+        let summary = report.files.iter().find(|s| s.path == src.path).unwrap();
+        assert_eq!(
+            Some(summary.phase),
+            step.phase.lint_phase(),
+            "{}: phase from the header",
+            file.path
+        );
+        assert!(summary.statements > 0, "{}: no statement seen", file.path);
+        for f in report
+            .findings
+            .iter()
+            .filter(|f| f.path == src.path && f.severity == Severity::Error)
+        {
+            problems.push(format!(
+                "{} ({}): {} at {}:{}: {}\n{}",
+                plan.change_name(),
+                file.path,
+                f.rule,
+                f.span.start.line,
+                f.span.start.column,
+                f.message,
+                file.contents
+            ));
+        }
+        if let Some(down) = &step.down {
+            // Rollbacks are not linted for safety (undoing a step may be
+            // destructive by nature) but must parse.
+            let r = zerodown::lint(down, "down.sql", &LintOptions::default()).unwrap();
+            for f in r.findings.iter().filter(|f| f.rule == "parse-error") {
+                problems.push(format!(
+                    "{} rollback of `{}` does not parse: {}\n{down}",
+                    plan.change_name(),
+                    step.title,
+                    f.message
+                ));
+            }
+        }
+    }
+    problems
+}
+
+#[test]
+fn every_kind_is_covered() {
+    let kinds: Vec<&str> = changes().iter().map(|c| c.kind()).collect();
+    for k in Change::KINDS {
+        assert!(kinds.contains(k), "no lint check for {k}");
+    }
+}
+
+#[test]
+fn every_step_parses_and_lints_clean_in_its_phase() {
+    let mut problems = Vec::new();
+    for o in option_sets() {
+        for c in changes() {
+            let p = plan(&c, &o).unwrap_or_else(|e| panic!("{}: {e}", c.kind()));
+            assert!(
+                p.releases.iter().all(|r| !r.steps.is_empty()),
+                "{}: empty release",
+                c.kind()
+            );
+            problems.extend(check(&p));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n\n"));
+}
+
+#[test]
+fn the_check_has_teeth() {
+    // The same check on an unsafe migration finds the error: it is not
+    // vacuous.
+    let errs = lint_errors(
+        "db/migrate/x.sql",
+        "-- zerodown: phase=regular\nCREATE INDEX i ON users (email);\n",
+    );
+    assert!(
+        errs.iter()
+            .any(|e| e.starts_with("add-index-non-concurrently")),
+        "{errs:?}"
+    );
+    let errs = lint_errors("x.sql", "ALTER TABLE users ADD COLUMN x int DEFAULT (;\n");
+    assert!(
+        errs.iter().any(|e| e.starts_with("parse-error")),
+        "{errs:?}"
+    );
+}
+
+#[test]
+fn migration_files_carry_the_header_issue_4_reads() {
+    let c = Change::RenameColumn {
+        table: "users".into(),
+        column: "username".into(),
+        new_name: "handle".into(),
+        column_type: None,
+        has_default: false,
+    };
+    let p = plan(
+        &c,
+        &PlanOptions {
+            release: Some("9.0".into()),
+            ..PlanOptions::default()
+        },
+    )
+    .unwrap();
+    let files = plan_files(&p);
+    let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        [
+            "9.0/regular/01_add_users_handle.sql",
+            "9.0/regular/02_copy_users_username_to_handle.sql",
+            "9.0/regular/03_check_users_handle_indexes.sql",
+            "9.0/regular/04_copy_users_username_constraints.sql",
+            "9.0/regular/05_validate_users_handle_constraints.sql",
+            "9.0/post-deploy/06_cleanup_users_username_rename.sql",
+            "9.0/CODE.md",
+            "9.1/CODE.md",
+        ]
+    );
+    assert!(files[0]
+        .contents
+        .starts_with("-- zerodown: change=rename-column-users-username step=1 phase=regular\n"));
+    assert!(files[1]
+        .contents
+        .contains("-- zerodown: transaction=false\n"));
+    assert!(!files[1].contents.contains("BEGIN;"));
+    assert!(files[0].contents.contains("\nBEGIN;\n"));
+    assert!(files[5].contents.starts_with(
+        "-- zerodown: change=rename-column-users-username step=6 phase=post-deploy\n"
+    ));
+    assert!(files[6]
+        .contents
+        .contains("Use `handle` instead of `username`"));
+}
+
+#[test]
+fn renaming_a_column_with_a_default_is_refused_with_the_reason() {
+    let c = Change::RenameColumn {
+        table: "users".into(),
+        column: "state".into(),
+        new_name: "status".into(),
+        column_type: None,
+        has_default: true,
+    };
+    let e = plan(&c, &PlanOptions::default()).unwrap_err();
+    assert_eq!(e.code, zerodown::ErrorCode::BadChange);
+    assert!(e.message.contains("has a default"), "{}", e.message);
+    assert!(zerodown::plan::plan_for_lint(&c, &LintOptions::default()).is_none());
+}
+
+#[test]
+fn findings_carry_plans_laid_out_from_the_release() {
+    let o = LintOptions {
+        release: Some("16.4".into()),
+        ..LintOptions::default()
+    };
+    let r = zerodown::lint("CREATE INDEX i ON users (email);", "db/migrate/1.sql", &o).unwrap();
+    let plan = r.findings[0].plan.as_ref().expect("a plan");
+    assert_eq!(plan.releases[0].version, "16.4");
+    assert!(plan.releases[0].steps[0]
+        .sql
+        .as_deref()
+        .unwrap()
+        .contains("CREATE INDEX CONCURRENTLY IF NOT EXISTS i ON users (email)"));
+}
+
+// Text timelines, as `zerodown plan` prints them.
+fn snap(c: Change, o: PlanOptions) -> String {
+    render_plan_text(&plan(&c, &o).unwrap())
+}
+
+#[test]
+fn timeline_drop_column_rails_with_calendar() {
+    insta::assert_snapshot!(snap(
+        Change::DropColumn {
+            table: "users".into(),
+            column: "updated_at".into()
+        },
+        PlanOptions {
+            release: Some("12.5".into()),
+            framework: Framework::Rails,
+            calendar: Some(Calendar::parse("2019-11-22,2019-12-22,2020-01-22").unwrap()),
+            column_type: Some("timestamp with time zone".into()),
+            ..PlanOptions::default()
+        }
+    ));
+}
+
+#[test]
+fn timeline_add_foreign_key() {
+    insta::assert_snapshot!(snap(
+        Change::AddForeignKey {
+            table: "issues".into(),
+            columns: vec!["project_id".into()],
+            ref_table: "projects".into(),
+            ref_columns: vec!["id".into()],
+            name: None,
+            on_delete: None
+        },
+        PlanOptions {
+            release: Some("16.4".into()),
+            ..PlanOptions::default()
+        }
+    ));
+}
+
+#[test]
+fn timeline_set_not_null_relative_labels() {
+    insta::assert_snapshot!(snap(
+        Change::SetNotNull {
+            table: "users".into(),
+            column: "email".into()
+        },
+        PlanOptions::default()
+    ));
+}
+
+#[test]
+fn timeline_rename_table_rails_with_rollover() {
+    insta::assert_snapshot!(snap(
+        Change::RenameTable {
+            table: "users".into(),
+            new_name: "accounts".into()
+        },
+        PlanOptions {
+            release: Some("16.11".into()),
+            rollover: Some(11),
+            framework: Framework::Rails,
+            ..PlanOptions::default()
+        }
+    ));
+}
+
+#[test]
+fn timeline_bigint_primary_key() {
+    insta::assert_snapshot!(snap(
+        Change::BigintPrimaryKey {
+            table: "merge_request_metrics".into(),
+            column: "id".into()
+        },
+        PlanOptions {
+            release: Some("16.4".into()),
+            framework: Framework::Rails,
+            calendar: Some(Calendar::parse("monthly:3-thu:2023-09").unwrap()),
+            ..PlanOptions::default()
+        }
+    ));
+}
