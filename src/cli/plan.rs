@@ -38,6 +38,10 @@ pub struct PlanArgs {
     /// Folder for --format sql.
     #[arg(long)]
     out: Option<PathBuf>,
+    /// `--layout release-dir DIR`: write the files into a release-migrations
+    /// folder (`DIR/<version>/<phase>/NN_name.sql`, what `zerodown schedule` reads).
+    #[arg(long, num_args = 2, value_names = ["LAYOUT", "DIR"])]
+    layout: Option<Vec<String>>,
     /// Cast (change-column-type) or conversion (data-format-change), in terms of the old column.
     #[arg(long)]
     using: Option<String>,
@@ -147,7 +151,16 @@ pub fn run(a: PlanArgs) -> ExitCode {
         PlanFormat::Text => print!("{}", zerodown::report::render_plan_text(&plan)),
         PlanFormat::Json => println!("{}", zerodown::report::render_json(&plan)),
         PlanFormat::Sql => {
-            let Some(out) = &a.out else {
+            let layout_dir = match a.layout.as_deref() {
+                Some([kind, dir]) if kind == "release-dir" => Some(PathBuf::from(dir)),
+                Some([kind, _]) => {
+                    return fail(format!(
+                        "--layout `{kind}` is not known: use --layout release-dir DIR"
+                    ))
+                }
+                _ => None,
+            };
+            let Some(out) = layout_dir.as_ref().or(a.out.as_ref()) else {
                 return fail("--format sql writes files: give the folder with --out DIR");
             };
             for f in zerodown::report::plan_files(&plan) {

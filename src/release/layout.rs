@@ -8,7 +8,7 @@ use std::ops::Range;
 use crate::error::{Error, ErrorCode, Result};
 use crate::lint::{parse_header, phase_from_path};
 use crate::model::OpKind;
-use crate::plan::{Plan, StepPhase};
+
 use crate::report::{Phase, ReleaseMigration, Span};
 use crate::sql::{lower, split, LineIndex};
 
