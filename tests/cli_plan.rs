@@ -156,3 +156,46 @@ fn bad_input_exits_2_with_a_clear_message() {
         assert!(err.contains(says), "{args:?}: {err}");
     }
 }
+
+#[test]
+fn layout_release_dir_writes_a_folder_schedule_reads() {
+    let dir = std::env::temp_dir().join(format!("zerodown-layout-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let d = dir.to_string_lossy().into_owned();
+    let (code, _, err) = zerodown(&[
+        "plan",
+        "drop-column",
+        "users.updated_at",
+        "--release",
+        "12.5",
+        "--format",
+        "sql",
+        "--layout",
+        "release-dir",
+        &d,
+    ]);
+    assert_eq!(code, 0, "{err}");
+    // The drop is a post-deployment migration in 12.6: due at 12.6, not at 12.5.
+    let (code, out, err) = zerodown(&["schedule", &d, "--version", "12.5", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(v["due"].as_array().map(Vec::len), Some(0), "{out}");
+    let (_, out, _) = zerodown(&["schedule", &d, "--version", "12.6", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let due = v["due"].as_array().expect("due");
+    assert_eq!(due.len(), 1, "{out}");
+    assert_eq!(due[0]["phase"], "post-deploy", "{out}");
+    let (code, _, err) = zerodown(&[
+        "plan",
+        "drop-column",
+        "users.x",
+        "--format",
+        "sql",
+        "--layout",
+        "flat",
+        &d,
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--layout release-dir"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
