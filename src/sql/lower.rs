@@ -99,6 +99,7 @@ pub fn lower(source: &str, span: Range<usize>) -> Statement {
             );
         }
     };
+    let tokens = drop_bare_trim_from(tokens);
     let significant: Vec<&TokenWithSpan> = tokens
         .iter()
         .filter(|t| !matches!(t.token, Token::Whitespace(_)))
@@ -162,6 +163,36 @@ pub fn lower(source: &str, span: Range<usize>) -> Statement {
             failed(span, message, at)
         }
     }
+}
+
+/// `TRIM(BOTH FROM x)` (as pg_dump writes it) does not parse; `TRIM(BOTH x)`
+/// means the same in PostgreSQL and does, so the bare `FROM` is dropped.
+fn drop_bare_trim_from(mut tokens: Vec<TokenWithSpan>) -> Vec<TokenWithSpan> {
+    use sqlparser::keywords::Keyword;
+    let is_kw = |t: &TokenWithSpan, ks: &[Keyword]| matches!(&t.token, Token::Word(w) if w.quote_style.is_none() && ks.contains(&w.keyword));
+    if !tokens.iter().any(|t| is_kw(t, &[Keyword::TRIM])) {
+        return tokens;
+    }
+    let significant: Vec<usize> = (0..tokens.len())
+        .filter(|&i| !matches!(tokens[i].token, Token::Whitespace(_)))
+        .collect();
+    let drop: Vec<usize> = significant
+        .windows(4)
+        .filter(|w| {
+            is_kw(&tokens[w[0]], &[Keyword::TRIM])
+                && tokens[w[1]].token == Token::LParen
+                && is_kw(
+                    &tokens[w[2]],
+                    &[Keyword::BOTH, Keyword::LEADING, Keyword::TRAILING],
+                )
+                && is_kw(&tokens[w[3]], &[Keyword::FROM])
+        })
+        .map(|w| w[3])
+        .collect();
+    for i in drop.into_iter().rev() {
+        tokens.remove(i);
+    }
+    tokens
 }
 
 fn failed(span: Range<usize>, message: String, at: usize) -> Statement {

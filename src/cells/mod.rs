@@ -1,0 +1,13 @@
+//! Cells: organization isolation of a schema, organization moves between
+//! cells, and schema changes across a fleet of cells at different versions.
+
+mod analyze;
+mod schema;
+
+pub use analyze::{
+    analyze, analyze_schema, analyze_with_shared, key_column_for_root, DEFAULT_ROOTS,
+};
+pub use schema::{
+    normalize_table, parse_schema, statement_kind, table_key, Column, ForeignKey, Schema, Table,
+    UniqueKey,
+};
