@@ -315,3 +315,216 @@ fn shared_tables_belong_to_no_organization() {
     // A table owned through user_details would now need another path.
     assert!(table(&plain, "user_details").sharding_key.is_some());
 }
+
+// ---- move check ----
+
+use zerodown::cells::{check_steps, fleet_check, move_check, parse_fleet, FleetStepInput};
+use zerodown::plan::StepPhase;
+use zerodown::report::cells::{StepStatus, SyncState};
+use zerodown::ErrorCode;
+
+fn check_move(source: &str, target: &str) -> zerodown::report::cells::MoveCheck {
+    move_check(&fixture(source), source, &fixture(target), target).expect("valid input")
+}
+
+#[test]
+fn move_check_in_sync_allows_the_move() {
+    let m = check_move("cell1.txt", "cell1-copy.txt");
+    assert_eq!(m.state, SyncState::InSync);
+    assert!(m.allowed);
+    assert_eq!((m.source_count, m.target_count), (3, 3));
+    assert!(m.only_in_source.is_empty() && m.only_in_target.is_empty());
+}
+
+#[test]
+fn move_check_behind_and_ahead_name_the_missing_migrations() {
+    let m = check_move("cell1.txt", "cell2-behind.txt");
+    assert_eq!(m.state, SyncState::SourceAhead);
+    assert!(!m.allowed);
+    assert_eq!(m.only_in_source, vec!["20240103000000"]);
+    assert!(
+        m.message.contains("run them on the target"),
+        "{}",
+        m.message
+    );
+
+    let m = check_move("cell2-behind.txt", "cell1.txt");
+    assert_eq!(m.state, SyncState::TargetAhead);
+    assert!(!m.allowed);
+    assert_eq!(m.only_in_target, vec!["20240103000000"]);
+}
+
+#[test]
+fn move_check_diverged_lists_both_directions() {
+    let m = check_move("cell1.txt", "cell3-diverged.txt");
+    assert_eq!(m.state, SyncState::Diverged);
+    assert!(!m.allowed);
+    assert_eq!(m.only_in_source, vec!["20240103000000"]);
+    assert_eq!(m.only_in_target, vec!["20240104000000"]);
+}
+
+#[test]
+fn move_check_orders_versions_numerically() {
+    let m = move_check("9\n10\n100\n", "a", "", "b").expect("valid");
+    assert_eq!(m.only_in_source, vec!["9", "10", "100"]);
+}
+
+#[test]
+fn move_check_rejects_garbage_naming_file_and_line() {
+    let e = move_check(&fixture("garbage.txt"), "garbage.txt", "1\n", "b.txt").unwrap_err();
+    assert_eq!(e.code, ErrorCode::BadInput);
+    assert!(e.message.starts_with("garbage.txt:2:"), "{}", e.message);
+    assert!(e.message.contains("SELECT version"), "{}", e.message);
+    let e = move_check("1\n", "a.txt", "1\n2x\n", "b.txt").unwrap_err();
+    assert!(e.message.starts_with("b.txt:2:"), "{}", e.message);
+}
+
+// ---- fleet ----
+
+fn fleet_with(versions: &[(&str, &str)], extra: &str) -> String {
+    let mut s = String::from("shared = [\"users\"]\n");
+    for (name, v) in versions {
+        s.push_str(&format!(
+            "\n[[cells]]\nname = \"{name}\"\nversion = \"{v}\"\n"
+        ));
+    }
+    s + extra
+}
+
+#[test]
+fn fleet_shared_table_change_scheduled_while_a_cell_runs_old_code_is_incompatible() {
+    let r = fleet_check(
+        &fixture("fleet-shared.toml"),
+        "fleet-shared.toml",
+        &fixture("drop-column-plan.json"),
+        "drop-column-plan.json",
+    )
+    .expect("valid input");
+    assert_eq!(r.cells.len(), 3);
+    assert_eq!(r.steps.len(), 3);
+    let ignore = &r.steps[0];
+    assert_eq!(ignore.status, StepStatus::Application);
+    assert_eq!(ignore.blocking_cells, vec!["cell-c"]);
+
+    let drop = &r.steps[1];
+    assert_eq!(drop.phase, StepPhase::PostDeploy);
+    assert!(drop.shared);
+    assert_eq!(drop.requires_version.as_deref(), Some("16.5"));
+    assert!(drop
+        .requires_reason
+        .as_deref()
+        .is_some_and(|w| w.contains("Ignore the column")));
+    assert_eq!(drop.status, StepStatus::FleetIncompatible);
+    assert_eq!(drop.blocking_cells, vec!["cell-c"]);
+    // cell-a deployed 16.6, which ran the drop on the shared database for everyone.
+    assert_eq!(drop.scheduled_on, vec!["cell-a", "cell-b", "cell-c"]);
+    assert!(drop.message.contains("cell-c (16.4)"), "{}", drop.message);
+    assert_eq!(r.errors, 1);
+    assert!(r.has_errors());
+}
+
+#[test]
+fn fleet_shared_table_change_waits_for_the_slowest_cell() {
+    let plan = fixture("drop-column-plan.json");
+    // Nobody runs 16.6 yet: the drop is not scheduled, it waits for cell-c.
+    let fleet = fleet_with(&[("a", "16.5"), ("b", "16.5.1"), ("c", "16.4")], "");
+    let r = fleet_check(&fleet, "f", &plan, "p").expect("valid");
+    assert_eq!(r.steps[1].status, StepStatus::Blocked);
+    assert_eq!(r.steps[1].blocking_cells, vec!["c"]);
+    assert!(r.steps[1].scheduled_on.is_empty());
+    assert_eq!((r.errors, r.blocked), (0, 1));
+
+    // Once the slowest cell runs 16.5 the drop is ready everywhere.
+    let fleet = fleet_with(&[("a", "16.6"), ("b", "16.5"), ("c", "16.5")], "");
+    let r = fleet_check(&fleet, "f", &plan, "p").expect("valid");
+    assert_eq!(r.steps[1].status, StepStatus::Ready);
+    assert!(r.steps[1].blocking_cells.is_empty());
+    assert_eq!(r.errors, 0);
+}
+
+#[test]
+fn fleet_local_table_change_runs_per_cell() {
+    let r = fleet_check(
+        &fixture("fleet-shared.toml"),
+        "fleet-shared.toml",
+        &fixture("drop-column-local-plan.json"),
+        "drop-column-local-plan.json",
+    )
+    .expect("valid");
+    let drop = &r.steps[1];
+    assert!(!drop.shared);
+    assert_eq!(drop.table.as_deref(), Some("issues"));
+    // Each cell drops the column with its own deployment of 16.6: only cell-a so far.
+    assert_eq!(drop.status, StepStatus::Blocked);
+    assert_eq!(drop.scheduled_on, vec!["cell-a"]);
+    assert_eq!(drop.blocking_cells, vec!["cell-c"]);
+    assert_eq!(r.errors, 0);
+
+    // A cell without the table is not concerned.
+    let fleet = fleet_with(&[("a", "16.6"), ("b", "16.5")], "")
+        + "\n[[cells]]\nname = \"c\"\nversion = \"16.4\"\nlocal = [\"projects\"]\n";
+    let r = fleet_check(&fleet, "f", &fixture("drop-column-local-plan.json"), "p").expect("valid");
+    assert_eq!(r.steps[1].status, StepStatus::Ready);
+}
+
+#[test]
+fn fleet_steps_with_versions_from_other_sources() {
+    let fleet = parse_fleet(&fleet_with(&[("a", "17.0"), ("b", "16.11")], ""), "f").expect("valid");
+    let step = |release: &str, requires: Option<&str>| FleetStepInput {
+        release: release.into(),
+        phase: StepPhase::Regular,
+        title: "migration".into(),
+        table: Some("public.users".into()),
+        requires_version: requires.map(str::to_string),
+        requires_reason: None,
+    };
+    let r = check_steps(
+        &fleet,
+        &[
+            step("16.11", None),
+            step("17.0", Some("17.0")),
+            step("17.1", Some("17.0")),
+        ],
+    )
+    .expect("valid");
+    assert_eq!(r.steps[0].status, StepStatus::Ready);
+    assert_eq!(r.steps[0].table.as_deref(), Some("users"));
+    assert_eq!(r.steps[1].status, StepStatus::FleetIncompatible);
+    assert_eq!(r.steps[2].status, StepStatus::Blocked);
+}
+
+#[test]
+fn fleet_rejects_bad_input_with_the_file_name() {
+    let plan = fixture("drop-column-plan.json");
+    let e = fleet_check("cells = []", "fleet.toml", &plan, "p").unwrap_err();
+    assert!(e.message.starts_with("fleet.toml:"), "{}", e.message);
+    let e = fleet_check(
+        &fleet_with(&[("a", "sixteen")], ""),
+        "fleet.toml",
+        &plan,
+        "p",
+    )
+    .unwrap_err();
+    assert_eq!(e.code, ErrorCode::BadVersion);
+    assert!(e.message.contains("cell `a`"), "{}", e.message);
+    let e = fleet_check(
+        &fleet_with(&[("a", "16.4")], "bogus = 1\n"),
+        "fleet.toml",
+        &plan,
+        "p",
+    )
+    .unwrap_err();
+    assert_eq!(e.code, ErrorCode::BadInput);
+    let e = fleet_check(
+        &fleet_with(&[("a", "16.4")], ""),
+        "f",
+        "{\"nope\": 1}",
+        "plan.json",
+    )
+    .unwrap_err();
+    assert!(
+        e.message.starts_with("plan.json: not a plan"),
+        "{}",
+        e.message
+    );
+}

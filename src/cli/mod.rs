@@ -1,5 +1,6 @@
 //! Argument parsing and dispatch. No rule logic lives here.
 
+mod cells;
 mod lint;
 
 use std::process::ExitCode;
@@ -31,6 +32,10 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Organization isolation of a schema, and organization moves between cells.
+    Cells(cells::CellsArgs),
+    /// Schema changes across cells running different versions.
+    Fleet(cells::FleetArgs),
     /// Print a rule's documentation.
     Explain {
         /// The rule id, e.g. add-index-non-concurrently.
@@ -65,6 +70,8 @@ pub fn run() -> ExitCode {
     };
     match cli.command {
         Command::Lint(args) => lint::run(args),
+        Command::Cells(args) => cells::run(args),
+        Command::Fleet(args) => cells::run_fleet(args),
         Command::Rules { format } => {
             let rules = zerodown::rule_catalogue();
             if format == Format::Json {

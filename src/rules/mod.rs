@@ -152,14 +152,21 @@ macro_rules! rule_meta {
 
 mod add_index_non_concurrently;
 mod parse_error;
+mod sharding_key_missing;
 mod unused_ignore;
 
 pub use add_index_non_concurrently::AddIndexNonConcurrently;
 pub use parse_error::ParseError;
+pub use sharding_key_missing::ShardingKeyMissing;
 pub use unused_ignore::UnusedIgnore;
 
 /// Every rule, in catalogue order.
-pub static RULES: &[&dyn Rule] = &[&AddIndexNonConcurrently, &ParseError, &UnusedIgnore];
+pub static RULES: &[&dyn Rule] = &[
+    &AddIndexNonConcurrently,
+    &ParseError,
+    &ShardingKeyMissing,
+    &UnusedIgnore,
+];
 
 /// Looks a rule up by id.
 pub fn find(id: &str) -> Option<&'static dyn Rule> {
