@@ -528,3 +528,178 @@ fn fleet_rejects_bad_input_with_the_file_name() {
         e.message
     );
 }
+
+// ---- sharding-key-missing ----
+
+fn lint_with_roots(sql: &str, roots_list: &[&str]) -> Vec<zerodown::Finding> {
+    let mut options = zerodown::LintOptions {
+        roots: roots(roots_list),
+        ..Default::default()
+    };
+    options.rules.insert(
+        "sharding-key-missing".into(),
+        zerodown::model::RuleLevel::Warning,
+    );
+    zerodown::lint(sql, "db/migrate/1_create.sql", &options)
+        .expect("lint")
+        .findings
+        .into_iter()
+        .filter(|f| f.rule == "sharding-key-missing")
+        .collect()
+}
+
+#[test]
+fn sharding_key_missing_flags_new_tables_without_a_key() {
+    let sql = "CREATE TABLE issue_metrics (id bigint PRIMARY KEY, issue_id bigint NOT NULL REFERENCES issues (id));";
+    let found = lint_with_roots(sql, &["organizations", "namespaces", "projects"]);
+    assert_eq!(found.len(), 1);
+    assert!(
+        found[0]
+            .message
+            .contains("`issue_metrics` has no sharding key"),
+        "{}",
+        found[0].message
+    );
+    assert!(
+        found[0].help.contains("`project_id` → `projects`"),
+        "{}",
+        found[0].help
+    );
+    assert_eq!(found[0].severity, Severity::Warning);
+}
+
+#[test]
+fn sharding_key_missing_accepts_keys_roots_and_partitions() {
+    let r = &["organizations", "namespaces", "projects"];
+    for sql in [
+        // A foreign key to a root, inline or as a table constraint.
+        "CREATE TABLE a (id bigint, project_id bigint NOT NULL REFERENCES projects (id));",
+        "CREATE TABLE a (id bigint, owner bigint, CONSTRAINT fk FOREIGN KEY (owner) REFERENCES public.namespaces (id));",
+        // A key column whose foreign key a later migration adds.
+        "CREATE TABLE a (id bigint, organization_id bigint NOT NULL);",
+        // A root itself, and a partition (keyed by its parent).
+        "CREATE TABLE projects (id bigint PRIMARY KEY);",
+        "CREATE TABLE p_1 PARTITION OF p FOR VALUES IN (1);",
+    ] {
+        assert!(lint_with_roots(sql, r).is_empty(), "{sql}");
+    }
+}
+
+#[test]
+fn sharding_key_missing_does_nothing_without_roots() {
+    let sql = "CREATE TABLE issue_metrics (id bigint PRIMARY KEY);";
+    assert!(lint_with_roots(sql, &[]).is_empty());
+    // Not run unless configured.
+    let report =
+        zerodown::lint(sql, "db/migrate/1.sql", &zerodown::LintOptions::default()).expect("lint");
+    assert!(report
+        .findings
+        .iter()
+        .all(|f| f.rule != "sharding-key-missing"));
+    assert!(zerodown::explain("sharding-key-missing")
+        .is_ok_and(|d| d.contains("does nothing unless roots")));
+}
+
+// ---- command line ----
+
+fn zerodown_cli(args: &[&str]) -> (i32, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_zerodown"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(args)
+        .output()
+        .expect("run zerodown");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn cli_exit_codes_and_formats() {
+    let dir = "tests/fixtures/cells/";
+    let (code, out, _) = zerodown_cli(&["cells", "analyze", &format!("{dir}basic.sql")]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("sharding key: 3 tables (2 direct, longest path 2)"),
+        "{out}"
+    );
+    let (code, out, _) = zerodown_cli(&[
+        "cells",
+        "analyze",
+        &format!("{dir}findings.sql"),
+        "--root",
+        "projects",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 1);
+    let report: CellsReport = serde_json::from_str(&out).expect("JSON report");
+    assert_eq!(report.roots, roots(&["projects"]));
+    let (code, _, err) = zerodown_cli(&["cells", "analyze", "no/such/file.sql"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no/such/file.sql"), "{err}");
+
+    let (code, out, _) = zerodown_cli(&[
+        "cells",
+        "move-check",
+        "--source",
+        &format!("{dir}cell1.txt"),
+        "--target",
+        &format!("{dir}cell1-copy.txt"),
+    ]);
+    assert_eq!(code, 0);
+    assert!(out.starts_with("move allowed"), "{out}");
+    let (code, out, _) = zerodown_cli(&[
+        "cells",
+        "move-check",
+        "--source",
+        &format!("{dir}cell1.txt"),
+        "--target",
+        &format!("{dir}cell2-behind.txt"),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 1);
+    assert!(out.contains("\"state\": \"source-ahead\""), "{out}");
+    let (code, _, err) = zerodown_cli(&[
+        "cells",
+        "move-check",
+        "--source",
+        &format!("{dir}garbage.txt"),
+        "--target",
+        &format!("{dir}cell1.txt"),
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("garbage.txt:2:"), "{err}");
+
+    let (code, out, _) = zerodown_cli(&[
+        "fleet",
+        "check",
+        "--fleet",
+        &format!("{dir}fleet-shared.toml"),
+        &format!("{dir}drop-column-plan.json"),
+    ]);
+    assert_eq!(code, 1);
+    assert!(out.contains("fleet-incompatible"), "{out}");
+    let (code, out, _) = zerodown_cli(&[
+        "fleet",
+        "check",
+        "--fleet",
+        &format!("{dir}fleet-shared.toml"),
+        &format!("{dir}drop-column-local-plan.json"),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    let report: zerodown::report::cells::FleetReport = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(report.blocked, 1);
+    let (code, _, _) = zerodown_cli(&[
+        "fleet",
+        "check",
+        "--fleet",
+        &format!("{dir}cell1.txt"),
+        &format!("{dir}drop-column-plan.json"),
+    ]);
+    assert_eq!(code, 2);
+}

@@ -8,8 +8,10 @@ declare_rule! {
     /// referencing one of the configured root tables (for example
     /// `organizations`, `namespaces`, `projects`).
     ///
-    /// The rule does nothing unless roots are configured (`roots` in
-    /// `zerodown.toml` or the options). A column counts as a sharding key when
+    /// Off by default, and it does nothing unless roots are configured:
+    /// turn it on with `roots = ["organizations", "namespaces", "projects"]`
+    /// and `rules.sharding-key-missing = "warning"` in `zerodown.toml` (or
+    /// the same options from JavaScript). A column counts as a sharding key when
     /// it has a foreign key to a root in the CREATE TABLE, or when it is named
     /// after a root (`project_id` for `projects`), since the foreign key is
     /// often added by a later migration. Partitions and root tables are not
