@@ -1,5 +1,7 @@
 //! Cells: organization isolation analysis, move checks and fleet checks.
 
+#![allow(clippy::unwrap_used)]
+
 use std::path::{Path, PathBuf};
 
 use zerodown::cells::{analyze, parse_schema};
