@@ -274,11 +274,25 @@ fn gitlab_structure_sql_smoke() {
     assert!(report.summary.tables > 900, "{:?}", report.summary);
     assert!(report.summary.foreign_keys > 1500, "{:?}", report.summary);
     // Known shapes of the GitLab schema.
+    // docs/issues.yml: `sharding_key: namespace_id: namespaces`.
     let issues = table(&report, "issues");
-    assert!(issues
+    let key = issues
         .sharding_key
         .as_ref()
-        .is_some_and(|k| k.path_length == 1));
+        .expect("issues has a sharding key");
+    assert_eq!(
+        (key.column.as_str(), key.root.as_str(), key.path_length),
+        ("namespace_id", "namespaces", 1)
+    );
+    // docs/p_ci_builds.yml names project_id, which the schema does not back with a foreign key.
+    assert_eq!(
+        kinds(table(&report, "p_ci_builds")),
+        vec![
+            CellsFindingKind::NoPath,
+            CellsFindingKind::ShardingKeyWithoutForeignKey
+        ]
+    );
+
     assert!(table(&report, "p_ci_pipeline_iids").partitions > 0);
     let links = table(&report, "issue_links");
     assert!(
