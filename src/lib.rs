@@ -3,6 +3,7 @@
 //! Data flows one way: SQL text ([`sql`]) → operations ([`model`]) →
 //! findings ([`rules`], [`lint`]) and plans ([`plan`]) → reports ([`report`]).
 
+pub mod cells;
 pub mod config;
 pub mod error;
 pub mod lint;

@@ -1,5 +1,6 @@
 //! Argument parsing and dispatch. No rule logic lives here.
 
+mod cells;
 mod lint;
 mod plan;
 mod schedule;
@@ -35,6 +36,10 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Organization isolation of a schema, and organization moves between cells.
+    Cells(cells::CellsArgs),
+    /// Schema changes across cells running different versions.
+    Fleet(cells::FleetArgs),
     /// Print a rule's documentation.
     Explain {
         /// The rule id, e.g. add-index-non-concurrently.
@@ -77,6 +82,8 @@ pub fn run() -> ExitCode {
         Command::Plan(args) => plan::run(*args),
         Command::Schedule(args) => schedule::run_schedule(args),
         Command::UpgradePath(args) => schedule::run_upgrade_path(args),
+        Command::Cells(args) => cells::run(args),
+        Command::Fleet(args) => cells::run_fleet(args),
         Command::Rules { format } => {
             let rules = zerodown::rule_catalogue();
             if format == Format::Json {

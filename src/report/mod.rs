@@ -1,6 +1,7 @@
 //! Output types and formats. Every face (CLI, JSON, JavaScript) renders
 //! these same types.
 
+pub mod cells;
 mod plan_text;
 mod schedule;
 mod text;

@@ -184,6 +184,7 @@ mod rename_column;
 mod rename_table;
 mod schema_addition_in_post_deploy;
 mod set_not_null;
+mod sharding_key_missing;
 mod truncate_table;
 mod unused_ignore;
 pub(crate) mod util;
@@ -222,6 +223,7 @@ pub use rename_column::RenameColumn;
 pub use rename_table::RenameTable;
 pub use schema_addition_in_post_deploy::SchemaAdditionInPostDeploy;
 pub use set_not_null::SetNotNull;
+pub use sharding_key_missing::ShardingKeyMissing;
 pub use truncate_table::TruncateTable;
 pub use unused_ignore::UnusedIgnore;
 pub use validate_in_same_transaction::ValidateInSameTransaction;
@@ -261,6 +263,7 @@ pub static RULES: &[&dyn Rule] = &[
     &EnumValueInTransaction,
     &TruncateTable,
     &IdentifierTooLong,
+    &ShardingKeyMissing,
     &DropBeforeIgnoreShipped,
     &IgnoreRemovedTooEarly,
     &ReleaseStepsCollapse,

@@ -14,6 +14,7 @@ pub fn options_from(words: &str) -> LintOptions {
         match w.split_once('=') {
             Some(("pg", v)) => o.pg_version = v.parse().expect("pg version"),
             Some(("large-table", v)) => o.large_tables.push(v.to_string()),
+            Some(("roots", v)) => o.roots = v.split(',').map(str::to_string).collect(),
             Some(("phase", v)) => o.phase = Some(Phase::parse(v).expect("phase")),
             None if w == "in-transaction" => o.assume_in_transaction = true,
             _ => panic!("unknown fixture option `{w}`"),

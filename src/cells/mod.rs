@@ -1,0 +1,20 @@
+//! Cells: organization isolation of a schema, organization moves between
+//! cells, and schema changes across a fleet of cells at different versions.
+
+mod analyze;
+mod fleet;
+mod move_check;
+mod schema;
+
+pub use analyze::{
+    analyze, analyze_schema, analyze_with_shared, key_column_for_root, DEFAULT_ROOTS,
+};
+pub use fleet::{
+    check_steps, fleet_check, parse_fleet, parse_plans, steps_from_plan, Cell, Fleet,
+    FleetStepInput,
+};
+pub use move_check::{move_check, read_versions, MigrationVersion};
+pub use schema::{
+    normalize_table, parse_schema, statement_kind, table_key, Column, ForeignKey, Schema, Table,
+    UniqueKey,
+};
