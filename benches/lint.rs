@@ -101,6 +101,18 @@ fn main() {
             }
         }
     });
+    measure(
+        "split + lower (zerodown's parse layer)",
+        bytes,
+        &only,
+        || {
+            for (_, sql) in &files {
+                for st in zerodown::sql::split(sql).statements {
+                    black_box(zerodown::sql::lower(sql, st.span));
+                }
+            }
+        },
+    );
     let no_plans = LintOptions {
         plans: false,
         ..LintOptions::default()

@@ -96,9 +96,9 @@ pub fn run(args: CellsArgs) -> ExitCode {
             };
             let report = zerodown::cells::analyze_with_shared(&sql, &roots, &shared);
             if format == Format::Json {
-                println!("{}", render_json(&report));
+                outln!("{}", render_json(&report));
             } else {
-                print!("{}", analyze_text(&report, &schema.display().to_string()));
+                out!("{}", analyze_text(&report, &schema.display().to_string()));
             }
             exit(report.has_errors())
         }
@@ -121,9 +121,9 @@ pub fn run(args: CellsArgs) -> ExitCode {
                 Err(e) => return fail(e),
             };
             if format == Format::Json {
-                println!("{}", render_json(&check));
+                outln!("{}", render_json(&check));
             } else {
-                print!("{}", move_text(&check));
+                out!("{}", move_text(&check));
             }
             exit(!check.allowed)
         }
@@ -150,9 +150,9 @@ pub fn run_fleet(args: FleetArgs) -> ExitCode {
         Err(e) => return fail(e),
     };
     if format == Format::Json {
-        println!("{}", render_json(&report));
+        outln!("{}", render_json(&report));
     } else {
-        print!("{}", fleet_text(&report));
+        out!("{}", fleet_text(&report));
     }
     exit(report.has_errors())
 }

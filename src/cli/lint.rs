@@ -181,7 +181,7 @@ pub fn run(args: LintArgs) -> ExitCode {
         Err(e) => return fail(e),
     };
     match args.format {
-        Format::Json => println!("{}", zerodown::report::render_json(&report)),
+        Format::Json => outln!("{}", zerodown::report::render_json(&report)),
         Format::Text => {
             let color = match args.color.as_str() {
                 "always" => true,
@@ -194,7 +194,7 @@ pub fn run(args: LintArgs) -> ExitCode {
                     .find(|s| s.path == path)
                     .map(|s| s.sql.clone())
             };
-            print!("{}", zerodown::report::render_text(&report, &lookup, color));
+            out!("{}", zerodown::report::render_text(&report, &lookup, color));
         }
     }
     if report.has_errors() {

@@ -1,5 +1,16 @@
 //! Argument parsing and dispatch. No rule logic lives here.
 
+/// `println!` that stops quietly when stdout is closed (`zerodown lint | head`).
+macro_rules! outln {
+    () => { $crate::cli::emit("\n") };
+    ($($t:tt)*) => { $crate::cli::emit(&format!("{}\n", format_args!($($t)*))) };
+}
+
+/// `print!` that stops quietly when stdout is closed.
+macro_rules! out {
+    ($($t:tt)*) => { $crate::cli::emit(&format!($($t)*)) };
+}
+
 mod cells;
 mod lint;
 mod plan;
@@ -61,6 +72,20 @@ pub enum Format {
     Json,
 }
 
+/// Writes to stdout; a closed pipe ends output quietly instead of panicking.
+pub fn emit(text: &str) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("error: cannot write the output: {e}");
+        }
+    }
+}
+
 /// Prints an error and returns the usage exit code.
 pub fn fail(message: impl std::fmt::Display) -> ExitCode {
     eprintln!("error: {message}");
@@ -87,18 +112,18 @@ pub fn run() -> ExitCode {
         Command::Rules { format } => {
             let rules = zerodown::rule_catalogue();
             if format == Format::Json {
-                println!("{}", zerodown::report::render_json(&rules));
+                outln!("{}", zerodown::report::render_json(&rules));
             } else {
                 let width = rules.iter().map(|r| r.id.len()).max().unwrap_or(0);
                 for r in rules {
-                    println!("{:width$}  {:7}  {}", r.id, r.severity.as_str(), r.summary);
+                    outln!("{:width$}  {:7}  {}", r.id, r.severity.as_str(), r.summary);
                 }
             }
             ExitCode::SUCCESS
         }
         Command::Explain { rule } => match zerodown::explain(&rule) {
             Ok(doc) => {
-                print!("{doc}");
+                out!("{doc}");
                 ExitCode::SUCCESS
             }
             Err(e) => fail(e),

@@ -148,8 +148,8 @@ pub fn run(a: PlanArgs) -> ExitCode {
         Err(e) => return fail(e),
     };
     match a.format {
-        PlanFormat::Text => print!("{}", zerodown::report::render_plan_text(&plan)),
-        PlanFormat::Json => println!("{}", zerodown::report::render_json(&plan)),
+        PlanFormat::Text => out!("{}", zerodown::report::render_plan_text(&plan)),
+        PlanFormat::Json => outln!("{}", zerodown::report::render_json(&plan)),
         PlanFormat::Sql => {
             let layout_dir = match a.layout.as_deref() {
                 Some([kind, dir]) if kind == "release-dir" => Some(PathBuf::from(dir)),
@@ -173,7 +173,7 @@ pub fn run(a: PlanArgs) -> ExitCode {
                 if let Err(e) = std::fs::write(&path, &f.contents) {
                     return fail(format!("cannot write {}: {e}", path.display()));
                 }
-                println!("{}", path.display());
+                outln!("{}", path.display());
             }
         }
     }

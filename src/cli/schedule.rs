@@ -155,14 +155,16 @@ fn print_findings(findings: &[Finding], summary: &Summary, loaded: &Loaded) {
             .chain(loaded.ignored.iter())
             .find(|(p, _)| *p == f.path)
             .map(|(_, t)| t.as_str());
-        println!("{}\n", render_finding(f, source, &renderer));
+        outln!("{}\n", render_finding(f, source, &renderer));
     }
     if summary.errors + summary.warnings + summary.infos == 0 {
-        println!("No steps collapse.");
+        outln!("No steps collapse.");
     } else {
-        println!(
+        outln!(
             "{} error(s), {} warning(s), {} info(s).",
-            summary.errors, summary.warnings, summary.infos
+            summary.errors,
+            summary.warnings,
+            summary.infos
         );
     }
 }
@@ -196,27 +198,27 @@ pub fn run_schedule(args: ScheduleArgs) -> ExitCode {
         Err(e) => return fail(e),
     };
     match args.release.format {
-        Format::Json => println!("{}", render_json(&report)),
+        Format::Json => outln!("{}", render_json(&report)),
         Format::Text => {
             let unreleased = report
                 .unreleased_as
                 .as_ref()
                 .map_or_else(String::new, |u| format!(" (unreleased/ as {u})"));
-            println!("Due at {}{unreleased}:", report.version);
+            outln!("Due at {}{unreleased}:", report.version);
             if report.due.is_empty() {
-                println!("  (none)");
+                outln!("  (none)");
             }
             for m in &report.due {
-                println!("{}", line(m));
+                outln!("{}", line(m));
             }
-            println!("\nNot yet due:");
+            outln!("\nNot yet due:");
             if report.not_due.is_empty() {
-                println!("  (none)");
+                outln!("  (none)");
             }
             for m in &report.not_due {
-                println!("{}", line(m));
+                outln!("{}", line(m));
             }
-            println!();
+            outln!();
             print_findings(&report.findings, &report.summary, &loaded);
         }
     }
@@ -239,14 +241,14 @@ pub fn run_upgrade_path(args: UpgradePathArgs) -> ExitCode {
         Err(e) => return fail(e),
     };
     match args.release.format {
-        Format::Json => println!("{}", render_json(&report)),
+        Format::Json => outln!("{}", render_json(&report)),
         Format::Text => {
             let stops = if report.required_stops.is_empty() {
                 String::new()
             } else {
                 format!(", required stops {}", report.required_stops.join(", "))
             };
-            println!(
+            outln!(
                 "Upgrade {} → {} ({}{stops}): {} deployment(s)",
                 report.from,
                 report.to,
@@ -259,21 +261,21 @@ pub fn run_upgrade_path(args: UpgradePathArgs) -> ExitCode {
                 } else {
                     ""
                 };
-                println!("\n{}. deploy {}{stop}", i + 1, d.version);
+                outln!("\n{}. deploy {}{stop}", i + 1, d.version);
                 if d.migrations.is_empty() {
-                    println!("  (no migrations)");
+                    outln!("  (no migrations)");
                 }
                 for m in &d.migrations {
-                    println!("{}", line(m));
+                    outln!("{}", line(m));
                 }
             }
             if !report.not_run.is_empty() {
-                println!("\nNot run by this upgrade:");
+                outln!("\nNot run by this upgrade:");
                 for m in &report.not_run {
-                    println!("{}", line(m));
+                    outln!("{}", line(m));
                 }
             }
-            println!();
+            outln!();
             print_findings(&report.findings, &report.summary, &loaded);
         }
     }
