@@ -18,7 +18,11 @@ impl Version {
         let t = text.trim();
         let t = t.strip_prefix('v').unwrap_or(t);
         let dots = t.matches('.').count();
-        let full = if dots == 1 { format!("{t}.0") } else { t.to_string() };
+        let full = if dots == 1 {
+            format!("{t}.0")
+        } else {
+            t.to_string()
+        };
         match semver::Version::parse(&full) {
             Ok(v) if (dots == 1 || dots == 2) && v.pre.is_empty() && v.build.is_empty() => {
                 Ok(Version { semver: v, has_patch: dots == 2 })
@@ -34,7 +38,10 @@ impl Version {
 
     /// `MAJOR.MINOR`.
     pub fn minor_release(major: u64, minor: u64) -> Version {
-        Version { semver: semver::Version::new(major, minor, 0), has_patch: false }
+        Version {
+            semver: semver::Version::new(major, minor, 0),
+            has_patch: false,
+        }
     }
 
     /// The major number.
@@ -73,7 +80,10 @@ impl Version {
 
     /// The next patch release (`16.4` → `16.4.1`).
     pub fn next_patch(&self) -> Version {
-        Version { semver: semver::Version::new(self.major(), self.minor(), self.patch() + 1), has_patch: true }
+        Version {
+            semver: semver::Version::new(self.major(), self.minor(), self.patch() + 1),
+            has_patch: true,
+        }
     }
 
     /// True when both are in the same minor release.
@@ -85,7 +95,11 @@ impl Version {
 impl std::fmt::Display for Version {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         if self.has_patch {
-            write!(f, "{}.{}.{}", self.semver.major, self.semver.minor, self.semver.patch)
+            write!(
+                f,
+                "{}.{}.{}",
+                self.semver.major, self.semver.minor, self.semver.patch
+            )
         } else {
             write!(f, "{}.{}", self.semver.major, self.semver.minor)
         }
