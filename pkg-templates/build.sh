@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Builds the npm package `zerodown` into pkg/ (git-ignored):
-#   1. cargo build --lib --target wasm32-unknown-unknown --profile wasm
-#      (the release profile with opt-level "z"; no `cli` feature, so no clap)
-#   2. wasm-bindgen --target web (installed with `cargo install` at the exact
-#      version Cargo.lock pins when missing or different)
-#   3. optionally wasm-opt (WASM_OPT=/path/to/wasm-opt; off by default: it
-#      does not shrink the gzip size, see BENCHMARKS.md)
+#   1. two cargo builds of the library for wasm32-unknown-unknown, without the
+#      `cli` feature (no clap):
+#      web/  the browser module: profile `wasm` (release with opt-level "z"),
+#            lint, lintFiles, rules, explain, version;
+#      node/ the Node module: profile `release` (opt-level 3, for throughput),
+#            feature `node`: also formatText and parseConfig for the CLI;
+#   2. wasm-bindgen --target web for each (installed with `cargo install` at
+#      the exact version Cargo.lock pins when missing or different);
+#   3. optionally wasm-opt (WASM_OPT=/path/to/wasm-opt; off by default: with
+#      binaryen 132 it made the gzip size larger, see BENCHMARKS.md);
 #   4. pkg/ assembled from pkg-templates/, version taken from Cargo.toml.
 # Usage: pkg-templates/build.sh [--dev]   (--dev: unoptimized, fast build)
 set -euo pipefail
@@ -13,12 +17,12 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 
-profile=wasm
+web_profile=wasm
+node_profile=release
 if [[ "${1:-}" == "--dev" ]]; then
-  profile=dev
+  web_profile=dev
+  node_profile=dev
 fi
-profile_dir=$profile
-[[ $profile == dev ]] && profile_dir=debug
 
 version=$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n1)
 bindgen_version=$(awk '$0 == "name = \"wasm-bindgen\"" { getline; print }' Cargo.lock | sed 's/^version = "\(.*\)"$/\1/')
@@ -32,23 +36,29 @@ if ! command -v wasm-bindgen >/dev/null || [[ "$(wasm-bindgen --version)" != "wa
   cargo install wasm-bindgen-cli --version "$bindgen_version"
 fi
 
-cargo build --lib --no-default-features --target wasm32-unknown-unknown --profile "$profile"
-
 out=pkg
 rm -rf "$out"
 mkdir -p "$out/web" "$out/node" "$out/bin"
-wasm-bindgen --target web --remove-name-section --remove-producers-section \
-  --out-dir "$out/web" --out-name zerodown \
-  "target/wasm32-unknown-unknown/$profile_dir/zerodown.wasm"
 
-if [[ -n "${WASM_OPT:-}" ]]; then
-  "$WASM_OPT" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
-    --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
-    "$out/web/zerodown_bg.wasm" -o "$out/web/zerodown_bg.wasm"
-fi
+# bindgen FEATURES PROFILE DIR: one module, its glue and its declarations.
+bindgen() {
+  local features=$1 profile=$2 dir=$3 profile_dir=$2
+  [[ $profile == dev ]] && profile_dir=debug
+  cargo build --lib --no-default-features --features "$features" \
+    --target wasm32-unknown-unknown --profile "$profile"
+  wasm-bindgen --target web --remove-name-section --remove-producers-section \
+    --out-dir "$out/$dir" --out-name zerodown \
+    "target/wasm32-unknown-unknown/$profile_dir/zerodown.wasm"
+  if [[ -n "${WASM_OPT:-}" ]]; then
+    "$WASM_OPT" -Oz --all-features "$out/$dir/zerodown_bg.wasm" -o "$out/$dir/zerodown_bg.wasm"
+  fi
+  # The raw exports' types are not part of the API.
+  rm -f "$out/$dir/zerodown_bg.wasm.d.ts" "$out/$dir/.gitignore" "$out/$dir/package.json"
+}
 
-# The glue's types for the raw exports are not part of the API.
-rm -f "$out/web/zerodown_bg.wasm.d.ts" "$out/web/.gitignore" "$out/web/package.json"
+# Browser: size first. Node: speed first, plus the CLI's exports.
+bindgen "" "$web_profile" web
+bindgen node "$node_profile" node
 
 tpl=pkg-templates
 sed "s/@VERSION@/$version/" "$tpl/package.json" >"$out/package.json"
@@ -57,4 +67,4 @@ cp "$tpl/node/index.mjs" "$out/node/"
 cp "$tpl/bin/zerodown.mjs" "$out/bin/"
 chmod +x "$out/bin/zerodown.mjs"
 
-echo "built $out/ (zerodown $version, profile $profile)" >&2
+echo "built $out/ (zerodown $version; web: profile $web_profile, node: profile $node_profile)" >&2

@@ -7,6 +7,9 @@
 //! UTF-8: a lone UTF-16 surrogate becomes U+FFFD, which is also one UTF-16
 //! code unit, so `utf16` offsets still index the caller's string.
 //!
+//! `formatText` and `parseConfig` exist only with the `node` feature (the
+//! Node build); the browser build leaves them, and what they pull in, out.
+//!
 //! Adding an export is one function: take `Ts<Input>` (or `&str`), call the
 //! core, return `out(&value)`.
 
@@ -137,6 +140,7 @@ pub fn version() -> String {
 /// The report as the native CLI prints it with `--format text` (no colour).
 /// `sources` gives the files' text for the code frames; a finding whose
 /// file is missing is printed without one.
+#[cfg(feature = "node")]
 #[wasm_bindgen(js_name = formatText)]
 pub fn format_text(
     report: Ts<LintReport>,
@@ -154,6 +158,7 @@ pub fn format_text(
 }
 
 /// Parses the text of a `zerodown.toml` into options; `path` names the file in errors.
+#[cfg(feature = "node")]
 #[wasm_bindgen(js_name = parseConfig)]
 pub fn parse_config(text: &str, path: &str) -> Result<Ts<LintOptions>, JsValue> {
     let options = crate::config::parse_config(text, path).map_err(throw)?;

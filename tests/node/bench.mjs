@@ -24,7 +24,6 @@ const { values: args } = parseArgs({
   },
 });
 const pkg = resolve(args.pkg);
-const wasmFile = join(pkg, "web/zerodown_bg.wasm");
 
 function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
@@ -35,33 +34,39 @@ function percentile(xs, p) {
   return s[Math.min(s.length - 1, Math.floor(s.length * p))];
 }
 
-// --- size
-const raw = readFileSync(wasmFile).length;
-const gz = gzipSize(wasmFile);
-console.log(`wasm size                          ${(raw / 1024).toFixed(0)} KB raw, ${(gz / 1024).toFixed(1)} KB gzip -9`);
-
-// --- instantiate: compile + instantiate from bytes already read, in fresh processes.
-const probe = `
-  import { readFileSync } from "node:fs";
-  const glue = await import(${JSON.stringify(pathToFileURL(join(pkg, "web/zerodown.js")).href)});
-  const bytes = readFileSync(${JSON.stringify(wasmFile)});
-  const t0 = performance.now();
-  glue.initSync({ module: bytes });
-  const t1 = performance.now();
-  glue.lint("CREATE INDEX i ON t (a);");
-  const t2 = performance.now();
-  glue.lint("CREATE INDEX j ON t (b);");
-  const t3 = performance.now();
-  console.log(JSON.stringify([t1 - t0, t2 - t1, t3 - t2]));
-`;
-const starts = [];
-for (let i = 0; i < 11; i++) {
-  starts.push(JSON.parse(execFileSync(process.execPath, ["--input-type=module", "-e", probe], { encoding: "utf8" })));
+for (const dir of ["web", "node"]) {
+  const wasmFile = join(pkg, dir, "zerodown_bg.wasm");
+  const raw = readFileSync(wasmFile).length;
+  const gz = gzipSize(wasmFile);
+  console.log(`${dir}: wasm size`.padEnd(35) + `${(raw / 1024).toFixed(0)} KB raw, ${(gz / 1024).toFixed(1)} KB gzip -9`);
+  // Compile + instantiate from bytes already read, in fresh processes.
+  const probe = `
+    import { readFileSync } from "node:fs";
+    const glue = await import(${JSON.stringify(pathToFileURL(join(pkg, dir, "zerodown.js")).href)});
+    const bytes = readFileSync(${JSON.stringify(wasmFile)});
+    const t0 = performance.now();
+    glue.initSync({ module: bytes });
+    const t1 = performance.now();
+    glue.lint("CREATE INDEX i ON t (a);");
+    const t2 = performance.now();
+    glue.lint("CREATE INDEX j ON t (b);");
+    const t3 = performance.now();
+    console.log(JSON.stringify([t1 - t0, t2 - t1, t3 - t2]));
+  `;
+  const starts = [];
+  for (let i = 0; i < 11; i++) {
+    starts.push(JSON.parse(execFileSync(process.execPath, ["--input-type=module", "-e", probe], { encoding: "utf8" })));
+  }
+  console.log(`${dir}: instantiate (compile + init)`.padEnd(35) + `${median(starts.map((s) => s[0])).toFixed(1)} ms median of ${starts.length} fresh processes`);
+  console.log(`${dir}: first lint call / second`.padEnd(35) + `${median(starts.map((s) => s[1])).toFixed(2)} ms / ${median(starts.map((s) => s[2])).toFixed(2)} ms`);
 }
-console.log(`instantiate (compile + init)       ${median(starts.map((s) => s[0])).toFixed(1)} ms median of ${starts.length} fresh processes`);
-console.log(`first lint call / second           ${median(starts.map((s) => s[1])).toFixed(2)} ms / ${median(starts.map((s) => s[2])).toFixed(2)} ms`);
 
-const zd = await import(pathToFileURL(join(pkg, "node/index.mjs")).href);
+const modules = {};
+for (const dir of ["web", "node"]) {
+  const glue = await import(pathToFileURL(join(pkg, dir, "zerodown.js")).href);
+  glue.initSync({ module: readFileSync(join(pkg, dir, "zerodown_bg.wasm")) });
+  modules[dir] = glue;
+}
 
 // --- 200-line migration latency.
 function migration200() {
@@ -83,6 +88,7 @@ function migration200() {
   return `${lines.slice(0, 200).join("\n")}\n`;
 }
 const sql200 = migration200();
+for (const [dir, zd] of Object.entries(modules)) {
 for (let i = 0; i < 50; i++) zd.lint(sql200);
 const lat = [];
 for (let i = 0; i < 500; i++) {
@@ -92,9 +98,10 @@ for (let i = 0; i < 500; i++) {
 }
 const report200 = zd.lint(sql200);
 console.log(
-  `lint 200-line migration            ${median(lat).toFixed(3)} ms median, ${percentile(lat, 0.95).toFixed(3)} ms p95 ` +
+  `${dir}: `+`lint 200-line migration            ${median(lat).toFixed(3)} ms median, ${percentile(lat, 0.95).toFixed(3)} ms p95 ` +
     `(${sql200.split("\n").length - 1} lines, ${report200.files[0].statements} statements, ${report200.findings.length} findings)`,
 );
+}
 
 // --- throughput over the benchmark corpus.
 if (!args.corpus) {
@@ -103,6 +110,7 @@ if (!args.corpus) {
   const files = JSON.parse(readFileSync(args.corpus, "utf8"));
   const bytes = files.reduce((n, f) => n + Buffer.byteLength(f.sql), 0);
   const runs = Number(args.runs);
+  for (const [dir, zd] of Object.entries(modules))
   for (const [name, options] of [
     ["lint (no plans)", { plans: false }],
     ["lint (with plans)", {}],
@@ -115,6 +123,6 @@ if (!args.corpus) {
       times.push(performance.now() - t);
     }
     const m = median(times);
-    console.log(`${name.padEnd(34)} ${m.toFixed(1).padStart(8)} ms  ${(bytes / 1e6 / (m / 1e3)).toFixed(1).padStart(6)} MB/s  (${files.length} files, ${(bytes / 1e6).toFixed(1)} MB)`);
+    console.log(`${`${dir}: ${name}`.padEnd(34)} ${m.toFixed(1).padStart(8)} ms  ${(bytes / 1e6 / (m / 1e3)).toFixed(1).padStart(6)} MB/s  (${files.length} files, ${(bytes / 1e6).toFixed(1)} MB)`);
   }
 }

@@ -26,13 +26,13 @@ fi
 # wasm-bindgen-test-runner ships with wasm-bindgen-cli (build.sh installed it).
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
 step "wasm-bindgen-test under Node"
-cargo test --target wasm32-unknown-unknown --no-default-features --test wasm
+cargo test --target wasm32-unknown-unknown --no-default-features --features node --test wasm
 
 if [[ "${ZERODOWN_SKIP_BROWSER:-}" != 1 ]]; then
   step "wasm-bindgen-test in headless Chromium"
   # Debian's chromium and chromium-driver; the runner starts Chrome headless.
   CHROMEDRIVER=${CHROMEDRIVER:-$(command -v chromedriver || echo /usr/bin/chromedriver)} \
-    cargo test --target wasm32-unknown-unknown --no-default-features --test wasm_browser
+    cargo test --target wasm32-unknown-unknown --no-default-features --features node --test wasm_browser
 fi
 
 step "npm pack and install into an empty folder"
