@@ -17,6 +17,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use tsify::{Ts, Tsify};
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 use crate::error::{Error, ErrorCode};
 use crate::lint::SourceFile;
@@ -64,13 +65,73 @@ fn input<T: DeserializeOwned>(value: JsValue, code: ErrorCode, what: &str) -> Re
         .map_err(|e| throw(Error::new(code, format!("invalid {what}: {e}"))))
 }
 
-/// Deserializes `value` through a JSON value, so that `deny_unknown_fields`
-/// holds: serde-wasm-bindgen reads only the fields a struct declares, and a
-/// misspelt option must be an error, as it is in `zerodown.toml`.
+/// Deserializes `value`, refusing keys `T` does not declare: serde-wasm-bindgen
+/// reads only the fields a struct declares, and a misspelt option must be an
+/// error, as it is in `zerodown.toml`.
 fn strict<T: DeserializeOwned>(value: JsValue, code: ErrorCode, what: &str) -> Result<T, JsValue> {
-    let json: serde_json::Value = input(value, code, what)?;
-    serde_json::from_value(json)
-        .map_err(|e| throw(Error::new(code, format!("invalid {what}: {e}"))))
+    let fields = field_names::<T>();
+    if let Some(object) = value.dyn_ref::<js_sys::Object>() {
+        for key in js_sys::Object::keys(object).iter() {
+            let key = key.as_string().unwrap_or_default();
+            if !fields.contains(&key.as_str()) && !js_sys::Array::is_array(&value) {
+                let expected: Vec<String> = fields.iter().map(|f| format!("`{f}`")).collect();
+                return Err(throw(Error::new(
+                    code,
+                    format!(
+                        "invalid {what}: unknown field `{key}`, expected one of {}",
+                        expected.join(", ")
+                    ),
+                )));
+            }
+        }
+    }
+    input(value, code, what)
+}
+
+/// The field names, aliases included, that serde accepts for struct `T`:
+/// derived `Deserialize` impls pass them to `deserialize_struct`, which this
+/// deserializer only records. (Cheaper in size than a detour through
+/// `serde_json::Value`.)
+fn field_names<T: DeserializeOwned>() -> &'static [&'static str] {
+    use serde::de::{self, Visitor};
+
+    #[derive(Debug)]
+    struct Fields(&'static [&'static str]);
+    impl std::fmt::Display for Fields {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("field names")
+        }
+    }
+    impl std::error::Error for Fields {}
+    impl de::Error for Fields {
+        fn custom<M: std::fmt::Display>(_: M) -> Self {
+            Fields(&[])
+        }
+    }
+    struct Probe;
+    impl<'de> de::Deserializer<'de> for Probe {
+        type Error = Fields;
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Fields> {
+            Err(Fields(&[]))
+        }
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _: &'static str,
+            fields: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, Fields> {
+            Err(Fields(fields))
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes
+            byte_buf option unit unit_struct newtype_struct seq tuple tuple_struct map enum
+            identifier ignored_any
+        }
+    }
+    match T::deserialize(Probe) {
+        Err(Fields(fields)) => fields,
+        Ok(_) => &[],
+    }
 }
 
 /// Lint options; undefined or null means the defaults.

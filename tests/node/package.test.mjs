@@ -55,7 +55,7 @@ test("lint returns the report contract", () => {
   assert.equal(f.severity, "error");
   assert.equal(f.path, "db/migrate/001_idx.sql");
   assert.equal(sql.slice(f.statement.start.utf16, f.statement.end.utf16), "CREATE INDEX idx ON users (email)");
-  assert.deepEqual(f.statement.start, { line: 2, column: 1, offset: 12, utf16: 8 });
+  assert.deepEqual(f.statement.start, { line: 2, column: 1, offset: 11, utf16: 8 });
   assert.deepEqual(r.files, [{ path: "db/migrate/001_idx.sql", phase: "regular", statements: 1 }]);
   assert.deepEqual(r.summary, { errors: 1, warnings: 0, infos: 0 });
 });
