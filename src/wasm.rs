@@ -70,19 +70,27 @@ fn input<T: DeserializeOwned>(value: JsValue, code: ErrorCode, what: &str) -> Re
 /// error, as it is in `zerodown.toml`.
 fn strict<T: DeserializeOwned>(value: JsValue, code: ErrorCode, what: &str) -> Result<T, JsValue> {
     let fields = field_names::<T>();
-    if let Some(object) = value.dyn_ref::<js_sys::Object>() {
-        for key in js_sys::Object::keys(object).iter() {
-            let key = key.as_string().unwrap_or_default();
-            if !fields.contains(&key.as_str()) && !js_sys::Array::is_array(&value) {
-                let expected: Vec<String> = fields.iter().map(|f| format!("`{f}`")).collect();
-                return Err(throw(Error::new(
-                    code,
-                    format!(
-                        "invalid {what}: unknown field `{key}`, expected one of {}",
-                        expected.join(", ")
-                    ),
-                )));
-            }
+    // serde would also read a struct from an array of its fields in order.
+    let object = match value.dyn_ref::<js_sys::Object>() {
+        Some(o) if !js_sys::Array::is_array(&value) => o,
+        _ => {
+            return Err(throw(Error::new(
+                code,
+                format!("invalid {what}: expected an object"),
+            )))
+        }
+    };
+    for key in js_sys::Object::keys(object).iter() {
+        let key = key.as_string().unwrap_or_default();
+        if !fields.contains(&key.as_str()) {
+            let expected: Vec<String> = fields.iter().map(|f| format!("`{f}`")).collect();
+            return Err(throw(Error::new(
+                code,
+                format!(
+                    "invalid {what}: unknown field `{key}`, expected one of {}",
+                    expected.join(", ")
+                ),
+            )));
         }
     }
     input(value, code, what)

@@ -13,8 +13,7 @@ import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { pathToFileURL } from "node:url";
-import { ROOT } from "./helpers.mjs";
-import { gzipSize } from "./size.test.mjs";
+import { ROOT, gzipSize } from "./helpers.mjs";
 
 const { values: args } = parseArgs({
   options: {
@@ -38,7 +37,7 @@ for (const dir of ["web", "node"]) {
   const wasmFile = join(pkg, dir, "zerodown_bg.wasm");
   const raw = readFileSync(wasmFile).length;
   const gz = gzipSize(wasmFile);
-  console.log(`${dir}: wasm size`.padEnd(35) + `${(raw / 1024).toFixed(0)} KB raw, ${(gz / 1024).toFixed(1)} KB gzip -9`);
+  console.log(`${dir}: wasm size`.padEnd(35) + `${(raw / 1024).toFixed(0)} KiB raw, ${(gz / 1024).toFixed(1)} KiB (${gz} bytes) gzip -9`);
   // Compile + instantiate from bytes already read, in fresh processes.
   const probe = `
     import { readFileSync } from "node:fs";

@@ -1,10 +1,11 @@
 // Shared by the package's Node tests: where things are, and the package
 // installed from its packed tarball into an empty folder, as a user gets it.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
 
 export const ROOT = resolve(fileURLToPath(new URL("../..", import.meta.url)));
 export const PKG = join(ROOT, "pkg");
@@ -70,5 +71,14 @@ export function run(cmd, args, options = {}) {
   } catch (e) {
     if (e.status === null || e.status === undefined) throw e;
     return { status: e.status, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+/** gzip -9 size in bytes (the gzip tool when present, else zlib at level 9). */
+export function gzipSize(file) {
+  try {
+    return execFileSync("gzip", ["-9", "-c", file], { maxBuffer: 1 << 28 }).length;
+  } catch {
+    return gzipSync(readFileSync(file), { level: 9 }).length;
   }
 }

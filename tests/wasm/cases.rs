@@ -21,7 +21,10 @@ fn get(v: &JsValue, key: &str) -> JsValue {
 }
 
 fn stringify(v: &JsValue) -> String {
-    JSON::stringify(v).expect("stringify").as_string().expect("string")
+    JSON::stringify(v)
+        .expect("stringify")
+        .as_string()
+        .expect("string")
 }
 
 fn lint(sql: &str) -> JsValue {
@@ -34,7 +37,10 @@ fn report(v: &JsValue) -> LintReport {
 
 /// The thrown value: an `Error` with `code`.
 fn code_of(e: JsValue) -> String {
-    assert!(e.is_instance_of::<js_sys::Error>(), "thrown value is an Error");
+    assert!(
+        e.is_instance_of::<js_sys::Error>(),
+        "thrown value is an Error"
+    );
     let msg = get(&e, "message").as_string().expect("message");
     assert!(!msg.is_empty());
     get(&e, "code").as_string().expect("code is a string")
@@ -47,11 +53,17 @@ fn lint_returns_the_json_contract() {
     // Field for field what `--format json` prints: same keys, same order,
     // no `plan: undefined` on findings without a plan.
     let native = zerodown::lint(sql, "input.sql", &Default::default()).expect("lint");
-    assert_eq!(stringify(&out), serde_json::to_string(&native).expect("json"));
+    assert_eq!(
+        stringify(&out),
+        serde_json::to_string(&native).expect("json")
+    );
     let findings: Array = get(&out, "findings").unchecked_into();
     assert_eq!(findings.length(), 1);
     let f = findings.get(0);
-    assert_eq!(get(&f, "rule").as_string().as_deref(), Some("add-index-non-concurrently"));
+    assert_eq!(
+        get(&f, "rule").as_string().as_deref(),
+        Some("add-index-non-concurrently")
+    );
     assert!(!Reflect::has(&f, &"plan".into()).expect("has"));
     assert_eq!(get(&get(&out, "summary"), "errors").as_f64(), Some(1.0));
 }
@@ -89,7 +101,8 @@ fn positions_count_utf16_code_units() {
     // Non-ASCII in a comment (2-byte, 3-byte and astral characters) and in
     // quoted identifiers before the finding: UTF-8, char and UTF-16 offsets
     // all differ.
-    let sql = "-- añadir índice 😀 на таблицу\nCREATE INDEX \"índice_😀\" ON \"таблица\" (\"é\");\n";
+    let sql =
+        "-- añadir índice 😀 на таблицу\nCREATE INDEX \"índice_😀\" ON \"таблица\" (\"é\");\n";
     let js_sql = js_sys::JsString::from(sql);
     let start = js_sql.index_of("CREATE", 0);
     // Statement spans end before the `;`.
@@ -100,11 +113,20 @@ fn positions_count_utf16_code_units() {
     assert_eq!(f.statement.start.utf16, start as u32);
     assert_eq!(f.statement.end.utf16, end as u32);
     assert_eq!(f.statement.start.line, 2);
-    assert_eq!(f.statement.end.column, sql.lines().nth(1).expect("line").chars().count() as u32);
-    assert_eq!(f.statement.start.offset as usize, sql.find("CREATE").expect("CREATE"));
+    assert_eq!(
+        f.statement.end.column,
+        sql.lines().nth(1).expect("line").chars().count() as u32
+    );
+    assert_eq!(
+        f.statement.start.offset as usize,
+        sql.find("CREATE").expect("CREATE")
+    );
     // The UTF-16 range slices the caller's string back to the statement.
     let text = js_sql.substring(f.statement.start.utf16, f.statement.end.utf16);
-    assert_eq!(String::from(text), "CREATE INDEX \"índice_😀\" ON \"таблица\" (\"é\")");
+    assert_eq!(
+        String::from(text),
+        "CREATE INDEX \"índice_😀\" ON \"таблица\" (\"é\")"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -145,17 +167,21 @@ fn errors_carry_a_code() {
 
 #[wasm_bindgen_test]
 fn lint_files_shares_the_catalog_and_sorts_by_path() {
-    let files = js(
-        r#"[{"path": "b.sql", "sql": "CREATE INDEX i ON t (a);"},
-            {"path": "a.sql", "sql": "CREATE TABLE t (a int);"}]"#,
-    );
+    let files = js(r#"[{"path": "b.sql", "sql": "CREATE INDEX i ON t (a);"},
+            {"path": "a.sql", "sql": "CREATE TABLE t (a int);"}]"#);
     let r = report(&wasm::lint_files(files, None).expect("lint").js_value());
     let paths: Vec<&str> = r.files.iter().map(|f| f.path.as_str()).collect();
     assert_eq!(paths, ["a.sql", "b.sql"]);
     let native = zerodown::lint_files(
         &[
-            zerodown::SourceFile { path: "b.sql".into(), sql: "CREATE INDEX i ON t (a);".into() },
-            zerodown::SourceFile { path: "a.sql".into(), sql: "CREATE TABLE t (a int);".into() },
+            zerodown::SourceFile {
+                path: "b.sql".into(),
+                sql: "CREATE INDEX i ON t (a);".into(),
+            },
+            zerodown::SourceFile {
+                path: "a.sql".into(),
+                sql: "CREATE TABLE t (a int);".into(),
+            },
         ],
         &Default::default(),
     )
@@ -171,7 +197,10 @@ fn format_text_is_the_cli_text() {
     let text = wasm::format_text(Ts::new_unchecked(out.clone()), sources).expect("text");
     let expected = zerodown::report::render_text(&report(&out), &|_| Some(sql.to_string()), false);
     assert_eq!(text, expected);
-    assert!(text.ends_with("2 errors, 0 warnings, 0 infos in 1 file\n"), "{text}");
+    assert!(
+        text.ends_with("2 errors, 0 warnings, 0 infos in 1 file\n"),
+        "{text}"
+    );
     let e = wasm::format_text(Ts::new_unchecked(js("{}")), js("[]")).expect_err("bad report");
     assert_eq!(code_of(e), "bad-input");
 }
@@ -180,14 +209,20 @@ fn format_text_is_the_cli_text() {
 fn rules_explain_version_and_config() {
     let rules: Array = wasm::rules().expect("rules").unchecked_into();
     assert_eq!(rules.length() as usize, zerodown::rule_catalogue().len());
-    let ids: Vec<String> = rules.iter().map(|r| get(&r, "id").as_string().expect("id")).collect();
+    let ids: Vec<String> = rules
+        .iter()
+        .map(|r| get(&r, "id").as_string().expect("id"))
+        .collect();
     assert!(ids.iter().any(|i| i == "add-index-non-concurrently"));
     let doc = wasm::explain("add-index-non-concurrently").expect("doc");
     assert!(doc.starts_with("# add-index-non-concurrently\n"), "{doc}");
     assert_eq!(wasm::version(), zerodown::VERSION);
-    let o = wasm::parse_config("pg-version = 12\n[rules]\nparse-error = \"off\"\n", "zerodown.toml")
-        .expect("config")
-        .js_value();
+    let o = wasm::parse_config(
+        "pg-version = 12\n[rules]\nparse-error = \"off\"\n",
+        "zerodown.toml",
+    )
+    .expect("config")
+    .js_value();
     assert_eq!(stringify(&get(&o, "rules")), r#"{"parse-error":"off"}"#);
     assert_eq!(get(&o, "pgVersion").as_f64(), Some(12.0));
     let e = wasm::parse_config("bogus = 1\n", "zerodown.toml").expect_err("bad key");
@@ -209,7 +244,11 @@ fn hostile_input_does_not_trap() {
     assert_eq!(report(&lint(&parens)).findings[0].rule, "parse-error");
     let unclosed = format!("SELECT {}", "(".repeat(100_000));
     assert_eq!(report(&lint(&unclosed)).findings[0].rule, "parse-error");
-    let case = format!("SELECT {}1{};", "CASE WHEN true THEN ".repeat(5_000), " END".repeat(5_000));
+    let case = format!(
+        "SELECT {}1{};",
+        "CASE WHEN true THEN ".repeat(5_000),
+        " END".repeat(5_000)
+    );
     assert_eq!(report(&lint(&case)).findings[0].rule, "parse-error");
 
     // A large file: 20,000 statements, about 1.3 MB.
@@ -219,7 +258,13 @@ fn hostile_input_does_not_trap() {
     let r = report(&lint(&big));
     assert_eq!(r.files[0].statements, 20_000);
     // Unterminated quotes and dollar quotes swallow the rest of the file.
-    for s in ["SELECT 'abc", "SELECT $$abc", "SELECT \"abc", "/* never closed", "SELECT E'\\"] {
+    for s in [
+        "SELECT 'abc",
+        "SELECT $$abc",
+        "SELECT \"abc",
+        "/* never closed",
+        "SELECT E'\\",
+    ] {
         lint(&format!("{s}{}", "x".repeat(100_000)));
     }
     // Still alive.
