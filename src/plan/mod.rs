@@ -34,6 +34,7 @@ use crate::model::Change;
 use crate::release::Version;
 
 /// Where a step runs.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum StepPhase {
@@ -81,6 +82,7 @@ impl StepPhase {
 }
 
 /// One step of a plan.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Step {
     /// Where it runs.
@@ -126,6 +128,7 @@ impl Step {
 }
 
 /// One release of a plan and its steps.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Release {
     /// The release version (`16.4`), or a relative label (`M+1`) when the
@@ -139,6 +142,7 @@ pub struct Release {
 }
 
 /// The complete plan for one change.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Plan {
     /// The change planned.

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Builds the npm package `zerodown` into pkg/ (git-ignored):
+#   1. two cargo builds of the library for wasm32-unknown-unknown, without the
+#      `cli` feature (no clap):
+#      web/  the browser module: profile `wasm` (release with opt-level "z"),
+#            lint, lintFiles, rules, explain, version;
+#      node/ the Node module: profile `release` (opt-level 3, for throughput),
+#            feature `node`: also formatText and parseConfig for the CLI;
+#   2. wasm-bindgen --target web for each (installed with `cargo install` at
+#      the exact version Cargo.lock pins when missing or different);
+#   3. optionally wasm-opt (WASM_OPT=/path/to/wasm-opt; off by default: with
+#      binaryen 132 it made the gzip size larger, see BENCHMARKS.md);
+#   4. pkg/ assembled from pkg-templates/, version taken from Cargo.toml.
+# Usage: pkg-templates/build.sh [--dev]   (--dev: unoptimized, fast build)
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+
+web_profile=wasm
+node_profile=release
+if [[ "${1:-}" == "--dev" ]]; then
+  web_profile=dev
+  node_profile=dev
+fi
+
+version=$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n1)
+bindgen_version=$(awk '$0 == "name = \"wasm-bindgen\"" { getline; print }' Cargo.lock | sed 's/^version = "\(.*\)"$/\1/')
+if [[ -z "$version" || -z "$bindgen_version" ]]; then
+  echo "build.sh: cannot read the versions from Cargo.toml / Cargo.lock" >&2
+  exit 1
+fi
+
+if ! command -v wasm-bindgen >/dev/null || [[ "$(wasm-bindgen --version)" != "wasm-bindgen $bindgen_version" ]]; then
+  echo "installing wasm-bindgen-cli $bindgen_version" >&2
+  cargo install wasm-bindgen-cli --version "$bindgen_version"
+fi
+
+out=pkg
+rm -rf "$out"
+mkdir -p "$out/web" "$out/node" "$out/bin"
+
+# bindgen FEATURES PROFILE DIR: one module, its glue and its declarations.
+bindgen() {
+  local features=$1 profile=$2 dir=$3 profile_dir=$2
+  [[ $profile == dev ]] && profile_dir=debug
+  cargo build --lib --no-default-features --features "$features" \
+    --target wasm32-unknown-unknown --profile "$profile"
+  wasm-bindgen --target web --remove-name-section --remove-producers-section \
+    --out-dir "$out/$dir" --out-name zerodown \
+    "target/wasm32-unknown-unknown/$profile_dir/zerodown.wasm"
+  if [[ -n "${WASM_OPT:-}" ]]; then
+    "$WASM_OPT" -Oz --all-features "$out/$dir/zerodown_bg.wasm" -o "$out/$dir/zerodown_bg.wasm"
+  fi
+  # The raw exports' types are not part of the API.
+  rm -f "$out/$dir/zerodown_bg.wasm.d.ts" "$out/$dir/.gitignore" "$out/$dir/package.json"
+}
+
+# Browser: size first. Node: speed first, plus the CLI's exports.
+bindgen "" "$web_profile" web
+bindgen node "$node_profile" node
+
+tpl=pkg-templates
+sed "s/@VERSION@/$version/" "$tpl/package.json" >"$out/package.json"
+cp "$tpl/README.md" "$tpl/LICENSE" "$out/"
+cp "$tpl/node/index.mjs" "$out/node/"
+cp "$tpl/bin/zerodown.mjs" "$out/bin/"
+chmod +x "$out/bin/zerodown.mjs"
+
+echo "built $out/ (zerodown $version; web: profile $web_profile, node: profile $node_profile)" >&2

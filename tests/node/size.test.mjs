@@ -1,0 +1,16 @@
+// The size budget of the shipped WebAssembly module: gzip -9 at most 550 KB.
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import { gzipSize, installDir } from "./helpers.mjs";
+
+/** 550 KB, counted as KiB. */
+const BUDGET = 550 * 1024;
+
+test("the .wasm is within 550 KB gzip -9", () => {
+  const wasm = join(installDir(), "node_modules/zerodown/web/zerodown_bg.wasm");
+  const size = gzipSize(wasm);
+  console.log(`# ${wasm}: ${readFileSync(wasm).length} bytes, gzip -9 ${size} bytes`);
+  assert.ok(size <= BUDGET, `gzip -9 size ${size} exceeds the budget of ${BUDGET} bytes`);
+});
