@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 /// What kind of error, as a stable code (`code` on JavaScript errors).
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ErrorCode {

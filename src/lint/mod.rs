@@ -21,6 +21,7 @@ use crate::rules::{self, Diagnostic, Rule, RuleContext};
 use crate::sql::{self, LineIndex};
 
 /// One file to lint.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SourceFile {
     /// Its path, used for phase inference and in the output.

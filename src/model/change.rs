@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 /// Tables may be schema-qualified (`public.users`). Optional fields that
 /// the statement does not tell (a column's current type) stay `None` and the
 /// planner produces SQL that does not depend on them.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(
     tag = "kind",

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::report::{Phase, Severity};
 
 /// A rule's configured level: a severity or `off`.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum RuleLevel {
@@ -38,6 +39,8 @@ pub const DEFAULT_PG_VERSION: u32 = 14;
 
 /// Options of a lint run. The same keys serve `zerodown.toml` (kebab-case),
 /// JavaScript (camelCase) and, through the CLI, flags.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(target_arch = "wasm32", tsify(hashmap_as_object))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct LintOptions {
@@ -95,6 +98,7 @@ impl Default for LintOptions {
 }
 
 /// A path glob and the phase of the files it matches.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PhaseGlob {

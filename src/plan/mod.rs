@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::model::Change;
 
 /// Where a step runs.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum StepPhase {
@@ -19,6 +20,7 @@ pub enum StepPhase {
 }
 
 /// One step of a plan.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Step {
     /// Where it runs.
@@ -42,6 +44,7 @@ pub struct Step {
 }
 
 /// One release of a plan and its steps.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Release {
     /// The release version (`16.4`).
@@ -54,6 +57,7 @@ pub struct Release {
 }
 
 /// The complete plan for one change.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Plan {
     /// The change planned.

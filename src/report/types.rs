@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 /// How serious a finding is.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
@@ -37,6 +38,7 @@ impl std::fmt::Display for Severity {
 /// `line` and `column` are 1-based, the column counted in Unicode scalar
 /// values; `offset` is the 0-based byte offset into the UTF-8 text and
 /// `utf16` the 0-based offset in UTF-16 code units (what browsers count).
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Position {
     /// 1-based line.
@@ -50,6 +52,7 @@ pub struct Position {
 }
 
 /// A half-open range `[start, end)` of a source file.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Span {
     /// First character of the range.
@@ -59,6 +62,7 @@ pub struct Span {
 }
 
 /// The phase a migration runs in, relative to the deployment of new code.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default,
 )]
@@ -101,6 +105,7 @@ impl std::fmt::Display for Phase {
 }
 
 /// One problem found in one statement.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Finding {
     /// The rule id, e.g. `add-index-non-concurrently`.
@@ -123,6 +128,7 @@ pub struct Finding {
 }
 
 /// What was linted in one file.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileSummary {
     /// The file's path, as given.
@@ -134,6 +140,7 @@ pub struct FileSummary {
 }
 
 /// Counts of findings by severity.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Summary {
     /// Error-level findings.
@@ -145,6 +152,7 @@ pub struct Summary {
 }
 
 /// The result of linting one or more files: the JSON contract.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct LintReport {
     /// Every finding, sorted by path, then position, then rule.
@@ -176,6 +184,7 @@ impl LintReport {
 }
 
 /// A rule's catalogue entry, as listed by `zerodown rules` and `rules()` in JavaScript.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RuleInfo {
     /// The rule id.
