@@ -118,7 +118,7 @@ for (const [key, el] of Object.entries(controls)) {
 }
 
 const examples = $("examples");
-examples.append(h("option", { value: "" }, "Examples…"), EXAMPLES.map((e, i) => h("option", { value: String(i) }, e.name)));
+examples.append(h("option", { value: "" }, "Examples…"), ...EXAMPLES.map((e, i) => h("option", { value: String(i) }, e.name)));
 examples.addEventListener("change", () => {
   const e = EXAMPLES[Number(examples.value)];
   examples.value = "";
@@ -315,5 +315,6 @@ window.addEventListener("hashchange", () => {
 
 await ready;
 $("version").textContent = `zerodown ${info.version}`;
+document.documentElement.dataset.plans = String(info.hasPlan);
 buildPlanForm();
 lintNow();

@@ -77,6 +77,8 @@ export class Editor {
         return { ...m, start: Math.min(m.start, p), end: m.end >= oldEnd ? m.end + delta : oldEnd + delta };
       })
       .filter((m) => m.end > m.start);
+    // Marks wait for the next lint in a lighter tone.
+    this.marks = this.marks.map((m) => (m.stale ? m : { ...m, stale: true }));
   }
 
   render() {
@@ -91,7 +93,7 @@ export class Editor {
       if (end <= start) continue; // overlapping marks: the first one wins
       frag.append(text.slice(at, start));
       frag.append(h("mark", {
-        class: `sev-${m.severity}${m.index === this.selected ? " selected" : ""}`,
+        class: `sev-${m.severity}${m.index === this.selected ? " selected" : ""}${m.stale ? " stale" : ""}`,
         dataset: { rule: m.rule, index: m.index },
       }, text.slice(start, end)));
       at = end;
