@@ -27,6 +27,14 @@ export function matchesAny(path, globs) {
   return globs.some((g) => globToRegExp(g.trim()).test(path));
 }
 
+// Matched by a glob but not SQL (Rails and Django migrations are code).
+const NOT_SQL = /\.(rb|py|js|mjs|cjs|ts|go|java|kt|scala|php|exs?|cs|rs|md|ya?ml|json|xml|toml|lock)$/i;
+
+/** Whether `path` is an SQL migration: matched by `globs` and not a code file. */
+export function isMigration(path, globs = DEFAULT_GLOBS) {
+  return matchesAny(path, globs) && !NOT_SQL.test(path);
+}
+
 /** Globs from an attribute value: comma- or newline-separated. */
 export function parseGlobs(text) {
   const globs = String(text ?? "").split(/[\n,]/).map((s) => s.trim()).filter(Boolean);

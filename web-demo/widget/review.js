@@ -3,11 +3,8 @@
 // into any element or shadow root; every piece of content is a text node.
 import { h } from "../lib/dom.js";
 import { renderPlan } from "../lib/timeline.js";
-import { matchesAny, DEFAULT_GLOBS } from "./glob.js";
+import { isMigration, DEFAULT_GLOBS } from "./glob.js";
 import { parseUnifiedDiff } from "./diff.js";
-
-// Matched by a glob but not SQL (Rails and Django migrations are code).
-const NOT_SQL = /\.(rb|py|js|mjs|cjs|ts|go|java|kt|scala|php|exs?|cs|rs|md|ya?ml|json|xml|toml|lock)$/i;
 
 /**
  * The files to lint, from either a unified diff or a list of
@@ -18,13 +15,13 @@ export function collectFiles({ diff, files, globs = DEFAULT_GLOBS }) {
   const picked = [];
   if (files?.length) {
     for (const f of files) {
-      if (!matchesAny(f.path, globs) || NOT_SQL.test(f.path)) continue;
+      if (!isMigration(f.path, globs)) continue;
       const parsed = f.diff ? parseUnifiedDiff(f.diff)[0] : null;
       picked.push({ path: f.path, sql: String(f.sql ?? ""), status: parsed?.status ?? "modified", hunks: parsed?.hunks ?? null, complete: true });
     }
   } else if (diff) {
     for (const f of parseUnifiedDiff(diff)) {
-      if (f.status === "deleted" || f.binary || !matchesAny(f.path, globs) || NOT_SQL.test(f.path)) continue;
+      if (f.status === "deleted" || f.binary || !isMigration(f.path, globs)) continue;
       picked.push({ path: f.path, sql: f.newText, status: f.status, hunks: f.hunks, complete: f.complete });
     }
   }
