@@ -23,7 +23,7 @@ const state = {
 };
 
 // ---- worker -------------------------------------------------------------
-const worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+const { worker, early } = window.zerodownBoot;
 let nextId = 1;
 const pending = new Map();
 let info = null; // {version, hasPlan, rules}
@@ -45,6 +45,8 @@ worker.onmessage = ({ data }) => {
   if (data.ok) p?.resolve(data.result);
   else p?.reject(Object.assign(new Error(data.error.message), { code: data.error.code }));
 };
+
+for (const event of early.splice(0)) worker.onmessage(event);
 
 function call(message) {
   const id = nextId++;
