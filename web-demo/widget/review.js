@@ -113,7 +113,7 @@ export class ReviewView {
     return h("article", { class: "zd-file", dataset: { path: file.path } },
       h("header", { class: "zd-file-head" },
         h("code", { class: "zd-path" }, file.path),
-        h("span", { class: `zd-phase-badge zd-phase-${phase}`, title: "Phase inferred from the path" }, phase),
+        h("span", { class: `zd-phase-badge zd-badge-${phase}`, title: "Phase inferred from the path" }, phase),
         h("span", { class: "zd-status" }, file.status),
         h("span", { class: "zd-count" }, findings.length ? `${findings.length} finding${findings.length > 1 ? "s" : ""}` : "clean")),
       !file.complete ? h("p", { class: "zd-note" }, "Only the lines this diff shows were checked.") : null,
@@ -164,7 +164,7 @@ export const REVIEW_CSS = `
   border-bottom: 1px solid var(--zd-line); }
 .zd-path { font: 600 13px var(--zd-mono); overflow-wrap: anywhere; }
 .zd-phase-badge { font: 600 11px/1 var(--zd-sans); padding: 4px 7px; border-radius: 4px; background: #e6f0fa; color: #245c91; }
-.zd-phase-post-deploy { background: #fbefdc; color: #8a5512; } .zd-phase-background { background: #e2f3ec; color: #1f6e51; }
+.zd-badge-post-deploy { background: #fbefdc; color: #8a5512; } .zd-badge-background { background: #e2f3ec; color: #1f6e51; }
 .zd-status { font-size: 12px; color: var(--zd-muted); }
 .zd-count { margin-left: auto; font-size: 12px; color: var(--zd-muted); }
 .zd-note { margin: 0; padding: 6px 12px; font-size: 12px; color: var(--zd-muted); border-bottom: 1px solid var(--zd-line); }
