@@ -14,7 +14,7 @@ pub mod rules;
 pub mod sql;
 
 #[cfg(target_arch = "wasm32")]
-mod wasm;
+pub mod wasm;
 
 pub use error::{Error, ErrorCode, Result};
 pub use lint::{lint, lint_files, SourceFile};

@@ -1,0 +1,74 @@
+// Shared by the package's Node tests: where things are, and the package
+// installed from its packed tarball into an empty folder, as a user gets it.
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = resolve(fileURLToPath(new URL("../..", import.meta.url)));
+export const PKG = join(ROOT, "pkg");
+export const NATIVE = process.env.ZERODOWN_NATIVE ?? join(ROOT, "target/debug/zerodown");
+export const CORPUS = process.env.ZERODOWN_CORPUS ?? resolve(ROOT, "../shared/corpus");
+export const FIXTURES = join(ROOT, "tests/fixtures");
+
+/**
+ * The folder the package is installed in (`node_modules/zerodown` inside).
+ * tests/wasm/run.sh installs it once and passes ZERODOWN_INSTALL_DIR; run
+ * alone, a test packs and installs it itself.
+ */
+export function installDir() {
+  const given = process.env.ZERODOWN_INSTALL_DIR;
+  if (given) return given;
+  return installPackage();
+}
+
+/** `npm pack` of pkg/, then `npm install <tgz>` offline in a new empty folder. */
+export function installPackage() {
+  if (!existsSync(join(PKG, "package.json"))) {
+    throw new Error("pkg/ is not built: run pkg-templates/build.sh");
+  }
+  const dir = mkdtempSync(join(tmpdir(), "zerodown-install-"));
+  const npm = (args, cwd) =>
+    execFileSync("npm", [...args, "--no-audit", "--no-fund", "--loglevel=error"], {
+      cwd,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+  const packed = JSON.parse(npm(["pack", PKG, "--json", "--pack-destination", dir], dir));
+  const tgz = join(dir, packed[0].filename);
+  writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "user-project", private: true }));
+  npm(["install", "--offline", tgz], dir);
+  return dir;
+}
+
+/** Every `*.sql` file under `dir`, sorted. */
+export function sqlFiles(dir) {
+  if (!existsSync(dir)) return [];
+  const out = [];
+  const walk = (d) => {
+    for (const name of readdirSync(d)) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (name.toLowerCase().endsWith(".sql")) out.push(p);
+    }
+  };
+  walk(dir);
+  return out.sort();
+}
+
+/** Runs a command; returns its status, stdout and stderr, never throws on exit status. */
+export function run(cmd, args, options = {}) {
+  try {
+    const stdout = execFileSync(cmd, args, {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+      maxBuffer: 1 << 30,
+      ...options,
+    });
+    return { status: 0, stdout, stderr: "" };
+  } catch (e) {
+    if (e.status === null || e.status === undefined) throw e;
+    return { status: e.status, stdout: e.stdout, stderr: e.stderr };
+  }
+}

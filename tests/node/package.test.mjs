@@ -1,0 +1,130 @@
+// The npm package as a user installs it: import, lint, lintFiles, rules,
+// explain and the errors it throws.
+import assert from "node:assert/strict";
+import { writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { test } from "node:test";
+import { pathToFileURL } from "node:url";
+import { installDir, run } from "./helpers.mjs";
+
+const dir = installDir();
+const entry = createRequire(join(dir, "package.json")).resolve("zerodown");
+const zd = await import(pathToFileURL(entry).href);
+
+test("the Node entry is resolved through the exports map", () => {
+  assert.match(entry, /node_modules\/zerodown\/node\/index\.mjs$/);
+});
+
+test("import by name from an ES module, init() optional", () => {
+  const file = join(dir, "esm.mjs");
+  writeFileSync(
+    file,
+    `import init, { lint, version } from "zerodown";
+     await init();
+     const r = lint("CREATE INDEX i ON t (a);");
+     console.log(version(), r.findings[0].rule);`,
+  );
+  const out = run(process.execPath, [file], { cwd: dir });
+  assert.equal(out.status, 0, out.stderr);
+  assert.match(out.stdout, /^\d+\.\d+\.\d+ add-index-non-concurrently\n$/);
+});
+
+const [major, minor] = process.versions.node.split(".").map(Number);
+const requireEsm = major > 22 || (major === 22 && minor >= 12) || (major === 20 && minor >= 19);
+test("require() from CommonJS", { skip: !requireEsm && "this Node cannot require() ES modules" }, () => {
+  const file = join(dir, "cjs.cjs");
+  writeFileSync(
+    file,
+    `const { lint } = require("zerodown");
+     console.log(lint("DROP INDEX CONCURRENTLY i;").summary.errors);`,
+  );
+  const out = run(process.execPath, [file], { cwd: dir });
+  assert.equal(out.status, 0, out.stderr);
+  assert.equal(out.stdout, "0\n");
+});
+
+test("lint returns the report contract", () => {
+  const sql = "-- ñ 😀\nCREATE INDEX idx ON users (email);\n";
+  const r = zd.lint(sql, { pgVersion: 15 }, "db/migrate/001_idx.sql");
+  assert.deepEqual(Object.keys(r), ["findings", "files", "summary"]);
+  assert.equal(r.findings.length, 1);
+  const f = r.findings[0];
+  assert.deepEqual(Object.keys(f), ["rule", "severity", "message", "help", "path", "span", "statement"]);
+  assert.equal(f.rule, "add-index-non-concurrently");
+  assert.equal(f.severity, "error");
+  assert.equal(f.path, "db/migrate/001_idx.sql");
+  assert.equal(sql.slice(f.statement.start.utf16, f.statement.end.utf16), "CREATE INDEX idx ON users (email)");
+  assert.deepEqual(f.statement.start, { line: 2, column: 1, offset: 12, utf16: 8 });
+  assert.deepEqual(r.files, [{ path: "db/migrate/001_idx.sql", phase: "regular", statements: 1 }]);
+  assert.deepEqual(r.summary, { errors: 1, warnings: 0, infos: 0 });
+});
+
+test("lint without options or path", () => {
+  const r = zd.lint("SELECT 1;");
+  assert.deepEqual(r, { findings: [], files: [{ path: "input.sql", phase: "regular", statements: 1 }], summary: { errors: 0, warnings: 0, infos: 0 } });
+  assert.deepEqual(zd.lint("SELECT 1;", null, null), r);
+});
+
+test("bad SQL is a parse-error finding, not an exception", () => {
+  const r = zd.lint("CREATE TABLE (;\nSELECT 1;");
+  assert.deepEqual(r.findings.map((f) => f.rule), ["parse-error"]);
+  assert.equal(r.files[0].statements, 2);
+});
+
+test("lintFiles infers phases from paths and sorts by path", () => {
+  const r = zd.lintFiles([
+    { path: "db/post_migrate/2_idx.sql", sql: "CREATE INDEX i ON t (a);" },
+    { path: "db/migrate/1_t.sql", sql: "CREATE TABLE t (a int);" },
+  ]);
+  assert.deepEqual(r.files, [
+    { path: "db/migrate/1_t.sql", phase: "regular", statements: 1 },
+    { path: "db/post_migrate/2_idx.sql", phase: "post-deploy", statements: 1 },
+  ]);
+  const forced = zd.lintFiles([{ path: "db/migrate/1_t.sql", sql: "SELECT 1;" }], { phase: "background" });
+  assert.equal(forced.files[0].phase, "background");
+});
+
+test("rules and explain", () => {
+  const rules = zd.rules();
+  assert.ok(rules.length >= 1);
+  for (const r of rules) {
+    assert.match(r.id, /^[a-z0-9-]+$/);
+    assert.ok(["error", "warning", "info"].includes(r.severity));
+    assert.equal(zd.explain(r.id), `# ${r.id}\n\n${r.doc}`);
+  }
+  assert.match(zd.version(), /^\d+\.\d+\.\d+/);
+});
+
+test("errors are Error objects with a code", () => {
+  const cases = [
+    [() => zd.explain("no-such-rule"), "unknown-rule", /no-such-rule/],
+    [() => zd.lint("SELECT 1;", { pgVersion: 3 }), "bad-options", /pgVersion/],
+    [() => zd.lint("SELECT 1;", { pgVesion: 15 }), "bad-options", /unknown field `pgVesion`/],
+    [() => zd.lint("SELECT 1;", { rules: { "no-such-rule": "off" } }), "unknown-rule", /no-such-rule/],
+    [() => zd.lint("SELECT 1;", { release: "next" }), "bad-version", /next/],
+    [() => zd.lint(42), "bad-input", /sql/],
+    [() => zd.lintFiles("db/migrate"), "bad-input", /files/],
+    [() => zd.lintFiles([{ path: "a.sql" }]), "bad-input", /sql/],
+    [() => zd.parseConfig("pg-version = 'x'\n", "zerodown.toml"), "bad-options", /zerodown\.toml:1/],
+  ];
+  for (const [call, code, message] of cases) {
+    assert.throws(call, (e) => {
+      assert.ok(e instanceof Error);
+      assert.equal(e.code, code);
+      assert.match(e.message, message);
+      return true;
+    });
+  }
+});
+
+test("the module survives hostile input", () => {
+  const deep = `SELECT ${"1+".repeat(20000)}1;`;
+  assert.equal(zd.lint(deep).findings[0].rule, "parse-error");
+  const nested = `SELECT ${"(".repeat(50000)}1${")".repeat(50000)};`;
+  assert.equal(zd.lint(nested).findings[0].rule, "parse-error");
+  const lone = "-- \ud800\nCREATE INDEX i ON t (a);";
+  const f = zd.lint(lone).findings.find((x) => x.rule === "add-index-non-concurrently");
+  assert.equal(lone.slice(f.statement.start.utf16, f.statement.end.utf16), "CREATE INDEX i ON t (a)");
+  assert.equal(zd.lint("CREATE INDEX i ON t (a);").summary.errors, 1);
+});
