@@ -719,3 +719,83 @@ fn cli_exit_codes_and_formats() {
     ]);
     assert_eq!(code, 2);
 }
+
+#[test]
+fn fleet_check_reads_a_release_folder() {
+    use zerodown::cells::{check_steps, parse_fleet, steps_from_release_files};
+    let files = vec![
+        (
+            "16.5/01_add_users_nickname.sql".to_string(),
+            "ALTER TABLE users ADD COLUMN nickname text;".to_string(),
+        ),
+        (
+            "16.6/post-deploy/02_drop_users_name.sql".to_string(),
+            "ALTER TABLE users DROP COLUMN name;".to_string(),
+        ),
+        (
+            "unreleased/03_drop_projects_x.sql".to_string(),
+            "-- zerodown: phase=post-deploy\nALTER TABLE projects DROP COLUMN x;".to_string(),
+        ),
+    ];
+    // unreleased/ must be resolved to a release.
+    let e = steps_from_release_files(&files, None).unwrap_err();
+    assert!(
+        e.message.contains("unreleased/03_drop_projects_x.sql"),
+        "{}",
+        e.message
+    );
+
+    let steps = steps_from_release_files(&files, Some("16.7")).expect("valid folder");
+    assert_eq!(steps.len(), 3);
+    assert_eq!(steps[0].table.as_deref(), Some("users"));
+    assert_eq!(
+        steps[0].requires_version, None,
+        "a regular migration runs before the deploy"
+    );
+    assert_eq!(steps[1].requires_version.as_deref(), Some("16.6"));
+    assert_eq!(steps[2].release, "16.7");
+
+    // users is shared: the 16.6 drop is scheduled by cell-a on the shared
+    // database while cell-c still runs 16.4 code that reads the column.
+    let fleet = parse_fleet(&fixture("fleet-shared.toml"), "fleet-shared.toml").expect("fleet");
+    let r = check_steps(&fleet, &steps).expect("report");
+    assert_eq!(
+        r.steps[1].status,
+        StepStatus::FleetIncompatible,
+        "{:?}",
+        r.steps[1]
+    );
+    assert_eq!(r.steps[1].blocking_cells, vec!["cell-b", "cell-c"]);
+    assert!(r.has_errors());
+
+    // The same through the CLI, with the folder on disk.
+    let dir = std::env::temp_dir().join(format!("zerodown-fleet-{}", std::process::id()));
+    for (path, text) in &files {
+        let p = dir.join(path);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::fs::write(p, text).expect("write");
+    }
+    let fleet_path = format!(
+        "{}/tests/fixtures/cells/fleet-shared.toml",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let d = dir.to_string_lossy().into_owned();
+    let (code, out, err) = zerodown_cli(&[
+        "fleet",
+        "check",
+        "--fleet",
+        &fleet_path,
+        &d,
+        "--unreleased-as",
+        "16.7",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 1, "{out}{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(v["errors"], 1, "{out}");
+    let (code, _, err) = zerodown_cli(&["fleet", "check", "--fleet", &fleet_path, &d]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--unreleased-as"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -176,6 +176,71 @@ pub fn steps_from_plan(plan: &Plan) -> Result<Vec<FleetStepInput>> {
     Ok(out)
 }
 
+/// The steps of a release-migrations folder (`<dir>/<version>/<file>`, as
+/// `zerodown schedule` reads it): one per migration and table it changes.
+/// A regular migration of release V runs before V's code is deployed and must
+/// work with the code of the release before it; a post-deploy or background
+/// migration of V runs once V's code is deployed, so every cell must run V.
+pub fn steps_from_release_files(
+    files: &[(String, String)],
+    unreleased_as: Option<&str>,
+) -> Result<Vec<FleetStepInput>> {
+    let unreleased = unreleased_as.map(Version::parse).transpose()?;
+    let mut migrations = crate::release::read_layout(files)?;
+    migrations.sort_by(|a, b| {
+        (a.version(unreleased.as_ref()), a.phase, &a.path).cmp(&(
+            b.version(unreleased.as_ref()),
+            b.phase,
+            &b.path,
+        ))
+    });
+    let mut out = Vec::new();
+    for m in &migrations {
+        let Some(version) = m.version(unreleased.as_ref()) else {
+            return Err(crate::error::Error::new(
+                crate::error::ErrorCode::BadInput,
+                format!(
+                    "{}: in unreleased/: give the release it ships in (--unreleased-as)",
+                    m.path
+                ),
+            ));
+        };
+        let phase = match m.phase {
+            crate::report::Phase::Regular => StepPhase::Regular,
+            crate::report::Phase::PostDeploy => StepPhase::PostDeploy,
+            crate::report::Phase::Background => StepPhase::Background,
+        };
+        let (requires, reason) = match phase {
+            StepPhase::Regular => (None, None),
+            _ => (
+                Some(version.minor_of().to_string()),
+                Some(format!(
+                    "a {} migration of {} runs once {} is deployed",
+                    m.phase,
+                    version,
+                    version.minor_of()
+                )),
+            ),
+        };
+        let tables: Vec<Option<String>> = if m.tables.is_empty() {
+            vec![None]
+        } else {
+            m.tables.iter().cloned().map(Some).collect()
+        };
+        for table in tables {
+            out.push(FleetStepInput {
+                release: version.to_string(),
+                phase,
+                title: m.path.clone(),
+                table,
+                requires_version: requires.clone(),
+                requires_reason: reason.clone(),
+            });
+        }
+    }
+    Ok(out)
+}
+
 /// Checks steps against a fleet.
 pub fn check_steps(fleet: &Fleet, steps: &[FleetStepInput]) -> Result<FleetReport> {
     let shared: BTreeSet<String> = fleet.shared.iter().map(|t| normalize_table(t)).collect();

@@ -10,8 +10,8 @@ pub use analyze::{
     analyze, analyze_schema, analyze_with_shared, key_column_for_root, DEFAULT_ROOTS,
 };
 pub use fleet::{
-    check_steps, fleet_check, parse_fleet, parse_plans, steps_from_plan, Cell, Fleet,
-    FleetStepInput,
+    check_steps, fleet_check, parse_fleet, parse_plans, steps_from_plan, steps_from_release_files,
+    Cell, Fleet, FleetStepInput,
 };
 pub use move_check::{move_check, read_versions, MigrationVersion};
 pub use schema::{

@@ -62,8 +62,12 @@ enum FleetCommand {
         /// The fleet file (TOML: shared tables, cells with name and version).
         #[arg(long)]
         fleet: PathBuf,
-        /// The plan, as `zerodown plan --format json` prints it.
+        /// The plan, as `zerodown plan --format json` prints it, or a
+        /// release-migrations folder (`<dir>/<version>/<file>`).
         plan: PathBuf,
+        /// With a folder: the release `unreleased/` stands for.
+        #[arg(long)]
+        unreleased_as: Option<String>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
@@ -135,7 +139,11 @@ pub fn run_fleet(args: FleetArgs) -> ExitCode {
         fleet,
         plan,
         format,
+        unreleased_as,
     } = args.command;
+    if plan.is_dir() {
+        return fleet_check_folder(&fleet, &plan, unreleased_as.as_deref(), format);
+    }
     let (f, p) = match (read(&fleet), read(&plan)) {
         (Ok(f), Ok(p)) => (f, p),
         (Err(code), _) | (_, Err(code)) => return code,
@@ -149,10 +157,39 @@ pub fn run_fleet(args: FleetArgs) -> ExitCode {
         Ok(r) => r,
         Err(e) => return fail(e),
     };
+    print_fleet(&report, format)
+}
+
+/// `fleet check` over a release-migrations folder.
+fn fleet_check_folder(
+    fleet: &Path,
+    dir: &Path,
+    unreleased_as: Option<&str>,
+    format: Format,
+) -> ExitCode {
+    let text = match read(fleet) {
+        Ok(t) => t,
+        Err(code) => return code,
+    };
+    let files = match super::schedule::read_dir(dir) {
+        Ok(f) => f,
+        Err(e) => return fail(e),
+    };
+    let report = zerodown::cells::parse_fleet(&text, &fleet.display().to_string()).and_then(|f| {
+        let steps = zerodown::cells::steps_from_release_files(&files, unreleased_as)?;
+        zerodown::cells::check_steps(&f, &steps)
+    });
+    match report {
+        Ok(r) => print_fleet(&r, format),
+        Err(e) => fail(e),
+    }
+}
+
+fn print_fleet(report: &FleetReport, format: Format) -> ExitCode {
     if format == Format::Json {
-        outln!("{}", render_json(&report));
+        outln!("{}", render_json(report));
     } else {
-        out!("{}", fleet_text(&report));
+        out!("{}", fleet_text(report));
     }
     exit(report.has_errors())
 }

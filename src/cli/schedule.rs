@@ -71,7 +71,7 @@ fn parse_mode(s: &str) -> Result<UpgradeMode, String> {
 }
 
 /// Every `*.sql` file under `dir`, as (path relative to `dir` with `/`, text).
-fn read_dir(dir: &Path) -> Result<Vec<(String, String)>, String> {
+pub fn read_dir(dir: &Path) -> Result<Vec<(String, String)>, String> {
     fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) -> Result<(), String> {
         let read =
             std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;

@@ -52,6 +52,8 @@ pub struct MigrationFile {
     pub header: Span,
     /// Columns it drops.
     pub drops: Vec<DroppedColumn>,
+    /// The tables its statements change, in order of first appearance.
+    pub tables: Vec<String>,
 }
 
 impl MigrationFile {
@@ -204,9 +206,15 @@ fn read_file(path: &str, text: &str) -> Result<MigrationFile> {
     });
 
     let mut drops = Vec::new();
+    let mut tables: Vec<String> = Vec::new();
     for raw in &parsed.statements {
         let statement = lower(text, raw.span.clone());
         for op in &statement.ops {
+            if let Some(t) = changed_table(&op.kind) {
+                if !tables.contains(&t.name) {
+                    tables.push(t.name.clone());
+                }
+            }
             if let OpKind::DropColumn { table, column, .. } = &op.kind {
                 drops.push(DroppedColumn {
                     table: table.name.clone(),
@@ -224,7 +232,31 @@ fn read_file(path: &str, text: &str) -> Result<MigrationFile> {
         change,
         header: lines.span(header),
         drops,
+        tables,
     })
+}
+
+/// The table a schema or data operation changes, if any.
+fn changed_table(op: &OpKind) -> Option<&crate::model::Name> {
+    match op {
+        OpKind::CreateTable(ct) => Some(&ct.table),
+        OpKind::CreateIndex(ci) => Some(&ci.table),
+        OpKind::DropTable { tables, .. } | OpKind::Truncate { tables, .. } => tables.first(),
+        OpKind::RenameTable { table, .. }
+        | OpKind::AddColumn { table, .. }
+        | OpKind::DropColumn { table, .. }
+        | OpKind::RenameColumn { table, .. }
+        | OpKind::AlterColumnType { table, .. }
+        | OpKind::SetNotNull { table, .. }
+        | OpKind::DropNotNull { table, .. }
+        | OpKind::ChangeDefault { table, .. }
+        | OpKind::AddConstraint { table, .. }
+        | OpKind::ValidateConstraint { table, .. }
+        | OpKind::DropConstraint { table, .. }
+        | OpKind::AlterTableOther { table, .. }
+        | OpKind::DataChange { table, .. } => Some(table),
+        _ => None,
+    }
 }
 
 /// Two files may not claim the same step of the same change.
