@@ -9,6 +9,8 @@
 //! Needs Debian's PostgreSQL server binaries; see `tests/common/pg.rs` for
 //! the skip policy (`ZERODOWN_SKIP_PG=1`).
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use std::collections::BTreeMap;

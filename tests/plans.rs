@@ -3,6 +3,8 @@
 //! unless marked to run outside a transaction) gives no error-level finding.
 //! Rollbacks must parse too.
 
+#![allow(clippy::unwrap_used)]
+
 use zerodown::model::LintOptions;
 use zerodown::plan::{plan, Calendar, Framework, Plan, PlanOptions};
 use zerodown::report::{plan_files, render_plan_text};

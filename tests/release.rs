@@ -1,6 +1,8 @@
 //! Release-aware scheduling: the release-migrations layout, `schedule`,
 //! `upgrade-path`, the collapse check and the ignored-column rules.
 
+#![allow(clippy::unwrap_used)]
+
 use std::path::Path;
 use std::process::Command;
 

@@ -132,11 +132,12 @@ pub fn split(text: &str) -> Split {
                     j += 1;
                 }
                 let word = &bytes[i..j];
-                if word.eq_ignore_ascii_case(b"atomic") && previous_word_is_begin(bytes, i) {
-                    atomic_depth += 1;
-                } else if atomic_depth > 0
-                    && (word.eq_ignore_ascii_case(b"case") || word.eq_ignore_ascii_case(b"begin"))
-                {
+                // BEGIN ATOMIC opens a body; inside it CASE and BEGIN nest until END.
+                let opens_body =
+                    word.eq_ignore_ascii_case(b"atomic") && previous_word_is_begin(bytes, i);
+                let nests = atomic_depth > 0
+                    && (word.eq_ignore_ascii_case(b"case") || word.eq_ignore_ascii_case(b"begin"));
+                if opens_body || nests {
                     atomic_depth += 1;
                 } else if atomic_depth > 0 && word.eq_ignore_ascii_case(b"end") {
                     atomic_depth -= 1;
