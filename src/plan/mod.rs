@@ -84,6 +84,7 @@ impl StepPhase {
 /// One step of a plan.
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Step {
     /// Where it runs.
     pub phase: StepPhase,

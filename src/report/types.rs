@@ -186,6 +186,7 @@ impl LintReport {
 /// A rule's catalogue entry, as listed by `zerodown rules` and `rules()` in JavaScript.
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct RuleInfo {
     /// The rule id.
     pub id: String,
