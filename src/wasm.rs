@@ -404,3 +404,11 @@ pub fn move_check(source: &str, target: &str) -> Result<Ts<MoveCheck>, JsValue> 
     let check = crate::cells::move_check(source, "source", target, "target").map_err(throw)?;
     out(&check)
 }
+
+/// Parses `zerodown plan --calendar` text (`monthly:3-thu:2023-11`,
+/// `2019-11-22,2019-12-22`) into the `calendar` of `PlanOptions`.
+#[cfg(feature = "node")]
+#[wasm_bindgen(js_name = parseCalendar)]
+pub fn parse_calendar(text: &str) -> Result<Ts<crate::plan::Calendar>, JsValue> {
+    out(&crate::plan::Calendar::parse(text).map_err(throw)?)
+}
