@@ -1,9 +1,9 @@
 #!/usr/bin/env node
-// `npx zerodown`: the native CLI's `lint`, `rules` and `explain` commands on
+// `npx zerodown`: the native CLI's `lint`, `plan`, `rules` and `explain` commands on
 // the WebAssembly build. Same flags, same text and JSON, same exit codes:
 // 0 clean, 1 error-level findings, 2 usage, I/O or config errors.
 // Text output is never coloured.
-import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import * as zd from "../node/index.mjs";
 
@@ -17,6 +17,7 @@ Usage: zerodown <COMMAND>
 
 Commands:
   lint     Lint migration files and folders for changes that cause downtime
+  plan     Plan a change as safe steps across releases
   rules    List the rules
   explain  Print a rule's documentation
 
@@ -73,6 +74,10 @@ function parseArgs(argv, spec) {
     if (value === undefined) {
       if (i + 1 >= argv.length) throw new UsageError(`a value is required for '--${name}' but none was supplied`);
       value = argv[++i];
+    }
+    if (kind === "two") {
+      if (i + 1 >= argv.length) throw new UsageError(`2 values required for '--${name}' but 1 was provided`);
+      value = [value, argv[++i]];
     }
     if (kind === "many") (values[name] ??= []).push(value);
     else values[name] = value;
@@ -262,6 +267,156 @@ function lintCommand(argv) {
   return report.summary.errors > 0 ? 1 : 0;
 }
 
+const PLAN_HELP = `Plan a change as safe steps across releases
+
+Usage: zerodown plan [OPTIONS] <KIND> <TARGET> [ARGS]...
+
+Arguments:
+  <KIND>     The change kind: drop-column, rename-column, change-column-type, ...
+  <TARGET>   What it applies to: TABLE.COLUMN, TABLE or an index name
+  [ARGS]...  The kind's other arguments (new name, new type, referenced column, ...)
+
+Options:
+      --release <RELEASE>        The release the first step ships in (e.g. 16.4)
+      --format <FORMAT>          text, json or sql [default: text]
+      --out <OUT>                Folder for --format sql
+      --layout <LAYOUT> <DIR>    --layout release-dir DIR: write into a release-migrations folder
+      --using <USING>            Cast or conversion, in terms of the old column
+      --type <TYPE>              The column's current type
+      --from <DEFAULT>           The column's current default
+      --definition <DEFINITION>  The dropped index's definition
+      --rollover <ROLLOVER>      The last minor of a major
+      --calendar <CALENDAR>      monthly:DAY:YYYY-MM or YYYY-MM-DD,YYYY-MM-DD,...
+      --framework <FRAMEWORK>    rails or plain [default: plain]
+      --pg-version <PG_VERSION>  Target PostgreSQL major version (default 14)
+      --batch-size <BATCH_SIZE>  Rows per batch of batched copies and backfills
+      --batch-column <COLUMN>    The integer column batched loops walk (default id)
+      --name <NAME>              Constraint or index name
+      --on-delete <ON_DELETE>    ON DELETE action of a foreign key
+      --unique                   A unique index
+      --primary-key              A primary key instead of a unique constraint
+      --method <METHOD>          Index method (btree, gin, ...)
+      --where <PREDICATE>        Partial index predicate, or the rows a backfill touches
+      --table <TABLE>            Table of a dropped index
+      --has-default              The column has a default
+  -h, --help                     Print help
+`;
+
+/** An unsigned integer flag, checked as clap checks it. */
+function uint(v, flag, max) {
+  if (v === undefined) return undefined;
+  if (!/^\+?\d+$/.test(v)) throw new UsageError(`invalid value '${v}' for '${flag}': invalid digit found in string`);
+  const n = Number(v);
+  if (n > max) throw new UsageError(`invalid value '${v}' for '${flag}': number too large to fit in target type`);
+  return n;
+}
+
+function framework(text) {
+  const f = text.trim().toLowerCase();
+  if (f === "rails") return "rails";
+  if (f === "plain" || f === "none") return "plain";
+  throw new Error(`\`${f}\` is not a framework: use rails or plain`);
+}
+
+function planCommand(argv) {
+  const args = parseArgs(argv, {
+    release: "one",
+    format: "one",
+    out: "one",
+    layout: "two",
+    using: "one",
+    type: "one",
+    from: "one",
+    definition: "one",
+    rollover: "one",
+    calendar: "one",
+    framework: "one",
+    "pg-version": "one",
+    "batch-size": "one",
+    "batch-column": "one",
+    name: "one",
+    "on-delete": "one",
+    unique: "bool",
+    "primary-key": "bool",
+    method: "one",
+    where: "one",
+    table: "one",
+    "has-default": "bool",
+  });
+  if (args.help) {
+    process.stdout.write(PLAN_HELP);
+    return 0;
+  }
+  const { values: v, positionals } = args;
+  const format = v.format ?? "text";
+  if (!["text", "json", "sql"].includes(format)) {
+    throw new UsageError(`invalid value '${format}' for '--format <FORMAT>'`);
+  }
+  if (positionals.length < 2) {
+    throw new UsageError("the following required arguments were not provided:\n  <KIND>\n  <TARGET>");
+  }
+  const [kind, target, ...rest] = positionals;
+  const rollover = uint(v.rollover, "--rollover <ROLLOVER>", Number.MAX_SAFE_INTEGER);
+  const pgVersion = uint(v["pg-version"], "--pg-version <PG_VERSION>", 0xffffffff);
+  const batchSize = uint(v["batch-size"], "--batch-size <BATCH_SIZE>", 0xffffffff);
+  const change = zd.changeFromArgs(kind, target, rest, {
+    using: v.using,
+    columnType: v.type,
+    name: v.name,
+    onDelete: v["on-delete"],
+    unique: v.unique === true,
+    primaryKey: v["primary-key"] === true,
+    method: v.method,
+    predicate: v.where,
+    table: v.table,
+    batchSize,
+    hasDefault: v["has-default"] === true,
+  });
+  const options = { framework: framework(v.framework ?? "plain") };
+  const set = (key, value) => {
+    if (value !== undefined) options[key] = value;
+  };
+  set("release", v.release);
+  set("rollover", rollover);
+  set("columnType", v.type);
+  set("previousDefault", v.from);
+  set("indexDefinition", v.definition);
+  if (v.calendar !== undefined) options.calendar = zd.parseCalendar(v.calendar);
+  set("pgVersion", pgVersion);
+  set("batchSize", batchSize);
+  set("batchColumn", v["batch-column"]);
+  const plan = zd.plan(change, options);
+  if (format === "text") process.stdout.write(zd.formatPlan(plan));
+  else if (format === "json") process.stdout.write(`${JSON.stringify(plan, null, 2)}\n`);
+  else {
+    let out = v.out;
+    if (v.layout !== undefined) {
+      const [layout, dir] = v.layout;
+      if (layout !== "release-dir") {
+        throw new Error(`--layout \`${layout}\` is not known: use --layout release-dir DIR`);
+      }
+      out = dir;
+    }
+    if (out === undefined) throw new Error("--format sql writes files: give the folder with --out DIR");
+    for (const f of zd.planFiles(plan)) {
+      const path = out === "" || out.endsWith("/") ? out + f.path : `${out}/${f.path}`;
+      const dir = path.slice(0, path.lastIndexOf("/"));
+      try {
+        mkdirSync(dir, { recursive: true });
+      } catch (e) {
+        throw new Error(`cannot create ${dir}: ${e.message}`);
+      }
+      try {
+        writeFileSync(path, f.contents);
+      } catch (e) {
+        throw new Error(`cannot write ${path}: ${e.message}`);
+      }
+      process.stdout.write(`${path}\n`);
+    }
+  }
+  return 0;
+}
+
 function rulesCommand(argv) {
   const args = parseArgs(argv, { format: "one" });
   if (args.help) {
@@ -300,6 +455,8 @@ function main(argv) {
   switch (command) {
     case "lint":
       return lintCommand(rest);
+    case "plan":
+      return planCommand(rest);
     case "rules":
       return rulesCommand(rest);
     case "explain":

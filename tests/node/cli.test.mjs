@@ -1,11 +1,12 @@
 // `npx zerodown` as installed from the tarball: text and JSON output byte
 // for byte the native CLI's, and the same exit codes.
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { NATIVE, installDir, run } from "./helpers.mjs";
+import { PLAN_CASES } from "./plan-cases.mjs";
 
 const dir = installDir();
 const work = mkdtempSync(join(tmpdir(), "zerodown-cli-"));
@@ -99,4 +100,51 @@ test("rules and explain print what the native CLI prints", () => {
   same(["rules", "--format", "json"]);
   same(["explain", "add-index-non-concurrently"]);
   assert.equal(npx(["--version"]).stdout, native(["--version"]).stdout);
+});
+
+test("plan: the same timeline and JSON as the native CLI for every change kind", () => {
+  for (const c of PLAN_CASES) {
+    assert.equal(same(["plan", ...c.args]).status, 0);
+    assert.equal(same(["plan", ...c.args, "--format", "json"]).status, 0);
+  }
+});
+
+test("plan --format sql writes the same files", () => {
+  for (const layout of [["--out", "plan/"], ["--layout", "release-dir", "releases"]]) {
+    const args = ["plan", "rename-column", "users.username", "handle", "--release", "9.0", "--format", "sql", ...layout];
+    const [a, b] = [mkdtempSync(join(tmpdir(), "zerodown-npx-")), mkdtempSync(join(tmpdir(), "zerodown-native-"))];
+    const ra = npx(args, a);
+    const rb = native(args, b);
+    assert.equal(ra.status, 0, ra.stderr);
+    assert.equal(ra.stdout, rb.stdout);
+    const written = ra.stdout.trim().split("\n");
+    assert.ok(written.length >= 3, ra.stdout);
+    for (const path of written) {
+      assert.equal(readFileSync(join(a, path), "utf8"), readFileSync(join(b, path), "utf8"), path);
+    }
+  }
+});
+
+test("plan errors exit 2 with the native message", () => {
+  for (const args of [
+    ["plan", "drop-column", "users.x", "--release", "sixteen"],
+    ["plan", "drop-everything", "users"],
+    ["plan", "drop-column", "users"],
+    ["plan", "drop-column", "users.x", "--calendar", "monthly:32:2024-01"],
+    ["plan", "drop-column", "users.x", "--framework", "django"],
+    ["plan", "drop-column", "users.x", "--pg-version", "3"],
+    ["plan", "drop-column", "users.x", "--format", "sql"],
+    ["plan", "drop-column", "users.x", "--format", "sql", "--layout", "flat", "out"],
+  ]) {
+    const a = npx(args);
+    const b = native(args);
+    assert.equal(a.status, 2, `zerodown ${args.join(" ")}: ${a.stderr}`);
+    assert.equal(b.status, 2, `native zerodown ${args.join(" ")}`);
+    assert.equal(a.stdout, "");
+    assert.equal(a.stderr, b.stderr, `zerodown ${args.join(" ")}`);
+  }
+  for (const args of [["plan", "drop-column"], ["plan", "drop-column", "users.x", "--bogus"]]) {
+    assert.equal(npx(args).status, 2);
+    assert.equal(native(args).status, 2);
+  }
 });

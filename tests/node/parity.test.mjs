@@ -1,7 +1,9 @@
-// Parity: every rule fixture (tests/fixtures/) and every real migration in
-// ../shared/corpus/ linted by the native CLI (`--format json`) and by the npm
-// package must give deep-equal reports: file by file, and each folder as one
-// run (tables created by earlier files known to later ones).
+// Parity: every fixture (tests/fixtures/**/*.sql: the rule fixtures, release
+// and cells fixtures) and every real migration in ../shared/corpus/ linted
+// by the native CLI (`--format json`) and by the npm package must give
+// deep-equal reports: file by file, and each folder as one run (tables
+// created by earlier files known to later ones). And the plan of every
+// change kind, native and package.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -9,6 +11,7 @@ import { dirname, join, relative } from "node:path";
 import { test } from "node:test";
 import { pathToFileURL } from "node:url";
 import { CORPUS, FIXTURES, NATIVE, installDir, run, sqlFiles } from "./helpers.mjs";
+import { PLAN_CASES, changeFromArgsCall } from "./plan-cases.mjs";
 
 const dir = installDir();
 const zd = await import(pathToFileURL(createRequire(join(dir, "package.json")).resolve("zerodown")).href);
@@ -46,11 +49,18 @@ function byFolder(files) {
 }
 
 for (const [name, root] of [
-  ["rule fixtures", FIXTURES],
+  ["fixtures", FIXTURES],
   ["corpus", CORPUS],
 ]) {
   const files = sqlFiles(root);
-  test(`${name}: every file alone`, { skip: files.length === 0 && `no ${root}` }, () => {
+  // The fixtures are part of the repository: finding none is a failure, not a skip.
+  const skip = root !== FIXTURES && files.length === 0 && `no ${root}`;
+  if (root === FIXTURES) {
+    test("the rule fixtures are there", () => {
+      assert.ok(sqlFiles(join(FIXTURES, "rules")).length > 0, `no .sql under ${FIXTURES}/rules`);
+    });
+  }
+  test(`${name}: every file alone`, { skip }, () => {
     let findings = 0;
     for (const src of sources(root, files)) {
       const native = nativeReport(root, [src.path]);
@@ -60,7 +70,7 @@ for (const [name, root] of [
     }
     console.log(`# ${name}: ${files.length} files, ${findings} findings, identical`);
   });
-  test(`${name}: each folder as one run`, { skip: files.length === 0 && `no ${root}` }, () => {
+  test(`${name}: each folder as one run`, { skip }, () => {
     for (const [folder, group] of byFolder(files)) {
       const srcs = sources(root, group);
       if (srcs.length === 0) continue;
@@ -69,3 +79,19 @@ for (const [name, root] of [
     }
   });
 }
+
+// Plans: `zerodown plan ... --format json` and the package's `plan()`, for
+// every change kind, called as a user of each would.
+test("plans of every change kind", () => {
+  const kinds = new Set();
+  for (const c of PLAN_CASES) {
+    const out = run(NATIVE, ["plan", ...c.args, "--format", "json"]);
+    assert.equal(out.status, 0, `native plan ${c.args.join(" ")}: ${out.stderr}`);
+    const native = JSON.parse(out.stdout);
+    assert.deepStrictEqual(zd.plan(c.change, c.options), native, c.args.join(" "));
+    // The CLI's own argument parsing, shared with JavaScript.
+    assert.deepStrictEqual(zd.changeFromArgs(...changeFromArgsCall(c.args)), native.change, c.args.join(" "));
+    kinds.add(native.change.kind);
+  }
+  assert.equal(kinds.size, 15, "every change kind has a case");
+});

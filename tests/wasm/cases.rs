@@ -64,8 +64,17 @@ fn lint_returns_the_json_contract() {
         get(&f, "rule").as_string().as_deref(),
         Some("add-index-non-concurrently")
     );
-    assert!(!Reflect::has(&f, &"plan".into()).expect("has"));
+    assert_eq!(
+        Reflect::has(&f, &"plan".into()).expect("has"),
+        native.findings[0].plan.is_some()
+    );
     assert_eq!(get(&get(&out, "summary"), "errors").as_f64(), Some(1.0));
+    // A finding without a plan has no `plan` key at all.
+    let out = wasm::lint(sql.into(), options(r#"{"plans": false}"#), None)
+        .expect("lint")
+        .js_value();
+    let f = Array::from(&get(&out, "findings")).get(0);
+    assert!(!Reflect::has(&f, &"plan".into()).expect("has"));
 }
 
 #[wasm_bindgen_test]
@@ -89,7 +98,7 @@ fn options_and_path_are_applied() {
 
 #[wasm_bindgen_test]
 fn parse_errors_are_findings_not_exceptions() {
-    let out = lint("SELECT (;\nCREATE TABLE ok (id int);\nALTER TABLE nope nope nope;");
+    let out = lint("SELECT (;\nCREATE TABLE ok (id bigint);\nALTER TABLE nope nope nope;");
     let r = report(&out);
     let rules: Vec<&str> = r.findings.iter().map(|f| f.rule.as_str()).collect();
     assert_eq!(rules, ["parse-error", "parse-error"]);
@@ -269,4 +278,177 @@ fn hostile_input_does_not_trap() {
     }
     // Still alive.
     assert_eq!(report(&lint("CREATE INDEX i ON t (a);")).summary.errors, 1);
+}
+
+fn ts<T: tsify::Tsify>(json: &str) -> Ts<T> {
+    Ts::new_unchecked(js(json))
+}
+
+#[wasm_bindgen_test]
+fn plan_is_the_cli_json_and_its_text_and_files() {
+    let change =
+        r#"{"kind": "rename-column", "table": "users", "column": "username", "newName": "handle"}"#;
+    let out = wasm::plan(
+        ts(change),
+        Some(ts(r#"{"release": "9.0", "pgVersion": 15}"#)),
+    )
+    .expect("plan")
+    .js_value();
+    let native = zerodown::plan::plan(
+        &serde_json::from_str(change).expect("change"),
+        &zerodown::plan::PlanOptions {
+            release: Some("9.0".into()),
+            pg_version: 15,
+            ..Default::default()
+        },
+    )
+    .expect("native plan");
+    assert_eq!(
+        stringify(&out),
+        serde_json::to_string(&native).expect("json")
+    );
+    assert_eq!(
+        get(&Array::from(&get(&out, "releases")).get(0), "version")
+            .as_string()
+            .as_deref(),
+        Some("9.0")
+    );
+    let text = wasm::format_plan(Ts::new_unchecked(out.clone())).expect("text");
+    assert_eq!(text, zerodown::report::render_plan_text(&native));
+    let files: Array = wasm::plan_files(Ts::new_unchecked(out))
+        .expect("files")
+        .unchecked_into();
+    let native_files = zerodown::report::plan_files(&native);
+    assert_eq!(files.length() as usize, native_files.len());
+    assert_eq!(
+        get(&files.get(0), "path").as_string(),
+        Some(native_files[0].path.clone())
+    );
+
+    // The CLI's arguments give the same change.
+    let args = vec!["handle".to_string()];
+    let built = wasm::change_from_args("rename-column", "users.username", Some(args.clone()), None)
+        .expect("change")
+        .js_value();
+    let native = zerodown::Change::from_args(
+        "rename-column",
+        "users.username",
+        &args,
+        &Default::default(),
+    )
+    .expect("native change");
+    assert_eq!(native, serde_json::from_str(change).expect("change"));
+    assert_eq!(
+        stringify(&built),
+        serde_json::to_string(&native).expect("json")
+    );
+}
+
+#[wasm_bindgen_test]
+fn plan_errors_carry_a_code() {
+    let drop = r#"{"kind": "drop-column", "table": "users", "column": "x"}"#;
+    let cases = [
+        (drop, r#"{"release": "sixteen"}"#, "bad-version"),
+        (drop, r#"{"pgVersion": 3}"#, "bad-options"),
+        (drop, r#"{"relase": "16.4"}"#, "bad-options"),
+        (
+            drop,
+            r#"{"calendar": {"kind": "monthly", "on": "32", "first": "2024-01"}}"#,
+            "bad-options",
+        ),
+        (r#"{"kind": "drop-everything"}"#, "{}", "bad-change"),
+        (
+            r#"{"kind": "drop-column", "table": "users"}"#,
+            "{}",
+            "bad-change",
+        ),
+    ];
+    for (change, opts, code) in cases {
+        let e = wasm::plan(ts(change), Some(ts(opts))).expect_err(opts);
+        assert_eq!(code_of(e), code, "{change} {opts}");
+    }
+    let e = wasm::change_from_args("drop-column", "users", None, None).expect_err("no column");
+    assert_eq!(code_of(e), "bad-change");
+}
+
+#[wasm_bindgen_test]
+fn schedule_and_upgrade_path() {
+    let files = js(r#"[
+        {"path": "9.0.0/20170301_add_handle_to_users.sql", "sql": "ALTER TABLE users ADD COLUMN handle text;\n"},
+        {"path": "9.0.0/post_migrate/20170302_migrate.sql", "sql": "SELECT 1;\n"},
+        {"path": "9.0.1/20170401_remove_username_from_users.sql", "sql": "ALTER TABLE users DROP COLUMN username;\n"}
+    ]"#);
+    let r = wasm::schedule(files.clone(), "9.0.0", None)
+        .expect("schedule")
+        .js_value();
+    assert_eq!(Array::from(&get(&r, "due")).length(), 2);
+    assert_eq!(Array::from(&get(&r, "notDue")).length(), 1);
+    assert_eq!(get(&r, "mode").as_string().as_deref(), Some("self-managed"));
+    let e = wasm::schedule(files.clone(), "nine", None).expect_err("bad version");
+    assert_eq!(code_of(e), "bad-version");
+    let e = wasm::schedule(files.clone(), "9.0", Some(ts(r#"{"mdoe": "continuous"}"#)))
+        .expect_err("unknown option");
+    assert_eq!(code_of(e), "bad-options");
+
+    let u = wasm::upgrade_path(
+        files.clone(),
+        "8.0",
+        "9.0.1",
+        Some(ts(r#"{"mode": "continuous"}"#)),
+    )
+    .expect("upgrade")
+    .js_value();
+    assert_eq!(get(&u, "to").as_string().as_deref(), Some("9.0.1"));
+    assert!(Array::from(&get(&u, "deployments")).length() >= 2);
+    let e = wasm::upgrade_path(files, "9.1", "9.0", None).expect_err("backwards");
+    assert_eq!(code_of(e), "bad-version");
+}
+
+#[wasm_bindgen_test]
+fn cells_analyze_move_and_fleet() {
+    let sql = include_str!("../fixtures/cells/basic.sql");
+    let r = wasm::analyze_schema(sql.into(), None)
+        .expect("analyze")
+        .js_value();
+    let native = zerodown::cells::analyze(sql, &[]);
+    assert_eq!(stringify(&r), serde_json::to_string(&native).expect("json"));
+    assert!(native.summary.tables > 0);
+    let r = wasm::analyze_schema(
+        sql.into(),
+        Some(ts(r#"{"roots": ["namespaces"], "shared": ["users"]}"#)),
+    )
+    .expect("analyze")
+    .js_value();
+    assert_eq!(stringify(&get(&r, "roots")), r#"["namespaces"]"#);
+    let e = wasm::analyze_schema(sql.into(), Some(ts(r#"{"root": ["x"]}"#))).expect_err("key");
+    assert_eq!(code_of(e), "bad-options");
+
+    let m = wasm::move_check("1\n2\n", "1\n").expect("move").js_value();
+    assert_eq!(
+        get(&m, "state").as_string().as_deref(),
+        Some("source-ahead")
+    );
+    assert_eq!(get(&m, "allowed").as_bool(), Some(false));
+    let e = wasm::move_check("1\nnope\n", "1\n").expect_err("garbage");
+    assert_eq!(code_of(e), "bad-input");
+
+    let plan = wasm::plan(
+        ts(r#"{"kind": "drop-column", "table": "users", "column": "x"}"#),
+        Some(ts(r#"{"release": "16.4"}"#)),
+    )
+    .expect("plan")
+    .js_value();
+    let fleet = r#"{"shared": ["users"], "cells": [{"name": "a", "version": "16.6"}, {"name": "b", "version": "16.4"}]}"#;
+    let f = wasm::fleet_check(ts(fleet), plan.clone())
+        .expect("fleet")
+        .js_value();
+    let both = wasm::fleet_check(ts(fleet), Array::of1(&plan).into())
+        .expect("fleet")
+        .js_value();
+    assert_eq!(stringify(&f), stringify(&both));
+    assert_eq!(stringify(&get(&f, "sharedTables")), r#"["users"]"#);
+    assert!(Array::from(&get(&f, "steps")).length() > 0);
+    let bad = r#"{"cells": [{"name": "a", "version": "16.6", "locals": []}]}"#;
+    let e = wasm::fleet_check(ts(bad), plan).expect_err("cell key");
+    assert_eq!(code_of(e), "bad-input");
 }

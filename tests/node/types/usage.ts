@@ -1,14 +1,39 @@
 // Type-checked (tsc --noEmit) against the installed package: every export's
 // input and output is typed, and wrong uses are rejected.
 import init, {
+  analyzeSchema,
+  changeFromArgs,
   explain,
+  fleetCheck,
+  formatPlan,
   formatText,
   lint,
   lintFiles,
+  moveCheck,
   parseConfig,
+  plan,
+  planFiles,
   rules,
+  schedule,
+  upgradePath,
   version,
+  type AnalyzeOptions,
+  type CellsReport,
+  type Change,
+  type ChangeArgs,
   type ErrorCode,
+  type Fleet,
+  type FleetReport,
+  type MoveCheck,
+  type Plan,
+  type PlanFile,
+  type PlanOptions,
+  type ReleaseOptions,
+  type ScheduleReport,
+  type StepPhase,
+  type StepStatus,
+  type SyncState,
+  type UpgradePathReport,
   type Finding,
   type LintOptions,
   type LintReport,
@@ -61,4 +86,62 @@ lintFiles([{ path: "a.sql" }]);
 // @ts-expect-error severity is a union of strings
 const s: number = report.findings[0].severity;
 
-console.log(again, utf16, doc, text, v, fromToml, steps, s);
+const change: Change = { kind: "rename-column", table: "users", column: "username", newName: "handle" };
+const planOptions: PlanOptions = {
+  release: "16.4",
+  rollover: 11,
+  calendar: { kind: "monthly", on: "3-thu", first: "2023-11" },
+  framework: "rails",
+  pgVersion: 15,
+  batchSize: 500,
+  batchColumn: "id",
+  columnType: "text",
+};
+const p: Plan = plan(change, planOptions);
+const p2: Plan = plan({ kind: "drop-index", name: "index_users_on_email" });
+const stepPhase: StepPhase = p.releases[0].steps[0].phase;
+const changeArgs: ChangeArgs = { using: "settings::jsonb", unique: true, batchSize: 500 };
+const built: Change = changeFromArgs("change-column-type", "users.settings", ["jsonb"], changeArgs);
+const timeline: string = formatPlan(p);
+const planFileList: PlanFile[] = planFiles(p);
+const firstPath: string = planFileList[0].path;
+
+const releaseOptions: ReleaseOptions = {
+  mode: "continuous",
+  requiredStops: ["16.3"],
+  unreleasedAs: "16.8",
+  lastMinor: 11,
+  ignoredColumns: [{ table: "users", column: "x", addedIn: "16.4", removeWith: "16.6" }],
+};
+const due: ScheduleReport = schedule(files, "16.4", releaseOptions);
+const dueCount: number = due.due.length + due.notDue.length + due.summary.errors;
+const upgrade: UpgradePathReport = upgradePath(files, "16.2", "16.5", { mode: "self-managed" });
+const stop: boolean | undefined = upgrade.deployments[0]?.requiredStop;
+
+const fleet: Fleet = { shared: ["users"], cells: [{ name: "a", version: "16.6", local: ["projects"] }] };
+const fleetReport: FleetReport = fleetCheck(fleet, p);
+const fleetReports: FleetReport = fleetCheck(fleet, [p, p2]);
+const status: StepStatus = fleetReport.steps[0].status;
+const analyzeOptions: AnalyzeOptions = { roots: ["organizations"], shared: ["users"] };
+const cells: CellsReport = analyzeSchema("CREATE TABLE t (id bigint);", analyzeOptions);
+const keyColumn: string | undefined = cells.tables[0]?.shardingKey?.column;
+const move: MoveCheck = moveCheck("1\n2\n", "1\n");
+const sync: SyncState = move.state;
+
+// @ts-expect-error not a change kind
+plan({ kind: "drop-everything", table: "t" });
+// @ts-expect-error rename-column needs newName
+plan({ kind: "rename-column", table: "users", column: "username" });
+// @ts-expect-error not a framework
+plan(change, { framework: "django" });
+// @ts-expect-error not a mode
+schedule(files, "16.4", { mode: "weekly" });
+// @ts-expect-error upgradePath needs from and to
+upgradePath(files, "16.2");
+// @ts-expect-error cells need a version
+fleetCheck({ cells: [{ name: "a" }] }, p);
+// @ts-expect-error roots is a list
+analyzeSchema("", { roots: "organizations" });
+
+console.log(again, utf16, doc, text, v, fromToml, steps, s, built, timeline, firstPath, stepPhase);
+console.log(dueCount, stop, fleetReports, status, keyColumn, sync);
