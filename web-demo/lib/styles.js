@@ -66,7 +66,7 @@ code.zd-tag { font-family: var(--zd-mono); }
 .zd-code { margin-top: 8px; }
 .zd-code-head { display: flex; justify-content: space-between; align-items: center; font: 600 11px/1 var(--zd-sans);
   text-transform: uppercase; letter-spacing: .05em; color: var(--zd-muted); }
-.zd-code pre { margin: 4px 0 0; }
+.zd-code pre { margin: 4px 0 0; white-space: pre-wrap; overflow-wrap: anywhere; }
 .zd-code-down pre { background: #fbf6f6; }
 .zd-prose { margin: 4px 0 0; padding: 8px 10px; font-size: 13px; line-height: 1.45; background: #f7f4fd; border: 1px solid #e4dcf6;
   border-radius: 6px; }

@@ -80,9 +80,11 @@ function inlineCode(text) {
     part.length > 2 && part.startsWith("`") && part.endsWith("`") ? h("code", null, part.slice(1, -1)) : part);
 }
 
-/** One line naming the change: `add-index table=users columns=email`. */
+/** One line naming the change: `add-index table=users columns=email` (false flags left out). */
 export function describeChange(change) {
   const { kind, ...rest } = change;
-  const parts = Object.entries(rest).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(",") : v}`);
+  const parts = Object.entries(rest)
+    .filter(([, v]) => v !== false && v !== null && v !== undefined && v !== "")
+    .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(",") : v}`);
   return [kind, ...parts].join(" ");
 }

@@ -18,8 +18,8 @@ after(async () => {
   await server?.close();
 });
 
-async function open(hash = "", viewport = { width: 1360, height: 900 }) {
-  const page = await chromium.newPage({ viewport });
+async function open(hash = "", viewport = { width: 1360, height: 900 }, deviceScaleFactor = 1) {
+  const page = await chromium.newPage({ viewport, deviceScaleFactor });
   const errors = watchErrors(page);
   await page.goto(`${server.base}/playground/${hash}`);
   await page.waitForSelector("html[data-linted]");
@@ -104,6 +104,8 @@ test("the selected finding's plan is drawn as a release timeline: releases, phas
   const titles = await plan.locator(".zd-step h6").allTextContents();
   assert.deepEqual(titles, expected.releases.flatMap((r) => r.steps.map((s) => s.title.replaceAll("`", ""))));
 
+  await page.locator("#finding-plan").screenshot({ path: join(SCREENSHOTS, "plan-timeline.png") });
+
   const drop = plan.locator('.zd-release[data-version="12.6"] .zd-step');
   assert.match(await drop.locator(".zd-code-sql pre").textContent(), /ALTER TABLE users DROP COLUMN IF EXISTS updated_at;/);
   assert.match(await drop.locator(".zd-requires").textContent(), /release 12\.5, which ignores the column, runs everywhere/);
@@ -114,8 +116,6 @@ test("the selected finding's plan is drawn as a release timeline: releases, phas
   assert.equal(await page.evaluate(() => navigator.clipboard.readText()), step.sql);
   assert.match(await plan.locator('.zd-release[data-version="12.5"] .zd-code-code').textContent(), /ignore `?updated_at`? on users/);
 
-  await plan.scrollIntoViewIfNeeded();
-  await page.locator("#finding-plan").screenshot({ path: join(SCREENSHOTS, "plan-timeline.png") });
   assert.deepEqual(errors, []);
   await page.close();
 });
@@ -210,12 +210,25 @@ test("a shared URL restores the SQL, the options and the selected finding", asyn
   await again.close();
 });
 
-test("the playground works on a phone-sized screen", async () => {
-  const { page, errors } = await open("", { width: 390, height: 844 });
+test("the playground works on a phone-sized screen, the timeline's releases stacked", async () => {
+  const phone = { width: 390, height: 844 };
+  const { page, errors } = await open("", phone, 2);
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(width <= 390, `no horizontal scrolling (page is ${width}px wide)`);
   await page.waitForSelector('#findings .finding[data-rule="add-index-non-concurrently"]');
-  await page.screenshot({ path: join(SCREENSHOTS, "playground-phone.png"), fullPage: true });
-  assert.deepEqual(errors, []);
+  await page.screenshot({ path: join(SCREENSHOTS, "playground-phone.png") });
   await page.close();
+
+  const sql = "ALTER TABLE users DROP COLUMN updated_at;\n";
+  const again = await open(`#${new URLSearchParams({ sql, release: "12.5" })}`, phone, 2);
+  const releases = again.page.locator("#finding-plan .zd-release");
+  assert.equal(await releases.count(), 3);
+  const boxes = await releases.evaluateAll((els) => els.map((e) => e.getBoundingClientRect().toJSON()));
+  assert.ok(boxes.every((b) => b.left === boxes[0].left && b.right <= 390), "one release under the other, inside the screen");
+  assert.ok(boxes[1].top > boxes[0].bottom && boxes[2].top > boxes[1].bottom);
+  assert.ok(await again.page.evaluate(() => document.documentElement.scrollWidth) <= 390);
+  await again.page.locator("#finding-plan").scrollIntoViewIfNeeded();
+  await again.page.locator("#finding-plan").screenshot({ path: join(SCREENSHOTS, "plan-timeline-phone.png") });
+  assert.deepEqual([...errors, ...again.errors], []);
+  await again.page.close();
 });
