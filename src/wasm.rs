@@ -19,10 +19,14 @@ use tsify::{Ts, Tsify};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+use crate::cells::{Cell, Fleet};
 use crate::error::{Error, ErrorCode};
 use crate::lint::SourceFile;
-use crate::model::LintOptions;
-use crate::report::{LintReport, RuleInfo};
+use crate::model::{Change, LintOptions};
+use crate::plan::{ChangeArgs, Plan, PlanOptions};
+use crate::release::ReleaseOptions;
+use crate::report::cells::{CellsReport, FleetReport, MoveCheck};
+use crate::report::{LintReport, RuleInfo, ScheduleReport, UpgradePathReport};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_ERROR: &'static str = r#"
@@ -142,12 +146,25 @@ fn field_names<T: DeserializeOwned>() -> &'static [&'static str] {
     }
 }
 
+/// Options of type `T`, strictly read; undefined or null means the defaults.
+fn optional<T: DeserializeOwned + Default>(
+    options: Option<JsValue>,
+    code: ErrorCode,
+    what: &str,
+) -> Result<T, JsValue> {
+    match options {
+        Some(v) if !v.is_null() && !v.is_undefined() => strict(v, code, what),
+        _ => Ok(T::default()),
+    }
+}
+
 /// Lint options; undefined or null means the defaults.
 fn read_options(options: Option<Ts<LintOptions>>) -> Result<LintOptions, JsValue> {
-    match options.map(|o| o.js_value()) {
-        Some(v) if !v.is_null() => strict(v, ErrorCode::BadOptions, "options"),
-        _ => Ok(LintOptions::default()),
-    }
+    optional(
+        options.map(|o| o.js_value()),
+        ErrorCode::BadOptions,
+        "options",
+    )
 }
 
 fn string(value: &JsValue, what: &str) -> Result<String, JsValue> {
@@ -232,4 +249,158 @@ pub fn format_text(
 pub fn parse_config(text: &str, path: &str) -> Result<Ts<LintOptions>, JsValue> {
     let options = crate::config::parse_config(text, path).map_err(throw)?;
     out(&options)
+}
+
+/// Builds a change from the arguments of `zerodown plan KIND TARGET [ARGS]`
+/// and its named options (`--using`, `--type`, `--name`, ...); throws `bad-change`.
+#[wasm_bindgen(js_name = changeFromArgs)]
+pub fn change_from_args(
+    kind: &str,
+    target: &str,
+    args: Option<Vec<String>>,
+    options: Option<Ts<ChangeArgs>>,
+) -> Result<Ts<Change>, JsValue> {
+    let o: ChangeArgs = optional(
+        options.map(|o| o.js_value()),
+        ErrorCode::BadChange,
+        "options",
+    )?;
+    let change = Change::from_args(kind, target, &args.unwrap_or_default(), &o).map_err(throw)?;
+    out(&change)
+}
+
+/// The safe multi-release plan of a change: `zerodown plan --format json`.
+#[wasm_bindgen(js_name = plan)]
+pub fn plan(change: Ts<Change>, options: Option<Ts<PlanOptions>>) -> Result<Ts<Plan>, JsValue> {
+    let change: Change = input(change.js_value(), ErrorCode::BadChange, "change")?;
+    let options: PlanOptions = optional(
+        options.map(|o| o.js_value()),
+        ErrorCode::BadOptions,
+        "options",
+    )?;
+    let plan = crate::plan::plan(&change, &options).map_err(throw)?;
+    out(&plan)
+}
+
+/// The files `zerodown plan --format sql` writes: one per migration, in
+/// folders per release and phase, and a `CODE.md` per release.
+#[wasm_bindgen(js_name = planFiles, unchecked_return_type = "PlanFile[]")]
+pub fn plan_files(plan: Ts<Plan>) -> Result<JsValue, JsValue> {
+    let plan: Plan = input(plan.js_value(), ErrorCode::BadInput, "plan")?;
+    to_js(&crate::report::plan_files(&plan))
+}
+
+/// The plan as `zerodown plan` prints it (the release-by-release timeline).
+#[wasm_bindgen(js_name = formatPlan)]
+pub fn format_plan(plan: Ts<Plan>) -> Result<String, JsValue> {
+    let plan: Plan = input(plan.js_value(), ErrorCode::BadInput, "plan")?;
+    Ok(crate::report::render_plan_text(&plan))
+}
+
+/// Release files as `(path, text)` pairs, from `[{ path, sql }]`.
+fn entries(files: JsValue) -> Result<Vec<(String, String)>, JsValue> {
+    let files: Vec<SourceFile> = input(files, ErrorCode::BadInput, "files")?;
+    Ok(files.into_iter().map(|f| (f.path, f.sql)).collect())
+}
+
+/// The migrations of a release-migrations folder due at `version`:
+/// `zerodown schedule`. `files` paths are relative to the folder
+/// (`16.4/post-deploy/01_x.sql`).
+#[wasm_bindgen(js_name = schedule)]
+pub fn schedule(
+    #[wasm_bindgen(unchecked_param_type = "SourceFile[]")] files: JsValue,
+    version: &str,
+    options: Option<Ts<ReleaseOptions>>,
+) -> Result<Ts<ScheduleReport>, JsValue> {
+    let entries = entries(files)?;
+    let options: ReleaseOptions = optional(
+        options.map(|o| o.js_value()),
+        ErrorCode::BadOptions,
+        "options",
+    )?;
+    let report = crate::release::schedule(&entries, version, &options).map_err(throw)?;
+    out(&report)
+}
+
+/// The deployments of an upgrade from `from` to `to`: `zerodown upgrade-path`.
+#[wasm_bindgen(js_name = upgradePath)]
+pub fn upgrade_path(
+    #[wasm_bindgen(unchecked_param_type = "SourceFile[]")] files: JsValue,
+    from: &str,
+    to: &str,
+    options: Option<Ts<ReleaseOptions>>,
+) -> Result<Ts<UpgradePathReport>, JsValue> {
+    let entries = entries(files)?;
+    let options: ReleaseOptions = optional(
+        options.map(|o| o.js_value()),
+        ErrorCode::BadOptions,
+        "options",
+    )?;
+    let report = crate::release::upgrade_path(&entries, from, to, &options).map_err(throw)?;
+    out(&report)
+}
+
+/// Checks a plan's steps (or several plans') against cells running different
+/// application versions: `zerodown fleet check`.
+#[wasm_bindgen(js_name = fleetCheck)]
+pub fn fleet_check(
+    fleet: Ts<Fleet>,
+    #[wasm_bindgen(unchecked_param_type = "Plan | Plan[]")] plan: JsValue,
+) -> Result<Ts<FleetReport>, JsValue> {
+    let fleet = fleet.js_value();
+    // A misspelt key of a cell is an error too, as in a fleet file.
+    let cells = js_sys::Reflect::get(&fleet, &"cells".into()).unwrap_or(JsValue::UNDEFINED);
+    if js_sys::Array::is_array(&cells) {
+        for cell in js_sys::Array::from(&cells).iter() {
+            strict::<Cell>(cell, ErrorCode::BadInput, "fleet cell")?;
+        }
+    }
+    let fleet: Fleet = strict(fleet, ErrorCode::BadInput, "fleet")?;
+    let plans: Vec<Plan> = if js_sys::Array::is_array(&plan) {
+        input(plan, ErrorCode::BadInput, "plans")?
+    } else {
+        vec![input(plan, ErrorCode::BadInput, "plan")?]
+    };
+    let mut steps = Vec::new();
+    for p in &plans {
+        steps.extend(crate::cells::steps_from_plan(p).map_err(throw)?);
+    }
+    let report = crate::cells::check_steps(&fleet, &steps).map_err(throw)?;
+    out(&report)
+}
+
+/// The options of `analyzeSchema`: `zerodown cells analyze --root --shared`.
+#[derive(Debug, Default, serde::Deserialize, Tsify)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct AnalyzeOptions {
+    /// Root tables (default: organizations, namespaces, projects).
+    pub roots: Vec<String>,
+    /// Tables shared cluster-wide, owned by no organization.
+    pub shared: Vec<String>,
+}
+
+/// The organization-isolation report of a schema dump: `zerodown cells analyze`.
+#[wasm_bindgen(js_name = analyzeSchema)]
+pub fn analyze_schema(
+    #[wasm_bindgen(unchecked_param_type = "string")] sql: JsValue,
+    options: Option<Ts<AnalyzeOptions>>,
+) -> Result<Ts<CellsReport>, JsValue> {
+    let sql = string(&sql, "`sql`")?;
+    let o: AnalyzeOptions = optional(
+        options.map(|o| o.js_value()),
+        ErrorCode::BadOptions,
+        "options",
+    )?;
+    out(&crate::cells::analyze_with_shared(
+        &sql, &o.roots, &o.shared,
+    ))
+}
+
+/// Whether an organization may move between two cells: `zerodown cells
+/// move-check`. `source` and `target` list each cell's applied migration
+/// versions, one per line; throws `bad-input` on a line that is not one.
+#[wasm_bindgen(js_name = moveCheck)]
+pub fn move_check(source: &str, target: &str) -> Result<Ts<MoveCheck>, JsValue> {
+    let check = crate::cells::move_check(source, "source", target, "target").map_err(throw)?;
+    out(&check)
 }

@@ -28,6 +28,7 @@ use crate::report::cells::{FleetCell, FleetReport, FleetStep, StepStatus};
 /// version = "16.4.1"
 /// local = ["projects", "issues"]       # optional: the tables this cell has
 /// ```
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Fleet {
@@ -39,6 +40,7 @@ pub struct Fleet {
 }
 
 /// One cell of a fleet.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Cell {

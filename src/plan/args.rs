@@ -7,6 +7,7 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::model::Change;
 
 /// The named options of `zerodown plan`.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct ChangeArgs {

@@ -204,6 +204,7 @@ pub fn change_name(change: &Change) -> String {
 }
 
 /// The application framework the `code` of application steps is written for.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Framework {
@@ -232,6 +233,7 @@ impl Framework {
 pub const DEFAULT_BATCH_SIZE: u32 = 1000;
 
 /// How plans are laid out and written.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct PlanOptions {

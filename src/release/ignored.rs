@@ -19,6 +19,7 @@ pub const IGNORE_REMOVED_TOO_EARLY: &str = "ignore-removed-too-early";
 pub const DROP_BEFORE_IGNORE_SHIPPED: &str = "drop-before-ignore-shipped";
 
 /// A column the application ignores, and when the ignore may go.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct IgnoredColumn {
@@ -51,6 +52,7 @@ pub struct IgnoredColumn {
 }
 
 /// Where an ignored-column entry is written.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IgnoreSource {
     /// The file.

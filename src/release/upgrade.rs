@@ -13,6 +13,7 @@ use super::Version;
 
 /// Options of `schedule` and `upgrade_path`: the same struct for CLI flags
 /// and JavaScript options (camelCase, with kebab-case aliases).
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct ReleaseOptions {

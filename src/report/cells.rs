@@ -8,6 +8,7 @@ use super::Severity;
 use crate::plan::StepPhase;
 
 /// What a schema analysis read, by statement kind.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct StatementCounts {
@@ -26,6 +27,7 @@ pub struct StatementCounts {
 }
 
 /// Counts of one statement kind.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct KindCount {
@@ -40,6 +42,7 @@ pub struct KindCount {
 }
 
 /// A statement the analysis could not read.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct StatementFailure {
@@ -52,6 +55,7 @@ pub struct StatementFailure {
 }
 
 /// The kinds of organization-isolation findings.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum CellsFindingKind {
@@ -83,6 +87,7 @@ impl CellsFindingKind {
 }
 
 /// One organization-isolation finding on one table.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CellsFinding {
@@ -97,6 +102,7 @@ pub struct CellsFinding {
 }
 
 /// One foreign-key hop: `column` of `table` references `references`.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Hop {
@@ -109,6 +115,7 @@ pub struct Hop {
 }
 
 /// A table's sharding key: a column leading to a root through foreign keys.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ShardingKey {
@@ -125,6 +132,7 @@ pub struct ShardingKey {
 }
 
 /// The analysis of one table (partitions are folded into their parent).
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TableReport {
@@ -144,6 +152,7 @@ pub struct TableReport {
 }
 
 /// Counts over the whole schema.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CellsSummary {
@@ -180,6 +189,7 @@ pub struct CellsSummary {
 }
 
 /// The organization-isolation report of one schema.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CellsReport {
@@ -203,6 +213,7 @@ impl CellsReport {
 }
 
 /// How the applied migrations of two cells compare.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum SyncState {
@@ -229,6 +240,7 @@ impl SyncState {
 }
 
 /// The result of an organization move check between two cells.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MoveCheck {
@@ -249,6 +261,7 @@ pub struct MoveCheck {
 }
 
 /// Whether a plan step may run across the fleet now.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum StepStatus {
@@ -276,6 +289,7 @@ impl StepStatus {
 }
 
 /// The fleet check of one step.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FleetStep {
@@ -309,6 +323,7 @@ pub struct FleetStep {
 }
 
 /// A cell of the fleet as the check read it.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FleetCell {
@@ -319,6 +334,7 @@ pub struct FleetCell {
 }
 
 /// The fleet check of a plan.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FleetReport {

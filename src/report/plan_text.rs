@@ -178,6 +178,7 @@ pub fn render_plan_text(plan: &Plan) -> String {
 }
 
 /// A file of a plan written as migrations.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlanFile {
     /// `/`-separated path relative to the output folder

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::{Finding, Phase, Summary};
 
 /// How releases reach a database.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "kebab-case")]
 pub enum UpgradeMode {
@@ -44,6 +45,7 @@ impl std::fmt::Display for UpgradeMode {
 }
 
 /// One migration file of a release-migrations folder.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ReleaseMigration {
@@ -66,6 +68,7 @@ pub struct ReleaseMigration {
 }
 
 /// The migrations due at a release: `zerodown schedule`.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ScheduleReport {
@@ -88,6 +91,7 @@ pub struct ScheduleReport {
 }
 
 /// One deployment of an upgrade and the migrations that run in it.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Deployment {
@@ -102,6 +106,7 @@ pub struct Deployment {
 }
 
 /// The deployments an upgrade goes through: `zerodown upgrade-path`.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UpgradePathReport {
