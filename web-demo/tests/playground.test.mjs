@@ -152,11 +152,20 @@ test("the plan form offers every change kind and draws a timeline for each", asy
     t.diagnostic(`${kind}: ${shown.map((r) => `${r.version} (${r.steps})`).join(" → ")}`);
   }
 
+  // Application steps written for Rails.
+  await page.selectOption("#change-kind", "drop-column");
+  await page.selectOption("#change-framework", "rails");
+  await page.click('#plan-form button[type="submit"]');
+  await page.waitForFunction(() => /ignore_column :updated_at/.test(document.querySelector("#change-plan .zd-code-code")?.textContent));
+  assert.match(page.url(), /fw=rails/);
+
   // The last planned change is part of the link.
   const again = await chromium.newPage({ viewport: { width: 1360, height: 900 } });
   await again.goto(page.url());
   await again.waitForSelector("#change-plan .zd-release");
-  assert.equal(await again.inputValue("#change-kind"), KINDS.at(-1));
+  assert.equal(await again.inputValue("#change-kind"), "drop-column");
+  assert.equal(await again.inputValue("#change-framework"), "rails");
+  assert.equal(await again.inputValue('#plan-form input[name="columnType"]'), "timestamptz");
   assert.equal(await again.locator("#change-plan .zd-release").count(), await page.locator("#change-plan .zd-release").count());
   await again.close();
   assert.deepEqual(errors, []);
