@@ -16,8 +16,8 @@ after(async () => {
 });
 
 /** A page holding one <zerodown-review> given `diff`; resolves once it has rendered a report. */
-async function review(diff, viewport = { width: 1100, height: 900 }) {
-  const page = await chromium.newPage({ viewport });
+async function review(diff, viewport = { width: 1100, height: 900 }, deviceScaleFactor = 1) {
+  const page = await chromium.newPage({ viewport, deviceScaleFactor });
   const errors = watchErrors(page);
   // An empty page of the demo's origin, with the widget and nothing else.
   await page.goto(`${server.base}/widget/blank.html`);
@@ -86,6 +86,23 @@ test("the widget shows each migration file of a diff with its phase and its find
   await indexRow.locator(".zd-plan-toggle").click();
   assert.equal(await indexRow.locator(".zd-plan-box").isHidden(), true);
   await page.screenshot({ path: join(SCREENSHOTS, "widget.png"), fullPage: true });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("on a phone the review fits the screen and the plan opens under its finding", async () => {
+  const { page, errors } = await review(readFileSync(join(FIXTURES, "mr.diff"), "utf8"), { width: 390, height: 844 }, 2);
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth) <= 390, "no horizontal scrolling of the page");
+  const row = page.locator('zerodown-review tr.zd-finding[data-rule="drop-column"]');
+  await row.locator(".zd-plan-toggle").click();
+  const releases = await row.locator(".zd-release").evaluateAll((els) => els.map((e) => e.dataset.version));
+  assert.deepEqual(releases, ["M", "M+1", "M+2"]);
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth) <= 390, "the open plan fits too");
+  // The finding and its plan are as wide as the screen, not as the diff's longest line.
+  const card = await row.locator(".zd-card").evaluate((el) => el.getBoundingClientRect().toJSON());
+  assert.ok(card.left >= 0 && card.right <= 390, `the finding card is on screen (${card.left}–${card.right})`);
+  await page.locator('zerodown-review .zd-file[data-path$="drop_legacy_token.sql"]').evaluate((el) => el.scrollIntoView());
+  await page.screenshot({ path: join(SCREENSHOTS, "widget-phone.png") });
   assert.deepEqual(errors, []);
   await page.close();
 });
