@@ -27,30 +27,56 @@ code { font-family: var(--zd-mono); font-size: .92em; }
 `;
 
 export const TIMELINE_CSS = `
-.zd-plan-change { color: var(--zd-muted); margin: 0 0 10px; font-size: 13px; }
-.zd-timeline { list-style: none; margin: 0; padding: 0 0 4px; display: grid; grid-auto-flow: column;
-  grid-auto-columns: minmax(260px, 1fr); gap: 14px; overflow-x: auto; counter-reset: rel; }
-.zd-release { background: var(--zd-card); border: 1px solid var(--zd-line); border-radius: 10px; padding: 0 12px 12px;
+.zd-plan { --zd-regular: #3b82c4; --zd-application: #8a63d2; --zd-post-deploy: #c77a12; --zd-background: #2b9a74; }
+.zd-plan-change { color: var(--zd-muted); margin: 0 0 12px; font-size: 13px; overflow-wrap: anywhere; }
+.zd-plan-change code { color: var(--zd-ink); background: #f1f3f7; border-radius: 4px; padding: 2px 6px; }
+.zd-timeline { list-style: none; margin: 0; padding: 0 0 6px; display: grid; grid-auto-flow: column;
+  grid-auto-columns: minmax(300px, 1fr); gap: 22px; overflow-x: auto; }
+.zd-release { background: var(--zd-card); border: 1px solid var(--zd-line); border-radius: 10px; padding: 0 14px 12px;
   position: relative; min-width: 0; }
-.zd-release-head { display: flex; align-items: baseline; gap: 8px; padding: 10px 0 8px; border-bottom: 1px solid var(--zd-line);
-  margin-bottom: 8px; }
-.zd-release-index { font: 600 11px/1 var(--zd-sans); text-transform: uppercase; letter-spacing: .05em; color: var(--zd-muted); }
-.zd-release-version { font-size: 18px; color: var(--zd-accent); }
+.zd-release + .zd-release::before { content: "→"; position: absolute; left: -18px; top: 12px; color: #98a1b3;
+  font: 700 15px/1 var(--zd-sans); }
+.zd-release-head { display: flex; align-items: baseline; flex-wrap: wrap; gap: 4px 10px; padding: 11px 0 9px;
+  border-bottom: 1px solid var(--zd-line); margin-bottom: 4px; }
+.zd-release-index { flex-basis: 100%; font: 600 11px/1.2 var(--zd-sans); text-transform: uppercase; letter-spacing: .05em; color: var(--zd-muted); }
+.zd-release-version { font: 700 20px/1.1 var(--zd-sans); color: var(--zd-accent); }
 .zd-release-head time { margin-left: auto; color: var(--zd-muted); font-size: 12px; }
-.zd-phase h5 { margin: 10px 0 6px; font: 600 11px/1.2 var(--zd-sans); text-transform: uppercase; letter-spacing: .05em; color: var(--zd-muted); }
-.zd-step { border-left: 3px solid var(--zd-line); padding: 2px 0 4px 10px; margin-bottom: 10px; }
-.zd-step[data-phase="regular"] { border-color: #3b82c4; }
-.zd-step[data-phase="application"] { border-color: #8a63d2; }
-.zd-step[data-phase="post-deploy"] { border-color: #d98a1c; }
-.zd-step[data-phase="background"] { border-color: #2b9a74; }
-.zd-step h6 { margin: 0 0 3px; font-size: 14px; }
-.zd-why { margin: 0 0 6px; color: var(--zd-muted); font-size: 13px; }
-.zd-requires { margin: 0 0 6px; padding-left: 18px; font-size: 12.5px; color: var(--zd-muted); }
+.zd-phase h5 { display: flex; align-items: center; gap: 6px; flex-wrap: wrap; margin: 12px 0 6px;
+  font: 600 11.5px/1.2 var(--zd-sans); text-transform: uppercase; letter-spacing: .05em; color: var(--zd-ink); }
+.zd-when { font-weight: 400; text-transform: none; letter-spacing: 0; color: var(--zd-muted); }
+.zd-dot { width: 9px; height: 9px; border-radius: 50%; background: var(--zd-line); flex: none; }
+.zd-phase-regular .zd-dot { background: var(--zd-regular); }
+.zd-phase-application .zd-dot { background: var(--zd-application); }
+.zd-phase-post-deploy .zd-dot { background: var(--zd-post-deploy); }
+.zd-phase-background .zd-dot { background: var(--zd-background); }
+.zd-step { border-left: 3px solid var(--zd-line); padding: 2px 0 2px 11px; margin: 0 0 12px 3px; }
+.zd-step[data-phase="regular"] { border-color: var(--zd-regular); }
+.zd-step[data-phase="application"] { border-color: var(--zd-application); }
+.zd-step[data-phase="post-deploy"] { border-color: var(--zd-post-deploy); }
+.zd-step[data-phase="background"] { border-color: var(--zd-background); }
+.zd-step h6 { margin: 0 0 4px; font: 600 14px/1.35 var(--zd-sans); }
+.zd-tags { display: flex; flex-wrap: wrap; gap: 5px; margin: 0 0 5px; }
+.zd-tag { font: 500 11.5px/1 var(--zd-sans); padding: 3px 6px; border-radius: 4px; background: #f1f3f7; color: var(--zd-muted); }
+code.zd-tag { font-family: var(--zd-mono); }
+.zd-outside { background: var(--zd-warning-bg); color: var(--zd-warning); }
+.zd-why { margin: 0 0 6px; color: var(--zd-muted); font-size: 13px; line-height: 1.45; }
+.zd-requires { font-size: 12.5px; color: var(--zd-muted); margin: 0 0 6px; }
+.zd-requires > span { font: 600 11px/1 var(--zd-sans); text-transform: uppercase; letter-spacing: .05em; }
+.zd-requires ul { margin: 3px 0 0; padding-left: 18px; }
+.zd-code { margin-top: 8px; }
 .zd-code-head { display: flex; justify-content: space-between; align-items: center; font: 600 11px/1 var(--zd-sans);
-  text-transform: uppercase; letter-spacing: .05em; color: var(--zd-muted); margin-top: 6px; }
+  text-transform: uppercase; letter-spacing: .05em; color: var(--zd-muted); }
+.zd-code pre { margin: 4px 0 0; white-space: pre-wrap; overflow-wrap: anywhere; }
+.zd-code-down pre { background: #fbf6f6; }
+.zd-prose { margin: 4px 0 0; padding: 8px 10px; font-size: 13px; line-height: 1.45; background: #f7f4fd; border: 1px solid #e4dcf6;
+  border-radius: 6px; }
 .zd-copy { font: 500 12px/1 var(--zd-sans); padding: 4px 8px; border: 1px solid var(--zd-line); background: var(--zd-card);
-  border-radius: 5px; cursor: pointer; color: var(--zd-ink); }
+  border-radius: 5px; cursor: pointer; color: var(--zd-ink); text-transform: none; letter-spacing: 0; }
 .zd-copy:hover { border-color: var(--zd-accent); color: var(--zd-accent); }
+@media (max-width: 720px) {
+  .zd-timeline { grid-auto-flow: row; grid-auto-columns: auto; gap: 26px; overflow-x: visible; }
+  .zd-release + .zd-release::before { content: "↓"; left: 50%; top: -22px; }
+}
 `;
 
 /** Adopts the given CSS texts into a document or shadow root. */

@@ -20,6 +20,8 @@ const state = {
   large: "",
   sel: 0,
   change: null, // the last planned change, as submitted in the form
+  changeOptions: null, // the plan options the form adds for it (rollback details)
+  framework: "plain", // what application steps are written for
 };
 
 // ---- worker -------------------------------------------------------------
@@ -62,12 +64,18 @@ function readHash() {
   if (q.has("sql")) state.sql = q.get("sql");
   for (const k of ["phase", "release", "pg", "large"]) if (q.has(k)) state[k] = q.get(k);
   if (q.has("sel")) state.sel = Number(q.get("sel")) || 0;
-  if (q.has("change")) {
-    try {
-      state.change = JSON.parse(q.get("change"));
-    } catch {
-      state.change = null;
-    }
+  if (q.has("fw")) state.framework = q.get("fw") === "rails" ? "rails" : "plain";
+  state.change = parseJson(q.get("change"));
+  state.changeOptions = parseJson(q.get("changeopts"));
+}
+
+function parseJson(text) {
+  if (!text) return null;
+  try {
+    const v = JSON.parse(text);
+    return v && typeof v === "object" && !Array.isArray(v) ? v : null;
+  } catch {
+    return null;
   }
 }
 
@@ -80,6 +88,8 @@ function writeHash() {
   if (state.large) q.set("large", state.large);
   if (state.sel) q.set("sel", String(state.sel));
   if (state.change) q.set("change", JSON.stringify(state.change));
+  if (state.change && state.changeOptions && Object.keys(state.changeOptions).length) q.set("changeopts", JSON.stringify(state.changeOptions));
+  if (state.framework !== "plain") q.set("fw", state.framework);
   history.replaceState(null, "", `#${q}`);
 }
 
@@ -88,6 +98,13 @@ function lintOptions() {
   if (state.release.trim()) options.release = state.release.trim();
   const large = state.large.split(",").map((s) => s.trim()).filter(Boolean);
   if (large.length) options.largeTables = large;
+  return options;
+}
+
+/** Plan options (the package's PlanOptions) for the "plan a change" form. */
+function planOptions() {
+  const options = { pgVersion: Number(state.pg), framework: state.framework, ...(state.changeOptions ?? {}) };
+  if (state.release.trim()) options.release = state.release.trim();
   return options;
 }
 
@@ -115,7 +132,7 @@ for (const [key, el] of Object.entries(controls)) {
   el.addEventListener("input", () => {
     state[key] = el.value;
     schedule();
-    if (state.change) planChange(state.change);
+    if (state.change) planChange();
   });
 }
 
@@ -249,62 +266,83 @@ function renderDetail() {
     h("details", { class: "doc", open: true }, h("summary", null, "Rule documentation"), rule ? renderMarkdown(rule.doc, { skipTitle: true }) : h("p", null, "No documentation.")),
   );
   planBox.replaceChildren(
-    h("h2", null, "Safe path for this finding"),
+    h("div", { class: "pane-head" },
+      h("h2", null, "Safe path for this finding"),
+      h("span", { class: "muted" }, h("code", null, f.rule), ` at line ${location1(f)}`)),
     f.plan
       ? renderPlan(f.plan)
-      : h("p", { class: "notice", id: "plan-missing" }, info?.hasPlan
-        ? "This finding has no multi-release plan: follow the rule's safe alternative above."
-        : "Step plans are not available in this build of the zerodown package (it has no plan export yet)."),
+      : h("p", { class: "notice", id: "plan-missing" },
+        "This finding has no multi-release plan: the fix is a single statement, described in the rule's safe alternative above."),
   );
 }
 
 // ---- plan a change ------------------------------------------------------
 function buildPlanForm() {
   const box = $("plan-change");
+  const head = h("div", { class: "pane-head" }, h("h2", null, "Plan a change"),
+    h("span", { class: "muted" }, "The safe path for a change, release by release (release and PostgreSQL version from the options above)."));
   if (!info.hasPlan) {
-    box.replaceChildren(
-      h("h2", null, "Plan a change"),
-      h("p", { class: "notice", id: "plan-form-missing" }, "Planning a change is not available: this build of the zerodown package has no plan export yet."),
-    );
+    box.replaceChildren(head,
+      h("p", { class: "notice", id: "plan-form-missing" }, "Planning a change is not available: this build of the zerodown package has no plan export."));
     return;
   }
-  const kind = h("select", { id: "change-kind", name: "kind", "aria-label": "Change kind" }, Object.keys(CHANGE_KINDS).map((k) => h("option", { value: k }, k)));
+  const kind = h("select", { id: "change-kind", name: "kind" }, Object.keys(CHANGE_KINDS).map((k) => h("option", { value: k }, k)));
+  const framework = h("select", { id: "change-framework", name: "framework" },
+    h("option", { value: "plain" }, "any (plain instructions)"), h("option", { value: "rails" }, "Ruby on Rails"));
   const fields = h("div", { class: "fields" });
-  const result = h("div", { id: "change-plan" });
+  const result = h("div", { id: "change-plan", "aria-live": "polite" });
   const form = h("form", { class: "plan-form", id: "plan-form" },
-    h("label", null, "Change ", kind), fields, h("button", { type: "submit" }, "Plan it"));
-  const drawFields = (values = {}) => {
-    fields.replaceChildren(...CHANGE_KINDS[kind.value].map((f) => {
+    h("label", { class: "kind" }, h("span", null, "Change"), kind), fields,
+    h("label", null, h("span", null, "Application code for"), framework),
+    h("button", { type: "submit" }, "Plan it"));
+  const drawFields = (values) => {
+    fields.replaceChildren(...CHANGE_KINDS[kind.value].fields.map((f) => {
+      const v = values[f.name];
       const input = f.type === "bool"
-        ? h("input", { type: "checkbox", name: f.name, checked: Boolean(values[f.name]) })
-        : h("input", { type: f.type === "number" ? "number" : "text", name: f.name, required: f.required, placeholder: f.placeholder ?? "",
-          value: Array.isArray(values[f.name]) ? values[f.name].join(", ") : values[f.name] ?? "" });
-      return h("label", { class: f.type === "bool" ? "check" : null }, h("span", null, f.name, f.required ? " *" : ""), input);
+        ? h("input", { type: "checkbox", name: f.name, checked: Boolean(v) })
+        : h("input", { type: f.type === "number" ? "number" : "text", name: f.name, required: f.required,
+          value: Array.isArray(v) ? v.join(", ") : v ?? "",
+          spellcheck: "false", autocapitalize: "off" });
+      return h("label", { class: `${f.type === "bool" ? "check" : ""} ${f.type === "text" && !["table", "column", "name"].includes(f.name) ? "wide" : ""}`.trim() || null },
+        h("span", null, f.label ?? f.name, f.required ? " *" : ""), input);
     }));
   };
-  kind.addEventListener("change", () => drawFields());
+  kind.addEventListener("change", () => drawFields(CHANGE_KINDS[kind.value].example));
   form.addEventListener("submit", (e) => {
     e.preventDefault();
     const values = {};
     for (const el of fields.querySelectorAll("input")) values[el.name] = el.type === "checkbox" ? el.checked : el.value;
-    state.change = changeFrom(kind.value, values);
+    const { change, options } = changeFrom(kind.value, values);
+    state.change = change;
+    state.changeOptions = options;
+    state.framework = framework.value;
     writeHash();
-    planChange(state.change);
+    planChange();
   });
-  if (state.change && CHANGE_KINDS[state.change.kind]) kind.value = state.change.kind;
-  drawFields(state.change ?? {});
-  box.replaceChildren(h("h2", null, "Plan a change"), form, result);
-  if (state.change) planChange(state.change);
+  framework.value = state.framework;
+  if (state.change && CHANGE_KINDS[state.change.kind]) {
+    kind.value = state.change.kind;
+    drawFields({ ...state.change, ...(state.changeOptions ?? {}) });
+  } else {
+    drawFields(CHANGE_KINDS[kind.value].example);
+  }
+  box.replaceChildren(head, form, result);
+  if (state.change) planChange();
 }
 
-async function planChange(change) {
+let planSeq = 0;
+async function planChange() {
   const out = $("change-plan");
-  if (!out) return;
+  if (!out || !state.change) return;
+  const seq = ++planSeq;
   try {
-    const plan = await call({ type: "plan", change, options: lintOptions() });
-    out.replaceChildren(plan ? renderPlan(plan) : h("p", { class: "notice" }, "No safe plan exists for this change."));
+    const plan = await call({ type: "plan", change: state.change, options: planOptions() });
+    if (seq !== planSeq) return;
+    out.replaceChildren(renderPlan(plan));
   } catch (e) {
-    out.replaceChildren(h("p", { class: "status error" }, `${e.code ? `${e.code}: ` : ""}${e.message}`));
+    if (seq !== planSeq) return;
+    out.replaceChildren(h("p", { class: "status error plan-error", role: "alert", dataset: { code: e.code ?? "" } },
+      e.code ? h("code", null, e.code) : null, e.code ? ": " : null, e.message));
   }
 }
 
@@ -313,6 +351,7 @@ window.addEventListener("hashchange", () => {
   if (editor.value !== state.sql) editor.value = state.sql;
   for (const [key, el] of Object.entries(controls)) el.value = state[key];
   lintNow();
+  if (info) buildPlanForm();
 });
 
 await ready;

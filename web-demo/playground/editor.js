@@ -15,6 +15,7 @@ export class Editor {
       wrap: "off", "aria-label": "SQL migration",
     });
     this.scroller = h("div", { class: "code" }, this.layer, this.textarea);
+    this.root = root;
     root.append(this.gutter, this.scroller);
     this.lineCount = 0;
     this.text = "";
@@ -116,6 +117,8 @@ export class Editor {
     }
     this.gutter.replaceChildren(nums);
     this.lineCount = lines;
+    // On a phone the editor grows with the text (up to a limit), see style.css.
+    this.root.style.setProperty("--zd-lines", String(lines));
     this.syncScroll();
   }
 

@@ -1,6 +1,6 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { serve, browser, watchErrors, ROOT, SCREENSHOTS } from "./helpers.mjs";
 
@@ -18,8 +18,8 @@ after(async () => {
   await server?.close();
 });
 
-async function open(hash = "", viewport = { width: 1360, height: 900 }) {
-  const page = await chromium.newPage({ viewport });
+async function open(hash = "", viewport = { width: 1360, height: 900 }, deviceScaleFactor = 1) {
+  const page = await chromium.newPage({ viewport, deviceScaleFactor });
   const errors = watchErrors(page);
   await page.goto(`${server.base}/playground/${hash}`);
   await page.waitForSelector("html[data-linted]");
@@ -81,26 +81,111 @@ test("marks use UTF-16 offsets: a finding after non-ASCII text lands on its stat
   await page.close();
 });
 
-test("the plan timeline shows the releases of the selected finding's plan", async (t) => {
-  const sql = "ALTER TABLE users ADD COLUMN plan_id bigint NOT NULL;\n";
-  const options = { phase: "regular", pgVersion: 16, plans: true, release: "17.2" };
-  const { page, errors } = await open(`#${new URLSearchParams({ sql, release: "17.2", pg: "16" })}`);
-  if ((await page.getAttribute("html", "data-plans")) !== "true") {
-    t.diagnostic("the package has no plan export: asserting the messages instead of a timeline");
-    assert.equal(typeof zerodown.plan, "undefined");
-    assert.match(await page.textContent("#plan-missing"), /not available in this build/);
-    assert.match(await page.textContent("#plan-form-missing"), /no plan export/);
-    assert.equal(await page.locator(".zd-timeline").count(), 0);
-  } else {
-    // The columns are the releases of the plan the package gives for the same input.
-    const report = zerodown.lint(sql, options, "migration.sql");
-    const expected = report.findings[0].plan?.releases.map((r) => r.version) ?? [];
-    assert.ok(expected.length > 0, "the package plans this finding");
-    const shown = await page.locator("#finding-plan .zd-release").evaluateAll((els) => els.map((e) => e.dataset.version));
-    assert.deepEqual(shown, expected);
-    assert.equal(shown[0], "17.2");
-  }
+test("the selected finding's plan is drawn as a release timeline: releases, phases, SQL, rollback and code", async () => {
+  const sql = "ALTER TABLE users DROP COLUMN updated_at;\n";
+  const { page, errors } = await open(`#${new URLSearchParams({ sql, release: "12.5", pg: "16" })}`);
+  await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
+  await page.click('#findings .finding[data-rule="drop-column"]');
+  const plan = page.locator("#finding-plan .zd-plan");
+  // What the core plans for dropping a column from release 12.5: ignore it in
+  // the code, drop it after the deploy of the next release, then remove the ignore.
+  const columns = await plan.locator(".zd-release").evaluateAll((els) => els.map((e) => ({
+    version: e.dataset.version,
+    phases: [...e.querySelectorAll(".zd-phase")].map((p) => p.dataset.phase),
+  })));
+  assert.deepEqual(columns, [
+    { version: "12.5", phases: ["application"] },
+    { version: "12.6", phases: ["post-deploy"] },
+    { version: "12.7", phases: ["application"] },
+  ]);
+  // The same plan the package attaches to the finding, step for step.
+  const expected = zerodown.lint(sql, { phase: "regular", pgVersion: 16, plans: true, release: "12.5" }, "migration.sql")
+    .findings.find((f) => f.rule === "drop-column").plan;
+  const titles = await plan.locator(".zd-step h6").allTextContents();
+  assert.deepEqual(titles, expected.releases.flatMap((r) => r.steps.map((s) => s.title.replaceAll("`", ""))));
+
+  await page.locator("#finding-plan").screenshot({ path: join(SCREENSHOTS, "plan-timeline.png") });
+
+  const drop = plan.locator('.zd-release[data-version="12.6"] .zd-step');
+  assert.match(await drop.locator(".zd-code-sql pre").textContent(), /ALTER TABLE users DROP COLUMN IF EXISTS updated_at;/);
+  assert.match(await drop.locator(".zd-requires").textContent(), /release 12\.5, which ignores the column, runs everywhere/);
+  const step = expected.releases[1].steps[0];
+  await drop.locator(".zd-code-down .zd-copy").click();
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), step.down);
+  await drop.locator(".zd-code-sql .zd-copy").click();
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), step.sql);
+  assert.match(await plan.locator('.zd-release[data-version="12.5"] .zd-code-code').textContent(), /ignore `?updated_at`? on users/);
+
   assert.deepEqual(errors, []);
+  await page.close();
+});
+
+// The change kinds of the core (`Change::KINDS`), read from its source.
+const KINDS = readFileSync(join(ROOT, "src", "model", "change.rs"), "utf8")
+  .match(/pub const KINDS[^=]*=\s*&\[([^\]]*)\]/)[1].match(/"[^"]+"/g).map((k) => JSON.parse(k));
+
+test("the plan form offers every change kind and draws a timeline for each", async (t) => {
+  assert.equal(KINDS.length, 15);
+  const { page, errors } = await open(`#${new URLSearchParams({ sql: "SELECT 1;\n", release: "17.2", pg: "16" })}`);
+  const offered = await page.locator("#change-kind option").evaluateAll((os) => os.map((o) => o.value));
+  assert.deepEqual(offered, KINDS);
+  for (const kind of KINDS) {
+    await page.selectOption("#change-kind", kind);
+    const before = await page.locator("#change-plan").evaluateHandle((el) => el.firstElementChild);
+    await page.click('#plan-form button[type="submit"]');
+    await page.waitForFunction((old) => {
+      const first = document.querySelector("#change-plan").firstElementChild;
+      return first && first !== old;
+    }, before);
+    // The change the form built, planned by the package in Node with the same options.
+    const { change, options } = await page.evaluate(() => {
+      const q = new URLSearchParams(location.hash.slice(1));
+      return { change: JSON.parse(q.get("change")), options: JSON.parse(q.get("changeopts") ?? "{}") };
+    });
+    assert.equal(change.kind, kind);
+    const expected = zerodown.plan(change, { release: "17.2", pgVersion: 16, framework: "plain", ...options });
+    const shown = await page.locator("#change-plan .zd-release").evaluateAll((els) =>
+      els.map((e) => ({ version: e.dataset.version, steps: e.querySelectorAll(".zd-step").length })));
+    assert.ok(shown.length >= 1, `${kind}: a timeline`);
+    assert.equal(shown[0].version, "17.2");
+    assert.deepEqual(shown, expected.releases.map((r) => ({ version: r.version, steps: r.steps.length })), kind);
+    t.diagnostic(`${kind}: ${shown.map((r) => `${r.version} (${r.steps})`).join(" → ")}`);
+  }
+
+  // Application steps written for Rails.
+  await page.selectOption("#change-kind", "drop-column");
+  await page.selectOption("#change-framework", "rails");
+  await page.click('#plan-form button[type="submit"]');
+  await page.waitForFunction(() => /ignore_column :updated_at/.test(document.querySelector("#change-plan .zd-code-code")?.textContent));
+  assert.match(page.url(), /fw=rails/);
+
+  // The last planned change is part of the link.
+  const again = await chromium.newPage({ viewport: { width: 1360, height: 900 } });
+  await again.goto(page.url());
+  await again.waitForSelector("#change-plan .zd-release");
+  assert.equal(await again.inputValue("#change-kind"), "drop-column");
+  assert.equal(await again.inputValue("#change-framework"), "rails");
+  assert.equal(await again.inputValue('#plan-form input[name="columnType"]'), "timestamptz");
+  assert.equal(await again.locator("#change-plan .zd-release").count(), await page.locator("#change-plan .zd-release").count());
+  await again.close();
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("planning with a bad release version shows the error with its code", async () => {
+  const { page } = await open(`#${new URLSearchParams({ sql: "SELECT 1;\n" })}`);
+  await page.selectOption("#change-kind", "rename-column");
+  await page.fill("#opt-release", "twelve");
+  await page.click('#plan-form button[type="submit"]');
+  const error = page.locator("#change-plan .plan-error");
+  await error.waitFor();
+  assert.equal(await error.getAttribute("data-code"), "bad-version");
+  assert.equal(await error.textContent(),
+    "bad-version: `twelve` is not a release version: write MAJOR.MINOR or MAJOR.MINOR.PATCH, e.g. 16.4 or 16.4.1");
+  assert.equal(await page.locator("#change-plan .zd-release").count(), 0);
+  // A good version brings the timeline back.
+  await page.fill("#opt-release", "12.5");
+  await page.locator('#change-plan .zd-release[data-version="12.5"]').waitFor();
   await page.close();
 });
 
@@ -134,12 +219,25 @@ test("a shared URL restores the SQL, the options and the selected finding", asyn
   await again.close();
 });
 
-test("the playground works on a phone-sized screen", async () => {
-  const { page, errors } = await open("", { width: 390, height: 844 });
+test("the playground works on a phone-sized screen, the timeline's releases stacked", async () => {
+  const phone = { width: 390, height: 844 };
+  const { page, errors } = await open("", phone, 2);
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(width <= 390, `no horizontal scrolling (page is ${width}px wide)`);
   await page.waitForSelector('#findings .finding[data-rule="add-index-non-concurrently"]');
-  await page.screenshot({ path: join(SCREENSHOTS, "playground-phone.png"), fullPage: true });
-  assert.deepEqual(errors, []);
+  await page.screenshot({ path: join(SCREENSHOTS, "playground-phone.png") });
   await page.close();
+
+  const sql = "ALTER TABLE users DROP COLUMN updated_at;\n";
+  const again = await open(`#${new URLSearchParams({ sql, release: "12.5" })}`, phone, 2);
+  const releases = again.page.locator("#finding-plan .zd-release");
+  assert.equal(await releases.count(), 3);
+  const boxes = await releases.evaluateAll((els) => els.map((e) => e.getBoundingClientRect().toJSON()));
+  assert.ok(boxes.every((b) => b.left === boxes[0].left && b.right <= 390), "one release under the other, inside the screen");
+  assert.ok(boxes[1].top > boxes[0].bottom && boxes[2].top > boxes[1].bottom);
+  assert.ok(await again.page.evaluate(() => document.documentElement.scrollWidth) <= 390);
+  await again.page.locator("#finding-plan").scrollIntoViewIfNeeded();
+  await again.page.locator("#finding-plan").screenshot({ path: join(SCREENSHOTS, "plan-timeline-phone.png") });
+  assert.deepEqual([...errors, ...again.errors], []);
+  await again.page.close();
 });

@@ -16,8 +16,8 @@ after(async () => {
 });
 
 /** A page holding one <zerodown-review> given `diff`; resolves once it has rendered a report. */
-async function review(diff, viewport = { width: 1100, height: 900 }) {
-  const page = await chromium.newPage({ viewport });
+async function review(diff, viewport = { width: 1100, height: 900 }, deviceScaleFactor = 1) {
+  const page = await chromium.newPage({ viewport, deviceScaleFactor });
   const errors = watchErrors(page);
   // An empty page of the demo's origin, with the widget and nothing else.
   await page.goto(`${server.base}/widget/blank.html`);
@@ -54,15 +54,55 @@ test("the widget shows each migration file of a diff with its phase and its find
   assert.equal(await page.locator('zerodown-review .zd-file[data-path$="create_audit_events.sql"] tr.zd-finding').count(), 0);
   assert.match(await page.locator("zerodown-review .zd-summary").textContent(), /2 errors.*1 warning/);
 
-  // The plan is one click away (or says there is none in this build).
-  const toggle = index.locator("tr.zd-finding .zd-plan-toggle").first();
-  if (await toggle.isEnabled()) {
-    await toggle.click();
-    assert.ok((await index.locator(".zd-release").count()) > 0);
-  } else {
-    assert.equal(await toggle.textContent(), "No plan");
-  }
+  // The plan is one click away for the findings that carry one, and exactly those.
+  const report = await page.evaluate(() => window.__report);
+  const toggles = await page.locator("zerodown-review tr.zd-finding").evaluateAll((trs) =>
+    trs.map((tr) => ({ rule: tr.dataset.rule, label: tr.querySelector(".zd-plan-toggle").textContent, enabled: !tr.querySelector(".zd-plan-toggle").disabled })));
+  assert.deepEqual(toggles, report.findings.map((f) => ({ rule: f.rule, label: f.plan ? "Show plan" : "No plan", enabled: Boolean(f.plan) })));
+  assert.deepEqual(toggles.map((t) => t.enabled), [true, false, true]);
+
+  const dropRow = page.locator('zerodown-review .zd-file[data-path$="drop_legacy_token.sql"] tr.zd-finding');
+  assert.equal(await dropRow.locator(".zd-release").count(), 0);
+  await dropRow.locator(".zd-plan-toggle").click();
+  assert.equal(await dropRow.locator(".zd-plan-toggle").getAttribute("aria-expanded"), "true");
+  // No release in the options: the releases are relative, M, M+1, M+2.
+  const columns = await dropRow.locator(".zd-release").evaluateAll((els) => els.map((e) => ({
+    version: e.dataset.version,
+    phases: [...e.querySelectorAll(".zd-phase")].map((p) => p.dataset.phase),
+  })));
+  assert.deepEqual(columns, [
+    { version: "M", phases: ["application"] },
+    { version: "M+1", phases: ["post-deploy"] },
+    { version: "M+2", phases: ["application"] },
+  ]);
+  assert.match(await dropRow.locator('.zd-release[data-version="M+1"] .zd-code-sql pre').textContent(),
+    /ALTER TABLE users DROP COLUMN IF EXISTS legacy_token;/);
+
+  const indexRow = index.locator('tr.zd-finding[data-rule="add-index-non-concurrently"]');
+  await indexRow.locator(".zd-plan-toggle").click();
+  assert.match(await indexRow.locator('.zd-release[data-version="M"] .zd-step[data-phase="regular"] .zd-code-sql pre').textContent(),
+    /CREATE (UNIQUE )?INDEX CONCURRENTLY/);
+  // One more click hides it again.
+  await indexRow.locator(".zd-plan-toggle").click();
+  assert.equal(await indexRow.locator(".zd-plan-box").isHidden(), true);
   await page.screenshot({ path: join(SCREENSHOTS, "widget.png"), fullPage: true });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("on a phone the review fits the screen and the plan opens under its finding", async () => {
+  const { page, errors } = await review(readFileSync(join(FIXTURES, "mr.diff"), "utf8"), { width: 390, height: 844 }, 2);
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth) <= 390, "no horizontal scrolling of the page");
+  const row = page.locator('zerodown-review tr.zd-finding[data-rule="drop-column"]');
+  await row.locator(".zd-plan-toggle").click();
+  const releases = await row.locator(".zd-release").evaluateAll((els) => els.map((e) => e.dataset.version));
+  assert.deepEqual(releases, ["M", "M+1", "M+2"]);
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth) <= 390, "the open plan fits too");
+  // The finding and its plan are as wide as the screen, not as the diff's longest line.
+  const card = await row.locator(".zd-card").evaluate((el) => el.getBoundingClientRect().toJSON());
+  assert.ok(card.left >= 0 && card.right <= 390, `the finding card is on screen (${card.left}–${card.right})`);
+  await page.locator('zerodown-review .zd-file[data-path$="drop_legacy_token.sql"]').evaluate((el) => el.scrollIntoView());
+  await page.screenshot({ path: join(SCREENSHOTS, "widget-phone.png") });
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -168,7 +168,7 @@ export const REVIEW_CSS = `
 .zd-status { font-size: 12px; color: var(--zd-muted); }
 .zd-count { margin-left: auto; font-size: 12px; color: var(--zd-muted); }
 .zd-note { margin: 0; padding: 6px 12px; font-size: 12px; color: var(--zd-muted); border-bottom: 1px solid var(--zd-line); }
-.zd-scroll { overflow-x: auto; }
+.zd-scroll { overflow-x: auto; container-type: inline-size; }
 .zd-diff { border-collapse: collapse; width: 100%; font: 12.5px/1.6 var(--zd-mono); }
 .zd-num { width: 1%; min-width: 34px; padding: 0 8px; text-align: right; color: #98a1b3; user-select: none; vertical-align: top; }
 .zd-sign { width: 1%; padding: 0 4px; color: #98a1b3; user-select: none; vertical-align: top; }
@@ -178,6 +178,13 @@ export const REVIEW_CSS = `
 .zd-hunk td { color: #6a7184; background: #f1f3fa; padding: 2px 10px; }
 .zd-finding td { padding: 6px 10px 8px 52px; white-space: normal; font-family: var(--zd-sans); }
 .zd-card { border: 1px solid var(--zd-line); border-left-width: 4px; border-radius: 7px; padding: 8px 10px; background: #fff; }
+/* A finding (and its plan) stays as wide as the visible part of the diff, however wide its lines. */
+.zd-scroll .zd-card { position: sticky; left: 52px; box-sizing: border-box; width: calc(100cqw - 62px); }
+@container (max-width: 640px) {
+  .zd-finding td { padding-left: 8px; padding-right: 8px; }
+  .zd-scroll .zd-card { left: 8px; width: calc(100cqw - 16px); }
+  .zd-num { min-width: 26px; padding: 0 5px; }
+}
 .zd-card-error { border-left-color: var(--zd-error); } .zd-card-warning { border-left-color: var(--zd-warning); }
 .zd-card-info { border-left-color: var(--zd-info); }
 .zd-card-head { display: flex; align-items: center; gap: 8px; flex-wrap: wrap; }
