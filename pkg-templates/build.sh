@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Builds the npm package `zerodown` into pkg/ (git-ignored):
-#   1. two cargo builds of the library for wasm32-unknown-unknown, without the
-#      `cli` feature (no clap):
+#   1. three cargo builds of the library for wasm32-unknown-unknown, without
+#      the `cli` feature (no clap):
 #      web/  the browser module: profile `wasm` (release with opt-level "z"),
-#            lint, lintFiles, rules, explain, version;
+#            lint, lintFiles, rules, explain, version (findings carry plans);
+#      full/ the same with feature `full`: also plan, planFiles, formatPlan,
+#            changeFromArgs, schedule, upgradePath, fleetCheck, analyzeSchema,
+#            moveCheck;
 #      node/ the Node module: profile `release` (opt-level 3, for throughput),
 #            feature `node`: also formatText and parseConfig for the CLI;
 #   2. wasm-bindgen --target web for each (installed with `cargo install` at
@@ -38,7 +41,7 @@ fi
 
 out=pkg
 rm -rf "$out"
-mkdir -p "$out/web" "$out/node" "$out/bin"
+mkdir -p "$out/web" "$out/full" "$out/node" "$out/bin"
 
 # bindgen FEATURES PROFILE DIR: one module, its glue and its declarations.
 bindgen() {
@@ -56,8 +59,10 @@ bindgen() {
   rm -f "$out/$dir/zerodown_bg.wasm.d.ts" "$out/$dir/.gitignore" "$out/$dir/package.json"
 }
 
-# Browser: size first. Node: speed first, plus the CLI's exports.
+# Browser: size first (web: linting; full: every export). Node: speed first,
+# every export plus the CLI's.
 bindgen "" "$web_profile" web
+bindgen full "$web_profile" full
 bindgen node "$node_profile" node
 
 tpl=pkg-templates

@@ -19,14 +19,19 @@ use tsify::{Ts, Tsify};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::cells::{Cell, Fleet};
 use crate::error::{Error, ErrorCode};
 use crate::lint::SourceFile;
-use crate::model::{Change, LintOptions};
-use crate::plan::{ChangeArgs, Plan, PlanOptions};
-use crate::release::ReleaseOptions;
-use crate::report::cells::{CellsReport, FleetReport, MoveCheck};
-use crate::report::{LintReport, RuleInfo, ScheduleReport, UpgradePathReport};
+use crate::model::LintOptions;
+use crate::report::{LintReport, RuleInfo};
+#[cfg(feature = "full")]
+use crate::{
+    cells::{Cell, Fleet},
+    model::Change,
+    plan::{ChangeArgs, Plan, PlanOptions},
+    release::ReleaseOptions,
+    report::cells::{CellsReport, FleetReport, MoveCheck},
+    report::{ScheduleReport, UpgradePathReport},
+};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_ERROR: &'static str = r#"
@@ -253,6 +258,7 @@ pub fn parse_config(text: &str, path: &str) -> Result<Ts<LintOptions>, JsValue> 
 
 /// Builds a change from the arguments of `zerodown plan KIND TARGET [ARGS]`
 /// and its named options (`--using`, `--type`, `--name`, ...); throws `bad-change`.
+#[cfg(feature = "full")]
 #[wasm_bindgen(js_name = changeFromArgs)]
 pub fn change_from_args(
     kind: &str,
@@ -270,6 +276,7 @@ pub fn change_from_args(
 }
 
 /// The safe multi-release plan of a change: `zerodown plan --format json`.
+#[cfg(feature = "full")]
 #[wasm_bindgen(js_name = plan)]
 pub fn plan(change: Ts<Change>, options: Option<Ts<PlanOptions>>) -> Result<Ts<Plan>, JsValue> {
     let change: Change = input(change.js_value(), ErrorCode::BadChange, "change")?;
@@ -284,6 +291,7 @@ pub fn plan(change: Ts<Change>, options: Option<Ts<PlanOptions>>) -> Result<Ts<P
 
 /// The files `zerodown plan --format sql` writes: one per migration, in
 /// folders per release and phase, and a `CODE.md` per release.
+#[cfg(feature = "full")]
 #[wasm_bindgen(js_name = planFiles, unchecked_return_type = "PlanFile[]")]
 pub fn plan_files(plan: Ts<Plan>) -> Result<JsValue, JsValue> {
     let plan: Plan = input(plan.js_value(), ErrorCode::BadInput, "plan")?;
@@ -291,6 +299,7 @@ pub fn plan_files(plan: Ts<Plan>) -> Result<JsValue, JsValue> {
 }
 
 /// The plan as `zerodown plan` prints it (the release-by-release timeline).
+#[cfg(feature = "full")]
 #[wasm_bindgen(js_name = formatPlan)]
 pub fn format_plan(plan: Ts<Plan>) -> Result<String, JsValue> {
     let plan: Plan = input(plan.js_value(), ErrorCode::BadInput, "plan")?;
@@ -298,6 +307,7 @@ pub fn format_plan(plan: Ts<Plan>) -> Result<String, JsValue> {
 }
 
 /// Release files as `(path, text)` pairs, from `[{ path, sql }]`.
+#[cfg(feature = "full")]
 fn entries(files: JsValue) -> Result<Vec<(String, String)>, JsValue> {
     let files: Vec<SourceFile> = input(files, ErrorCode::BadInput, "files")?;
     Ok(files.into_iter().map(|f| (f.path, f.sql)).collect())
@@ -306,6 +316,7 @@ fn entries(files: JsValue) -> Result<Vec<(String, String)>, JsValue> {
 /// The migrations of a release-migrations folder due at `version`:
 /// `zerodown schedule`. `files` paths are relative to the folder
 /// (`16.4/post-deploy/01_x.sql`).
+#[cfg(feature = "full")]
 #[wasm_bindgen(js_name = schedule)]
 pub fn schedule(
     #[wasm_bindgen(unchecked_param_type = "SourceFile[]")] files: JsValue,
@@ -323,6 +334,7 @@ pub fn schedule(
 }
 
 /// The deployments of an upgrade from `from` to `to`: `zerodown upgrade-path`.
+#[cfg(feature = "full")]
 #[wasm_bindgen(js_name = upgradePath)]
 pub fn upgrade_path(
     #[wasm_bindgen(unchecked_param_type = "SourceFile[]")] files: JsValue,
@@ -342,6 +354,7 @@ pub fn upgrade_path(
 
 /// Checks a plan's steps (or several plans') against cells running different
 /// application versions: `zerodown fleet check`.
+#[cfg(feature = "full")]
 #[wasm_bindgen(js_name = fleetCheck)]
 pub fn fleet_check(
     fleet: Ts<Fleet>,
@@ -380,6 +393,7 @@ pub struct AnalyzeOptions {
 }
 
 /// The organization-isolation report of a schema dump: `zerodown cells analyze`.
+#[cfg(feature = "full")]
 #[wasm_bindgen(js_name = analyzeSchema)]
 pub fn analyze_schema(
     #[wasm_bindgen(unchecked_param_type = "string")] sql: JsValue,
@@ -399,6 +413,7 @@ pub fn analyze_schema(
 /// Whether an organization may move between two cells: `zerodown cells
 /// move-check`. `source` and `target` list each cell's applied migration
 /// versions, one per line; throws `bad-input` on a line that is not one.
+#[cfg(feature = "full")]
 #[wasm_bindgen(js_name = moveCheck)]
 pub fn move_check(source: &str, target: &str) -> Result<Ts<MoveCheck>, JsValue> {
     let check = crate::cells::move_check(source, "source", target, "target").map_err(throw)?;

@@ -2,9 +2,9 @@
 // Protocol: {id, type: "lint", sql, options, path} | {id, type: "plan", change, options}
 //        -> {id, ok: true, result} | {id, ok: false, error: {message, code}}
 // On start it posts {type: "ready", version, hasPlan, rules}.
-import init, * as zerodown from "../pkg/web/zerodown.js";
+import init, * as zerodown from "../pkg/full/zerodown.js";
 
-const ready = init({ module_or_path: new URL("../pkg/web/zerodown_bg.wasm", import.meta.url) }).then(() => {
+const ready = init({ module_or_path: new URL("../pkg/full/zerodown_bg.wasm", import.meta.url) }).then(() => {
   postMessage({
     type: "ready",
     version: zerodown.version(),
