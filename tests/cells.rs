@@ -1,6 +1,8 @@
 //! Cells: organization isolation analysis, move checks and fleet checks.
-
 #![allow(clippy::unwrap_used)]
+
+mod common;
+use common::zerodown_cli;
 
 use std::path::{Path, PathBuf};
 
@@ -617,19 +619,6 @@ fn sharding_key_missing_does_nothing_without_roots() {
 }
 
 // ---- command line ----
-
-fn zerodown_cli(args: &[&str]) -> (i32, String, String) {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_zerodown"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(args)
-        .output()
-        .expect("run zerodown");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
 
 #[test]
 fn cli_exit_codes_and_formats() {

@@ -1,19 +1,8 @@
 //! `zerodown plan` from the command line: the issue's examples, formats,
 //! and exit status 2 with a clear message on bad input.
 
-use std::process::Command;
-
-fn zerodown(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_zerodown"))
-        .args(args)
-        .output()
-        .expect("run zerodown");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+mod common;
+use common::zerodown_cli as zerodown;
 
 #[test]
 fn the_issue_examples_plan() {

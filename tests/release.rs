@@ -1,10 +1,11 @@
 //! Release-aware scheduling: the release-migrations layout, `schedule`,
 //! `upgrade-path`, the collapse check and the ignored-column rules.
-
 #![allow(clippy::unwrap_used)]
 
+mod common;
+use common::zerodown_cli as zerodown;
+
 use std::path::Path;
-use std::process::Command;
 
 use zerodown::release::{parse_ignored_columns, schedule, upgrade_path, ReleaseOptions};
 use zerodown::report::{Finding, UpgradeMode, UpgradePathReport};
@@ -665,18 +666,6 @@ fn a_plan_written_as_release_files_is_checked() {
 }
 
 // ---- CLI ----
-
-fn zerodown(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_zerodown"))
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
 
 fn dir(name: &str) -> String {
     format!("{FIXTURES}/{name}")

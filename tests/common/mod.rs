@@ -42,4 +42,18 @@ pub fn describe(report: &LintReport) -> Vec<String> {
         .collect()
 }
 
+/// Runs the `zerodown` binary in the repository root: (exit code, stdout, stderr).
+pub fn zerodown_cli(args: &[&str]) -> (i32, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_zerodown"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(args)
+        .output()
+        .expect("run zerodown");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
 pub mod pg;
