@@ -44,7 +44,7 @@ pub fn validate_options(options: &LintOptions) -> Result<()> {
         return Err(Error::new(
             ErrorCode::BadOptions,
             format!(
-                "`pgVersion` must be a PostgreSQL major version such as 14, not {}",
+                "the PostgreSQL version (`--pg-version`, `pg-version` in zerodown.toml, `pgVersion` in JavaScript) must be a major version such as 14, not {}",
                 options.pg_version
             ),
         ));
