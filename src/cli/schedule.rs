@@ -72,39 +72,25 @@ fn parse_mode(s: &str) -> Result<UpgradeMode, String> {
 
 /// Every `*.sql` file under `dir`, as (path relative to `dir` with `/`, text).
 pub fn read_dir(dir: &Path) -> Result<Vec<(String, String)>, String> {
-    fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) -> Result<(), String> {
-        let read =
-            std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
-        let mut paths: Vec<PathBuf> = read.filter_map(|e| e.ok().map(|e| e.path())).collect();
-        paths.sort();
-        for path in paths {
-            if path.is_dir() {
-                walk(root, &path, out)?;
-            } else if path
-                .extension()
-                .is_some_and(|e| e.eq_ignore_ascii_case("sql"))
-            {
-                let rel = path.strip_prefix(root).unwrap_or(&path);
-                let rel: Vec<String> = rel
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                    .collect();
-                let text = std::fs::read_to_string(&path)
-                    .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-                out.push((rel.join("/"), text));
-            }
-        }
-        Ok(())
-    }
     if !dir.is_dir() {
         return Err(format!(
             "{} is not a folder: give the release-migrations folder (`<dir>/<version>/*.sql`, `<dir>/{UNRELEASED}/`)",
             dir.display()
         ));
     }
-    let mut out = Vec::new();
-    walk(dir, dir, &mut out)?;
-    Ok(out)
+    super::lint::collect(&[dir.to_path_buf()])?
+        .into_iter()
+        .map(|path| {
+            let rel = path.strip_prefix(dir).unwrap_or(&path);
+            let rel: Vec<String> = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            Ok((rel.join("/"), text))
+        })
+        .collect()
 }
 
 struct Loaded {

@@ -391,7 +391,7 @@ impl<'a> Ctx<'a> {
         sql: String,
         down: Option<String>,
     ) -> &mut Step {
-        self.steps.push((
+        self.push(
             k,
             Step {
                 phase,
@@ -405,9 +405,7 @@ impl<'a> Ctx<'a> {
                 outside_transaction: false,
                 progress: None,
             },
-        ));
-        let last = self.steps.len() - 1;
-        &mut self.steps[last].1
+        )
     }
 
     /// Adds an application step to release `k`.
@@ -419,7 +417,7 @@ impl<'a> Ctx<'a> {
         why: &str,
         code: String,
     ) -> &mut Step {
-        self.steps.push((
+        self.push(
             k,
             Step {
                 phase: StepPhase::Application,
@@ -433,7 +431,12 @@ impl<'a> Ctx<'a> {
                 outside_transaction: false,
                 progress: None,
             },
-        ));
+        )
+    }
+
+    /// Appends `step` to release `k` and returns it for further settings.
+    fn push(&mut self, k: u32, step: Step) -> &mut Step {
+        self.steps.push((k, step));
         let last = self.steps.len() - 1;
         &mut self.steps[last].1
     }
