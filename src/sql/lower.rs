@@ -88,10 +88,7 @@ pub fn lower(source: &str, span: Range<usize>) -> Statement {
     // About one token (spaces included) per three bytes of SQL: reserving up front
     // saves the tokenizer's reallocations and copies.
     let mut tokens = Vec::with_capacity(text.len() / 3 + 8);
-    match Tokenizer::new(&dialect, text)
-        .with_unescape(false)
-        .tokenize_with_location_into_buf(&mut tokens)
-    {
+    match tokenize(text, &mut tokens) {
         Ok(()) => {}
         Err(e) => {
             let at = loc.offset(e.location).unwrap_or(span.start);
@@ -163,10 +160,10 @@ pub fn lower(source: &str, span: Range<usize>) -> Statement {
         }
         Err(e) => {
             // The tokens went to the parser; this path is rare, so read them again.
-            let again = Tokenizer::new(&dialect, text)
-                .with_unescape(false)
-                .tokenize_with_location()
-                .unwrap_or_default();
+            let mut again = Vec::new();
+            if tokenize(text, &mut again).is_err() {
+                again.clear();
+            }
             let words = Words::new(
                 again
                     .iter()
@@ -183,6 +180,21 @@ pub fn lower(source: &str, span: Range<usize>) -> Statement {
             failed(span, message, at)
         }
     }
+}
+
+/// Tokenizes one statement: with the fast tokenizer when it reads the whole
+/// text, else with sqlparser's (which yields the same tokens where both read).
+fn tokenize(
+    text: &str,
+    tokens: &mut Vec<TokenWithSpan>,
+) -> Result<(), sqlparser::tokenizer::TokenizerError> {
+    if super::tokens::tokenize(text, tokens) {
+        return Ok(());
+    }
+    tokens.clear();
+    Tokenizer::new(&PostgreSqlDialect {}, text)
+        .with_unescape(false)
+        .tokenize_with_location_into_buf(tokens)
 }
 
 /// `TRIM(BOTH FROM x)` (as pg_dump writes it) does not parse; the same call

@@ -3,6 +3,7 @@
 mod lower;
 mod position;
 mod split;
+mod tokens;
 
 pub use lower::lower;
 pub use position::LineIndex;
