@@ -28,6 +28,8 @@ struct Locator<'a> {
     base: usize,
     /// Byte offset (within `text`) where each line starts.
     line_starts: Vec<usize>,
+    /// Whether `text` is ASCII, so that columns are byte offsets.
+    ascii: bool,
 }
 
 impl<'a> Locator<'a> {
@@ -43,6 +45,7 @@ impl<'a> Locator<'a> {
             text,
             base,
             line_starts,
+            ascii: text.is_ascii(),
         }
     }
 
@@ -57,7 +60,7 @@ impl<'a> Locator<'a> {
             .copied()
             .unwrap_or(self.text.len());
         let line_text = &self.text[start..end];
-        let rel = if line_text.is_ascii() {
+        let rel = if self.ascii || line_text.is_ascii() {
             col.min(line_text.len())
         } else {
             line_text
@@ -613,20 +616,35 @@ fn recognize(w: &Words<'_>, loc: &Locator<'_>, span: &Range<usize>) -> Option<Ve
 
 /// Converts an object name; unquoted parts are lower-cased as PostgreSQL folds them.
 pub(crate) fn name_of(n: &ObjectName) -> Name {
-    let parts: Vec<String> =
-        n.0.iter()
-            .map(|p| match p {
-                ObjectNamePart::Identifier(i) => ident(i),
-                ObjectNamePart::Function(f) => f.to_string(),
-            })
-            .collect();
-    match parts.len() {
-        0 => Name::new(String::new()),
-        1 => Name::new(parts[0].clone()),
-        k => Name {
-            schema: Some(parts[k - 2].clone()),
-            name: parts[k - 1].clone(),
+    let part = |p: &ObjectNamePart| match p {
+        ObjectNamePart::Identifier(i) => ident(i),
+        ObjectNamePart::Function(f) => f.to_string(),
+    };
+    match n.0.as_slice() {
+        [] => Name::new(String::new()),
+        [.., schema, name] => Name {
+            schema: Some(part(schema)),
+            name: part(name),
         },
+        [name] => Name::new(part(name)),
+    }
+}
+
+/// `s` lower-cased, in place when it is ASCII.
+fn lowercase(mut s: String) -> String {
+    if s.is_ascii() {
+        s.make_ascii_lowercase();
+        s
+    } else {
+        s.to_lowercase()
+    }
+}
+
+/// An expression as SQL, lower-cased; plain identifiers without printing.
+fn expr_lowercase(e: &Expr) -> String {
+    match e {
+        Expr::Identifier(i) if i.quote_style.is_none() => i.value.to_lowercase(),
+        other => lowercase(other.to_string()),
     }
 }
 
@@ -663,7 +681,7 @@ fn lower_statement(stmt: &ast::Statement, loc: &Locator<'_>, span: &Range<usize>
             concurrently: ci.concurrently,
             if_not_exists: ci.if_not_exists,
             only: false,
-            method: ci.using.as_ref().map(|u| u.to_string().to_lowercase()),
+            method: ci.using.as_ref().map(|u| lowercase(u.to_string())),
             predicate: ci.predicate.as_ref().map(ToString::to_string),
         })),
         S::Drop {
@@ -861,7 +879,7 @@ fn create_table(ct: &ast::CreateTable, loc: &Locator<'_>, span: &Range<usize>) -
 }
 
 fn column_def(c: &ast::ColumnDef, loc: &Locator<'_>, span: &Range<usize>) -> ColumnDef {
-    let data_type = c.data_type.to_string().to_lowercase();
+    let data_type = lowercase(c.data_type.to_string());
     let serial = matches!(
         data_type.as_str(),
         "serial" | "bigserial" | "smallserial" | "serial4" | "serial8" | "serial2"
@@ -932,15 +950,17 @@ const VOLATILE_FUNCTIONS: &[&str] = &[
 fn default_expr(e: &Expr) -> DefaultExpr {
     let sql = e.to_string();
     let lower = sql.to_ascii_lowercase();
-    let volatile = VOLATILE_FUNCTIONS.iter().any(|f| {
-        lower.match_indices(f).any(|(i, _)| {
-            let before_ok = i == 0
-                || !lower.as_bytes()[i - 1].is_ascii_alphanumeric()
-                    && lower.as_bytes()[i - 1] != b'_';
-            let rest = lower[i + f.len()..].trim_start();
-            before_ok && rest.starts_with('(')
-        })
-    });
+    // Every volatile default calls a function: most defaults are literals.
+    let volatile = lower.contains('(')
+        && VOLATILE_FUNCTIONS.iter().any(|f| {
+            lower.match_indices(f).any(|(i, _)| {
+                let before_ok = i == 0
+                    || !lower.as_bytes()[i - 1].is_ascii_alphanumeric()
+                        && lower.as_bytes()[i - 1] != b'_';
+                let rest = lower[i + f.len()..].trim_start();
+                before_ok && rest.starts_with('(')
+            })
+        });
     DefaultExpr { sql, volatile }
 }
 
@@ -953,7 +973,7 @@ fn constraint(
     let cspan = loc.range(c.span(), span);
     let cols = |v: &[ast::IndexColumn]| {
         v.iter()
-            .map(|c| c.column.expr.to_string().to_lowercase())
+            .map(|c| expr_lowercase(&c.column.expr))
             .collect::<Vec<_>>()
     };
     let (name, kind) = match c {
@@ -1101,7 +1121,7 @@ fn alter_table_op(
                 } => OpKind::AlterColumnType {
                     table: t(),
                     column,
-                    new_type: data_type.to_string().to_lowercase(),
+                    new_type: lowercase(data_type.to_string()),
                     using: using.as_ref().map(ToString::to_string),
                 },
                 AlterColumnOperation::AddGenerated { .. } => OpKind::AlterTableOther {
