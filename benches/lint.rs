@@ -15,6 +15,10 @@ use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::Parser;
 use zerodown::{lint_files, LintOptions, SourceFile};
 
+// The allocator the `zerodown` command line uses, so that these numbers are its numbers.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const RUNS: usize = 5;
 
 fn median(mut v: Vec<Duration>) -> Duration {

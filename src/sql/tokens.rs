@@ -190,15 +190,24 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<TokenWithSpan>) -> bool {
                 if special {
                     return false;
                 }
-                let end = b[i..]
-                    .iter()
-                    .position(|&c| {
-                        !(c.is_ascii_alphanumeric() || c == b'_' || c == b'$' || c >= 0x80)
-                    })
-                    .map_or(b.len(), |n| i + n);
+                let mut end = i + 1;
+                let mut ascii = c < 0x80;
+                while let Some(&c) = b.get(end) {
+                    if !IDENT[usize::from(c)] {
+                        break;
+                    }
+                    ascii &= c < 0x80;
+                    end += 1;
+                }
                 let value = &text[i..end];
-                let keyword = keyword(value);
-                cur.advance(b, end);
+                let keyword = if ascii {
+                    cur.i = end;
+                    cur.col += (end - i) as u64;
+                    keyword(value)
+                } else {
+                    cur.advance(b, end);
+                    Keyword::NoKeyword
+                };
                 Token::Word(Word {
                     value: value.to_string(),
                     quote_style: None,
@@ -248,6 +257,19 @@ impl Cursor {
         self.i = to;
     }
 }
+
+/// Bytes that continue an unquoted identifier: ASCII letters, digits, `_`,
+/// `$`, and every byte of a non-ASCII character.
+static IDENT: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b >= 0x80;
+        c += 1;
+    }
+    t
+};
 
 /// The characters PostgreSQL builds custom operators from.
 fn is_operator_part(c: u8) -> bool {
@@ -349,29 +371,19 @@ fn dollar(text: &str, cur: &mut Cursor) -> Option<Token> {
 }
 
 /// Slots in the keyword table: a power of two well above the keyword count.
-const TABLE_SIZE: usize = 4096;
-/// The longest keyword, in bytes.
-const LONGEST: usize = 48;
+const TABLE_BITS: u32 = 12;
+const TABLE_SIZE: usize = 1 << TABLE_BITS;
 
-/// The keyword a word spells (case-insensitively), as sqlparser would find it.
+/// The keyword an ASCII word spells (case-insensitively), as sqlparser would find it.
 fn keyword(word: &str) -> Keyword {
-    let w = word.as_bytes();
-    if w.len() > LONGEST {
-        return Keyword::NoKeyword;
-    }
-    let mut upper = [0u8; LONGEST];
-    for (u, c) in upper.iter_mut().zip(w) {
-        *u = c.to_ascii_uppercase();
-    }
-    let upper = &upper[..w.len()];
     let table = table();
-    let mut slot = hash(upper) as usize & (TABLE_SIZE - 1);
+    let mut slot = hash(word.as_bytes());
     loop {
         match table[slot] {
             0 => return Keyword::NoKeyword,
             k => {
                 let k = usize::from(k - 1);
-                if ALL_KEYWORDS[k].as_bytes() == upper {
+                if ALL_KEYWORDS[k].eq_ignore_ascii_case(word) {
                     return ALL_KEYWORDS_INDEX[k];
                 }
             }
@@ -386,7 +398,7 @@ fn table() -> &'static [u16; TABLE_SIZE] {
     TABLE.get_or_init(|| {
         let mut t = Box::new([0u16; TABLE_SIZE]);
         for (k, kw) in ALL_KEYWORDS.iter().enumerate().take(TABLE_SIZE / 2) {
-            let mut slot = hash(kw.as_bytes()) as usize & (TABLE_SIZE - 1);
+            let mut slot = hash(kw.as_bytes());
             while t[slot] != 0 {
                 slot = (slot + 1) & (TABLE_SIZE - 1);
             }
@@ -396,11 +408,17 @@ fn table() -> &'static [u16; TABLE_SIZE] {
     })
 }
 
-/// FNV-1a.
-fn hash(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &c| {
-        (h ^ u64::from(c)).wrapping_mul(0x0100_0000_01b3)
-    })
+/// Slot of a word from its length and three of its letters, case-insensitively.
+fn hash(w: &[u8]) -> usize {
+    let (Some(&first), Some(&last)) = (w.first(), w.last()) else {
+        return 0;
+    };
+    let middle = w[w.len() / 2];
+    let key = u32::from(first | 0x20)
+        | u32::from(last | 0x20) << 8
+        | u32::from(middle | 0x20) << 16
+        | (w.len() as u32) << 24;
+    (key.wrapping_mul(0x9E37_79B1) >> (32 - TABLE_BITS)) as usize
 }
 
 #[cfg(test)]
@@ -429,8 +447,7 @@ mod tests {
     }
 
     #[test]
-    fn longest_keyword_fits() {
-        assert!(ALL_KEYWORDS.iter().all(|k| k.len() <= LONGEST));
+    fn keywords_fit_the_table() {
         assert!(ALL_KEYWORDS.len() < TABLE_SIZE / 2);
     }
 
@@ -441,7 +458,7 @@ mod tests {
             assert_eq!(keyword(&kw.to_ascii_lowercase()), ALL_KEYWORDS_INDEX[k]);
         }
         assert_eq!(keyword("users"), Keyword::NoKeyword);
-        assert_eq!(keyword("sélect"), Keyword::NoKeyword);
+        assert_eq!(keyword(""), Keyword::NoKeyword);
     }
 
     #[test]
