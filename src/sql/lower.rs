@@ -343,9 +343,9 @@ const WORDS_LOOKED_AT: usize = 96;
 
 impl<'t> Words<'t> {
     fn new(tokens: impl Iterator<Item = &'t TokenWithSpan>) -> Self {
-        Words {
-            toks: tokens.take(WORDS_LOOKED_AT).collect(),
-        }
+        let mut toks = Vec::with_capacity(WORDS_LOOKED_AT);
+        toks.extend(tokens.take(WORDS_LOOKED_AT));
+        Words { toks }
     }
 
     fn any(&self, word: &str) -> bool {
@@ -949,19 +949,21 @@ const VOLATILE_FUNCTIONS: &[&str] = &[
 
 fn default_expr(e: &Expr) -> DefaultExpr {
     let sql = e.to_string();
-    let lower = sql.to_ascii_lowercase();
-    // Every volatile default calls a function: most defaults are literals.
-    let volatile = lower.contains('(')
-        && VOLATILE_FUNCTIONS.iter().any(|f| {
-            lower.match_indices(f).any(|(i, _)| {
-                let before_ok = i == 0
-                    || !lower.as_bytes()[i - 1].is_ascii_alphanumeric()
-                        && lower.as_bytes()[i - 1] != b'_';
-                let rest = lower[i + f.len()..].trim_start();
-                before_ok && rest.starts_with('(')
-            })
-        });
+    let volatile = calls_volatile(&sql.to_ascii_lowercase());
     DefaultExpr { sql, volatile }
+}
+
+/// Whether lower-cased SQL calls one of the volatile functions: a name
+/// (a whole word) followed by `(`, with only white space between.
+fn calls_volatile(lower: &str) -> bool {
+    lower.match_indices('(').any(|(p, _)| {
+        let head = lower[..p].trim_end();
+        let start = head
+            .bytes()
+            .rposition(|c| !(c.is_ascii_alphanumeric() || c == b'_'))
+            .map_or(0, |k| k + 1);
+        VOLATILE_FUNCTIONS.contains(&&head[start..])
+    })
 }
 
 fn constraint(
@@ -1194,4 +1196,49 @@ fn first_words(s: &str) -> String {
         .collect::<Vec<_>>()
         .join(" ")
         .to_uppercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The search as first written: each volatile name where it occurs as a word followed by `(`.
+    fn calls_volatile_by_name(lower: &str) -> bool {
+        VOLATILE_FUNCTIONS.iter().any(|f| {
+            lower.match_indices(f).any(|(i, _)| {
+                let before_ok = i == 0
+                    || !lower.as_bytes()[i - 1].is_ascii_alphanumeric()
+                        && lower.as_bytes()[i - 1] != b'_';
+                let rest = lower[i + f.len()..].trim_start();
+                before_ok && rest.starts_with('(')
+            })
+        })
+    }
+
+    #[test]
+    fn volatile_calls_are_found_as_before() {
+        let cases = [
+            ("random()", true),
+            ("gen_random_uuid ()", true),
+            ("public.uuid_generate_v4()", true),
+            ("nextval('s'::regclass)", true),
+            ("(clock_timestamp())::text", true),
+            ("now()", false),
+            ("myrandom()", false),
+            ("random_x()", false),
+            ("'random()'", true),
+            ("random", false),
+            ("é random\u{2003}(1)", true),
+            ("éxrandom()", false),
+            ("é.random()", true),
+            ("(((", false),
+            ("", false),
+            ("coalesce(random(), 1)", true),
+            ("setseed(0.5) + timeofday ( )", true),
+        ];
+        for (sql, expected) in cases {
+            assert_eq!(calls_volatile(sql), expected, "{sql}");
+            assert_eq!(calls_volatile_by_name(sql), expected, "{sql}");
+        }
+    }
 }
