@@ -11,10 +11,8 @@
 //! piece, and looks keywords up in a hash table instead of a binary search
 //! that upper-cases as it compares.
 
-use std::sync::OnceLock;
-
 use sqlparser::ast::DollarQuotedString;
-use sqlparser::keywords::{Keyword, ALL_KEYWORDS, ALL_KEYWORDS_INDEX};
+use sqlparser::keywords::Keyword;
 use sqlparser::tokenizer::{Location, Span, Token, TokenWithSpan, Whitespace, Word};
 
 /// Appends the tokens of `text` to `out` and returns true, or returns false
@@ -200,19 +198,19 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<TokenWithSpan>) -> bool {
                     end += 1;
                 }
                 let value = &text[i..end];
-                let keyword = if ascii {
+                if ascii {
                     cur.i = end;
                     cur.col += (end - i) as u64;
-                    keyword(value)
+                    keywords::word(value)
                 } else {
+                    // Keywords are ASCII.
                     cur.advance(b, end);
-                    Keyword::NoKeyword
-                };
-                Token::Word(Word {
-                    value: value.to_string(),
-                    quote_style: None,
-                    keyword,
-                })
+                    Token::Word(Word {
+                        value: value.to_string(),
+                        quote_style: None,
+                        keyword: Keyword::NoKeyword,
+                    })
+                }
             }
             _ => return false,
         };
@@ -370,61 +368,92 @@ fn dollar(text: &str, cur: &mut Cursor) -> Option<Token> {
     }
 }
 
-/// Slots in the keyword table: a power of two well above the keyword count.
-const TABLE_BITS: u32 = 12;
-const TABLE_SIZE: usize = 1 << TABLE_BITS;
+/// Keyword lookup. The browser's lint-only module, built for size, uses
+/// sqlparser's own (a binary search); everything else a hash table.
+#[cfg(all(target_arch = "wasm32", not(feature = "full")))]
+mod keywords {
+    use sqlparser::tokenizer::Token;
 
-/// The keyword an ASCII word spells (case-insensitively), as sqlparser would find it.
-fn keyword(word: &str) -> Keyword {
-    let table = table();
-    let mut slot = hash(word.as_bytes());
-    loop {
-        match table[slot] {
-            0 => return Keyword::NoKeyword,
-            k => {
-                let k = usize::from(k - 1);
-                if ALL_KEYWORDS[k].eq_ignore_ascii_case(word) {
-                    return ALL_KEYWORDS_INDEX[k];
-                }
-            }
-        }
-        slot = (slot + 1) & (TABLE_SIZE - 1);
+    /// The token of an unquoted ASCII word.
+    pub(super) fn word(value: &str) -> Token {
+        Token::make_word(value, None)
     }
 }
 
-/// Open-addressing table of 1 + the index of each keyword in `ALL_KEYWORDS`.
-fn table() -> &'static [u16; TABLE_SIZE] {
-    static TABLE: OnceLock<Box<[u16; TABLE_SIZE]>> = OnceLock::new();
-    TABLE.get_or_init(|| {
-        let mut t = Box::new([0u16; TABLE_SIZE]);
-        for (k, kw) in ALL_KEYWORDS.iter().enumerate().take(TABLE_SIZE / 2) {
-            let mut slot = hash(kw.as_bytes());
-            while t[slot] != 0 {
-                slot = (slot + 1) & (TABLE_SIZE - 1);
-            }
-            t[slot] = u16::try_from(k + 1).unwrap_or(0);
-        }
-        t
-    })
-}
+#[cfg(not(all(target_arch = "wasm32", not(feature = "full"))))]
+mod keywords {
+    use std::sync::OnceLock;
 
-/// Slot of a word from its length and three of its letters, case-insensitively.
-fn hash(w: &[u8]) -> usize {
-    let (Some(&first), Some(&last)) = (w.first(), w.last()) else {
-        return 0;
-    };
-    let middle = w[w.len() / 2];
-    let key = u32::from(first | 0x20)
-        | u32::from(last | 0x20) << 8
-        | u32::from(middle | 0x20) << 16
-        | (w.len() as u32) << 24;
-    (key.wrapping_mul(0x9E37_79B1) >> (32 - TABLE_BITS)) as usize
+    use sqlparser::keywords::{Keyword, ALL_KEYWORDS, ALL_KEYWORDS_INDEX};
+    use sqlparser::tokenizer::{Token, Word};
+
+    /// The token of an unquoted ASCII word.
+    pub(super) fn word(value: &str) -> Token {
+        Token::Word(Word {
+            value: value.to_string(),
+            quote_style: None,
+            keyword: keyword(value),
+        })
+    }
+
+    /// Slots in the keyword table: a power of two well above the keyword count.
+    const TABLE_BITS: u32 = 12;
+    pub(super) const TABLE_SIZE: usize = 1 << TABLE_BITS;
+
+    /// The keyword an ASCII word spells (case-insensitively), as sqlparser would find it.
+    pub(super) fn keyword(word: &str) -> Keyword {
+        let table = table();
+        let mut slot = hash(word.as_bytes());
+        loop {
+            match table[slot] {
+                0 => return Keyword::NoKeyword,
+                k => {
+                    let k = usize::from(k - 1);
+                    if ALL_KEYWORDS[k].eq_ignore_ascii_case(word) {
+                        return ALL_KEYWORDS_INDEX[k];
+                    }
+                }
+            }
+            slot = (slot + 1) & (TABLE_SIZE - 1);
+        }
+    }
+
+    /// Open-addressing table of 1 + the index of each keyword in `ALL_KEYWORDS`.
+    fn table() -> &'static [u16; TABLE_SIZE] {
+        static TABLE: OnceLock<Box<[u16; TABLE_SIZE]>> = OnceLock::new();
+        TABLE.get_or_init(|| {
+            let mut t = Box::new([0u16; TABLE_SIZE]);
+            for (k, kw) in ALL_KEYWORDS.iter().enumerate().take(TABLE_SIZE / 2) {
+                let mut slot = hash(kw.as_bytes());
+                while t[slot] != 0 {
+                    slot = (slot + 1) & (TABLE_SIZE - 1);
+                }
+                t[slot] = u16::try_from(k + 1).unwrap_or(0);
+            }
+            t
+        })
+    }
+
+    /// Slot of a word from its length and three of its letters, case-insensitively.
+    fn hash(w: &[u8]) -> usize {
+        let (Some(&first), Some(&last)) = (w.first(), w.last()) else {
+            return 0;
+        };
+        let middle = w[w.len() / 2];
+        let key = u32::from(first | 0x20)
+            | u32::from(last | 0x20) << 8
+            | u32::from(middle | 0x20) << 16
+            | (w.len() as u32) << 24;
+        (key.wrapping_mul(0x9E37_79B1) >> (32 - TABLE_BITS)) as usize
+    }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::keywords::{keyword, TABLE_SIZE};
     use super::*;
     use sqlparser::dialect::PostgreSqlDialect;
+    use sqlparser::keywords::{ALL_KEYWORDS, ALL_KEYWORDS_INDEX};
     use sqlparser::tokenizer::Tokenizer;
 
     fn reference(text: &str) -> Option<Vec<TokenWithSpan>> {
