@@ -17,7 +17,7 @@ pub use state::{Catalog, ColumnInfo, FileState};
 use crate::error::{Error, ErrorCode, Result};
 use crate::model::LintOptions;
 use crate::report::{FileSummary, Finding, LintReport, Phase, Severity};
-use crate::rules::{self, Diagnostic, Rule, RuleContext};
+use crate::rules::{self, Diagnostic, OpFacts, Rule, RuleContext};
 use crate::sql::{self, LineIndex};
 
 /// One file to lint.
@@ -189,15 +189,16 @@ fn lint_one(
         }
         for op in &stmt.ops {
             let mut diags = Vec::new();
+            let facts = OpFacts::new(op);
+            let cx = RuleContext {
+                options,
+                phase,
+                statement: &stmt,
+                state: &state,
+                catalog,
+            };
             for (rule, forced) in &rules {
-                let cx = RuleContext {
-                    options,
-                    phase,
-                    statement: &stmt,
-                    state: &state,
-                    catalog,
-                };
-                rule.check(op, &cx, &mut diags);
+                rule.check_op(op, &facts, &cx, &mut diags);
                 for d in diags.drain(..) {
                     let severity = forced.or(d.severity).unwrap_or(rule.meta().severity);
                     pending.push(Pending {
