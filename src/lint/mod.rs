@@ -80,21 +80,27 @@ pub fn lint_files(files: &[SourceFile], options: &LintOptions) -> Result<LintRep
     Ok(report)
 }
 
+/// The order of findings in a report: by path, then position, then rule.
+fn finding_order(a: &Finding, b: &Finding) -> std::cmp::Ordering {
+    (
+        a.path.as_str(),
+        a.span.start.offset,
+        a.span.end.offset,
+        a.rule.as_str(),
+    )
+        .cmp(&(
+            b.path.as_str(),
+            b.span.start.offset,
+            b.span.end.offset,
+            b.rule.as_str(),
+        ))
+}
+
 fn finish(report: &mut LintReport) {
-    report.findings.sort_by(|a, b| {
-        (
-            a.path.as_str(),
-            a.span.start.offset,
-            a.span.end.offset,
-            a.rule.as_str(),
-        )
-            .cmp(&(
-                b.path.as_str(),
-                b.span.start.offset,
-                b.span.end.offset,
-                b.rule.as_str(),
-            ))
-    });
+    // Each file's findings are sorted as the file is linted and files come
+    // in path order, so this (stable) sort only checks the order in one
+    // pass, unless several files share a path.
+    report.findings.sort_by(finding_order);
     report.files.sort_by(|a, b| a.path.cmp(&b.path));
     report.recount();
 }
@@ -216,6 +222,7 @@ fn lint_one(
     }
 
     // Suppression, and which ignores were used.
+    let first_finding = report.findings.len();
     let mut used: BTreeSet<(usize, String)> = BTreeSet::new();
     for p in pending {
         let hit = ignores.iter().enumerate().find(|(_, (ig, target))| {
@@ -263,6 +270,7 @@ fn lint_one(
             }
         }
     }
+    report.findings[first_finding..].sort_by(finding_order);
     report.files.push(FileSummary {
         path: path.to_string(),
         phase,
