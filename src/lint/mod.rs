@@ -60,7 +60,8 @@ pub fn lint(sql: &str, path: &str, options: &LintOptions) -> Result<LintReport> 
     validate_options(options)?;
     let mut report = LintReport::default();
     let mut catalog = Catalog::default();
-    lint_one(path, sql, options, &mut catalog, &mut report);
+    let rules = active_rules(options);
+    lint_one(path, sql, options, &rules, &mut catalog, &mut report);
     finish(&mut report);
     Ok(report)
 }
@@ -73,8 +74,9 @@ pub fn lint_files(files: &[SourceFile], options: &LintOptions) -> Result<LintRep
     order.sort_by(|a, b| a.path.cmp(&b.path));
     let mut report = LintReport::default();
     let mut catalog = Catalog::default();
+    let rules = active_rules(options);
     for f in order {
-        lint_one(&f.path, &f.sql, options, &mut catalog, &mut report);
+        lint_one(&f.path, &f.sql, options, &rules, &mut catalog, &mut report);
     }
     finish(&mut report);
     Ok(report)
@@ -132,12 +134,12 @@ fn lint_one(
     path: &str,
     text: &str,
     options: &LintOptions,
+    rules: &[(&'static dyn Rule, Option<Severity>)],
     catalog: &mut Catalog,
     report: &mut LintReport,
 ) {
     let index = LineIndex::new(text);
     let split = sql::split(text);
-    let rules = active_rules(options);
     let level_of = |id: &str, default: Severity| match options.rules.get(id) {
         Some(l) => l.severity(),
         None => Some(default),
@@ -174,6 +176,7 @@ fn lint_one(
 
     let mut state = FileState::new(options);
     let mut pending: Vec<Pending> = Vec::new();
+    let mut diags = Vec::new();
     for (i, raw) in split.statements.iter().enumerate() {
         let stmt = sql::lower(text, raw.span.clone());
         if let Some((message, at)) = &stmt.error {
@@ -194,7 +197,6 @@ fn lint_one(
             continue;
         }
         for op in &stmt.ops {
-            let mut diags = Vec::new();
             let facts = OpFacts::new(op);
             let cx = RuleContext {
                 options,
@@ -203,7 +205,7 @@ fn lint_one(
                 state: &state,
                 catalog,
             };
-            for (rule, forced) in &rules {
+            for (rule, forced) in rules {
                 rule.check_op(op, &facts, &cx, &mut diags);
                 for d in diags.drain(..) {
                     let severity = forced.or(d.severity).unwrap_or(rule.meta().severity);
