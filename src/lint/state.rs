@@ -30,16 +30,22 @@ pub struct Catalog {
 
 /// A table's columns by name: a list, since tables have few columns and
 /// lookups are rare next to CREATE TABLE (no hashing, one allocation).
+/// A later entry of the same name shadows earlier ones, as a map insert
+/// would replace them.
 #[derive(Debug, Default)]
 struct Columns(Vec<(String, ColumnInfo)>);
 
 impl Columns {
     fn get(&self, name: &str) -> Option<&ColumnInfo> {
-        self.0.iter().find(|(n, _)| n == name).map(|(_, c)| c)
+        self.0.iter().rev().find(|(n, _)| n == name).map(|(_, c)| c)
     }
 
     fn get_mut(&mut self, name: &str) -> Option<&mut ColumnInfo> {
-        self.0.iter_mut().find(|(n, _)| n == name).map(|(_, c)| c)
+        self.0
+            .iter_mut()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, c)| c)
     }
 
     /// Adds or replaces the column `name`.
@@ -50,9 +56,12 @@ impl Columns {
         }
     }
 
+    /// Removes the column `name`, returning its definition.
     fn remove(&mut self, name: &str) -> Option<ColumnInfo> {
-        let i = self.0.iter().position(|(n, _)| n == name)?;
-        Some(self.0.swap_remove(i).1)
+        let i = self.0.iter().rposition(|(n, _)| n == name)?;
+        let (_, info) = self.0.remove(i);
+        self.0.retain(|(n, _)| n != name);
+        Some(info)
     }
 }
 
@@ -72,18 +81,22 @@ impl Catalog {
     pub fn apply(&mut self, op: &Op) {
         match &op.kind {
             OpKind::CreateTable(ct) => {
-                let mut cols = Columns(Vec::with_capacity(ct.columns.len()));
-                for c in &ct.columns {
-                    // A repeated name replaces the earlier column, as a map would.
-                    cols.insert(
-                        &c.name,
-                        ColumnInfo {
-                            data_type: c.data_type.clone(),
-                            has_default: c.default.is_some(),
-                            not_null: c.not_null,
-                        },
-                    );
-                }
+                // A repeated name shadows the earlier column (see `Columns`).
+                let cols = Columns(
+                    ct.columns
+                        .iter()
+                        .map(|c| {
+                            (
+                                c.name.clone(),
+                                ColumnInfo {
+                                    data_type: c.data_type.clone(),
+                                    has_default: c.default.is_some(),
+                                    not_null: c.not_null,
+                                },
+                            )
+                        })
+                        .collect(),
+                );
                 self.tables.insert(ct.table.name.clone(), cols);
             }
             OpKind::DropTable { tables, .. } => {
