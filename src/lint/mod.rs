@@ -61,7 +61,8 @@ pub fn lint(sql: &str, path: &str, options: &LintOptions) -> Result<LintReport> 
     let mut report = LintReport::default();
     let mut catalog = Catalog::default();
     let rules = active_rules(options);
-    lint_one(path, sql, options, &rules, &mut catalog, &mut report);
+    let findings = lint_one(path, sql, options, &rules, &mut catalog, &mut report);
+    report.findings = findings;
     finish(&mut report);
     Ok(report)
 }
@@ -75,8 +76,16 @@ pub fn lint_files(files: &[SourceFile], options: &LintOptions) -> Result<LintRep
     let mut report = LintReport::default();
     let mut catalog = Catalog::default();
     let rules = active_rules(options);
-    for f in order {
-        lint_one(&f.path, &f.sql, options, &rules, &mut catalog, &mut report);
+    // Each file's findings in their own vector, joined once at the end: the
+    // findings are large and a single growing vector would copy them over
+    // and over.
+    let per_file: Vec<Vec<Finding>> = order
+        .into_iter()
+        .map(|f| lint_one(&f.path, &f.sql, options, &rules, &mut catalog, &mut report))
+        .collect();
+    report.findings = Vec::with_capacity(per_file.iter().map(Vec::len).sum());
+    for findings in per_file {
+        report.findings.extend(findings);
     }
     finish(&mut report);
     Ok(report)
@@ -130,6 +139,8 @@ struct Pending {
     severity: Severity,
 }
 
+/// Lints one file: adds its summary to `report` and returns its findings,
+/// sorted.
 fn lint_one(
     path: &str,
     text: &str,
@@ -137,7 +148,7 @@ fn lint_one(
     rules: &[(&'static dyn Rule, Option<Severity>)],
     catalog: &mut Catalog,
     report: &mut LintReport,
-) {
+) -> Vec<Finding> {
     let index = LineIndex::new(text);
     let split = sql::split(text);
     let level_of = |id: &str, default: Severity| match options.rules.get(id) {
@@ -224,7 +235,7 @@ fn lint_one(
     }
 
     // Suppression, and which ignores were used.
-    let first_finding = report.findings.len();
+    let mut findings = Vec::with_capacity(pending.len());
     let mut used: BTreeSet<(usize, String)> = BTreeSet::new();
     for p in pending {
         let hit = ignores.iter().enumerate().find(|(_, (ig, target))| {
@@ -234,7 +245,7 @@ fn lint_one(
             used.insert((k, p.rule.to_string()));
             continue;
         }
-        report.findings.push(to_finding(path, &index, p, options));
+        findings.push(to_finding(path, &index, p, options));
     }
     if let Some(sev) = level_of("unused-ignore", Severity::Info) {
         for (k, (ig, target)) in ignores.iter().enumerate() {
@@ -257,7 +268,7 @@ fn lint_one(
                     )
                 };
                 let span = ig.span.clone();
-                report.findings.push(Finding {
+                findings.push(Finding {
                     rule: "unused-ignore".into(),
                     severity: sev,
                     message,
@@ -272,12 +283,13 @@ fn lint_one(
             }
         }
     }
-    report.findings[first_finding..].sort_by(finding_order);
+    findings.sort_by(finding_order);
     report.files.push(FileSummary {
         path: path.to_string(),
         phase,
         statements: u32::try_from(split.statements.len()).unwrap_or(u32::MAX),
     });
+    findings
 }
 
 fn to_finding(path: &str, index: &LineIndex<'_>, p: Pending, options: &LintOptions) -> Finding {
