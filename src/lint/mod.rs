@@ -17,7 +17,7 @@ pub use state::{Catalog, ColumnInfo, FileState};
 use crate::error::{Error, ErrorCode, Result};
 use crate::model::LintOptions;
 use crate::report::{FileSummary, Finding, LintReport, Phase, Severity};
-use crate::rules::{self, Diagnostic, Rule, RuleContext};
+use crate::rules::{self, Diagnostic, OpFacts, Rule, RuleContext};
 use crate::sql::{self, LineIndex};
 
 /// One file to lint.
@@ -60,7 +60,9 @@ pub fn lint(sql: &str, path: &str, options: &LintOptions) -> Result<LintReport> 
     validate_options(options)?;
     let mut report = LintReport::default();
     let mut catalog = Catalog::default();
-    lint_one(path, sql, options, &mut catalog, &mut report);
+    let rules = active_rules(options);
+    let findings = lint_one(path, sql, options, &rules, &mut catalog, &mut report);
+    report.findings = findings;
     finish(&mut report);
     Ok(report)
 }
@@ -73,28 +75,43 @@ pub fn lint_files(files: &[SourceFile], options: &LintOptions) -> Result<LintRep
     order.sort_by(|a, b| a.path.cmp(&b.path));
     let mut report = LintReport::default();
     let mut catalog = Catalog::default();
-    for f in order {
-        lint_one(&f.path, &f.sql, options, &mut catalog, &mut report);
+    let rules = active_rules(options);
+    // Each file's findings in their own vector, joined once at the end: the
+    // findings are large and a single growing vector would copy them over
+    // and over.
+    let per_file: Vec<Vec<Finding>> = order
+        .into_iter()
+        .map(|f| lint_one(&f.path, &f.sql, options, &rules, &mut catalog, &mut report))
+        .collect();
+    report.findings = Vec::with_capacity(per_file.iter().map(Vec::len).sum());
+    for findings in per_file {
+        report.findings.extend(findings);
     }
     finish(&mut report);
     Ok(report)
 }
 
+/// The order of findings in a report: by path, then position, then rule.
+fn finding_order(a: &Finding, b: &Finding) -> std::cmp::Ordering {
+    (
+        a.path.as_str(),
+        a.span.start.offset,
+        a.span.end.offset,
+        a.rule.as_str(),
+    )
+        .cmp(&(
+            b.path.as_str(),
+            b.span.start.offset,
+            b.span.end.offset,
+            b.rule.as_str(),
+        ))
+}
+
 fn finish(report: &mut LintReport) {
-    report.findings.sort_by(|a, b| {
-        (
-            a.path.as_str(),
-            a.span.start.offset,
-            a.span.end.offset,
-            a.rule.as_str(),
-        )
-            .cmp(&(
-                b.path.as_str(),
-                b.span.start.offset,
-                b.span.end.offset,
-                b.rule.as_str(),
-            ))
-    });
+    // Each file's findings are sorted as the file is linted and files come
+    // in path order, so this (stable) sort only checks the order in one
+    // pass, unless several files share a path.
+    report.findings.sort_by(finding_order);
     report.files.sort_by(|a, b| a.path.cmp(&b.path));
     report.recount();
 }
@@ -122,16 +139,18 @@ struct Pending {
     severity: Severity,
 }
 
+/// Lints one file: adds its summary to `report` and returns its findings,
+/// sorted.
 fn lint_one(
     path: &str,
     text: &str,
     options: &LintOptions,
+    rules: &[(&'static dyn Rule, Option<Severity>)],
     catalog: &mut Catalog,
     report: &mut LintReport,
-) {
+) -> Vec<Finding> {
     let index = LineIndex::new(text);
     let split = sql::split(text);
-    let rules = active_rules(options);
     let level_of = |id: &str, default: Severity| match options.rules.get(id) {
         Some(l) => l.severity(),
         None => Some(default),
@@ -168,6 +187,7 @@ fn lint_one(
 
     let mut state = FileState::new(options);
     let mut pending: Vec<Pending> = Vec::new();
+    let mut diags = Vec::new();
     for (i, raw) in split.statements.iter().enumerate() {
         let stmt = sql::lower(text, raw.span.clone());
         if let Some((message, at)) = &stmt.error {
@@ -188,16 +208,16 @@ fn lint_one(
             continue;
         }
         for op in &stmt.ops {
-            let mut diags = Vec::new();
-            for (rule, forced) in &rules {
-                let cx = RuleContext {
-                    options,
-                    phase,
-                    statement: &stmt,
-                    state: &state,
-                    catalog,
-                };
-                rule.check(op, &cx, &mut diags);
+            let facts = OpFacts::new(op);
+            let cx = RuleContext {
+                options,
+                phase,
+                statement: &stmt,
+                state: &state,
+                catalog,
+            };
+            for (rule, forced) in rules {
+                rule.check_op(op, &facts, &cx, &mut diags);
                 for d in diags.drain(..) {
                     let severity = forced.or(d.severity).unwrap_or(rule.meta().severity);
                     pending.push(Pending {
@@ -215,6 +235,7 @@ fn lint_one(
     }
 
     // Suppression, and which ignores were used.
+    let mut findings = Vec::with_capacity(pending.len());
     let mut used: BTreeSet<(usize, String)> = BTreeSet::new();
     for p in pending {
         let hit = ignores.iter().enumerate().find(|(_, (ig, target))| {
@@ -224,7 +245,7 @@ fn lint_one(
             used.insert((k, p.rule.to_string()));
             continue;
         }
-        report.findings.push(to_finding(path, &index, p, options));
+        findings.push(to_finding(path, &index, p, options));
     }
     if let Some(sev) = level_of("unused-ignore", Severity::Info) {
         for (k, (ig, target)) in ignores.iter().enumerate() {
@@ -247,7 +268,7 @@ fn lint_one(
                     )
                 };
                 let span = ig.span.clone();
-                report.findings.push(Finding {
+                findings.push(Finding {
                     rule: "unused-ignore".into(),
                     severity: sev,
                     message,
@@ -262,11 +283,13 @@ fn lint_one(
             }
         }
     }
+    findings.sort_by(finding_order);
     report.files.push(FileSummary {
         path: path.to_string(),
         phase,
         statements: u32::try_from(split.statements.len()).unwrap_or(u32::MAX),
     });
+    findings
 }
 
 fn to_finding(path: &str, index: &LineIndex<'_>, p: Pending, options: &LintOptions) -> Finding {

@@ -21,11 +21,48 @@ pub struct ColumnInfo {
 /// an earlier migration is known to a later one.
 #[derive(Debug, Default)]
 pub struct Catalog {
-    tables: HashMap<String, HashMap<String, ColumnInfo>>,
+    tables: HashMap<String, Columns>,
     /// Check constraints of the form `col IS NOT NULL`: (table, constraint) -> column.
     not_null_checks: HashMap<(String, String), String>,
     /// (table, column) with a validated `col IS NOT NULL` check.
     validated_not_null: HashSet<(String, String)>,
+}
+
+/// A table's columns by name: a list, since tables have few columns and
+/// lookups are rare next to CREATE TABLE (no hashing, one allocation).
+/// A later entry of the same name shadows earlier ones, as a map insert
+/// would replace them.
+#[derive(Debug, Default)]
+struct Columns(Vec<(String, ColumnInfo)>);
+
+impl Columns {
+    fn get(&self, name: &str) -> Option<&ColumnInfo> {
+        self.0.iter().rev().find(|(n, _)| n == name).map(|(_, c)| c)
+    }
+
+    fn get_mut(&mut self, name: &str) -> Option<&mut ColumnInfo> {
+        self.0
+            .iter_mut()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, c)| c)
+    }
+
+    /// Adds or replaces the column `name`.
+    fn insert(&mut self, name: &str, info: ColumnInfo) {
+        match self.get_mut(name) {
+            Some(c) => *c = info,
+            None => self.0.push((name.to_string(), info)),
+        }
+    }
+
+    /// Removes the column `name`, returning its definition.
+    fn remove(&mut self, name: &str) -> Option<ColumnInfo> {
+        let i = self.0.iter().rposition(|(n, _)| n == name)?;
+        let (_, info) = self.0.remove(i);
+        self.0.retain(|(n, _)| n != name);
+        Some(info)
+    }
 }
 
 impl Catalog {
@@ -44,20 +81,22 @@ impl Catalog {
     pub fn apply(&mut self, op: &Op) {
         match &op.kind {
             OpKind::CreateTable(ct) => {
-                let cols = ct
-                    .columns
-                    .iter()
-                    .map(|c| {
-                        (
-                            c.name.clone(),
-                            ColumnInfo {
-                                data_type: c.data_type.clone(),
-                                has_default: c.default.is_some(),
-                                not_null: c.not_null,
-                            },
-                        )
-                    })
-                    .collect();
+                // A repeated name shadows the earlier column (see `Columns`).
+                let cols = Columns(
+                    ct.columns
+                        .iter()
+                        .map(|c| {
+                            (
+                                c.name.clone(),
+                                ColumnInfo {
+                                    data_type: c.data_type.clone(),
+                                    has_default: c.default.is_some(),
+                                    not_null: c.not_null,
+                                },
+                            )
+                        })
+                        .collect(),
+                );
                 self.tables.insert(ct.table.name.clone(), cols);
             }
             OpKind::DropTable { tables, .. } => {
@@ -71,8 +110,12 @@ impl Catalog {
                 }
             }
             OpKind::AddColumn { table, column } => {
-                self.tables.entry(table.name.clone()).or_default().insert(
-                    column.name.clone(),
+                let cols = match self.tables.get_mut(&table.name) {
+                    Some(cols) => cols,
+                    None => self.tables.entry(table.name.clone()).or_default(),
+                };
+                cols.insert(
+                    &column.name,
                     ColumnInfo {
                         data_type: column.data_type.clone(),
                         has_default: column.default.is_some(),
@@ -92,7 +135,7 @@ impl Catalog {
             } => {
                 if let Some(cols) = self.tables.get_mut(&table.name) {
                     if let Some(info) = cols.remove(column) {
-                        cols.insert(new_name.clone(), info);
+                        cols.insert(new_name, info);
                     }
                 }
             }
@@ -191,8 +234,8 @@ pub struct FileState {
     /// A statement earlier in the file took ACCESS EXCLUSIVE or SHARE ROW
     /// EXCLUSIVE on an existing table.
     pub strong_lock_taken: bool,
-    /// Columns added earlier in this file: (table, column).
-    new_columns: HashSet<(String, String)>,
+    /// Columns added earlier in this file, by table.
+    new_columns: HashMap<String, HashSet<String>>,
     /// Indexes created earlier in this file on tables new in this file.
     new_indexes: HashSet<String>,
 }
@@ -216,7 +259,8 @@ impl FileState {
         self.is_new_table(table)
             || self
                 .new_columns
-                .contains(&(table.name.clone(), column.to_string()))
+                .get(&table.name)
+                .is_some_and(|cols| cols.contains(column))
     }
 
     /// True when the index was created earlier in this file on a table new in this file.
@@ -254,8 +298,11 @@ impl FileState {
                 self.new_tables.insert(ct.table.name.clone());
             }
             OpKind::AddColumn { table, column } => {
-                self.new_columns
-                    .insert((table.name.clone(), column.name.clone()));
+                let cols = match self.new_columns.get_mut(&table.name) {
+                    Some(cols) => cols,
+                    None => self.new_columns.entry(table.name.clone()).or_default(),
+                };
+                cols.insert(column.name.clone());
             }
             OpKind::CreateIndex(ci) if self.new_tables.contains(&ci.table.name) => {
                 if let Some(name) = &ci.name {
@@ -275,5 +322,64 @@ impl FileState {
             }
             _ => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn catalog(sql: &str) -> Catalog {
+        let mut catalog = Catalog::default();
+        for raw in crate::sql::split(sql).statements {
+            for op in &crate::sql::lower(sql, raw.span).ops {
+                catalog.apply(op);
+            }
+        }
+        catalog
+    }
+
+    fn type_of(c: &Catalog, table: &str, column: &str) -> Option<String> {
+        c.column(&Name::new(table), column)
+            .map(|i| i.data_type.clone())
+    }
+
+    #[test]
+    fn catalog_follows_columns_through_a_run() {
+        let c = catalog(
+            "CREATE TABLE t (a integer, b text DEFAULT 'x', c bigint NOT NULL);
+             ALTER TABLE t RENAME COLUMN a TO d;
+             ALTER TABLE t DROP COLUMN c;
+             ALTER TABLE t ALTER COLUMN b TYPE varchar(10);
+             ALTER TABLE u ADD COLUMN e uuid;
+             ALTER TABLE t ADD COLUMN b jsonb;",
+        );
+        assert_eq!(type_of(&c, "t", "a"), None);
+        assert_eq!(type_of(&c, "t", "d").as_deref(), Some("integer"));
+        assert_eq!(type_of(&c, "t", "c"), None);
+        assert_eq!(type_of(&c, "t", "b").as_deref(), Some("jsonb"));
+        assert!(!c
+            .column(&Name::new("t"), "b")
+            .is_some_and(|i| i.has_default));
+        assert_eq!(type_of(&c, "u", "e").as_deref(), Some("uuid"));
+        let renamed =
+            catalog("CREATE TABLE t (a integer, b text); ALTER TABLE t RENAME COLUMN a TO b;");
+        assert_eq!(type_of(&renamed, "t", "b").as_deref(), Some("integer"));
+        assert_eq!(type_of(&renamed, "t", "a"), None);
+    }
+
+    #[test]
+    fn new_columns_are_known_per_table() {
+        let sql = "ALTER TABLE t ADD COLUMN a text; ALTER TABLE u ADD COLUMN b text;";
+        let mut state = FileState::default();
+        for raw in crate::sql::split(sql).statements {
+            for op in &crate::sql::lower(sql, raw.span).ops {
+                state.apply(op, &LintOptions::default());
+            }
+        }
+        assert!(state.is_new_column(&Name::new("t"), "a"));
+        assert!(state.is_new_column(&Name::new("u"), "b"));
+        assert!(!state.is_new_column(&Name::new("t"), "b"));
+        assert!(!state.is_new_column(&Name::new("v"), "a"));
     }
 }

@@ -1,5 +1,5 @@
 use super::util::{type_change_is_free, SqlType};
-use super::{Diagnostic, Rule, RuleContext};
+use super::{Diagnostic, OpFacts, Rule, RuleContext};
 use crate::model::{Change, Op, OpKind};
 use crate::report::Severity;
 
@@ -54,7 +54,7 @@ declare_rule! {
 fn could_be_widening(new: &SqlType) -> bool {
     !new.array
         && matches!(
-            new.base.as_str(),
+            &*new.base,
             "varchar"
                 | "text"
                 | "numeric"
@@ -72,6 +72,16 @@ impl Rule for ChangeColumnType {
     rule_meta!();
 
     fn check(&self, op: &Op, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+        self.check_op(op, &OpFacts::new(op), cx, out);
+    }
+
+    fn check_op(
+        &self,
+        op: &Op,
+        facts: &OpFacts<'_>,
+        cx: &RuleContext<'_>,
+        out: &mut Vec<Diagnostic>,
+    ) {
         let OpKind::AlterColumnType {
             table,
             column,
@@ -85,7 +95,9 @@ impl Rule for ChangeColumnType {
         if cx.is_new_table(table) {
             return;
         }
-        let new = SqlType::parse(new_type);
+        let Some(new) = facts.typed_columns().first().map(|c| &c.ty) else {
+            return;
+        };
         let old_type = cx
             .catalog
             .column(table, column)
@@ -101,7 +113,7 @@ impl Rule for ChangeColumnType {
         let d = match &old_type {
             Some(old_text) => {
                 let old = SqlType::parse(old_text);
-                if using.is_none() && type_change_is_free(&old, &new, cx.options.pg_version) {
+                if using.is_none() && type_change_is_free(&old, new, cx.options.pg_version) {
                     return;
                 }
                 let mut message = format!("changing `{table}`.`{column}` from {old_text} to {new_type} rewrites the table and its indexes under an ACCESS EXCLUSIVE lock: reads and writes wait, and old code keeps writing the old type");
@@ -110,7 +122,7 @@ impl Rule for ChangeColumnType {
                 }
                 Diagnostic::new(op.span.clone(), message, help)
             }
-            None if using.is_none() && could_be_widening(&new) => Diagnostic::new(
+            None if using.is_none() && could_be_widening(new) => Diagnostic::new(
                 op.span.clone(),
                 format!("changing `{table}`.`{column}` to {new_type} rewrites the table under an ACCESS EXCLUSIVE lock unless it only widens the current type (larger varchar, text, numeric precision up, ...); zerodown does not know the current type because the column was created outside the linted files"),
                 format!("if the change only widens the type, add `-- zerodown-ignore change-column-type: widening` above it; otherwise {help}"),

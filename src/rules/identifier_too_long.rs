@@ -35,35 +35,9 @@ impl Rule for IdentifierTooLong {
     rule_meta!();
 
     fn check(&self, op: &Op, _cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        let mut names: Vec<(&str, &str)> = Vec::new();
-        match &op.kind {
-            OpKind::CreateTable(ct) => {
-                names.push(("table", &ct.table.name));
-                names.extend(ct.columns.iter().map(|c| ("column", c.name.as_str())));
-                names.extend(
-                    ct.constraints
-                        .iter()
-                        .filter_map(|c| c.name.as_deref().map(|n| ("constraint", n))),
-                );
-            }
-            OpKind::AddColumn { column, .. } => names.push(("column", &column.name)),
-            OpKind::RenameColumn { new_name, .. } => names.push(("column", new_name)),
-            OpKind::RenameTable { new_name, .. } => names.push(("table", new_name)),
-            OpKind::CreateIndex(ci) => {
-                if let Some(n) = &ci.name {
-                    names.push(("index", &n.name));
-                }
-            }
-            OpKind::AddConstraint { constraint, .. } => {
-                if let Some(n) = &constraint.name {
-                    names.push(("constraint", n));
-                }
-            }
-            _ => return,
-        }
-        for (what, name) in names {
+        let mut check = |what: &str, name: &str| {
             if name.len() <= MAX_IDENTIFIER_BYTES {
-                continue;
+                return;
             }
             let mut cut = MAX_IDENTIFIER_BYTES;
             while !name.is_char_boundary(cut) {
@@ -74,6 +48,31 @@ impl Rule for IdentifierTooLong {
                 format!("the {what} name `{name}` is {} bytes; PostgreSQL silently truncates it to `{}`, so code and later migrations that use the full name miss it", name.len(), &name[..cut]),
                 format!("choose a {what} name of at most {MAX_IDENTIFIER_BYTES} bytes"),
             ));
+        };
+        match &op.kind {
+            OpKind::CreateTable(ct) => {
+                check("table", &ct.table.name);
+                for c in &ct.columns {
+                    check("column", &c.name);
+                }
+                for n in ct.constraints.iter().filter_map(|c| c.name.as_deref()) {
+                    check("constraint", n);
+                }
+            }
+            OpKind::AddColumn { column, .. } => check("column", &column.name),
+            OpKind::RenameColumn { new_name, .. } => check("column", new_name),
+            OpKind::RenameTable { new_name, .. } => check("table", new_name),
+            OpKind::CreateIndex(ci) => {
+                if let Some(n) = &ci.name {
+                    check("index", &n.name);
+                }
+            }
+            OpKind::AddConstraint { constraint, .. } => {
+                if let Some(n) = &constraint.name {
+                    check("constraint", n);
+                }
+            }
+            _ => {}
         }
     }
 }

@@ -3,6 +3,7 @@
 //! A rule reads one operation at a time with the context of the file so far
 //! (`RuleContext`) and pushes `Diagnostic`s. It never sees SQL text.
 
+use std::cell::OnceCell;
 use std::ops::Range;
 
 use crate::lint::{Catalog, FileState};
@@ -104,12 +105,47 @@ impl RuleContext<'_> {
     }
 }
 
+/// What the engine works out about one operation once, for every rule that
+/// asks: the column types it declares, each parsed once.
+pub struct OpFacts<'a> {
+    op: &'a Op,
+    typed: OnceCell<Vec<util::TypedColumn<'a>>>,
+}
+
+impl<'a> OpFacts<'a> {
+    /// The facts of `op`, worked out when first asked for.
+    pub fn new(op: &'a Op) -> Self {
+        OpFacts {
+            op,
+            typed: OnceCell::new(),
+        }
+    }
+
+    /// Every column type the operation declares (`util::typed_columns`).
+    pub(crate) fn typed_columns(&self) -> &[util::TypedColumn<'a>] {
+        self.typed.get_or_init(|| util::typed_columns(self.op))
+    }
+}
+
 /// A rule: metadata plus a check over one operation.
 pub trait Rule: Sync {
     /// The rule's metadata.
     fn meta(&self) -> &'static RuleMeta;
     /// Checks one operation; pushes what it finds.
     fn check(&self, op: &Op, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>);
+    /// Checks one operation whose `facts` are shared with the other rules
+    /// (the engine calls this). The same as `check`, which rules that read
+    /// facts implement by calling this with fresh facts.
+    fn check_op(
+        &self,
+        op: &Op,
+        facts: &OpFacts<'_>,
+        cx: &RuleContext<'_>,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        let _ = facts;
+        self.check(op, cx, out);
+    }
 }
 
 /// Declares a rule struct from its doc comment and metadata.

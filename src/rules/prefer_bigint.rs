@@ -1,5 +1,4 @@
-use super::util::{typed_columns, SqlType};
-use super::{Diagnostic, Rule, RuleContext};
+use super::{Diagnostic, OpFacts, Rule, RuleContext};
 use crate::model::Op;
 
 declare_rule! {
@@ -34,13 +33,23 @@ declare_rule! {
 impl Rule for PreferBigint {
     rule_meta!();
 
-    fn check(&self, op: &Op, _cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        for c in typed_columns(op) {
-            if c.primary_key || !SqlType::parse(c.data_type).is_small_integer() {
+    fn check(&self, op: &Op, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+        self.check_op(op, &OpFacts::new(op), cx, out);
+    }
+
+    fn check_op(
+        &self,
+        _op: &Op,
+        facts: &OpFacts<'_>,
+        _cx: &RuleContext<'_>,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        for c in facts.typed_columns() {
+            if c.primary_key || !c.ty.is_small_integer() {
                 continue;
             }
             out.push(Diagnostic::new(
-                c.span,
+                c.span.clone(),
                 format!("`{}`.`{}` is {}: it overflows at about 2.1 billion (smallint: 32,767), and widening it later rewrites the table", c.table, c.column, c.data_type),
                 format!("declare `{}` as bigint", c.column),
             ));

@@ -1,5 +1,4 @@
-use super::util::{typed_columns, SqlType};
-use super::{Diagnostic, Rule, RuleContext};
+use super::{Diagnostic, OpFacts, Rule, RuleContext};
 use crate::model::Op;
 
 declare_rule! {
@@ -31,13 +30,23 @@ declare_rule! {
 impl Rule for PreferJsonb {
     rule_meta!();
 
-    fn check(&self, op: &Op, _cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        for c in typed_columns(op) {
-            if SqlType::parse(c.data_type).base != "json" {
+    fn check(&self, op: &Op, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+        self.check_op(op, &OpFacts::new(op), cx, out);
+    }
+
+    fn check_op(
+        &self,
+        _op: &Op,
+        facts: &OpFacts<'_>,
+        _cx: &RuleContext<'_>,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        for c in facts.typed_columns() {
+            if c.ty.base != "json" {
                 continue;
             }
             out.push(Diagnostic::new(
-                c.span,
+                c.span.clone(),
                 format!("`{}`.`{}` is json: it cannot be indexed or compared, and converting it to jsonb later rewrites the table", c.table, c.column),
                 format!("declare `{}` as jsonb", c.column),
             ));

@@ -1,5 +1,4 @@
-use super::util::{typed_columns, SqlType};
-use super::{Diagnostic, Rule, RuleContext};
+use super::{Diagnostic, OpFacts, Rule, RuleContext};
 use crate::model::Op;
 
 declare_rule! {
@@ -34,14 +33,24 @@ declare_rule! {
 impl Rule for PreferTextField {
     rule_meta!();
 
-    fn check(&self, op: &Op, _cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        for c in typed_columns(op) {
-            let t = SqlType::parse(c.data_type);
-            if !matches!(t.base.as_str(), "varchar" | "bpchar") || t.mods.is_empty() {
+    fn check(&self, op: &Op, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+        self.check_op(op, &OpFacts::new(op), cx, out);
+    }
+
+    fn check_op(
+        &self,
+        _op: &Op,
+        facts: &OpFacts<'_>,
+        _cx: &RuleContext<'_>,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        for c in facts.typed_columns() {
+            let t = &c.ty;
+            if !matches!(&*t.base, "varchar" | "bpchar") || t.mods.is_empty() {
                 continue;
             }
             out.push(Diagnostic::new(
-                c.span,
+                c.span.clone(),
                 format!("`{}`.`{}` is {}: changing the limit later (other than raising a varchar limit) rewrites the table under an ACCESS EXCLUSIVE lock", c.table, c.column, c.data_type),
                 format!("declare `{}` as text, with a CHECK (char_length({}) <= n) constraint if a limit is needed", c.column, c.column),
             ));
