@@ -1,6 +1,7 @@
 //! Lowers one statement's text into the operation model, with sqlparser
 //! where it can and token-level recognition where it cannot.
 
+use std::cell::RefCell;
 use std::ops::Range;
 
 use sqlparser::ast::{
@@ -85,10 +86,12 @@ pub fn lower(source: &str, span: Range<usize>) -> Statement {
     let dialect = PostgreSqlDialect {};
     // About one token (spaces included) per three bytes of SQL: reserving up front
     // saves the tokenizer's reallocations and copies.
-    let mut tokens = Vec::with_capacity(text.len() / 3 + 8);
+    let mut tokens = take_buffer();
+    tokens.reserve(text.len() / 3 + 8);
     match tokenize(text, &mut tokens) {
         Ok(()) => {}
         Err(e) => {
+            give_back(tokens);
             let at = loc.offset(e.location).unwrap_or(span.start);
             return failed(
                 span,
@@ -117,6 +120,7 @@ pub fn lower(source: &str, span: Range<usize>) -> Statement {
         })
         .count();
     if operators > MAX_OPERATORS {
+        give_back(tokens);
         return failed(
             span.clone(),
             format!("statement too complex to analyze ({operators} operators; the limit is {MAX_OPERATORS})"),
@@ -124,8 +128,9 @@ pub fn lower(source: &str, span: Range<usize>) -> Statement {
         );
     }
     // Statements sqlparser does not parse, or parses into something less precise.
-    let words = Words::new(significant());
-    if let Some(ops) = recognize(&words, &loc, &span) {
+    let recognized = recognize(&Words::new(significant()), &loc, &span);
+    if let Some(ops) = recognized {
+        give_back(tokens);
         return Statement {
             span,
             ops,
@@ -147,6 +152,7 @@ pub fn lower(source: &str, span: Range<usize>) -> Statement {
             ))),
         }
     });
+    give_back(parser.into_tokens());
     match parsed {
         Ok(stmt) => {
             let ops = lower_statement(&stmt, &loc, &span);
@@ -177,6 +183,34 @@ pub fn lower(source: &str, span: Range<usize>) -> Statement {
             let (message, at) = parser_error(&e, &loc, span.start);
             failed(span, message, at)
         }
+    }
+}
+
+thread_local! {
+    /// One token buffer, reused from statement to statement: a fresh buffer
+    /// per statement costs the allocator fresh pages for each large one.
+    static TOKENS: RefCell<Vec<TokenWithSpan>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Buffers holding more tokens than this are not kept for the next statement.
+const KEEP_TOKENS: usize = 1 << 16;
+
+/// The reusable token buffer, empty (a new one if it is in use).
+fn take_buffer() -> Vec<TokenWithSpan> {
+    TOKENS
+        .with(|t| t.try_borrow_mut().map(|mut v| std::mem::take(&mut *v)))
+        .unwrap_or_default()
+}
+
+/// Returns a token buffer for the next statement.
+fn give_back(mut tokens: Vec<TokenWithSpan>) {
+    tokens.clear();
+    if tokens.capacity() <= KEEP_TOKENS {
+        TOKENS.with(|t| {
+            if let Ok(mut v) = t.try_borrow_mut() {
+                *v = tokens;
+            }
+        });
     }
 }
 
