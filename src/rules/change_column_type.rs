@@ -69,11 +69,7 @@ fn could_be_widening(new: &SqlType) -> bool {
 }
 
 impl Rule for ChangeColumnType {
-    rule_meta!();
-
-    fn check(&self, op: &Op, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        self.check_op(op, &OpFacts::new(op), cx, out);
-    }
+    rule_meta!(facts);
 
     fn check_op(
         &self,

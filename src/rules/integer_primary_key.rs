@@ -32,11 +32,7 @@ declare_rule! {
 }
 
 impl Rule for IntegerPrimaryKey {
-    rule_meta!();
-
-    fn check(&self, op: &Op, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        self.check_op(op, &OpFacts::new(op), cx, out);
-    }
+    rule_meta!(facts);
 
     fn check_op(
         &self,

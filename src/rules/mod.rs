@@ -184,6 +184,19 @@ macro_rules! rule_meta {
             &Self::META
         }
     };
+    // For rules that implement `check_op`: `check` works out fresh facts.
+    (facts) => {
+        rule_meta!();
+
+        fn check(
+            &self,
+            op: &$crate::model::Op,
+            cx: &$crate::rules::RuleContext<'_>,
+            out: &mut Vec<$crate::rules::Diagnostic>,
+        ) {
+            self.check_op(op, &$crate::rules::OpFacts::new(op), cx, out);
+        }
+    };
 }
 
 mod add_check_constraint;
