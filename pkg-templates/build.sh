@@ -7,7 +7,9 @@
 #      full/ the same with feature `full`: also plan, planFiles, formatPlan,
 #            changeFromArgs, schedule, upgradePath, fleetCheck, analyzeSchema,
 #            moveCheck;
-#      node/ the Node module: profile `release` (opt-level 3, for throughput),
+#      node/ the Node module: profile `release` (opt-level 3, for throughput)
+#            with LLVM's inline threshold at 60 (a module 20% smaller that
+#            instantiates faster at the same throughput, see BENCHMARKS.md),
 #            feature `node`: also formatText and parseConfig for the CLI;
 #   2. wasm-bindgen --target web for each (installed with `cargo install` at
 #      the exact version Cargo.lock pins when missing or different);
@@ -43,11 +45,13 @@ out=pkg
 rm -rf "$out"
 mkdir -p "$out/web" "$out/full" "$out/node" "$out/bin"
 
-# bindgen FEATURES PROFILE DIR: one module, its glue and its declarations.
+# bindgen FEATURES PROFILE DIR [RUSTFLAGS]: one module, its glue and its declarations.
 bindgen() {
-  local features=$1 profile=$2 dir=$3 profile_dir=$2
+  local features=$1 profile=$2 dir=$3 flags=${4:-} profile_dir=$2
   [[ $profile == dev ]] && profile_dir=debug
-  cargo build --lib --no-default-features --features "$features" \
+  local envs=()
+  [[ -n $flags ]] && envs=(RUSTFLAGS="${RUSTFLAGS:+$RUSTFLAGS }$flags")
+  env "${envs[@]}" cargo build --lib --no-default-features --features "$features" \
     --target wasm32-unknown-unknown --profile "$profile"
   wasm-bindgen --target web --remove-name-section --remove-producers-section \
     --out-dir "$out/$dir" --out-name zerodown \
@@ -63,7 +67,7 @@ bindgen() {
 # every export plus the CLI's.
 bindgen "" "$web_profile" web
 bindgen full "$web_profile" full
-bindgen node "$node_profile" node
+bindgen node "$node_profile" node "-C llvm-args=-inline-threshold=60"
 
 tpl=pkg-templates
 sed "s/@VERSION@/$version/" "$tpl/package.json" >"$out/package.json"
