@@ -168,6 +168,16 @@ fn optional<T: DeserializeOwned + Default>(
     }
 }
 
+/// Release options (schedule, upgradePath); undefined or null means the defaults.
+#[cfg(feature = "full")]
+fn release_options(options: Option<Ts<ReleaseOptions>>) -> Result<ReleaseOptions, JsValue> {
+    optional(
+        options.map(|o| o.js_value()),
+        ErrorCode::BadOptions,
+        "options",
+    )
+}
+
 /// Lint options; undefined or null means the defaults.
 fn read_options(options: Option<Ts<LintOptions>>) -> Result<LintOptions, JsValue> {
     optional(
@@ -329,11 +339,7 @@ pub fn schedule(
     options: Option<Ts<ReleaseOptions>>,
 ) -> Result<Ts<ScheduleReport>, JsValue> {
     let entries = entries(files)?;
-    let options: ReleaseOptions = optional(
-        options.map(|o| o.js_value()),
-        ErrorCode::BadOptions,
-        "options",
-    )?;
+    let options = release_options(options)?;
     let report = crate::release::schedule(&entries, version, &options).map_err(throw)?;
     out(&report)
 }
@@ -348,11 +354,7 @@ pub fn upgrade_path(
     options: Option<Ts<ReleaseOptions>>,
 ) -> Result<Ts<UpgradePathReport>, JsValue> {
     let entries = entries(files)?;
-    let options: ReleaseOptions = optional(
-        options.map(|o| o.js_value()),
-        ErrorCode::BadOptions,
-        "options",
-    )?;
+    let options = release_options(options)?;
     let report = crate::release::upgrade_path(&entries, from, to, &options).map_err(throw)?;
     out(&report)
 }

@@ -319,6 +319,11 @@ pub fn check_steps(fleet: &Fleet, steps: &[FleetStepInput]) -> Result<FleetRepor
                 .collect::<Vec<_>>()
                 .join(", ")
         };
+        // The version every concerned cell must run, for the messages.
+        let r = required
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default();
         let (status, blocking, message) = if step.phase == StepPhase::Application {
             let message = if behind_release.is_empty() {
                 format!(
@@ -337,10 +342,6 @@ pub fn check_steps(fleet: &Fleet, steps: &[FleetStepInput]) -> Result<FleetRepor
             (StepStatus::Application, names(&behind_release), message)
         } else if !broken.is_empty() {
             let leaders: Vec<&&(&Cell, Version)> = on_release.clone();
-            let r = required
-                .as_ref()
-                .map(ToString::to_string)
-                .unwrap_or_default();
             let message = if is_shared {
                 format!(
                     "fleet-incompatible: {release} is deployed on {}, so this step runs on {where_} while {} still runs code older than {r}, which breaks with it; hold {release} back until every cell runs >= {r}",
@@ -356,10 +357,6 @@ pub fn check_steps(fleet: &Fleet, steps: &[FleetStepInput]) -> Result<FleetRepor
             report.errors += 1;
             (StepStatus::FleetIncompatible, names(&too_old), message)
         } else if !too_old.is_empty() {
-            let r = required
-                .as_ref()
-                .map(ToString::to_string)
-                .unwrap_or_default();
             let message = if is_shared {
                 format!(
                     "blocked: {where_} serves every cell; it waits until the slowest cells run >= {r}: {}",
