@@ -1,5 +1,5 @@
-//! Throughput of splitting, bare parsing and full linting over ~10 MB of
-//! generated migrations, single-threaded.
+//! Throughput of splitting, bare parsing, full linting and linting to a JSON
+//! report over ~10 MB of generated migrations, single-threaded.
 //!
 //! `cargo bench --bench lint` prints MB/s for each; with
 //! `-- --write FILE` it also writes the corpus as JSON (`[{path, sql}]`) for
@@ -128,6 +128,18 @@ fn main() {
     measure("lint (with plans)", bytes, &only, || {
         black_box(lint_files(&sources, &with_plans).expect("lint"));
     });
+    // What `zerodown lint --format json` does before writing: the report as
+    // JSON text. The Node package's `lintFiles` does the same amount of work
+    // when it turns the report into JavaScript objects.
+    for (name, options) in [
+        ("lint + JSON report (no plans)", &no_plans),
+        ("lint + JSON report (with plans)", &with_plans),
+    ] {
+        measure(name, bytes, &only, || {
+            let report = lint_files(&sources, options).expect("lint");
+            black_box(serde_json::to_string(&report).expect("json"));
+        });
+    }
     if parse.is_finite() && lint.is_finite() {
         println!(
             "lint cost over bare parsing: {:+.1}%",

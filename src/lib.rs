@@ -14,6 +14,8 @@ pub mod report;
 pub mod rules;
 pub mod sql;
 
+#[cfg(any(target_arch = "wasm32", test))]
+mod alloc;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 

@@ -14,9 +14,11 @@
 //! core, return `out(&value)`.
 
 /// Talc instead of the standard library's dlmalloc: linting allocates many
-/// small strings and AST nodes, and talc serves them faster in less code.
+/// small strings and AST nodes, and talc serves them faster in less code;
+/// per-size free lists in front of it serve the small ones faster still.
 #[global_allocator]
-static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+static ALLOCATOR: crate::alloc::SizeClasses<talc::wasm::WasmDynamicTalc> =
+    crate::alloc::SizeClasses::new(talc::wasm::new_wasm_dynamic_allocator());
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
