@@ -14,8 +14,11 @@
 #   2. wasm-bindgen --target web for each (installed with `cargo install` at
 #      the exact version Cargo.lock pins when missing or different);
 #   3. wasm-opt -O3 on the Node module (binaryen 132 from npm, installed with
-#      tests/node's tools when missing, or WASM_OPT=/path/to/wasm-opt): 9%
-#      faster and 15% smaller. Not on the browser modules: -Oz made their
+#      tests/node's tools when missing, or WASM_OPT=/path/to/wasm-opt): about
+#      7% faster and 14% smaller. Functions with one caller are inlined only
+#      up to 150 bytes (-ocimfs; binaryen's default has no limit): whole
+#      parsers inlined into one function made V8 compile them all on the
+#      first call, 13 -> 35 ms. Not on the browser modules: -Oz made their
 #      gzip size larger (see BENCHMARKS.md);
 #   4. pkg/ assembled from pkg-templates/, version taken from Cargo.toml.
 # Usage: pkg-templates/build.sh [--dev]   (--dev: unoptimized, fast build)
@@ -69,7 +72,8 @@ bindgen() {
     "target/wasm32-unknown-unknown/$profile_dir/zerodown.wasm"
   if [[ -n $opt && $profile != dev ]]; then
     # The features rustc enables by default for wasm32-unknown-unknown.
-    "$wasm_opt" "$opt" --enable-bulk-memory --enable-sign-ext --enable-mutable-globals \
+    # shellcheck disable=SC2086 # $opt is a list of flags
+    "$wasm_opt" $opt --enable-bulk-memory --enable-sign-ext --enable-mutable-globals \
       --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue \
       "$out/$dir/zerodown_bg.wasm" -o "$out/$dir/zerodown_bg.wasm"
   fi
@@ -81,7 +85,7 @@ bindgen() {
 # every export plus the CLI's.
 bindgen "" "$web_profile" web
 bindgen full "$web_profile" full
-bindgen node "$node_profile" node "-C llvm-args=-inline-threshold=60" -O3
+bindgen node "$node_profile" node "-C llvm-args=-inline-threshold=60" "-O3 -ocimfs 150"
 
 tpl=pkg-templates
 sed "s/@VERSION@/$version/" "$tpl/package.json" >"$out/package.json"
