@@ -61,10 +61,12 @@ for (const dir of ["web", "node"]) {
 }
 
 const modules = {};
+const memories = {};
 for (const dir of ["web", "node"]) {
   const glue = await import(pathToFileURL(join(pkg, dir, "zerodown.js")).href);
-  glue.initSync({ module: readFileSync(join(pkg, dir, "zerodown_bg.wasm")) });
+  const { memory } = glue.initSync({ module: readFileSync(join(pkg, dir, "zerodown_bg.wasm")) });
   modules[dir] = glue;
+  memories[dir] = memory;
 }
 
 // --- 200-line migration latency.
@@ -123,5 +125,9 @@ if (!args.corpus) {
     }
     const m = median(times);
     console.log(`${`${dir}: ${name}`.padEnd(34)} ${m.toFixed(1).padStart(8)} ms  ${(bytes / 1e6 / (m / 1e3)).toFixed(1).padStart(6)} MB/s  (${files.length} files, ${(bytes / 1e6).toFixed(1)} MB)`);
+  }
+  // WebAssembly memory never shrinks: its size after these runs is the peak.
+  for (const [dir, memory] of Object.entries(memories)) {
+    console.log(`${dir}: memory after the runs`.padEnd(35) + `${(memory.buffer.byteLength / 1e6).toFixed(0)} MB`);
   }
 }
