@@ -16,6 +16,8 @@ pub mod sql;
 
 #[cfg(any(target_arch = "wasm32", test))]
 mod alloc;
+#[cfg(any(target_arch = "wasm32", test))]
+mod tape;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 

@@ -59,16 +59,24 @@ fn throw(e: Error) -> JsValue {
     err.into()
 }
 
-/// Serializes a core value as the JSON contract: maps as objects, `None` as null.
+#[wasm_bindgen(module = "/src/tape.js")]
+extern "C" {
+    /// Rebuilds the value of a [`Tape`](crate::tape::Tape) as JavaScript.
+    #[wasm_bindgen(js_name = decodeTape)]
+    fn decode_tape(words: &[u32], text: &str) -> JsValue;
+}
+
+/// Converts a core value to the JSON contract as JavaScript (maps as
+/// objects, `None` as null): written to a tape in one pass, rebuilt by one
+/// JavaScript call (see `src/tape.rs`).
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| {
-            throw(Error::new(
-                ErrorCode::BadInput,
-                format!("cannot convert the result: {e}"),
-            ))
-        })
+    let tape = crate::tape::Tape::write(value).map_err(|e| {
+        throw(Error::new(
+            ErrorCode::BadInput,
+            format!("cannot convert the result: {e}"),
+        ))
+    })?;
+    Ok(decode_tape(&tape.words, &tape.text))
 }
 
 fn out<T: Tsify + Serialize>(value: &T) -> Result<Ts<T>, JsValue> {

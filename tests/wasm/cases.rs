@@ -139,6 +139,41 @@ fn positions_count_utf16_code_units() {
 }
 
 #[wasm_bindgen_test]
+fn non_ascii_strings_cross_intact() {
+    // Results reach JavaScript as one text sliced in UTF-16 code units: a
+    // string with 2-, 3- and 4-byte characters must not shift the strings
+    // after it.
+    let sql = "CREATE INDEX i ON \"tåble_😀_таблица\" (a);\nALTER TABLE \"ü\" DROP COLUMN \"ö\";\n";
+    let out = wasm::lint(
+        JsValue::from_str(sql),
+        None,
+        Some("db/migrate/1_ü.sql".into()),
+    )
+    .expect("lint")
+    .js_value();
+    let r = report(&out);
+    // add-index-non-concurrently, drop-column, missing-lock-timeout.
+    assert_eq!(r.findings.len(), 3, "{}", stringify(&out));
+    assert!(
+        r.findings[0].message.contains("tåble_😀_таблица"),
+        "{}",
+        r.findings[0].message
+    );
+    assert!(
+        r.findings[1].message.contains('ü'),
+        "{}",
+        r.findings[1].message
+    );
+    for f in &r.findings {
+        assert_eq!(f.path, "db/migrate/1_ü.sql");
+        assert!(!f.help.is_empty() && f.help.is_ascii(), "{}", f.help);
+    }
+    // The same as JSON.parse of the native JSON text of the report.
+    let native = serde_json::to_string(&r).expect("serializes");
+    assert_eq!(stringify(&js(&native)), stringify(&out));
+}
+
+#[wasm_bindgen_test]
 fn lone_surrogates_keep_utf16_offsets() {
     // A lone surrogate cannot cross into Rust; it becomes U+FFFD, one UTF-16
     // code unit like the surrogate, so offsets still index the JS string.

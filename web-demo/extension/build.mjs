@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Fills extension/vendor/ (git-ignored): the package's browser files
-// (zerodown.js, zerodown_bg.wasm) from pkg/web/ and vendor/review.js, the
+// (zerodown.js, zerodown_bg.wasm and the snippets/ zerodown.js imports) from
+// pkg/web/ and vendor/review.js, the
 // widget's modules joined into one classic script (content scripts cannot be
 // ES modules). The package must be built first (pkg-templates/build.sh).
 //
@@ -48,6 +49,7 @@ rmSync(vendor, { recursive: true, force: true });
 mkdirSync(vendor, { recursive: true });
 copyFileSync(join(pkgWeb, "zerodown.js"), join(vendor, "zerodown.js"));
 copyFileSync(join(pkgWeb, "zerodown_bg.wasm"), join(vendor, "zerodown_bg.wasm"));
+cpSync(join(pkgWeb, "snippets"), join(vendor, "snippets"), { recursive: true });
 writeFileSync(join(vendor, "review.js"), bundle());
 console.error(`built ${vendor}`);
 
