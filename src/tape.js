@@ -1,78 +1,110 @@
-// Rebuilds a value written by src/tape.rs: `words` (a view of the module's
-// memory, read before anything can grow it) and `text` (every string, one
-// after the other). The format is described in src/tape.rs.
+// Rebuilds a value written by src/tape.rs. The tape arrives in pieces, in
+// order: `feed(words, text)` for each (`words` is a view of the module's
+// memory, read before the call returns; `text` holds the piece's strings,
+// one after the other), then `finish()` returns the value. The format is
+// described in src/tape.rs.
 
 const scratch = new DataView(new ArrayBuffer(8));
 
-export function decodeTape(words, text) {
-  let at = 0; // the next word
-  let cursor = 0; // the next string's start in `text`
-  const keys = [];
-
-  function string(len) {
-    const s = text.substring(cursor, cursor + len);
-    cursor += len;
-    return s;
+export class TapeDecoder {
+  constructor() {
+    // The open objects and arrays, innermost last.
+    this.open = [];
+    // Field names by number, in the order they were first written.
+    this.keys = [];
+    // The key read for the innermost object, waiting for its value.
+    this.key = null;
+    this.value = undefined;
   }
 
-  function key(word) {
-    switch (word & 7) {
-      case 4:
-        return keys[word >>> 3];
-      case 5: {
-        const k = string(word >>> 3);
-        keys.push(k);
-        return k;
+  feed(words, text) {
+    const open = this.open;
+    const keys = this.keys;
+    let key = this.key;
+    let cursor = 0;
+    let top = open.length > 0 ? open[open.length - 1] : null;
+    let inArray = Array.isArray(top);
+    const n = words.length;
+    for (let i = 0; i < n; i++) {
+      const word = words[i];
+      const tag = word & 7;
+      if (tag === 2) {
+        open.pop();
+        top = open.length > 0 ? open[open.length - 1] : null;
+        inArray = Array.isArray(top);
+        continue;
       }
-      default:
-        return string(word >>> 3);
-    }
-  }
-
-  function value(word) {
-    switch (word & 7) {
-      case 0: {
-        const object = {};
-        for (let w = words[at++]; w !== 2; w = words[at++]) {
-          const k = key(w);
-          const v = value(words[at++]);
-          // An own property, as JSON.parse makes it, even for "__proto__".
-          if (k === "__proto__") {
-            Object.defineProperty(object, k, { value: v, enumerable: true, writable: true, configurable: true });
-          } else {
-            object[k] = v;
+      if (top !== null && !inArray && key === null) {
+        if (tag === 4) {
+          key = keys[word >>> 3];
+        } else {
+          const len = word >>> 3;
+          key = text.substring(cursor, cursor + len);
+          cursor += len;
+          if (tag === 5) keys.push(key);
+        }
+        continue;
+      }
+      let value;
+      switch (tag) {
+        case 0:
+          value = {};
+          break;
+        case 1:
+          value = [];
+          break;
+        case 3: {
+          const len = word >>> 3;
+          value = text.substring(cursor, cursor + len);
+          cursor += len;
+          break;
+        }
+        case 6:
+          value = word >>> 3;
+          break;
+        case 7:
+          switch (word >>> 3) {
+            case 0:
+              value = null;
+              break;
+            case 1:
+              value = true;
+              break;
+            case 2:
+              value = false;
+              break;
+            default:
+              scratch.setUint32(0, words[++i], true);
+              scratch.setUint32(4, words[++i], true);
+              value = scratch.getFloat64(0, true);
           }
-        }
-        return object;
+          break;
+        default:
+          throw new Error(`zerodown: bad result tape (word ${word})`);
       }
-      case 1: {
-        const array = [];
-        for (let w = words[at++]; w !== 2; w = words[at++]) {
-          array.push(value(w));
+      if (top === null) {
+        this.value = value;
+      } else if (inArray) {
+        top.push(value);
+      } else {
+        if (key === "__proto__") {
+          // An own property, as JSON.parse makes it.
+          Object.defineProperty(top, key, { value, enumerable: true, writable: true, configurable: true });
+        } else {
+          top[key] = value;
         }
-        return array;
+        key = null;
       }
-      case 3:
-        return string(word >>> 3);
-      case 6:
-        return word >>> 3;
-      case 7:
-        switch (word >>> 3) {
-          case 0:
-            return null;
-          case 1:
-            return true;
-          case 2:
-            return false;
-          default:
-            scratch.setUint32(0, words[at++], true);
-            scratch.setUint32(4, words[at++], true);
-            return scratch.getFloat64(0, true);
-        }
-      default:
-        throw new Error(`zerodown: bad result tape at word ${at - 1}`);
+      if (tag <= 1) {
+        open.push(value);
+        top = value;
+        inArray = tag === 1;
+      }
     }
+    this.key = key;
   }
 
-  return value(words[at++]);
+  finish() {
+    return this.value;
+  }
 }

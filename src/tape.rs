@@ -4,11 +4,13 @@
 //! JavaScript per object, field, number and string: for a lint report of
 //! 40,000 findings that is millions of crossings, and the sixth of
 //! `lintFiles` that was not linting. [`Tape`] is a serde serializer that
-//! instead writes the value into two buffers, a list of `u32` words and one
-//! string holding every string, and `src/tape.js` rebuilds the value from
-//! them in one call. The value is what `serde_json` would print, read back by
-//! `JSON.parse`: maps and structs as objects, `None` and unit as `null`,
-//! enums externally tagged, non-finite floats as `null`.
+//! instead writes the value as a list of `u32` words and one string holding
+//! every string, and `src/tape.js` rebuilds the value from them. The tape is
+//! handed over in pieces of a few hundred kilobytes, each ending between two
+//! values, so the buffers stay small and are reused. The value is what
+//! `serde_json` would print, read back by `JSON.parse`: maps and structs as
+//! objects, `None` and unit as `null`, enums externally tagged, non-finite
+//! floats as `null`.
 //!
 //! Each word is a tag in its low three bits and a payload above them:
 //!
@@ -48,14 +50,25 @@ const FLOAT: u32 = CONST | 3 << 3;
 /// The largest payload: 29 bits.
 const MAX_PAYLOAD: u64 = (1 << 29) - 1;
 
-/// A value written as words and text (see the module documentation).
-#[derive(Debug, Default)]
-pub struct Tape {
-    pub words: Vec<u32>,
-    pub text: String,
+/// The words and text a [`Tape`] hands its sink at a time, at most (a string
+/// longer than the text limit goes whole): the buffers are reused, so
+/// converting a large result costs a few hundred kilobytes beside it, not a
+/// second copy.
+const WORDS_PER_FLUSH: usize = 1 << 16;
+const TEXT_PER_FLUSH: usize = 1 << 18;
+
+/// A serializer writing a value as words and text (see the module
+/// documentation) and handing them to its sink in pieces, each ending
+/// between two values: the decoder reads the pieces in order as one tape.
+pub struct Tape<F> {
+    words: Vec<u32>,
+    text: String,
     /// Field names already numbered, by address: serde hands them out as
     /// `&'static str`, so the same field has the same address.
     keys: KeyTable,
+    sink: F,
+    words_per_flush: usize,
+    text_per_flush: usize,
 }
 
 /// Why a value cannot be written.
@@ -76,18 +89,60 @@ impl ser::Error for TapeError {
     }
 }
 
-impl Tape {
-    /// Writes `value`.
-    pub fn write<T: Serialize + ?Sized>(value: &T) -> Result<Tape, TapeError> {
-        let mut tape = Tape::default();
+impl<F: FnMut(&[u32], &str)> Tape<F> {
+    /// Writes `value`, handing the tape to `sink` piece by piece.
+    pub fn write<T: Serialize + ?Sized>(value: &T, sink: F) -> Result<(), TapeError> {
+        Self::write_in_pieces(value, WORDS_PER_FLUSH, TEXT_PER_FLUSH, sink)
+    }
+
+    fn write_in_pieces<T: Serialize + ?Sized>(
+        value: &T,
+        words_per_flush: usize,
+        text_per_flush: usize,
+        sink: F,
+    ) -> Result<(), TapeError> {
+        let mut tape = Tape {
+            words: Vec::new(),
+            text: String::new(),
+            keys: KeyTable::default(),
+            sink,
+            words_per_flush,
+            text_per_flush,
+        };
         value.serialize(&mut tape)?;
-        tape.measure_in_utf16();
-        Ok(tape)
+        tape.flush();
+        Ok(())
+    }
+
+    /// Hands what is written to the sink.
+    fn flush(&mut self) {
+        if self.words.is_empty() {
+            return;
+        }
+        self.measure_in_utf16();
+        (self.sink)(&self.words, &self.text);
+        self.words.clear();
+        self.text.clear();
+    }
+
+    /// Called before each value or end is written: a piece ends here.
+    #[inline]
+    fn room(&mut self) {
+        if self.words.len() >= self.words_per_flush || self.text.len() >= self.text_per_flush {
+            self.flush();
+        }
+    }
+
+    /// Writes one word, a value or an end of its own.
+    #[inline]
+    fn emit(&mut self, word: u32) {
+        self.room();
+        self.words.push(word);
     }
 
     /// Strings are written with their length in bytes, the same as in UTF-16
     /// code units while the text is ASCII (the usual case, checked once for
-    /// the whole text). Otherwise this pass walks the words and the text
+    /// each piece). Otherwise this pass walks the words and the text
     /// together and rewrites each length in UTF-16 code units (never more
     /// than the bytes, so it still fits).
     fn measure_in_utf16(&mut self) {
@@ -120,7 +175,7 @@ impl Tape {
                 "a value too large to hand to JavaScript ({payload})"
             )));
         }
-        self.words.push(tag | (payload as u32) << 3);
+        self.emit(tag | (payload as u32) << 3);
         Ok(())
     }
 
@@ -133,17 +188,18 @@ impl Tape {
     fn float(&mut self, v: f64) {
         if v.is_finite() {
             let bits = v.to_bits();
+            self.room();
             self.words
                 .extend_from_slice(&[FLOAT, bits as u32, (bits >> 32) as u32]);
         } else {
             // As serde_json prints it.
-            self.words.push(NULL);
+            self.emit(NULL);
         }
     }
 
     fn unsigned(&mut self, v: u64) {
         if v <= MAX_PAYLOAD {
-            self.words.push(INT | (v as u32) << 3);
+            self.emit(INT | (v as u32) << 3);
         } else {
             self.float(v as f64);
         }
@@ -169,7 +225,7 @@ impl Tape {
 
     /// `{"variant": ...}`: the opening of an externally tagged enum variant.
     fn variant(&mut self, variant: &'static str) -> Result<(), TapeError> {
-        self.words.push(OBJECT);
+        self.emit(OBJECT);
         self.key(variant)
     }
 }
@@ -225,7 +281,7 @@ impl KeyTable {
     }
 }
 
-impl ser::Serializer for &mut Tape {
+impl<F: FnMut(&[u32], &str)> ser::Serializer for &mut Tape<F> {
     type Ok = ();
     type Error = TapeError;
     type SerializeSeq = Self;
@@ -237,7 +293,7 @@ impl ser::Serializer for &mut Tape {
     type SerializeStructVariant = Self;
 
     fn serialize_bool(self, v: bool) -> Result<(), TapeError> {
-        self.words.push(if v { TRUE } else { FALSE });
+        self.emit(if v { TRUE } else { FALSE });
         Ok(())
     }
     fn serialize_i8(self, v: i8) -> Result<(), TapeError> {
@@ -288,26 +344,26 @@ impl ser::Serializer for &mut Tape {
     }
     fn serialize_bytes(self, v: &[u8]) -> Result<(), TapeError> {
         // An array of numbers, as serde_json prints bytes.
-        self.words.push(ARRAY);
+        self.emit(ARRAY);
         for &b in v {
             self.unsigned(b.into());
         }
-        self.words.push(END);
+        self.emit(END);
         Ok(())
     }
     fn serialize_none(self) -> Result<(), TapeError> {
-        self.words.push(NULL);
+        self.emit(NULL);
         Ok(())
     }
     fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<(), TapeError> {
         value.serialize(self)
     }
     fn serialize_unit(self) -> Result<(), TapeError> {
-        self.words.push(NULL);
+        self.emit(NULL);
         Ok(())
     }
     fn serialize_unit_struct(self, _: &'static str) -> Result<(), TapeError> {
-        self.words.push(NULL);
+        self.emit(NULL);
         Ok(())
     }
     fn serialize_unit_variant(
@@ -334,19 +390,19 @@ impl ser::Serializer for &mut Tape {
     ) -> Result<(), TapeError> {
         self.variant(variant)?;
         value.serialize(&mut *self)?;
-        self.words.push(END);
+        self.emit(END);
         Ok(())
     }
     fn serialize_seq(self, _: Option<usize>) -> Result<Self, TapeError> {
-        self.words.push(ARRAY);
+        self.emit(ARRAY);
         Ok(self)
     }
     fn serialize_tuple(self, _: usize) -> Result<Self, TapeError> {
-        self.words.push(ARRAY);
+        self.emit(ARRAY);
         Ok(self)
     }
     fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Self, TapeError> {
-        self.words.push(ARRAY);
+        self.emit(ARRAY);
         Ok(self)
     }
     fn serialize_tuple_variant(
@@ -357,15 +413,15 @@ impl ser::Serializer for &mut Tape {
         _: usize,
     ) -> Result<Self, TapeError> {
         self.variant(variant)?;
-        self.words.push(ARRAY);
+        self.emit(ARRAY);
         Ok(self)
     }
     fn serialize_map(self, _: Option<usize>) -> Result<Self, TapeError> {
-        self.words.push(OBJECT);
+        self.emit(OBJECT);
         Ok(self)
     }
     fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self, TapeError> {
-        self.words.push(OBJECT);
+        self.emit(OBJECT);
         Ok(self)
     }
     fn serialize_struct_variant(
@@ -376,48 +432,48 @@ impl ser::Serializer for &mut Tape {
         _: usize,
     ) -> Result<Self, TapeError> {
         self.variant(variant)?;
-        self.words.push(OBJECT);
+        self.emit(OBJECT);
         Ok(self)
     }
 }
 
-impl ser::SerializeSeq for &mut Tape {
+impl<F: FnMut(&[u32], &str)> ser::SerializeSeq for &mut Tape<F> {
     type Ok = ();
     type Error = TapeError;
     fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), TapeError> {
         value.serialize(&mut **self)
     }
     fn end(self) -> Result<(), TapeError> {
-        self.words.push(END);
+        self.emit(END);
         Ok(())
     }
 }
 
-impl ser::SerializeTuple for &mut Tape {
+impl<F: FnMut(&[u32], &str)> ser::SerializeTuple for &mut Tape<F> {
     type Ok = ();
     type Error = TapeError;
     fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), TapeError> {
         value.serialize(&mut **self)
     }
     fn end(self) -> Result<(), TapeError> {
-        self.words.push(END);
+        self.emit(END);
         Ok(())
     }
 }
 
-impl ser::SerializeTupleStruct for &mut Tape {
+impl<F: FnMut(&[u32], &str)> ser::SerializeTupleStruct for &mut Tape<F> {
     type Ok = ();
     type Error = TapeError;
     fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), TapeError> {
         value.serialize(&mut **self)
     }
     fn end(self) -> Result<(), TapeError> {
-        self.words.push(END);
+        self.emit(END);
         Ok(())
     }
 }
 
-impl ser::SerializeTupleVariant for &mut Tape {
+impl<F: FnMut(&[u32], &str)> ser::SerializeTupleVariant for &mut Tape<F> {
     type Ok = ();
     type Error = TapeError;
     fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), TapeError> {
@@ -425,12 +481,13 @@ impl ser::SerializeTupleVariant for &mut Tape {
     }
     fn end(self) -> Result<(), TapeError> {
         // The array, then the variant's object.
-        self.words.extend_from_slice(&[END, END]);
+        self.emit(END);
+        self.emit(END);
         Ok(())
     }
 }
 
-impl ser::SerializeMap for &mut Tape {
+impl<F: FnMut(&[u32], &str)> ser::SerializeMap for &mut Tape<F> {
     type Ok = ();
     type Error = TapeError;
     fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), TapeError> {
@@ -440,12 +497,12 @@ impl ser::SerializeMap for &mut Tape {
         value.serialize(&mut **self)
     }
     fn end(self) -> Result<(), TapeError> {
-        self.words.push(END);
+        self.emit(END);
         Ok(())
     }
 }
 
-impl ser::SerializeStruct for &mut Tape {
+impl<F: FnMut(&[u32], &str)> ser::SerializeStruct for &mut Tape<F> {
     type Ok = ();
     type Error = TapeError;
     fn serialize_field<T: Serialize + ?Sized>(
@@ -457,12 +514,12 @@ impl ser::SerializeStruct for &mut Tape {
         value.serialize(&mut **self)
     }
     fn end(self) -> Result<(), TapeError> {
-        self.words.push(END);
+        self.emit(END);
         Ok(())
     }
 }
 
-impl ser::SerializeStructVariant for &mut Tape {
+impl<F: FnMut(&[u32], &str)> ser::SerializeStructVariant for &mut Tape<F> {
     type Ok = ();
     type Error = TapeError;
     fn serialize_field<T: Serialize + ?Sized>(
@@ -474,16 +531,17 @@ impl ser::SerializeStructVariant for &mut Tape {
         value.serialize(&mut **self)
     }
     fn end(self) -> Result<(), TapeError> {
-        self.words.extend_from_slice(&[END, END]);
+        self.emit(END);
+        self.emit(END);
         Ok(())
     }
 }
 
 /// A map key: a string, or a number or bool written as one (serde_json's
 /// rule: object keys are strings).
-struct MapKey<'a>(&'a mut Tape);
+struct MapKey<'a, F>(&'a mut Tape<F>);
 
-impl MapKey<'_> {
+impl<F: FnMut(&[u32], &str)> MapKey<'_, F> {
     fn text(self, s: &str) -> Result<(), TapeError> {
         self.0.string(s)
     }
@@ -492,7 +550,7 @@ impl MapKey<'_> {
     }
 }
 
-impl ser::Serializer for MapKey<'_> {
+impl<F: FnMut(&[u32], &str)> ser::Serializer for MapKey<'_, F> {
     type Ok = ();
     type Error = TapeError;
     type SerializeSeq = ser::Impossible<(), TapeError>;
@@ -631,9 +689,43 @@ mod tests {
     use serde_json::{json, Map, Value};
     use std::collections::BTreeMap;
 
+    /// A tape's pieces joined: the decoder reads them as one.
+    struct Joined {
+        words: Vec<u32>,
+        text: String,
+        pieces: usize,
+    }
+
+    fn write_joined<T: Serialize + ?Sized>(
+        value: &T,
+        words_per_flush: usize,
+        text_per_flush: usize,
+    ) -> Result<Joined, TapeError> {
+        let mut joined = Joined {
+            words: Vec::new(),
+            text: String::new(),
+            pieces: 0,
+        };
+        Tape::write_in_pieces(
+            value,
+            words_per_flush,
+            text_per_flush,
+            |w: &[u32], t: &str| {
+                joined.words.extend_from_slice(w);
+                joined.text.push_str(t);
+                joined.pieces += 1;
+            },
+        )?;
+        Ok(joined)
+    }
+
+    fn write(value: &(impl Serialize + ?Sized)) -> Result<Joined, TapeError> {
+        write_joined(value, WORDS_PER_FLUSH, TEXT_PER_FLUSH)
+    }
+
     /// Reads a tape back the way `src/tape.js` does: strings sliced from the
     /// text in UTF-16 code units.
-    fn read(tape: &Tape) -> Value {
+    fn read(tape: &Joined) -> Value {
         struct Reader<'a> {
             words: &'a [u32],
             text: Vec<u16>,
@@ -723,10 +815,13 @@ mod tests {
     /// for number (serde_json keeps integers as integers; JavaScript has
     /// one number type, so compare as f64).
     fn round_trip<T: Serialize>(value: &T) -> Value {
-        let tape = Tape::write(value).expect("writes");
-        let back = read(&tape);
         let expected = serde_json::to_value(value).expect("serde_json writes");
+        let back = read(&write(value).expect("writes"));
         assert!(same(&back, &expected), "{back} != {expected}");
+        // In pieces of at most one word and one byte of text (more when a
+        // value needs it): every place a piece can end.
+        let pieces = write_joined(value, 1, 1).expect("writes");
+        assert!(same(&read(&pieces), &expected));
         back
     }
 
@@ -850,7 +945,7 @@ mod tests {
         let by_bool: BTreeMap<bool, u8> = [(true, 1)].into();
         assert_eq!(round_trip(&by_bool), json!({"true": 1}));
         let by_list: BTreeMap<Vec<u8>, u8> = [(vec![1], 1)].into();
-        assert!(Tape::write(&by_list).is_err());
+        assert!(write(&by_list).is_err());
     }
 
     #[test]
@@ -870,7 +965,7 @@ mod tests {
             more: vec!["naïve".into(), "plain".into(), String::new(), "日本".into()],
             n: f64::from_bits(0x0000_0003_0000_0003),
         };
-        let tape = Tape::write(&value).expect("writes");
+        let tape = write(&value).expect("writes");
         // The last three words are the float and the object's end.
         let lengths: Vec<u32> = tape.words[..tape.words.len() - 3]
             .iter()
@@ -880,6 +975,32 @@ mod tests {
         // Keys and strings in order: täble café column "🦀 crab" more naïve plain "" 日本 n
         assert_eq!(lengths, [5, 4, 6, 7, 4, 5, 5, 0, 2, 1]);
         round_trip(&value);
+        // Measured piece by piece when the pieces are small.
+        let pieces = write_joined(&value, 2, 4).expect("writes");
+        assert!(pieces.pieces > 3);
+        let lengths_in_pieces: Vec<u32> = pieces.words[..pieces.words.len() - 3]
+            .iter()
+            .filter(|w| matches!(*w & 7, STRING | NEW_KEY))
+            .map(|w| w >> 3)
+            .collect();
+        assert_eq!(lengths_in_pieces, lengths);
+    }
+
+    #[test]
+    fn large_values_are_handed_over_in_pieces() {
+        let rows: Vec<(String, f64, Option<u32>)> = (0..100_000)
+            .map(|i| {
+                (
+                    format!("row {i} ü"),
+                    f64::from(i) / 3.0,
+                    (i % 3 == 0).then_some(i),
+                )
+            })
+            .collect();
+        let tape = write(&rows).expect("writes");
+        assert!(tape.pieces > 5, "{} pieces", tape.pieces);
+        let expected = serde_json::to_value(&rows).expect("serde_json writes");
+        assert!(same(&read(&tape), &expected));
     }
 
     #[test]
@@ -890,7 +1011,7 @@ mod tests {
             y: u8,
         }
         let points: Vec<Point> = (0..10).map(|i| Point { x: i, y: i }).collect();
-        let tape = Tape::write(&points).expect("writes");
+        let tape = write(&points).expect("writes");
         assert_eq!(tape.words.iter().filter(|w| *w & 7 == NEW_KEY).count(), 2);
         assert_eq!(tape.text, "xy");
         round_trip(&points);
@@ -917,7 +1038,7 @@ mod tests {
                 st.end()
             }
         }
-        let tape = Tape::write(&vec![Wide, Wide, Wide]).expect("writes");
+        let tape = write(&vec![Wide, Wide, Wide]).expect("writes");
         assert_eq!(tape.words.iter().filter(|w| *w & 7 == NEW_KEY).count(), 40);
         assert_eq!(tape.words.iter().filter(|w| *w & 7 == KEY).count(), 80);
         round_trip(&vec![Wide, Wide]);

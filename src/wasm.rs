@@ -61,22 +61,29 @@ fn throw(e: Error) -> JsValue {
 
 #[wasm_bindgen(module = "/src/tape.js")]
 extern "C" {
-    /// Rebuilds the value of a [`Tape`](crate::tape::Tape) as JavaScript.
-    #[wasm_bindgen(js_name = decodeTape)]
-    fn decode_tape(words: &[u32], text: &str) -> JsValue;
+    /// Rebuilds a value from the pieces of a [`Tape`](crate::tape::Tape).
+    type TapeDecoder;
+    #[wasm_bindgen(constructor)]
+    fn new() -> TapeDecoder;
+    #[wasm_bindgen(method)]
+    fn feed(this: &TapeDecoder, words: &[u32], text: &str);
+    #[wasm_bindgen(method)]
+    fn finish(this: &TapeDecoder) -> JsValue;
 }
 
 /// Converts a core value to the JSON contract as JavaScript (maps as
-/// objects, `None` as null): written to a tape in one pass, rebuilt by one
-/// JavaScript call (see `src/tape.rs`).
+/// objects, `None` as null): written to a tape in one pass and rebuilt in
+/// JavaScript a piece at a time (see `src/tape.rs`).
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
-    let tape = crate::tape::Tape::write(value).map_err(|e| {
-        throw(Error::new(
-            ErrorCode::BadInput,
-            format!("cannot convert the result: {e}"),
-        ))
-    })?;
-    Ok(decode_tape(&tape.words, &tape.text))
+    let decoder = TapeDecoder::new();
+    crate::tape::Tape::write(value, |words: &[u32], text: &str| decoder.feed(words, text))
+        .map_err(|e| {
+            throw(Error::new(
+                ErrorCode::BadInput,
+                format!("cannot convert the result: {e}"),
+            ))
+        })?;
+    Ok(decoder.finish())
 }
 
 fn out<T: Tsify + Serialize>(value: &T) -> Result<Ts<T>, JsValue> {
