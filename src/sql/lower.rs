@@ -83,7 +83,7 @@ impl<'a> Locator<'a> {
 pub fn lower(source: &str, span: Range<usize>) -> Statement {
     let text = &source[span.clone()];
     let loc = Locator::new(text, span.start);
-    let dialect = PostgreSqlDialect {};
+    let dialect = super::dialect::Postgres;
     // About one token (spaces included) per three bytes of SQL: reserving up front
     // saves the tokenizer's reallocations and copies.
     let mut tokens = take_buffer();

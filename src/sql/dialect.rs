@@ -1,0 +1,219 @@
+//! The dialect zerodown parses with: PostgreSQL's, with a faster start for
+//! the most common expressions.
+//!
+//! sqlparser reads every expression's first token by first trying it as a
+//! data type, for PostgreSQL's typed literals (`DATE '2020-01-01'`), and only
+//! when that fails as anything else. A failed try builds an error message
+//! (with the token and its position formatted) and throws it away: for a
+//! column name, a number or a string, which are most expressions in
+//! migrations, that is most of the work. [`Postgres`] is sqlparser's
+//! `PostgreSqlDialect` with one addition, the dialect's prefix hook, which
+//! reads these tokens directly and gives exactly the expression sqlparser
+//! gives after its failed try:
+//!
+//! - a number or a single- or dollar-quoted string: a value (no data type
+//!   starts with one);
+//! - `NULL`, `TRUE`, `FALSE`: a value (none of them is a data type either);
+//! - a word that is not a keyword: sqlparser tries it as a custom type name,
+//!   which it rejects as a literal's type (except `xml`, left to sqlparser),
+//!   and reads it as a function call before `(` and as an identifier
+//!   otherwise (words starting with `_`, which MySQL reads as charset
+//!   introducers, are left to sqlparser).
+//!
+//! Everything else, keywords above all, goes the usual way. Every other
+//! method delegates to `PostgreSqlDialect`, and [`Dialect::dialect`] answers
+//! as it, so sqlparser's `dialect_of!(... is PostgreSqlDialect)` checks hold.
+//! `tests/corpus.rs` parses every statement of the corpora with both
+//! dialects and requires the same AST or the same error.
+//! When sqlparser is upgraded, the delegated methods must be those
+//! `PostgreSqlDialect` overrides.
+
+use std::any::TypeId;
+
+use sqlparser::ast::{Expr, ObjectName};
+use sqlparser::dialect::{Dialect, PostgreSqlDialect, Precedence};
+use sqlparser::keywords::Keyword;
+use sqlparser::parser::{Parser, ParserError};
+use sqlparser::tokenizer::Token;
+
+/// PostgreSQL, as sqlparser reads it, with the prefix hook described above.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Postgres;
+
+impl Postgres {
+    fn prefix(parser: &mut Parser) -> Option<Result<Expr, ParserError>> {
+        let next = parser.peek_token_ref();
+        match &next.token {
+            Token::Number(..) | Token::SingleQuotedString(_) | Token::DollarQuotedString(_) => {
+                Some(parser.parse_value().map(Expr::Value))
+            }
+            Token::Word(w)
+                if matches!(w.keyword, Keyword::NULL | Keyword::TRUE | Keyword::FALSE) =>
+            {
+                Some(parser.parse_value().map(Expr::Value))
+            }
+            Token::Word(w)
+                if w.keyword == Keyword::NoKeyword
+                    && !w.value.starts_with('_')
+                    && !w.value.eq_ignore_ascii_case("xml") =>
+            {
+                let call = parser.peek_nth_token_ref(1).token == Token::LParen;
+                let word = parser.next_token();
+                let Token::Word(w) = &word.token else {
+                    return None;
+                };
+                let ident = w.to_ident(word.span);
+                Some(if call {
+                    parser.parse_function(ObjectName::from(vec![ident]))
+                } else {
+                    Ok(Expr::Identifier(ident))
+                })
+            }
+            _ => None,
+        }
+    }
+}
+
+impl Dialect for Postgres {
+    fn dialect(&self) -> TypeId {
+        TypeId::of::<PostgreSqlDialect>()
+    }
+
+    fn parse_prefix(&self, parser: &mut Parser) -> Option<Result<Expr, ParserError>> {
+        Self::prefix(parser)
+    }
+
+    // The methods PostgreSqlDialect overrides.
+    fn identifier_quote_style(&self, identifier: &str) -> Option<char> {
+        PostgreSqlDialect {}.identifier_quote_style(identifier)
+    }
+    fn is_delimited_identifier_start(&self, ch: char) -> bool {
+        PostgreSqlDialect {}.is_delimited_identifier_start(ch)
+    }
+    fn is_identifier_start(&self, ch: char) -> bool {
+        PostgreSqlDialect {}.is_identifier_start(ch)
+    }
+    fn is_identifier_part(&self, ch: char) -> bool {
+        PostgreSqlDialect {}.is_identifier_part(ch)
+    }
+    fn supports_unicode_string_literal(&self) -> bool {
+        PostgreSqlDialect {}.supports_unicode_string_literal()
+    }
+    fn is_reserved_for_identifier(&self, kw: Keyword) -> bool {
+        PostgreSqlDialect {}.is_reserved_for_identifier(kw)
+    }
+    fn is_table_alias(&self, kw: &Keyword, parser: &mut Parser) -> bool {
+        PostgreSqlDialect {}.is_table_alias(kw, parser)
+    }
+    fn is_custom_operator_part(&self, ch: char) -> bool {
+        PostgreSqlDialect {}.is_custom_operator_part(ch)
+    }
+    fn get_next_precedence(&self, parser: &Parser) -> Option<Result<u8, ParserError>> {
+        PostgreSqlDialect {}.get_next_precedence(parser)
+    }
+    fn supports_filter_during_aggregation(&self) -> bool {
+        PostgreSqlDialect {}.supports_filter_during_aggregation()
+    }
+    fn supports_group_by_expr(&self) -> bool {
+        PostgreSqlDialect {}.supports_group_by_expr()
+    }
+    fn supports_alter_user_as_alter_role(&self) -> bool {
+        PostgreSqlDialect {}.supports_alter_user_as_alter_role()
+    }
+    fn prec_value(&self, prec: Precedence) -> u8 {
+        PostgreSqlDialect {}.prec_value(prec)
+    }
+    fn allow_extract_custom(&self) -> bool {
+        PostgreSqlDialect {}.allow_extract_custom()
+    }
+    fn allow_extract_single_quotes(&self) -> bool {
+        PostgreSqlDialect {}.allow_extract_single_quotes()
+    }
+    fn supports_create_index_with_clause(&self) -> bool {
+        PostgreSqlDialect {}.supports_create_index_with_clause()
+    }
+    fn supports_explain_with_utility_options(&self) -> bool {
+        PostgreSqlDialect {}.supports_explain_with_utility_options()
+    }
+    fn supports_listen_notify(&self) -> bool {
+        PostgreSqlDialect {}.supports_listen_notify()
+    }
+    fn supports_exclude_constraint(&self) -> bool {
+        PostgreSqlDialect {}.supports_exclude_constraint()
+    }
+    fn supports_factorial_operator(&self) -> bool {
+        PostgreSqlDialect {}.supports_factorial_operator()
+    }
+    fn supports_bitwise_shift_operators(&self) -> bool {
+        PostgreSqlDialect {}.supports_bitwise_shift_operators()
+    }
+    fn supports_comment_on(&self) -> bool {
+        PostgreSqlDialect {}.supports_comment_on()
+    }
+    fn supports_load_extension(&self) -> bool {
+        PostgreSqlDialect {}.supports_load_extension()
+    }
+    fn supports_named_fn_args_with_colon_operator(&self) -> bool {
+        PostgreSqlDialect {}.supports_named_fn_args_with_colon_operator()
+    }
+    fn supports_named_fn_args_with_expr_name(&self) -> bool {
+        PostgreSqlDialect {}.supports_named_fn_args_with_expr_name()
+    }
+    fn supports_empty_projections(&self) -> bool {
+        PostgreSqlDialect {}.supports_empty_projections()
+    }
+    fn supports_nested_comments(&self) -> bool {
+        PostgreSqlDialect {}.supports_nested_comments()
+    }
+    fn supports_string_escape_constant(&self) -> bool {
+        PostgreSqlDialect {}.supports_string_escape_constant()
+    }
+    fn supports_numeric_literal_underscores(&self) -> bool {
+        PostgreSqlDialect {}.supports_numeric_literal_underscores()
+    }
+    fn supports_array_typedef_with_brackets(&self) -> bool {
+        PostgreSqlDialect {}.supports_array_typedef_with_brackets()
+    }
+    fn supports_geometric_types(&self) -> bool {
+        PostgreSqlDialect {}.supports_geometric_types()
+    }
+    fn supports_order_by_using_operator(&self) -> bool {
+        PostgreSqlDialect {}.supports_order_by_using_operator()
+    }
+    fn supports_set_names(&self) -> bool {
+        PostgreSqlDialect {}.supports_set_names()
+    }
+    fn supports_alter_column_type_using(&self) -> bool {
+        PostgreSqlDialect {}.supports_alter_column_type_using()
+    }
+    fn supports_left_associative_joins_without_parens(&self) -> bool {
+        PostgreSqlDialect {}.supports_left_associative_joins_without_parens()
+    }
+    fn supports_notnull_operator(&self) -> bool {
+        PostgreSqlDialect {}.supports_notnull_operator()
+    }
+    fn supports_interval_options(&self) -> bool {
+        PostgreSqlDialect {}.supports_interval_options()
+    }
+    fn supports_insert_table_alias(&self) -> bool {
+        PostgreSqlDialect {}.supports_insert_table_alias()
+    }
+    fn supports_create_table_like_parenthesized(&self) -> bool {
+        PostgreSqlDialect {}.supports_create_table_like_parenthesized()
+    }
+    fn supports_select_wildcard_with_alias(&self) -> bool {
+        PostgreSqlDialect {}.supports_select_wildcard_with_alias()
+    }
+    fn supports_comma_separated_trim(&self) -> bool {
+        PostgreSqlDialect {}.supports_comma_separated_trim()
+    }
+    fn supports_xml_expressions(&self) -> bool {
+        PostgreSqlDialect {}.supports_xml_expressions()
+    }
+    fn supports_aliased_function_args(&self) -> bool {
+        PostgreSqlDialect {}.supports_aliased_function_args()
+    }
+    fn supports_comment_optimizer_hint(&self) -> bool {
+        PostgreSqlDialect {}.supports_comment_optimizer_hint()
+    }
+}

@@ -1,0 +1,112 @@
+//! zerodown parses with its own dialect (`src/sql/dialect.rs`): sqlparser's
+//! PostgreSQL dialect with a faster start for the most common expressions.
+//! It must parse exactly as sqlparser's: every statement of the rule
+//! fixtures, the generated benchmark corpus and the real-world corpus
+//! (`../shared/corpus`, when present) gives the same AST, or the same error,
+//! with both.
+
+use std::path::Path;
+
+use sqlparser::dialect::{Dialect, PostgreSqlDialect};
+use sqlparser::parser::Parser;
+use zerodown::sql::{split, Postgres};
+
+#[path = "../benches/support/corpus.rs"]
+#[allow(dead_code)]
+mod generated;
+
+fn sql_files(dir: &Path, out: &mut Vec<String>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut paths: Vec<_> = entries.map(|e| e.expect("entry").path()).collect();
+    paths.sort();
+    for p in paths {
+        if p.is_dir() {
+            sql_files(&p, out);
+        } else if p.extension().is_some_and(|e| e == "sql") {
+            out.push(String::from_utf8_lossy(&std::fs::read(&p).expect("read")).into_owned());
+        }
+    }
+}
+
+fn parse(dialect: &dyn Dialect, sql: &str) -> String {
+    // Debug output compares spans too (Span's PartialEq ignores them).
+    format!("{:?}", Parser::parse_sql(dialect, sql))
+}
+
+/// Statements parsed, and how many of them differ (printing the first few).
+fn compare(files: &[String]) -> (usize, usize) {
+    let (mut statements, mut differ) = (0, 0);
+    for sql in files {
+        for s in split(sql).statements {
+            let text = &sql[s.span.clone()];
+            statements += 1;
+            let ours = parse(&Postgres, text);
+            let theirs = parse(&PostgreSqlDialect {}, text);
+            if ours != theirs {
+                differ += 1;
+                if differ <= 5 {
+                    eprintln!(
+                        "differs: {text}\n  zerodown:  {ours:.400}\n  sqlparser: {theirs:.400}"
+                    );
+                }
+            }
+        }
+    }
+    (statements, differ)
+}
+
+#[test]
+fn parses_the_fixtures_and_generated_corpus_as_sqlparser_does() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    sql_files(&root.join("tests/fixtures"), &mut files);
+    sql_files(&root.join("docs/examples"), &mut files);
+    files.extend(
+        generated::generate(1_000_000)
+            .into_iter()
+            .map(|(_, sql)| sql),
+    );
+    let (statements, differ) = compare(&files);
+    eprintln!("{statements} statements compared");
+    assert!(statements > 5_000, "{statements}");
+    assert_eq!(
+        differ, 0,
+        "{differ} of {statements} statements parse differently"
+    );
+}
+
+#[test]
+fn parses_the_real_world_corpus_as_sqlparser_does() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    if !dir.is_dir() {
+        eprintln!("../shared/corpus is absent: nothing to compare");
+        return;
+    }
+    let mut files = Vec::new();
+    sql_files(&dir, &mut files);
+    let (statements, differ) = compare(&files);
+    eprintln!("{statements} statements compared");
+    assert_eq!(
+        differ, 0,
+        "{differ} of {statements} statements parse differently"
+    );
+}
+
+#[test]
+fn the_fast_start_covers_literals_identifiers_and_calls() {
+    // Each goes through the dialect's prefix hook; the AST must be
+    // sqlparser's, spans included.
+    for sql in [
+        "SELECT 1, 'a', $$b$$, NULL, TRUE, false, col, \"Quoted\", t.col, f(1, x), f(), now()::date",
+        "UPDATE t SET a = b + 1 WHERE c = 'x' AND d IS NULL",
+        "ALTER TABLE t ADD COLUMN c integer DEFAULT 0 NOT NULL CHECK (c >= 0)",
+        "CREATE INDEX i ON t (lower(email)) WHERE deleted_at IS NULL",
+        "SELECT xml '<a/>', _utf8 'x', DATE '2020-01-01', interval '1 day', foo 'bar'",
+        "SELECT f(1, ", // an error: the same one
+        "SELECT a.b.c, a[1], -x, NOT y, CASE WHEN z THEN 1 END",
+    ] {
+        assert_eq!(parse(&Postgres, sql), parse(&PostgreSqlDialect {}, sql), "{sql}");
+    }
+}
