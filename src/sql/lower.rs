@@ -83,7 +83,6 @@ impl<'a> Locator<'a> {
 pub fn lower(source: &str, span: Range<usize>) -> Statement {
     let text = &source[span.clone()];
     let loc = Locator::new(text, span.start);
-    let dialect = super::dialect::Postgres;
     // About one token (spaces included) per three bytes of SQL: reserving up front
     // saves the tokenizer's reallocations and copies.
     let mut tokens = take_buffer();
@@ -137,22 +136,8 @@ pub fn lower(source: &str, span: Range<usize>) -> Statement {
             error: None,
         };
     }
-    let tokens = patch_trim_without_characters(tokens);
-    let mut parser = Parser::new(&dialect)
-        .with_recursion_limit(RECURSION_LIMIT)
-        .with_tokens_with_locations(tokens);
-    let parsed = parser.parse_statement().and_then(|stmt| {
-        // Anything left over means the parser stopped early.
-        let next = parser.peek_token();
-        match next.token {
-            Token::EOF | Token::SemiColon => Ok(stmt),
-            _ => Err(ParserError::ParserError(format!(
-                "Expected: end of statement, found: {} at Line: {}, Column: {}",
-                next.token, next.span.start.line, next.span.start.column
-            ))),
-        }
-    });
-    give_back(parser.into_tokens());
+    let (parsed, tokens) = parse_tokens(tokens);
+    give_back(tokens);
     match parsed {
         Ok(stmt) => {
             let ops = lower_statement(&stmt, &loc, &span);
@@ -186,6 +171,40 @@ pub fn lower(source: &str, span: Range<usize>) -> Statement {
     }
 }
 
+/// Parses one statement from its tokens (as [`tokenize`] leaves them) with
+/// zerodown's dialect; returns the tokens for reuse.
+fn parse_tokens(
+    tokens: Vec<TokenWithSpan>,
+) -> (
+    Result<sqlparser::ast::Statement, ParserError>,
+    Vec<TokenWithSpan>,
+) {
+    let tokens = patch_trim_without_characters(tokens);
+    let mut parser = Parser::new(&super::dialect::Postgres)
+        .with_recursion_limit(RECURSION_LIMIT)
+        .with_tokens_with_locations(tokens);
+    let parsed = parser.parse_statement().and_then(|stmt| {
+        // Anything left over means the parser stopped early.
+        let next = parser.peek_token();
+        match next.token {
+            Token::EOF | Token::SemiColon => Ok(stmt),
+            _ => Err(ParserError::ParserError(format!(
+                "Expected: end of statement, found: {} at Line: {}, Column: {}",
+                next.token, next.span.start.line, next.span.start.column
+            ))),
+        }
+    });
+    (parsed, parser.into_tokens())
+}
+
+/// Parses the text of one statement into sqlparser's AST the way linting
+/// does: zerodown's tokenizer and dialect, sqlparser's parser.
+pub fn parse(text: &str) -> Result<sqlparser::ast::Statement, ParserError> {
+    let mut tokens = Vec::new();
+    tokenize(text, &mut tokens).map_err(|e| ParserError::TokenizerError(e.to_string()))?;
+    parse_tokens(tokens).0
+}
+
 thread_local! {
     /// One token buffer, reused from statement to statement: a fresh buffer
     /// per statement costs the allocator fresh pages for each large one.
@@ -215,7 +234,8 @@ fn give_back(mut tokens: Vec<TokenWithSpan>) {
 }
 
 /// Tokenizes one statement: with the fast tokenizer when it reads the whole
-/// text, else with sqlparser's (which yields the same tokens where both read).
+/// text, else with sqlparser's (which yields the same tokens where both read),
+/// keeping the tokens the parser needs (see `tokens::parser_needs`).
 fn tokenize(
     text: &str,
     tokens: &mut Vec<TokenWithSpan>,
@@ -226,7 +246,21 @@ fn tokenize(
     tokens.clear();
     Tokenizer::new(&PostgreSqlDialect {}, text)
         .with_unescape(false)
-        .tokenize_with_location_into_buf(tokens)
+        .tokenize_with_location_into_buf(tokens)?;
+    // Less the blanks the parser does not need, as the fast tokenizer leaves them.
+    let mut previous: Option<Token> = None;
+    tokens.retain(|t| {
+        let keep = super::tokens::parser_needs(previous.as_ref(), &t.token);
+        if keep {
+            previous = Some(if matches!(t.token, Token::Colon) {
+                Token::Colon
+            } else {
+                Token::EOF
+            });
+        }
+        keep
+    });
+    Ok(())
 }
 
 /// `TRIM(BOTH FROM x)` (as pg_dump writes it) does not parse; the same call

@@ -7,6 +7,6 @@ mod split;
 mod tokens;
 
 pub use dialect::Postgres;
-pub use lower::lower;
+pub use lower::{lower, parse};
 pub use position::LineIndex;
 pub use split::{split, LineComment, RawStatement, Split};

@@ -1,9 +1,10 @@
 //! A fast tokenizer for the PostgreSQL that migrations are mostly made of.
 //!
 //! It yields exactly the tokens and spans sqlparser's own tokenizer yields
-//! for the PostgreSQL dialect (without unescaping), byte for byte, and gives
-//! up on anything outside the subset it knows (`E''` strings, operators such
-//! as `->>` or `@>`, numbers with exponents, ...): the caller then runs
+//! for the PostgreSQL dialect (without unescaping), byte for byte, less the
+//! blanks the parser has no use for ([`parser_needs`]), and gives up on
+//! anything outside the subset it knows (`E''` strings, operators such as
+//! `->>` or `@>`, numbers with exponents, ...): the caller then runs
 //! sqlparser's tokenizer on the statement instead. The tests compare the two
 //! on every fixture, the real-world corpus and generated input.
 //!
@@ -15,9 +16,24 @@ use sqlparser::ast::DollarQuotedString;
 use sqlparser::keywords::Keyword;
 use sqlparser::tokenizer::{Location, Span, Token, TokenWithSpan, Whitespace, Word};
 
-/// Appends the tokens of `text` to `out` and returns true, or returns false
-/// (leaving `out` in an unspecified state) when `text` holds something only
-/// sqlparser's tokenizer reads right.
+/// Whether sqlparser's parser needs `token`, after `previous`, the last
+/// token kept. Its parser skips whitespace tokens, save in a few places: a
+/// placeholder is a `:` followed by a word with nothing between, comments may
+/// hold optimizer hints, and MySQL, BigQuery and Snowflake syntax (not
+/// PostgreSQL's) read blanks. So spaces, tabs and newlines are dropped
+/// except right after a `:`, and comments are kept: a statement a third
+/// made of blanks then parses to the same AST with a third fewer tokens to
+/// make, skip and drop (`tests/dialect.rs` checks that it does).
+pub(crate) fn parser_needs(previous: Option<&Token>, token: &Token) -> bool {
+    !matches!(
+        token,
+        Token::Whitespace(Whitespace::Space | Whitespace::Tab | Whitespace::Newline)
+    ) || matches!(previous, Some(Token::Colon))
+}
+
+/// Appends the tokens of `text` the parser needs ([`parser_needs`]) to `out`
+/// and returns true, or returns false (leaving `out` in an unspecified state)
+/// when `text` holds something only sqlparser's tokenizer reads right.
 pub(crate) fn tokenize(text: &str, out: &mut Vec<TokenWithSpan>) -> bool {
     let b = text.as_bytes();
     let mut cur = Cursor {
@@ -214,7 +230,9 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<TokenWithSpan>) -> bool {
             }
             _ => return false,
         };
-        out.push(TokenWithSpan::new(token, Span::new(start, cur.location())));
+        if parser_needs(out.last().map(|t| &t.token), &token) {
+            out.push(TokenWithSpan::new(token, Span::new(start, cur.location())));
+        }
     }
     true
 }
@@ -456,11 +474,35 @@ mod tests {
     use sqlparser::keywords::{ALL_KEYWORDS, ALL_KEYWORDS_INDEX};
     use sqlparser::tokenizer::Tokenizer;
 
+    /// sqlparser's tokens, less those the parser does not need.
     fn reference(text: &str) -> Option<Vec<TokenWithSpan>> {
-        Tokenizer::new(&PostgreSqlDialect {}, text)
+        let all = Tokenizer::new(&PostgreSqlDialect {}, text)
             .with_unescape(false)
             .tokenize_with_location()
-            .ok()
+            .ok()?;
+        let mut kept: Vec<TokenWithSpan> = Vec::new();
+        for t in all {
+            if parser_needs(kept.last().map(|k| &k.token), &t.token) {
+                kept.push(t);
+            }
+        }
+        Some(kept)
+    }
+
+    #[test]
+    fn blanks_are_dropped_except_after_a_colon() {
+        let mut out = Vec::new();
+        assert!(tokenize("a  :\tb -- c\n:: d", &mut out));
+        let tokens: Vec<String> = out.iter().map(|t| format!("{:?}", t.token)).collect();
+        // a : \t b -- c :: d
+        assert_eq!(tokens.len(), 7, "{tokens:?}");
+        assert!(matches!(out[1].token, Token::Colon));
+        assert!(matches!(out[2].token, Token::Whitespace(Whitespace::Tab)));
+        assert!(matches!(
+            out[4].token,
+            Token::Whitespace(Whitespace::SingleLineComment { .. })
+        ));
+        assert!(matches!(out[5].token, Token::DoubleColon));
     }
 
     /// Tokenizes `text` both ways; true when the fast path took it (and then
