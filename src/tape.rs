@@ -60,13 +60,15 @@ const TEXT_PER_FLUSH: usize = 1 << 18;
 /// A serializer writing a value as words and text (see the module
 /// documentation) and handing them to its sink in pieces, each ending
 /// between two values: the decoder reads the pieces in order as one tape.
-pub struct Tape<F> {
+pub struct Tape<'s> {
     words: Vec<u32>,
     text: String,
     /// Field names already numbered, by address: serde hands them out as
     /// `&'static str`, so the same field has the same address.
     keys: KeyTable,
-    sink: F,
+    /// A trait object, not a type parameter: the serializer is compiled
+    /// once for each output type, not once more for each caller's sink.
+    sink: &'s mut dyn FnMut(&[u32], &str),
     words_per_flush: usize,
     text_per_flush: usize,
 }
@@ -89,9 +91,12 @@ impl ser::Error for TapeError {
     }
 }
 
-impl<F: FnMut(&[u32], &str)> Tape<F> {
+impl<'s> Tape<'s> {
     /// Writes `value`, handing the tape to `sink` piece by piece.
-    pub fn write<T: Serialize + ?Sized>(value: &T, sink: F) -> Result<(), TapeError> {
+    pub fn write<T: Serialize + ?Sized>(
+        value: &T,
+        sink: &'s mut dyn FnMut(&[u32], &str),
+    ) -> Result<(), TapeError> {
         Self::write_in_pieces(value, WORDS_PER_FLUSH, TEXT_PER_FLUSH, sink)
     }
 
@@ -99,7 +104,7 @@ impl<F: FnMut(&[u32], &str)> Tape<F> {
         value: &T,
         words_per_flush: usize,
         text_per_flush: usize,
-        sink: F,
+        sink: &'s mut dyn FnMut(&[u32], &str),
     ) -> Result<(), TapeError> {
         let mut tape = Tape {
             words: Vec::new(),
@@ -281,7 +286,7 @@ impl KeyTable {
     }
 }
 
-impl<F: FnMut(&[u32], &str)> ser::Serializer for &mut Tape<F> {
+impl ser::Serializer for &mut Tape<'_> {
     type Ok = ();
     type Error = TapeError;
     type SerializeSeq = Self;
@@ -437,7 +442,7 @@ impl<F: FnMut(&[u32], &str)> ser::Serializer for &mut Tape<F> {
     }
 }
 
-impl<F: FnMut(&[u32], &str)> ser::SerializeSeq for &mut Tape<F> {
+impl ser::SerializeSeq for &mut Tape<'_> {
     type Ok = ();
     type Error = TapeError;
     fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), TapeError> {
@@ -449,7 +454,7 @@ impl<F: FnMut(&[u32], &str)> ser::SerializeSeq for &mut Tape<F> {
     }
 }
 
-impl<F: FnMut(&[u32], &str)> ser::SerializeTuple for &mut Tape<F> {
+impl ser::SerializeTuple for &mut Tape<'_> {
     type Ok = ();
     type Error = TapeError;
     fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), TapeError> {
@@ -461,7 +466,7 @@ impl<F: FnMut(&[u32], &str)> ser::SerializeTuple for &mut Tape<F> {
     }
 }
 
-impl<F: FnMut(&[u32], &str)> ser::SerializeTupleStruct for &mut Tape<F> {
+impl ser::SerializeTupleStruct for &mut Tape<'_> {
     type Ok = ();
     type Error = TapeError;
     fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), TapeError> {
@@ -473,7 +478,7 @@ impl<F: FnMut(&[u32], &str)> ser::SerializeTupleStruct for &mut Tape<F> {
     }
 }
 
-impl<F: FnMut(&[u32], &str)> ser::SerializeTupleVariant for &mut Tape<F> {
+impl ser::SerializeTupleVariant for &mut Tape<'_> {
     type Ok = ();
     type Error = TapeError;
     fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), TapeError> {
@@ -487,7 +492,7 @@ impl<F: FnMut(&[u32], &str)> ser::SerializeTupleVariant for &mut Tape<F> {
     }
 }
 
-impl<F: FnMut(&[u32], &str)> ser::SerializeMap for &mut Tape<F> {
+impl ser::SerializeMap for &mut Tape<'_> {
     type Ok = ();
     type Error = TapeError;
     fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), TapeError> {
@@ -502,7 +507,7 @@ impl<F: FnMut(&[u32], &str)> ser::SerializeMap for &mut Tape<F> {
     }
 }
 
-impl<F: FnMut(&[u32], &str)> ser::SerializeStruct for &mut Tape<F> {
+impl ser::SerializeStruct for &mut Tape<'_> {
     type Ok = ();
     type Error = TapeError;
     fn serialize_field<T: Serialize + ?Sized>(
@@ -519,7 +524,7 @@ impl<F: FnMut(&[u32], &str)> ser::SerializeStruct for &mut Tape<F> {
     }
 }
 
-impl<F: FnMut(&[u32], &str)> ser::SerializeStructVariant for &mut Tape<F> {
+impl ser::SerializeStructVariant for &mut Tape<'_> {
     type Ok = ();
     type Error = TapeError;
     fn serialize_field<T: Serialize + ?Sized>(
@@ -539,9 +544,9 @@ impl<F: FnMut(&[u32], &str)> ser::SerializeStructVariant for &mut Tape<F> {
 
 /// A map key: a string, or a number or bool written as one (serde_json's
 /// rule: object keys are strings).
-struct MapKey<'a, F>(&'a mut Tape<F>);
+struct MapKey<'a, 's>(&'a mut Tape<'s>);
 
-impl<F: FnMut(&[u32], &str)> MapKey<'_, F> {
+impl MapKey<'_, '_> {
     fn text(self, s: &str) -> Result<(), TapeError> {
         self.0.string(s)
     }
@@ -550,7 +555,7 @@ impl<F: FnMut(&[u32], &str)> MapKey<'_, F> {
     }
 }
 
-impl<F: FnMut(&[u32], &str)> ser::Serializer for MapKey<'_, F> {
+impl ser::Serializer for MapKey<'_, '_> {
     type Ok = ();
     type Error = TapeError;
     type SerializeSeq = ser::Impossible<(), TapeError>;
@@ -710,7 +715,7 @@ mod tests {
             value,
             words_per_flush,
             text_per_flush,
-            |w: &[u32], t: &str| {
+            &mut |w: &[u32], t: &str| {
                 joined.words.extend_from_slice(w);
                 joined.text.push_str(t);
                 joined.pieces += 1;

@@ -76,13 +76,15 @@ extern "C" {
 /// JavaScript a piece at a time (see `src/tape.rs`).
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
     let decoder = TapeDecoder::new();
-    crate::tape::Tape::write(value, |words: &[u32], text: &str| decoder.feed(words, text))
-        .map_err(|e| {
-            throw(Error::new(
-                ErrorCode::BadInput,
-                format!("cannot convert the result: {e}"),
-            ))
-        })?;
+    crate::tape::Tape::write(value, &mut |words: &[u32], text: &str| {
+        decoder.feed(words, text)
+    })
+    .map_err(|e| {
+        throw(Error::new(
+            ErrorCode::BadInput,
+            format!("cannot convert the result: {e}"),
+        ))
+    })?;
     Ok(decoder.finish())
 }
 
