@@ -23,7 +23,7 @@
 //! Everything else, keywords above all, goes the usual way. Every other
 //! method delegates to `PostgreSqlDialect`, and [`Dialect::dialect`] answers
 //! as it, so sqlparser's `dialect_of!(... is PostgreSqlDialect)` checks hold.
-//! `tests/corpus.rs` parses every statement of the corpora with both
+//! `tests/dialect.rs` parses every statement of the corpora with both
 //! dialects and requires the same AST or the same error.
 //! When sqlparser is upgraded, the delegated methods must be those
 //! `PostgreSqlDialect` overrides.
