@@ -154,6 +154,9 @@ fn blanks_that_matter_are_kept() {
         "SELECT :name, a[1:2] FROM t",
         "SELECT : spaced FROM t",
         "SELECT :\tname FROM t",
+        // `E''` sends the statement to sqlparser's tokenizer; blanks are
+        // left out the same way there.
+        "SELECT E'x', : spaced, :name FROM t",
         "SELECT /*+ SeqScan(t) */ a FROM t -- trailing\n",
         "UPDATE t SET a = 1 -- why\n WHERE b = 2",
     ] {

@@ -57,12 +57,9 @@ impl Postgres {
                     && !w.value.starts_with('_')
                     && !w.value.eq_ignore_ascii_case("xml") =>
             {
+                let ident = w.to_ident(next.span);
                 let call = parser.peek_nth_token_ref(1).token == Token::LParen;
-                let word = parser.next_token();
-                let Token::Word(w) = &word.token else {
-                    return None;
-                };
-                let ident = w.to_ident(word.span);
+                parser.advance_token();
                 Some(if call {
                     parser.parse_function(ObjectName::from(vec![ident]))
                 } else {

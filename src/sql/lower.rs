@@ -83,8 +83,9 @@ impl<'a> Locator<'a> {
 pub fn lower(source: &str, span: Range<usize>) -> Statement {
     let text = &source[span.clone()];
     let loc = Locator::new(text, span.start);
-    // About one token (spaces included) per three bytes of SQL: reserving up front
-    // saves the tokenizer's reallocations and copies.
+    // At most about one token per three bytes of SQL (blanks are left out, so
+    // usually fewer): reserving up front saves the tokenizer's reallocations
+    // and copies.
     let mut tokens = take_buffer();
     tokens.reserve(text.len() / 3 + 8);
     match tokenize(text, &mut tokens) {
@@ -248,15 +249,11 @@ fn tokenize(
         .with_unescape(false)
         .tokenize_with_location_into_buf(tokens)?;
     // Less the blanks the parser does not need, as the fast tokenizer leaves them.
-    let mut previous: Option<Token> = None;
+    let mut after_colon = false;
     tokens.retain(|t| {
-        let keep = super::tokens::parser_needs(previous.as_ref(), &t.token);
+        let keep = super::tokens::parser_needs(after_colon.then_some(&Token::Colon), &t.token);
         if keep {
-            previous = Some(if matches!(t.token, Token::Colon) {
-                Token::Colon
-            } else {
-                Token::EOF
-            });
+            after_colon = matches!(t.token, Token::Colon);
         }
         keep
     });
