@@ -315,6 +315,35 @@ fn hostile_input_does_not_trap() {
     assert_eq!(report(&lint("CREATE INDEX i ON t (a);")).summary.errors, 1);
 }
 
+/// What the playground does while someone types: lint every prefix of a
+/// migration. No prefix may trap, and every finding stays inside its text
+/// (tests/robustness.rs does this natively over far more input).
+#[wasm_bindgen_test]
+fn every_prefix_of_a_migration_lints() {
+    let sql = [
+        include_str!("../../docs/examples/db/migrate/20261101120000_add_email_index_and_fk.sql"),
+        include_str!("../../docs/examples/db/migrate/20261101120500_rename_username.sql"),
+        include_str!("../../docs/examples/db/migrate/20261101121000_create_audit_events.sql"),
+        "COMMENT ON TABLE users IS 'caf\u{e9} \u{1f600}'; SELECT $x$ a $x$;\n",
+    ]
+    .concat();
+    let mut findings = 0;
+    for (cut, _) in sql.char_indices().skip(1) {
+        let prefix = &sql[..cut];
+        let r = report(&lint(prefix));
+        for f in &r.findings {
+            let (start, end) = (f.span.start.utf16, f.span.end.utf16);
+            assert!(
+                start <= end && end as usize <= prefix.encode_utf16().count(),
+                "{} finding {start}..{end} outside {prefix:?}",
+                f.rule
+            );
+        }
+        findings += r.findings.len();
+    }
+    assert!(findings > 1000, "the prefixes have findings: {findings}");
+}
+
 fn ts<T: tsify::Tsify>(json: &str) -> Ts<T> {
     Ts::new_unchecked(js(json))
 }
