@@ -7,7 +7,8 @@
 //! Inputs: every rule fixture and documentation example, cut at every
 //! character; statements of the real-world corpus (`../shared/corpus`, when
 //! present) cut at every word boundary; and token-level edits of both drawn
-//! from a fixed seed, so a failure names an input that reproduces.
+//! from a fixed seed, so a failure names an input that reproduces. Schema
+//! analysis (cells) gets the same treatment with its fixtures and dump.
 
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
@@ -220,7 +221,7 @@ fn options() -> LintOptions {
 /// Runs `check` on every input, collecting failures; panics once with the
 /// first few so the test output stays readable.
 fn expect_clean(failures: Vec<String>, inputs: usize) {
-    eprintln!("{inputs} inputs linted, {} failures", failures.len());
+    eprintln!("{inputs} inputs checked, {} failures", failures.len());
     // catch_unwind keeps running, but the default hook would print every panic.
     assert!(
         failures.is_empty(),
@@ -382,4 +383,45 @@ fn the_span_check_catches_wrong_positions() {
     for span in wrong {
         assert!(bad_span(sql, span).is_some(), "{span:?} passes");
     }
+}
+
+/// Schema analysis (cells) reads whole dumps: every prefix of its fixtures,
+/// edits of them, and edits of statements of GitLab's `structure.sql` (when
+/// the corpus is present) must analyze without a panic.
+#[test]
+fn cut_and_edited_schema_dumps_analyze_cleanly() {
+    let analyze = |sql: &str, what: &str| -> Result<(), String> {
+        panic::catch_unwind(AssertUnwindSafe(|| {
+            zerodown::cells::analyze(sql, &[]);
+        }))
+        .map_err(|_| format!("{what}: panicked\ninput: {sql:?}"))
+    };
+    let mut rng = Rng(0x6a09_e667_f3bc_c909);
+    let mut failures = Vec::new();
+    let mut inputs = 0;
+    for name in ["basic.sql", "findings.sql"] {
+        let sql = std::fs::read_to_string(root().join("tests/fixtures/cells").join(name))
+            .expect("read cells fixture");
+        let cuts = sql.char_indices().map(|(i, _)| sql[..i].to_string());
+        for (n, input) in cuts.chain(edits(&sql, &mut rng, 500)).enumerate() {
+            inputs += 1;
+            if let Err(e) = analyze(&input, &format!("{name}, input {n}")) {
+                failures.push(e);
+            }
+        }
+    }
+    let dump = root().join("../shared/corpus/gitlab/structure.sql");
+    if let Ok(sql) = std::fs::read_to_string(&dump) {
+        // Every 8th statement, edited twice: CREATE TABLE, ALTER TABLE,
+        // indexes, functions and triggers alike.
+        for (n, stmt) in sql.split_inclusive(";\n").step_by(8).enumerate() {
+            for input in edits(stmt, &mut rng, 2) {
+                inputs += 1;
+                if let Err(e) = analyze(&input, &format!("structure.sql, statement {}", n * 8)) {
+                    failures.push(e);
+                }
+            }
+        }
+    }
+    expect_clean(failures, inputs);
 }
