@@ -203,10 +203,22 @@ fn errors_carry_a_code() {
     }
     let e = wasm::lint(JsValue::from_f64(42.0), None, None).expect_err("number sql");
     assert_eq!(code_of(e), "bad-input");
-    let e = wasm::lint_files(js(r#"{"path": "a.sql"}"#), None).expect_err("not a list");
-    assert_eq!(code_of(e), "bad-input");
-    let e = wasm::lint_files(js(r#"[{"path": "a.sql"}]"#), None).expect_err("no sql");
-    assert_eq!(code_of(e), "bad-input");
+    // lintFiles reads its files by hand (src/wasm.rs `source_files`): each
+    // kind of bad input names the file and field.
+    let files = [
+        (r#"{"path": "a.sql"}"#, "invalid files: expected an array"),
+        (r#"[{"path": "a.sql", "sql": "SELECT 1;"}, 7]"#, "files[1] is not"),
+        (r#"[{"path": "a.sql"}]"#, "files[0].sql must be a string"),
+        (r#"[{"sql": "SELECT 1;"}]"#, "files[0].path must be a string"),
+        (r#"[{"path": 1, "sql": "SELECT 1;"}]"#, "files[0].path must be a string"),
+        (r#"[{"path": "a.sql", "sql": ["SELECT 1;"]}]"#, "files[0].sql must be"),
+    ];
+    for (input, message) in files {
+        let e = wasm::lint_files(js(input), None).expect_err(input);
+        let text = get(&e, "message").as_string().expect("message");
+        assert!(text.contains(message), "{input}: {text}");
+        assert_eq!(code_of(e), "bad-input", "{input}");
+    }
 }
 
 #[wasm_bindgen_test]
