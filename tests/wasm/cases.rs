@@ -207,11 +207,23 @@ fn errors_carry_a_code() {
     // kind of bad input names the file and field.
     let files = [
         (r#"{"path": "a.sql"}"#, "invalid files: expected an array"),
-        (r#"[{"path": "a.sql", "sql": "SELECT 1;"}, 7]"#, "files[1] is not"),
+        (
+            r#"[{"path": "a.sql", "sql": "SELECT 1;"}, 7]"#,
+            "files[1] is not",
+        ),
         (r#"[{"path": "a.sql"}]"#, "files[0].sql must be a string"),
-        (r#"[{"sql": "SELECT 1;"}]"#, "files[0].path must be a string"),
-        (r#"[{"path": 1, "sql": "SELECT 1;"}]"#, "files[0].path must be a string"),
-        (r#"[{"path": "a.sql", "sql": ["SELECT 1;"]}]"#, "files[0].sql must be"),
+        (
+            r#"[{"sql": "SELECT 1;"}]"#,
+            "files[0].path must be a string",
+        ),
+        (
+            r#"[{"path": 1, "sql": "SELECT 1;"}]"#,
+            "files[0].path must be a string",
+        ),
+        (
+            r#"[{"path": "a.sql", "sql": ["SELECT 1;"]}]"#,
+            "files[0].sql must be",
+        ),
     ];
     for (input, message) in files {
         let e = wasm::lint_files(js(input), None).expect_err(input);
