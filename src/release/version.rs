@@ -3,6 +3,12 @@
 
 use crate::error::{Error, ErrorCode, Result};
 
+/// The largest major, minor or patch number a version may have: far beyond
+/// any real release, and far enough below `u64::MAX` that "the next release"
+/// (a few steps of +1, at most one per step of a plan or schedule) cannot
+/// overflow.
+pub const MAX_NUMBER: u64 = u32::MAX as u64;
+
 /// A release version. Ordered as semver, with a missing patch read as 0:
 /// `9.1` and `9.1.0` are equal.
 #[derive(Debug, Clone)]
@@ -25,6 +31,16 @@ impl Version {
             t.to_string()
         };
         match semver::Version::parse(&full) {
+            Ok(v)
+                if [v.major, v.minor, v.patch]
+                    .iter()
+                    .any(|&n| n > MAX_NUMBER) =>
+            {
+                Err(Error::new(
+                    ErrorCode::BadVersion,
+                    format!("`{text}` is not a release version: its numbers must be at most {MAX_NUMBER}"),
+                ))
+            }
             Ok(v) if (dots == 1 || dots == 2) && v.pre.is_empty() && v.build.is_empty() => {
                 Ok(Version { semver: v, has_patch: dots == 2 })
             }
@@ -166,6 +182,26 @@ mod tests {
             let e = Version::parse(bad).unwrap_err();
             assert_eq!(e.code, ErrorCode::BadVersion);
             assert!(e.message.contains(&format!("`{bad}`")), "{}", e.message);
+        }
+    }
+
+    #[test]
+    fn numbers_past_the_limit_are_refused_so_next_releases_cannot_overflow() {
+        let top = format!("{MAX_NUMBER}.{MAX_NUMBER}.{MAX_NUMBER}");
+        let highest = v(&top);
+        assert_eq!(
+            highest.add_minors(1000, None).to_string(),
+            format!("{MAX_NUMBER}.{}", MAX_NUMBER + 1000)
+        );
+        assert_eq!(highest.next_patch().patch(), MAX_NUMBER + 1);
+        for bad in [
+            format!("{}.0", MAX_NUMBER + 1),
+            format!("1.{}", u64::MAX),
+            format!("1.2.{}", MAX_NUMBER + 1),
+        ] {
+            let e = Version::parse(&bad).unwrap_err();
+            assert_eq!(e.code, ErrorCode::BadVersion);
+            assert!(e.message.contains("at most 4294967295"), "{}", e.message);
         }
     }
 
