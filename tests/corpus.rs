@@ -2,6 +2,8 @@
 //! skipped with a note when absent): no panic, JSON that round-trips, and a
 //! parse-error rate under 1% on the PostgreSQL-only files. Prints the counts.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use zerodown::{lint_files, LintOptions, LintReport, SourceFile};
@@ -11,24 +13,8 @@ fn corpus() -> Option<PathBuf> {
     dir.is_dir().then_some(dir)
 }
 
-fn sql_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .expect("read corpus dir")
-        .map(|e| e.expect("entry").path())
-        .collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            sql_files(&p, out);
-        } else if p.extension().is_some_and(|e| e == "sql") {
-            out.push(p);
-        }
-    }
-}
-
 fn lint_folder(dir: &Path) -> (LintReport, usize) {
-    let mut paths = Vec::new();
-    sql_files(dir, &mut paths);
+    let paths = common::sql_files(dir);
     let files: Vec<SourceFile> = paths
         .iter()
         .map(|p| SourceFile {
@@ -37,7 +23,7 @@ fn lint_folder(dir: &Path) -> (LintReport, usize) {
                 .unwrap_or(p)
                 .to_string_lossy()
                 .into_owned(),
-            sql: String::from_utf8_lossy(&std::fs::read(p).expect("read")).into_owned(),
+            sql: common::read_lossy(p),
         })
         .collect();
     let options = LintOptions {

@@ -7,6 +7,8 @@
 //! same AST (spans included), or the same error, with sqlparser's tokenizer
 //! and dialect as with zerodown's.
 
+mod common;
+
 use std::path::Path;
 
 use sqlparser::dialect::{Dialect, PostgreSqlDialect};
@@ -17,21 +19,6 @@ use zerodown::sql::{parse as zerodown_parse, split, Postgres};
 #[path = "../benches/support/corpus.rs"]
 #[allow(dead_code)]
 mod generated;
-
-fn sql_files(dir: &Path, out: &mut Vec<String>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut paths: Vec<_> = entries.map(|e| e.expect("entry").path()).collect();
-    paths.sort();
-    for p in paths {
-        if p.is_dir() {
-            sql_files(&p, out);
-        } else if p.extension().is_some_and(|e| e == "sql") {
-            out.push(String::from_utf8_lossy(&std::fs::read(&p).expect("read")).into_owned());
-        }
-    }
-}
 
 fn parse(dialect: &dyn Dialect, sql: &str) -> String {
     // Debug output compares spans too (Span's PartialEq ignores them).
@@ -95,8 +82,13 @@ fn compare(files: &[String]) -> (usize, usize) {
 fn parses_the_fixtures_and_generated_corpus_as_sqlparser_does() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut files = Vec::new();
-    sql_files(&root.join("tests/fixtures"), &mut files);
-    sql_files(&root.join("docs/examples"), &mut files);
+    for dir in ["tests/fixtures", "docs/examples"] {
+        files.extend(
+            common::sql_files(&root.join(dir))
+                .iter()
+                .map(|p| common::read_lossy(p)),
+        );
+    }
     files.extend(
         generated::generate(1_000_000)
             .into_iter()
@@ -118,8 +110,10 @@ fn parses_the_real_world_corpus_as_sqlparser_does() {
         eprintln!("../shared/corpus is absent: nothing to compare");
         return;
     }
-    let mut files = Vec::new();
-    sql_files(&dir, &mut files);
+    let files: Vec<String> = common::sql_files(&dir)
+        .iter()
+        .map(|p| common::read_lossy(p))
+        .collect();
     let (statements, differ) = compare(&files);
     eprintln!("{statements} statements compared");
     assert_eq!(

@@ -296,6 +296,19 @@ fn users_app() -> App {
     }
 }
 
+/// bigint-primary-key's table: a metric and a note pointing at it per row.
+const METRICS_INSERT: &str = "WITH m AS (INSERT INTO merge_request_metrics (note) VALUES ('{v}') RETURNING id), c AS (INSERT INTO metric_notes (metric_id) SELECT id FROM m) SELECT id FROM m;";
+
+/// The same statements before and after the key becomes bigint.
+fn metrics_app() -> App {
+    App {
+        data: "m",
+        insert: METRICS_INSERT,
+        update: "UPDATE merge_request_metrics SET note = '{v}' WHERE id = {id};",
+        read: "SELECT m.id, m.note FROM merge_request_metrics m JOIN metric_notes n ON n.metric_id = m.id ORDER BY m.id;",
+    }
+}
+
 fn scenarios() -> Vec<(&'static str, Scenario)> {
     let users_target = |extra: &str| format!("{USERS}\n{extra}");
     vec![
@@ -475,19 +488,9 @@ fn scenarios() -> Vec<(&'static str, Scenario)> {
             change: Change::BigintPrimaryKey { table: "merge_request_metrics".into(), column: "id".into() },
             options: opts(),
             schema: "CREATE TABLE merge_request_metrics (id serial PRIMARY KEY, note text);\nCREATE TABLE metric_notes (id serial PRIMARY KEY, metric_id integer REFERENCES merge_request_metrics (id));",
-            seed: vec![("m", "WITH m AS (INSERT INTO merge_request_metrics (note) VALUES ('{v}') RETURNING id), c AS (INSERT INTO metric_notes (metric_id) SELECT id FROM m) SELECT id FROM m;")],
-            old: vec![App {
-                data: "m",
-                insert: "WITH m AS (INSERT INTO merge_request_metrics (note) VALUES ('{v}') RETURNING id), c AS (INSERT INTO metric_notes (metric_id) SELECT id FROM m) SELECT id FROM m;",
-                update: "UPDATE merge_request_metrics SET note = '{v}' WHERE id = {id};",
-                read: "SELECT m.id, m.note FROM merge_request_metrics m JOIN metric_notes n ON n.metric_id = m.id ORDER BY m.id;",
-            }],
-            new: vec![App {
-                data: "m",
-                insert: "WITH m AS (INSERT INTO merge_request_metrics (note) VALUES ('{v}') RETURNING id), c AS (INSERT INTO metric_notes (metric_id) SELECT id FROM m) SELECT id FROM m;",
-                update: "UPDATE merge_request_metrics SET note = '{v}' WHERE id = {id};",
-                read: "SELECT m.id, m.note FROM merge_request_metrics m JOIN metric_notes n ON n.metric_id = m.id ORDER BY m.id;",
-            }],
+            seed: vec![("m", METRICS_INSERT)],
+            old: vec![metrics_app()],
+            new: vec![metrics_app()],
             target: "CREATE TABLE merge_request_metrics (id bigserial PRIMARY KEY, note text);\nCREATE TABLE metric_notes (id serial PRIMARY KEY, metric_id integer REFERENCES merge_request_metrics (id));".into(),
             final_checks: vec![("SELECT count(*) FROM metric_notes n LEFT JOIN merge_request_metrics m ON m.id = n.metric_id WHERE m.id IS NULL", "0")],
             refusing_down: None,
@@ -499,19 +502,9 @@ fn scenarios() -> Vec<(&'static str, Scenario)> {
             change: Change::BigintPrimaryKey { table: "merge_request_metrics".into(), column: "id".into() },
             options: opts(),
             schema: "CREATE TABLE merge_request_metrics (id integer GENERATED ALWAYS AS IDENTITY (INCREMENT BY 3 CACHE 5) PRIMARY KEY, note text);\nCREATE TABLE metric_notes (id serial PRIMARY KEY, metric_id integer REFERENCES merge_request_metrics (id));",
-            seed: vec![("m", "WITH m AS (INSERT INTO merge_request_metrics (note) VALUES ('{v}') RETURNING id), c AS (INSERT INTO metric_notes (metric_id) SELECT id FROM m) SELECT id FROM m;")],
-            old: vec![App {
-                data: "m",
-                insert: "WITH m AS (INSERT INTO merge_request_metrics (note) VALUES ('{v}') RETURNING id), c AS (INSERT INTO metric_notes (metric_id) SELECT id FROM m) SELECT id FROM m;",
-                update: "UPDATE merge_request_metrics SET note = '{v}' WHERE id = {id};",
-                read: "SELECT m.id, m.note FROM merge_request_metrics m JOIN metric_notes n ON n.metric_id = m.id ORDER BY m.id;",
-            }],
-            new: vec![App {
-                data: "m",
-                insert: "WITH m AS (INSERT INTO merge_request_metrics (note) VALUES ('{v}') RETURNING id), c AS (INSERT INTO metric_notes (metric_id) SELECT id FROM m) SELECT id FROM m;",
-                update: "UPDATE merge_request_metrics SET note = '{v}' WHERE id = {id};",
-                read: "SELECT m.id, m.note FROM merge_request_metrics m JOIN metric_notes n ON n.metric_id = m.id ORDER BY m.id;",
-            }],
+            seed: vec![("m", METRICS_INSERT)],
+            old: vec![metrics_app()],
+            new: vec![metrics_app()],
             target: "CREATE TABLE merge_request_metrics (id bigint GENERATED ALWAYS AS IDENTITY (INCREMENT BY 3 CACHE 5) PRIMARY KEY, note text);\nCREATE TABLE metric_notes (id serial PRIMARY KEY, metric_id integer REFERENCES merge_request_metrics (id));".into(),
             final_checks: vec![
                 ("SELECT count(*) FROM metric_notes n LEFT JOIN merge_request_metrics m ON m.id = n.metric_id WHERE m.id IS NULL", "0"),

@@ -10,8 +10,10 @@
 //! from a fixed seed, so a failure names an input that reproduces. Schema
 //! analysis (cells) gets the same treatment with its fixtures and dump.
 
+mod common;
+
 use std::panic::{self, AssertUnwindSafe};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use zerodown::{lint, LintOptions, LintReport, Span};
 
@@ -19,26 +21,10 @@ fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn sql_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<PathBuf> = entries.map(|e| e.expect("entry").path()).collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            sql_files(&p, out);
-        } else if p.extension().is_some_and(|e| e == "sql") {
-            out.push(p);
-        }
-    }
-}
-
 /// The fixtures and examples: small files, each cut at every character.
 fn small_files() -> Vec<(String, String)> {
-    let mut paths = Vec::new();
-    sql_files(&root().join("tests/fixtures/rules"), &mut paths);
-    sql_files(&root().join("docs/examples"), &mut paths);
+    let mut paths = common::sql_files(&root().join("tests/fixtures/rules"));
+    paths.extend(common::sql_files(&root().join("docs/examples")));
     assert!(paths.len() > 30, "fixtures found: {}", paths.len());
     paths
         .iter()
@@ -276,8 +262,7 @@ fn edited_fixtures_lint_cleanly() {
 #[test]
 fn corpus_statements_cut_and_edited_lint_cleanly() {
     const STRIDE: usize = 2;
-    let mut paths = Vec::new();
-    sql_files(&root().join("../shared/corpus"), &mut paths);
+    let paths = common::sql_files(&root().join("../shared/corpus"));
     if paths.is_empty() {
         eprintln!("../shared/corpus is absent: nothing to check");
         return;
@@ -288,7 +273,7 @@ fn corpus_statements_cut_and_edited_lint_cleanly() {
     let mut inputs = 0;
     let mut statement = 0usize;
     for p in &paths {
-        let sql = String::from_utf8_lossy(&std::fs::read(p).expect("read")).into_owned();
+        let sql = common::read_lossy(p);
         // Too large to cut statement by statement in a test run (GitLab's
         // schema dump); the corpus test lints it whole.
         if sql.len() > 512 * 1024 {

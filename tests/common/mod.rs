@@ -1,7 +1,37 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+use std::path::{Path, PathBuf};
+
 use zerodown::{LintOptions, LintReport, Phase};
+
+/// Every `.sql` file under `dir`, sorted, folders walked in name order; none
+/// when `dir` does not exist.
+pub fn sql_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    walk(dir, &mut out);
+    out
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut paths: Vec<PathBuf> = entries.map(|e| e.expect("entry").path()).collect();
+    paths.sort();
+    for p in paths {
+        if p.is_dir() {
+            walk(&p, out);
+        } else if p.extension().is_some_and(|e| e == "sql") {
+            out.push(p);
+        }
+    }
+}
+
+/// A file's text, invalid UTF-8 replaced (some corpus files are Latin-1).
+pub fn read_lossy(path: &Path) -> String {
+    String::from_utf8_lossy(&std::fs::read(path).expect("read")).into_owned()
+}
 
 /// Options from `key=value` words: `pg=11`, `large-table=users`,
 /// `in-transaction`, `phase=post-deploy`.
