@@ -13,7 +13,7 @@ import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { pathToFileURL } from "node:url";
-import { ROOT, gzipSize } from "./helpers.mjs";
+import { ROOT, gzipSize, migration200 } from "./helpers.mjs";
 
 const { values: args } = parseArgs({
   options: {
@@ -70,24 +70,6 @@ for (const dir of ["web", "node"]) {
 }
 
 // --- 200-line migration latency.
-function migration200() {
-  const lines = ["-- Add billing columns and indexes to projects", "SET lock_timeout = '5s';", ""];
-  let i = 0;
-  while (lines.length < 196) {
-    i++;
-    lines.push(
-      `-- step ${i}: plan column ${i}`,
-      `ALTER TABLE projects ADD COLUMN plan_${i} text;`,
-      `CREATE INDEX CONCURRENTLY index_projects_on_plan_${i} ON projects (plan_${i});`,
-      `ALTER TABLE projects ADD CONSTRAINT check_plan_${i} CHECK (char_length(plan_${i}) <= 255) NOT VALID;`,
-      `ALTER TABLE projects VALIDATE CONSTRAINT check_plan_${i};`,
-      `UPDATE projects SET plan_${i} = 'free' WHERE id BETWEEN ${i * 1000} AND ${i * 1000 + 999};`,
-      "",
-    );
-  }
-  lines.push("CREATE TABLE billing_events (", "  id bigint PRIMARY KEY,", "  created_at timestamptz NOT NULL", ");");
-  return `${lines.slice(0, 200).join("\n")}\n`;
-}
 const sql200 = migration200();
 for (const [dir, zd] of Object.entries(modules)) {
 for (let i = 0; i < 50; i++) zd.lint(sql200);
