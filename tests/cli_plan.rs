@@ -96,10 +96,16 @@ fn sql_format_writes_files_per_release_and_phase() {
         d,
     ]);
     assert_eq!(code, 0, "{err}");
-    let f = std::fs::read_to_string(dir.join("12.6/post-deploy/01_remove_users_updated_at.sql"))
+    // Step 1 (12.5, regular) lets the column be NULL before the code stops writing it.
+    let f = std::fs::read_to_string(dir.join("12.5/regular/01_allow_null_users_updated_at.sql"))
         .unwrap();
     assert!(f.starts_with(
-        "-- zerodown: change=drop-column-users-updated_at step=1 phase=post-deploy\n"
+        "-- zerodown: change=drop-column-users-updated_at step=1 phase=regular\n"
+    ));
+    let f = std::fs::read_to_string(dir.join("12.6/post-deploy/02_remove_users_updated_at.sql"))
+        .unwrap();
+    assert!(f.starts_with(
+        "-- zerodown: change=drop-column-users-updated_at step=2 phase=post-deploy\n"
     ));
     assert!(dir.join("12.5/CODE.md").is_file() && dir.join("12.7/CODE.md").is_file());
     let _ = std::fs::remove_dir_all(&dir);
@@ -164,16 +170,19 @@ fn layout_release_dir_writes_a_folder_schedule_reads() {
         &d,
     ]);
     assert_eq!(code, 0, "{err}");
-    // The drop is a post-deployment migration in 12.6: due at 12.6, not at 12.5.
+    // The drop is a post-deployment migration in 12.6: due at 12.6, not at
+    // 12.5, where only the regular step that lets the column be NULL is due.
     let (code, out, err) = zerodown(&["schedule", &d, "--version", "12.5", "--format", "json"]);
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).expect("json");
-    assert_eq!(v["due"].as_array().map(Vec::len), Some(0), "{out}");
+    let due = v["due"].as_array().expect("due");
+    assert_eq!(due.len(), 1, "{out}");
+    assert_eq!(due[0]["phase"], "regular", "{out}");
     let (_, out, _) = zerodown(&["schedule", &d, "--version", "12.6", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_str(&out).expect("json");
     let due = v["due"].as_array().expect("due");
-    assert_eq!(due.len(), 1, "{out}");
-    assert_eq!(due[0]["phase"], "post-deploy", "{out}");
+    assert_eq!(due.len(), 2, "{out}");
+    assert_eq!(due[1]["phase"], "post-deploy", "{out}");
     let (code, _, err) = zerodown(&[
         "plan",
         "drop-column",

@@ -40,7 +40,7 @@ fn rules_of(report: &LintReport) -> Vec<&str> {
 
 #[test]
 fn statement_ignore_suppresses_only_the_next_statement() {
-    let sql = "SET lock_timeout = '5s';\n\
+    let sql = "SET lock_timeout = '1s';\n\
                -- zerodown-ignore drop-column: ignored since 16.4\n\
                ALTER TABLE users DROP COLUMN a;\n\
                ALTER TABLE users DROP COLUMN b;\n";
@@ -67,7 +67,7 @@ fn ignore_lists_several_rules_and_keeps_the_reason_out() {
 
 #[test]
 fn file_ignore_applies_everywhere_in_the_file() {
-    let sql = "SET lock_timeout = '5s';\n\
+    let sql = "SET lock_timeout = '1s';\n\
                ALTER TABLE users DROP COLUMN a;\n\
                -- zerodown-ignore-file drop-column\n\
                ALTER TABLE users DROP COLUMN b;\n";
@@ -77,7 +77,7 @@ fn file_ignore_applies_everywhere_in_the_file() {
 
 #[test]
 fn unused_and_unknown_ignores_are_reported() {
-    let sql = "SET lock_timeout = '5s';\n\
+    let sql = "SET lock_timeout = '1s';\n\
                -- zerodown-ignore drop-column, rename-column: reviewed\n\
                ALTER TABLE users DROP COLUMN a;\n\
                -- zerodown-ignore-file drop-colum\n";
@@ -174,7 +174,7 @@ fn config_file_rules_reach_the_linter() {
 
 #[test]
 fn phase_comes_from_the_path() {
-    let sql = "SET lock_timeout = '5s';\nALTER TABLE users DROP COLUMN a;\n";
+    let sql = "SET lock_timeout = '1s';\nALTER TABLE users DROP COLUMN a;\n";
     let regular = lint_at(sql, "db/migrate/20240101_drop.sql", &opts());
     let post = lint_at(sql, "db/post_migrate/20240101_drop.sql", &opts());
     assert_eq!(regular.files[0].phase, Phase::Regular);
@@ -186,7 +186,7 @@ fn phase_comes_from_the_path() {
 
 #[test]
 fn phase_option_overrides_path_and_header() {
-    let sql = "-- zerodown: phase=regular\nSET lock_timeout = '5s';\nDROP TABLE t;\n";
+    let sql = "-- zerodown: phase=regular\nSET lock_timeout = '1s';\nDROP TABLE t;\n";
     let mut o = opts();
     o.phase = Some(Phase::PostDeploy);
     let r = lint_at(sql, "db/migrate/x.sql", &o);
@@ -196,12 +196,12 @@ fn phase_option_overrides_path_and_header() {
 
 #[test]
 fn header_overrides_path() {
-    let sql = "-- zerodown: phase=post-deploy\nSET lock_timeout = '5s';\nDROP TABLE t;\n";
+    let sql = "-- zerodown: phase=post-deploy\nSET lock_timeout = '1s';\nDROP TABLE t;\n";
     let r = lint_at(sql, "db/migrate/x.sql", &opts());
     assert_eq!(r.files[0].phase, Phase::PostDeploy);
     assert!(r.findings.is_empty(), "{:#?}", describe(&r));
     // A header after the first statement is not a header.
-    let sql = "SET lock_timeout = '5s';\n-- zerodown: phase=post-deploy\nDROP TABLE t;\n";
+    let sql = "SET lock_timeout = '1s';\n-- zerodown: phase=post-deploy\nDROP TABLE t;\n";
     let r = lint_at(sql, "db/migrate/x.sql", &opts());
     assert_eq!(rules_of(&r), vec!["drop-table"]);
 }
@@ -253,7 +253,7 @@ fn validate_after_commit_is_a_new_transaction() {
 
 #[test]
 fn linting_goes_on_after_a_statement_that_does_not_parse() {
-    let sql = "SET lock_timeout = '5s';\n\
+    let sql = "SET lock_timeout = '1s';\n\
                ALTER TABLE users ADD COLUMN;\n\
                CREATE TABLE (;\n\
                ALTER TABLE users DROP COLUMN a;\n";
@@ -298,7 +298,7 @@ fn spans_point_at_the_token_after_non_ascii_text() {
 #[test]
 fn spans_inside_an_alter_point_at_the_action() {
     let sql =
-        "SET lock_timeout = '5s';\nALTER TABLE \"Ärger\" ALTER COLUMN \"Größe\" SET NOT NULL;\n";
+        "SET lock_timeout = '1s';\nALTER TABLE \"Ärger\" ALTER COLUMN \"Größe\" SET NOT NULL;\n";
     let r = lint(sql);
     let f = &r.findings[0];
     assert_eq!(f.rule, "set-not-null");
@@ -327,7 +327,7 @@ fn files(list: &[(&str, &str)]) -> Vec<SourceFile> {
 fn column_types_from_earlier_files_decide_type_changes() {
     let create = "CREATE TABLE users (id bigint PRIMARY KEY, name varchar(100), score numeric(10,2), ip cidr, at timestamp(3), code varchar(20), n integer);\n\
                   -- zerodown-ignore-file prefer-text-field, prefer-timestamptz, prefer-bigint\n";
-    let alter = "SET lock_timeout = '5s';\n\
+    let alter = "SET lock_timeout = '1s';\n\
                  ALTER TABLE users ALTER COLUMN name TYPE varchar(255);\n\
                  ALTER TABLE users ALTER COLUMN name TYPE text;\n\
                  ALTER TABLE users ALTER COLUMN score TYPE numeric(12,2);\n\
@@ -525,7 +525,7 @@ fn cli_phase_flag_and_rule_levels() {
     std::fs::create_dir_all(&migrate).expect("temp dir");
     std::fs::write(
         migrate.join("1_drop.sql"),
-        "SET lock_timeout = '5s';\nDROP TABLE legacy_events;\n",
+        "SET lock_timeout = '1s';\nDROP TABLE legacy_events;\n",
     )
     .expect("write");
     let rules = |v: &serde_json::Value| -> Vec<String> {

@@ -16,14 +16,14 @@ fn screen(path: &str, sql: &str, options: &str) -> String {
 fn add_index_non_concurrently() {
     insta::assert_snapshot!(screen(
         "db/migrate/20240101_index_users_on_email.sql",
-        "SET lock_timeout = '5s';\nCREATE INDEX index_users_on_email\n    ON users (email);\n",
+        "SET lock_timeout = '1s';\nCREATE INDEX index_users_on_email\n    ON users (email);\n",
         "",
     ));
 }
 
 #[test]
 fn drop_column_regular_and_post_deploy() {
-    let sql = "SET lock_timeout = '5s';\nALTER TABLE users DROP COLUMN updated_at;\n";
+    let sql = "SET lock_timeout = '1s';\nALTER TABLE users DROP COLUMN updated_at;\n";
     insta::assert_snapshot!(
         "drop_column_regular",
         screen("db/migrate/20240101_drop.sql", sql, "")
@@ -47,7 +47,7 @@ fn several_findings_in_one_statement() {
 fn change_column_type_with_unknown_current_type() {
     insta::assert_snapshot!(screen(
         "db/migrate/20240103_name_to_text.sql",
-        "SET lock_timeout = '5s';\nALTER TABLE users ALTER COLUMN name TYPE text;\n",
+        "SET lock_timeout = '1s';\nALTER TABLE users ALTER COLUMN name TYPE text;\n",
         "",
     ));
 }
@@ -74,7 +74,7 @@ fn parse_error_then_more_findings() {
 fn clean_file() {
     insta::assert_snapshot!(screen(
         "db/migrate/20240106_clean.sql",
-        "SET lock_timeout = '5s';\nALTER TABLE users ADD COLUMN bio text;\nCREATE INDEX CONCURRENTLY index_users_on_bio ON users (bio);\n",
+        "SET lock_timeout = '1s';\nALTER TABLE users ADD COLUMN bio text;\nCREATE INDEX CONCURRENTLY index_users_on_bio ON users (bio);\n",
         "",
     ));
 }

@@ -43,6 +43,15 @@ pub struct LintArgs {
     /// Leave step plans out of the output.
     #[arg(long)]
     no_plans: bool,
+    /// Plans: the longest one attempt of a step waits for its locks (default 1s).
+    #[arg(long, value_name = "DURATION")]
+    lock_timeout: Option<String>,
+    /// Plans: how many times a step tries again to take its locks (default 20).
+    #[arg(long, value_name = "N")]
+    lock_retries: Option<u32>,
+    /// missing-lock-timeout: the longest lock_timeout a migration may set (default 2s).
+    #[arg(long, value_name = "DURATION")]
+    max_lock_timeout: Option<String>,
     /// Colour the text output: auto, always or never.
     #[arg(long, default_value = "auto")]
     color: String,
@@ -54,7 +63,7 @@ fn parse_phase(s: &str) -> Result<Phase, String> {
 }
 
 /// Finds `zerodown.toml` in the current folder or the nearest parent.
-fn find_config() -> Option<PathBuf> {
+pub fn find_config() -> Option<PathBuf> {
     let mut dir = std::env::current_dir().ok()?;
     loop {
         let candidate = dir.join(CONFIG_FILE);
@@ -88,6 +97,15 @@ pub fn options(args: &LintArgs) -> Result<LintOptions, String> {
     o.assume_in_transaction |= args.assume_in_transaction;
     if args.release.is_some() {
         o.release.clone_from(&args.release);
+    }
+    if args.lock_timeout.is_some() {
+        o.lock_timeout.clone_from(&args.lock_timeout);
+    }
+    if args.lock_retries.is_some() {
+        o.lock_retries = args.lock_retries;
+    }
+    if let Some(m) = &args.max_lock_timeout {
+        o.max_lock_timeout.clone_from(m);
     }
     for r in &args.rules {
         let (id, level) = r

@@ -96,6 +96,22 @@ pub struct PlanArgs {
     /// The column has a default (rename-column then refuses, as it must).
     #[arg(long)]
     has_default: bool,
+    /// drop-column: the column is NOT NULL without a default (the plan drops the NOT NULL first).
+    #[arg(long, conflicts_with = "nullable")]
+    not_null: bool,
+    /// drop-column: the column is nullable or has a default (no NOT NULL step).
+    #[arg(long)]
+    nullable: bool,
+    /// The longest one attempt of a step waits for its locks (default 1s).
+    #[arg(long, value_name = "DURATION")]
+    lock_timeout: Option<String>,
+    /// How many times a step tries again to take its locks (default 20).
+    #[arg(long, value_name = "N")]
+    lock_retries: Option<u32>,
+    /// Config file for pg-version, release, lock-timeout and lock-retries
+    /// (default: zerodown.toml found from the current folder upwards).
+    #[arg(long)]
+    config: Option<PathBuf>,
 }
 
 fn build(a: &PlanArgs) -> Result<(Change, PlanOptions), String> {
@@ -114,8 +130,40 @@ fn build(a: &PlanArgs) -> Result<(Change, PlanOptions), String> {
     };
     let change =
         Change::from_args(&a.kind, &a.target, &a.args, &change_args).map_err(|e| e.to_string())?;
+    let config = match a.config.clone().or_else(super::lint::find_config) {
+        Some(p) => {
+            let text = std::fs::read_to_string(&p)
+                .map_err(|e| format!("cannot read {}: {e}", p.display()))?;
+            Some(
+                zerodown::config::parse_config(&text, &p.display().to_string())
+                    .map_err(|e| e.to_string())?,
+            )
+        }
+        None => None,
+    };
+    let defaults = PlanOptions::default();
     let mut o = PlanOptions {
-        release: a.release.clone(),
+        release: a
+            .release
+            .clone()
+            .or_else(|| config.as_ref().and_then(|c| c.release.clone())),
+        pg_version: config
+            .as_ref()
+            .map_or(defaults.pg_version, |c| c.pg_version),
+        lock_timeout: a
+            .lock_timeout
+            .clone()
+            .or_else(|| config.as_ref().and_then(|c| c.lock_timeout.clone()))
+            .unwrap_or(defaults.lock_timeout),
+        lock_retries: a
+            .lock_retries
+            .or_else(|| config.as_ref().and_then(|c| c.lock_retries))
+            .unwrap_or(defaults.lock_retries),
+        not_null: match (a.not_null, a.nullable) {
+            (true, _) => Some(true),
+            (_, true) => Some(false),
+            _ => None,
+        },
         rollover: a.rollover,
         framework: Framework::parse(&a.framework).map_err(|e| e.to_string())?,
         column_type: a.column_type.clone(),

@@ -223,6 +223,9 @@ pub struct FileState {
     pub explicit_transaction: bool,
     /// `SET lock_timeout` ran earlier in the file.
     pub lock_timeout_set: bool,
+    /// The value the last `SET lock_timeout` gave, in milliseconds (`0`:
+    /// no timeout), when it is a literal duration.
+    pub lock_timeout_ms: Option<u64>,
     /// `SET statement_timeout` ran earlier in the file.
     pub statement_timeout_set: bool,
     /// Tables created earlier in this file.
@@ -234,6 +237,8 @@ pub struct FileState {
     /// A statement earlier in the file took ACCESS EXCLUSIVE or SHARE ROW
     /// EXCLUSIVE on an existing table.
     pub strong_lock_taken: bool,
+    /// A statement took such a lock after the last `SET lock_timeout`.
+    pub strong_lock_since_lock_timeout: bool,
     /// Columns added earlier in this file, by table.
     new_columns: HashMap<String, HashSet<String>>,
     /// Indexes created earlier in this file on tables new in this file.
@@ -270,10 +275,11 @@ impl FileState {
 
     /// Records what `op` changes, after the rules have seen it.
     pub fn apply(&mut self, op: &Op, options: &LintOptions) {
-        if !self.strong_lock_taken
+        if !(self.strong_lock_taken && self.strong_lock_since_lock_timeout)
             && crate::rules::util::strong_lock(op, &|t| self.is_new_table(t)).is_some()
         {
             self.strong_lock_taken = true;
+            self.strong_lock_since_lock_timeout = true;
         }
         match &op.kind {
             OpKind::Transaction(TransactionKind::Begin) => {
@@ -288,8 +294,11 @@ impl FileState {
                 self.not_valid_in_transaction.clear();
                 self.exclusive_locks_in_transaction = 0;
             }
-            OpKind::SetSetting { name, .. } if name == "lock_timeout" => {
-                self.lock_timeout_set = true
+            OpKind::SetSetting { name, value, .. } if name == "lock_timeout" => {
+                self.lock_timeout_set = true;
+                self.strong_lock_since_lock_timeout = false;
+                let v = value.trim().trim_matches(['\'', '"']);
+                self.lock_timeout_ms = crate::model::parse_duration_ms(v);
             }
             OpKind::SetSetting { name, .. } if name == "statement_timeout" => {
                 self.statement_timeout_set = true

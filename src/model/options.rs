@@ -71,6 +71,32 @@ pub struct LintOptions {
     /// Attach a step plan to each finding that has a safe path.
     #[serde(default = "yes")]
     pub plans: bool,
+    /// The longest one attempt of a plan step waits for its locks (`1s`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        alias = "lock-timeout"
+    )]
+    pub lock_timeout: Option<String>,
+    /// How many times a plan step tries again to take its locks.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        alias = "lock-retries"
+    )]
+    pub lock_retries: Option<u32>,
+    /// The longest `lock_timeout` a migration may set before a strong lock
+    /// (`missing-lock-timeout` warns above it): every query on the table
+    /// queues behind the waiting statement for that long.
+    #[serde(default = "default_max_lock_timeout", alias = "max-lock-timeout")]
+    pub max_lock_timeout: String,
+}
+
+/// The longest `lock_timeout` a migration may set before a strong lock.
+pub const DEFAULT_MAX_LOCK_TIMEOUT: &str = "2s";
+
+fn default_max_lock_timeout() -> String {
+    DEFAULT_MAX_LOCK_TIMEOUT.to_string()
 }
 
 fn default_pg_version() -> u32 {
@@ -93,6 +119,9 @@ impl Default for LintOptions {
             release: None,
             roots: Vec::new(),
             plans: true,
+            lock_timeout: None,
+            lock_retries: None,
+            max_lock_timeout: default_max_lock_timeout(),
         }
     }
 }

@@ -84,6 +84,18 @@ pub(crate) fn plan(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
         &format!("Make the code work with `{column}` as {new_type}."),
     );
 
+    // 6b. Prepared statements: the swap changes the column's type under
+    // the running code of release 0.
+    let l1 = cx.label(1);
+    let code = if cx.rails() {
+        format!("Deploy release {l0} with `prepared_statements: false` in config/database.yml (GitLab runs that way), and turn it back on in release {l1}. Rails prepares every query by default: once the swap changes the type of `{column}`, each prepared query that reads it fails once with `cached plan must not change result type`. Rails clears its cache and retries outside a transaction, but inside one it raises ActiveRecord::PreparedStatementCacheExpired.", l0 = cx.label(0))
+    } else {
+        format!("If the data-access layer reads `{column}` through server-side prepared statements (JDBC, Npgsql and pgx prepare by default), serve release {l0} without them (pgjdbc: prepareThreshold=0; pgx: QueryExecModeExec or the simple protocol; Npgsql: no auto-prepare), or make it prepare again and retry on SQLSTATE 0A000 outside transactions; turn them back on in release {l1}. Once the swap changes the type of `{column}`, a statement prepared before it fails with `cached plan must not change result type`.", l0 = cx.label(0))
+    };
+    cx.application(0, "prepared_statements", format!("No prepared statements that read {column} across the swap"),
+        "PostgreSQL refuses to run a prepared statement whose result type changed since it was prepared. The swap gives the column its new type while this release's code runs, so a query prepared before it fails instead of returning the new type.",
+        code);
+
     // 7. Swap.
     let rc = t.regclass();
     let move_default = format!(
@@ -115,10 +127,13 @@ pub(crate) fn plan(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
     };
     let l0 = cx.label(0);
     cx.migration(0, StepPhase::PostDeploy, &format!("cleanup_{}_{}_type_change", t.name, column), format!("Swap {tmp_name} in for {column}"),
-        "In one transaction: drop the trigger, move the default, drop the old column and give the temporary column its name, with its indexes and constraints renamed. Every step is a catalog change: the ACCESS EXCLUSIVE lock is brief.",
+        "In one transaction: drop the trigger, move the default, drop the old column and give the temporary column its name, with its indexes and constraints renamed. Every step is a catalog change: the ACCESS EXCLUSIVE lock is brief. The column changes type under the running code: a prepared statement that reads it fails once, so the release that runs during it serves without them (see its application step).",
         up, Some(down))
         .requires
-        .push(format!("release {l0}, which ignores {tmp_name}, runs everywhere"));
+        .extend([
+            format!("release {l0}, which ignores {tmp_name}, runs everywhere"),
+            format!("no running code holds a server-side prepared statement that reads {table}.{column}"),
+        ]);
     cx.remove_ignore(1, table, &[&tmp_name]);
     Ok(())
 }

@@ -233,6 +233,12 @@ impl Framework {
 /// The default rows per batch of batched copies and backfills.
 pub const DEFAULT_BATCH_SIZE: u32 = 1000;
 
+/// The longest one attempt of a plan step waits for its locks.
+pub const DEFAULT_LOCK_TIMEOUT: &str = "1s";
+
+/// How many times a plan step tries again to take its locks.
+pub const DEFAULT_LOCK_RETRIES: u32 = 20;
+
 /// How plans are laid out and written.
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -256,8 +262,18 @@ pub struct PlanOptions {
     pub batch_size: u32,
     /// The integer column batched loops walk (usually the primary key).
     pub batch_column: String,
-    /// `lock_timeout` set before statements that take strong locks.
+    /// The longest one attempt waits for a strong lock (`1s`, `200ms`): no
+    /// query queues behind a step for longer. Attempts start at 100 ms.
     pub lock_timeout: String,
+    /// How many times a step that takes strong locks tries again after a
+    /// lock timeout before it fails.
+    pub lock_retries: u32,
+    /// The column being dropped is NOT NULL without a default (drop-column):
+    /// `true` adds the step that drops the NOT NULL before the code stops
+    /// writing it, `false` leaves it out; unknown (`None`) adds a step that
+    /// checks the catalog when it runs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_null: Option<bool>,
     /// The column's current type, for rollbacks the change does not tell
     /// (e.g. re-adding a dropped column).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -280,7 +296,9 @@ impl Default for PlanOptions {
             pg_version: crate::model::DEFAULT_PG_VERSION,
             batch_size: DEFAULT_BATCH_SIZE,
             batch_column: "id".into(),
-            lock_timeout: "5s".into(),
+            lock_timeout: DEFAULT_LOCK_TIMEOUT.into(),
+            lock_retries: DEFAULT_LOCK_RETRIES,
+            not_null: None,
             column_type: None,
             previous_default: None,
             index_definition: None,
@@ -354,6 +372,8 @@ impl Timeline {
 pub(crate) struct Ctx<'a> {
     pub options: &'a PlanOptions,
     pub timeline: Timeline,
+    /// `options.lock_timeout`, checked, in milliseconds.
+    pub lock_timeout_ms: u64,
     steps: Vec<(u32, Step)>,
 }
 
@@ -362,6 +382,7 @@ impl<'a> Ctx<'a> {
         Ok(Ctx {
             options,
             timeline: Timeline::new(options)?,
+            lock_timeout_ms: check_lock_timeout(&options.lock_timeout)?,
             steps: Vec::new(),
         })
     }
@@ -520,9 +541,21 @@ impl<'a> Ctx<'a> {
         step
     }
 
-    fn finish(self, change: &Change) -> Plan {
+    fn finish(mut self, change: &Change) -> Plan {
+        // Steps written as `SET LOCAL lock_timeout` + statements take strong
+        // locks in a transaction: they take them with retries instead.
+        let prefix = self.lock_timeout();
+        let steps_taken = std::mem::take(&mut self.steps);
+        let mut steps = Vec::with_capacity(steps_taken.len());
+        for (k, mut step) in steps_taken {
+            for sql in [&mut step.sql, &mut step.down].into_iter().flatten() {
+                if let Some(body) = sql.strip_prefix(&prefix) {
+                    *sql = self.with_lock_retries(body);
+                }
+            }
+            steps.push((k, step));
+        }
         let mut releases: Vec<Release> = Vec::new();
-        let mut steps = self.steps;
         steps.sort_by_key(|(k, s)| (*k, s.phase.rank()));
         for (k, step) in steps {
             if releases.len() <= k as usize {
@@ -540,6 +573,21 @@ impl<'a> Ctx<'a> {
             change: change.clone(),
             releases,
         }
+    }
+}
+
+/// Checks a plan's lock timeout: a PostgreSQL duration above zero.
+pub(crate) fn check_lock_timeout(text: &str) -> Result<u64> {
+    match crate::model::parse_duration_ms(text) {
+        Some(0) => Err(Error::new(
+            ErrorCode::BadOptions,
+            "a lock timeout of 0 waits for ever, which is what the lock timeout is there to prevent: give a duration such as 1s or 200ms",
+        )),
+        Some(ms) => Ok(ms),
+        None => Err(Error::new(
+            ErrorCode::BadOptions,
+            format!("`{text}` is not a lock timeout: give a duration as PostgreSQL writes it, such as 1s, 500ms or 2min"),
+        )),
     }
 }
 
@@ -585,9 +633,15 @@ pub fn plan(change: &Change, options: &PlanOptions) -> Result<Plan> {
 /// The plan a lint finding carries, laid out from the run's release.
 /// Returns None when the change has no safe plan (e.g. renaming a column with a default).
 pub fn plan_for_lint(change: &Change, options: &crate::model::LintOptions) -> Option<Plan> {
+    let defaults = PlanOptions::default();
     let o = PlanOptions {
         release: options.release.clone(),
         pg_version: options.pg_version,
+        lock_timeout: options
+            .lock_timeout
+            .clone()
+            .unwrap_or(defaults.lock_timeout),
+        lock_retries: options.lock_retries.unwrap_or(defaults.lock_retries),
         ..PlanOptions::default()
     };
     plan(change, &o).ok()
@@ -660,7 +714,8 @@ mod tests {
             ..opts("12.5", None)
         };
         let p = plan(&drop_col(), &o).unwrap();
-        let code = p.releases[0].steps[0].code.clone().unwrap();
+        let app = p.releases[0].steps.iter().find(|s| !s.is_migration());
+        let code = app.and_then(|s| s.code.clone()).unwrap();
         assert!(
             code.contains(
                 "ignore_column :updated_at, remove_with: '12.7', remove_after: '2019-12-22'"
@@ -687,6 +742,78 @@ mod tests {
         assert_eq!(versions(&p), ["16.11", "17.0", "17.1"]);
         let dates: Vec<_> = p.releases.iter().map(|r| r.date.clone().unwrap()).collect();
         assert_eq!(dates, ["2023-11-16", "2023-12-21", "2024-01-18"]);
+    }
+
+    #[test]
+    fn steps_that_take_strong_locks_retry_with_short_timeouts() {
+        let o = PlanOptions {
+            lock_timeout: "300ms".into(),
+            lock_retries: 4,
+            ..PlanOptions::default()
+        };
+        let p = plan(&drop_col(), &o).unwrap();
+        let drop = p
+            .steps()
+            .map(|(_, s)| s)
+            .find(|s| s.name.starts_with("remove_"))
+            .unwrap();
+        let sql = drop.sql.as_deref().unwrap();
+        assert!(sql.contains("least(100 * zerodown_attempt, 300)"), "{sql}");
+        assert!(sql.contains("IF zerodown_attempt > 4 THEN"), "{sql}");
+        assert!(
+            sql.contains("ALTER TABLE users DROP COLUMN IF EXISTS updated_at;"),
+            "{sql}"
+        );
+        assert!(!sql.contains("SET LOCAL lock_timeout"), "{sql}");
+    }
+
+    #[test]
+    fn bad_lock_timeouts_are_clear_errors() {
+        for bad in ["0", "5 sec", "-1s", ""] {
+            let o = PlanOptions {
+                lock_timeout: bad.into(),
+                ..PlanOptions::default()
+            };
+            let e = plan(&drop_col(), &o).unwrap_err();
+            assert_eq!(e.code, ErrorCode::BadOptions, "{bad}");
+            assert!(
+                e.message.contains("lock timeout") || e.message.contains("lock_timeout"),
+                "{}",
+                e.message
+            );
+        }
+    }
+
+    #[test]
+    fn drop_column_lets_a_required_column_be_null_first() {
+        let step = |not_null| {
+            let o = PlanOptions {
+                not_null,
+                ..PlanOptions::default()
+            };
+            let p = plan(&drop_col(), &o).unwrap();
+            let first = &p.releases[0].steps[0];
+            (
+                first.name.clone(),
+                first.sql.clone().unwrap_or_default(),
+                first.down.clone().unwrap_or_default(),
+            )
+        };
+        let (name, sql, down) = step(Some(true));
+        assert_eq!(name, "allow_null_users_updated_at");
+        assert!(
+            sql.contains("ALTER TABLE users ALTER COLUMN updated_at DROP NOT NULL;"),
+            "{sql}"
+        );
+        assert!(
+            down.contains("ALTER TABLE users ALTER COLUMN updated_at SET NOT NULL;"),
+            "{down}"
+        );
+        let (name, sql, _) = step(None);
+        assert_eq!(name, "allow_null_users_updated_at");
+        assert!(sql.contains("a.attnotnull AND NOT a.atthasdef"), "{sql}");
+        let (name, _, _) = step(Some(false));
+        assert_eq!(name, "ignore_column");
     }
 
     #[test]

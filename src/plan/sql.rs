@@ -251,6 +251,65 @@ pub fn list_columns(columns: &[&str]) -> String {
     }
 }
 
+/// Fills a SQL template's `{name}` placeholders. Templates keep the
+/// planner's SQL readable and diffable line by line; every placeholder must
+/// be given (a debug assertion checks that none is left).
+pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(template.len() + 256);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let close = after.find('}');
+        let value = close.and_then(|c| {
+            let key = &after[..c];
+            values.iter().find(|(k, _)| *k == key).map(|(_, v)| (c, *v))
+        });
+        match value {
+            Some((c, v)) => {
+                out.push_str(v);
+                rest = &after[c + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// One statement of a plan step as a PL/pgSQL statement: `SELECT` runs as
+/// `PERFORM`, and a `DO $$ <block> $$` runs as the nested block itself.
+fn plpgsql_statement(text: &str) -> String {
+    let t = text.trim();
+    let head = |kw: &str| {
+        t.len() > kw.len()
+            && t[..kw.len()].eq_ignore_ascii_case(kw)
+            && t[kw.len()..].starts_with(|c: char| c.is_ascii_whitespace())
+    };
+    if head("DO") {
+        let rest = t[2..].trim_start();
+        let tag_len = rest
+            .strip_prefix('$')
+            .and_then(|r| r.find('$'))
+            .map(|i| i + 2);
+        if let Some(tag) = tag_len.map(|n| &rest[..n]) {
+            if let Some(body) = rest
+                .strip_prefix(tag)
+                .and_then(|b| b.trim_end().strip_suffix(tag))
+            {
+                return body.trim().to_string();
+            }
+        }
+    }
+    if head("SELECT") {
+        return format!("PERFORM{}", &t[6..]);
+    }
+    t.to_string()
+}
+
 impl Ctx<'_> {
     /// `SET LOCAL lock_timeout` for a step that runs in a transaction.
     pub fn lock_timeout(&self) -> String {
@@ -263,6 +322,45 @@ impl Ctx<'_> {
     /// `SET lock_timeout` for a step outside a transaction.
     pub fn session_lock_timeout(&self) -> String {
         format!("SET lock_timeout = {};\n", lit(&self.options.lock_timeout))
+    }
+
+    /// `body` (statements that take strong locks) inside a retry loop, as
+    /// GitLab's `with_lock_retries` does. A lock request waits behind every
+    /// open transaction on the table, and every later query on the table
+    /// queues behind the request: one fixed, long `lock_timeout` lets one
+    /// long transaction stall all traffic for that long. So each attempt
+    /// waits at most 100 ms more than the last (capped at `lock_timeout`),
+    /// gives up and releases everything it took, sleeps a little longer each
+    /// time, and tries again; after `lock_retries` retries the step fails.
+    ///
+    /// The body runs as PL/pgSQL: a `SELECT` becomes `PERFORM`, and a
+    /// `DO` block becomes a nested block.
+    pub fn with_lock_retries(&self, body: &str) -> String {
+        let max = self.lock_timeout_ms;
+        let retries = self.options.lock_retries;
+        let mut inner = String::new();
+        let split = crate::sql::split(body);
+        for st in &split.statements {
+            for line in body[st.leading.clone()].lines() {
+                let line = line.trim();
+                if !line.is_empty() {
+                    inner.push_str(line);
+                    inner.push('\n');
+                }
+            }
+            inner.push_str(&plpgsql_statement(&body[st.span.clone()]));
+            inner.push_str(";\n");
+        }
+        fill(
+            include_str!("templates/with_lock_retries.sql"),
+            &[
+                ("attempts", &(u64::from(retries) + 1).to_string()),
+                ("max_text", &crate::model::format_ms(max)),
+                ("max_ms", &max.to_string()),
+                ("retries", &retries.to_string()),
+                ("body", &inner),
+            ],
+        )
     }
 
     /// `EXECUTE FUNCTION` (PostgreSQL 11+) or `EXECUTE PROCEDURE`.

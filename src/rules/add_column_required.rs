@@ -21,7 +21,7 @@ declare_rule! {
     /// add it nullable, backfill it, and set NOT NULL in a post-deployment
     /// migration once the new code writes it:
     /// ```sql valid
-    /// SET lock_timeout = '5s';
+    /// SET lock_timeout = '1s';
     /// ALTER TABLE users ADD COLUMN plan text NOT NULL DEFAULT 'free';
     /// ```
     pub struct AddColumnRequired {

@@ -25,7 +25,7 @@ declare_rule! {
     /// backfill existing rows in batches (a post-deployment or background
     /// migration):
     /// ```sql valid
-    /// SET lock_timeout = '5s';
+    /// SET lock_timeout = '1s';
     /// ALTER TABLE users ADD COLUMN token uuid;
     /// ALTER TABLE users ALTER COLUMN token SET DEFAULT gen_random_uuid();
     /// ```

@@ -24,7 +24,7 @@ declare_rule! {
     /// CREATE UNIQUE INDEX CONCURRENTLY users_email_key ON users (email);
     /// ```
     /// ```sql valid
-    /// SET lock_timeout = '5s';
+    /// SET lock_timeout = '1s';
     /// ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE USING INDEX users_email_key;
     /// ```
     pub struct AddUniqueConstraint {

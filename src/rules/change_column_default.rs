@@ -28,7 +28,7 @@ declare_rule! {
     ///
     /// A default set on a column added in the same file is safe:
     /// ```sql valid
-    /// SET lock_timeout = '5s';
+    /// SET lock_timeout = '1s';
     /// ALTER TABLE ci_builds ADD COLUMN priority integer;
     /// ALTER TABLE ci_builds ALTER COLUMN priority SET DEFAULT 0;
     /// ```

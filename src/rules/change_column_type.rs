@@ -40,7 +40,7 @@ declare_rule! {
     ///
     /// The first step adds the new column; nothing is rewritten:
     /// ```sql valid
-    /// SET lock_timeout = '5s';
+    /// SET lock_timeout = '1s';
     /// ALTER TABLE users ADD COLUMN id_convert_to_bigint bigint;
     /// ```
     pub struct ChangeColumnType {

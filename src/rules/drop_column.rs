@@ -30,7 +30,7 @@ declare_rule! {
     ///
     /// ```sql valid
     /// -- zerodown: phase=post-deploy
-    /// SET lock_timeout = '5s';
+    /// SET lock_timeout = '1s';
     /// -- zerodown-ignore drop-column: users.updated_at ignored since 16.4
     /// ALTER TABLE users DROP COLUMN updated_at;
     /// ```

@@ -22,7 +22,7 @@ declare_rule! {
     /// migration of a later release, once no running code references it:
     /// ```sql valid
     /// -- zerodown: phase=post-deploy
-    /// SET lock_timeout = '5s';
+    /// SET lock_timeout = '1s';
     /// DROP TABLE legacy_events;
     /// ```
     pub struct DropTable {

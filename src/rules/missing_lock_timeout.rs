@@ -7,7 +7,8 @@ declare_rule! {
     /// Flags the first statement of a file that takes an ACCESS EXCLUSIVE or
     /// SHARE ROW EXCLUSIVE lock on an existing table (ALTER TABLE, DROP TABLE,
     /// TRUNCATE, LOCK TABLE, a foreign key to an existing table, ...) when no
-    /// `SET lock_timeout` ran earlier in the file.
+    /// `SET lock_timeout` ran earlier in the file, or when the one set is
+    /// longer than `max-lock-timeout` (default 2s) or 0 (no timeout).
     ///
     /// ## Why it causes downtime
     /// Even an instant ALTER TABLE must wait for every transaction already
@@ -15,16 +16,27 @@ declare_rule! {
     /// and every later query on the table, reads included, queues behind it.
     /// One slow transaction turns a millisecond change into an outage.
     ///
+    /// A lock timeout bounds that queue, but only to its own length: with
+    /// `lock_timeout = '1s'` and one report query running for a minute, every
+    /// query on the table stalls for 5 seconds before the statement gives up.
+    ///
     /// ## Example
     /// ```sql invalid
     /// ALTER TABLE users ADD COLUMN bio text;
     /// ```
     ///
+    /// ```sql invalid
+    /// SET lock_timeout = '10s';
+    /// ALTER TABLE users ADD COLUMN bio text;
+    /// ```
+    ///
     /// ## Safe alternative
     /// Set a short lock timeout first, so the statement gives up instead of
-    /// blocking everyone, and retry the migration:
+    /// blocking everyone, and retry the migration until it gets its lock
+    /// (zerodown's plans do this inside the step, with `lock_timeout` growing
+    /// from 100 ms; GitLab's `with_lock_retries` does the same):
     /// ```sql valid
-    /// SET lock_timeout = '5s';
+    /// SET lock_timeout = '1s';
     /// ALTER TABLE users ADD COLUMN bio text;
     /// ```
     pub struct MissingLockTimeout {
@@ -38,9 +50,26 @@ impl Rule for MissingLockTimeout {
     rule_meta!();
 
     fn check(&self, op: &Op, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        if cx.state.lock_timeout_set || cx.state.strong_lock_taken {
+        // No timeout: reported at the file's first strong lock. Too long a
+        // timeout: at the first strong lock after each `SET lock_timeout`.
+        let reported = if cx.state.lock_timeout_set {
+            cx.state.strong_lock_since_lock_timeout
+        } else {
+            cx.state.strong_lock_taken
+        };
+        if reported {
             return;
         }
+        let too_long = if cx.state.lock_timeout_set {
+            let max =
+                crate::model::parse_duration_ms(&cx.options.max_lock_timeout).unwrap_or(2_000);
+            match cx.state.lock_timeout_ms {
+                Some(ms) if ms == 0 || ms > max => Some((ms, max)),
+                _ => return,
+            }
+        } else {
+            None
+        };
         let is_new = |t: &crate::model::Name| cx.is_new_table(t);
         let Some((tables, mode)) = strong_lock(op, &is_new) else {
             return;
@@ -54,10 +83,21 @@ impl Rule for MissingLockTimeout {
         if first.is_some_and(|f| !std::ptr::eq(f, op)) {
             return;
         }
-        out.push(Diagnostic::new(
-            op.span.clone(),
-            format!("this statement takes {} {mode} lock on {} with no lock_timeout set: while it waits for running transactions, every query on the table queues behind it", if mode.starts_with('A') { "an" } else { "a" }, list(&tables)),
-            "add `SET lock_timeout = '5s';` at the top of the migration and retry it when it times out",
-        ));
+        let a = if mode.starts_with('A') { "an" } else { "a" };
+        let (message, help) = match too_long {
+            None => (
+                format!("this statement takes {a} {mode} lock on {} with no lock_timeout set: while it waits for running transactions, every query on the table queues behind it", list(&tables)),
+                "add `SET lock_timeout = '1s';` at the top of the migration and retry it when it times out".to_string(),
+            ),
+            Some((0, max)) => (
+                format!("this statement takes {a} {mode} lock on {} with lock_timeout = 0, which waits for ever: while it waits for running transactions, every query on the table queues behind it", list(&tables)),
+                format!("set a lock_timeout of at most {} and retry the migration when it times out", crate::model::format_ms(max)),
+            ),
+            Some((ms, max)) => (
+                format!("this statement takes {a} {mode} lock on {} with lock_timeout = {}: while it waits for running transactions, every query on the table queues behind it for up to that long", list(&tables), crate::model::format_ms(ms)),
+                format!("keep lock_timeout at or under {} (`max-lock-timeout`) and retry the migration when it times out: short waits, tried again, stall traffic less than one long wait", crate::model::format_ms(max)),
+            ),
+        };
+        out.push(Diagnostic::new(op.span.clone(), message, help));
     }
 }

@@ -21,7 +21,7 @@ declare_rule! {
     /// review the statement by hand and suppress the finding with
     /// `-- zerodown-ignore parse-error: reviewed by hand`.
     /// ```sql valid
-    /// SET lock_timeout = '5s';
+    /// SET lock_timeout = '1s';
     /// ALTER TABLE users ADD COLUMN bio text;
     /// ```
     pub struct ParseError {

@@ -23,7 +23,7 @@ declare_rule! {
     /// new code is deployed:
     /// ```sql valid
     /// -- zerodown: phase=regular
-    /// SET lock_timeout = '5s';
+    /// SET lock_timeout = '1s';
     /// ALTER TABLE users ADD COLUMN bio text;
     /// ```
     pub struct SchemaAdditionInPostDeploy {

@@ -23,7 +23,7 @@ declare_rule! {
     /// this belongs in a post-deployment migration, after the code that writes
     /// the column is deployed:
     /// ```sql valid
-    /// SET lock_timeout = '5s';
+    /// SET lock_timeout = '1s';
     /// ALTER TABLE users ADD CONSTRAINT users_email_not_null CHECK (email IS NOT NULL) NOT VALID;
     /// ALTER TABLE users VALIDATE CONSTRAINT users_email_not_null;
     /// ALTER TABLE users ALTER COLUMN email SET NOT NULL;

@@ -22,7 +22,7 @@ declare_rule! {
     /// it is meant for.
     /// ```sql valid
     /// -- zerodown: phase=post-deploy
-    /// SET lock_timeout = '5s';
+    /// SET lock_timeout = '1s';
     /// -- zerodown-ignore drop-column: the ignore rule shipped in 16.4
     /// ALTER TABLE users DROP COLUMN updated_at;
     /// ```

@@ -46,6 +46,7 @@ pub fn options_from(words: &str) -> LintOptions {
             Some(("large-table", v)) => o.large_tables.push(v.to_string()),
             Some(("roots", v)) => o.roots = v.split(',').map(str::to_string).collect(),
             Some(("phase", v)) => o.phase = Some(Phase::parse(v).expect("phase")),
+            Some(("max-lock-timeout", v)) => o.max_lock_timeout = v.to_string(),
             None if w == "in-transaction" => o.assume_in_transaction = true,
             _ => panic!("unknown fixture option `{w}`"),
         }

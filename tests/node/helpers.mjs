@@ -85,7 +85,7 @@ export function gzipSize(file) {
 
 /** The 200-line migration of the latency benchmark (bench.mjs, compare.mjs --latency). */
 export function migration200() {
-  const lines = ["-- Add billing columns and indexes to projects", "SET lock_timeout = '5s';", ""];
+  const lines = ["-- Add billing columns and indexes to projects", "SET lock_timeout = '1s';", ""];
   let i = 0;
   while (lines.length < 196) {
     i++;

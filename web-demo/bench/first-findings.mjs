@@ -8,7 +8,7 @@ import { browser } from "../tests/helpers.mjs";
 
 const LOADS = Number(process.argv[2] ?? 9);
 const SAMPLE = `-- A typical release: a table, an index, a column, a backfill and a foreign key.
-SET lock_timeout = '5s';
+SET lock_timeout = '1s';
 CREATE TABLE audit_events (
   id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   project_id bigint NOT NULL,

@@ -36,6 +36,6 @@ export const EXAMPLES = [
   },
   {
     name: "Safe migration",
-    sql: "SET lock_timeout = '5s';\nCREATE TABLE audit_events (\n  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n  author_id bigint NOT NULL,\n  details jsonb NOT NULL DEFAULT '{}',\n  created_at timestamptz NOT NULL DEFAULT now()\n);\n",
+    sql: "SET lock_timeout = '1s';\nCREATE TABLE audit_events (\n  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n  author_id bigint NOT NULL,\n  details jsonb NOT NULL DEFAULT '{}',\n  created_at timestamptz NOT NULL DEFAULT now()\n);\n",
   },
 ];

@@ -14,7 +14,7 @@ test("a git diff gives each file's path, status and new text", () => {
     ["db/post_migrate/20240502090000_drop_legacy_token.sql", "added", true],
     ["db/migrate/20240503100000_create_audit_events.sql", "added", true],
   ]);
-  assert.equal(files[2].newText, "SET lock_timeout = '5s';\nALTER TABLE users DROP COLUMN legacy_token;\n");
+  assert.equal(files[2].newText, "SET lock_timeout = '1s';\nALTER TABLE users DROP COLUMN legacy_token;\n");
 });
 
 test("a modified file keeps its new line numbers; lines the diff hides are empty", () => {

@@ -21,8 +21,8 @@ function repo() {
   write("db/migrate/002_old.sql", "SELECT 1;\n");
   git("add", ".");
   git("commit", "-qm", "base");
-  write("db/migrate/003_index.sql", "SET lock_timeout = '5s';\nCREATE INDEX index_users_on_email ON users (email);\n");
-  write("db/post_migrate/004_drop.sql", "SET lock_timeout = '5s';\nALTER TABLE users DROP COLUMN email;\n");
+  write("db/migrate/003_index.sql", "SET lock_timeout = '1s';\nCREATE INDEX index_users_on_email ON users (email);\n");
+  write("db/post_migrate/004_drop.sql", "SET lock_timeout = '1s';\nALTER TABLE users DROP COLUMN email;\n");
   write("app/models/user.rb", "class User; end\n");
   write("README.md", "not a migration\n");
   git("rm", "-q", "db/migrate/002_old.sql");

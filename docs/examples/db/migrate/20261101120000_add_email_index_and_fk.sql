@@ -1,5 +1,5 @@
 -- Release 16.4: index the users' emails and link issues to projects.
-SET lock_timeout = '5s';
+SET lock_timeout = '1s';
 
 CREATE INDEX index_users_on_email ON users (email);
 

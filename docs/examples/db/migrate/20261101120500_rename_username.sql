@@ -1,4 +1,4 @@
-SET lock_timeout = '5s';
+SET lock_timeout = '1s';
 
 ALTER TABLE users RENAME COLUMN username TO handle;
 

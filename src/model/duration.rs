@@ -1,0 +1,74 @@
+//! Durations as PostgreSQL writes them for `lock_timeout`: a number with an
+//! optional unit (`us`, `ms`, `s`, `min`, `h`, `d`); a bare number is
+//! milliseconds, the unit of `lock_timeout`.
+
+/// Parses a `lock_timeout`-style duration into milliseconds (rounded up, so
+/// `500us` is 1 ms: only `0` means "no timeout"). None when PostgreSQL
+/// would refuse it, or when it is out of PostgreSQL's range (about 24.8 days).
+pub fn parse_duration_ms(text: &str) -> Option<u64> {
+    let t = text.trim();
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    if num.is_empty() || num.matches('.').count() > 1 || num == "." {
+        return None;
+    }
+    let value: f64 = num.parse().ok()?;
+    let scale = match unit.trim_start() {
+        "" | "ms" => 1.0,
+        "us" => 0.001,
+        "s" => 1_000.0,
+        "min" => 60_000.0,
+        "h" => 3_600_000.0,
+        "d" => 86_400_000.0,
+        _ => return None,
+    };
+    let ms = (value * scale).ceil();
+    // lock_timeout is an int of milliseconds on the server.
+    (ms.is_finite() && ms <= f64::from(i32::MAX)).then_some(ms as u64)
+}
+
+/// Formats milliseconds the way a person writes them (`1s`, `200ms`, `2min`).
+pub fn format_ms(ms: u64) -> String {
+    if ms >= 60_000 && ms % 60_000 == 0 {
+        format!("{}min", ms / 60_000)
+    } else if ms >= 1_000 && ms % 1_000 == 0 {
+        format!("{}s", ms / 1_000)
+    } else {
+        format!("{ms}ms")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_postgres_units() {
+        assert_eq!(parse_duration_ms("5s"), Some(5_000));
+        assert_eq!(parse_duration_ms(" 200ms "), Some(200));
+        assert_eq!(parse_duration_ms("200"), Some(200));
+        assert_eq!(parse_duration_ms("1.5s"), Some(1_500));
+        assert_eq!(parse_duration_ms("2 min"), Some(120_000));
+        assert_eq!(parse_duration_ms("1h"), Some(3_600_000));
+        assert_eq!(parse_duration_ms("1d"), Some(86_400_000));
+        assert_eq!(parse_duration_ms("500us"), Some(1));
+        assert_eq!(parse_duration_ms("0"), Some(0));
+    }
+
+    #[test]
+    fn refuses_what_postgres_refuses() {
+        for bad in ["", "s", "5 sec", "-1s", "1.2.3s", "5S", "ten", "30d", "."] {
+            assert_eq!(parse_duration_ms(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn formats_round_units() {
+        assert_eq!(format_ms(1_000), "1s");
+        assert_eq!(format_ms(120_000), "2min");
+        assert_eq!(format_ms(1_500), "1500ms");
+        assert_eq!(format_ms(100), "100ms");
+    }
+}

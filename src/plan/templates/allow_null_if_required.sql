@@ -1,0 +1,15 @@
+DO $$
+BEGIN
+  -- Only a NOT NULL column without a default breaks the inserts of code that
+  -- stops writing it (identity columns fill themselves; a generated column has a
+  -- default expression; a primary-key column cannot be dropped anyway).
+  IF EXISTS (
+    SELECT 1 FROM pg_attribute a
+    WHERE a.attrelid = {regclass} AND a.attname = {column_lit}
+      AND a.attnotnull AND NOT a.atthasdef{identity}
+      AND NOT EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = a.attrelid AND i.indisprimary AND a.attnum = ANY (i.indkey))
+  ) THEN
+    ALTER TABLE {table} ALTER COLUMN {column} DROP NOT NULL;
+  END IF;
+END
+$$;

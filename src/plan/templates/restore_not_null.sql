@@ -1,0 +1,8 @@
+DO $$
+BEGIN
+  IF EXISTS (SELECT 1 FROM {table} WHERE {column} IS NULL) THEN
+    RAISE EXCEPTION '%', {message};
+  END IF;
+END
+$$;
+ALTER TABLE {table} ALTER COLUMN {column} SET NOT NULL;

@@ -1,0 +1,5 @@
+DO $$
+BEGIN
+  RAISE NOTICE '%', {message};
+END
+$$;
