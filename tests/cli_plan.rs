@@ -99,9 +99,9 @@ fn sql_format_writes_files_per_release_and_phase() {
     // Step 1 (12.5, regular) lets the column be NULL before the code stops writing it.
     let f = std::fs::read_to_string(dir.join("12.5/regular/01_allow_null_users_updated_at.sql"))
         .unwrap();
-    assert!(f.starts_with(
-        "-- zerodown: change=drop-column-users-updated_at step=1 phase=regular\n"
-    ));
+    assert!(
+        f.starts_with("-- zerodown: change=drop-column-users-updated_at step=1 phase=regular\n")
+    );
     let f = std::fs::read_to_string(dir.join("12.6/post-deploy/02_remove_users_updated_at.sql"))
         .unwrap();
     assert!(f.starts_with(

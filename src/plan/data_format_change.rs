@@ -47,13 +47,14 @@ pub(crate) fn plan(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
         cx.batched_update(&t, &format!("{new} = {transform}"), Some(&pending), cx.options.batch_size, &label), None);
     step.outside_transaction = true;
     step.progress = Some(progress);
+    cx.allow_null(0, &t, table, column);
     cx.application(0, "use_new_format", format!("Read and write {new_column}"), "The new code uses the new format; the old column is left as it is (drop it later with drop-column).",
-        format!("Make the code read and write {table}.{new_column} instead of {column}. Keep {column} writable or nullable: the old column stays until a later drop-column."));
+        format!("Make the code read and write {table}.{new_column} instead of {column}. The old column stays until a later drop-column; a NOT NULL on it was dropped by the step before."));
     let l0 = cx.label(0);
     let step = cx.migration(0, StepPhase::PostDeploy, &format!("finish_{}_{}_conversion", t.name, column), "Remove the trigger and convert what is left".to_string(),
         "Every node runs the new code, which writes the new column itself, so the trigger goes. Anything converted neither by the trigger nor by the first copy is converted now. Its rollback puts the trigger back.",
-        format!("{}{}{}", cx.session_lock_timeout(), sync.drop(&t), cx.batched_update(&t, &format!("{new} = {transform}"), Some(&pending), cx.options.batch_size, &label)),
-        Some(format!("{}{}", cx.session_lock_timeout(), sync.create(cx, &t, column, new_column, Some(transform)))));
+        format!("{}{}{}", cx.with_lock_retries(&sync.drop(&t)), cx.session_lock_timeout(), cx.batched_update(&t, &format!("{new} = {transform}"), Some(&pending), cx.options.batch_size, &label)),
+        Some(cx.with_lock_retries(&sync.create(cx, &t, column, new_column, Some(transform)))));
     step.outside_transaction = true;
     step.requires.push(format!(
         "release {l0}, which uses {new_column}, runs everywhere"

@@ -3,7 +3,7 @@
 
 use crate::error::{Error, ErrorCode, Result};
 
-use super::Ctx;
+use super::{Ctx, StepPhase};
 
 /// PostgreSQL's identifier limit, in bytes.
 const NAME_MAX: usize = 63;
@@ -361,6 +361,66 @@ impl Ctx<'_> {
                 ("body", &inner),
             ],
         )
+    }
+
+    /// The regular migration of release M that lets the column be NULL before
+    /// the code stops writing it: once the new code ignores a NOT NULL column
+    /// without a default, every INSERT it sends fails.
+    pub fn allow_null(&mut self, k: u32, t: &Table, table: &str, column: &str) {
+        let c = ident(column);
+        let ts = t.sql();
+        let (up, down, why) = match self.options.not_null {
+            Some(false) => return,
+            Some(true) => (
+                format!("ALTER TABLE {ts} ALTER COLUMN {c} DROP NOT NULL;\n"),
+                fill(
+                    include_str!("templates/restore_not_null.sql"),
+                    &[
+                        ("table", &ts),
+                        ("column", &c),
+                        ("message", &lit(&format!("rows written since {table}.{column} became nullable have no value in it: give them one (UPDATE ... WHERE {column} IS NULL), then roll back again"))),
+                    ],
+                ),
+                "The column is NOT NULL without a default: once the code stops writing it, every INSERT would fail. Dropping the NOT NULL is a catalog change under a brief ACCESS EXCLUSIVE lock. The rollback restores it (a scan of the table under that lock), and says which rows need a value first.",
+            ),
+            None => (
+                fill(
+                    include_str!("templates/allow_null_if_required.sql"),
+                    &[
+                        ("regclass", &t.regclass()),
+                        ("column_lit", &lit(column)),
+                        ("table", &ts),
+                        ("column", &c),
+                        ("identity", if self.options.pg_version >= 10 { " AND a.attidentity = ''" } else { "" }),
+                    ],
+                ),
+                fill(
+                    include_str!("templates/restore_not_null_unknown.sql"),
+                    &[("message", &lit(&format!("zerodown does not know whether {table}.{column} was NOT NULL before this migration, so it leaves it nullable: if it was, give the rows written since a value and run ALTER TABLE {ts} ALTER COLUMN {c} SET NOT NULL (plan with --not-null to get that rollback)")))],
+                ),
+                "If the column is NOT NULL without a default, every INSERT of code that no longer writes it fails, so this step drops the NOT NULL when the catalog says so, and does nothing otherwise. Plan with --not-null or --nullable to state it (and get an exact rollback).",
+            ),
+        };
+        let up = format!("{}{up}", self.lock_timeout());
+        let down = match self.options.not_null {
+            Some(true) => format!("{}{down}", self.lock_timeout()),
+            _ => down,
+        };
+        let before = format!(
+            "runs before release {}, which stops writing {table}.{column}, is deployed",
+            self.label(k)
+        );
+        self.migration(
+            k,
+            StepPhase::Regular,
+            &format!("allow_null_{}_{}", t.name, column),
+            format!("Let {table}.{column} be NULL while the code stops writing it"),
+            why,
+            up,
+            Some(down),
+        )
+        .requires
+        .push(before);
     }
 
     /// `EXECUTE FUNCTION` (PostgreSQL 11+) or `EXECUTE PROCEDURE`.
