@@ -731,10 +731,14 @@ fn load_steps(
     for r in &errors {
         let e = r.error.as_deref().unwrap_or_default();
         let e = e.lines().next().unwrap_or_default();
-        let shape: String = e
-            .chars()
-            .map(|c| if c.is_ascii_digit() { '#' } else { c })
-            .collect();
+        let mut shape = String::new();
+        for c in e.chars() {
+            if !c.is_ascii_digit() {
+                shape.push(c);
+            } else if !shape.ends_with('#') {
+                shape.push('#');
+            }
+        }
         let entry = by_error
             .entry((r.phase, r.version, r.op, shape))
             .or_insert((0, BTreeMap::new(), r.sql, e));
