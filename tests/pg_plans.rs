@@ -16,7 +16,8 @@ mod common;
 use std::collections::BTreeMap;
 
 use common::pg::Cluster;
-use zerodown::plan::{plan, PlanOptions, Step, StepPhase};
+use common::steps::{migration_sql, Live};
+use zerodown::plan::{plan, PlanOptions, Step};
 use zerodown::Change;
 
 /// One application version's statements. `{v}` is the value written,
@@ -64,14 +65,6 @@ const CATALOG: &str = "SELECT x FROM (
          || CASE WHEN seqcycle THEN ' cycle' ELSE '' END FROM pg_sequence
   UNION ALL SELECT 'view ' || viewname || ' ' || definition FROM pg_views WHERE schemaname = 'public'
 ) s ORDER BY x;";
-
-fn migration_sql(step: &Step, sql: &str) -> String {
-    if step.outside_transaction {
-        sql.to_string()
-    } else {
-        format!("BEGIN;\n{sql}COMMIT;\n")
-    }
-}
 
 struct Run<'a> {
     pg: &'a Cluster,
@@ -163,37 +156,14 @@ fn prove(pg: &Cluster, name: &str, s: &Scenario) -> Result<(), String> {
     let initial = pg.exec(&db, CATALOG);
 
     // Which code runs at each position (position p = after p steps).
-    let switch = steps
-        .iter()
-        .position(|(_, st)| st.phase == StepPhase::Application);
-    let old_until = switch.map(|sw| {
-        let (rel, _) = steps[sw];
-        steps
-            .iter()
-            .enumerate()
-            .skip(sw + 1)
-            .find(|(_, (r, st))| {
-                st.is_migration()
-                    && (*r > rel
-                        || matches!(st.phase, StepPhase::PostDeploy | StepPhase::Background))
-            })
-            .map_or(steps.len(), |(i, _)| i)
-    });
+    let phases = Live::new(&steps);
     let live = |p: usize| -> Vec<App> {
         let mut apps = Vec::new();
-        match (switch, old_until) {
-            (Some(sw), Some(until)) => {
-                if p <= until {
-                    apps.extend(s.old.iter().cloned());
-                }
-                if p > sw {
-                    apps.extend(s.new.iter().cloned());
-                }
-            }
-            _ => {
-                apps.extend(s.old.iter().cloned());
-                apps.extend(s.new.iter().cloned());
-            }
+        if phases.old(p) {
+            apps.extend(s.old.iter().cloned());
+        }
+        if phases.new_code(p) {
+            apps.extend(s.new.iter().cloned());
         }
         apps
     };

@@ -88,3 +88,4 @@ pub fn zerodown_cli(args: &[&str]) -> (i32, String, String) {
 }
 
 pub mod pg;
+pub mod steps;

@@ -167,6 +167,11 @@ impl Cluster {
         &self.root
     }
 
+    /// The server's port (its Unix socket is `socket_dir()/.s.PGSQL.<port>`).
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
     /// Runs `sql` through `psql -f -` (each statement sent on its own, in
     /// autocommit mode, stopping at the first error) in database `db`.
     /// Returns the unaligned, tuples-only output, or the error text.

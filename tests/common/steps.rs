@@ -1,0 +1,63 @@
+//! How a plan's steps are applied in the PostgreSQL proofs (`pg_plans.rs`,
+//! `pg_load.rs`): the SQL sent for a migration step, and which application
+//! versions may be live at each point of the plan.
+
+use zerodown::plan::{Step, StepPhase};
+
+/// A migration step's SQL as sent to the server: as-is for a step that runs
+/// outside a transaction, wrapped in BEGIN/COMMIT otherwise.
+pub fn migration_sql(step: &Step, sql: &str) -> String {
+    if step.outside_transaction {
+        sql.to_string()
+    } else {
+        format!("BEGIN;\n{sql}COMMIT;\n")
+    }
+}
+
+/// Which code runs at each position of a plan (position p = after p steps):
+/// the old code until the first migration that needs it gone, the new code
+/// from the plan's first application step on. A plan without an
+/// application step runs both throughout.
+pub struct Live {
+    switch: Option<usize>,
+    old_until: Option<usize>,
+}
+
+impl Live {
+    /// `steps` as `Plan::steps` gives them: (release index, step).
+    pub fn new(steps: &[(usize, &Step)]) -> Live {
+        let switch = steps
+            .iter()
+            .position(|(_, st)| st.phase == StepPhase::Application);
+        let old_until = switch.map(|sw| {
+            let (rel, _) = steps[sw];
+            steps
+                .iter()
+                .enumerate()
+                .skip(sw + 1)
+                .find(|(_, (r, st))| {
+                    st.is_migration()
+                        && (*r > rel
+                            || matches!(st.phase, StepPhase::PostDeploy | StepPhase::Background))
+                })
+                .map_or(steps.len(), |(i, _)| i)
+        });
+        Live { switch, old_until }
+    }
+
+    /// Whether the old code may run at position `p`.
+    pub fn old(&self, p: usize) -> bool {
+        match (self.switch, self.old_until) {
+            (Some(_), Some(until)) => p <= until,
+            _ => true,
+        }
+    }
+
+    /// Whether the new code may run at position `p`.
+    pub fn new_code(&self, p: usize) -> bool {
+        match (self.switch, self.old_until) {
+            (Some(sw), Some(_)) => p > sw,
+            _ => true,
+        }
+    }
+}
