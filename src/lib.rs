@@ -23,8 +23,8 @@ pub mod wasm;
 
 pub use error::{Error, ErrorCode, Result};
 pub use lint::{lint, lint_files, SourceFile};
-pub use model::{Change, LintOptions};
-pub use report::{Finding, LintReport, Phase, Position, Severity, Span};
+pub use model::{Change, LintOptions, Phase, Position, Severity, Span};
+pub use report::{Finding, LintReport};
 
 /// The crate version.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::report::{Phase, Severity};
+use super::{Phase, Severity};
 
 /// A rule's configured level: a severity or `off`.
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]

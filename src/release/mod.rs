@@ -5,8 +5,9 @@ mod ignored;
 mod layout;
 mod schedule;
 mod upgrade;
-mod version;
 
+/// Release versions are shared vocabulary, defined in `model`.
+pub use crate::model::Version;
 pub use collapse::RELEASE_STEPS_COLLAPSE;
 pub use ignored::{
     parse_ignored_columns, IgnoreSource, IgnoredColumn, DROP_BEFORE_IGNORE_SHIPPED,
@@ -15,7 +16,6 @@ pub use ignored::{
 pub use layout::{read_layout, DroppedColumn, Folder, MigrationFile, UNRELEASED};
 pub use schedule::schedule;
 pub use upgrade::{upgrade_path, ReleaseOptions};
-pub use version::Version;
 
 /// Sorts findings by path, then position, then rule.
 fn sort_findings(findings: &mut [crate::report::Finding]) {

@@ -6,9 +6,7 @@
 use std::cell::OnceCell;
 use std::ops::Range;
 
-use crate::lint::{Catalog, FileState};
-use crate::model::{Change, LintOptions, Name, Op, Statement};
-use crate::report::{Phase, Severity};
+use crate::model::{Catalog, Change, FileState, LintOptions, Name, Op, Phase, Severity, Statement};
 
 /// A rule's fixed metadata. `doc` is the rule's doc comment.
 #[derive(Debug)]
@@ -166,7 +164,7 @@ macro_rules! declare_rule {
             /// The rule's metadata.
             pub const META: $crate::rules::RuleMeta = $crate::rules::RuleMeta {
                 id: $id,
-                severity: $crate::report::Severity::$sev,
+                severity: $crate::model::Severity::$sev,
                 summary: $summary,
                 enabled_by_default: declare_rule!(@enabled $($enabled)?),
                 doc: concat!($($doc, "\n"),*),

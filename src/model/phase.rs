@@ -1,7 +1,6 @@
 //! Which phase a file runs in, from options, its header or its path.
 
-use crate::model::LintOptions;
-use crate::report::Phase;
+use super::{LintOptions, Phase};
 
 /// The phase of the file at `path`: `--phase` (or `phase` in options) first,
 /// then a `-- zerodown: phase=...` header, then the configured globs, then
