@@ -1,5 +1,11 @@
 //! The engine: walks each file's statements, runs the rules over each
 //! operation, applies suppressions and configuration, and builds the report.
+//!
+//! Layer: above `sql` (splitting, lowering, comment directives), `rules`,
+//! `plan` (each finding's plan) and `report` (the `LintReport` it builds).
+//! The state it keeps for the rules (`FileState`, `Catalog`) and phase
+//! inference are defined in `model`, the comment syntax in `sql`; they are
+//! re-exported here.
 
 #[cfg(test)]
 mod state_tests;

@@ -1,5 +1,6 @@
 //! What a lint run knows about its surroundings: options from flags,
-//! `zerodown.toml` or JavaScript, and the context of one file.
+//! `zerodown.toml` or JavaScript. The rest of a file's context is in
+//! `phase` (which phase it runs in) and `state` (what earlier statements did).
 
 use std::collections::BTreeMap;
 

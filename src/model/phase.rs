@@ -1,4 +1,6 @@
-//! Which phase a file runs in, from options, its header or its path.
+//! Which phase a file runs in, from options, its header or its path. The
+//! engine (`lint`) and the release layout (`release`) both infer phases, so
+//! this lives below both; the header itself is read by `sql::parse_header`.
 
 use super::{LintOptions, Phase};
 

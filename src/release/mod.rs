@@ -1,4 +1,10 @@
-//! Release versions, the release-migrations layout, schedules and upgrade paths.
+//! The release-migrations layout, schedules and upgrade paths, and the
+//! checks on them (steps collapsed into one deployment, ignored columns).
+//!
+//! Layer: beside `lint`, importing neither it nor anything above it. It reads
+//! migrations with `sql` (statements and `-- zerodown:` headers), takes
+//! [`Version`] and phases from `model` (re-exporting `Version`), and builds
+//! `report` types.
 
 mod collapse;
 mod ignored;

@@ -1,5 +1,6 @@
-//! The output model: the only types zerodown serializes, for the CLI's JSON,
-//! every report format and JavaScript alike.
+//! The output model: what zerodown serializes as results, for the CLI's
+//! JSON, every report format and JavaScript alike. Its vocabulary
+//! (`Severity`, `Phase`, `Position`, `Span`) comes from `model`.
 
 use serde::{Deserialize, Serialize};
 

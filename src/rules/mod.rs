@@ -2,6 +2,11 @@
 //!
 //! A rule reads one operation at a time with the context of the file so far
 //! (`RuleContext`) and pushes `Diagnostic`s. It never sees SQL text.
+//!
+//! Layer: rules import `model` only. Everything in `RuleContext` is a
+//! `model` type, including the engine state (`model::FileState`,
+//! `model::Catalog`) that `lint` keeps up to date, so the engine depends on
+//! the rules and never the other way round.
 
 use std::cell::OnceCell;
 use std::ops::Range;

@@ -1,4 +1,9 @@
-//! SQL text to operations: statement splitting, positions and lowering.
+//! SQL text to operations: statement splitting, positions and lowering, and
+//! the syntax of zerodown's own comments (`-- zerodown-ignore ...`,
+//! `-- zerodown: key=value` headers; see `directives`).
+//!
+//! Layer: above `model` (whose operations, positions and spans it produces),
+//! below everything that reads SQL (`lint`, `release`, `cells`).
 
 mod dialect;
 mod directives;
