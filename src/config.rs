@@ -1,4 +1,6 @@
 //! `zerodown.toml`: the same keys as the options, in kebab-case or camelCase.
+//! Parsed into `model::LintOptions` and checked with the engine's own option
+//! checks (`lint::validate_options`), so it sits above `lint`.
 //!
 //! ```toml
 //! pg-version = 15

@@ -1,5 +1,8 @@
 //! The one error type of the library: bad options, unknown rules, bad
 //! versions, bad input files. Bad SQL is never an error: it is a finding.
+//!
+//! The lowest layer: it imports nothing of the crate, and every layer above
+//! returns it.
 
 use serde::{Deserialize, Serialize};
 

@@ -1,7 +1,40 @@
 //! zerodown: zero-downtime migration rules for PostgreSQL.
 //!
 //! Data flows one way: SQL text ([`sql`]) → operations ([`model`]) →
-//! findings ([`rules`], [`lint`]) and plans ([`plan`]) → reports ([`report`]).
+//! findings ([`rules`], [`lint`](mod@lint)) and plans ([`plan`]) → reports ([`report`]).
+//!
+//! # Layers
+//!
+//! The modules form layers, lowest first. A module imports only modules of
+//! lower layers; modules of one layer do not import each other.
+//! `tests/layers.rs` reads every `crate::` path under `src/` and fails on a
+//! backward import or a cycle (keep its `LAYERS` in step with this list).
+//!
+//! 1. [`error`] (and `alloc`, `tape`, the WebAssembly allocator and result
+//!    encoding, which import nothing of the crate).
+//! 2. [`model`]: the vocabulary every layer speaks: operations, [`Change`],
+//!    [`Phase`], [`Severity`], [`Position`], [`Span`], release versions,
+//!    options, and the engine state rules read (`FileState`, `Catalog`).
+//! 3. [`sql`]: SQL text to `model` operations, positions, and the syntax of
+//!    zerodown's comments (`-- zerodown-ignore`, `-- zerodown:` headers).
+//! 4. [`rules`]: one operation and its context in, diagnostics out. Rules
+//!    read `model` only: the context they get (`RuleContext`) holds `model`
+//!    types, so the engine that fills it is above them, not beside them.
+//! 5. [`plan`]: a `model::Change` to a multi-release plan. It needs only
+//!    `model`; it sits below `report` and `lint` because a finding carries
+//!    its plan. (`rules` and `plan` do not know each other; the order
+//!    between them is arbitrary.)
+//! 6. [`report`]: the output model (findings, plans as files, schedules,
+//!    cells reports) and every renderer (text, JSON). Renderers read these
+//!    types only; they never call the engines, so the engines can build
+//!    reports from below.
+//! 7. [`lint`](mod@lint) (the engine: runs `sql` and `rules`, attaches plans, builds a
+//!    `LintReport`) and [`release`] (release-migration layouts, schedules and
+//!    upgrade paths). Neither imports the other.
+//! 8. [`cells`] (its fleet check reads release layouts and plans) and
+//!    [`config`] (`zerodown.toml`, checked with the engine's option checks).
+//! 9. The faces: the command line (`cli/`, in the `zerodown` binary) and the
+//!    WebAssembly bindings (`wasm`), with this crate root.
 
 pub mod cells;
 pub mod config;
@@ -23,8 +56,8 @@ pub mod wasm;
 
 pub use error::{Error, ErrorCode, Result};
 pub use lint::{lint, lint_files, SourceFile};
-pub use model::{Change, LintOptions};
-pub use report::{Finding, LintReport, Phase, Position, Severity, Span};
+pub use model::{Change, LintOptions, Phase, Position, Severity, Span};
+pub use report::{Finding, LintReport};
 
 /// The crate version.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -5,28 +5,15 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
 use super::schema::{normalize_table, parse_schema, ForeignKey, Schema, Table};
+use crate::model::Severity;
 use crate::report::cells::{
     CellsFinding, CellsFindingKind, CellsReport, CellsSummary, Hop, ShardingKey, TableReport,
 };
-use crate::report::Severity;
+
+pub use crate::model::key_column_for_root;
 
 /// The roots used when none are given.
 pub const DEFAULT_ROOTS: &[&str] = &["organizations", "namespaces", "projects"];
-
-/// The column that conventionally holds a key to `root`: `projects` → `project_id`.
-pub fn key_column_for_root(root: &str) -> String {
-    let base = root.rsplit('.').next().unwrap_or(root);
-    let singular = if let Some(s) = base.strip_suffix("ies") {
-        format!("{s}y")
-    } else if base.ends_with("sses") || base.ends_with("xes") || base.ends_with("ches") {
-        base[..base.len() - 2].to_string()
-    } else if let Some(s) = base.strip_suffix('s') {
-        s.to_string()
-    } else {
-        base.to_string()
-    };
-    format!("{singular}_id")
-}
 
 /// Analyzes a full schema dump. Empty `roots` means [`DEFAULT_ROOTS`].
 pub fn analyze(schema_sql: &str, roots: &[String]) -> CellsReport {

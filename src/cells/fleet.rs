@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 use super::schema::normalize_table;
 use crate::error::{Error, ErrorCode, Result};
 use crate::model::Change;
+use crate::model::Version;
 use crate::plan::{Plan, StepPhase};
-use crate::release::Version;
 use crate::report::cells::{FleetCell, FleetReport, FleetStep, StepStatus};
 
 /// A fleet file (TOML):
@@ -208,9 +208,9 @@ pub fn steps_from_release_files(
             ));
         };
         let phase = match m.phase {
-            crate::report::Phase::Regular => StepPhase::Regular,
-            crate::report::Phase::PostDeploy => StepPhase::PostDeploy,
-            crate::report::Phase::Background => StepPhase::Background,
+            crate::model::Phase::Regular => StepPhase::Regular,
+            crate::model::Phase::PostDeploy => StepPhase::PostDeploy,
+            crate::model::Phase::Background => StepPhase::Background,
         };
         let (requires, reason) = match phase {
             StepPhase::Regular => (None, None),

@@ -1,5 +1,10 @@
 //! Cells: organization isolation of a schema, organization moves between
 //! cells, and schema changes across a fleet of cells at different versions.
+//!
+//! Layer: above `release` and `plan` (a fleet check reads release layouts
+//! and plans) and `report` (the cells reports it builds). The table-name
+//! helpers the `sharding-key-missing` rule shares with it live in `model`
+//! and are re-exported here.
 
 mod analyze;
 mod fleet;

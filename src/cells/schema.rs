@@ -9,6 +9,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+pub use crate::model::{normalize_table, table_key};
 use crate::model::{ColumnDef, Constraint, ConstraintKind, ForeignKeyRef, Name, OpKind};
 use crate::report::cells::{KindCount, StatementCounts, StatementFailure};
 use crate::sql;
@@ -88,20 +89,6 @@ pub struct Schema {
     pub tables: BTreeMap<String, Table>,
     /// Statement counts by kind, and failures.
     pub statements: StatementCounts,
-}
-
-/// The key a table is known by: its name, schema-qualified outside `public`.
-pub fn table_key(name: &Name) -> String {
-    match name.schema.as_deref() {
-        None | Some("public") => name.name.clone(),
-        Some(s) => format!("{s}.{}", name.name),
-    }
-}
-
-/// Normalizes a table name given by a user (`public.Projects` → `projects`).
-pub fn normalize_table(name: &str) -> String {
-    let n = name.trim().to_ascii_lowercase();
-    n.strip_prefix("public.").map(str::to_string).unwrap_or(n)
 }
 
 /// What the analysis does with a statement of some kind.

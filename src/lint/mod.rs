@@ -1,22 +1,28 @@
 //! The engine: walks each file's statements, runs the rules over each
 //! operation, applies suppressions and configuration, and builds the report.
+//!
+//! Layer: above `sql` (splitting, lowering, comment directives), `rules`,
+//! `plan` (each finding's plan) and `report` (the `LintReport` it builds).
+//! The state it keeps for the rules (`FileState`, `Catalog`) and phase
+//! inference are defined in `model`, the comment syntax in `sql`; they are
+//! re-exported here.
 
-mod directives;
-mod phase;
-mod state;
+#[cfg(test)]
+mod state_tests;
 
 use std::collections::BTreeSet;
 use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 
-pub use directives::{parse_header, parse_ignore, Ignore};
-pub use phase::{glob_match, infer_phase, phase_from_path};
-pub use state::{Catalog, ColumnInfo, FileState};
+// Defined below the engine (comment syntax in `sql`, phase inference and
+// engine state in `model`), re-exported here where callers used to find them.
+pub use crate::model::{glob_match, infer_phase, phase_from_path, Catalog, ColumnInfo, FileState};
+pub use crate::sql::{parse_header, parse_ignore, Ignore};
 
 use crate::error::{Error, ErrorCode, Result};
-use crate::model::LintOptions;
-use crate::report::{FileSummary, Finding, LintReport, Phase, Severity};
+use crate::model::{LintOptions, Phase, Severity, Version};
+use crate::report::{FileSummary, Finding, LintReport};
 use crate::rules::{self, Diagnostic, OpFacts, Rule, RuleContext};
 use crate::sql::{self, LineIndex};
 
@@ -61,7 +67,7 @@ pub fn validate_options(options: &LintOptions) -> Result<()> {
         ));
     }
     if let Some(r) = &options.release {
-        crate::release::Version::parse(r)?;
+        Version::parse(r)?;
     }
     Ok(())
 }

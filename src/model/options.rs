@@ -1,11 +1,12 @@
 //! What a lint run knows about its surroundings: options from flags,
-//! `zerodown.toml` or JavaScript, and the context of one file.
+//! `zerodown.toml` or JavaScript. The rest of a file's context is in
+//! `phase` (which phase it runs in) and `state` (what earlier statements did).
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::report::{Phase, Severity};
+use super::{Phase, Severity};
 
 /// A rule's configured level: a severity or `off`.
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]

@@ -31,7 +31,7 @@ pub use calendar::{Calendar, Date};
 
 use crate::error::{Error, ErrorCode, Result};
 use crate::model::Change;
-use crate::release::Version;
+use crate::model::Version;
 
 /// Where a step runs.
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
@@ -60,11 +60,11 @@ impl StepPhase {
     }
 
     /// The lint phase of a migration step (None for application steps).
-    pub fn lint_phase(self) -> Option<crate::report::Phase> {
+    pub fn lint_phase(self) -> Option<crate::model::Phase> {
         match self {
-            StepPhase::Regular => Some(crate::report::Phase::Regular),
-            StepPhase::PostDeploy => Some(crate::report::Phase::PostDeploy),
-            StepPhase::Background => Some(crate::report::Phase::Background),
+            StepPhase::Regular => Some(crate::model::Phase::Regular),
+            StepPhase::PostDeploy => Some(crate::model::Phase::PostDeploy),
+            StepPhase::Background => Some(crate::model::Phase::Background),
             StepPhase::Application => None,
         }
     }

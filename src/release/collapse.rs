@@ -3,7 +3,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::report::{Finding, Severity, Span};
+use crate::model::{Severity, Span};
+use crate::report::Finding;
 
 use super::layout::MigrationFile;
 use super::upgrade::Path;

@@ -5,7 +5,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, ErrorCode, Result};
-use crate::report::{Finding, Position, Span};
+use crate::model::{Position, Span};
+use crate::report::Finding;
 use crate::sql::LineIndex;
 
 use super::collapse::{finding, RELEASE_STEPS_COLLAPSE};

@@ -6,13 +6,9 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 
 use crate::error::{Error, ErrorCode, Result};
-use crate::lint::{parse_header, phase_from_path};
-use crate::model::OpKind;
-
-use crate::report::{Phase, ReleaseMigration, Span};
-use crate::sql::{lower, split, LineIndex};
-
-use super::Version;
+use crate::model::{phase_from_path, OpKind, Phase, Span, Version};
+use crate::report::ReleaseMigration;
+use crate::sql::{lower, parse_header, split, LineIndex};
 
 /// The folder that holds migrations not yet assigned to a release.
 pub const UNRELEASED: &str = "unreleased";

@@ -1,12 +1,19 @@
-//! Release versions, the release-migrations layout, schedules and upgrade paths.
+//! The release-migrations layout, schedules and upgrade paths, and the
+//! checks on them (steps collapsed into one deployment, ignored columns).
+//!
+//! Layer: beside `lint`, importing neither it nor anything above it. It reads
+//! migrations with `sql` (statements and `-- zerodown:` headers), takes
+//! [`Version`] and phases from `model` (re-exporting `Version`), and builds
+//! `report` types.
 
 mod collapse;
 mod ignored;
 mod layout;
 mod schedule;
 mod upgrade;
-mod version;
 
+/// Release versions are shared vocabulary, defined in `model`.
+pub use crate::model::Version;
 pub use collapse::RELEASE_STEPS_COLLAPSE;
 pub use ignored::{
     parse_ignored_columns, IgnoreSource, IgnoredColumn, DROP_BEFORE_IGNORE_SHIPPED,
@@ -15,7 +22,6 @@ pub use ignored::{
 pub use layout::{read_layout, DroppedColumn, Folder, MigrationFile, UNRELEASED};
 pub use schedule::schedule;
 pub use upgrade::{upgrade_path, ReleaseOptions};
-pub use version::Version;
 
 /// Sorts findings by path, then position, then rule.
 fn sort_findings(findings: &mut [crate::report::Finding]) {

@@ -1,5 +1,11 @@
 //! Output types and formats. Every face (CLI, JSON, JavaScript) renders
 //! these same types.
+//!
+//! Layer: above `model` and `plan` (a finding carries its plan), below the
+//! engines that build these types (`lint`, `release`, `cells`). Renderers
+//! read the types only and never call an engine. The vocabulary the output
+//! shares with the lower layers (`Severity`, `Phase`, `Position`, `Span`) is
+//! defined in `model` and re-exported here.
 
 pub mod cells;
 mod plan_text;

@@ -1,6 +1,6 @@
 use super::{Diagnostic, Rule, RuleContext};
 use crate::model::{Change, Op, OpKind};
-use crate::report::{Phase, Severity};
+use crate::model::{Phase, Severity};
 
 declare_rule! {
     /// ## What it does

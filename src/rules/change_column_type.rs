@@ -1,7 +1,7 @@
 use super::util::{type_change_is_free, SqlType};
 use super::{Diagnostic, OpFacts, Rule, RuleContext};
+use crate::model::Severity;
 use crate::model::{Change, Op, OpKind};
-use crate::report::Severity;
 
 declare_rule! {
     /// ## What it does

@@ -1,6 +1,6 @@
 use super::{Diagnostic, Rule, RuleContext};
+use crate::model::Phase;
 use crate::model::{Change, DataChangeKind, Op, OpKind};
-use crate::report::Phase;
 
 declare_rule! {
     /// ## What it does

@@ -2,13 +2,16 @@
 //!
 //! A rule reads one operation at a time with the context of the file so far
 //! (`RuleContext`) and pushes `Diagnostic`s. It never sees SQL text.
+//!
+//! Layer: rules import `model` only. Everything in `RuleContext` is a
+//! `model` type, including the engine state (`model::FileState`,
+//! `model::Catalog`) that `lint` keeps up to date, so the engine depends on
+//! the rules and never the other way round.
 
 use std::cell::OnceCell;
 use std::ops::Range;
 
-use crate::lint::{Catalog, FileState};
-use crate::model::{Change, LintOptions, Name, Op, Statement};
-use crate::report::{Phase, Severity};
+use crate::model::{Catalog, Change, FileState, LintOptions, Name, Op, Phase, Severity, Statement};
 
 /// A rule's fixed metadata. `doc` is the rule's doc comment.
 #[derive(Debug)]
@@ -166,7 +169,7 @@ macro_rules! declare_rule {
             /// The rule's metadata.
             pub const META: $crate::rules::RuleMeta = $crate::rules::RuleMeta {
                 id: $id,
-                severity: $crate::report::Severity::$sev,
+                severity: $crate::model::Severity::$sev,
                 summary: $summary,
                 enabled_by_default: declare_rule!(@enabled $($enabled)?),
                 doc: concat!($($doc, "\n"),*),

@@ -1,6 +1,5 @@
 use super::{Diagnostic, Rule, RuleContext};
-use crate::cells::{key_column_for_root, normalize_table, table_key};
-use crate::model::{ConstraintKind, Op, OpKind};
+use crate::model::{key_column_for_root, normalize_table, table_key, ConstraintKind, Op, OpKind};
 
 declare_rule! {
     /// ## What it does

@@ -1,7 +1,7 @@
 use super::util::list;
 use super::{Diagnostic, Rule, RuleContext};
+use crate::model::Severity;
 use crate::model::{Name, Op, OpKind};
-use crate::report::Severity;
 
 declare_rule! {
     /// ## What it does

@@ -1,5 +1,34 @@
 //! Lowers one statement's text into the operation model, with sqlparser
 //! where it can and token-level recognition where it cannot.
+//!
+//! # How to add a statement
+//!
+//! [`lower`] tries four paths in order; each owns a set of statements:
+//!
+//! 1. `recognize`, before parsing: statements read from their words alone,
+//!    because sqlparser does not parse them, loses what rules need, or need
+//!    not be parsed at all (`DO`, `DROP INDEX`, `REINDEX`, `CLUSTER`,
+//!    `VACUUM`, `REFRESH MATERIALIZED VIEW`, `ALTER TABLE ... ATTACH/DETACH
+//!    PARTITION`, `SET TABLESPACE`, `SET STATISTICS`, `CREATE TABLE (LIKE
+//!    ...)`, function, procedure and trigger definitions, `COMMENT ON`,
+//!    sequences). It runs first, so what it returns wins over the parser.
+//! 2. `lower_statement` (with `create_table`, `column_def`, `constraint` and
+//!    `alter_table_op`), after sqlparser parsed the statement: the AST to
+//!    operations. Everything else that parses lands here; a statement it
+//!    has no arm for becomes `OpKind::Other`, named by its leading keywords.
+//! 3. `recognize_unparsed`, after sqlparser failed: the forms of `CREATE
+//!    INDEX` the parser cannot read (expressions it does not know, `ON
+//!    ONLY`).
+//! 4. `failed` (with `parser_error` and `tidy_message`): anything still
+//!    unread becomes a `Statement` with an error, which the engine reports
+//!    as `parse-error`.
+//!
+//! To add a statement: give it an `OpKind` in `model/operation.rs` when no
+//! existing kind says what it does (and teach `model/state.rs` and
+//! `model/locks.rs` what it changes and locks); lower it in
+//! `lower_statement` when sqlparser parses it with the detail rules need,
+//! in `recognize` when it does not, and in `recognize_unparsed` only for a
+//! form the parser rejects; then add a case to the tests below.
 
 use std::cell::RefCell;
 use std::ops::Range;

@@ -1,6 +1,6 @@
 //! Byte offsets to line, column and UTF-16 positions, and back.
 
-use crate::report::{Position, Span};
+use crate::model::{Position, Span};
 
 /// Line starts of one source text, for position arithmetic.
 #[derive(Debug, Clone)]

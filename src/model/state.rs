@@ -1,9 +1,13 @@
 //! What the engine remembers while it walks a file (`FileState`) and a run
 //! (`Catalog`), updated after the rules have seen each statement.
+//!
+//! This is the engine state rules read (through `rules::RuleContext`). It
+//! is defined here, below both `rules` (which reads it) and `lint` (which
+//! updates it), so that neither of those imports the other to reach it.
 
 use std::collections::{HashMap, HashSet};
 
-use crate::model::{ConstraintKind, LintOptions, Name, Op, OpKind, TransactionKind};
+use super::{strong_lock, ConstraintKind, LintOptions, Name, Op, OpKind, TransactionKind};
 
 /// A column as far as earlier statements of the run tell.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -276,7 +280,7 @@ impl FileState {
     /// Records what `op` changes, after the rules have seen it.
     pub fn apply(&mut self, op: &Op, options: &LintOptions) {
         if !(self.strong_lock_taken && self.strong_lock_since_lock_timeout)
-            && crate::rules::util::strong_lock(op, &|t| self.is_new_table(t)).is_some()
+            && strong_lock(op, &|t| self.is_new_table(t)).is_some()
         {
             self.strong_lock_taken = true;
             self.strong_lock_since_lock_timeout = true;
@@ -298,7 +302,7 @@ impl FileState {
                 self.lock_timeout_set = true;
                 self.strong_lock_since_lock_timeout = false;
                 let v = value.trim().trim_matches(['\'', '"']);
-                self.lock_timeout_ms = crate::model::parse_duration_ms(v);
+                self.lock_timeout_ms = super::parse_duration_ms(v);
             }
             OpKind::SetSetting { name, .. } if name == "statement_timeout" => {
                 self.statement_timeout_set = true
@@ -331,64 +335,5 @@ impl FileState {
             }
             _ => {}
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn catalog(sql: &str) -> Catalog {
-        let mut catalog = Catalog::default();
-        for raw in crate::sql::split(sql).statements {
-            for op in &crate::sql::lower(sql, raw.span).ops {
-                catalog.apply(op);
-            }
-        }
-        catalog
-    }
-
-    fn type_of(c: &Catalog, table: &str, column: &str) -> Option<String> {
-        c.column(&Name::new(table), column)
-            .map(|i| i.data_type.clone())
-    }
-
-    #[test]
-    fn catalog_follows_columns_through_a_run() {
-        let c = catalog(
-            "CREATE TABLE t (a integer, b text DEFAULT 'x', c bigint NOT NULL);
-             ALTER TABLE t RENAME COLUMN a TO d;
-             ALTER TABLE t DROP COLUMN c;
-             ALTER TABLE t ALTER COLUMN b TYPE varchar(10);
-             ALTER TABLE u ADD COLUMN e uuid;
-             ALTER TABLE t ADD COLUMN b jsonb;",
-        );
-        assert_eq!(type_of(&c, "t", "a"), None);
-        assert_eq!(type_of(&c, "t", "d").as_deref(), Some("integer"));
-        assert_eq!(type_of(&c, "t", "c"), None);
-        assert_eq!(type_of(&c, "t", "b").as_deref(), Some("jsonb"));
-        assert!(!c
-            .column(&Name::new("t"), "b")
-            .is_some_and(|i| i.has_default));
-        assert_eq!(type_of(&c, "u", "e").as_deref(), Some("uuid"));
-        let renamed =
-            catalog("CREATE TABLE t (a integer, b text); ALTER TABLE t RENAME COLUMN a TO b;");
-        assert_eq!(type_of(&renamed, "t", "b").as_deref(), Some("integer"));
-        assert_eq!(type_of(&renamed, "t", "a"), None);
-    }
-
-    #[test]
-    fn new_columns_are_known_per_table() {
-        let sql = "ALTER TABLE t ADD COLUMN a text; ALTER TABLE u ADD COLUMN b text;";
-        let mut state = FileState::default();
-        for raw in crate::sql::split(sql).statements {
-            for op in &crate::sql::lower(sql, raw.span).ops {
-                state.apply(op, &LintOptions::default());
-            }
-        }
-        assert!(state.is_new_column(&Name::new("t"), "a"));
-        assert!(state.is_new_column(&Name::new("u"), "b"));
-        assert!(!state.is_new_column(&Name::new("t"), "b"));
-        assert!(!state.is_new_column(&Name::new("v"), "a"));
     }
 }

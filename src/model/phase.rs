@@ -1,7 +1,8 @@
-//! Which phase a file runs in, from options, its header or its path.
+//! Which phase a file runs in, from options, its header or its path. The
+//! engine (`lint`) and the release layout (`release`) both infer phases, so
+//! this lives below both; the header itself is read by `sql::parse_header`.
 
-use crate::model::LintOptions;
-use crate::report::Phase;
+use super::{LintOptions, Phase};
 
 /// The phase of the file at `path`: `--phase` (or `phase` in options) first,
 /// then a `-- zerodown: phase=...` header, then the configured globs, then

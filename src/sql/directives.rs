@@ -1,9 +1,13 @@
 //! zerodown's comments: `-- zerodown-ignore RULE[, RULE]: reason`,
 //! `-- zerodown-ignore-file RULE[, RULE]` and `-- zerodown: key=value` headers.
+//!
+//! Only the syntax lives here: the engine (`lint`) decides what an ignore
+//! suppresses and which header keys it reads, the release layout
+//! (`release`) reads `change=` and `step=` from the same headers.
 
 use std::ops::Range;
 
-use crate::sql::LineComment;
+use super::LineComment;
 
 /// A suppression comment.
 #[derive(Debug, Clone)]

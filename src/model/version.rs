@@ -1,5 +1,7 @@
 //! Release versions: `MAJOR.MINOR` or `MAJOR.MINOR.PATCH`, parsed with
-//! `semver`, and the arithmetic of "the next release".
+//! `semver`, and the arithmetic of "the next release". Shared vocabulary:
+//! the engine checks `release` with it, the planner numbers releases with it
+//! and `release` orders folders by it, so it lives in `model`.
 
 use crate::error::{Error, ErrorCode, Result};
 
