@@ -79,6 +79,16 @@ const MIN_ROUNDS: u64 = 2;
 /// the 2 cores to the steps.
 const THINK: Duration = Duration::from_millis(2);
 
+/// The tests of this file run one at a time: each measures latencies, and a
+/// second load on the same 2 cores would make them measure each other.
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// The plan options of every scenario. The only line to change when plans
 /// gain lock retries or new defaults. `ZERODOWN_LOAD_LOCK_TIMEOUT` overrides
 /// the timeout for an experiment (e.g. `5s`, today's default, to see the
@@ -206,6 +216,12 @@ struct Rec {
 struct Current {
     phase: usize,
     apps: Vec<usize>,
+    /// The release deployed (`Live::deployed`): a new deployment means new
+    /// processes, whose prepared-statement caches start empty.
+    deploy: isize,
+    /// The deployed release serves without server-side prepared statements,
+    /// as its plan says (`Live::unprepared`).
+    unprepared: bool,
 }
 
 struct Shared {
@@ -242,6 +258,8 @@ struct Session<'a> {
     id: usize,
     client: Client,
     prepared: Option<HashMap<&'static str, Statement>>,
+    /// Prepared statements are off for now (the plan says so).
+    unprepared: bool,
     apps: &'a [App],
     phase: usize,
     recs: Vec<Rec>,
@@ -258,7 +276,7 @@ impl Session<'_> {
     ) -> Result<Vec<postgres::Row>, ()> {
         let start = Instant::now();
         let result = match &mut self.prepared {
-            Some(cache) => {
+            Some(cache) if !self.unprepared => {
                 let stmt = match cache.get(sql) {
                     Some(s) => Ok(s.clone()),
                     None => self.client.prepare(sql).inspect(|s| {
@@ -267,8 +285,9 @@ impl Session<'_> {
                 };
                 stmt.and_then(|s| self.client.query(&s, params))
             }
-            None if params.is_empty() => self.client.query(sql, params),
-            None => self.client.query(sql, params),
+            // Prepared statements off: each query is parsed and planned
+            // afresh (an unnamed statement).
+            _ => self.client.query(sql, params),
         };
         self.recs.push(Rec {
             phase: self.phase,
@@ -340,6 +359,7 @@ fn session(
         id,
         client,
         prepared: prepared.then(HashMap::new),
+        unprepared: false,
         apps,
         phase: 0,
         recs: Vec::new(),
@@ -356,9 +376,18 @@ fn session(
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ ((id as u64 + 1) * 0x1000_0001));
     let mut reads_checked = 0;
     let mut round: usize = 0;
+    let mut deploy = None;
     while !shared.stop.load(Ordering::Relaxed) {
         let cur = shared.current.read().unwrap().clone();
         s.phase = cur.phase;
+        s.unprepared = cur.unprepared;
+        if deploy != Some(cur.deploy) {
+            // A deployment: new processes prepare their statements afresh.
+            deploy = Some(cur.deploy);
+            if let Some(cache) = &mut s.prepared {
+                cache.clear();
+            }
+        }
         if cur.apps.is_empty() {
             thread::sleep(THINK);
             continue;
@@ -599,14 +628,20 @@ fn load_steps(
         current: RwLock::new(Arc::new(Current {
             phase: 0,
             apps: live_at(0),
+            deploy: live.deployed(0),
+            unprepared: live.unprepared(0),
         })),
         stop: AtomicBool::new(false),
         rounds: (0..sessions).map(|_| AtomicU64::new(0)).collect(),
     };
-    let set_phase = |label_idx: usize, apps: Vec<usize>| {
+    // `code_at`: the position whose deployed code runs (during a step, the
+    // code from before it).
+    let set_phase = |label_idx: usize, apps: Vec<usize>, code_at: usize| {
         *shared.current.write().unwrap() = Arc::new(Current {
             phase: label_idx,
             apps,
+            deploy: live.deployed(code_at),
+            unprepared: live.unprepared(code_at),
         });
     };
     // Runs the workload at least DWELL and MIN_ROUNDS rounds per session
@@ -670,7 +705,7 @@ fn load_steps(
                     .filter(|a| live_at(i + 1).contains(a))
                     .collect();
                 labels.push(format!("during {title}"));
-                set_phase(labels.len() - 1, during);
+                set_phase(labels.len() - 1, during, i);
                 let (ready_tx, ready_rx) = mpsc::channel();
                 let (done_tx, done_rx) = mpsc::channel();
                 let db = &db;
@@ -710,7 +745,7 @@ fn load_steps(
             }
             reached = i + 1;
             labels.push(format!("after {title}"));
-            set_phase(labels.len() - 1, live_at(i + 1));
+            set_phase(labels.len() - 1, live_at(i + 1), i + 1);
             dwell();
         }
         shared.stop.store(true, Ordering::Relaxed);
@@ -1085,6 +1120,7 @@ fn scenarios() -> Vec<(&'static str, Load)> {
 
 #[test]
 fn every_plan_holds_under_load_on_postgres() {
+    let _serial = one_at_a_time();
     let Some(pg) = Cluster::start() else { return };
     let all = scenarios();
     let kinds: Vec<&str> = all.iter().map(|(k, _)| *k).collect();
@@ -1131,6 +1167,7 @@ fn every_plan_holds_under_load_on_postgres() {
 /// report all three.
 #[test]
 fn the_checks_catch_a_naive_migration() {
+    let _serial = one_at_a_time();
     let Some(pg) = Cluster::start() else { return };
     let step = |title: &str, sql: &str| -> Step {
         serde_json::from_value(serde_json::json!({
@@ -1177,5 +1214,75 @@ fn the_checks_catch_a_naive_migration() {
     assert!(
         text.contains("read-check") && text.contains("is missing"),
         "the reads of deleted rows were not reported:\n{text}"
+    );
+}
+
+/// A plan's steps with their release index, owned so a test can edit them.
+type PlanSteps = Vec<(usize, Step)>;
+
+/// The three defects of the plans before they were fixed, rebuilt from
+/// today's plans, must each fail the checks: the plans pass because of the
+/// steps that fix them, not because the harness cannot see the failures.
+/// - drop-column without the step that drops the NOT NULL: every insert of
+///   the new code fails on the NOT NULL column;
+/// - change-column-type without the release that serves without prepared
+///   statements: the prepared-statement session fails after the swap;
+/// - a strong-lock step with one fixed lock timeout and no retries: the step
+///   fails behind the long reader.
+#[test]
+fn the_checks_catch_the_defects_of_the_earlier_plans() {
+    let _serial = one_at_a_time();
+    let Some(pg) = Cluster::start() else { return };
+    let all = scenarios();
+    let scenario = |kind: &str| &all.iter().find(|(k, _)| *k == kind).expect("scenario").1;
+    let run = |name: &str, kind: &str, edit: &dyn Fn(&mut PlanSteps)| -> String {
+        let s = scenario(kind);
+        let p = plan(&s.change, &s.options).expect("plan");
+        let mut steps: Vec<(usize, Step)> = p.steps().map(|(r, st)| (r, st.clone())).collect();
+        edit(&mut steps);
+        let refs: Vec<(usize, &Step)> = steps.iter().map(|(r, st)| (*r, st)).collect();
+        let releases: Vec<String> = p.releases.iter().map(|r| r.version.clone()).collect();
+        let out = load_steps(&pg, name, s, &refs, &releases);
+        eprintln!("{}", out.summary);
+        out.failures.join("\n")
+    };
+
+    let text = run("old-drop-column", "drop-column", &|steps| {
+        let n = steps.len();
+        steps.retain(|(_, st)| !st.name.starts_with("allow_null_"));
+        assert_eq!(steps.len(), n - 1, "drop-column has no allow_null step");
+    });
+    assert!(
+        text.contains("violates not-null constraint"),
+        "inserts into the NOT NULL column were not reported:\n{text}"
+    );
+
+    let text = run("old-change-column-type", "change-column-type", &|steps| {
+        let n = steps.len();
+        steps.retain(|(_, st)| st.name != "prepared_statements");
+        assert_eq!(
+            steps.len(),
+            n - 1,
+            "change-column-type has no prepared_statements step"
+        );
+    });
+    assert!(
+        text.contains("cached plan must not change result type"),
+        "the prepared statements broken by the swap were not reported:\n{text}"
+    );
+
+    let text = run("old-lock-timeout", "drop-column", &|steps| {
+        let timeout = &scenario("drop-column").options.lock_timeout;
+        let drop = steps
+            .iter_mut()
+            .find(|(_, st)| st.name.starts_with("remove_"))
+            .expect("the drop step");
+        drop.1.sql = Some(format!(
+            "SET LOCAL lock_timeout = '{timeout}';\nALTER TABLE users DROP COLUMN IF EXISTS updated_at;\n"
+        ));
+    });
+    assert!(
+        text.contains("canceling statement due to lock timeout"),
+        "the step without retries did not fail behind the long reader:\n{text}"
     );
 }

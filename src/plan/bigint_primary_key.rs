@@ -100,9 +100,12 @@ pub(crate) fn plan(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
     step.requires.push(format!(
         "the background backfill of {new_name} from release {l0} has finished"
     ));
+    cx.no_prepared_statements(1, column);
     cx.migration(1, StepPhase::PostDeploy, &format!("swap_{}_{}_to_bigint", t.name, column), format!("Swap {column} and {new_name} in one locked transaction"),
         "With the table locked (ACCESS EXCLUSIVE; the lock timeout bounds the wait), every change is a catalog change: foreign keys pointing at the key are dropped, the columns swap names, the default and sequence move to the bigint column (the sequence becomes bigint; an identity is re-created on it, continuing where its sequence stood), the unique index becomes the primary key, the foreign keys come back NOT VALID, and the trigger function is reset so that it now fills the old integer column. The rollback swaps back, rebuilding the integer primary key index under the lock.",
-        swap(cx, &t, column, &new_name, &index, false), Some(swap(cx, &t, column, &new_name, &index, true)));
+        swap(cx, &t, column, &new_name, &index, false), Some(swap(cx, &t, column, &new_name, &index, true)))
+        .requires
+        .push(format!("no running code holds a server-side prepared statement that names {table}.{column}"));
     cx.migration(1, StepPhase::PostDeploy, &format!("validate_{}_foreign_keys", t.name), format!("Validate the foreign keys that point at {table}"),
         "The re-added foreign keys are NOT VALID; validating them takes only SHARE UPDATE EXCLUSIVE locks. Validation needs no rollback.",
         format!("DO $$\nDECLARE\n  fk record;\nBEGIN\n  FOR fk IN SELECT conrelid::regclass AS tbl, conname FROM pg_constraint\n            WHERE confrelid = {rc} AND contype = 'f' AND NOT convalidated\n  LOOP\n    EXECUTE format('ALTER TABLE %s VALIDATE CONSTRAINT %I', fk.tbl, fk.conname);\n  END LOOP;\nEND\n$$;\n"), None);

@@ -84,17 +84,8 @@ pub(crate) fn plan(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
         &format!("Make the code work with `{column}` as {new_type}."),
     );
 
-    // 6b. Prepared statements: the swap changes the column's type under
-    // the running code of release 0.
-    let l1 = cx.label(1);
-    let code = if cx.rails() {
-        format!("Deploy release {l0} with `prepared_statements: false` in config/database.yml (GitLab runs that way), and turn it back on in release {l1}. Rails prepares every query by default: once the swap changes the type of `{column}`, each prepared query that reads it fails once with `cached plan must not change result type`. Rails clears its cache and retries outside a transaction, but inside one it raises ActiveRecord::PreparedStatementCacheExpired.", l0 = cx.label(0))
-    } else {
-        format!("If the data-access layer reads `{column}` through server-side prepared statements (JDBC, Npgsql and pgx prepare by default), serve release {l0} without them (pgjdbc: prepareThreshold=0; pgx: QueryExecModeExec or the simple protocol; Npgsql: no auto-prepare), or make it prepare again and retry on SQLSTATE 0A000 outside transactions; turn them back on in release {l1}. Once the swap changes the type of `{column}`, a statement prepared before it fails with `cached plan must not change result type`.", l0 = cx.label(0))
-    };
-    cx.application(0, "prepared_statements", format!("No prepared statements that read {column} across the swap"),
-        "PostgreSQL refuses to run a prepared statement whose result type changed since it was prepared. The swap gives the column its new type while this release's code runs, so a query prepared before it fails instead of returning the new type.",
-        code);
+    // 6b. The swap changes the column's type under this release's code.
+    cx.no_prepared_statements(0, column);
 
     // 7. Swap.
     let rc = t.regclass();

@@ -423,6 +423,48 @@ impl Ctx<'_> {
         .push(before);
     }
 
+    /// The application step of release `k`, whose post-deploy migrations
+    /// change the type of `column` under its running code: PostgreSQL
+    /// refuses to run a prepared statement whose result (or parameter)
+    /// types changed since it was prepared, so the release serves without
+    /// server-side prepared statements, and the next one turns them back on.
+    pub fn no_prepared_statements(&mut self, k: u32, column: &str) {
+        let (lk, next) = (self.label(k), self.label(k + 1));
+        let code = if self.rails() {
+            format!(
+                "Deploy release {lk} with `prepared_statements: false` in config/database.yml \
+                 (GitLab runs that way), and turn it back on in release {next}. Rails prepares \
+                 every query by default: once the swap changes the type of `{column}`, each \
+                 prepared query that names it fails with `cached plan must not change result \
+                 type`. Rails clears its cache and retries outside a transaction, but inside one \
+                 it raises ActiveRecord::PreparedStatementCacheExpired."
+            )
+        } else {
+            format!(
+                "If the data-access layer uses server-side prepared statements that name \
+                 `{column}` (JDBC, Npgsql and pgx prepare by default), serve release {lk} without \
+                 them (pgjdbc: prepareThreshold=0; pgx: QueryExecModeExec or the simple \
+                 protocol; Npgsql: no auto-prepare), or make it prepare again and retry on \
+                 SQLSTATE 0A000 outside transactions; turn them back on in release {next}. Once \
+                 the swap changes the type of `{column}`, a statement prepared before it fails \
+                 with `cached plan must not change result type`."
+            )
+        };
+        let step = self.application(
+            k,
+            "prepared_statements",
+            format!("No prepared statements that name {column} across the swap"),
+            "PostgreSQL refuses to run a prepared statement whose result or parameter types \
+             changed since it was prepared. The swap gives the column its new type while this \
+             release's code runs, so a statement prepared before it fails instead of using the \
+             new type. Processes deployed after the swap prepare against the new type.",
+            code,
+        );
+        step.requires.push(format!(
+            "runs before the swap of {column}, and until release {next} is deployed"
+        ));
+    }
+
     /// `EXECUTE FUNCTION` (PostgreSQL 11+) or `EXECUTE PROCEDURE`.
     pub fn execute_function(&self) -> &'static str {
         if self.options.pg_version >= 11 {

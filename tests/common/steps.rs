@@ -21,6 +21,11 @@ pub fn migration_sql(step: &Step, sql: &str) -> String {
 pub struct Live {
     switch: Option<usize>,
     old_until: Option<usize>,
+    /// (release, phase) of every step, in order.
+    shape: Vec<(usize, StepPhase)>,
+    /// Releases whose plan says to serve them without server-side prepared
+    /// statements (an application step named `prepared_statements`).
+    unprepared: Vec<usize>,
 }
 
 impl Live {
@@ -42,7 +47,40 @@ impl Live {
                 })
                 .map_or(steps.len(), |(i, _)| i)
         });
-        Live { switch, old_until }
+        Live {
+            switch,
+            old_until,
+            shape: steps.iter().map(|(r, st)| (*r, st.phase)).collect(),
+            unprepared: steps
+                .iter()
+                .filter(|(_, st)| {
+                    st.phase == StepPhase::Application && st.name == "prepared_statements"
+                })
+                .map(|(r, _)| *r)
+                .collect(),
+        }
+    }
+
+    /// The release whose code is deployed at position `p` (-1: the code from
+    /// before the plan). A release is deployed after its regular migrations
+    /// and before its application steps and post-deploy migrations, so a
+    /// deployment starts new processes (with new connections) at that point.
+    pub fn deployed(&self, p: usize) -> isize {
+        self.shape[..p.min(self.shape.len())]
+            .iter()
+            .map(|(r, ph)| match ph {
+                StepPhase::Regular => *r as isize - 1,
+                _ => *r as isize,
+            })
+            .max()
+            .unwrap_or(-1)
+    }
+
+    /// Whether the code deployed at position `p` runs without server-side
+    /// prepared statements, as the plan tells it to.
+    pub fn unprepared(&self, p: usize) -> bool {
+        let d = self.deployed(p);
+        d >= 0 && self.unprepared.contains(&(d as usize))
     }
 
     /// Whether the old code may run at position `p`.

@@ -87,14 +87,15 @@ test("the selected finding's plan is drawn as a release timeline: releases, phas
   await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
   await page.click('#findings .finding[data-rule="drop-column"]');
   const plan = page.locator("#finding-plan .zd-plan");
-  // What the core plans for dropping a column from release 12.5: ignore it in
-  // the code, drop it after the deploy of the next release, then remove the ignore.
+  // What the core plans for dropping a column from release 12.5: let it be
+  // NULL and ignore it in the code, drop it after the deploy of the next
+  // release, then remove the ignore.
   const columns = await plan.locator(".zd-release").evaluateAll((els) => els.map((e) => ({
     version: e.dataset.version,
     phases: [...e.querySelectorAll(".zd-phase")].map((p) => p.dataset.phase),
   })));
   assert.deepEqual(columns, [
-    { version: "12.5", phases: ["application"] },
+    { version: "12.5", phases: ["regular", "application"] },
     { version: "12.6", phases: ["post-deploy"] },
     { version: "12.7", phases: ["application"] },
   ]);

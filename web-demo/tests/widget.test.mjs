@@ -71,7 +71,7 @@ test("the widget shows each migration file of a diff with its phase and its find
     phases: [...e.querySelectorAll(".zd-phase")].map((p) => p.dataset.phase),
   })));
   assert.deepEqual(columns, [
-    { version: "M", phases: ["application"] },
+    { version: "M", phases: ["regular", "application"] },
     { version: "M+1", phases: ["post-deploy"] },
     { version: "M+2", phases: ["application"] },
   ]);
