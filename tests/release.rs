@@ -120,6 +120,65 @@ fn poc_example_collapses_in_self_managed_mode() {
 }
 
 #[test]
+fn release_rule_levels_apply_to_the_release_commands() {
+    use zerodown::model::RuleLevel;
+    let with = |id: &str, level| {
+        let mut o = opts(UpgradeMode::SelfManaged);
+        o.rules.insert(id.to_string(), level);
+        o
+    };
+    // Off: the collapse is not reported, and the summary says so.
+    let report = upgrade_path(
+        &fixture("poc"),
+        "8.17",
+        "9.1",
+        &with("release-steps-collapse", RuleLevel::Off),
+    )
+    .unwrap();
+    assert!(report.findings.is_empty(), "{:?}", report.findings);
+    assert_eq!(report.summary.errors, 0);
+    let report = schedule(
+        &fixture("poc"),
+        "9.1",
+        &with("release-steps-collapse", RuleLevel::Off),
+    )
+    .unwrap();
+    assert!(report.findings.is_empty(), "{:?}", report.findings);
+    // A severity replaces the rule's default.
+    let report = upgrade_path(
+        &fixture("poc"),
+        "8.17",
+        "9.1",
+        &with("release-steps-collapse", RuleLevel::Warning),
+    )
+    .unwrap();
+    assert_eq!(
+        rules(&report.findings),
+        vec![("release-steps-collapse", POC_3)]
+    );
+    assert_eq!(report.findings[0].severity, zerodown::Severity::Warning);
+    assert_eq!((report.summary.errors, report.summary.warnings), (0, 1));
+    // Other rules' ids are accepted (zerodown.toml has one [rules] table)
+    // and change nothing here; unknown ids are an error.
+    let report = upgrade_path(
+        &fixture("poc"),
+        "8.17",
+        "9.1",
+        &with("drop-column", RuleLevel::Off),
+    )
+    .unwrap();
+    assert_eq!(report.summary.errors, 1);
+    let e = upgrade_path(
+        &fixture("poc"),
+        "8.17",
+        "9.1",
+        &with("no-such-rule", RuleLevel::Off),
+    )
+    .unwrap_err();
+    assert_eq!(e.code, zerodown::ErrorCode::UnknownRule);
+}
+
+#[test]
 fn poc_example_is_fine_in_continuous_mode() {
     let report = upgrade_path(
         &fixture("poc"),

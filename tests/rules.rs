@@ -46,7 +46,9 @@ fn every_rule_has_fixtures() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rules");
     for r in RULES {
         let id = r.meta().id;
-        if zerodown::rules::RELEASE_RULES.contains(&id) {
+        if zerodown::rules::find(id)
+            .is_some_and(|r| r.meta().scope == zerodown::rules::Scope::Release)
+        {
             continue;
         }
         let dir = root.join(id);
@@ -80,7 +82,9 @@ fn fixtures() {
     let mut checked = 0;
     for r in RULES {
         let id = r.meta().id;
-        if zerodown::rules::RELEASE_RULES.contains(&id) {
+        if zerodown::rules::find(id)
+            .is_some_and(|r| r.meta().scope == zerodown::rules::Scope::Release)
+        {
             continue;
         }
         let mut files: Vec<_> = fs::read_dir(root.join(id))
@@ -186,7 +190,7 @@ fn doc_examples() {
             }
         }
         // Release-folder rules document a folder layout, checked in tests/release.rs.
-        if zerodown::rules::RELEASE_RULES.contains(&m.id) {
+        if m.scope == zerodown::rules::Scope::Release {
             continue;
         }
         let fs = fences(&doc);

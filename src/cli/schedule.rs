@@ -108,6 +108,7 @@ fn load(dir: &Path, args: &ReleaseArgs) -> Result<Loaded, String> {
         unreleased_as: args.unreleased_as.clone(),
         last_minor: args.last_minor,
         ignored_columns: Vec::new(),
+        rules: Default::default(),
     };
     let mut ignored = None;
     if let Some(p) = &args.ignored_columns {

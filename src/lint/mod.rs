@@ -23,7 +23,7 @@ pub use crate::sql::{parse_header, parse_ignore, Ignore};
 use crate::error::{Error, ErrorCode, Result};
 use crate::model::{LintOptions, Phase, Severity, Version};
 use crate::report::{FileSummary, Finding, LintReport};
-use crate::rules::{self, Diagnostic, OpFacts, Rule, RuleContext};
+use crate::rules::{self, Diagnostic, OpFacts, Rule, RuleContext, RuleMeta};
 use crate::sql::{self, LineIndex};
 
 /// One file to lint.
@@ -168,9 +168,10 @@ fn lint_one(
 ) -> Vec<Finding> {
     let index = LineIndex::new(text);
     let split = sql::split(text);
-    let level_of = |id: &str, default: Severity| match options.rules.get(id) {
+    // The engine's own findings, built from their rules' metadata.
+    let level_of = |meta: &RuleMeta| match options.rules.get(meta.id) {
         Some(l) => l.severity(),
-        None => Some(default),
+        None => Some(meta.severity),
     };
 
     // Directives: ignores and the header (comments before the first statement).
@@ -208,10 +209,10 @@ fn lint_one(
     for (i, raw) in split.statements.iter().enumerate() {
         let stmt = sql::lower(text, raw.span.clone());
         if let Some((message, at)) = &stmt.error {
-            if let Some(sev) = level_of("parse-error", Severity::Error) {
+            if let Some(sev) = level_of(&rules::ParseError::META) {
                 let end = token_end(text, *at, raw.span.end);
                 pending.push(Pending {
-                    rule: "parse-error",
+                    rule: rules::ParseError::META.id,
                     statement: raw.span.clone(),
                     index: i,
                     diag: Diagnostic::new(
@@ -264,7 +265,7 @@ fn lint_one(
         }
         findings.push(to_finding(path, &index, p, options));
     }
-    if let Some(sev) = level_of("unused-ignore", Severity::Info) {
+    if let Some(sev) = level_of(&rules::UnusedIgnore::META) {
         for (k, (ig, target)) in ignores.iter().enumerate() {
             for r in &ig.rules {
                 if used.contains(&(k, r.clone())) {
@@ -286,7 +287,7 @@ fn lint_one(
                 };
                 let span = ig.span.clone();
                 findings.push(Finding {
-                    rule: "unused-ignore".into(),
+                    rule: rules::UnusedIgnore::META.id.into(),
                     severity: sev,
                     message,
                     help:

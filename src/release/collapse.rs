@@ -3,27 +3,31 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::{Severity, Span};
+use std::collections::BTreeMap as Levels;
+
+use crate::model::{RuleLevel, Span};
 use crate::report::Finding;
+use crate::rules::RuleMeta;
 
 use super::layout::MigrationFile;
 use super::upgrade::Path;
 use super::Version;
 
 /// The rule id of the collapse check.
-pub const RELEASE_STEPS_COLLAPSE: &str = "release-steps-collapse";
+pub const RELEASE_STEPS_COLLAPSE: &str = crate::rules::ReleaseStepsCollapse::META.id;
 
-/// A finding of a release rule at `span` of `path`.
+/// A finding of a release rule at `span` of `path`, with the rule's own
+/// id and default severity ([`apply_levels`] applies the configured ones).
 pub(crate) fn finding(
-    rule: &str,
+    rule: &RuleMeta,
     path: &str,
     span: Span,
     message: String,
     help: String,
 ) -> Finding {
     Finding {
-        rule: rule.to_string(),
-        severity: Severity::Error,
+        rule: rule.id.to_string(),
+        severity: rule.severity,
         message,
         help,
         path: path.to_string(),
@@ -31,6 +35,22 @@ pub(crate) fn finding(
         statement: span,
         plan: None,
     }
+}
+
+/// Applies configured rule levels to release findings: `off` drops a
+/// rule's findings, a severity replaces the rule's default.
+pub(crate) fn apply_levels(findings: &mut Vec<Finding>, levels: &Levels<String, RuleLevel>) {
+    if levels.is_empty() {
+        return;
+    }
+    findings.retain_mut(|f| match levels.get(&f.rule).map(|l| l.severity()) {
+        Some(None) => false,
+        Some(Some(s)) => {
+            f.severity = s;
+            true
+        }
+        None => true,
+    });
 }
 
 /// `1, 2` or `1`.
@@ -128,7 +148,7 @@ pub(crate) fn check_collapse(
                 ),
             };
             out.push(finding(
-                RELEASE_STEPS_COLLAPSE,
+                &crate::rules::ReleaseStepsCollapse::META,
                 &later.path,
                 later.header,
                 message,

@@ -9,15 +9,16 @@ use crate::model::{Position, Span};
 use crate::report::Finding;
 use crate::sql::LineIndex;
 
-use super::collapse::{finding, RELEASE_STEPS_COLLAPSE};
+use super::collapse::finding;
 use super::layout::MigrationFile;
 use super::upgrade::Path;
 use super::Version;
+use crate::rules::{DropBeforeIgnoreShipped, IgnoreRemovedTooEarly, ReleaseStepsCollapse};
 
 /// The rule id: an ignore rule removed too early.
-pub const IGNORE_REMOVED_TOO_EARLY: &str = "ignore-removed-too-early";
+pub const IGNORE_REMOVED_TOO_EARLY: &str = crate::rules::IgnoreRemovedTooEarly::META.id;
 /// The rule id: a column dropped before the release that ignores it.
-pub const DROP_BEFORE_IGNORE_SHIPPED: &str = "drop-before-ignore-shipped";
+pub const DROP_BEFORE_IGNORE_SHIPPED: &str = crate::rules::DropBeforeIgnoreShipped::META.id;
 
 /// A column the application ignores, and when the ignore may go.
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
@@ -243,7 +244,7 @@ pub(crate) fn check_ignored(
         for (f, d, span) in &drops {
             if *d <= added {
                 out.push(finding(
-                    DROP_BEFORE_IGNORE_SHIPPED,
+                    &DropBeforeIgnoreShipped::META,
                     &f.path,
                     *span,
                     format!(
@@ -262,7 +263,7 @@ pub(crate) fn check_ignored(
                         .fix_after(da)
                         .map_or_else(|| "a later release".to_string(), |v| format!("{v}/"));
                     out.push(finding(
-                        RELEASE_STEPS_COLLAPSE,
+                        &ReleaseStepsCollapse::META,
                         &f.path,
                         *span,
                         format!(
@@ -287,7 +288,7 @@ pub(crate) fn check_ignored(
         let (src_path, src_span) = source_of(entry);
         let mut too_early = |message: String, help: String| {
             out.push(finding(
-                IGNORE_REMOVED_TOO_EARLY,
+                &IgnoreRemovedTooEarly::META,
                 &src_path,
                 src_span,
                 message,

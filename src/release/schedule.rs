@@ -65,6 +65,7 @@ pub fn schedule(
     let mut findings = Vec::new();
     check_collapse(&files, &path, ua, &mut findings);
     check_ignored(&files, &options.ignored_columns, &path, ua, &mut findings);
+    super::collapse::apply_levels(&mut findings, &options.rules);
     super::sort_findings(&mut findings);
 
     Ok(ScheduleReport {

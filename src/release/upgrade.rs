@@ -14,6 +14,7 @@ use super::Version;
 /// Options of `schedule` and `upgrade_path`: the same struct for CLI flags
 /// and JavaScript options (camelCase, with kebab-case aliases).
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(target_arch = "wasm32", tsify(hashmap_as_object))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct ReleaseOptions {
@@ -34,6 +35,11 @@ pub struct ReleaseOptions {
     /// Columns the application ignores, for the application-code rules.
     #[serde(alias = "ignored-columns")]
     pub ignored_columns: Vec<IgnoredColumn>,
+    /// Rule levels (`zerodown.toml`'s `[rules]`, `--rule`): they apply to
+    /// the release rules (`off` silences one, a severity replaces its
+    /// default); the ids of other rules are accepted and change nothing here.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub rules: std::collections::BTreeMap<String, crate::model::RuleLevel>,
 }
 
 /// Options with their versions parsed.
@@ -46,6 +52,14 @@ pub(crate) struct Resolved {
 
 impl Resolved {
     pub fn new(options: &ReleaseOptions) -> Result<Resolved> {
+        for id in options.rules.keys() {
+            if crate::rules::find(id).is_none() {
+                return Err(Error::new(
+                    ErrorCode::UnknownRule,
+                    format!("unknown rule `{id}` in `rules`; `zerodown rules` lists them"),
+                ));
+            }
+        }
         let mut stops = Vec::new();
         for s in &options.required_stops {
             let v = Version::parse(s)
@@ -273,6 +287,7 @@ pub fn upgrade_path(
     let mut findings = Vec::new();
     check_collapse(&files, &path, ua, &mut findings);
     check_ignored(&files, &options.ignored_columns, &path, ua, &mut findings);
+    super::collapse::apply_levels(&mut findings, &options.rules);
     super::sort_findings(&mut findings);
 
     let deployments = path

@@ -34,6 +34,7 @@ declare_rule! {
         id: "drop-before-ignore-shipped",
         severity: Error,
         summary: "A column dropped before the release that ignores it",
+        scope: Release,
     }
 }
 

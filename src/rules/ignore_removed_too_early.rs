@@ -45,6 +45,7 @@ declare_rule! {
         id: "ignore-removed-too-early",
         severity: Error,
         summary: "A column ignore rule removed before its drop has shipped",
+        scope: Release,
     }
 }
 

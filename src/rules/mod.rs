@@ -13,11 +13,27 @@ use std::ops::Range;
 
 use crate::model::{Catalog, Change, FileState, LintOptions, Name, Op, Phase, Severity, Statement};
 
+/// What a rule looks at, and so which part of zerodown reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// One operation at a time, with the file so far (`Rule::check`).
+    Statement,
+    /// The lint engine itself: a statement that does not parse, an unused
+    /// suppression. The rule's `check` does nothing; the engine builds its
+    /// findings from this metadata.
+    Engine,
+    /// A release-migrations folder (`zerodown schedule`, `upgrade-path`):
+    /// the release checks build its findings from this metadata.
+    Release,
+}
+
 /// A rule's fixed metadata. `doc` is the rule's doc comment.
 #[derive(Debug)]
 pub struct RuleMeta {
     /// The public id, used in config, ignore comments and output.
     pub id: &'static str,
+    /// What the rule looks at.
+    pub scope: Scope,
     /// Severity unless configured.
     pub severity: Severity,
     /// One line.
@@ -160,6 +176,7 @@ macro_rules! declare_rule {
             severity: $sev:ident,
             summary: $summary:literal $(,)?
             $(enabled_by_default: $enabled:literal $(,)?)?
+            $(scope: $scope:ident $(,)?)?
         }
     ) => {
         $(#[doc = $doc])*
@@ -169,6 +186,7 @@ macro_rules! declare_rule {
             /// The rule's metadata.
             pub const META: $crate::rules::RuleMeta = $crate::rules::RuleMeta {
                 id: $id,
+                scope: declare_rule!(@scope $($scope)?),
                 severity: $crate::model::Severity::$sev,
                 summary: $summary,
                 enabled_by_default: declare_rule!(@enabled $($enabled)?),
@@ -178,6 +196,8 @@ macro_rules! declare_rule {
     };
     (@enabled) => { true };
     (@enabled $e:literal) => { $e };
+    (@scope) => { $crate::rules::Scope::Statement };
+    (@scope $s:ident) => { $crate::rules::Scope::$s };
 }
 
 /// Implements `Rule::meta` for a rule declared with `declare_rule!`.
@@ -321,13 +341,13 @@ pub static RULES: &[&dyn Rule] = &[
     &ReleaseStepsCollapse,
 ];
 
-/// Rules checked over a release-migrations folder by `zerodown schedule` and
-/// `zerodown upgrade-path` rather than per statement (tested in `tests/release.rs`).
-pub const RELEASE_RULES: &[&str] = &[
-    "release-steps-collapse",
-    "ignore-removed-too-early",
-    "drop-before-ignore-shipped",
-];
+/// The rules of a scope, in catalogue order.
+pub fn of_scope(scope: Scope) -> impl Iterator<Item = &'static RuleMeta> {
+    RULES
+        .iter()
+        .map(|r| r.meta())
+        .filter(move |m| m.scope == scope)
+}
 
 /// Looks a rule up by id.
 pub fn find(id: &str) -> Option<&'static dyn Rule> {

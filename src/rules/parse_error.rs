@@ -28,6 +28,7 @@ declare_rule! {
         id: "parse-error",
         severity: Error,
         summary: "A statement that does not parse",
+        scope: Engine,
     }
 }
 

@@ -52,6 +52,7 @@ declare_rule! {
         id: "release-steps-collapse",
         severity: Error,
         summary: "Steps of a multi-release change that run in one deployment",
+        scope: Release,
     }
 }
 

@@ -30,6 +30,7 @@ declare_rule! {
         id: "unused-ignore",
         severity: Info,
         summary: "A suppression comment that matches no finding",
+        scope: Engine,
     }
 }
 
