@@ -4,6 +4,8 @@
 //! findings ([`rules`], [`lint`]) and plans ([`plan`]) → reports ([`report`]).
 
 pub mod cells;
+#[cfg(any(feature = "cli", feature = "node"))]
+pub mod cli;
 pub mod config;
 pub mod error;
 pub mod lint;
