@@ -10,7 +10,8 @@
 #      node/ the Node module: profile `release` (opt-level 3, for throughput)
 #            with LLVM's inline threshold at 60 (a module 20% smaller that
 #            instantiates faster at the same throughput, see BENCHMARKS.md),
-#            feature `node`: also formatText and parseConfig for the CLI;
+#            feature `node`: also runCli (the command line of src/cli/,
+#            with clap), formatText, parseConfig and parseCalendar;
 #   2. wasm-bindgen --target web for each (installed with `cargo install` at
 #      the exact version Cargo.lock pins when missing or different);
 #   3. wasm-opt -O3 on the Node module (binaryen 132 from npm, installed with

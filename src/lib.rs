@@ -37,6 +37,8 @@
 //!    WebAssembly bindings (`wasm`), with this crate root.
 
 pub mod cells;
+#[cfg(any(feature = "cli", feature = "node"))]
+pub mod cli;
 pub mod config;
 pub mod error;
 pub mod lint;

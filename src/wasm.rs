@@ -10,8 +10,12 @@
 //! TextEncoder straight into the module's memory (`src/utf8.js`); results
 //! cross back as a tape (`src/tape.rs`).
 //!
-//! `formatText` and `parseConfig` exist only with the `node` feature (the
-//! Node build); the browser build leaves them, and what they pull in, out.
+//! `runCli`, `formatText`, `parseConfig` and `parseCalendar` exist only with
+//! the `node` feature (the Node build); the browser builds leave them, and
+//! what they pull in (clap, the TOML parser), out. `runCli` is the whole
+//! command line of [`crate::cli`] over a host object of Node callbacks
+//! (`pkg-templates/bin/zerodown.mjs`): `npx zerodown` runs the same argument
+//! parsing, help, errors and exit codes as the native binary.
 //!
 //! Adding an export is one function: take `Ts<Input>` (or `&str`), call the
 //! core, return `out(&value)`.
@@ -512,4 +516,176 @@ pub fn move_check(source: &str, target: &str) -> Result<Ts<MoveCheck>, JsValue> 
 #[wasm_bindgen(js_name = parseCalendar)]
 pub fn parse_calendar(text: &str) -> Result<Ts<crate::plan::Calendar>, JsValue> {
     out(&crate::plan::Calendar::parse(text).map_err(throw)?)
+}
+
+#[cfg(feature = "node")]
+#[wasm_bindgen(typescript_custom_section)]
+const TS_CLI_HOST: &'static str = r#"
+/**
+ * What `runCli` needs from its platform: Node's `fs`, streams and process,
+ * as `bin/zerodown.mjs` passes them. File-system callbacks throw Node's
+ * errors (with `code` and `errno`).
+ */
+export interface CliHost {
+    /** The bytes of a file. */
+    readFile(path: string): Uint8Array;
+    /** 2 for a folder, 1 for a file, 0 otherwise (following symbolic links). */
+    kind(path: string): number;
+    /** The entry names of a folder. */
+    readDir(path: string): string[];
+    /** Creates a folder and its missing parents. */
+    mkdir(path: string): void;
+    /** Writes a file, replacing it. */
+    writeFile(path: string, text: string): void;
+    /** Writes to stdout (1) or stderr (2). */
+    write(fd: number, text: string): void;
+    /** The current folder. */
+    cwd(): string;
+    /** Whether the file descriptor is a terminal. */
+    isTerminal(fd: number): boolean;
+    /** An environment variable. */
+    env(name: string): string | undefined;
+}
+"#;
+
+#[cfg(feature = "node")]
+#[wasm_bindgen]
+extern "C" {
+    /// The JavaScript side of [`NodeIo`]: see the `CliHost` declaration above.
+    #[wasm_bindgen(typescript_type = "CliHost")]
+    pub type CliHost;
+    #[wasm_bindgen(method, catch, js_name = readFile)]
+    fn read_file(this: &CliHost, path: &str) -> Result<js_sys::Uint8Array, JsValue>;
+    #[wasm_bindgen(method)]
+    fn kind(this: &CliHost, path: &str) -> u32;
+    #[wasm_bindgen(method, catch, js_name = readDir)]
+    fn read_dir(this: &CliHost, path: &str) -> Result<js_sys::Array, JsValue>;
+    #[wasm_bindgen(method, catch)]
+    fn mkdir(this: &CliHost, path: &str) -> Result<(), JsValue>;
+    #[wasm_bindgen(method, catch, js_name = writeFile)]
+    fn write_file(this: &CliHost, path: &str, text: &str) -> Result<(), JsValue>;
+    #[wasm_bindgen(method)]
+    fn write(this: &CliHost, fd: u32, text: &str);
+    #[wasm_bindgen(method)]
+    fn cwd(this: &CliHost) -> String;
+    #[wasm_bindgen(method, js_name = isTerminal)]
+    fn is_terminal(this: &CliHost, fd: u32) -> bool;
+    #[wasm_bindgen(method)]
+    fn env(this: &CliHost, name: &str) -> Option<String>;
+}
+
+/// [`crate::cli::Io`] over a [`CliHost`].
+#[cfg(feature = "node")]
+struct NodeIo(CliHost);
+
+/// A Node file-system error as the native CLI prints an OS error
+/// (`No such file or directory (os error 2)`): Node names the error (`code`)
+/// and gives its number (`errno`, negated on POSIX); the text is the C
+/// library's for the common codes. Other errors keep Node's message.
+#[cfg(feature = "node")]
+fn os_error(e: &JsValue) -> String {
+    let get = |key: &str| js_sys::Reflect::get(e, &key.into()).ok();
+    let code = get("code").and_then(|v| v.as_string());
+    let errno = get("errno").and_then(|v| v.as_f64());
+    let text = match code.as_deref() {
+        Some("ENOENT") => Some("No such file or directory"),
+        Some("EACCES") => Some("Permission denied"),
+        Some("EPERM") => Some("Operation not permitted"),
+        Some("EISDIR") => Some("Is a directory"),
+        Some("ENOTDIR") => Some("Not a directory"),
+        Some("ELOOP") => Some("Too many levels of symbolic links"),
+        Some("ENAMETOOLONG") => Some("File name too long"),
+        Some("EEXIST") => Some("File exists"),
+        Some("EROFS") => Some("Read-only file system"),
+        Some("ENOSPC") => Some("No space left on device"),
+        Some("EMFILE") => Some("Too many open files"),
+        Some("EIO") => Some("Input/output error"),
+        _ => None,
+    };
+    match (text, errno) {
+        (Some(text), Some(errno)) => format!("{text} (os error {})", errno.abs()),
+        _ => get("message")
+            .and_then(|v| v.as_string())
+            .unwrap_or_else(|| "unknown error".to_string()),
+    }
+}
+
+#[cfg(feature = "node")]
+impl crate::cli::Io for NodeIo {
+    fn read(&self, path: &std::path::Path) -> Result<Vec<u8>, String> {
+        let bytes = self
+            .0
+            .read_file(&path.to_string_lossy())
+            .map_err(|e| os_error(&e))?;
+        Ok(bytes.to_vec())
+    }
+
+    fn kind(&self, path: &std::path::Path) -> crate::cli::EntryKind {
+        match self.0.kind(&path.to_string_lossy()) {
+            2 => crate::cli::EntryKind::Dir,
+            1 => crate::cli::EntryKind::File,
+            _ => crate::cli::EntryKind::Other,
+        }
+    }
+
+    fn read_dir(&self, dir: &std::path::Path) -> Result<Vec<std::path::PathBuf>, String> {
+        let names = self
+            .0
+            .read_dir(&dir.to_string_lossy())
+            .map_err(|e| os_error(&e))?;
+        Ok(names
+            .iter()
+            .map(|name| dir.join(name.as_string().unwrap_or_default()))
+            .collect())
+    }
+
+    fn create_dir_all(&mut self, dir: &std::path::Path) -> Result<(), String> {
+        // As std::fs::create_dir_all: the empty path (the current folder) exists.
+        if dir.as_os_str().is_empty() {
+            return Ok(());
+        }
+        self.0
+            .mkdir(&dir.to_string_lossy())
+            .map_err(|e| os_error(&e))
+    }
+
+    fn write_file(&mut self, path: &std::path::Path, contents: &str) -> Result<(), String> {
+        self.0
+            .write_file(&path.to_string_lossy(), contents)
+            .map_err(|e| os_error(&e))
+    }
+
+    fn write(&mut self, stream: crate::cli::Stream, text: &str) {
+        self.0.write(fd(stream), text);
+    }
+
+    fn current_dir(&self) -> Option<std::path::PathBuf> {
+        Some(self.0.cwd().into())
+    }
+
+    fn is_terminal(&self, stream: crate::cli::Stream) -> bool {
+        self.0.is_terminal(fd(stream))
+    }
+
+    fn env(&self, name: &str) -> Option<String> {
+        self.0.env(name)
+    }
+}
+
+#[cfg(feature = "node")]
+fn fd(stream: crate::cli::Stream) -> u32 {
+    match stream {
+        crate::cli::Stream::Stdout => 1,
+        crate::cli::Stream::Stderr => 2,
+    }
+}
+
+/// Runs the `zerodown` command line (`argv` without the program name) with
+/// `host`'s files and streams; returns the exit status. What `npx zerodown`
+/// runs: the native CLI's code, so the same help, output, errors and exit codes.
+#[cfg(feature = "node")]
+#[wasm_bindgen(js_name = runCli)]
+pub fn run_cli(argv: Vec<String>, host: CliHost) -> u8 {
+    let argv = std::iter::once("zerodown".to_string()).chain(argv);
+    crate::cli::run(argv, &mut NodeIo(host))
 }

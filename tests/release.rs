@@ -731,6 +731,37 @@ fn dir(name: &str) -> String {
 }
 
 #[test]
+fn cli_release_rule_levels_from_flags_and_config() {
+    let poc = dir("poc");
+    let args = ["upgrade-path", &poc, "--from", "8.17", "--to", "9.1"];
+    let with = |extra: &[&str]| {
+        let mut a: Vec<&str> = args.to_vec();
+        a.extend_from_slice(extra);
+        zerodown(&a)
+    };
+    assert_eq!(with(&[]).0, 1);
+    let (code, out, err) = with(&["--rule", "release-steps-collapse=off"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, out, _) = with(&["--rule", "release-steps-collapse=warning"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("warning[release-steps-collapse]"), "{out}");
+    let cfg = std::env::temp_dir().join(format!(
+        "zerodown-release-rules-{}.toml",
+        std::process::id()
+    ));
+    std::fs::write(&cfg, "[rules]\nrelease-steps-collapse = \"off\"\n").unwrap();
+    let cfg_s = cfg.to_string_lossy().into_owned();
+    let (code, _, err) = with(&["--config", &cfg_s]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = with(&["--config", &cfg_s, "--rule", "release-steps-collapse=error"]);
+    assert_eq!(code, 1, "{err}");
+    let _ = std::fs::remove_file(&cfg);
+    let (code, _, err) = with(&["--rule", "no-such-rule=off"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no-such-rule"), "{err}");
+}
+
+#[test]
 fn cli_upgrade_path_exit_codes_and_json() {
     let poc = dir("poc");
     let (code, out, _) = zerodown(&[

@@ -1,5 +1,5 @@
 // The Node entry: loads the Node build of the WebAssembly module (tuned for
-// speed, with the CLI's formatText and parseConfig) from disk synchronously
+// speed, with the CLI's runCli, formatText and parseConfig) from disk synchronously
 // at import time, so every export is ready without `await init()`. The
 // default export `init()` is kept (it resolves at once) so code written for
 // the browser entry runs unchanged. No top-level await: `require("zerodown")`

@@ -2,16 +2,12 @@
 //! inputs, call the library, print text or JSON.
 
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
-use zerodown::report::cells::{CellsReport, FleetReport, MoveCheck, StepStatus, TableReport};
-use zerodown::report::render_json;
 
-use super::{fail, Format};
-
-/// Exit status when a check finds an error or refuses a move.
-const EXIT_FINDINGS: u8 = 1;
+use super::{exit_status, fail, print_json, read_text, EntryKind, Format, Io, Stream};
+use crate::report::cells::FleetReport;
+use crate::report::{render_analyze_text, render_fleet_text, render_move_text};
 
 #[derive(Args)]
 pub struct CellsArgs {
@@ -74,19 +70,21 @@ enum FleetCommand {
     },
 }
 
-fn read(path: &Path) -> Result<String, ExitCode> {
-    std::fs::read_to_string(path).map_err(|e| fail(format!("cannot read {}: {e}", path.display())))
-}
-
-fn exit(failed: bool) -> ExitCode {
-    if failed {
-        ExitCode::from(EXIT_FINDINGS)
-    } else {
-        ExitCode::SUCCESS
+/// Reads two files; on failure prints the error of each that failed.
+fn read_both(io: &mut dyn Io, a: &Path, b: &Path) -> Result<(String, String), u8> {
+    match (read_text(io, a), read_text(io, b)) {
+        (Ok(a), Ok(b)) => Ok((a, b)),
+        (a, b) => {
+            let mut code = 0;
+            for e in [a.err(), b.err()].into_iter().flatten() {
+                code = fail(io, e);
+            }
+            Err(code)
+        }
     }
 }
 
-pub fn run(args: CellsArgs) -> ExitCode {
+pub fn run(args: CellsArgs, io: &mut dyn Io) -> u8 {
     match args.command {
         CellsCommand::Analyze {
             schema,
@@ -94,70 +92,71 @@ pub fn run(args: CellsArgs) -> ExitCode {
             shared,
             format,
         } => {
-            let sql = match read(&schema) {
+            let sql = match read_text(io, &schema) {
                 Ok(s) => s,
-                Err(code) => return code,
+                Err(e) => return fail(io, e),
             };
-            let report = zerodown::cells::analyze_with_shared(&sql, &roots, &shared);
+            let report = crate::cells::analyze_with_shared(&sql, &roots, &shared);
             if format == Format::Json {
-                outln!("{}", render_json(&report));
+                print_json(io, &report);
             } else {
-                out!("{}", analyze_text(&report, &schema.display().to_string()));
+                let text = render_analyze_text(&report, &schema.display().to_string());
+                io.write(Stream::Stdout, &text);
             }
-            exit(report.has_errors())
+            exit_status(report.has_errors())
         }
         CellsCommand::MoveCheck {
             source,
             target,
             format,
         } => {
-            let (s, t) = match (read(&source), read(&target)) {
-                (Ok(s), Ok(t)) => (s, t),
-                (Err(code), _) | (_, Err(code)) => return code,
+            let (s, t) = match read_both(io, &source, &target) {
+                Ok(x) => x,
+                Err(code) => return code,
             };
-            let check = match zerodown::cells::move_check(
+            let check = match crate::cells::move_check(
                 &s,
                 &source.display().to_string(),
                 &t,
                 &target.display().to_string(),
             ) {
                 Ok(c) => c,
-                Err(e) => return fail(e),
+                Err(e) => return fail(io, e),
             };
             if format == Format::Json {
-                outln!("{}", render_json(&check));
+                print_json(io, &check);
             } else {
-                out!("{}", move_text(&check));
+                io.write(Stream::Stdout, &render_move_text(&check));
             }
-            exit(!check.allowed)
+            exit_status(!check.allowed)
         }
     }
 }
 
-pub fn run_fleet(args: FleetArgs) -> ExitCode {
+pub fn run_fleet(args: FleetArgs, io: &mut dyn Io) -> u8 {
     let FleetCommand::Check {
         fleet,
         plan,
         format,
         unreleased_as,
     } = args.command;
-    if plan.is_dir() {
-        return fleet_check_folder(&fleet, &plan, unreleased_as.as_deref(), format);
+    if io.kind(&plan) == EntryKind::Dir {
+        return fleet_check_folder(&fleet, &plan, unreleased_as.as_deref(), format, io);
     }
-    let (f, p) = match (read(&fleet), read(&plan)) {
-        (Ok(f), Ok(p)) => (f, p),
-        (Err(code), _) | (_, Err(code)) => return code,
+    let (f, p) = match read_both(io, &fleet, &plan) {
+        Ok(x) => x,
+        Err(code) => return code,
     };
-    let report = match zerodown::cells::fleet_check(
+    let report = match crate::cells::fleet_check(
         &f,
         &fleet.display().to_string(),
         &p,
         &plan.display().to_string(),
     ) {
         Ok(r) => r,
-        Err(e) => return fail(e),
+        Err(e) => return fail(io, e),
     };
-    print_fleet(&report, format)
+    print_fleet(&report, format, io)
 }
 
 /// `fleet check` over a release-migrations folder.
@@ -166,206 +165,31 @@ fn fleet_check_folder(
     dir: &Path,
     unreleased_as: Option<&str>,
     format: Format,
-) -> ExitCode {
-    let text = match read(fleet) {
+    io: &mut dyn Io,
+) -> u8 {
+    let text = match read_text(io, fleet) {
         Ok(t) => t,
-        Err(code) => return code,
+        Err(e) => return fail(io, e),
     };
-    let files = match super::schedule::read_dir(dir) {
+    let files = match super::schedule::read_dir(dir, io) {
         Ok(f) => f,
-        Err(e) => return fail(e),
+        Err(e) => return fail(io, e),
     };
-    let report = zerodown::cells::parse_fleet(&text, &fleet.display().to_string()).and_then(|f| {
-        let steps = zerodown::cells::steps_from_release_files(&files, unreleased_as)?;
-        zerodown::cells::check_steps(&f, &steps)
+    let report = crate::cells::parse_fleet(&text, &fleet.display().to_string()).and_then(|f| {
+        let steps = crate::cells::steps_from_release_files(&files, unreleased_as)?;
+        crate::cells::check_steps(&f, &steps)
     });
     match report {
-        Ok(r) => print_fleet(&r, format),
-        Err(e) => fail(e),
+        Ok(r) => print_fleet(&r, format, io),
+        Err(e) => fail(io, e),
     }
 }
 
-fn print_fleet(report: &FleetReport, format: Format) -> ExitCode {
+fn print_fleet(report: &FleetReport, format: Format, io: &mut dyn Io) -> u8 {
     if format == Format::Json {
-        outln!("{}", render_json(report));
+        print_json(io, report);
     } else {
-        out!("{}", fleet_text(report));
+        io.write(Stream::Stdout, &render_fleet_text(report));
     }
-    exit(report.has_errors())
-}
-
-/// Most tables listed per finding kind in the text summary.
-const NOTABLE: usize = 10;
-
-fn analyze_text(r: &CellsReport, path: &str) -> String {
-    let s = &r.summary;
-    let st = &r.statements;
-    let mut out = String::new();
-    out.push_str(&format!(
-        "{path}: organization isolation (roots: {})\n",
-        r.roots.join(", ")
-    ));
-    if !r.missing_roots.is_empty() {
-        out.push_str(&format!(
-            "  roots not in the schema: {}\n",
-            r.missing_roots.join(", ")
-        ));
-    }
-    out.push_str(&format!(
-        "  statements: {} read, {} used, {} skipped, {} failed\n",
-        st.total, st.used, st.skipped, st.failed
-    ));
-    let skipped: Vec<String> = st
-        .by_kind
-        .iter()
-        .filter(|k| k.skipped > 0)
-        .map(|k| format!("{} {}", k.kind, k.skipped))
-        .collect();
-    if !skipped.is_empty() {
-        out.push_str(&format!("    skipped: {}\n", skipped.join(", ")));
-    }
-    for f in &st.failures {
-        out.push_str(&format!(
-            "    failed: line {}: {}: {}\n",
-            f.line, f.kind, f.message
-        ));
-    }
-    out.push_str(&format!(
-        "  tables: {} ({} partitions folded in, {} roots, {} shared), {} foreign keys\n",
-        s.tables, s.partitions, s.roots, s.shared, s.foreign_keys
-    ));
-    out.push_str(&format!(
-        "  sharding key: {} tables ({} direct, longest path {})\n",
-        s.with_sharding_key, s.direct, s.max_path_length
-    ));
-    let kinds = [
-        ("no-path", "no path to a root", s.no_path),
-        (
-            "cross-organization",
-            "references can cross organizations",
-            s.cross_organization,
-        ),
-        (
-            "nullable-sharding-key",
-            "nullable sharding key",
-            s.nullable_sharding_key,
-        ),
-        (
-            "sharding-key-without-foreign-key",
-            "key-like column without a foreign key",
-            s.sharding_key_without_foreign_key,
-        ),
-        (
-            "unique-without-sharding-key",
-            "unique key without the sharding key",
-            s.unique_without_sharding_key,
-        ),
-    ];
-    for (id, words, n) in kinds {
-        out.push_str(&format!("  {id}: {n} tables ({words})\n"));
-        let tables: Vec<&TableReport> = r
-            .tables
-            .iter()
-            .filter(|t| t.findings.iter().any(|f| f.kind.as_str() == id))
-            .collect();
-        if id == "no-path" {
-            let names: Vec<&str> = tables
-                .iter()
-                .take(NOTABLE * 2)
-                .map(|t| t.name.as_str())
-                .collect();
-            if !names.is_empty() {
-                out.push_str(&format!("    {}", names.join(", ")));
-                if tables.len() > names.len() {
-                    out.push_str(&format!(" and {} more", tables.len() - names.len()));
-                }
-                out.push('\n');
-            }
-            continue;
-        }
-        for t in tables.iter().take(NOTABLE) {
-            let f = t.findings.iter().find(|f| f.kind.as_str() == id);
-            if let Some(f) = f {
-                out.push_str(&format!("    {}: {}\n", t.name, f.message));
-            }
-        }
-        if tables.len() > NOTABLE {
-            out.push_str(&format!(
-                "    ... and {} more (--format json lists every table)\n",
-                tables.len() - NOTABLE
-            ));
-        }
-    }
-    out.push_str(&format!("{} errors, {} warnings\n", s.errors, s.warnings));
-    out
-}
-
-fn move_text(m: &MoveCheck) -> String {
-    let mut out = format!(
-        "{}: {}\n",
-        if m.allowed {
-            "move allowed"
-        } else {
-            "move not allowed"
-        },
-        m.message
-    );
-    for v in &m.only_in_source {
-        out.push_str(&format!("  only on source: {v}\n"));
-    }
-    for v in &m.only_in_target {
-        out.push_str(&format!("  only on target: {v}\n"));
-    }
-    out
-}
-
-fn fleet_text(r: &FleetReport) -> String {
-    let cells: Vec<String> = r
-        .cells
-        .iter()
-        .map(|c| format!("{} {}", c.name, c.version))
-        .collect();
-    let mut out = format!("fleet: {}\n", cells.join(", "));
-    if !r.shared_tables.is_empty() {
-        out.push_str(&format!("shared tables: {}\n", r.shared_tables.join(", ")));
-    }
-    for s in &r.steps {
-        let mark = match s.status {
-            StepStatus::FleetIncompatible => "error",
-            StepStatus::Blocked => "wait ",
-            StepStatus::Ready => "ok   ",
-            StepStatus::Application => "app  ",
-        };
-        out.push_str(&format!(
-            "{mark} {} {:11} {}{}\n",
-            s.release,
-            s.phase_name(),
-            s.title,
-            s.requires_version
-                .as_ref()
-                .map_or_else(String::new, |v| format!(" (needs >= {v})"))
-        ));
-        out.push_str(&format!("      {}\n", s.message));
-    }
-    out.push_str(&format!(
-        "{} fleet-incompatible, {} blocked\n",
-        r.errors, r.blocked
-    ));
-    out
-}
-
-trait PhaseName {
-    fn phase_name(&self) -> &'static str;
-}
-
-impl PhaseName for zerodown::report::cells::FleetStep {
-    fn phase_name(&self) -> &'static str {
-        use zerodown::plan::StepPhase;
-        match self.phase {
-            StepPhase::Regular => "regular",
-            StepPhase::PostDeploy => "post-deploy",
-            StepPhase::Background => "background",
-            StepPhase::Application => "application",
-        }
-    }
+    exit_status(report.has_errors())
 }

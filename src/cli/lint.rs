@@ -1,15 +1,13 @@
 //! `zerodown lint`: gathers files, loads `zerodown.toml`, prints the report.
 
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 
 use clap::Args;
-use zerodown::config::{parse_config, CONFIG_FILE};
-use zerodown::model::{LintOptions, RuleLevel};
-use zerodown::{Phase, SourceFile};
 
-use super::{fail, Format};
+use super::{fail, print_json, Color, EntryKind, Format, Io, Stream};
+use crate::config::{parse_config, CONFIG_FILE};
+use crate::model::{LintOptions, RuleLevel};
+use crate::{Phase, SourceFile};
 
 #[derive(Args)]
 pub struct LintArgs {
@@ -52,9 +50,9 @@ pub struct LintArgs {
     /// missing-lock-timeout: the longest lock_timeout a migration may set (default 2s).
     #[arg(long, value_name = "DURATION")]
     max_lock_timeout: Option<String>,
-    /// Colour the text output: auto, always or never.
-    #[arg(long, default_value = "auto")]
-    color: String,
+    /// Colour the text output: auto (when stdout is a terminal and NO_COLOR is not set), always or never.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    color: Color,
 }
 
 fn parse_phase(s: &str) -> Result<Phase, String> {
@@ -63,11 +61,11 @@ fn parse_phase(s: &str) -> Result<Phase, String> {
 }
 
 /// Finds `zerodown.toml` in the current folder or the nearest parent.
-pub fn find_config() -> Option<PathBuf> {
-    let mut dir = std::env::current_dir().ok()?;
+pub fn find_config(io: &dyn Io) -> Option<PathBuf> {
+    let mut dir = io.current_dir()?;
     loop {
         let candidate = dir.join(CONFIG_FILE);
-        if candidate.is_file() {
+        if io.kind(&candidate) == EntryKind::File {
             return Some(candidate);
         }
         if !dir.pop() {
@@ -76,17 +74,46 @@ pub fn find_config() -> Option<PathBuf> {
     }
 }
 
-/// Loads the config (if any) and applies the flags over it.
-pub fn options(args: &LintArgs) -> Result<LintOptions, String> {
-    let path = args.config.clone().or_else(find_config);
-    let mut o = match &path {
+/// The config file given, or the one found upwards from the current folder.
+pub fn load_config(given: Option<&PathBuf>, io: &dyn Io) -> Result<Option<LintOptions>, String> {
+    match given.cloned().or_else(|| find_config(io)) {
         Some(p) => {
-            let text = std::fs::read_to_string(p)
-                .map_err(|e| format!("cannot read {}: {e}", p.display()))?;
-            parse_config(&text, &p.display().to_string()).map_err(|e| e.to_string())?
+            let text = super::read_text(io, &p)?;
+            let o = parse_config(&text, &p.display().to_string()).map_err(|e| e.to_string())?;
+            Ok(Some(o))
         }
-        None => LintOptions::default(),
-    };
+        None => Ok(None),
+    }
+}
+
+/// Applies `--rule RULE=LEVEL` flags over `levels`.
+pub fn apply_rule_flags(
+    flags: &[String],
+    levels: &mut std::collections::BTreeMap<String, RuleLevel>,
+) -> Result<(), String> {
+    for r in flags {
+        let (id, level) = r
+            .split_once('=')
+            .ok_or_else(|| format!("--rule `{r}`: write RULE=LEVEL"))?;
+        let level = match level {
+            "error" => RuleLevel::Error,
+            "warning" => RuleLevel::Warning,
+            "info" => RuleLevel::Info,
+            "off" => RuleLevel::Off,
+            other => {
+                return Err(format!(
+                    "--rule `{r}`: `{other}` is not error, warning, info or off"
+                ))
+            }
+        };
+        levels.insert(id.to_string(), level);
+    }
+    Ok(())
+}
+
+/// Loads the config (if any) and applies the flags over it.
+fn options(args: &LintArgs, io: &dyn Io) -> Result<LintOptions, String> {
+    let mut o = load_config(args.config.as_ref(), io)?.unwrap_or_default();
     if args.phase.is_some() {
         o.phase = args.phase;
     }
@@ -107,37 +134,22 @@ pub fn options(args: &LintArgs) -> Result<LintOptions, String> {
     if let Some(m) = &args.max_lock_timeout {
         o.max_lock_timeout.clone_from(m);
     }
-    for r in &args.rules {
-        let (id, level) = r
-            .split_once('=')
-            .ok_or_else(|| format!("--rule `{r}`: write RULE=LEVEL"))?;
-        let level = match level {
-            "error" => RuleLevel::Error,
-            "warning" => RuleLevel::Warning,
-            "info" => RuleLevel::Info,
-            "off" => RuleLevel::Off,
-            other => {
-                return Err(format!(
-                    "--rule `{r}`: `{other}` is not error, warning, info or off"
-                ))
-            }
-        };
-        o.rules.insert(id.to_string(), level);
-    }
+    apply_rule_flags(&args.rules, &mut o.rules)?;
     if args.no_plans {
         o.plans = false;
     }
-    zerodown::lint::validate_options(&o).map_err(|e| e.to_string())?;
+    crate::lint::validate_options(&o).map_err(|e| e.to_string())?;
     Ok(o)
 }
 
 /// Expands folders into their `.sql` files, sorted.
-pub fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+pub(super) fn collect(paths: &[PathBuf], io: &dyn Io) -> Result<Vec<PathBuf>, String> {
     let mut out = Vec::new();
     for p in paths {
-        if p.is_dir() {
-            walk(p, &mut out).map_err(|e| format!("cannot read {}: {e}", p.display()))?;
-        } else if p.is_file() {
+        let kind = io.kind(p);
+        if kind == EntryKind::Dir {
+            walk(p, &mut out, io).map_err(|e| format!("cannot read {}: {e}", p.display()))?;
+        } else if kind == EntryKind::File {
             out.push(p.clone());
         } else {
             return Err(format!("{}: no such file or folder", p.display()));
@@ -148,11 +160,10 @@ pub fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     Ok(out)
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.is_dir() {
-            walk(&path, out)?;
+fn walk(dir: &Path, out: &mut Vec<PathBuf>, io: &dyn Io) -> Result<(), String> {
+    for path in io.read_dir(dir)? {
+        if io.kind(&path) == EntryKind::Dir {
+            walk(&path, out, io)?;
         } else if path
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("sql"))
@@ -164,12 +175,13 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 }
 
 /// Reads the files as `SourceFile`s; paths are shown as given.
-pub fn read_sources(paths: &[PathBuf]) -> Result<Vec<SourceFile>, String> {
+fn read_sources(paths: &[PathBuf], io: &dyn Io) -> Result<Vec<SourceFile>, String> {
     paths
         .iter()
         .map(|p| {
-            let bytes =
-                std::fs::read(p).map_err(|e| format!("cannot read {}: {e}", p.display()))?;
+            let bytes = io
+                .read(p)
+                .map_err(|e| format!("cannot read {}: {e}", p.display()))?;
             let sql = String::from_utf8(bytes).map_err(|e| {
                 format!(
                     "{}: not UTF-8 text (invalid byte at offset {})",
@@ -185,39 +197,32 @@ pub fn read_sources(paths: &[PathBuf]) -> Result<Vec<SourceFile>, String> {
         .collect()
 }
 
-pub fn run(args: LintArgs) -> ExitCode {
-    let options = match options(&args) {
+pub fn run(args: LintArgs, io: &mut dyn Io) -> u8 {
+    let options = match options(&args, io) {
         Ok(o) => o,
-        Err(e) => return fail(e),
+        Err(e) => return fail(io, e),
     };
-    let sources = match collect(&args.paths).and_then(|p| read_sources(&p)) {
+    let sources = match collect(&args.paths, io).and_then(|p| read_sources(&p, io)) {
         Ok(s) => s,
-        Err(e) => return fail(e),
+        Err(e) => return fail(io, e),
     };
-    let report = match zerodown::lint_files(&sources, &options) {
+    let report = match crate::lint_files(&sources, &options) {
         Ok(r) => r,
-        Err(e) => return fail(e),
+        Err(e) => return fail(io, e),
     };
     match args.format {
-        Format::Json => outln!("{}", zerodown::report::render_json(&report)),
+        Format::Json => print_json(io, &report),
         Format::Text => {
-            let color = match args.color.as_str() {
-                "always" => true,
-                "never" => false,
-                _ => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
-            };
+            let color = args.color.enabled(io);
             let lookup = |path: &str| {
                 sources
                     .iter()
                     .find(|s| s.path == path)
                     .map(|s| s.sql.clone())
             };
-            out!("{}", zerodown::report::render_text(&report, &lookup, color));
+            let text = crate::report::render_text(&report, &lookup, color);
+            io.write(Stream::Stdout, &text);
         }
     }
-    if report.has_errors() {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    }
+    super::exit_status(report.has_errors())
 }

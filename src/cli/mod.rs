@@ -1,31 +1,76 @@
-//! Argument parsing and dispatch. No rule logic lives here.
-
-/// `println!` that stops quietly when stdout is closed (`zerodown lint | head`).
-macro_rules! outln {
-    () => { $crate::cli::emit("\n") };
-    ($($t:tt)*) => { $crate::cli::emit(&format!("{}\n", format_args!($($t)*))) };
-}
-
-/// `print!` that stops quietly when stdout is closed.
-macro_rules! out {
-    ($($t:tt)*) => { $crate::cli::emit(&format!($($t)*)) };
-}
+//! The command line: argument parsing (clap), I/O through [`Io`], and calls
+//! into the core. No rule logic and no rendering live here: text comes from
+//! [`crate::report`].
+//!
+//! One implementation serves both command lines: the native binary
+//! (`src/main.rs` implements [`Io`] over `std`) and `npx zerodown` (the Node
+//! module's `runCli` in `src/wasm.rs` implements it over callbacks to Node's
+//! `fs` and streams). Help texts, errors and exit codes are therefore the same
+//! in both. Compiled with the `cli` feature (native) or `node` (the Node
+//! WebAssembly module); the browser modules leave clap out.
 
 mod cells;
 mod lint;
 mod plan;
 mod schedule;
 
-use std::process::ExitCode;
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand, ValueEnum};
 
 /// Exit status for usage, I/O and config errors.
 pub const EXIT_USAGE: u8 = 2;
 
+/// An output stream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stream {
+    /// Standard output.
+    Stdout,
+    /// Standard error.
+    Stderr,
+}
+
+/// What a path names, following symbolic links.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryKind {
+    /// A regular file.
+    File,
+    /// A folder.
+    Dir,
+    /// Nothing readable: missing, or something else (a socket, a device).
+    Other,
+}
+
+/// Everything the command line does outside the core: files, folders,
+/// output streams, the current folder and the environment. Errors are the
+/// text the platform gives (`No such file or directory (os error 2)`); the
+/// command line adds what it was doing and the path.
+pub trait Io {
+    /// The bytes of a file.
+    fn read(&self, path: &Path) -> Result<Vec<u8>, String>;
+    /// What `path` names.
+    fn kind(&self, path: &Path) -> EntryKind;
+    /// The entries of a folder, as paths joined onto `dir`, in any order.
+    fn read_dir(&self, dir: &Path) -> Result<Vec<PathBuf>, String>;
+    /// Creates a folder and its missing parents.
+    fn create_dir_all(&mut self, dir: &Path) -> Result<(), String>;
+    /// Writes a file, replacing it.
+    fn write_file(&mut self, path: &Path, contents: &str) -> Result<(), String>;
+    /// Writes to stdout or stderr. A closed stdout ends output quietly.
+    fn write(&mut self, stream: Stream, text: &str);
+    /// The current folder, against which relative paths are read.
+    fn current_dir(&self) -> Option<PathBuf>;
+    /// Whether the stream is a terminal (for `--color auto`).
+    fn is_terminal(&self, stream: Stream) -> bool;
+    /// An environment variable (`NO_COLOR`, ...).
+    fn env(&self, name: &str) -> Option<String>;
+}
+
 #[derive(Parser)]
 #[command(
     name = "zerodown",
+    bin_name = "zerodown",
     version,
     about = "Zero-downtime migration rules for PostgreSQL",
     propagate_version = true
@@ -72,61 +117,126 @@ pub enum Format {
     Json,
 }
 
-/// Writes to stdout; a closed pipe ends output quietly instead of panicking.
-pub fn emit(text: &str) {
-    use std::io::Write;
-    let mut stdout = std::io::stdout().lock();
-    if let Err(e) = stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
-        if e.kind() != std::io::ErrorKind::BrokenPipe {
-            eprintln!("error: cannot write the output: {e}");
+/// When text output is coloured (`auto`: when stdout is a terminal and
+/// NO_COLOR is not set). The variants carry no docs, so that help lists
+/// them on one line.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[allow(missing_docs)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+impl Color {
+    /// Whether to colour stdout.
+    fn enabled(self, io: &dyn Io) -> bool {
+        match self {
+            Color::Always => true,
+            Color::Never => false,
+            Color::Auto => io.is_terminal(Stream::Stdout) && io.env("NO_COLOR").is_none(),
         }
     }
 }
 
 /// Prints an error and returns the usage exit code.
-pub fn fail(message: impl std::fmt::Display) -> ExitCode {
-    eprintln!("error: {message}");
-    ExitCode::from(EXIT_USAGE)
+fn fail(io: &mut dyn Io, message: impl std::fmt::Display) -> u8 {
+    io.write(Stream::Stderr, &format!("error: {message}\n"));
+    EXIT_USAGE
 }
 
-/// Parses arguments and runs the command.
-pub fn run() -> ExitCode {
-    let cli = match Cli::try_parse() {
+/// Writes `value` as pretty JSON and a newline to stdout.
+fn print_json<T: serde::Serialize>(io: &mut dyn Io, value: &T) {
+    io.write(
+        Stream::Stdout,
+        &format!("{}\n", crate::report::render_json(value)),
+    );
+}
+
+/// Exit status 1 when a command found errors, else 0.
+fn exit_status(failed: bool) -> u8 {
+    u8::from(failed)
+}
+
+/// Reads a file as UTF-8 text, with the error `std::fs::read_to_string` gives.
+fn read_text(io: &dyn Io, path: &Path) -> Result<String, String> {
+    let bytes = io
+        .read(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    String::from_utf8(bytes).map_err(|_| {
+        format!(
+            "cannot read {}: stream did not contain valid UTF-8",
+            path.display()
+        )
+    })
+}
+
+/// Whether clap's own output (help, usage errors) on `stream` is coloured:
+/// the rules of clap's `ColorChoice::Auto` (the `anstream` crate's), read
+/// through [`Io`] so that both command lines decide alike.
+fn clap_color(io: &dyn Io, stream: Stream) -> bool {
+    let set = |name: &str| io.env(name).is_some_and(|v| !v.is_empty());
+    let clicolor = io.env("CLICOLOR").map(|v| v != "0");
+    if set("NO_COLOR") {
+        false
+    } else if set("CLICOLOR_FORCE") {
+        true
+    } else if clicolor == Some(false) {
+        false
+    } else {
+        let term = io.env("TERM").is_some_and(|t| t != "dumb");
+        io.is_terminal(stream) && (term || clicolor == Some(true) || io.env("CI").is_some())
+    }
+}
+
+/// Runs the command line: `argv` starts with the program name. Returns the
+/// exit status: 0 clean, 1 error-level findings (or a refused move), 2
+/// usage, I/O or config errors.
+pub fn run<I, T>(argv: I, io: &mut dyn Io) -> u8
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(argv) {
         Ok(c) => c,
         Err(e) => {
-            let code = if e.use_stderr() { EXIT_USAGE } else { 0 };
-            let _ = e.print();
-            return ExitCode::from(code);
+            let (stream, code) = if e.use_stderr() {
+                (Stream::Stderr, EXIT_USAGE)
+            } else {
+                (Stream::Stdout, 0)
+            };
+            let styled = e.render();
+            let text = if clap_color(io, stream) {
+                styled.ansi().to_string()
+            } else {
+                styled.to_string()
+            };
+            io.write(stream, &text);
+            return code;
         }
     };
     match cli.command {
-        Command::Lint(args) => lint::run(args),
-        Command::Plan(args) => plan::run(*args),
-        Command::Schedule(args) => schedule::run_schedule(args),
-        Command::UpgradePath(args) => schedule::run_upgrade_path(args),
-        Command::Cells(args) => cells::run(args),
-        Command::Fleet(args) => cells::run_fleet(args),
+        Command::Lint(args) => lint::run(args, io),
+        Command::Plan(args) => plan::run(*args, io),
+        Command::Schedule(args) => schedule::run_schedule(args, io),
+        Command::UpgradePath(args) => schedule::run_upgrade_path(args, io),
+        Command::Cells(args) => cells::run(args, io),
+        Command::Fleet(args) => cells::run_fleet(args, io),
         Command::Rules { format } => {
-            let rules = zerodown::rule_catalogue();
+            let rules = crate::rule_catalogue();
             if format == Format::Json {
-                outln!("{}", zerodown::report::render_json(&rules));
+                print_json(io, &rules);
             } else {
-                let width = rules.iter().map(|r| r.id.len()).max().unwrap_or(0);
-                for r in rules {
-                    outln!("{:width$}  {:7}  {}", r.id, r.severity.as_str(), r.summary);
-                }
+                io.write(Stream::Stdout, &crate::report::render_rules_text(&rules));
             }
-            ExitCode::SUCCESS
+            0
         }
-        Command::Explain { rule } => match zerodown::explain(&rule) {
+        Command::Explain { rule } => match crate::explain(&rule) {
             Ok(doc) => {
-                out!("{doc}");
-                ExitCode::SUCCESS
+                io.write(Stream::Stdout, &doc);
+                0
             }
-            Err(e) => fail(e),
+            Err(e) => fail(io, e),
         },
     }
 }

@@ -2,13 +2,12 @@
 //! builds the change and the plan.
 
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
-use zerodown::plan::{Calendar, ChangeArgs, Framework, PlanOptions};
-use zerodown::Change;
 
-use super::fail;
+use super::{fail, print_json, Io, Stream};
+use crate::plan::{Calendar, ChangeArgs, Framework, PlanOptions};
+use crate::Change;
 
 /// Output formats of `zerodown plan`.
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -114,7 +113,7 @@ pub struct PlanArgs {
     config: Option<PathBuf>,
 }
 
-fn build(a: &PlanArgs) -> Result<(Change, PlanOptions), String> {
+fn build(a: &PlanArgs, io: &dyn Io) -> Result<(Change, PlanOptions), String> {
     let change_args = ChangeArgs {
         using: a.using.clone(),
         column_type: a.column_type.clone(),
@@ -130,17 +129,7 @@ fn build(a: &PlanArgs) -> Result<(Change, PlanOptions), String> {
     };
     let change =
         Change::from_args(&a.kind, &a.target, &a.args, &change_args).map_err(|e| e.to_string())?;
-    let config = match a.config.clone().or_else(super::lint::find_config) {
-        Some(p) => {
-            let text = std::fs::read_to_string(&p)
-                .map_err(|e| format!("cannot read {}: {e}", p.display()))?;
-            Some(
-                zerodown::config::parse_config(&text, &p.display().to_string())
-                    .map_err(|e| e.to_string())?,
-            )
-        }
-        None => None,
-    };
+    let config = super::lint::load_config(a.config.as_ref(), io)?;
     let defaults = PlanOptions::default();
     let mut o = PlanOptions {
         release: a
@@ -186,44 +175,48 @@ fn build(a: &PlanArgs) -> Result<(Change, PlanOptions), String> {
     Ok((change, o))
 }
 
-pub fn run(a: PlanArgs) -> ExitCode {
-    let (change, options) = match build(&a) {
+pub fn run(a: PlanArgs, io: &mut dyn Io) -> u8 {
+    let (change, options) = match build(&a, io) {
         Ok(x) => x,
-        Err(e) => return fail(e),
+        Err(e) => return fail(io, e),
     };
-    let plan = match zerodown::plan::plan(&change, &options) {
+    let plan = match crate::plan::plan(&change, &options) {
         Ok(p) => p,
-        Err(e) => return fail(e),
+        Err(e) => return fail(io, e),
     };
     match a.format {
-        PlanFormat::Text => out!("{}", zerodown::report::render_plan_text(&plan)),
-        PlanFormat::Json => outln!("{}", zerodown::report::render_json(&plan)),
+        PlanFormat::Text => io.write(Stream::Stdout, &crate::report::render_plan_text(&plan)),
+        PlanFormat::Json => print_json(io, &plan),
         PlanFormat::Sql => {
             let layout_dir = match a.layout.as_deref() {
                 Some([kind, dir]) if kind == "release-dir" => Some(PathBuf::from(dir)),
                 Some([kind, _]) => {
-                    return fail(format!(
-                        "--layout `{kind}` is not known: use --layout release-dir DIR"
-                    ))
+                    return fail(
+                        io,
+                        format!("--layout `{kind}` is not known: use --layout release-dir DIR"),
+                    )
                 }
                 _ => None,
             };
             let Some(out) = layout_dir.as_ref().or(a.out.as_ref()) else {
-                return fail("--format sql writes files: give the folder with --out DIR");
+                return fail(
+                    io,
+                    "--format sql writes files: give the folder with --out DIR",
+                );
             };
-            for f in zerodown::report::plan_files(&plan) {
+            for f in crate::report::plan_files(&plan) {
                 let path = out.join(&f.path);
                 if let Some(dir) = path.parent() {
-                    if let Err(e) = std::fs::create_dir_all(dir) {
-                        return fail(format!("cannot create {}: {e}", dir.display()));
+                    if let Err(e) = io.create_dir_all(dir) {
+                        return fail(io, format!("cannot create {}: {e}", dir.display()));
                     }
                 }
-                if let Err(e) = std::fs::write(&path, &f.contents) {
-                    return fail(format!("cannot write {}: {e}", path.display()));
+                if let Err(e) = io.write_file(&path, &f.contents) {
+                    return fail(io, format!("cannot write {}: {e}", path.display()));
                 }
-                outln!("{}", path.display());
+                io.write(Stream::Stdout, &format!("{}\n", path.display()));
             }
         }
     }
-    ExitCode::SUCCESS
+    0
 }

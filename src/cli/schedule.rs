@@ -1,18 +1,13 @@
 //! `zerodown schedule` and `zerodown upgrade-path`: read a release-migrations
 //! folder, print what is due and the deployments of an upgrade.
 
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 
-use annotate_snippets::Renderer;
 use clap::Args;
-use zerodown::release::{parse_ignored_columns, ReleaseOptions, UNRELEASED};
-use zerodown::report::{
-    render_finding, render_json, Finding, ReleaseMigration, Summary, UpgradeMode,
-};
 
-use super::{fail, Format};
+use super::{exit_status, fail, print_json, read_text, Color, EntryKind, Format, Io, Stream};
+use crate::release::{parse_ignored_columns, ReleaseOptions, UNRELEASED};
+use crate::report::{render_schedule_text, render_upgrade_path_text, UpgradeMode};
 
 /// Options shared by both commands.
 #[derive(Args)]
@@ -35,9 +30,19 @@ pub struct ReleaseArgs {
     /// column, added_in, remove_with, remove_after (and removed_in, removed_on).
     #[arg(long, value_name = "FILE")]
     ignored_columns: Option<PathBuf>,
+    /// Set a release rule's level: RULE=error|warning|info|off (repeatable;
+    /// over the `[rules]` of zerodown.toml).
+    #[arg(long = "rule", value_name = "RULE=LEVEL")]
+    rules: Vec<String>,
+    /// Config file for `[rules]` (default: zerodown.toml found from the current folder upwards).
+    #[arg(long)]
+    config: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+    /// Colour the text output: auto (when stdout is a terminal and NO_COLOR is not set), always or never.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    color: Color,
 }
 
 #[derive(Args)]
@@ -71,14 +76,14 @@ fn parse_mode(s: &str) -> Result<UpgradeMode, String> {
 }
 
 /// Every `*.sql` file under `dir`, as (path relative to `dir` with `/`, text).
-pub fn read_dir(dir: &Path) -> Result<Vec<(String, String)>, String> {
-    if !dir.is_dir() {
+pub(super) fn read_dir(dir: &Path, io: &dyn Io) -> Result<Vec<(String, String)>, String> {
+    if io.kind(dir) != EntryKind::Dir {
         return Err(format!(
             "{} is not a folder: give the release-migrations folder (`<dir>/<version>/*.sql`, `<dir>/{UNRELEASED}/`)",
             dir.display()
         ));
     }
-    super::lint::collect(&[dir.to_path_buf()])?
+    super::lint::collect(&[dir.to_path_buf()], io)?
         .into_iter()
         .map(|path| {
             let rel = path.strip_prefix(dir).unwrap_or(&path);
@@ -86,8 +91,7 @@ pub fn read_dir(dir: &Path) -> Result<Vec<(String, String)>, String> {
                 .components()
                 .map(|c| c.as_os_str().to_string_lossy().into_owned())
                 .collect();
-            let text = std::fs::read_to_string(&path)
-                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            let text = read_text(io, &path)?;
             Ok((rel.join("/"), text))
         })
         .collect()
@@ -100,20 +104,22 @@ struct Loaded {
     ignored: Option<(String, String)>,
 }
 
-fn load(dir: &Path, args: &ReleaseArgs) -> Result<Loaded, String> {
-    let entries = read_dir(dir)?;
+fn load(dir: &Path, args: &ReleaseArgs, io: &dyn Io) -> Result<Loaded, String> {
+    let entries = read_dir(dir, io)?;
     let mut options = ReleaseOptions {
         mode: args.mode,
         required_stops: args.required_stops.clone(),
         unreleased_as: args.unreleased_as.clone(),
         last_minor: args.last_minor,
         ignored_columns: Vec::new(),
-        rules: Default::default(),
+        rules: super::lint::load_config(args.config.as_ref(), io)?
+            .map(|c| c.rules)
+            .unwrap_or_default(),
     };
+    super::lint::apply_rule_flags(&args.rules, &mut options.rules)?;
     let mut ignored = None;
     if let Some(p) = &args.ignored_columns {
-        let text =
-            std::fs::read_to_string(p).map_err(|e| format!("cannot read {}: {e}", p.display()))?;
+        let text = read_text(io, p)?;
         let name = p.display().to_string();
         options.ignored_columns = parse_ignored_columns(&name, &text).map_err(|e| e.to_string())?;
         ignored = Some((name, text));
@@ -125,146 +131,60 @@ fn load(dir: &Path, args: &ReleaseArgs) -> Result<Loaded, String> {
     })
 }
 
-fn renderer() -> Renderer {
-    if std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
-        Renderer::styled()
-    } else {
-        Renderer::plain()
-    }
-}
-
-fn print_findings(findings: &[Finding], summary: &Summary, loaded: &Loaded) {
-    let renderer = renderer();
-    for f in findings {
-        let source = loaded
-            .entries
+impl Loaded {
+    /// A finding's file text, for its code frame.
+    fn source(&self, path: &str) -> Option<String> {
+        self.entries
             .iter()
-            .chain(loaded.ignored.iter())
-            .find(|(p, _)| *p == f.path)
-            .map(|(_, t)| t.as_str());
-        outln!("{}\n", render_finding(f, source, &renderer));
-    }
-    if summary.errors + summary.warnings + summary.infos == 0 {
-        outln!("No steps collapse.");
-    } else {
-        outln!(
-            "{} error(s), {} warning(s), {} info(s).",
-            summary.errors,
-            summary.warnings,
-            summary.infos
-        );
-    }
-}
-
-fn line(m: &ReleaseMigration) -> String {
-    let version = m.version.as_deref().unwrap_or("unreleased");
-    let mut s = format!("  {version:<10} {:<12} {}", m.phase.as_str(), m.path);
-    if let (Some(c), Some(n)) = (&m.change, m.step) {
-        s.push_str(&format!("  [{c} step {n}]"));
-    }
-    s
-}
-
-fn exit(summary: &Summary) -> ExitCode {
-    if summary.errors > 0 {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
+            .chain(self.ignored.iter())
+            .find(|(p, _)| p == path)
+            .map(|(_, t)| t.clone())
     }
 }
 
 /// Runs `zerodown schedule`.
-pub fn run_schedule(args: ScheduleArgs) -> ExitCode {
-    let loaded = match load(&args.dir, &args.release) {
+pub fn run_schedule(args: ScheduleArgs, io: &mut dyn Io) -> u8 {
+    let loaded = match load(&args.dir, &args.release, io) {
         Ok(l) => l,
-        Err(e) => return fail(e),
+        Err(e) => return fail(io, e),
     };
-    let report = match zerodown::release::schedule(&loaded.entries, &args.version, &loaded.options)
-    {
+    let report = match crate::release::schedule(&loaded.entries, &args.version, &loaded.options) {
         Ok(r) => r,
-        Err(e) => return fail(e),
+        Err(e) => return fail(io, e),
     };
     match args.release.format {
-        Format::Json => outln!("{}", render_json(&report)),
+        Format::Json => print_json(io, &report),
         Format::Text => {
-            let unreleased = report
-                .unreleased_as
-                .as_ref()
-                .map_or_else(String::new, |u| format!(" (unreleased/ as {u})"));
-            outln!("Due at {}{unreleased}:", report.version);
-            if report.due.is_empty() {
-                outln!("  (none)");
-            }
-            for m in &report.due {
-                outln!("{}", line(m));
-            }
-            outln!("\nNot yet due:");
-            if report.not_due.is_empty() {
-                outln!("  (none)");
-            }
-            for m in &report.not_due {
-                outln!("{}", line(m));
-            }
-            outln!();
-            print_findings(&report.findings, &report.summary, &loaded);
+            let color = args.release.color.enabled(io);
+            let text = render_schedule_text(&report, &|p| loaded.source(p), color);
+            io.write(Stream::Stdout, &text);
         }
     }
-    exit(&report.summary)
+    exit_status(report.summary.errors > 0)
 }
 
 /// Runs `zerodown upgrade-path`.
-pub fn run_upgrade_path(args: UpgradePathArgs) -> ExitCode {
-    let loaded = match load(&args.dir, &args.release) {
+pub fn run_upgrade_path(args: UpgradePathArgs, io: &mut dyn Io) -> u8 {
+    let loaded = match load(&args.dir, &args.release, io) {
         Ok(l) => l,
-        Err(e) => return fail(e),
+        Err(e) => return fail(io, e),
     };
-    let report = match zerodown::release::upgrade_path(
+    let report = match crate::release::upgrade_path(
         &loaded.entries,
         &args.from,
         &args.to,
         &loaded.options,
     ) {
         Ok(r) => r,
-        Err(e) => return fail(e),
+        Err(e) => return fail(io, e),
     };
     match args.release.format {
-        Format::Json => outln!("{}", render_json(&report)),
+        Format::Json => print_json(io, &report),
         Format::Text => {
-            let stops = if report.required_stops.is_empty() {
-                String::new()
-            } else {
-                format!(", required stops {}", report.required_stops.join(", "))
-            };
-            outln!(
-                "Upgrade {} → {} ({}{stops}): {} deployment(s)",
-                report.from,
-                report.to,
-                report.mode,
-                report.deployments.len()
-            );
-            for (i, d) in report.deployments.iter().enumerate() {
-                let stop = if d.required_stop {
-                    " (required stop)"
-                } else {
-                    ""
-                };
-                outln!("\n{}. deploy {}{stop}", i + 1, d.version);
-                if d.migrations.is_empty() {
-                    outln!("  (no migrations)");
-                }
-                for m in &d.migrations {
-                    outln!("{}", line(m));
-                }
-            }
-            if !report.not_run.is_empty() {
-                outln!("\nNot run by this upgrade:");
-                for m in &report.not_run {
-                    outln!("{}", line(m));
-                }
-            }
-            outln!();
-            print_findings(&report.findings, &report.summary, &loaded);
+            let color = args.release.color.enabled(io);
+            let text = render_upgrade_path_text(&report, &|p| loaded.source(p), color);
+            io.write(Stream::Stdout, &text);
         }
     }
-    exit(&report.summary)
+    exit_status(report.summary.errors > 0)
 }

@@ -1,5 +1,6 @@
 //! Output types and formats. Every face (CLI, JSON, JavaScript) renders
-//! these same types.
+//! these same types, and every renderer lives here: the command line only
+//! chooses one and writes what it returns.
 //!
 //! Layer: above `model` and `plan` (a finding carries its plan), below the
 //! engines that build these types (`lint`, `release`, `cells`). Renderers
@@ -8,16 +9,20 @@
 //! defined in `model` and re-exported here.
 
 pub mod cells;
+mod cells_text;
 mod plan_text;
+mod release_text;
 mod schedule;
 mod text;
 mod types;
 
+pub use cells_text::{render_analyze_text, render_fleet_text, render_move_text};
 pub use plan_text::{
     describe_change, migration_body, migration_header, plan_files, render_plan_text, PlanFile,
 };
+pub use release_text::{render_schedule_text, render_upgrade_path_text};
 pub use schedule::*;
-pub use text::{render_finding, render_text, summary_line};
+pub use text::{render_finding, render_rules_text, render_text, summary_line};
 pub use types::*;
 
 /// The report as pretty-printed JSON (the `--format json` contract).

@@ -3,7 +3,7 @@
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
-use super::{Finding, LintReport, Severity};
+use super::{Finding, LintReport, RuleInfo, Severity};
 
 /// Renders a report; `sources` gives each path's text for the code frames.
 /// With `color`, ANSI styles are used.
@@ -29,6 +29,21 @@ pub fn render_text(
     }
     out.push_str(&summary_line(report));
     out.push('\n');
+    out
+}
+
+/// `zerodown rules` as text: id, severity and summary, one rule a line.
+pub fn render_rules_text(rules: &[RuleInfo]) -> String {
+    let width = rules.iter().map(|r| r.id.len()).max().unwrap_or(0);
+    let mut out = String::new();
+    for r in rules {
+        out.push_str(&format!(
+            "{:width$}  {:7}  {}\n",
+            r.id,
+            r.severity.as_str(),
+            r.summary
+        ));
+    }
     out
 }
 

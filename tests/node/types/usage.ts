@@ -14,6 +14,7 @@ import init, {
   plan,
   planFiles,
   rules,
+  runCli,
   schedule,
   upgradePath,
   version,
@@ -21,6 +22,7 @@ import init, {
   type CellsReport,
   type Change,
   type ChangeArgs,
+  type CliHost,
   type ErrorCode,
   type Fleet,
   type FleetReport,
@@ -143,5 +145,24 @@ fleetCheck({ cells: [{ name: "a" }] }, p);
 // @ts-expect-error roots is a list
 analyzeSchema("", { roots: "organizations" });
 
+// The command line over a host of callbacks (what bin/zerodown.mjs passes).
+const host: CliHost = {
+  readFile: () => new Uint8Array(),
+  kind: () => 0,
+  readDir: () => [],
+  mkdir: () => {},
+  writeFile: () => {},
+  write: (fd: number, out: string) => console.log(fd, out),
+  cwd: () => "/",
+  isTerminal: () => false,
+  env: () => undefined,
+};
+const exitStatus: number = runCli(["--version"], host);
+// @ts-expect-error argv is a list of strings
+runCli("lint", host);
+// @ts-expect-error the host needs every callback
+runCli([], { cwd: () => "/" });
+
+console.log(exitStatus);
 console.log(again, utf16, doc, text, v, fromToml, steps, s, built, timeline, firstPath, stepPhase);
 console.log(dueCount, stop, fleetReports, status, keyColumn, sync);
