@@ -33,8 +33,12 @@
 //!    upgrade paths). Neither imports the other.
 //! 8. [`cells`] (its fleet check reads release layouts and plans) and
 //!    [`config`] (`zerodown.toml`, checked with the engine's option checks).
-//! 9. The faces: the command line (`cli/`, in the `zerodown` binary) and the
-//!    WebAssembly bindings (`wasm`), with this crate root.
+//! 9. [`cli`](mod@cli): the command line, `cli::run(argv, io)` over a small
+//!    I/O trait: argument parsing, file and stream access, and a call into
+//!    the core. The native binary and the Node module's `npx zerodown` both
+//!    run it, so their help, errors and exit codes are the same.
+//! 10. The WebAssembly bindings (`wasm`, whose Node module hands `runCli` to
+//!     the package's bin), with this crate root.
 
 pub mod cells;
 #[cfg(any(feature = "cli", feature = "node"))]
@@ -59,36 +63,7 @@ pub mod wasm;
 pub use error::{Error, ErrorCode, Result};
 pub use lint::{lint, lint_files, SourceFile};
 pub use model::{Change, LintOptions, Phase, Position, Severity, Span};
-pub use report::{Finding, LintReport};
+pub use report::{explain, rule_catalogue, Finding, LintReport};
 
 /// The crate version.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
-
-/// The rule catalogue with docs.
-pub fn rule_catalogue() -> Vec<report::RuleInfo> {
-    rules::RULES
-        .iter()
-        .map(|r| {
-            let m = r.meta();
-            report::RuleInfo {
-                id: m.id.to_string(),
-                severity: m.severity,
-                summary: m.summary.to_string(),
-                enabled_by_default: m.enabled_by_default,
-                doc: m.markdown(),
-            }
-        })
-        .collect()
-}
-
-/// The documentation of one rule, as Markdown.
-pub fn explain(id: &str) -> Result<String> {
-    rules::find(id)
-        .map(|r| format!("# {}\n\n{}", r.meta().id, r.meta().markdown()))
-        .ok_or_else(|| {
-            Error::new(
-                ErrorCode::UnknownRule,
-                format!("unknown rule `{id}`; `zerodown rules` lists them"),
-            )
-        })
-}

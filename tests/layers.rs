@@ -30,7 +30,8 @@ const LAYERS: &[&[&str]] = &[
     &["report"],
     &["lint", "release"],
     &["cells", "config"],
-    &["cli", "wasm", ROOT],
+    &["cli"],
+    &["wasm", ROOT],
 ];
 
 /// `src/lib.rs`: the crate root, in the top layer.

@@ -8,7 +8,9 @@
 //! shares with the lower layers (`Severity`, `Phase`, `Position`, `Span`) is
 //! defined in `model` and re-exported here.
 
+mod catalogue;
 pub mod cells;
+pub use catalogue::{explain, rule_catalogue};
 mod cells_text;
 mod plan_text;
 mod release_text;
