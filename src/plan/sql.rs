@@ -251,24 +251,41 @@ pub fn list_columns(columns: &[&str]) -> String {
     }
 }
 
-/// Fills a SQL template's `{name}` placeholders. Templates keep the
-/// planner's SQL readable and diffable line by line; every placeholder must
-/// be given (a debug assertion checks that none is left).
+/// Fills a SQL template's `{name}` placeholders (a name is lowercase
+/// letters, digits and `_`). Templates keep the planner's SQL readable and
+/// diffable line by line. Values are not scanned again, and a `{` not
+/// followed by a name and `}` (`'{}'` in SQL) stays as it is. In debug builds
+/// (every test) a placeholder without a value, or a value no placeholder
+/// uses, panics: a typo on either side cannot survive silently.
 pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
-    let mut out = String::with_capacity(template.len() + 256);
+    let extra: usize = values.iter().map(|(_, v)| v.len()).sum();
+    let mut out = String::with_capacity(template.len() + extra + 64);
+    #[cfg(debug_assertions)]
+    let mut used = vec![false; values.len()];
     let mut rest = template;
     while let Some(open) = rest.find('{') {
         out.push_str(&rest[..open]);
         let after = &rest[open + 1..];
-        let close = after.find('}');
-        let value = close.and_then(|c| {
-            let key = &after[..c];
-            values.iter().find(|(k, _)| *k == key).map(|(_, v)| (c, *v))
-        });
-        match value {
-            Some((c, v)) => {
-                out.push_str(v);
-                rest = &after[c + 1..];
+        let key = after
+            .find('}')
+            .map(|c| &after[..c])
+            .filter(|k| is_placeholder(k));
+        match key {
+            Some(key) => {
+                let Some(at) = values.iter().position(|(k, _)| *k == key) else {
+                    if cfg!(debug_assertions) {
+                        panic!("template placeholder {{{key}}} has no value");
+                    }
+                    out.push('{');
+                    rest = after;
+                    continue;
+                };
+                #[cfg(debug_assertions)]
+                {
+                    used[at] = true;
+                }
+                out.push_str(values[at].1);
+                rest = &after[key.len() + 1..];
             }
             None => {
                 out.push('{');
@@ -277,7 +294,19 @@ pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
         }
     }
     out.push_str(rest);
+    #[cfg(debug_assertions)]
+    for ((k, _), u) in values.iter().zip(used) {
+        assert!(u, "template value `{k}` fills no placeholder");
+    }
     out
+}
+
+/// Whether `{key}` is a template placeholder.
+fn is_placeholder(key: &str) -> bool {
+    !key.is_empty()
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
 }
 
 /// One statement of a plan step as a PL/pgSQL statement: `SELECT` runs as
@@ -378,10 +407,20 @@ impl Ctx<'_> {
                     &[
                         ("table", &ts),
                         ("column", &c),
-                        ("message", &lit(&format!("rows written since {table}.{column} became nullable have no value in it: give them one (UPDATE ... WHERE {column} IS NULL), then roll back again"))),
+                        (
+                            "message",
+                            &lit(&format!(
+                                "rows written since {table}.{column} became nullable have no value \
+                                 in it: give them one (UPDATE ... WHERE {column} IS NULL), then roll \
+                                 back again"
+                            )),
+                        ),
                     ],
                 ),
-                "The column is NOT NULL without a default: once the code stops writing it, every INSERT would fail. Dropping the NOT NULL is a catalog change under a brief ACCESS EXCLUSIVE lock. The rollback restores it (a scan of the table under that lock), and says which rows need a value first.",
+                "The column is NOT NULL without a default: once the code stops writing it, every \
+                 INSERT would fail. Dropping the NOT NULL is a catalog change under a brief ACCESS \
+                 EXCLUSIVE lock. The rollback restores it (a scan of the table under that lock), and \
+                 says which rows need a value first.",
             ),
             None => (
                 fill(
@@ -391,14 +430,32 @@ impl Ctx<'_> {
                         ("column_lit", &lit(column)),
                         ("table", &ts),
                         ("column", &c),
-                        ("identity", if self.options.pg_version >= 10 { " AND a.attidentity = ''" } else { "" }),
+                        (
+                            "identity",
+                            if self.options.pg_version >= 10 {
+                                " AND a.attidentity = ''"
+                            } else {
+                                ""
+                            },
+                        ),
                     ],
                 ),
                 fill(
                     include_str!("templates/restore_not_null_unknown.sql"),
-                    &[("message", &lit(&format!("zerodown does not know whether {table}.{column} was NOT NULL before this migration, so it leaves it nullable: if it was, give the rows written since a value and run ALTER TABLE {ts} ALTER COLUMN {c} SET NOT NULL (plan with --not-null to get that rollback)")))],
+                    &[(
+                        "message",
+                        &lit(&format!(
+                            "zerodown does not know whether {table}.{column} was NOT NULL before \
+                             this migration, so it leaves it nullable: if it was, give the rows \
+                             written since a value and run ALTER TABLE {ts} ALTER COLUMN {c} SET \
+                             NOT NULL (plan with --not-null to get that rollback)"
+                        )),
+                    )],
                 ),
-                "If the column is NOT NULL without a default, every INSERT of code that no longer writes it fails, so this step drops the NOT NULL when the catalog says so, and does nothing otherwise. Plan with --not-null or --nullable to state it (and get an exact rollback).",
+                "If the column is NOT NULL without a default, every INSERT of code that no longer \
+                 writes it fails, so this step drops the NOT NULL when the catalog says so, and does \
+                 nothing otherwise. Plan with --not-null or --nullable to state it (and get an exact \
+                 rollback).",
             ),
         };
         let up = format!("{}{up}", self.lock_timeout());
@@ -460,8 +517,17 @@ impl Ctx<'_> {
         };
         let t = table.sql();
         let label = lit(&format!("zerodown: {label} %s/%s"));
-        format!(
-            "DO $$\nDECLARE\n  batch_start bigint;\n  max_key bigint;\nBEGIN\n  SELECT min({key}), max({key}) INTO batch_start, max_key FROM {t};\n  WHILE batch_start <= max_key LOOP\n    UPDATE {t} SET {set}\n    WHERE {key} >= batch_start AND {key} < batch_start + {batch}{cond};\n    PERFORM set_config('application_name', format({label}, batch_start, max_key), false);\n    batch_start := batch_start + {batch};{commit}\n  END LOOP;\nEND\n$$;\n"
+        fill(
+            include_str!("templates/batched_update.sql"),
+            &[
+                ("key", &key),
+                ("t", &t),
+                ("set", set),
+                ("batch", &batch.to_string()),
+                ("cond", &cond),
+                ("label", &label),
+                ("commit", commit),
+            ],
         )
     }
 
@@ -474,7 +540,8 @@ impl Ctx<'_> {
                 table.sql()
             ),
             None => format!(
-                "SELECT application_name AS position FROM pg_stat_activity WHERE application_name LIKE {};",
+                "SELECT application_name AS position FROM pg_stat_activity \
+                 WHERE application_name LIKE {};",
                 lit(&format!("zerodown: {label} %"))
             ),
         }
@@ -515,8 +582,14 @@ pub fn copy_constraints(table: &Table, from: &str, to: &str) -> String {
     let from_l = lit(from);
     let to_l = lit(to);
     let nn = lit(&object_name(&[&table.name, to, "not_null"]));
-    format!(
-        "DO $$\nDECLARE\n  c record;\nBEGIN\n  FOR c IN\n    SELECT con.conname, pg_get_constraintdef(con.oid) AS def\n    FROM pg_constraint con\n    JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = ANY (con.conkey)\n    WHERE con.conrelid = {rc} AND con.contype IN ('c', 'f') AND a.attname = {from_l}\n  LOOP\n    EXECUTE format('ALTER TABLE %s ADD CONSTRAINT %I %s NOT VALID', {rc},\n      CASE WHEN position({from_l} in c.conname) > 0 THEN left(replace(c.conname, {from_l}, {to_l}), 63)\n           ELSE left(c.conname, 54) || '_' || left(md5({to_l}), 8) END,\n      regexp_replace(regexp_replace(c.def, ' NOT VALID$', ''), '\\m' || {from_l} || '\\M', {to_l}, 'g'));\n  END LOOP;\n  IF (SELECT attnotnull FROM pg_attribute WHERE attrelid = {rc} AND attname = {from_l}) THEN\n    EXECUTE format('ALTER TABLE %s ADD CONSTRAINT %I CHECK (%I IS NOT NULL) NOT VALID', {rc}, {nn}, {to_l});\n  END IF;\nEND\n$$;\n"
+    fill(
+        include_str!("templates/copy_constraints.sql"),
+        &[
+            ("rc", &rc),
+            ("from_l", &from_l),
+            ("to_l", &to_l),
+            ("nn", &nn),
+        ],
     )
 }
 
@@ -524,8 +597,9 @@ pub fn copy_constraints(table: &Table, from: &str, to: &str) -> String {
 pub fn drop_copied_constraints(table: &Table, to: &str) -> String {
     let rc = table.regclass();
     let to_l = lit(to);
-    format!(
-        "DO $$\nDECLARE\n  c record;\nBEGIN\n  FOR c IN\n    SELECT con.conname FROM pg_constraint con\n    JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = ANY (con.conkey)\n    WHERE con.conrelid = {rc} AND con.contype IN ('c', 'f') AND a.attname = {to_l}\n  LOOP\n    EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', {rc}, c.conname);\n  END LOOP;\nEND\n$$;\n"
+    fill(
+        include_str!("templates/drop_copied_constraints.sql"),
+        &[("rc", &rc), ("to_l", &to_l)],
     )
 }
 
@@ -538,12 +612,16 @@ pub fn validate_constraints(table: &Table, column: &str, pg_version: u32) -> Str
     let col_l = lit(column);
     let nn = lit(&object_name(&[&table.name, column, "not_null"]));
     let set_nn = if pg_version >= 12 {
-        format!("\n  IF EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = {rc} AND conname = {nn}) THEN\n    EXECUTE format('ALTER TABLE %s ALTER COLUMN %I SET NOT NULL', {rc}, {col_l});\n    EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', {rc}, {nn});\n  END IF;")
+        fill(
+            include_str!("templates/set_not_null_from_check.sql"),
+            &[("rc", &rc), ("nn", &nn), ("col_l", &col_l)],
+        )
     } else {
         String::new()
     };
-    format!(
-        "DO $$\nDECLARE\n  c record;\nBEGIN\n  FOR c IN\n    SELECT con.conname FROM pg_constraint con\n    JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = ANY (con.conkey)\n    WHERE con.conrelid = {rc} AND NOT con.convalidated AND a.attname = {col_l}\n  LOOP\n    EXECUTE format('ALTER TABLE %s VALIDATE CONSTRAINT %I', {rc}, c.conname);\n  END LOOP;{set_nn}\nEND\n$$;\n"
+    fill(
+        include_str!("templates/validate_constraints.sql"),
+        &[("rc", &rc), ("col_l", &col_l), ("set_not_null", &set_nn)],
     )
 }
 
@@ -553,8 +631,9 @@ pub fn unvalidate_not_null(table: &Table, column: &str) -> String {
     let rc = table.regclass();
     let col_l = lit(column);
     let nn = lit(&object_name(&[&table.name, column, "not_null"]));
-    format!(
-        "DO $$\nBEGIN\n  IF (SELECT attnotnull FROM pg_attribute WHERE attrelid = {rc} AND attname = {col_l})\n     AND NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = {rc} AND conname = {nn}) THEN\n    EXECUTE format('ALTER TABLE %s ALTER COLUMN %I DROP NOT NULL', {rc}, {col_l});\n    EXECUTE format('ALTER TABLE %s ADD CONSTRAINT %I CHECK (%I IS NOT NULL) NOT VALID', {rc}, {nn}, {col_l});\n  END IF;\nEND\n$$;\n"
+    fill(
+        include_str!("templates/unvalidate_not_null.sql"),
+        &[("rc", &rc), ("col_l", &col_l), ("nn", &nn)],
     )
 }
 
@@ -571,8 +650,14 @@ pub fn index_guard(table: &Table, from: &str, to: &str, skip_primary: bool) -> S
     let rc = table.regclass();
     let from_l = lit(from);
     let to_l = lit(to);
-    format!(
-        "DO $$\nDECLARE\n  missing text;\nBEGIN\n  SELECT string_agg(regexp_replace(\n           regexp_replace(pg_get_indexdef(i.indexrelid), '^CREATE (UNIQUE )?INDEX \\S+ ON',\n             'CREATE \\1INDEX CONCURRENTLY ' || quote_ident(replace(c.relname, {from_l}, {to_l})) || ' ON'),\n           '\\m' || {from_l} || '\\M', {to_l}, 'g') || ';', E'\\n')\n    INTO missing\n  FROM pg_index i\n  JOIN pg_class c ON c.oid = i.indexrelid\n  JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)\n  WHERE i.indrelid = {rc} AND a.attname = {from_l}{skip}\n    AND NOT EXISTS (SELECT 1 FROM pg_class n WHERE n.relname = replace(c.relname, {from_l}, {to_l}) AND n.relnamespace = c.relnamespace AND n.relname <> c.relname);\n  IF missing IS NOT NULL THEN\n    RAISE EXCEPTION 'the indexes on % have no copy on % yet; run these in a migration outside a transaction, then rerun this one:%', {from_l}, {to_l}, E'\\n' || missing;\n  END IF;\nEND\n$$;\n"
+    fill(
+        include_str!("templates/index_guard.sql"),
+        &[
+            ("rc", &rc),
+            ("from_l", &from_l),
+            ("to_l", &to_l),
+            ("skip", skip),
+        ],
     )
 }
 
@@ -605,15 +690,16 @@ impl Sync {
     pub fn function(&self, from: &str, to: &str, expr: Option<&str>) -> String {
         let (a, b) = (ident(from), ident(to));
         let body = match expr {
-            None => format!(
-                "  IF TG_OP = 'INSERT' THEN\n    IF NEW.{b} IS NULL THEN\n      NEW.{b} := NEW.{a};\n    ELSIF NEW.{a} IS NULL THEN\n      NEW.{a} := NEW.{b};\n    END IF;\n  ELSIF NEW.{b} IS NOT DISTINCT FROM OLD.{b} THEN\n    NEW.{b} := NEW.{a};\n  ELSIF NEW.{a} IS NOT DISTINCT FROM OLD.{a} THEN\n    NEW.{a} := NEW.{b};\n  END IF;\n"
+            None => fill(
+                include_str!("templates/sync_two_way.sql"),
+                &[("a", &a), ("b", &b)],
             ),
             Some(e) if e == a => format!("  NEW.{b} := NEW.{a};\n"),
             Some(e) => format!("  NEW.{b} := (SELECT {e} FROM (SELECT NEW.*) AS row_values);\n"),
         };
-        format!(
-            "CREATE OR REPLACE FUNCTION {f}() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n{body}  RETURN NEW;\nEND\n$$;\n",
-            f = self.function,
+        fill(
+            include_str!("templates/sync_function.sql"),
+            &[("function", &self.function), ("body", &body)],
         )
     }
 
@@ -652,8 +738,14 @@ impl Sync {
 pub fn rename_objects(table: &Table, column: &str, from: &str, to: &str) -> String {
     let rc = table.regclass();
     let (col_l, from_l, to_l) = (lit(column), lit(from), lit(to));
-    format!(
-        "DO $$\nDECLARE\n  o record;\nBEGIN\n  FOR o IN\n    SELECT DISTINCT con.conname AS name, true AS is_constraint FROM pg_constraint con\n    JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = ANY (con.conkey)\n    WHERE con.conrelid = {rc} AND a.attname = {col_l} AND position({from_l} in con.conname) > 0\n    UNION\n    SELECT DISTINCT c.relname, false FROM pg_index i\n    JOIN pg_class c ON c.oid = i.indexrelid\n    JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)\n    WHERE i.indrelid = {rc} AND a.attname = {col_l} AND position({from_l} in c.relname) > 0\n      AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid AND k.conrelid = {rc})\n  LOOP\n    IF o.is_constraint THEN\n      EXECUTE format('ALTER TABLE %s RENAME CONSTRAINT %I TO %I', {rc}, o.name, left(replace(o.name, {from_l}, {to_l}), 63));\n    ELSE\n      EXECUTE format('ALTER INDEX %s RENAME TO %I', (SELECT c.oid::regclass FROM pg_class c WHERE c.relname = o.name AND c.relnamespace = (SELECT relnamespace FROM pg_class WHERE oid = {rc})), left(replace(o.name, {from_l}, {to_l}), 63));\n    END IF;\n  END LOOP;\nEND\n$$;\n"
+    fill(
+        include_str!("templates/rename_objects.sql"),
+        &[
+            ("rc", &rc),
+            ("col_l", &col_l),
+            ("from_l", &from_l),
+            ("to_l", &to_l),
+        ],
     )
 }
 
