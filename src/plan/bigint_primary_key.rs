@@ -4,7 +4,7 @@
 //! foreign keys in one locked transaction (N+1); cleanup (N+2); the ignore
 //! goes (N+3).
 
-use super::sql::{fill, ident, index_guard, lit, object_name, Sync, Table};
+use super::sql::{ident, index_guard, lit, object_name, Sync, Table};
 use super::{Ctx, StepPhase};
 use crate::error::Result;
 use crate::model::Change;
@@ -28,14 +28,14 @@ fn swap(cx: &Ctx<'_>, t: &Table, id: &str, new_name: &str, index: &str, back: bo
     // Rolling back validates the foreign keys at once (a scan under the
     // lock; the forward path validates them in a step of their own).
     let validate = if back {
-        fill(
+        super::sql::fill(
             include_str!("templates/validate_foreign_keys_loop.sql"),
             &[("rc", &rc)],
         )
     } else {
         String::new()
     };
-    fill(
+    super::sql::fill(
         include_str!("templates/bigint_swap.sql"),
         &[
             ("lock_timeout", &cx.lock_timeout()),
@@ -106,7 +106,7 @@ pub(crate) fn plan(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
     step.progress = Some(progress);
 
     // N+1: index, swap, validate.
-    let finished = fill(
+    let finished = super::sql::fill(
         include_str!("templates/bigint_backfill_finished.sql"),
         &[
             ("ts", &ts),
@@ -161,11 +161,11 @@ pub(crate) fn plan(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
     );
     cx.migration(1, StepPhase::PostDeploy, &format!("validate_{}_foreign_keys", t.name), format!("Validate the foreign keys that point at {table}"),
         "The re-added foreign keys are NOT VALID; validating them takes only SHARE UPDATE EXCLUSIVE locks. Validation needs no rollback.",
-        fill(
+        super::sql::fill(
             include_str!("templates/validate_foreign_keys.sql"),
             &[(
                 "validate",
-                &fill(include_str!("templates/validate_foreign_keys_loop.sql"), &[("rc", &rc)]),
+                &super::sql::fill(include_str!("templates/validate_foreign_keys_loop.sql"), &[("rc", &rc)]),
             )],
         ),
         None);

@@ -548,6 +548,15 @@ impl Ctx<'_> {
     }
 }
 
+/// A DO block that fails with `message`: the rollback of a step that cannot
+/// be undone from what the plan knows.
+pub fn raise_exception(message: &str) -> String {
+    fill(
+        include_str!("templates/raise_exception.sql"),
+        &[("message", &lit(message))],
+    )
+}
+
 /// The current type of `table.column`, as an SQL expression read from the catalog.
 pub fn type_of(table: &Table, column: &str) -> String {
     format!(
