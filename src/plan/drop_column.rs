@@ -47,7 +47,11 @@ pub(crate) fn plan(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
         StepPhase::PostDeploy,
         &format!("remove_{}_{}", t.name, column),
         format!("Drop {table}.{column}"),
-        "Every deployment now runs code that ignores the column, so dropping it breaks nothing. It is a post-deploy migration so that it runs only once the whole release is out. Dropping a column is instant (no rewrite), but takes an ACCESS EXCLUSIVE lock: short lock timeouts, retried, keep it from queueing every query behind it for long. The rollback re-adds an empty column; the data does not come back.",
+        "Every deployment now runs code that ignores the column, so dropping it breaks \
+         nothing. It is a post-deploy migration so that it runs only once the whole release \
+         is out. Dropping a column is instant (no rewrite), but takes an ACCESS EXCLUSIVE \
+         lock: short lock timeouts, retried, keep it from queueing every query behind it for \
+         long. The rollback re-adds an empty column; the data does not come back.",
         sql,
         Some(down),
     );

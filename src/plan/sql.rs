@@ -747,10 +747,17 @@ impl Sync {
 pub fn rename_objects(table: &Table, column: &str, from: &str, to: &str) -> String {
     let rc = table.regclass();
     let (col_l, from_l, to_l) = (lit(column), lit(from), lit(to));
+    // The index named `o.name`, in the table's schema (one line of the
+    // template would be too long to read with it).
+    let index = format!(
+        "(SELECT c.oid::regclass FROM pg_class c WHERE c.relname = o.name \
+         AND c.relnamespace = (SELECT relnamespace FROM pg_class WHERE oid = {rc}))"
+    );
     fill(
         include_str!("templates/rename_objects.sql"),
         &[
             ("rc", &rc),
+            ("index", &index),
             ("col_l", &col_l),
             ("from_l", &from_l),
             ("to_l", &to_l),

@@ -16,7 +16,7 @@ BEGIN
     IF o.is_constraint THEN
       EXECUTE format('ALTER TABLE %s RENAME CONSTRAINT %I TO %I', {rc}, o.name, left(replace(o.name, {from_l}, {to_l}), 63));
     ELSE
-      EXECUTE format('ALTER INDEX %s RENAME TO %I', (SELECT c.oid::regclass FROM pg_class c WHERE c.relname = o.name AND c.relnamespace = (SELECT relnamespace FROM pg_class WHERE oid = {rc})), left(replace(o.name, {from_l}, {to_l}), 63));
+      EXECUTE format('ALTER INDEX %s RENAME TO %I', {index}, left(replace(o.name, {from_l}, {to_l}), 63));
     END IF;
   END LOOP;
 END
