@@ -574,11 +574,13 @@ pub fn add_column_like(table: &Table, column: &str, known: Option<&str>, like: &
             table.sql(),
             ident(column)
         ),
-        None => format!(
-            "DO $$\nBEGIN\n  EXECUTE format('ALTER TABLE %s ADD COLUMN %I %s', {}, {}, {});\nEND\n$$;\n",
-            table.regclass(),
-            lit(column),
-            type_of(table, like)
+        None => fill(
+            include_str!("templates/add_column_like.sql"),
+            &[
+                ("regclass", &table.regclass()),
+                ("column_lit", &lit(column)),
+                ("type", &type_of(table, like)),
+            ],
         ),
     }
 }
@@ -776,6 +778,26 @@ mod tests {
         assert_eq!(ident("Users"), "\"Users\"");
         assert_eq!(ident("a\"b"), "\"a\"\"b\"");
         assert_eq!(lit("it's"), "'it''s'");
+    }
+
+    #[test]
+    fn fill_replaces_named_placeholders_only() {
+        assert_eq!(
+            fill("a {x} '{}' {b}{x}", &[("x", "{b}"), ("b", "2")]),
+            "a {b} '{}' 2{b}"
+        );
+    }
+
+    #[test]
+    #[should_panic(expected = "has no value")]
+    fn fill_refuses_a_placeholder_without_a_value() {
+        fill("{table} {colum}", &[("table", "t")]);
+    }
+
+    #[test]
+    #[should_panic(expected = "fills no placeholder")]
+    fn fill_refuses_a_value_without_a_placeholder() {
+        fill("{table}", &[("table", "t"), ("column", "c")]);
     }
 
     #[test]
