@@ -3,6 +3,10 @@
 //! [`plan`] turns a [`Change`] into releases of steps: migrations (regular,
 //! post-deploy, background) with their SQL and rollback, and the changes the
 //! application code must make, each with what must hold before it runs.
+//!
+//! The SQL and PL/pgSQL of the steps are templates, `templates/*.sql`, with
+//! `{name}` placeholders that `sql::fill` replaces: a plan's SQL reads and
+//! diffs line by line there.
 
 mod args;
 mod calendar;
