@@ -28,15 +28,12 @@ fn swap(cx: &Ctx<'_>, t: &Table, id: &str, new_name: &str, index: &str, back: bo
     // Rolling back validates the foreign keys at once (a scan under the
     // lock; the forward path validates them in a step of their own).
     let validate = if back {
-        super::sql::fill(
-            include_str!("templates/validate_foreign_keys_loop.sql"),
-            &[("rc", &rc)],
-        )
+        super::sql::fill!("templates/validate_foreign_keys_loop.sql", &[("rc", &rc)],)
     } else {
         String::new()
     };
-    super::sql::fill(
-        include_str!("templates/bigint_swap.sql"),
+    super::sql::fill!(
+        "templates/bigint_swap.sql",
         &[
             ("lock_timeout", &cx.lock_timeout()),
             ("ts", &ts),
@@ -106,8 +103,8 @@ pub(crate) fn plan(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
     step.progress = Some(progress);
 
     // N+1: index, swap, validate.
-    let finished = super::sql::fill(
-        include_str!("templates/bigint_backfill_finished.sql"),
+    let finished = super::sql::fill!(
+        "templates/bigint_backfill_finished.sql",
         &[
             ("ts", &ts),
             ("pending", &pending),
@@ -161,11 +158,9 @@ pub(crate) fn plan(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
     );
     cx.migration(1, StepPhase::PostDeploy, &format!("validate_{}_foreign_keys", t.name), format!("Validate the foreign keys that point at {table}"),
         "The re-added foreign keys are NOT VALID; validating them takes only SHARE UPDATE EXCLUSIVE locks. Validation needs no rollback.",
-        super::sql::fill(
-            include_str!("templates/validate_foreign_keys.sql"),
-            &[(
+        super::sql::fill!("templates/validate_foreign_keys.sql", &[(
                 "validate",
-                &super::sql::fill(include_str!("templates/validate_foreign_keys_loop.sql"), &[("rc", &rc)]),
+                &super::sql::fill!("templates/validate_foreign_keys_loop.sql", &[("rc", &rc)]),
             )],
         ),
         None);

@@ -137,8 +137,8 @@ pub(crate) fn plan(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
 
     // 7. Swap.
     let rc = t.regclass();
-    let move_default = super::sql::fill(
-        include_str!("templates/type_change_move_default.sql"),
+    let move_default = super::sql::fill!(
+        "templates/type_change_move_default.sql",
         &[
             ("rc", &rc),
             ("src", &lit(column)),
@@ -146,8 +146,8 @@ pub(crate) fn plan(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
             ("dst_type", &super::sql::type_of(&t, &tmp_name)),
         ],
     );
-    let up = super::sql::fill(
-        include_str!("templates/type_change_swap.sql"),
+    let up = super::sql::fill!(
+        "templates/type_change_swap.sql",
         &[
             ("lock_timeout", &cx.lock_timeout()),
             ("drop_sync", &sync.drop(&t)),
@@ -163,8 +163,8 @@ pub(crate) fn plan(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
     );
     let down = match old_type {
         Some(old_ty) => {
-            let back = super::sql::fill(
-                include_str!("templates/type_change_default_back.sql"),
+            let back = super::sql::fill!(
+                "templates/type_change_default_back.sql",
                 &[
                     ("rc", &rc),
                     ("src", &lit(&tmp_name)),
@@ -173,8 +173,8 @@ pub(crate) fn plan(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
                     ("src_type", &super::sql::type_of(&t, &tmp_name)),
                 ],
             );
-            super::sql::fill(
-                include_str!("templates/type_change_swap_back.sql"),
+            super::sql::fill!(
+                "templates/type_change_swap_back.sql",
                 &[
                     ("lock_timeout", &cx.lock_timeout()),
                     ("ts", &ts),

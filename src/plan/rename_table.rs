@@ -29,8 +29,8 @@ pub(crate) fn plan(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
          simple view `SELECT *` over the renamed table is automatically updatable: its \
          reads, inserts, updates and deletes go to the table, with the table's defaults. The \
          rename takes an ACCESS EXCLUSIVE lock for an instant.",
-        super::sql::fill(
-            include_str!("templates/rename_table.sql"),
+        super::sql::fill!(
+            "templates/rename_table.sql",
             &[
                 ("lock_timeout", &cx.lock_timeout()),
                 ("old", &old),
@@ -38,8 +38,8 @@ pub(crate) fn plan(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
                 ("new_bare", &ident(new_bare)),
             ],
         ),
-        Some(super::sql::fill(
-            include_str!("templates/rename_table_back.sql"),
+        Some(super::sql::fill!(
+            "templates/rename_table_back.sql",
             &[
                 ("lock_timeout", &cx.lock_timeout()),
                 ("old", &old),

@@ -67,18 +67,14 @@ pub(crate) fn plan(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
             &format!("set_{}_{}_not_null", t.name, column),
             format!("SET NOT NULL on {table}.{column} and drop the check"),
             "From PostgreSQL 12, SET NOT NULL uses the validated check as proof and skips the full-table scan, so the ACCESS EXCLUSIVE lock is brief; the check is then redundant.",
-            super::sql::fill(
-                include_str!("templates/set_not_null.sql"),
-                &[
+            super::sql::fill!("templates/set_not_null.sql", &[
                     ("lock_timeout", &cx.lock_timeout()),
                     ("ts", &ts),
                     ("c", &c),
                     ("check", &check),
                 ],
             ),
-            Some(super::sql::fill(
-                include_str!("templates/set_not_null_back.sql"),
-                &[
+            Some(super::sql::fill!("templates/set_not_null_back.sql", &[
                     ("lock_timeout", &cx.lock_timeout()),
                     ("ts", &ts),
                     ("c", &c),

@@ -1,6 +1,8 @@
 //! SQL building blocks shared by the kind planners: quoting, names, lock
 //! timeouts, batched loops, sync triggers and catalog-driven copies.
 
+use std::sync::OnceLock;
+
 use crate::error::{Error, ErrorCode, Result};
 
 use super::{Ctx, StepPhase};
@@ -251,55 +253,105 @@ pub fn list_columns(columns: &[&str]) -> String {
     }
 }
 
-/// Fills a SQL template's `{name}` placeholders (a name is lowercase
+/// A SQL template: text with `{name}` placeholders (a name is lowercase
 /// letters, digits and `_`). Templates keep the planner's SQL readable and
-/// diffable line by line. Values are not scanned again, and a `{` not
-/// followed by a name and `}` (`'{}'` in SQL) stays as it is. In debug builds
+/// diffable line by line. The text is split into pieces the first time it is
+/// filled, so filling is copying. Values are not scanned again, and a `{`
+/// not followed by a name and `}` (`'{}'` in SQL) is text. In debug builds
 /// (every test) a placeholder without a value, or a value no placeholder
 /// uses, panics: a typo on either side cannot survive silently.
-pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
-    let extra: usize = values.iter().map(|(_, v)| v.len()).sum();
-    let mut out = String::with_capacity(template.len() + extra + 64);
-    #[cfg(debug_assertions)]
-    let mut used = vec![false; values.len()];
-    let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        out.push_str(&rest[..open]);
-        let after = &rest[open + 1..];
-        let key = after
-            .find('}')
-            .map(|c| &after[..c])
-            .filter(|k| is_placeholder(k));
-        match key {
-            Some(key) => {
-                let Some(at) = values.iter().position(|(k, _)| *k == key) else {
-                    if cfg!(debug_assertions) {
-                        panic!("template placeholder {{{key}}} has no value");
-                    }
-                    out.push('{');
-                    rest = after;
-                    continue;
-                };
-                #[cfg(debug_assertions)]
-                {
-                    used[at] = true;
-                }
-                out.push_str(values[at].1);
-                rest = &after[key.len() + 1..];
-            }
-            None => {
-                out.push('{');
-                rest = after;
-            }
+pub struct Template {
+    text: &'static str,
+    pieces: OnceLock<Vec<Piece>>,
+}
+
+/// Text to copy, or the name of a placeholder.
+enum Piece {
+    Text(&'static str),
+    Slot(&'static str),
+}
+
+impl Template {
+    /// A template over `text`, split when first filled.
+    pub const fn new(text: &'static str) -> Template {
+        Template {
+            text,
+            pieces: OnceLock::new(),
         }
     }
-    out.push_str(rest);
-    #[cfg(debug_assertions)]
-    for ((k, _), u) in values.iter().zip(used) {
-        assert!(u, "template value `{k}` fills no placeholder");
+
+    fn split(text: &'static str) -> Vec<Piece> {
+        let mut pieces = Vec::new();
+        let mut rest = text;
+        let mut from = 0;
+        while let Some(open) = rest[from..].find('{').map(|i| i + from) {
+            let after = &rest[open + 1..];
+            match after.find('}').map(|c| &after[..c]) {
+                Some(key) if is_placeholder(key) => {
+                    if open > 0 {
+                        pieces.push(Piece::Text(&rest[..open]));
+                    }
+                    pieces.push(Piece::Slot(key));
+                    rest = &after[key.len() + 1..];
+                    from = 0;
+                }
+                _ => from = open + 1,
+            }
+        }
+        if !rest.is_empty() {
+            pieces.push(Piece::Text(rest));
+        }
+        pieces
     }
-    out
+
+    /// The text with every placeholder replaced by its value.
+    pub fn fill(&self, values: &[(&str, &str)]) -> String {
+        let pieces = self.pieces.get_or_init(|| Template::split(self.text));
+        let extra: usize = values.iter().map(|(_, v)| v.len()).sum();
+        let mut out = String::with_capacity(self.text.len() + extra + 64);
+        #[cfg(debug_assertions)]
+        let mut used = vec![false; values.len()];
+        for piece in pieces {
+            match piece {
+                Piece::Text(t) => out.push_str(t),
+                Piece::Slot(key) => match values.iter().position(|(k, _)| k == key) {
+                    Some(at) => {
+                        #[cfg(debug_assertions)]
+                        {
+                            used[at] = true;
+                        }
+                        out.push_str(values[at].1);
+                    }
+                    None => {
+                        if cfg!(debug_assertions) {
+                            panic!("template placeholder {{{key}}} has no value");
+                        }
+                        out.push('{');
+                        out.push_str(key);
+                        out.push('}');
+                    }
+                },
+            }
+        }
+        #[cfg(debug_assertions)]
+        for ((k, _), u) in values.iter().zip(used) {
+            assert!(u, "template value `{k}` fills no placeholder");
+        }
+        out
+    }
 }
+
+/// `fill!("templates/name.sql", &[(placeholder, value), ...])`: the
+/// template file (next to the planners) filled; it is split once per
+/// program run.
+macro_rules! fill {
+    ($path:literal, $values:expr $(,)?) => {{
+        static TEMPLATE: $crate::plan::sql::Template =
+            $crate::plan::sql::Template::new(include_str!($path));
+        TEMPLATE.fill($values)
+    }};
+}
+pub(crate) use fill;
 
 /// Whether `{key}` is a template placeholder.
 fn is_placeholder(key: &str) -> bool {
@@ -380,8 +432,8 @@ impl Ctx<'_> {
             inner.push_str(&plpgsql_statement(&body[st.span.clone()]));
             inner.push_str(";\n");
         }
-        fill(
-            include_str!("templates/with_lock_retries.sql"),
+        fill!(
+            "templates/with_lock_retries.sql",
             &[
                 ("attempts", &(u64::from(retries) + 1).to_string()),
                 ("max_text", &crate::model::format_ms(max)),
@@ -402,9 +454,7 @@ impl Ctx<'_> {
             Some(false) => return,
             Some(true) => (
                 format!("ALTER TABLE {ts} ALTER COLUMN {c} DROP NOT NULL;\n"),
-                fill(
-                    include_str!("templates/restore_not_null.sql"),
-                    &[
+                fill!("templates/restore_not_null.sql", &[
                         ("table", &ts),
                         ("column", &c),
                         (
@@ -423,9 +473,7 @@ impl Ctx<'_> {
                  says which rows need a value first.",
             ),
             None => (
-                fill(
-                    include_str!("templates/allow_null_if_required.sql"),
-                    &[
+                fill!("templates/allow_null_if_required.sql", &[
                         ("regclass", &t.regclass()),
                         ("column_lit", &lit(column)),
                         ("table", &ts),
@@ -440,9 +488,7 @@ impl Ctx<'_> {
                         ),
                     ],
                 ),
-                fill(
-                    include_str!("templates/restore_not_null_unknown.sql"),
-                    &[(
+                fill!("templates/restore_not_null_unknown.sql", &[(
                         "message",
                         &lit(&format!(
                             "zerodown does not know whether {table}.{column} was NOT NULL before \
@@ -517,8 +563,8 @@ impl Ctx<'_> {
         };
         let t = table.sql();
         let label = lit(&format!("zerodown: {label} %s/%s"));
-        fill(
-            include_str!("templates/batched_update.sql"),
+        fill!(
+            "templates/batched_update.sql",
             &[
                 ("key", &key),
                 ("t", &t),
@@ -551,8 +597,8 @@ impl Ctx<'_> {
 /// A DO block that fails with `message`: the rollback of a step that cannot
 /// be undone from what the plan knows.
 pub fn raise_exception(message: &str) -> String {
-    fill(
-        include_str!("templates/raise_exception.sql"),
+    fill!(
+        "templates/raise_exception.sql",
         &[("message", &lit(message))],
     )
 }
@@ -574,8 +620,8 @@ pub fn add_column_like(table: &Table, column: &str, known: Option<&str>, like: &
             table.sql(),
             ident(column)
         ),
-        None => fill(
-            include_str!("templates/add_column_like.sql"),
+        None => fill!(
+            "templates/add_column_like.sql",
             &[
                 ("regclass", &table.regclass()),
                 ("column_lit", &lit(column)),
@@ -593,8 +639,8 @@ pub fn copy_constraints(table: &Table, from: &str, to: &str) -> String {
     let from_l = lit(from);
     let to_l = lit(to);
     let nn = lit(&object_name(&[&table.name, to, "not_null"]));
-    fill(
-        include_str!("templates/copy_constraints.sql"),
+    fill!(
+        "templates/copy_constraints.sql",
         &[
             ("rc", &rc),
             ("from_l", &from_l),
@@ -608,8 +654,8 @@ pub fn copy_constraints(table: &Table, from: &str, to: &str) -> String {
 pub fn drop_copied_constraints(table: &Table, to: &str) -> String {
     let rc = table.regclass();
     let to_l = lit(to);
-    fill(
-        include_str!("templates/drop_copied_constraints.sql"),
+    fill!(
+        "templates/drop_copied_constraints.sql",
         &[("rc", &rc), ("to_l", &to_l)],
     )
 }
@@ -623,15 +669,15 @@ pub fn validate_constraints(table: &Table, column: &str, pg_version: u32) -> Str
     let col_l = lit(column);
     let nn = lit(&object_name(&[&table.name, column, "not_null"]));
     let set_nn = if pg_version >= 12 {
-        fill(
-            include_str!("templates/set_not_null_from_check.sql"),
+        fill!(
+            "templates/set_not_null_from_check.sql",
             &[("rc", &rc), ("nn", &nn), ("col_l", &col_l)],
         )
     } else {
         String::new()
     };
-    fill(
-        include_str!("templates/validate_constraints.sql"),
+    fill!(
+        "templates/validate_constraints.sql",
         &[("rc", &rc), ("col_l", &col_l), ("set_not_null", &set_nn)],
     )
 }
@@ -642,8 +688,8 @@ pub fn unvalidate_not_null(table: &Table, column: &str) -> String {
     let rc = table.regclass();
     let col_l = lit(column);
     let nn = lit(&object_name(&[&table.name, column, "not_null"]));
-    fill(
-        include_str!("templates/unvalidate_not_null.sql"),
+    fill!(
+        "templates/unvalidate_not_null.sql",
         &[("rc", &rc), ("col_l", &col_l), ("nn", &nn)],
     )
 }
@@ -661,8 +707,8 @@ pub fn index_guard(table: &Table, from: &str, to: &str, skip_primary: bool) -> S
     let rc = table.regclass();
     let from_l = lit(from);
     let to_l = lit(to);
-    fill(
-        include_str!("templates/index_guard.sql"),
+    fill!(
+        "templates/index_guard.sql",
         &[
             ("rc", &rc),
             ("from_l", &from_l),
@@ -701,15 +747,12 @@ impl Sync {
     pub fn function(&self, from: &str, to: &str, expr: Option<&str>) -> String {
         let (a, b) = (ident(from), ident(to));
         let body = match expr {
-            None => fill(
-                include_str!("templates/sync_two_way.sql"),
-                &[("a", &a), ("b", &b)],
-            ),
+            None => fill!("templates/sync_two_way.sql", &[("a", &a), ("b", &b)],),
             Some(e) if e == a => format!("  NEW.{b} := NEW.{a};\n"),
             Some(e) => format!("  NEW.{b} := (SELECT {e} FROM (SELECT NEW.*) AS row_values);\n"),
         };
-        fill(
-            include_str!("templates/sync_function.sql"),
+        fill!(
+            "templates/sync_function.sql",
             &[("function", &self.function), ("body", &body)],
         )
     }
@@ -755,8 +798,8 @@ pub fn rename_objects(table: &Table, column: &str, from: &str, to: &str) -> Stri
         "(SELECT c.oid::regclass FROM pg_class c WHERE c.relname = o.name \
          AND c.relnamespace = (SELECT relnamespace FROM pg_class WHERE oid = {rc}))"
     );
-    fill(
-        include_str!("templates/rename_objects.sql"),
+    fill!(
+        "templates/rename_objects.sql",
         &[
             ("rc", &rc),
             ("index", &index),
@@ -783,21 +826,21 @@ mod tests {
     #[test]
     fn fill_replaces_named_placeholders_only() {
         assert_eq!(
-            fill("a {x} '{}' {b}{x}", &[("x", "{b}"), ("b", "2")]),
-            "a {b} '{}' 2{b}"
+            Template::new("a {x} '{}' {b}{x}{").fill(&[("x", "{b}"), ("b", "2")]),
+            "a {b} '{}' 2{b}{"
         );
     }
 
     #[test]
     #[should_panic(expected = "has no value")]
     fn fill_refuses_a_placeholder_without_a_value() {
-        fill("{table} {colum}", &[("table", "t")]);
+        Template::new("{table} {colum}").fill(&[("table", "t")]);
     }
 
     #[test]
     #[should_panic(expected = "fills no placeholder")]
     fn fill_refuses_a_value_without_a_placeholder() {
-        fill("{table}", &[("table", "t"), ("column", "c")]);
+        Template::new("{table}").fill(&[("table", "t"), ("column", "c")]);
     }
 
     #[test]
