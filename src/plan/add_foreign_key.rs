@@ -78,7 +78,11 @@ pub(crate) fn plan(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
         StepPhase::PostDeploy,
         &format!("add_{name}"),
         format!("Add the foreign key {name} NOT VALID"),
-        "Adding a foreign key locks both tables (SHARE ROW EXCLUSIVE) and, without NOT VALID, holds the locks while it checks every row. NOT VALID skips that check: the locks last an instant, and new writes are checked from now on. The referencing columns should be indexed (add-index) so that deletes on the referenced table stay fast.",
+        "Adding a foreign key locks both tables (SHARE ROW EXCLUSIVE) and, without NOT \
+         VALID, holds the locks while it checks every row. NOT VALID skips that check: the \
+         locks last an instant, and new writes are checked from now on. The referencing \
+         columns should be indexed (add-index) so that deletes on the referenced table stay \
+         fast.",
         format!("{}ALTER TABLE {ts} ADD CONSTRAINT {n} FOREIGN KEY ({cols}) REFERENCES {} ({rcols}){on_delete} NOT VALID;\n", cx.lock_timeout(), r.sql()),
         Some(format!("ALTER TABLE {ts} DROP CONSTRAINT IF EXISTS {n};\n")),
     )

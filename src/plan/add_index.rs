@@ -87,8 +87,14 @@ pub(crate) fn plan(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
         StepPhase::Regular,
         &format!("add_{bare}"),
         format!("Create {bare} concurrently"),
-        "CREATE INDEX CONCURRENTLY builds the index without blocking writes (it waits for running transactions instead), and must run outside a transaction. If it fails it leaves an INVALID index behind: the rollback drops it, and rerunning builds it again.",
-        format!("CREATE {u}INDEX CONCURRENTLY IF NOT EXISTS {n} ON {}{using} ({cols}){pred};\n", t.sql()),
+        "CREATE INDEX CONCURRENTLY builds the index without blocking writes (it waits for \
+         running transactions instead), and must run outside a transaction. If it fails it \
+         leaves an INVALID index behind: the rollback drops it, and rerunning builds it \
+         again.",
+        format!(
+            "CREATE {u}INDEX CONCURRENTLY IF NOT EXISTS {n} ON {}{using} ({cols}){pred};\n",
+            t.sql()
+        ),
         Some(format!("DROP INDEX CONCURRENTLY IF EXISTS {dropped};\n")),
     );
     step.outside_transaction = true;

@@ -58,7 +58,10 @@ pub(crate) fn plan(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
         StepPhase::Regular,
         &format!("add_{name}_index"),
         format!("Build the unique index {name} concurrently"),
-        "ADD CONSTRAINT UNIQUE would build the index under a lock that blocks writes. Building it CONCURRENTLY first keeps writes going; it must run outside a transaction. The index is named like the constraint, so that USING INDEX keeps its name.",
+        "ADD CONSTRAINT UNIQUE would build the index under a lock that blocks writes. \
+         Building it CONCURRENTLY first keeps writes going; it must run outside a \
+         transaction. The index is named like the constraint, so that USING INDEX keeps its \
+         name.",
         format!("CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS {n} ON {ts} ({cols});\n"),
         Some(format!("DROP INDEX CONCURRENTLY IF EXISTS {qualified};\n")),
     );

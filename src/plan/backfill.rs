@@ -29,7 +29,14 @@ pub(crate) fn plan(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
             "the batch size must be at least 1",
         ));
     }
-    let code = format!("Make the code write `{set}` itself for every row it inserts or updates{}, so that the backfill has a fixed amount of work.", predicate.as_deref().map(|p| format!(" (rows where {p})")).unwrap_or_default());
+    let code = format!(
+        "Make the code write `{set}` itself for every row it inserts or updates{}, so that the \
+         backfill has a fixed amount of work.",
+        predicate
+            .as_deref()
+            .map(|p| format!(" (rows where {p})"))
+            .unwrap_or_default()
+    );
     cx.application(
         0,
         "write_new_values",
@@ -41,9 +48,18 @@ pub(crate) fn plan(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
     let l0 = cx.label(0);
     let pending = predicate.as_deref();
     let progress = cx.progress(&t, pending, &label);
-    let step = cx.migration(0, StepPhase::Background, &format!("backfill_{}", t.name), format!("Backfill {table} in batches of {batch}"),
-        "One UPDATE over a large table holds row locks on every row until it commits, bloats the table and can stall replication. Batches of a few rows, each committed on its own, keep every lock short. It runs outside a transaction. There is no rollback: the previous values are not kept (copy them to a column first if you may need them).",
-        cx.batched_update(&t, set, pending, batch, &label), None);
+    let step = cx.migration(
+        0,
+        StepPhase::Background,
+        &format!("backfill_{}", t.name),
+        format!("Backfill {table} in batches of {batch}"),
+        "One UPDATE over a large table holds row locks on every row until it commits, bloats \
+         the table and can stall replication. Batches of a few rows, each committed on its \
+         own, keep every lock short. It runs outside a transaction. There is no rollback: \
+         the previous values are not kept (copy them to a column first if you may need them).",
+        cx.batched_update(&t, set, pending, batch, &label),
+        None,
+    );
     step.outside_transaction = true;
     step.progress = Some(progress);
     step.requires.push(format!(

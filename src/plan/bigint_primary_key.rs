@@ -28,17 +28,27 @@ fn swap(cx: &Ctx<'_>, t: &Table, id: &str, new_name: &str, index: &str, back: bo
     // Rolling back validates the foreign keys at once (a scan under the
     // lock; the forward path validates them in a step of their own).
     let validate = if back {
-        format!("\n  FOR fk IN SELECT conrelid::regclass AS tbl, conname FROM pg_constraint\n            WHERE confrelid = {rc} AND contype = 'f' AND NOT convalidated\n  LOOP\n    EXECUTE format('ALTER TABLE %s VALIDATE CONSTRAINT %I', fk.tbl, fk.conname);\n  END LOOP;")
+        super::sql::fill!("templates/validate_foreign_keys_loop.sql", &[("rc", &rc)],)
     } else {
         String::new()
     };
-    format!(
-        "{lt}LOCK TABLE {ts} IN ACCESS EXCLUSIVE MODE;\nDO $$\nDECLARE\n  fk record;\n  readd text[] := '{{}}';\n  stmt text;\n  pk text;\n  dflt text;\n  seq text;\n  idt \"char\";\n  last bigint;\n  called boolean;\n  inc bigint;\n  cache bigint;\n  cyc boolean;\nBEGIN\n  -- Foreign keys pointing at the key depend on its index: drop them now, re-add them NOT VALID below.\n  FOR fk IN SELECT conrelid::regclass AS tbl, conname, pg_get_constraintdef(oid) AS def\n            FROM pg_constraint WHERE confrelid = {rc} AND contype = 'f'\n  LOOP\n    readd := readd || format('ALTER TABLE %s ADD CONSTRAINT %I %s NOT VALID', fk.tbl, fk.conname, regexp_replace(fk.def, ' NOT VALID$', ''));\n    EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', fk.tbl, fk.conname);\n  END LOOP;\n  SELECT conname INTO pk FROM pg_constraint WHERE conrelid = {rc} AND contype = 'p';\n  SELECT pg_get_expr(ad.adbin, ad.adrelid) INTO dflt FROM pg_attrdef ad\n    JOIN pg_attribute att ON att.attrelid = ad.adrelid AND att.attnum = ad.adnum\n    WHERE ad.adrelid = {rc} AND att.attname = {id_l};\n  seq := pg_get_serial_sequence({ts_l}, {id_l});\n  SELECT attidentity INTO idt FROM pg_attribute WHERE attrelid = {rc} AND attname = {id_l};\n  IF idt IN ('a', 'd') THEN\n    -- An identity column: its sequence goes with the identity. Note where it stands; it is re-created on the other column below.\n    EXECUTE format('SELECT last_value, is_called FROM %s', seq) INTO last, called;\n    SELECT seqincrement, seqcache, seqcycle INTO inc, cache, cyc FROM pg_sequence WHERE seqrelid = seq::regclass;\n    EXECUTE format('ALTER TABLE %s ALTER COLUMN %I DROP IDENTITY', {rc}, {id_l});\n  END IF;\n  IF pk IS NULL THEN\n    pk := {pk_default};\n  ELSE\n    EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', {rc}, pk);\n  END IF;\n  ALTER TABLE {ts} ALTER COLUMN {a} DROP DEFAULT;\n  ALTER TABLE {ts} RENAME COLUMN {a} TO {tmp};\n  ALTER TABLE {ts} RENAME COLUMN {b} TO {a};\n  ALTER TABLE {ts} RENAME COLUMN {tmp} TO {b};\n  ALTER TABLE {ts} ALTER COLUMN {b} SET DEFAULT 0;\n  IF dflt IS NOT NULL THEN\n    EXECUTE format('ALTER TABLE %s ALTER COLUMN %I SET DEFAULT %s', {rc}, {id_l}, dflt);\n  END IF;\n  IF idt IN ('a', 'd') THEN\n    EXECUTE format('ALTER TABLE %s ALTER COLUMN %I DROP DEFAULT', {rc}, {id_l});\n    EXECUTE format('ALTER TABLE %s ALTER COLUMN %I ADD GENERATED %s AS IDENTITY (SEQUENCE NAME %s START WITH %s INCREMENT BY %s CACHE %s %s)',\n      {rc}, {id_l}, CASE idt WHEN 'a' THEN 'ALWAYS' ELSE 'BY DEFAULT' END, seq,\n      CASE WHEN called THEN last + inc ELSE last END, inc, cache, CASE WHEN cyc THEN 'CYCLE' ELSE 'NO CYCLE' END);\n  ELSIF seq IS NOT NULL THEN\n    EXECUTE format('ALTER SEQUENCE %s OWNED BY %s.%I', seq, {rc}, {id_l});\n    EXECUTE format('ALTER SEQUENCE %s AS {seq_type}', seq);\n  END IF;\n  {add_pk}\n  FOREACH stmt IN ARRAY readd LOOP\n    EXECUTE stmt;\n  END LOOP;{validate}\nEND\n$$;\n{reset}",
-        lt = cx.lock_timeout(),
-        id_l = lit(id),
-        ts_l = lit(&ts),
-        pk_default = lit(&object_name(&[&t.name, "pkey"])),
-        reset = sync.function(id, new_name, Some(&a)),
+    super::sql::fill!(
+        "templates/bigint_swap.sql",
+        &[
+            ("lock_timeout", &cx.lock_timeout()),
+            ("ts", &ts),
+            ("rc", &rc),
+            ("id_l", &lit(id)),
+            ("ts_l", &lit(&ts)),
+            ("pk_default", &lit(&object_name(&[&t.name, "pkey"]))),
+            ("a", &a),
+            ("b", &b),
+            ("tmp", &tmp),
+            ("seq_type", seq_type),
+            ("add_pk", &add_pk),
+            ("validate", &validate),
+            ("reset", &sync.function(id, new_name, Some(&a))),
+        ],
     )
 }
 
@@ -72,16 +82,35 @@ pub(crate) fn plan(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
     let pending = format!("{new} IS DISTINCT FROM {id}");
     let label = format!("backfill {}.{new_name}", t.name);
     let progress = cx.progress(&t, Some(&pending), &label);
-    let step = cx.migration(0, StepPhase::Background, &format!("backfill_{}_{}_for_bigint_conversion", t.name, column), format!("Backfill {new_name} in batches"),
-        "Existing rows are copied in batches, each its own short transaction, while the application serves traffic. Watch the progress query; the swap in the next release requires it to reach 0. Copying needs no rollback.",
-        cx.batched_update(&t, &format!("{new} = {id}"), Some(&pending), cx.options.batch_size, &label), None);
+    let step = cx.migration(
+        0,
+        StepPhase::Background,
+        &format!("backfill_{}_{}_for_bigint_conversion", t.name, column),
+        format!("Backfill {new_name} in batches"),
+        "Existing rows are copied in batches, each its own short transaction, while the \
+         application serves traffic. Watch the progress query; the swap in the next release \
+         requires it to reach 0. Copying needs no rollback.",
+        cx.batched_update(
+            &t,
+            &format!("{new} = {id}"),
+            Some(&pending),
+            cx.options.batch_size,
+            &label,
+        ),
+        None,
+    );
     step.outside_transaction = true;
     step.progress = Some(progress);
 
     // N+1: index, swap, validate.
-    let finished = format!(
-        "DO $$\nBEGIN\n  IF EXISTS (SELECT 1 FROM {ts} WHERE {pending}) THEN\n    RAISE EXCEPTION 'the backfill of {}.{new_name} has not finished; wait for it before the swap';\n  END IF;\nEND\n$$;\n",
-        t.name
+    let finished = super::sql::fill!(
+        "templates/bigint_backfill_finished.sql",
+        &[
+            ("ts", &ts),
+            ("pending", &pending),
+            ("name", &t.name),
+            ("new_name", &new_name),
+        ],
     );
     let up = format!(
         "{finished}{}CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS {} ON {ts} ({new});\n",
@@ -93,22 +122,53 @@ pub(crate) fn plan(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
         None => ident(&index),
     };
     let l0 = cx.label(0);
-    let step = cx.migration(1, StepPhase::PostDeploy, &format!("add_{index}"), "Check the backfill and build the new key's unique index concurrently".to_string(),
-        "The swap needs a unique index on the bigint column to become the primary key. It is built concurrently (no write lock), outside a transaction. The step first fails if the backfill is not finished, and if another index on the key has no copy on the bigint column (listing the statements to run).",
-        up, Some(format!("DROP INDEX CONCURRENTLY IF EXISTS {schema_index};\n")));
+    let step = cx.migration(
+        1,
+        StepPhase::PostDeploy,
+        &format!("add_{index}"),
+        "Check the backfill and build the new key's unique index concurrently".to_string(),
+        "The swap needs a unique index on the bigint column to become the primary key. It is \
+         built concurrently (no write lock), outside a transaction. The step first fails if \
+         the backfill is not finished, and if another index on the key has no copy on the \
+         bigint column (listing the statements to run).",
+        up,
+        Some(format!(
+            "DROP INDEX CONCURRENTLY IF EXISTS {schema_index};\n"
+        )),
+    );
     step.outside_transaction = true;
     step.requires.push(format!(
         "the background backfill of {new_name} from release {l0} has finished"
     ));
     cx.no_prepared_statements(1, column);
-    cx.migration(1, StepPhase::PostDeploy, &format!("swap_{}_{}_to_bigint", t.name, column), format!("Swap {column} and {new_name} in one locked transaction"),
-        "With the table locked (ACCESS EXCLUSIVE; the lock timeout bounds the wait), every change is a catalog change: foreign keys pointing at the key are dropped, the columns swap names, the default and sequence move to the bigint column (the sequence becomes bigint; an identity is re-created on it, continuing where its sequence stood), the unique index becomes the primary key, the foreign keys come back NOT VALID, and the trigger function is reset so that it now fills the old integer column. The rollback swaps back, rebuilding the integer primary key index under the lock.",
-        swap(cx, &t, column, &new_name, &index, false), Some(swap(cx, &t, column, &new_name, &index, true)))
-        .requires
-        .push(format!("no running code holds a server-side prepared statement that names {table}.{column}"));
+    cx.migration(
+        1,
+        StepPhase::PostDeploy,
+        &format!("swap_{}_{}_to_bigint", t.name, column),
+        format!("Swap {column} and {new_name} in one locked transaction"),
+        "With the table locked (ACCESS EXCLUSIVE; the lock timeout bounds the wait), every \
+         change is a catalog change: foreign keys pointing at the key are dropped, the \
+         columns swap names, the default and sequence move to the bigint column (the \
+         sequence becomes bigint; an identity is re-created on it, continuing where its \
+         sequence stood), the unique index becomes the primary key, the foreign keys come \
+         back NOT VALID, and the trigger function is reset so that it now fills the old \
+         integer column. The rollback swaps back, rebuilding the integer primary key index \
+         under the lock.",
+        swap(cx, &t, column, &new_name, &index, false),
+        Some(swap(cx, &t, column, &new_name, &index, true)),
+    )
+    .requires
+    .push(format!(
+        "no running code holds a server-side prepared statement that names {table}.{column}"
+    ));
     cx.migration(1, StepPhase::PostDeploy, &format!("validate_{}_foreign_keys", t.name), format!("Validate the foreign keys that point at {table}"),
         "The re-added foreign keys are NOT VALID; validating them takes only SHARE UPDATE EXCLUSIVE locks. Validation needs no rollback.",
-        format!("DO $$\nDECLARE\n  fk record;\nBEGIN\n  FOR fk IN SELECT conrelid::regclass AS tbl, conname FROM pg_constraint\n            WHERE confrelid = {rc} AND contype = 'f' AND NOT convalidated\n  LOOP\n    EXECUTE format('ALTER TABLE %s VALIDATE CONSTRAINT %I', fk.tbl, fk.conname);\n  END LOOP;\nEND\n$$;\n"), None);
+        super::sql::fill!("templates/validate_foreign_keys.sql", &[(
+                "validate",
+                &super::sql::fill!("templates/validate_foreign_keys_loop.sql", &[("rc", &rc)]),
+            )],
+        ),
+        None);
 
     // N+2: cleanup.
     let l1 = cx.label(1);
@@ -122,11 +182,21 @@ pub(crate) fn plan(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
         cx.lock_timeout(),
         sync.create(cx, &t, column, &new_name, Some(&id))
     );
-    cx.migration(2, StepPhase::PostDeploy, &format!("cleanup_conversion_of_{}_{}_to_bigint", t.name, column), "Drop the trigger and the old integer column".to_string(),
-        &format!("The old integer column, now named {new_name}, is ignored by every running release. Until this step the trigger keeps filling it, which is what makes the swap reversible (and fails inserts once the key passes 2^31 - 1, so do not wait long)."),
-        up, Some(down))
-        .requires
-        .push(format!("release {l1}, with the swap, runs everywhere"));
+    cx.migration(
+        2,
+        StepPhase::PostDeploy,
+        &format!("cleanup_conversion_of_{}_{}_to_bigint", t.name, column),
+        "Drop the trigger and the old integer column".to_string(),
+        &format!(
+            "The old integer column, now named {new_name}, is ignored by every running release. \
+             Until this step the trigger keeps filling it, which is what makes the swap \
+             reversible (and fails inserts once the key passes 2^31 - 1, so do not wait long)."
+        ),
+        up,
+        Some(down),
+    )
+    .requires
+    .push(format!("release {l1}, with the swap, runs everywhere"));
     cx.remove_ignore(3, table, &[&new_name]);
     Ok(())
 }

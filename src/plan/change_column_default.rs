@@ -1,7 +1,7 @@
 //! change-column-default: tell the application the default is changing (M),
 //! change it post-deploy (M), clean up the marker the next minor (M+1).
 
-use super::sql::{ident, lit, Table};
+use super::sql::{ident, Table};
 use super::{Ctx, StepPhase};
 use crate::error::Result;
 use crate::model::Change;
@@ -22,7 +22,11 @@ pub(crate) fn plan(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
     let code = if cx.rails() {
         format!("class {} < ApplicationRecord\n  include SafelyChangeColumnDefault\n\n  columns_changing_default :{column}\nend", super::sql::model_name(table))
     } else {
-        format!("Make the code stop relying on the database default of {table}.{column}: write the value explicitly, and never send the old default as if it were \"no value\" (ORMs that cache the default may omit it or replace it).")
+        format!(
+            "Make the code stop relying on the database default of {table}.{column}: write the \
+             value explicitly, and never send the old default as if it were \"no value\" (ORMs \
+             that cache the default may omit it or replace it)."
+        )
     };
     cx.application(
         0,
@@ -42,9 +46,14 @@ pub(crate) fn plan(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
         ),
     };
     let down = match &cx.options.previous_default {
-        Some(d) if d.trim().eq_ignore_ascii_case("null") || d.trim().is_empty() => format!("ALTER TABLE {ts} ALTER COLUMN {c} DROP DEFAULT;\n"),
+        Some(d) if d.trim().eq_ignore_ascii_case("null") || d.trim().is_empty() => {
+            format!("ALTER TABLE {ts} ALTER COLUMN {c} DROP DEFAULT;\n")
+        }
         Some(d) => format!("ALTER TABLE {ts} ALTER COLUMN {c} SET DEFAULT {d};\n"),
-        None => format!("DO $$\nBEGIN\n  RAISE EXCEPTION '%', {};\nEND\n$$;\n", lit(&format!("the previous default of {table}.{column} is unknown: plan with --from VALUE to get the rollback"))),
+        None => super::sql::raise_exception(&format!(
+            "the previous default of {table}.{column} is unknown: plan with --from VALUE to get \
+             the rollback"
+        )),
     };
     let l0 = cx.label(0);
     cx.migration(
@@ -64,8 +73,15 @@ pub(crate) fn plan(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
         format!("The special handling of {table}.{column}'s default may go.")
     };
     let l0b = cx.label(0);
-    cx.application(1, "remove_default_marker", "Remove the changing-default marker".into(), "Self-managed upgrades bundle a whole minor release into one deployment, so the marker must stay until the next minor.", code)
-        .requires
-        .push(format!("release {l0b} has shipped"));
+    cx.application(
+        1,
+        "remove_default_marker",
+        "Remove the changing-default marker".into(),
+        "Self-managed upgrades bundle a whole minor release into one deployment, so the marker \
+         must stay until the next minor.",
+        code,
+    )
+    .requires
+    .push(format!("release {l0b} has shipped"));
     Ok(())
 }

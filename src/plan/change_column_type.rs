@@ -50,9 +50,17 @@ pub(crate) fn plan(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
         cx.lock_timeout(),
         sync.drop(&t)
     );
-    cx.migration(0, StepPhase::Regular, &format!("add_{}_{}", t.name, tmp_name), format!("Add {table}.{tmp_name} ({new_type}) and keep it in sync"),
-        "Changing the type in place rewrites the table under an ACCESS EXCLUSIVE lock. Instead a temporary column of the new type is filled by a trigger on every insert and update, from the cast expression.",
-        up, Some(down));
+    cx.migration(
+        0,
+        StepPhase::Regular,
+        &format!("add_{}_{}", t.name, tmp_name),
+        format!("Add {table}.{tmp_name} ({new_type}) and keep it in sync"),
+        "Changing the type in place rewrites the table under an ACCESS EXCLUSIVE lock. \
+         Instead a temporary column of the new type is filled by a trigger on every insert \
+         and update, from the cast expression.",
+        up,
+        Some(down),
+    );
 
     // 2. Batched copy.
     let pending = format!("{tmp} IS NULL AND {col} IS NOT NULL");
@@ -65,9 +73,17 @@ pub(crate) fn plan(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
     step.progress = Some(progress);
 
     // 3-5. Indexes, constraints.
-    cx.migration(0, StepPhase::Regular, &format!("check_{}_{}_indexes", t.name, tmp_name), format!("Check that the indexes on {column} have copies on {tmp_name}"),
-        "Indexes can only be built concurrently from a migration of their own. This step fails, listing the exact CREATE INDEX CONCURRENTLY statements, while an index on the old column has no copy on the temporary one.",
-        index_guard(&t, column, &tmp_name, false), None);
+    cx.migration(
+        0,
+        StepPhase::Regular,
+        &format!("check_{}_{}_indexes", t.name, tmp_name),
+        format!("Check that the indexes on {column} have copies on {tmp_name}"),
+        "Indexes can only be built concurrently from a migration of their own. This step \
+         fails, listing the exact CREATE INDEX CONCURRENTLY statements, while an index on \
+         the old column has no copy on the temporary one.",
+        index_guard(&t, column, &tmp_name, false),
+        None,
+    );
     cx.migration(0, StepPhase::Regular, &format!("copy_{}_{}_constraints", t.name, column), format!("Copy the constraints of {column} to {tmp_name}"),
         "CHECK and FOREIGN KEY constraints are copied NOT VALID (an instant lock); NOT NULL as a NOT VALID check.",
         format!("{}{}", cx.lock_timeout(), copy_constraints(&t, column, &tmp_name)), Some(drop_copied_constraints(&t, &tmp_name)));
@@ -89,42 +105,92 @@ pub(crate) fn plan(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
 
     // 7. Swap.
     let rc = t.regclass();
-    let move_default = format!(
-        "DO $$\nDECLARE\n  d text;\nBEGIN\n  SELECT pg_get_expr(ad.adbin, ad.adrelid) INTO d FROM pg_attrdef ad\n  JOIN pg_attribute a ON a.attrelid = ad.adrelid AND a.attnum = ad.adnum\n  WHERE ad.adrelid = {rc} AND a.attname = {src};\n  IF d IS NOT NULL THEN\n    EXECUTE format('ALTER TABLE %s ALTER COLUMN %I SET DEFAULT (%s)::%s', {rc}, {dst}, d, {dst_type});\n  END IF;\nEND\n$$;\n",
-        src = lit(column), dst = lit(&tmp_name), dst_type = super::sql::type_of(&t, &tmp_name),
+    let move_default = super::sql::fill!(
+        "templates/type_change_move_default.sql",
+        &[
+            ("rc", &rc),
+            ("src", &lit(column)),
+            ("dst", &lit(&tmp_name)),
+            ("dst_type", &super::sql::type_of(&t, &tmp_name)),
+        ],
     );
-    let up = format!(
-        "{}{}{move_default}ALTER TABLE {ts} DROP COLUMN {col};\n-- zerodown-ignore rename-column: the renamed column is the temporary one, which running code ignores\nALTER TABLE {ts} RENAME COLUMN {tmp} TO {col};\n{}",
-        cx.lock_timeout(),
-        sync.drop(&t),
-        rename_objects(&t, column, &tmp_name, column),
+    let up = super::sql::fill!(
+        "templates/type_change_swap.sql",
+        &[
+            ("lock_timeout", &cx.lock_timeout()),
+            ("drop_sync", &sync.drop(&t)),
+            ("move_default", &move_default),
+            ("ts", &ts),
+            ("col", &col),
+            ("tmp", &tmp),
+            (
+                "rename_objects",
+                &rename_objects(&t, column, &tmp_name, column),
+            ),
+        ],
     );
     let down = match old_type {
         Some(old_ty) => {
-            let back = format!(
-                "DO $$\nDECLARE\n  d text;\n  t text;\nBEGIN\n  SELECT pg_get_expr(ad.adbin, ad.adrelid) INTO d FROM pg_attrdef ad\n  JOIN pg_attribute a ON a.attrelid = ad.adrelid AND a.attnum = ad.adnum\n  WHERE ad.adrelid = {rc} AND a.attname = {src};\n  t := {src_type};\n  IF d IS NOT NULL THEN\n    -- Undo the cast the swap wrapped the default in, or cast it back.\n    IF left(d, 1) = '(' AND right(d, length(t) + 3) = ')::' || t THEN\n      d := substr(d, 2, length(d) - length(t) - 4);\n    ELSE\n      d := '(' || d || ')::' || {old};\n    END IF;\n    EXECUTE format('ALTER TABLE %s ALTER COLUMN %I SET DEFAULT %s', {rc}, {dst}, d);\n  END IF;\nEND\n$$;\n",
-                src = lit(&tmp_name), dst = lit(column), old = lit(old_ty), src_type = super::sql::type_of(&t, &tmp_name),
+            let back = super::sql::fill!(
+                "templates/type_change_default_back.sql",
+                &[
+                    ("rc", &rc),
+                    ("src", &lit(&tmp_name)),
+                    ("dst", &lit(column)),
+                    ("old", &lit(old_ty)),
+                    ("src_type", &super::sql::type_of(&t, &tmp_name)),
+                ],
             );
-            format!(
-                "{}ALTER TABLE {ts} RENAME COLUMN {col} TO {tmp};\n{}ALTER TABLE {ts} ADD COLUMN {col} {old_ty};\nUPDATE {ts} SET {col} = {tmp}::{old_ty};\n{back}ALTER TABLE {ts} ALTER COLUMN {tmp} DROP DEFAULT;\n{}{}{}",
-                cx.lock_timeout(),
-                rename_objects(&t, &tmp_name, column, &tmp_name),
-                copy_constraints(&t, &tmp_name, column),
-                validate_constraints(&t, column, cx.options.pg_version),
-                sync.create(cx, &t, column, &tmp_name, Some(&cast)),
+            super::sql::fill!(
+                "templates/type_change_swap_back.sql",
+                &[
+                    ("lock_timeout", &cx.lock_timeout()),
+                    ("ts", &ts),
+                    ("col", &col),
+                    ("tmp", &tmp),
+                    ("old_ty", old_ty),
+                    ("back", &back),
+                    (
+                        "rename_objects",
+                        &rename_objects(&t, &tmp_name, column, &tmp_name),
+                    ),
+                    ("copy_constraints", &copy_constraints(&t, &tmp_name, column)),
+                    (
+                        "validate_constraints",
+                        &validate_constraints(&t, column, cx.options.pg_version),
+                    ),
+                    (
+                        "create_sync",
+                        &sync.create(cx, &t, column, &tmp_name, Some(&cast)),
+                    ),
+                ],
             )
         }
-        None => format!("DO $$\nBEGIN\n  RAISE EXCEPTION '%', {};\nEND\n$$;\n", lit(&format!("the old type of {table}.{column} is unknown: plan with --type TYPE to get the rollback"))),
+        None => super::sql::raise_exception(&format!(
+            "the old type of {table}.{column} is unknown: plan with --type TYPE to get the rollback"
+        )),
     };
     let l0 = cx.label(0);
-    cx.migration(0, StepPhase::PostDeploy, &format!("cleanup_{}_{}_type_change", t.name, column), format!("Swap {tmp_name} in for {column}"),
-        "In one transaction: drop the trigger, move the default, drop the old column and give the temporary column its name, with its indexes and constraints renamed. Every step is a catalog change: the ACCESS EXCLUSIVE lock is brief. The column changes type under the running code: a prepared statement that reads it fails once, so the release that runs during it serves without them (see its application step).",
-        up, Some(down))
-        .requires
-        .extend([
-            format!("release {l0}, which ignores {tmp_name}, runs everywhere"),
-            format!("no running code holds a server-side prepared statement that reads {table}.{column}"),
-        ]);
+    cx.migration(
+        0,
+        StepPhase::PostDeploy,
+        &format!("cleanup_{}_{}_type_change", t.name, column),
+        format!("Swap {tmp_name} in for {column}"),
+        "In one transaction: drop the trigger, move the default, drop the old column and \
+         give the temporary column its name, with its indexes and constraints renamed. Every \
+         step is a catalog change: the ACCESS EXCLUSIVE lock is brief. The column changes \
+         type under the running code: a prepared statement that reads it fails once, so the \
+         release that runs during it serves without them (see its application step).",
+        up,
+        Some(down),
+    )
+    .requires
+    .extend([
+        format!("release {l0}, which ignores {tmp_name}, runs everywhere"),
+        format!(
+            "no running code holds a server-side prepared statement that reads {table}.{column}"
+        ),
+    ]);
     cx.remove_ignore(1, table, &[&tmp_name]);
     Ok(())
 }

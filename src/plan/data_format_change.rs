@@ -36,9 +36,17 @@ pub(crate) fn plan(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
         cx.lock_timeout(),
         sync.drop(&t)
     );
-    cx.migration(0, StepPhase::Regular, &format!("add_{}_{}", t.name, new_column), format!("Add {table}.{new_column} in the new format"),
-        "The new format lives in its own column, so old code keeps reading and writing the old one untouched. A trigger converts every write of the old column, so rows written by the old code during the deploy arrive in the new format too.",
-        up, Some(down));
+    cx.migration(
+        0,
+        StepPhase::Regular,
+        &format!("add_{}_{}", t.name, new_column),
+        format!("Add {table}.{new_column} in the new format"),
+        "The new format lives in its own column, so old code keeps reading and writing the \
+         old one untouched. A trigger converts every write of the old column, so rows \
+         written by the old code during the deploy arrive in the new format too.",
+        up,
+        Some(down),
+    );
     let pending = format!("{new} IS NULL AND {old} IS NOT NULL");
     let label = format!("convert {}.{column}", t.name);
     let progress = cx.progress(&t, Some(&pending), &label);
@@ -51,10 +59,28 @@ pub(crate) fn plan(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
     cx.application(0, "use_new_format", format!("Read and write {new_column}"), "The new code uses the new format; the old column is left as it is (drop it later with drop-column).",
         format!("Make the code read and write {table}.{new_column} instead of {column}. The old column stays until a later drop-column; a NOT NULL on it was dropped by the step before."));
     let l0 = cx.label(0);
-    let step = cx.migration(0, StepPhase::PostDeploy, &format!("finish_{}_{}_conversion", t.name, column), "Remove the trigger and convert what is left".to_string(),
-        "Every node runs the new code, which writes the new column itself, so the trigger goes. Anything converted neither by the trigger nor by the first copy is converted now. Its rollback puts the trigger back.",
-        format!("{}{}{}", cx.with_lock_retries(&sync.drop(&t)), cx.session_lock_timeout(), cx.batched_update(&t, &format!("{new} = {transform}"), Some(&pending), cx.options.batch_size, &label)),
-        Some(cx.with_lock_retries(&sync.create(cx, &t, column, new_column, Some(transform)))));
+    let step = cx.migration(
+        0,
+        StepPhase::PostDeploy,
+        &format!("finish_{}_{}_conversion", t.name, column),
+        "Remove the trigger and convert what is left".to_string(),
+        "Every node runs the new code, which writes the new column itself, so the trigger \
+         goes. Anything converted neither by the trigger nor by the first copy is converted \
+         now. Its rollback puts the trigger back.",
+        format!(
+            "{}{}{}",
+            cx.with_lock_retries(&sync.drop(&t)),
+            cx.session_lock_timeout(),
+            cx.batched_update(
+                &t,
+                &format!("{new} = {transform}"),
+                Some(&pending),
+                cx.options.batch_size,
+                &label
+            )
+        ),
+        Some(cx.with_lock_retries(&sync.create(cx, &t, column, new_column, Some(transform)))),
+    );
     step.outside_transaction = true;
     step.requires.push(format!(
         "release {l0}, which uses {new_column}, runs everywhere"

@@ -1,7 +1,7 @@
 //! drop-column: ignore the column (M), drop it post-deploy (M+1), remove
 //! the ignore (M+2).
 
-use super::sql::{ident, lit, Table};
+use super::sql::{ident, Table};
 use super::{Ctx, StepPhase};
 use crate::error::Result;
 use crate::model::Change;
@@ -29,12 +29,10 @@ pub(crate) fn plan(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
             "ALTER TABLE {} ADD COLUMN IF NOT EXISTS {c} {ty};\n",
             t.sql()
         ),
-        None => format!(
-            "DO $$\nBEGIN\n  RAISE EXCEPTION '%', {};\nEND\n$$;\n",
-            lit(&format!(
-                "the type of {table}.{column} is unknown, so it cannot be re-added: plan with --type TYPE to get the rollback (its data is gone either way)"
-            ))
-        ),
+        None => super::sql::raise_exception(&format!(
+            "the type of {table}.{column} is unknown, so it cannot be re-added: plan with \
+             --type TYPE to get the rollback (its data is gone either way)"
+        )),
     };
     let sql = format!(
         "{}ALTER TABLE {} DROP COLUMN IF EXISTS {c};\n",
@@ -47,7 +45,11 @@ pub(crate) fn plan(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
         StepPhase::PostDeploy,
         &format!("remove_{}_{}", t.name, column),
         format!("Drop {table}.{column}"),
-        "Every deployment now runs code that ignores the column, so dropping it breaks nothing. It is a post-deploy migration so that it runs only once the whole release is out. Dropping a column is instant (no rewrite), but takes an ACCESS EXCLUSIVE lock: short lock timeouts, retried, keep it from queueing every query behind it for long. The rollback re-adds an empty column; the data does not come back.",
+        "Every deployment now runs code that ignores the column, so dropping it breaks \
+         nothing. It is a post-deploy migration so that it runs only once the whole release \
+         is out. Dropping a column is instant (no rewrite), but takes an ACCESS EXCLUSIVE \
+         lock: short lock timeouts, retried, keep it from queueing every query behind it for \
+         long. The rollback re-adds an empty column; the data does not come back.",
         sql,
         Some(down),
     );

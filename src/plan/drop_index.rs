@@ -1,7 +1,7 @@
 //! drop-index: DROP INDEX CONCURRENTLY, outside a transaction, once no
 //! running code depends on it.
 
-use super::sql::{ident, lit};
+use super::sql::ident;
 use super::{Ctx, StepPhase};
 use crate::error::Result;
 use crate::model::Change;
@@ -22,15 +22,19 @@ pub(crate) fn plan(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
             let upper = d.to_ascii_uppercase();
             match upper.find(" INDEX ") {
                 Some(at) if upper.starts_with("CREATE") && !upper.contains("CONCURRENTLY") => {
-                    format!("{} INDEX CONCURRENTLY IF NOT EXISTS {};\n", &d[..at], &d[at + 7..])
+                    format!(
+                        "{} INDEX CONCURRENTLY IF NOT EXISTS {};\n",
+                        &d[..at],
+                        &d[at + 7..]
+                    )
                 }
                 _ => format!("{d};\n"),
             }
         }
-        None => format!(
-            "DO $$\nBEGIN\n  RAISE EXCEPTION '%', {};\nEND\n$$;\n",
-            lit(&format!("the definition of {name} is unknown: plan with --definition \"$(psql -Atc \"SELECT pg_get_indexdef('{name}'::regclass)\")\" to get the rollback"))
-        ),
+        None => super::sql::raise_exception(&format!(
+            "the definition of {name} is unknown: plan with --definition \
+             \"$(psql -Atc \"SELECT pg_get_indexdef('{name}'::regclass)\")\" to get the rollback"
+        )),
     };
     let on = table
         .as_deref()
@@ -41,7 +45,10 @@ pub(crate) fn plan(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
         StepPhase::PostDeploy,
         &format!("drop_{bare}"),
         format!("Drop {name}{on} concurrently"),
-        "DROP INDEX CONCURRENTLY waits for running queries instead of taking an ACCESS EXCLUSIVE lock that would queue every read and write of the table, and must run outside a transaction. It runs post-deploy so that no running release still relies on the index for its queries.",
+        "DROP INDEX CONCURRENTLY waits for running queries instead of taking an ACCESS \
+         EXCLUSIVE lock that would queue every read and write of the table, and must run \
+         outside a transaction. It runs post-deploy so that no running release still relies \
+         on the index for its queries.",
         format!("DROP INDEX CONCURRENTLY IF EXISTS {n};\n"),
         Some(down),
     );

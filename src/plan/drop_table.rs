@@ -1,6 +1,6 @@
 //! drop-table: stop using the table, then drop it post-deploy.
 
-use super::sql::{lit, Table};
+use super::sql::Table;
 use super::{Ctx, StepPhase};
 use crate::error::Result;
 use crate::model::Change;
@@ -28,11 +28,18 @@ pub(crate) fn plan(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
         StepPhase::PostDeploy,
         &format!("drop_{}", t.name),
         format!("Drop {table}"),
-        "A post-deploy migration runs once every node runs the code that no longer uses the table. DROP TABLE takes an ACCESS EXCLUSIVE lock (on referenced tables too, for foreign keys): the lock timeout makes it give up rather than queue queries. The rollback cannot bring the data back.",
+        "A post-deploy migration runs once every node runs the code that no longer uses the \
+         table. DROP TABLE takes an ACCESS EXCLUSIVE lock (on referenced tables too, for \
+         foreign keys): the lock timeout makes it give up rather than queue queries. The \
+         rollback cannot bring the data back.",
         format!("{}DROP TABLE IF EXISTS {};\n", cx.lock_timeout(), t.sql()),
-        Some(format!("DO $$\nBEGIN\n  RAISE EXCEPTION '%', {};\nEND\n$$;\n", lit(&format!("{table} was dropped with its data: restore it from a backup")))),
+        Some(super::sql::raise_exception(&format!(
+            "{table} was dropped with its data: restore it from a backup"
+        ))),
     )
     .requires
-    .push(format!("release {l0}, which no longer uses {table}, runs everywhere"));
+    .push(format!(
+        "release {l0}, which no longer uses {table}, runs everywhere"
+    ));
     Ok(())
 }

@@ -3,6 +3,10 @@
 //! [`plan`] turns a [`Change`] into releases of steps: migrations (regular,
 //! post-deploy, background) with their SQL and rollback, and the changes the
 //! application code must make, each with what must hold before it runs.
+//!
+//! The SQL and PL/pgSQL of the steps are templates, `templates/*.sql`, with
+//! `{name}` placeholders that `sql::fill` replaces: a plan's SQL reads and
+//! diffs line by line there.
 
 mod args;
 mod calendar;
@@ -504,14 +508,24 @@ impl<'a> Ctx<'a> {
                 ),
             };
             format!(
-                "{what}{}Make the data-access layer ignore {} on {table} (leave {} out of its cached column list and of every SELECT, INSERT and UPDATE it generates). Keep this until release {with}{after}.",
+                "{what}{}Make the data-access layer ignore {} on {table} (leave {} out of \
+                 its cached column list and of every SELECT, INSERT and UPDATE it \
+                 generates). Keep this until release {with}{after}.",
                 if what.is_empty() { "" } else { " " },
                 sql::list_columns(columns),
                 if columns.len() == 1 { "it" } else { "them" },
             )
         };
         let title = format!("Ignore {} in the application", sql::list_columns(columns));
-        self.application(k, "ignore_column", title, "Running code caches the table's columns: a column that disappears or changes under it breaks every query that names it. Ignoring it first means no running process knows about it when the migration changes it.", code)
+        self.application(
+            k,
+            "ignore_column",
+            title,
+            "Running code caches the table's columns: a column that disappears or changes under \
+             it breaks every query that names it. Ignoring it first means no running process \
+             knows about it when the migration changes it.",
+            code,
+        )
     }
 
     /// The application step removing the ignore added by [`Ctx::ignore_columns`].
@@ -532,7 +546,15 @@ impl<'a> Ctx<'a> {
         let after = self.remove_after(k - 1);
         let title = format!("Remove the ignore of {}", sql::list_columns(columns));
         let prev_label = self.label(k - 1);
-        let step = self.application(k, "remove_ignore", title, "The column is gone from every database this release runs against, so the ignore rule is dead code. Removing it earlier would let a deployment that still has the column write to it or cache it.", code);
+        let step = self.application(
+            k,
+            "remove_ignore",
+            title,
+            "The column is gone from every database this release runs against, so the ignore \
+             rule is dead code. Removing it earlier would let a deployment that still has the \
+             column write to it or cache it.",
+            code,
+        );
         step.requires
             .push(format!("release {prev_label} has shipped"));
         if let Some(d) = after {

@@ -34,7 +34,13 @@ pub(crate) fn plan(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
     if *has_default {
         return Err(Error::new(
             ErrorCode::BadChange,
-            format!("{table}.{column} has a default, and a column with a default cannot be renamed without downtime: the old and new columns both fill in their default on insert, so the sync cannot tell a value the code wrote from the default. Drop the default first (change-column-default) and set it again after the rename, or add the new column and move the data with data-format-change"),
+            format!(
+                "{table}.{column} has a default, and a column with a default cannot be renamed \
+                 without downtime: the old and new columns both fill in their default on insert, \
+                 so the sync cannot tell a value the code wrote from the default. Drop the \
+                 default first (change-column-default) and set it again after the rename, or add \
+                 the new column and move the data with data-format-change"
+            ),
         ));
     }
     let ty = column_type.as_deref().or(cx.options.column_type.as_deref());
@@ -55,9 +61,17 @@ pub(crate) fn plan(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
         cx.lock_timeout(),
         sync.drop(&t)
     );
-    cx.migration(0, StepPhase::Regular, &format!("add_{}_{}", t.name, new_name), format!("Add {table}.{new_name} and keep it in sync with {column}"),
-        "The new column takes the old one's type. A trigger copies every write of either column to the other, so old code (writing the old name) and new code (writing the new name) see the same data while both run.",
-        up, Some(down));
+    cx.migration(
+        0,
+        StepPhase::Regular,
+        &format!("add_{}_{}", t.name, new_name),
+        format!("Add {table}.{new_name} and keep it in sync with {column}"),
+        "The new column takes the old one's type. A trigger copies every write of either \
+         column to the other, so old code (writing the old name) and new code (writing the \
+         new name) see the same data while both run.",
+        up,
+        Some(down),
+    );
 
     // 2. Batched copy.
     let pending = format!("{new} IS DISTINCT FROM {old}");
@@ -69,16 +83,35 @@ pub(crate) fn plan(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
         &format!("copy {}.{column} to {new_name}", t.name),
     );
     let progress = cx.progress(&t, Some(&pending), "");
-    let step = cx.migration(0, StepPhase::Regular, &format!("copy_{}_{}_to_{}", t.name, column, new_name), format!("Copy {column} to {new_name} in batches"),
-        "Rows written before the trigger existed are copied in batches, each in its own short transaction, so no row stays locked for long. It runs before the deploy so that the new code finds every value. On a very large table, run it as a background migration and move the code switch to the next release. Copying needs no rollback: the first step's rollback drops the new column.",
-        up, None);
+    let step = cx.migration(
+        0,
+        StepPhase::Regular,
+        &format!("copy_{}_{}_to_{}", t.name, column, new_name),
+        format!("Copy {column} to {new_name} in batches"),
+        "Rows written before the trigger existed are copied in batches, each in its own \
+         short transaction, so no row stays locked for long. It runs before the deploy so \
+         that the new code finds every value. On a very large table, run it as a background \
+         migration and move the code switch to the next release. Copying needs no rollback: \
+         the first step's rollback drops the new column.",
+        up,
+        None,
+    );
     step.outside_transaction = true;
     step.progress = Some(progress);
 
     // 3. Indexes.
-    cx.migration(0, StepPhase::Regular, &format!("check_{}_{}_indexes", t.name, new_name), format!("Check that the indexes on {column} have copies on {new_name}"),
-        "Indexes can only be built concurrently from a migration of their own, outside a transaction. This step fails, listing the exact CREATE INDEX CONCURRENTLY statements, while an index on the old column has no copy on the new one (an index whose name does not contain the column name must be renamed first).",
-        index_guard(&t, column, new_name, false), None);
+    cx.migration(
+        0,
+        StepPhase::Regular,
+        &format!("check_{}_{}_indexes", t.name, new_name),
+        format!("Check that the indexes on {column} have copies on {new_name}"),
+        "Indexes can only be built concurrently from a migration of their own, outside a \
+         transaction. This step fails, listing the exact CREATE INDEX CONCURRENTLY \
+         statements, while an index on the old column has no copy on the new one (an index \
+         whose name does not contain the column name must be renamed first).",
+        index_guard(&t, column, new_name, false),
+        None,
+    );
 
     // 4. Constraints, NOT VALID.
     cx.migration(0, StepPhase::Regular, &format!("copy_{}_{}_constraints", t.name, column), format!("Copy the CHECK, FOREIGN KEY and NOT NULL constraints of {column} to {new_name}"),
@@ -109,11 +142,21 @@ pub(crate) fn plan(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
         copy_constraints(&t, new_name, column),
         validate_constraints(&t, column, cx.options.pg_version),
     );
-    cx.migration(0, StepPhase::PostDeploy, &format!("cleanup_{}_{}_rename", t.name, column), format!("Drop the sync trigger and {table}.{column}"),
-        "Every node now runs code that uses the new name and ignores the old column, so nothing writes it any more. The rollback re-adds and refills the old column (in one UPDATE) with its constraints.",
-        up, Some(down))
-        .requires
-        .push(format!("release {l0}, which uses {new_name} and ignores {column}, runs everywhere"));
+    cx.migration(
+        0,
+        StepPhase::PostDeploy,
+        &format!("cleanup_{}_{}_rename", t.name, column),
+        format!("Drop the sync trigger and {table}.{column}"),
+        "Every node now runs code that uses the new name and ignores the old column, so \
+         nothing writes it any more. The rollback re-adds and refills the old column (in one \
+         UPDATE) with its constraints.",
+        up,
+        Some(down),
+    )
+    .requires
+    .push(format!(
+        "release {l0}, which uses {new_name} and ignores {column}, runs everywhere"
+    ));
 
     // 8. Remove the ignore.
     cx.remove_ignore(1, table, &[column]);

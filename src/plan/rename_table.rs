@@ -25,12 +25,36 @@ pub(crate) fn plan(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
         StepPhase::Regular,
         &format!("rename_{}_to_{}", t.name, new_bare),
         format!("Rename {table} to {new_bare}, keeping {table} as a view"),
-        "Code of the previous release still uses the old name while this release deploys. A simple view `SELECT *` over the renamed table is automatically updatable: its reads, inserts, updates and deletes go to the table, with the table's defaults. The rename takes an ACCESS EXCLUSIVE lock for an instant.",
-        format!("{}-- zerodown-ignore rename-table: the old name stays as an updatable view for the code still using it\nALTER TABLE {old} RENAME TO {};\nCREATE VIEW {old} AS SELECT * FROM {new};\n", cx.lock_timeout(), ident(new_bare)),
-        Some(format!("{}DROP VIEW IF EXISTS {old};\nALTER TABLE {new} RENAME TO {};\n", cx.lock_timeout(), ident(&t.name))),
+        "Code of the previous release still uses the old name while this release deploys. A \
+         simple view `SELECT *` over the renamed table is automatically updatable: its \
+         reads, inserts, updates and deletes go to the table, with the table's defaults. The \
+         rename takes an ACCESS EXCLUSIVE lock for an instant.",
+        super::sql::fill!(
+            "templates/rename_table.sql",
+            &[
+                ("lock_timeout", &cx.lock_timeout()),
+                ("old", &old),
+                ("new", &new),
+                ("new_bare", &ident(new_bare)),
+            ],
+        ),
+        Some(super::sql::fill!(
+            "templates/rename_table_back.sql",
+            &[
+                ("lock_timeout", &cx.lock_timeout()),
+                ("old", &old),
+                ("new", &new),
+                ("bare", &ident(&t.name)),
+            ],
+        )),
     );
     let code = if cx.rails() {
-        format!("Point the model at the new name (`self.table_name = '{new_bare}'`) and list the rename in `TABLES_TO_BE_RENAMED` ('{}' => '{new_bare}') so that the schema cache treats both names as one table.", t.name)
+        format!(
+            "Point the model at the new name (`self.table_name = '{new_bare}'`) and list the \
+             rename in `TABLES_TO_BE_RENAMED` ('{}' => '{new_bare}') so that the schema cache \
+             treats both names as one table.",
+            t.name
+        )
     } else {
         format!("Make the code use {new_bare} instead of {table}. The old name keeps working (as a view) until release {}.", cx.label(1))
     };

@@ -45,9 +45,15 @@ pub(crate) fn plan(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
         &format!("validate_{}_{}_not_null_check", t.name, column),
         format!("Validate the NOT NULL check on {table}.{column}"),
         if cx.options.pg_version >= 12 {
-            "VALIDATE scans the table under a SHARE UPDATE EXCLUSIVE lock, which lets reads and writes go on. It is a migration of its own so that the scan does not run inside the transaction that took the ACCESS EXCLUSIVE lock. Validation needs no rollback."
+            "VALIDATE scans the table under a SHARE UPDATE EXCLUSIVE lock, which lets reads \
+             and writes go on. It is a migration of its own so that the scan does not run \
+             inside the transaction that took the ACCESS EXCLUSIVE lock. Validation needs no \
+             rollback."
         } else {
-            "VALIDATE scans the table under a SHARE UPDATE EXCLUSIVE lock, which lets reads and writes go on. Before PostgreSQL 12, SET NOT NULL would scan the table again under an ACCESS EXCLUSIVE lock, so the validated check stays as the constraint. Validation needs no rollback."
+            "VALIDATE scans the table under a SHARE UPDATE EXCLUSIVE lock, which lets reads \
+             and writes go on. Before PostgreSQL 12, SET NOT NULL would scan the table again \
+             under an ACCESS EXCLUSIVE lock, so the validated check stays as the constraint. \
+             Validation needs no rollback."
         },
         format!("ALTER TABLE {ts} VALIDATE CONSTRAINT {check};\n"),
         None,
@@ -61,8 +67,20 @@ pub(crate) fn plan(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
             &format!("set_{}_{}_not_null", t.name, column),
             format!("SET NOT NULL on {table}.{column} and drop the check"),
             "From PostgreSQL 12, SET NOT NULL uses the validated check as proof and skips the full-table scan, so the ACCESS EXCLUSIVE lock is brief; the check is then redundant.",
-            format!("{}ALTER TABLE {ts} ALTER COLUMN {c} SET NOT NULL;\nALTER TABLE {ts} DROP CONSTRAINT {check};\n", cx.lock_timeout()),
-            Some(format!("{}ALTER TABLE {ts} ADD CONSTRAINT {check} CHECK ({c} IS NOT NULL) NOT VALID;\nALTER TABLE {ts} VALIDATE CONSTRAINT {check};\nALTER TABLE {ts} ALTER COLUMN {c} DROP NOT NULL;\n", cx.lock_timeout())),
+            super::sql::fill!("templates/set_not_null.sql", &[
+                    ("lock_timeout", &cx.lock_timeout()),
+                    ("ts", &ts),
+                    ("c", &c),
+                    ("check", &check),
+                ],
+            ),
+            Some(super::sql::fill!("templates/set_not_null_back.sql", &[
+                    ("lock_timeout", &cx.lock_timeout()),
+                    ("ts", &ts),
+                    ("c", &c),
+                    ("check", &check),
+                ],
+            )),
         );
     }
     Ok(())

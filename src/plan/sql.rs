@@ -1,6 +1,8 @@
 //! SQL building blocks shared by the kind planners: quoting, names, lock
 //! timeouts, batched loops, sync triggers and catalog-driven copies.
 
+use std::sync::OnceLock;
+
 use crate::error::{Error, ErrorCode, Result};
 
 use super::{Ctx, StepPhase};
@@ -251,33 +253,112 @@ pub fn list_columns(columns: &[&str]) -> String {
     }
 }
 
-/// Fills a SQL template's `{name}` placeholders. Templates keep the
-/// planner's SQL readable and diffable line by line; every placeholder must
-/// be given (a debug assertion checks that none is left).
-pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
-    let mut out = String::with_capacity(template.len() + 256);
-    let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        out.push_str(&rest[..open]);
-        let after = &rest[open + 1..];
-        let close = after.find('}');
-        let value = close.and_then(|c| {
-            let key = &after[..c];
-            values.iter().find(|(k, _)| *k == key).map(|(_, v)| (c, *v))
-        });
-        match value {
-            Some((c, v)) => {
-                out.push_str(v);
-                rest = &after[c + 1..];
-            }
-            None => {
-                out.push('{');
-                rest = after;
-            }
+/// A SQL template: text with `{name}` placeholders (a name is lowercase
+/// letters, digits and `_`). Templates keep the planner's SQL readable and
+/// diffable line by line. The text is split into pieces the first time it is
+/// filled, so filling is copying. Values are not scanned again, and a `{`
+/// not followed by a name and `}` (`'{}'` in SQL) is text. In debug builds
+/// (every test) a placeholder without a value, or a value no placeholder
+/// uses, panics: a typo on either side cannot survive silently.
+pub struct Template {
+    text: &'static str,
+    pieces: OnceLock<Vec<Piece>>,
+}
+
+/// Text to copy, or the name of a placeholder.
+enum Piece {
+    Text(&'static str),
+    Slot(&'static str),
+}
+
+impl Template {
+    /// A template over `text`, split when first filled.
+    pub const fn new(text: &'static str) -> Template {
+        Template {
+            text,
+            pieces: OnceLock::new(),
         }
     }
-    out.push_str(rest);
-    out
+
+    fn split(text: &'static str) -> Vec<Piece> {
+        let mut pieces = Vec::new();
+        let mut rest = text;
+        let mut from = 0;
+        while let Some(open) = rest[from..].find('{').map(|i| i + from) {
+            let after = &rest[open + 1..];
+            match after.find('}').map(|c| &after[..c]) {
+                Some(key) if is_placeholder(key) => {
+                    if open > 0 {
+                        pieces.push(Piece::Text(&rest[..open]));
+                    }
+                    pieces.push(Piece::Slot(key));
+                    rest = &after[key.len() + 1..];
+                    from = 0;
+                }
+                _ => from = open + 1,
+            }
+        }
+        if !rest.is_empty() {
+            pieces.push(Piece::Text(rest));
+        }
+        pieces
+    }
+
+    /// The text with every placeholder replaced by its value.
+    pub fn fill(&self, values: &[(&str, &str)]) -> String {
+        let pieces = self.pieces.get_or_init(|| Template::split(self.text));
+        let extra: usize = values.iter().map(|(_, v)| v.len()).sum();
+        let mut out = String::with_capacity(self.text.len() + extra + 64);
+        #[cfg(debug_assertions)]
+        let mut used = vec![false; values.len()];
+        for piece in pieces {
+            match piece {
+                Piece::Text(t) => out.push_str(t),
+                Piece::Slot(key) => match values.iter().position(|(k, _)| k == key) {
+                    Some(at) => {
+                        #[cfg(debug_assertions)]
+                        {
+                            used[at] = true;
+                        }
+                        out.push_str(values[at].1);
+                    }
+                    None => {
+                        if cfg!(debug_assertions) {
+                            panic!("template placeholder {{{key}}} has no value");
+                        }
+                        out.push('{');
+                        out.push_str(key);
+                        out.push('}');
+                    }
+                },
+            }
+        }
+        #[cfg(debug_assertions)]
+        for ((k, _), u) in values.iter().zip(used) {
+            assert!(u, "template value `{k}` fills no placeholder");
+        }
+        out
+    }
+}
+
+/// `fill!("templates/name.sql", &[(placeholder, value), ...])`: the
+/// template file (next to the planners) filled; it is split once per
+/// program run.
+macro_rules! fill {
+    ($path:literal, $values:expr $(,)?) => {{
+        static TEMPLATE: $crate::plan::sql::Template =
+            $crate::plan::sql::Template::new(include_str!($path));
+        TEMPLATE.fill($values)
+    }};
+}
+pub(crate) use fill;
+
+/// Whether `{key}` is a template placeholder.
+fn is_placeholder(key: &str) -> bool {
+    !key.is_empty()
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
 }
 
 /// One statement of a plan step as a PL/pgSQL statement: `SELECT` runs as
@@ -351,8 +432,8 @@ impl Ctx<'_> {
             inner.push_str(&plpgsql_statement(&body[st.span.clone()]));
             inner.push_str(";\n");
         }
-        fill(
-            include_str!("templates/with_lock_retries.sql"),
+        fill!(
+            "templates/with_lock_retries.sql",
             &[
                 ("attempts", &(u64::from(retries) + 1).to_string()),
                 ("max_text", &crate::model::format_ms(max)),
@@ -373,32 +454,54 @@ impl Ctx<'_> {
             Some(false) => return,
             Some(true) => (
                 format!("ALTER TABLE {ts} ALTER COLUMN {c} DROP NOT NULL;\n"),
-                fill(
-                    include_str!("templates/restore_not_null.sql"),
-                    &[
+                fill!("templates/restore_not_null.sql", &[
                         ("table", &ts),
                         ("column", &c),
-                        ("message", &lit(&format!("rows written since {table}.{column} became nullable have no value in it: give them one (UPDATE ... WHERE {column} IS NULL), then roll back again"))),
+                        (
+                            "message",
+                            &lit(&format!(
+                                "rows written since {table}.{column} became nullable have no value \
+                                 in it: give them one (UPDATE ... WHERE {column} IS NULL), then roll \
+                                 back again"
+                            )),
+                        ),
                     ],
                 ),
-                "The column is NOT NULL without a default: once the code stops writing it, every INSERT would fail. Dropping the NOT NULL is a catalog change under a brief ACCESS EXCLUSIVE lock. The rollback restores it (a scan of the table under that lock), and says which rows need a value first.",
+                "The column is NOT NULL without a default: once the code stops writing it, every \
+                 INSERT would fail. Dropping the NOT NULL is a catalog change under a brief ACCESS \
+                 EXCLUSIVE lock. The rollback restores it (a scan of the table under that lock), and \
+                 says which rows need a value first.",
             ),
             None => (
-                fill(
-                    include_str!("templates/allow_null_if_required.sql"),
-                    &[
+                fill!("templates/allow_null_if_required.sql", &[
                         ("regclass", &t.regclass()),
                         ("column_lit", &lit(column)),
                         ("table", &ts),
                         ("column", &c),
-                        ("identity", if self.options.pg_version >= 10 { " AND a.attidentity = ''" } else { "" }),
+                        (
+                            "identity",
+                            if self.options.pg_version >= 10 {
+                                " AND a.attidentity = ''"
+                            } else {
+                                ""
+                            },
+                        ),
                     ],
                 ),
-                fill(
-                    include_str!("templates/restore_not_null_unknown.sql"),
-                    &[("message", &lit(&format!("zerodown does not know whether {table}.{column} was NOT NULL before this migration, so it leaves it nullable: if it was, give the rows written since a value and run ALTER TABLE {ts} ALTER COLUMN {c} SET NOT NULL (plan with --not-null to get that rollback)")))],
+                fill!("templates/restore_not_null_unknown.sql", &[(
+                        "message",
+                        &lit(&format!(
+                            "zerodown does not know whether {table}.{column} was NOT NULL before \
+                             this migration, so it leaves it nullable: if it was, give the rows \
+                             written since a value and run ALTER TABLE {ts} ALTER COLUMN {c} SET \
+                             NOT NULL (plan with --not-null to get that rollback)"
+                        )),
+                    )],
                 ),
-                "If the column is NOT NULL without a default, every INSERT of code that no longer writes it fails, so this step drops the NOT NULL when the catalog says so, and does nothing otherwise. Plan with --not-null or --nullable to state it (and get an exact rollback).",
+                "If the column is NOT NULL without a default, every INSERT of code that no longer \
+                 writes it fails, so this step drops the NOT NULL when the catalog says so, and does \
+                 nothing otherwise. Plan with --not-null or --nullable to state it (and get an exact \
+                 rollback).",
             ),
         };
         let up = format!("{}{up}", self.lock_timeout());
@@ -502,8 +605,17 @@ impl Ctx<'_> {
         };
         let t = table.sql();
         let label = lit(&format!("zerodown: {label} %s/%s"));
-        format!(
-            "DO $$\nDECLARE\n  batch_start bigint;\n  max_key bigint;\nBEGIN\n  SELECT min({key}), max({key}) INTO batch_start, max_key FROM {t};\n  WHILE batch_start <= max_key LOOP\n    UPDATE {t} SET {set}\n    WHERE {key} >= batch_start AND {key} < batch_start + {batch}{cond};\n    PERFORM set_config('application_name', format({label}, batch_start, max_key), false);\n    batch_start := batch_start + {batch};{commit}\n  END LOOP;\nEND\n$$;\n"
+        fill!(
+            "templates/batched_update.sql",
+            &[
+                ("key", &key),
+                ("t", &t),
+                ("set", set),
+                ("batch", &batch.to_string()),
+                ("cond", &cond),
+                ("label", &label),
+                ("commit", commit),
+            ],
         )
     }
 
@@ -516,11 +628,21 @@ impl Ctx<'_> {
                 table.sql()
             ),
             None => format!(
-                "SELECT application_name AS position FROM pg_stat_activity WHERE application_name LIKE {};",
+                "SELECT application_name AS position FROM pg_stat_activity \
+                 WHERE application_name LIKE {};",
                 lit(&format!("zerodown: {label} %"))
             ),
         }
     }
+}
+
+/// A DO block that fails with `message`: the rollback of a step that cannot
+/// be undone from what the plan knows.
+pub fn raise_exception(message: &str) -> String {
+    fill!(
+        "templates/raise_exception.sql",
+        &[("message", &lit(message))],
+    )
 }
 
 /// The current type of `table.column`, as an SQL expression read from the catalog.
@@ -540,11 +662,13 @@ pub fn add_column_like(table: &Table, column: &str, known: Option<&str>, like: &
             table.sql(),
             ident(column)
         ),
-        None => format!(
-            "DO $$\nBEGIN\n  EXECUTE format('ALTER TABLE %s ADD COLUMN %I %s', {}, {}, {});\nEND\n$$;\n",
-            table.regclass(),
-            lit(column),
-            type_of(table, like)
+        None => fill!(
+            "templates/add_column_like.sql",
+            &[
+                ("regclass", &table.regclass()),
+                ("column_lit", &lit(column)),
+                ("type", &type_of(table, like)),
+            ],
         ),
     }
 }
@@ -557,8 +681,14 @@ pub fn copy_constraints(table: &Table, from: &str, to: &str) -> String {
     let from_l = lit(from);
     let to_l = lit(to);
     let nn = lit(&object_name(&[&table.name, to, "not_null"]));
-    format!(
-        "DO $$\nDECLARE\n  c record;\nBEGIN\n  FOR c IN\n    SELECT con.conname, pg_get_constraintdef(con.oid) AS def\n    FROM pg_constraint con\n    JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = ANY (con.conkey)\n    WHERE con.conrelid = {rc} AND con.contype IN ('c', 'f') AND a.attname = {from_l}\n  LOOP\n    EXECUTE format('ALTER TABLE %s ADD CONSTRAINT %I %s NOT VALID', {rc},\n      CASE WHEN position({from_l} in c.conname) > 0 THEN left(replace(c.conname, {from_l}, {to_l}), 63)\n           ELSE left(c.conname, 54) || '_' || left(md5({to_l}), 8) END,\n      regexp_replace(regexp_replace(c.def, ' NOT VALID$', ''), '\\m' || {from_l} || '\\M', {to_l}, 'g'));\n  END LOOP;\n  IF (SELECT attnotnull FROM pg_attribute WHERE attrelid = {rc} AND attname = {from_l}) THEN\n    EXECUTE format('ALTER TABLE %s ADD CONSTRAINT %I CHECK (%I IS NOT NULL) NOT VALID', {rc}, {nn}, {to_l});\n  END IF;\nEND\n$$;\n"
+    fill!(
+        "templates/copy_constraints.sql",
+        &[
+            ("rc", &rc),
+            ("from_l", &from_l),
+            ("to_l", &to_l),
+            ("nn", &nn),
+        ],
     )
 }
 
@@ -566,8 +696,9 @@ pub fn copy_constraints(table: &Table, from: &str, to: &str) -> String {
 pub fn drop_copied_constraints(table: &Table, to: &str) -> String {
     let rc = table.regclass();
     let to_l = lit(to);
-    format!(
-        "DO $$\nDECLARE\n  c record;\nBEGIN\n  FOR c IN\n    SELECT con.conname FROM pg_constraint con\n    JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = ANY (con.conkey)\n    WHERE con.conrelid = {rc} AND con.contype IN ('c', 'f') AND a.attname = {to_l}\n  LOOP\n    EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', {rc}, c.conname);\n  END LOOP;\nEND\n$$;\n"
+    fill!(
+        "templates/drop_copied_constraints.sql",
+        &[("rc", &rc), ("to_l", &to_l)],
     )
 }
 
@@ -580,12 +711,16 @@ pub fn validate_constraints(table: &Table, column: &str, pg_version: u32) -> Str
     let col_l = lit(column);
     let nn = lit(&object_name(&[&table.name, column, "not_null"]));
     let set_nn = if pg_version >= 12 {
-        format!("\n  IF EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = {rc} AND conname = {nn}) THEN\n    EXECUTE format('ALTER TABLE %s ALTER COLUMN %I SET NOT NULL', {rc}, {col_l});\n    EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', {rc}, {nn});\n  END IF;")
+        fill!(
+            "templates/set_not_null_from_check.sql",
+            &[("rc", &rc), ("nn", &nn), ("col_l", &col_l)],
+        )
     } else {
         String::new()
     };
-    format!(
-        "DO $$\nDECLARE\n  c record;\nBEGIN\n  FOR c IN\n    SELECT con.conname FROM pg_constraint con\n    JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = ANY (con.conkey)\n    WHERE con.conrelid = {rc} AND NOT con.convalidated AND a.attname = {col_l}\n  LOOP\n    EXECUTE format('ALTER TABLE %s VALIDATE CONSTRAINT %I', {rc}, c.conname);\n  END LOOP;{set_nn}\nEND\n$$;\n"
+    fill!(
+        "templates/validate_constraints.sql",
+        &[("rc", &rc), ("col_l", &col_l), ("set_not_null", &set_nn)],
     )
 }
 
@@ -595,8 +730,9 @@ pub fn unvalidate_not_null(table: &Table, column: &str) -> String {
     let rc = table.regclass();
     let col_l = lit(column);
     let nn = lit(&object_name(&[&table.name, column, "not_null"]));
-    format!(
-        "DO $$\nBEGIN\n  IF (SELECT attnotnull FROM pg_attribute WHERE attrelid = {rc} AND attname = {col_l})\n     AND NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = {rc} AND conname = {nn}) THEN\n    EXECUTE format('ALTER TABLE %s ALTER COLUMN %I DROP NOT NULL', {rc}, {col_l});\n    EXECUTE format('ALTER TABLE %s ADD CONSTRAINT %I CHECK (%I IS NOT NULL) NOT VALID', {rc}, {nn}, {col_l});\n  END IF;\nEND\n$$;\n"
+    fill!(
+        "templates/unvalidate_not_null.sql",
+        &[("rc", &rc), ("col_l", &col_l), ("nn", &nn)],
     )
 }
 
@@ -613,8 +749,14 @@ pub fn index_guard(table: &Table, from: &str, to: &str, skip_primary: bool) -> S
     let rc = table.regclass();
     let from_l = lit(from);
     let to_l = lit(to);
-    format!(
-        "DO $$\nDECLARE\n  missing text;\nBEGIN\n  SELECT string_agg(regexp_replace(\n           regexp_replace(pg_get_indexdef(i.indexrelid), '^CREATE (UNIQUE )?INDEX \\S+ ON',\n             'CREATE \\1INDEX CONCURRENTLY ' || quote_ident(replace(c.relname, {from_l}, {to_l})) || ' ON'),\n           '\\m' || {from_l} || '\\M', {to_l}, 'g') || ';', E'\\n')\n    INTO missing\n  FROM pg_index i\n  JOIN pg_class c ON c.oid = i.indexrelid\n  JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)\n  WHERE i.indrelid = {rc} AND a.attname = {from_l}{skip}\n    AND NOT EXISTS (SELECT 1 FROM pg_class n WHERE n.relname = replace(c.relname, {from_l}, {to_l}) AND n.relnamespace = c.relnamespace AND n.relname <> c.relname);\n  IF missing IS NOT NULL THEN\n    RAISE EXCEPTION 'the indexes on % have no copy on % yet; run these in a migration outside a transaction, then rerun this one:%', {from_l}, {to_l}, E'\\n' || missing;\n  END IF;\nEND\n$$;\n"
+    fill!(
+        "templates/index_guard.sql",
+        &[
+            ("rc", &rc),
+            ("from_l", &from_l),
+            ("to_l", &to_l),
+            ("skip", skip),
+        ],
     )
 }
 
@@ -647,15 +789,13 @@ impl Sync {
     pub fn function(&self, from: &str, to: &str, expr: Option<&str>) -> String {
         let (a, b) = (ident(from), ident(to));
         let body = match expr {
-            None => format!(
-                "  IF TG_OP = 'INSERT' THEN\n    IF NEW.{b} IS NULL THEN\n      NEW.{b} := NEW.{a};\n    ELSIF NEW.{a} IS NULL THEN\n      NEW.{a} := NEW.{b};\n    END IF;\n  ELSIF NEW.{b} IS NOT DISTINCT FROM OLD.{b} THEN\n    NEW.{b} := NEW.{a};\n  ELSIF NEW.{a} IS NOT DISTINCT FROM OLD.{a} THEN\n    NEW.{a} := NEW.{b};\n  END IF;\n"
-            ),
+            None => fill!("templates/sync_two_way.sql", &[("a", &a), ("b", &b)],),
             Some(e) if e == a => format!("  NEW.{b} := NEW.{a};\n"),
             Some(e) => format!("  NEW.{b} := (SELECT {e} FROM (SELECT NEW.*) AS row_values);\n"),
         };
-        format!(
-            "CREATE OR REPLACE FUNCTION {f}() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n{body}  RETURN NEW;\nEND\n$$;\n",
-            f = self.function,
+        fill!(
+            "templates/sync_function.sql",
+            &[("function", &self.function), ("body", &body)],
         )
     }
 
@@ -694,8 +834,21 @@ impl Sync {
 pub fn rename_objects(table: &Table, column: &str, from: &str, to: &str) -> String {
     let rc = table.regclass();
     let (col_l, from_l, to_l) = (lit(column), lit(from), lit(to));
-    format!(
-        "DO $$\nDECLARE\n  o record;\nBEGIN\n  FOR o IN\n    SELECT DISTINCT con.conname AS name, true AS is_constraint FROM pg_constraint con\n    JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = ANY (con.conkey)\n    WHERE con.conrelid = {rc} AND a.attname = {col_l} AND position({from_l} in con.conname) > 0\n    UNION\n    SELECT DISTINCT c.relname, false FROM pg_index i\n    JOIN pg_class c ON c.oid = i.indexrelid\n    JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)\n    WHERE i.indrelid = {rc} AND a.attname = {col_l} AND position({from_l} in c.relname) > 0\n      AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid AND k.conrelid = {rc})\n  LOOP\n    IF o.is_constraint THEN\n      EXECUTE format('ALTER TABLE %s RENAME CONSTRAINT %I TO %I', {rc}, o.name, left(replace(o.name, {from_l}, {to_l}), 63));\n    ELSE\n      EXECUTE format('ALTER INDEX %s RENAME TO %I', (SELECT c.oid::regclass FROM pg_class c WHERE c.relname = o.name AND c.relnamespace = (SELECT relnamespace FROM pg_class WHERE oid = {rc})), left(replace(o.name, {from_l}, {to_l}), 63));\n    END IF;\n  END LOOP;\nEND\n$$;\n"
+    // The index named `o.name`, in the table's schema (one line of the
+    // template would be too long to read with it).
+    let index = format!(
+        "(SELECT c.oid::regclass FROM pg_class c WHERE c.relname = o.name \
+         AND c.relnamespace = (SELECT relnamespace FROM pg_class WHERE oid = {rc}))"
+    );
+    fill!(
+        "templates/rename_objects.sql",
+        &[
+            ("rc", &rc),
+            ("index", &index),
+            ("col_l", &col_l),
+            ("from_l", &from_l),
+            ("to_l", &to_l),
+        ],
     )
 }
 
@@ -710,6 +863,26 @@ mod tests {
         assert_eq!(ident("Users"), "\"Users\"");
         assert_eq!(ident("a\"b"), "\"a\"\"b\"");
         assert_eq!(lit("it's"), "'it''s'");
+    }
+
+    #[test]
+    fn fill_replaces_named_placeholders_only() {
+        assert_eq!(
+            Template::new("a {x} '{}' {b}{x}{").fill(&[("x", "{b}"), ("b", "2")]),
+            "a {b} '{}' 2{b}{"
+        );
+    }
+
+    #[test]
+    #[should_panic(expected = "has no value")]
+    fn fill_refuses_a_placeholder_without_a_value() {
+        Template::new("{table} {colum}").fill(&[("table", "t")]);
+    }
+
+    #[test]
+    #[should_panic(expected = "fills no placeholder")]
+    fn fill_refuses_a_value_without_a_placeholder() {
+        Template::new("{table}").fill(&[("table", "t"), ("column", "c")]);
     }
 
     #[test]

@@ -1,0 +1,5 @@
+DO $$
+BEGIN
+  RAISE EXCEPTION '%', {message};
+END
+$$;

@@ -1,0 +1,2 @@
+{lock_timeout}ALTER TABLE {ts} ALTER COLUMN {c} SET NOT NULL;
+ALTER TABLE {ts} DROP CONSTRAINT {check};

@@ -1,0 +1,5 @@
+CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+{body}  RETURN NEW;
+END
+$$;

@@ -1,0 +1,6 @@
+DO $$
+DECLARE
+  fk record;
+BEGIN
+{validate}END
+$$;
