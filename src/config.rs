@@ -48,7 +48,7 @@ mod tests {
             "z.toml",
         )
         .unwrap();
-        assert_eq!(o.pg_version, 12);
+        assert_eq!(o.pg_version.major(), 12);
         assert_eq!(o.large_tables, vec!["users"]);
     }
 

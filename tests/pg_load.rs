@@ -98,7 +98,7 @@ fn load_options() -> PlanOptions {
         std::env::var("ZERODOWN_LOAD_LOCK_TIMEOUT").unwrap_or_else(|_| "200ms".into());
     PlanOptions {
         release: Some("16.4".into()),
-        pg_version: 15,
+        pg_version: zerodown::model::PgVersion::new(15).unwrap(),
         lock_timeout,
         ..PlanOptions::default()
     }

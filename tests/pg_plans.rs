@@ -248,7 +248,7 @@ fn prove(pg: &Cluster, name: &str, s: &Scenario) -> Result<(), String> {
 fn opts() -> PlanOptions {
     PlanOptions {
         release: Some("16.4".into()),
-        pg_version: 15,
+        pg_version: zerodown::model::PgVersion::new(15).unwrap(),
         batch_size: 2,
         ..PlanOptions::default()
     }

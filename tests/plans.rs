@@ -138,7 +138,7 @@ fn option_sets() -> Vec<PlanOptions> {
             release: Some("12.5".into()),
             framework: Framework::Rails,
             calendar: Some(Calendar::parse("monthly:22:2019-11").unwrap()),
-            pg_version: 11,
+            pg_version: zerodown::model::PgVersion::new(11).unwrap(),
             column_type: Some("timestamptz".into()),
             previous_default: Some("100".into()),
             index_definition: Some(
@@ -147,7 +147,7 @@ fn option_sets() -> Vec<PlanOptions> {
             ..PlanOptions::default()
         },
         PlanOptions {
-            pg_version: 10,
+            pg_version: zerodown::model::PgVersion::new(10).unwrap(),
             ..PlanOptions::default()
         },
     ]
@@ -574,7 +574,7 @@ fn every_plan_rails_pg11_known_state() {
         rollover: Some(11),
         framework: Framework::Rails,
         calendar: Some(Calendar::parse("monthly:22:2019-11").unwrap()),
-        pg_version: 11,
+        pg_version: zerodown::model::PgVersion::new(11).unwrap(),
         not_null: Some(true),
         column_type: Some("timestamptz".into()),
         previous_default: Some("100".into()),
@@ -588,7 +588,7 @@ fn every_plan_rails_pg11_known_state() {
 #[test]
 fn every_plan_plain_pg10() {
     insta::assert_snapshot!(full_snapshot(&PlanOptions {
-        pg_version: 10,
+        pg_version: zerodown::model::PgVersion::new(10).unwrap(),
         not_null: Some(false),
         previous_default: Some("NULL".into()),
         ..PlanOptions::default()
@@ -599,7 +599,7 @@ fn every_plan_plain_pg10() {
 fn every_plan_rails_pg9_tight_locks() {
     insta::assert_snapshot!(full_snapshot(&PlanOptions {
         framework: Framework::Rails,
-        pg_version: 9,
+        pg_version: zerodown::model::PgVersion::new(9).unwrap(),
         lock_timeout: "200ms".into(),
         lock_retries: 0,
         batch_column: "key".into(),

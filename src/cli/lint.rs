@@ -118,7 +118,7 @@ fn options(args: &LintArgs, io: &dyn Io) -> Result<LintOptions, String> {
         o.phase = args.phase;
     }
     if let Some(v) = args.pg_version {
-        o.pg_version = v;
+        o.pg_version = crate::model::PgVersion::new(v).map_err(|e| e.to_string())?;
     }
     o.large_tables.extend(args.large_tables.iter().cloned());
     o.assume_in_transaction |= args.assume_in_transaction;

@@ -164,7 +164,7 @@ fn build(a: &PlanArgs, io: &dyn Io) -> Result<(Change, PlanOptions), String> {
         o.calendar = Some(Calendar::parse(c).map_err(|e| e.to_string())?);
     }
     if let Some(v) = a.pg_version {
-        o.pg_version = v;
+        o.pg_version = crate::model::PgVersion::new(v).map_err(|e| e.to_string())?;
     }
     if let Some(b) = a.batch_size {
         o.batch_size = b;

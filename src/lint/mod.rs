@@ -22,6 +22,7 @@ pub use crate::sql::{parse_header, parse_ignore, Ignore};
 
 use crate::error::{Error, ErrorCode, Result};
 use crate::model::{LintOptions, Phase, Severity, Version};
+use crate::plan::Planner;
 use crate::report::{FileSummary, Finding, LintReport};
 use crate::rules::{self, Diagnostic, OpFacts, Rule, RuleContext, RuleMeta};
 use crate::sql::{self, LineIndex};
@@ -57,19 +58,18 @@ pub fn validate_options(options: &LintOptions) -> Result<()> {
             format!("`{}` is not a duration for `max-lock-timeout` (`--max-lock-timeout`, `maxLockTimeout` in JavaScript): give one as PostgreSQL writes it, such as 2s or 500ms", options.max_lock_timeout),
         ));
     }
-    if !(9..=30).contains(&options.pg_version) {
-        return Err(Error::new(
-            ErrorCode::BadOptions,
-            format!(
-                "the PostgreSQL version (`--pg-version`, `pg-version` in zerodown.toml, `pgVersion` in JavaScript) must be a major version such as 14, not {}",
-                options.pg_version
-            ),
-        ));
-    }
     if let Some(r) = &options.release {
         Version::parse(r)?;
     }
     Ok(())
+}
+
+/// The run's planner, when findings carry plans: its options are read once.
+fn planner_for(options: &LintOptions) -> Result<Option<Planner>> {
+    options
+        .plans
+        .then(|| Planner::for_lint(options))
+        .transpose()
 }
 
 /// Lints one file.
@@ -78,7 +78,16 @@ pub fn lint(sql: &str, path: &str, options: &LintOptions) -> Result<LintReport> 
     let mut report = LintReport::default();
     let mut catalog = Catalog::default();
     let rules = active_rules(options);
-    let findings = lint_one(path, sql, options, &rules, &mut catalog, &mut report);
+    let planner = planner_for(options)?;
+    let findings = lint_one(
+        path,
+        sql,
+        options,
+        planner.as_ref(),
+        &rules,
+        &mut catalog,
+        &mut report,
+    );
     report.findings = findings;
     finish(&mut report);
     Ok(report)
@@ -93,12 +102,24 @@ pub fn lint_files(files: &[SourceFile], options: &LintOptions) -> Result<LintRep
     let mut report = LintReport::default();
     let mut catalog = Catalog::default();
     let rules = active_rules(options);
+    let planner = planner_for(options)?;
     // Each file's findings in their own vector, joined once at the end: the
     // findings are large and a single growing vector would copy them over
     // and over.
     let per_file: Vec<Vec<Finding>> = order
         .into_iter()
-        .map(|f| lint_one(&f.path, &f.sql, options, &rules, &mut catalog, &mut report))
+        .map(|f| {
+            let p = planner.as_ref();
+            lint_one(
+                &f.path,
+                &f.sql,
+                options,
+                p,
+                &rules,
+                &mut catalog,
+                &mut report,
+            )
+        })
         .collect();
     report.findings = Vec::with_capacity(per_file.iter().map(Vec::len).sum());
     for findings in per_file {
@@ -158,10 +179,12 @@ struct Pending {
 
 /// Lints one file: adds its summary to `report` and returns its findings,
 /// sorted.
+#[allow(clippy::too_many_arguments)]
 fn lint_one(
     path: &str,
     text: &str,
     options: &LintOptions,
+    planner: Option<&Planner>,
     rules: &[(&'static dyn Rule, Option<Severity>)],
     catalog: &mut Catalog,
     report: &mut LintReport,
@@ -263,7 +286,7 @@ fn lint_one(
             used.insert((k, p.rule.to_string()));
             continue;
         }
-        findings.push(to_finding(path, &index, p, options));
+        findings.push(to_finding(path, &index, p, planner));
     }
     if let Some(sev) = level_of(&rules::UnusedIgnore::META) {
         for (k, (ig, target)) in ignores.iter().enumerate() {
@@ -310,9 +333,9 @@ fn lint_one(
     findings
 }
 
-fn to_finding(path: &str, index: &LineIndex<'_>, p: Pending, options: &LintOptions) -> Finding {
-    let plan = match (&p.diag.change, options.plans) {
-        (Some(change), true) => crate::plan::plan_for_lint(change, options),
+fn to_finding(path: &str, index: &LineIndex<'_>, p: Pending, planner: Option<&Planner>) -> Finding {
+    let plan = match (&p.diag.change, planner) {
+        (Some(change), Some(planner)) => planner.plan(change).ok(),
         _ => None,
     };
     Finding {

@@ -18,6 +18,7 @@ mod duration;
 mod locks;
 mod operation;
 mod options;
+mod pg_version;
 mod phase;
 mod sharding;
 mod state;
@@ -28,9 +29,8 @@ pub use change::Change;
 pub use duration::{format_ms, parse_duration_ms};
 pub(crate) use locks::strong_lock;
 pub use operation::*;
-pub use options::{
-    LintOptions, PhaseGlob, RuleLevel, DEFAULT_MAX_LOCK_TIMEOUT, DEFAULT_PG_VERSION,
-};
+pub use options::{LintOptions, PhaseGlob, RuleLevel, DEFAULT_MAX_LOCK_TIMEOUT};
+pub use pg_version::{PgVersion, DEFAULT_PG_VERSION};
 pub use phase::{glob_match, infer_phase, phase_from_path};
 pub use sharding::{key_column_for_root, normalize_table, table_key};
 pub use state::{Catalog, ColumnInfo, FileState};

@@ -35,9 +35,6 @@ impl RuleLevel {
     }
 }
 
-/// The default PostgreSQL major version assumed.
-pub const DEFAULT_PG_VERSION: u32 = 14;
-
 /// Options of a lint run. The same keys serve `zerodown.toml` (kebab-case),
 /// JavaScript (camelCase) and, through the CLI, flags.
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
@@ -50,7 +47,7 @@ pub struct LintOptions {
     pub phase: Option<Phase>,
     /// Target PostgreSQL major version.
     #[serde(default = "default_pg_version", alias = "pg-version")]
-    pub pg_version: u32,
+    pub pg_version: super::PgVersion,
     /// Tables known to be large: data changes on them need batching.
     #[serde(default, alias = "large-tables")]
     pub large_tables: Vec<String>,
@@ -100,8 +97,8 @@ fn default_max_lock_timeout() -> String {
     DEFAULT_MAX_LOCK_TIMEOUT.to_string()
 }
 
-fn default_pg_version() -> u32 {
-    DEFAULT_PG_VERSION
+fn default_pg_version() -> super::PgVersion {
+    super::DEFAULT_PG_VERSION
 }
 
 fn yes() -> bool {
@@ -112,7 +109,7 @@ impl Default for LintOptions {
     fn default() -> Self {
         LintOptions {
             phase: None,
-            pg_version: DEFAULT_PG_VERSION,
+            pg_version: super::DEFAULT_PG_VERSION,
             large_tables: Vec::new(),
             assume_in_transaction: false,
             rules: BTreeMap::new(),

@@ -261,7 +261,7 @@ pub struct PlanOptions {
     /// What application steps are written for.
     pub framework: Framework,
     /// Target PostgreSQL major version.
-    pub pg_version: u32,
+    pub pg_version: crate::model::PgVersion,
     /// Rows per batch for batched copies (a backfill's own size wins).
     pub batch_size: u32,
     /// The integer column batched loops walk (usually the primary key).
@@ -375,20 +375,20 @@ impl Timeline {
 /// What kind planners get: options, timeline, and names.
 pub(crate) struct Ctx<'a> {
     pub options: &'a PlanOptions,
-    pub timeline: Timeline,
+    pub timeline: &'a Timeline,
     /// `options.lock_timeout`, checked, in milliseconds.
     pub lock_timeout_ms: u64,
     steps: Vec<(u32, Step)>,
 }
 
 impl<'a> Ctx<'a> {
-    fn new(options: &'a PlanOptions) -> Result<Self> {
-        Ok(Ctx {
-            options,
-            timeline: Timeline::new(options)?,
-            lock_timeout_ms: check_lock_timeout(&options.lock_timeout)?,
+    fn new(planner: &'a Planner) -> Self {
+        Ctx {
+            options: &planner.options,
+            timeline: &planner.timeline,
+            lock_timeout_ms: planner.lock_timeout_ms,
             steps: Vec::new(),
-        })
+        }
     }
 
     pub fn label(&self, k: u32) -> String {
@@ -613,60 +613,88 @@ pub(crate) fn check_lock_timeout(text: &str) -> Result<u64> {
     }
 }
 
+/// Plan options checked once, for planning many changes: `lint` attaches a
+/// plan to every finding with the same options, so the release, the
+/// calendar and the lock timeout are read once per run, not once per plan.
+#[derive(Debug, Clone)]
+pub struct Planner {
+    options: PlanOptions,
+    timeline: Timeline,
+    lock_timeout_ms: u64,
+}
+
+impl Planner {
+    /// Checks the options.
+    pub fn new(options: PlanOptions) -> Result<Planner> {
+        if options.batch_size == 0 {
+            return Err(Error::new(
+                ErrorCode::BadOptions,
+                "`batchSize` must be at least 1",
+            ));
+        }
+        sql::check_identifier("batch column", &options.batch_column)?;
+        let timeline = Timeline::new(&options)?;
+        let lock_timeout_ms = check_lock_timeout(&options.lock_timeout)?;
+        Ok(Planner {
+            options,
+            timeline,
+            lock_timeout_ms,
+        })
+    }
+
+    /// The planner of a lint run: its release, PostgreSQL version and lock settings.
+    pub fn for_lint(options: &crate::model::LintOptions) -> Result<Planner> {
+        let defaults = PlanOptions::default();
+        Planner::new(PlanOptions {
+            release: options.release.clone(),
+            pg_version: options.pg_version,
+            lock_timeout: options
+                .lock_timeout
+                .clone()
+                .unwrap_or(defaults.lock_timeout),
+            lock_retries: options.lock_retries.unwrap_or(defaults.lock_retries),
+            ..defaults
+        })
+    }
+
+    /// Plans `change`.
+    pub fn plan(&self, change: &Change) -> Result<Plan> {
+        let mut cx = Ctx::new(self);
+        plan_with(change, &mut cx)?;
+        Ok(cx.finish(change))
+    }
+}
+
 /// Plans `change`: the safe multi-release path, release by release.
 pub fn plan(change: &Change, options: &PlanOptions) -> Result<Plan> {
-    if !(9..=30).contains(&options.pg_version) {
-        return Err(Error::new(
-            ErrorCode::BadOptions,
-            format!(
-                "the PostgreSQL version (`--pg-version`, `pg-version` in zerodown.toml, `pgVersion` in JavaScript) must be a major version such as 14, not {}",
-                options.pg_version
-            ),
-        ));
-    }
-    if options.batch_size == 0 {
-        return Err(Error::new(
-            ErrorCode::BadOptions,
-            "`batchSize` must be at least 1",
-        ));
-    }
-    sql::check_identifier("batch column", &options.batch_column)?;
-    let mut cx = Ctx::new(options)?;
+    Planner::new(options.clone())?.plan(change)
+}
+
+fn plan_with(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
     match change {
-        Change::DropColumn { .. } => drop_column::plan(change, &mut cx)?,
-        Change::RenameColumn { .. } => rename_column::plan(change, &mut cx)?,
-        Change::ChangeColumnType { .. } => change_column_type::plan(change, &mut cx)?,
-        Change::ChangeColumnDefault { .. } => change_column_default::plan(change, &mut cx)?,
-        Change::SetNotNull { .. } => set_not_null::plan(change, &mut cx)?,
-        Change::AddCheckConstraint { .. } => add_check_constraint::plan(change, &mut cx)?,
-        Change::AddForeignKey { .. } => add_foreign_key::plan(change, &mut cx)?,
-        Change::AddUniqueConstraint { .. } => add_unique_constraint::plan(change, &mut cx)?,
-        Change::AddIndex { .. } => add_index::plan(change, &mut cx)?,
-        Change::DropIndex { .. } => drop_index::plan(change, &mut cx)?,
-        Change::DropTable { .. } => drop_table::plan(change, &mut cx)?,
-        Change::RenameTable { .. } => rename_table::plan(change, &mut cx)?,
-        Change::BigintPrimaryKey { .. } => bigint_primary_key::plan(change, &mut cx)?,
-        Change::Backfill { .. } => backfill::plan(change, &mut cx)?,
-        Change::DataFormatChange { .. } => data_format_change::plan(change, &mut cx)?,
+        Change::DropColumn { .. } => drop_column::plan(change, cx)?,
+        Change::RenameColumn { .. } => rename_column::plan(change, cx)?,
+        Change::ChangeColumnType { .. } => change_column_type::plan(change, cx)?,
+        Change::ChangeColumnDefault { .. } => change_column_default::plan(change, cx)?,
+        Change::SetNotNull { .. } => set_not_null::plan(change, cx)?,
+        Change::AddCheckConstraint { .. } => add_check_constraint::plan(change, cx)?,
+        Change::AddForeignKey { .. } => add_foreign_key::plan(change, cx)?,
+        Change::AddUniqueConstraint { .. } => add_unique_constraint::plan(change, cx)?,
+        Change::AddIndex { .. } => add_index::plan(change, cx)?,
+        Change::DropIndex { .. } => drop_index::plan(change, cx)?,
+        Change::DropTable { .. } => drop_table::plan(change, cx)?,
+        Change::RenameTable { .. } => rename_table::plan(change, cx)?,
+        Change::BigintPrimaryKey { .. } => bigint_primary_key::plan(change, cx)?,
+        Change::Backfill { .. } => backfill::plan(change, cx)?,
+        Change::DataFormatChange { .. } => data_format_change::plan(change, cx)?,
     }
-    Ok(cx.finish(change))
+    Ok(())
 }
 
 /// The plan a lint finding carries, laid out from the run's release.
 /// Returns None when the change has no safe plan (e.g. renaming a column with a default).
 pub fn plan_for_lint(change: &Change, options: &crate::model::LintOptions) -> Option<Plan> {
-    let defaults = PlanOptions::default();
-    let o = PlanOptions {
-        release: options.release.clone(),
-        pg_version: options.pg_version,
-        lock_timeout: options
-            .lock_timeout
-            .clone()
-            .unwrap_or(defaults.lock_timeout),
-        lock_retries: options.lock_retries.unwrap_or(defaults.lock_retries),
-        ..PlanOptions::default()
-    };
-    plan(change, &o).ok()
+    Planner::for_lint(options).ok()?.plan(change).ok()
 }
 
 #[cfg(test)]

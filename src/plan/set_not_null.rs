@@ -44,7 +44,7 @@ pub(crate) fn plan(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
         StepPhase::PostDeploy,
         &format!("validate_{}_{}_not_null_check", t.name, column),
         format!("Validate the NOT NULL check on {table}.{column}"),
-        if cx.options.pg_version >= 12 {
+        if cx.options.pg_version.set_not_null_uses_validated_check() {
             "VALIDATE scans the table under a SHARE UPDATE EXCLUSIVE lock, which lets reads \
              and writes go on. It is a migration of its own so that the scan does not run \
              inside the transaction that took the ACCESS EXCLUSIVE lock. Validation needs no \
@@ -60,7 +60,7 @@ pub(crate) fn plan(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
     )
     .requires
     .push(format!("no row of {table} has {column} NULL"));
-    if cx.options.pg_version >= 12 {
+    if cx.options.pg_version.set_not_null_uses_validated_check() {
         cx.migration(
             0,
             StepPhase::PostDeploy,

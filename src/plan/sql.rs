@@ -480,7 +480,7 @@ impl Ctx<'_> {
                         ("column", &c),
                         (
                             "identity",
-                            if self.options.pg_version >= 10 {
+                            if self.options.pg_version.identity_columns() {
                                 " AND a.attidentity = ''"
                             } else {
                                 ""
@@ -570,7 +570,7 @@ impl Ctx<'_> {
 
     /// `EXECUTE FUNCTION` (PostgreSQL 11+) or `EXECUTE PROCEDURE`.
     pub fn execute_function(&self) -> &'static str {
-        if self.options.pg_version >= 11 {
+        if self.options.pg_version.procedures_and_execute_function() {
             "EXECUTE FUNCTION"
         } else {
             "EXECUTE PROCEDURE"
@@ -579,7 +579,7 @@ impl Ctx<'_> {
 
     /// Whether a DO block may COMMIT between batches (PostgreSQL 11+).
     pub fn can_commit_in_do(&self) -> bool {
-        self.options.pg_version >= 11
+        self.options.pg_version.procedures_and_execute_function()
     }
 
     /// A batched `UPDATE table SET set WHERE pending` walking the batch
@@ -706,11 +706,15 @@ pub fn drop_copied_constraints(table: &Table, to: &str) -> String {
 /// reads and writes go on), then, on PostgreSQL 12+, turns the NOT NULL
 /// check into `SET NOT NULL` (which uses the validated check instead of a
 /// scan) and drops the check.
-pub fn validate_constraints(table: &Table, column: &str, pg_version: u32) -> String {
+pub fn validate_constraints(
+    table: &Table,
+    column: &str,
+    pg_version: crate::model::PgVersion,
+) -> String {
     let rc = table.regclass();
     let col_l = lit(column);
     let nn = lit(&object_name(&[&table.name, column, "not_null"]));
-    let set_nn = if pg_version >= 12 {
+    let set_nn = if pg_version.set_not_null_uses_validated_check() {
         fill!(
             "templates/set_not_null_from_check.sql",
             &[("rc", &rc), ("nn", &nn), ("col_l", &col_l)],

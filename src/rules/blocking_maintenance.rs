@@ -73,7 +73,7 @@ impl Rule for BlockingMaintenance {
             MaintenanceKind::Reindex => (
                 "REINDEX",
                 "blocks writes to the table, and reads that use the index, until every index is rebuilt",
-                if cx.options.pg_version >= 12 {
+                if cx.options.pg_version.reindex_concurrently() {
                     "use REINDEX ... CONCURRENTLY in a migration that runs outside a transaction".to_string()
                 } else {
                     "before PostgreSQL 12, build a replacement with CREATE INDEX CONCURRENTLY, then drop the old index concurrently and rename the new one".to_string()

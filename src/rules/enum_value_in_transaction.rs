@@ -38,7 +38,7 @@ impl Rule for EnumValueInTransaction {
         let OpKind::AddEnumValue { type_name, .. } = &op.kind else {
             return;
         };
-        if !cx.in_transaction() || cx.options.pg_version >= 12 {
+        if !cx.in_transaction() || cx.options.pg_version.add_enum_value_in_transaction() {
             return;
         }
         out.push(Diagnostic::new(

@@ -48,10 +48,10 @@ impl Rule for SetNotNull {
             return;
         }
         let proven = cx.catalog.has_validated_not_null_check(table, column);
-        if proven && cx.options.pg_version >= 12 {
+        if proven && cx.options.pg_version.set_not_null_uses_validated_check() {
             return;
         }
-        let (message, help) = if cx.options.pg_version >= 12 {
+        let (message, help) = if cx.options.pg_version.set_not_null_uses_validated_check() {
             (
                 format!("SET NOT NULL on `{table}`.`{column}` holds an ACCESS EXCLUSIVE lock while the whole table is scanned for NULLs: reads and writes wait"),
                 format!("first add CHECK ({column} IS NOT NULL) NOT VALID and VALIDATE it in a separate transaction; SET NOT NULL then skips the scan (post-deployment migration)"),

@@ -100,7 +100,11 @@ impl<'a> SqlType<'a> {
 
 /// Whether changing a column from `old` to `new` can skip the table rewrite
 /// (and, for most of these, the index rebuild) on PostgreSQL `pg_version`.
-pub(crate) fn type_change_is_free(old: &SqlType, new: &SqlType, pg_version: u32) -> bool {
+pub(crate) fn type_change_is_free(
+    old: &SqlType,
+    new: &SqlType,
+    pg_version: crate::model::PgVersion,
+) -> bool {
     if old == new {
         return true;
     }
@@ -235,7 +239,11 @@ mod tests {
     use super::*;
 
     fn free(a: &str, b: &str) -> bool {
-        type_change_is_free(&SqlType::parse(a), &SqlType::parse(b), 14)
+        type_change_is_free(
+            &SqlType::parse(a),
+            &SqlType::parse(b),
+            crate::model::DEFAULT_PG_VERSION,
+        )
     }
 
     fn parsed(text: &str) -> (String, Vec<u32>, bool) {

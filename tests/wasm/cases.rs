@@ -386,7 +386,7 @@ fn plan_is_the_cli_json_and_its_text_and_files() {
         &serde_json::from_str(change).expect("change"),
         &zerodown::plan::PlanOptions {
             release: Some("9.0".into()),
-            pg_version: 15,
+            pg_version: zerodown::model::PgVersion::new(15).unwrap(),
             ..Default::default()
         },
     )
