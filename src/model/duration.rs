@@ -11,22 +11,37 @@ pub fn parse_duration_ms(text: &str) -> Option<u64> {
         .find(|c: char| !(c.is_ascii_digit() || c == '.'))
         .unwrap_or(t.len());
     let (num, unit) = t.split_at(split);
-    if num.is_empty() || num.matches('.').count() > 1 || num == "." {
+    let (int, frac) = num.split_once('.').unwrap_or((num, ""));
+    if (int.is_empty() && frac.is_empty()) || frac.contains('.') || int.len() > 12 {
         return None;
     }
-    let value: f64 = num.parse().ok()?;
-    let scale = match unit.trim_start() {
-        "" | "ms" => 1.0,
-        "us" => 0.001,
-        "s" => 1_000.0,
-        "min" => 60_000.0,
-        "h" => 3_600_000.0,
-        "d" => 86_400_000.0,
+    // Microseconds per unit.
+    let scale: u64 = match unit.trim_start() {
+        "" | "ms" => 1_000,
+        "us" => 1,
+        "s" => 1_000_000,
+        "min" => 60_000_000,
+        "h" => 3_600_000_000,
+        "d" => 86_400_000_000,
         _ => return None,
     };
-    let ms = (value * scale).ceil();
+    // Integer arithmetic on at most 12 whole and 6 decimal digits (finer
+    // than PostgreSQL, which rounds to milliseconds): parsing a float
+    // would pull a 20 KB table into the WebAssembly module.
+    let digits = |s: &str| -> Option<u64> {
+        if s.is_empty() {
+            Some(0)
+        } else {
+            s.parse().ok()
+        }
+    };
+    let frac = &frac[..frac.len().min(6)];
+    let whole = digits(int)?.checked_mul(scale)?;
+    let ten = 10u64.pow(u32::try_from(frac.len()).ok()?);
+    let part = (digits(frac)? * scale).div_ceil(ten);
+    let ms = whole.checked_add(part)?.div_ceil(1_000);
     // lock_timeout is an int of milliseconds on the server.
-    (ms.is_finite() && ms <= f64::from(i32::MAX)).then_some(ms as u64)
+    (ms <= i32::MAX as u64).then_some(ms)
 }
 
 /// Formats milliseconds the way a person writes them (`1s`, `200ms`, `2min`).
