@@ -11,53 +11,53 @@ fn changes() -> Vec<Change> {
     let s = |x: &str| x.to_string();
     vec![
         Change::DropColumn {
-            table: s("users"),
+            table: "users".into(),
             column: s("updated_at"),
         },
         Change::RenameColumn {
-            table: s("users"),
+            table: "users".into(),
             column: s("username"),
             new_name: s("handle"),
             column_type: None,
             has_default: false,
         },
         Change::ChangeColumnType {
-            table: s("users"),
+            table: "users".into(),
             column: s("settings"),
             new_type: s("jsonb"),
             using: Some(s("settings::jsonb")),
             column_type: Some(s("text")),
         },
         Change::ChangeColumnDefault {
-            table: s("ci_builds"),
+            table: "ci_builds".into(),
             column: s("partition_id"),
             default: Some(s("101")),
         },
         Change::SetNotNull {
-            table: s("users"),
+            table: "users".into(),
             column: s("email"),
         },
         Change::AddCheckConstraint {
-            table: s("users"),
+            table: "users".into(),
             name: None,
             expression: s("char_length(name) <= 255"),
         },
         Change::AddForeignKey {
-            table: s("issues"),
+            table: "issues".into(),
             columns: vec![s("project_id")],
-            ref_table: s("projects"),
+            ref_table: "projects".into(),
             ref_columns: vec![s("id")],
             name: None,
             on_delete: None,
         },
         Change::AddUniqueConstraint {
-            table: s("users"),
+            table: "users".into(),
             columns: vec![s("email")],
             name: None,
             primary_key: false,
         },
         Change::AddIndex {
-            table: s("users"),
+            table: "users".into(),
             columns: vec![s("email")],
             name: None,
             unique: false,
@@ -69,24 +69,24 @@ fn changes() -> Vec<Change> {
             table: None,
         },
         Change::DropTable {
-            table: s("legacy_events"),
+            table: "legacy_events".into(),
         },
         Change::RenameTable {
-            table: s("users"),
+            table: "users".into(),
             new_name: s("accounts"),
         },
         Change::BigintPrimaryKey {
-            table: s("merge_request_metrics"),
+            table: "merge_request_metrics".into(),
             column: s("id"),
         },
         Change::Backfill {
-            table: s("users"),
+            table: "users".into(),
             set: s("score = 0"),
             predicate: Some(s("score IS NULL")),
             batch_size: None,
         },
         Change::DataFormatChange {
-            table: s("users"),
+            table: "users".into(),
             column: s("settings"),
             new_column: s("settings_json"),
             new_type: s("jsonb"),

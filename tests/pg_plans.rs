@@ -279,6 +279,39 @@ fn metrics_app() -> App {
     }
 }
 
+/// A table named `a.b` in `public`, and a table `b` in schema `a`.
+const DOTTED: &str = "CREATE TABLE \"a.b\" (id bigserial PRIMARY KEY, x text);\nCREATE SCHEMA a;\nCREATE TABLE a.b (id bigserial PRIMARY KEY, x text);";
+
+fn dotted_app() -> App {
+    App {
+        data: "ab",
+        insert: "INSERT INTO \"a.b\" (x) VALUES ('{v}') RETURNING id;",
+        update: "UPDATE \"a.b\" SET x = '{v}' WHERE id = {id};",
+        read: "SELECT id, x FROM \"a.b\" ORDER BY id;",
+    }
+}
+
+/// The change of the one finding of `sql` that carries a plan.
+fn linted_change(sql: &str) -> Change {
+    let report = zerodown::lint(
+        sql,
+        "db/migrate/20240101_x.sql",
+        &zerodown::LintOptions::default(),
+    )
+    .unwrap();
+    let mut changes = report
+        .findings
+        .iter()
+        .filter_map(|f| f.plan.as_ref())
+        .map(|p| p.change.clone());
+    let change = changes.next().unwrap();
+    assert!(
+        changes.next().is_none(),
+        "{sql}: more than one planned finding"
+    );
+    change
+}
+
 fn scenarios() -> Vec<(&'static str, Scenario)> {
     let users_target = |extra: &str| format!("{USERS}\n{extra}");
     vec![
@@ -414,6 +447,23 @@ fn scenarios() -> Vec<(&'static str, Scenario)> {
             new: vec![users_app()],
             target: users_target("CREATE INDEX index_users_on_email ON users (email) WHERE email IS NOT NULL;"),
             final_checks: vec![],
+            refusing_down: None,
+        }),
+        // A table literally named `a.b` next to table `b` of schema `a`: the
+        // change comes from linting the statement, and the index must land
+        // on the quoted table, not in schema `a`.
+        ("add-index/quoted-dotted-table", Scenario {
+            change: linted_change("CREATE INDEX i ON \"a.b\" (x);"),
+            options: opts(),
+            schema: DOTTED,
+            seed: vec![("ab", "INSERT INTO \"a.b\" (x) VALUES ('{v}') RETURNING id;")],
+            old: vec![dotted_app()],
+            new: vec![dotted_app()],
+            target: format!("{DOTTED}\nCREATE INDEX i ON \"a.b\" (x);"),
+            final_checks: vec![
+                ("SELECT schemaname || '|' || tablename FROM pg_indexes WHERE indexname = 'i';", "public|a.b"),
+                ("SELECT count(*) FROM pg_indexes WHERE schemaname = 'a' AND indexname <> 'b_pkey';", "0"),
+            ],
             refusing_down: None,
         }),
         ("drop-index", Scenario {

@@ -134,7 +134,7 @@ fn change_table(change: &Change) -> Option<String> {
         | Change::DataFormatChange { table, .. } => table,
         Change::DropIndex { table, .. } => table.as_ref()?,
     };
-    Some(normalize_table(t))
+    Some(normalize_table(&t.qualified()))
 }
 
 /// The steps of a plan with the application version each needs: a step

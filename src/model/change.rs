@@ -4,9 +4,13 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::Name;
+
 /// A schema or data change that needs a multi-step plan.
 ///
-/// Tables may be schema-qualified (`public.users`). Optional fields that
+/// Tables are typed names, possibly schema-qualified (`public.users`); they
+/// serialize as text, double-quoting a part only where reading it back needs
+/// it (`"a.b"` is one table named `a.b`). Optional fields that
 /// the statement does not tell (a column's current type) stay `None` and the
 /// planner produces SQL that does not depend on them.
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
@@ -20,14 +24,16 @@ pub enum Change {
     /// Remove a column.
     DropColumn {
         /// Table.
-        table: String,
+        #[cfg_attr(target_arch = "wasm32", tsify(type = "string"))]
+        table: Name,
         /// Column.
         column: String,
     },
     /// Rename a column.
     RenameColumn {
         /// Table.
-        table: String,
+        #[cfg_attr(target_arch = "wasm32", tsify(type = "string"))]
+        table: Name,
         /// Current name.
         column: String,
         /// New name.
@@ -42,7 +48,8 @@ pub enum Change {
     /// Change a column's type.
     ChangeColumnType {
         /// Table.
-        table: String,
+        #[cfg_attr(target_arch = "wasm32", tsify(type = "string"))]
+        table: Name,
         /// Column.
         column: String,
         /// New type.
@@ -57,7 +64,8 @@ pub enum Change {
     /// Change or drop a column's default.
     ChangeColumnDefault {
         /// Table.
-        table: String,
+        #[cfg_attr(target_arch = "wasm32", tsify(type = "string"))]
+        table: Name,
         /// Column.
         column: String,
         /// The new default as SQL; None drops it.
@@ -67,14 +75,16 @@ pub enum Change {
     /// Make a column NOT NULL.
     SetNotNull {
         /// Table.
-        table: String,
+        #[cfg_attr(target_arch = "wasm32", tsify(type = "string"))]
+        table: Name,
         /// Column.
         column: String,
     },
     /// Add a CHECK constraint.
     AddCheckConstraint {
         /// Table.
-        table: String,
+        #[cfg_attr(target_arch = "wasm32", tsify(type = "string"))]
+        table: Name,
         /// Constraint name, when given.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         name: Option<String>,
@@ -84,11 +94,13 @@ pub enum Change {
     /// Add a foreign key.
     AddForeignKey {
         /// Referencing table.
-        table: String,
+        #[cfg_attr(target_arch = "wasm32", tsify(type = "string"))]
+        table: Name,
         /// Referencing columns.
         columns: Vec<String>,
         /// Referenced table.
-        ref_table: String,
+        #[cfg_attr(target_arch = "wasm32", tsify(type = "string"))]
+        ref_table: Name,
         /// Referenced columns.
         ref_columns: Vec<String>,
         /// Constraint name, when given.
@@ -101,7 +113,8 @@ pub enum Change {
     /// Add a UNIQUE (or PRIMARY KEY) constraint.
     AddUniqueConstraint {
         /// Table.
-        table: String,
+        #[cfg_attr(target_arch = "wasm32", tsify(type = "string"))]
+        table: Name,
         /// Columns.
         columns: Vec<String>,
         /// Constraint name, when given.
@@ -114,7 +127,8 @@ pub enum Change {
     /// Add an index.
     AddIndex {
         /// Table.
-        table: String,
+        #[cfg_attr(target_arch = "wasm32", tsify(type = "string"))]
+        table: Name,
         /// Key columns or expressions.
         columns: Vec<String>,
         /// Index name, when given.
@@ -136,31 +150,36 @@ pub enum Change {
         name: String,
         /// Table, when known (for the rollback).
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        table: Option<String>,
+        #[cfg_attr(target_arch = "wasm32", tsify(type = "string", optional))]
+        table: Option<Name>,
     },
     /// Drop a table.
     DropTable {
         /// Table.
-        table: String,
+        #[cfg_attr(target_arch = "wasm32", tsify(type = "string"))]
+        table: Name,
     },
     /// Rename a table.
     RenameTable {
         /// Table.
-        table: String,
+        #[cfg_attr(target_arch = "wasm32", tsify(type = "string"))]
+        table: Name,
         /// New name.
         new_name: String,
     },
     /// Convert an integer primary key to bigint.
     BigintPrimaryKey {
         /// Table.
-        table: String,
+        #[cfg_attr(target_arch = "wasm32", tsify(type = "string"))]
+        table: Name,
         /// Column (usually `id`).
         column: String,
     },
     /// Update many rows of a (large) table.
     Backfill {
         /// Table.
-        table: String,
+        #[cfg_attr(target_arch = "wasm32", tsify(type = "string"))]
+        table: Name,
         /// The SET list, as SQL (`col = expr`).
         set: String,
         /// Rows to touch, as SQL; None means all.
@@ -173,7 +192,8 @@ pub enum Change {
     /// Change the format of a column's data by moving to a new column.
     DataFormatChange {
         /// Table.
-        table: String,
+        #[cfg_attr(target_arch = "wasm32", tsify(type = "string"))]
+        table: Name,
         /// The column holding the old format.
         column: String,
         /// The column that will hold the new format.

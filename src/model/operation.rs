@@ -4,6 +4,14 @@
 use std::ops::Range;
 
 /// A possibly schema-qualified name, lower-cased unless it was quoted.
+///
+/// As text (its `Display`, and serde's form in a [`crate::model::Change`])
+/// it is `name` or `schema.name`, exactly as [`Name::qualified`] for every
+/// ordinary name (`users`, `public.users`, `Users`). A part that would not
+/// survive being read back (one containing `.` or `"`, or with leading or
+/// trailing white space) is double-quoted with `""` for `"`, so
+/// `"a.b"` (one table named `a.b`) stays apart from `a.b` (table `b` in
+/// schema `a`). [`Name::parse`] reads that text back.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Name {
     /// Schema, when qualified.
@@ -21,18 +29,140 @@ impl Name {
         }
     }
 
-    /// The name as written back into SQL (`schema.name`).
+    /// The name as written back into SQL (`schema.name`), unquoted.
     pub fn qualified(&self) -> String {
         match &self.schema {
             Some(s) => format!("{s}.{}", self.name),
             None => self.name.clone(),
         }
     }
+
+    /// Reads `name` or `schema.name` as written by a user or by `Display`.
+    ///
+    /// A part may be double-quoted (`"a.b"`, `public."Odd ""name"""`): a
+    /// quoted part is taken as is, with `""` standing for `"`. Unquoted parts
+    /// are trimmed and keep their case. Text that is not well formed in that
+    /// way (a stray `"`) is read as before quoting was understood: split at
+    /// every `.`, each part trimmed and stripped of surrounding `"`.
+    /// Errs on more than two parts; the parts themselves are not checked
+    /// (the planner checks them as PostgreSQL identifiers).
+    pub fn parse(text: &str) -> Result<Name, String> {
+        let mut parts = split_quoted(text).unwrap_or_else(|| {
+            text.split('.')
+                .map(|p| p.trim().trim_matches('"').to_string())
+                .collect()
+        });
+        match parts.len() {
+            1 => Ok(Name::new(parts.remove(0))),
+            2 => {
+                let name = parts.remove(1);
+                Ok(Name {
+                    schema: Some(parts.remove(0)),
+                    name,
+                })
+            }
+            _ => Err(format!(
+                "`{text}` is not a table: write TABLE or SCHEMA.TABLE"
+            )),
+        }
+    }
+}
+
+/// Splits at the dots outside double quotes; None when a `"` is out of place.
+fn split_quoted(text: &str) -> Option<Vec<String>> {
+    let mut parts = Vec::new();
+    let mut rest = text;
+    loop {
+        let trimmed = rest.trim_start();
+        if let Some(quoted) = trimmed.strip_prefix('"') {
+            let mut part = String::new();
+            let mut chars = quoted.char_indices();
+            let after = loop {
+                match chars.next()? {
+                    (i, '"') if quoted[i + 1..].starts_with('"') => {
+                        part.push('"');
+                        chars.next();
+                    }
+                    (i, '"') => break &quoted[i + 1..],
+                    (_, c) => part.push(c),
+                }
+            };
+            parts.push(part);
+            let after = after.trim_start();
+            if after.is_empty() {
+                return Some(parts);
+            }
+            rest = after.strip_prefix('.')?;
+        } else {
+            let (part, next) = match rest.split_once('.') {
+                Some((p, n)) => (p, Some(n)),
+                None => (rest, None),
+            };
+            if part.contains('"') {
+                return None;
+            }
+            parts.push(part.trim().to_string());
+            match next {
+                Some(n) => rest = n,
+                None => return Some(parts),
+            }
+        }
+    }
+}
+
+/// One part as text: as is, or double-quoted when reading it back would
+/// change it.
+fn write_part(f: &mut std::fmt::Formatter<'_>, part: &str) -> std::fmt::Result {
+    if part.contains(['.', '"']) || part.trim() != part {
+        write!(f, "\"{}\"", part.replace('"', "\"\""))
+    } else {
+        f.write_str(part)
+    }
 }
 
 impl std::fmt::Display for Name {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.qualified())
+        if let Some(s) = &self.schema {
+            write_part(f, s)?;
+            f.write_str(".")?;
+        }
+        write_part(f, &self.name)
+    }
+}
+
+impl std::str::FromStr for Name {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Name, String> {
+        Name::parse(text)
+    }
+}
+
+/// Convenience for code and tests (`"public.users".into()`): parses like
+/// [`Name::parse`]; text with more than two parts becomes one unqualified
+/// name (use `Name::parse` to reject it).
+impl From<&str> for Name {
+    fn from(text: &str) -> Name {
+        Name::parse(text).unwrap_or_else(|_| Name::new(text))
+    }
+}
+
+impl From<String> for Name {
+    fn from(text: String) -> Name {
+        Name::from(text.as_str())
+    }
+}
+
+impl serde::Serialize for Name {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Name {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Name, D::Error> {
+        let text = <String as serde::Deserialize>::deserialize(d)?;
+        Name::parse(&text).map_err(serde::de::Error::custom)
     }
 }
 

@@ -17,8 +17,8 @@ pub(crate) fn plan(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
     else {
         return Ok(());
     };
-    let t = Table::parse(table)?;
-    let r = Table::parse(ref_table)?;
+    let t = Table::of(table)?;
+    let r = Table::of(ref_table)?;
     if columns.is_empty() || columns.len() != ref_columns.len() {
         return Err(Error::new(
             ErrorCode::BadChange,

@@ -50,7 +50,7 @@ pub(crate) fn plan(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
     else {
         return Ok(());
     };
-    let t = Table::parse(table)?;
+    let t = Table::of(table)?;
     if columns.is_empty() {
         return Err(Error::new(
             ErrorCode::BadChange,

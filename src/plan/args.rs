@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, ErrorCode, Result};
-use crate::model::Change;
+use crate::model::{Change, Name};
 
 /// The named options of `zerodown plan`.
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
@@ -39,10 +39,15 @@ fn bad(message: String) -> Error {
     Error::new(ErrorCode::BadChange, message)
 }
 
+/// A table as the user wrote it (`users`, `public.users`, `"a.b"`).
+fn table(text: &str) -> Result<Name> {
+    Name::parse(text).map_err(bad)
+}
+
 /// `users.username` → (`users`, `username`); `public.users.username` too.
-fn split_column(kind: &str, target: &str) -> Result<(String, String)> {
+fn split_column(kind: &str, target: &str) -> Result<(Name, String)> {
     match target.rsplit_once('.') {
-        Some((t, c)) if !t.is_empty() && !c.is_empty() => Ok((t.to_string(), c.to_string())),
+        Some((t, c)) if !t.is_empty() && !c.is_empty() => Ok((table(t)?, c.to_string())),
         _ => Err(bad(format!(
             "{kind} needs TABLE.COLUMN (e.g. users.username), not `{target}`"
         ))),
@@ -50,7 +55,7 @@ fn split_column(kind: &str, target: &str) -> Result<(String, String)> {
 }
 
 /// `users.a,b` → (`users`, [a, b]).
-fn split_columns(kind: &str, target: &str) -> Result<(String, Vec<String>)> {
+fn split_columns(kind: &str, target: &str) -> Result<(Name, Vec<String>)> {
     let (t, c) = split_column(kind, target)?;
     let cols: Vec<String> = c
         .split(',')
@@ -131,7 +136,7 @@ impl Change {
             "add-check-constraint" => {
                 arity(&k, args, 1, "TABLE EXPRESSION [--name NAME]")?;
                 Change::AddCheckConstraint {
-                    table: target.to_string(),
+                    table: table(target)?,
                     name: o.name.clone(),
                     expression: a(0),
                 }
@@ -185,19 +190,19 @@ impl Change {
                 arity(&k, args, 0, "INDEX_NAME [--table TABLE]")?;
                 Change::DropIndex {
                     name: target.to_string(),
-                    table: o.table.clone(),
+                    table: o.table.as_deref().map(table).transpose()?,
                 }
             }
             "drop-table" => {
                 arity(&k, args, 0, "TABLE")?;
                 Change::DropTable {
-                    table: target.to_string(),
+                    table: table(target)?,
                 }
             }
             "rename-table" => {
                 arity(&k, args, 1, "TABLE NEW_NAME")?;
                 Change::RenameTable {
-                    table: target.to_string(),
+                    table: table(target)?,
                     new_name: a(0),
                 }
             }
@@ -214,7 +219,7 @@ impl Change {
                     "TABLE 'COLUMN = EXPR' [--where P] [--batch-size N]",
                 )?;
                 Change::Backfill {
-                    table: target.to_string(),
+                    table: table(target)?,
                     set: a(0),
                     predicate: o.predicate.clone(),
                     batch_size: o.batch_size,

@@ -56,7 +56,7 @@ pub(crate) fn plan(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
     let Change::BigintPrimaryKey { table, column } = change else {
         return Ok(());
     };
-    let t = Table::parse(table)?;
+    let t = Table::of(table)?;
     super::sql::check_identifier("column", column)?;
     let new_name = object_name(&[column, "convert_to_bigint"]);
     let index = object_name(&[&t.name, "pkey_bigint"]);

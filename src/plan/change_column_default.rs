@@ -15,12 +15,12 @@ pub(crate) fn plan(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
     else {
         return Ok(());
     };
-    let t = Table::parse(table)?;
+    let t = Table::of(table)?;
     super::sql::check_identifier("column", column)?;
     let c = ident(column);
     let ts = t.sql();
     let code = if cx.rails() {
-        format!("class {} < ApplicationRecord\n  include SafelyChangeColumnDefault\n\n  columns_changing_default :{column}\nend", super::sql::model_name(table))
+        format!("class {} < ApplicationRecord\n  include SafelyChangeColumnDefault\n\n  columns_changing_default :{column}\nend", super::sql::model_name(&table.name))
     } else {
         format!(
             "Make the code stop relying on the database default of {table}.{column}: write the \

@@ -22,7 +22,7 @@ pub(crate) fn plan(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
     else {
         return Ok(());
     };
-    let t = Table::parse(table)?;
+    let t = Table::of(table)?;
     super::sql::check_identifier("column", column)?;
     if new_type.trim().is_empty() {
         return Err(Error::new(

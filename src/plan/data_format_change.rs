@@ -17,7 +17,7 @@ pub(crate) fn plan(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
     else {
         return Ok(());
     };
-    let t = Table::parse(table)?;
+    let t = Table::of(table)?;
     super::sql::check_identifier("column", column)?;
     super::sql::check_identifier("new column", new_column)?;
     if transform.trim().is_empty() || new_type.trim().is_empty() {

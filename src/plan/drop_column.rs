@@ -10,7 +10,7 @@ pub(crate) fn plan(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
     let Change::DropColumn { table, column } = change else {
         return Ok(());
     };
-    let t = Table::parse(table)?;
+    let t = Table::of(table)?;
     super::sql::check_identifier("column", column)?;
     let c = ident(column);
     let m2 = cx.label(2);

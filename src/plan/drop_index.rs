@@ -37,7 +37,7 @@ pub(crate) fn plan(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
         )),
     };
     let on = table
-        .as_deref()
+        .as_ref()
         .map(|t| format!(" on {t}"))
         .unwrap_or_default();
     let step = cx.migration(

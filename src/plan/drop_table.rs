@@ -9,9 +9,9 @@ pub(crate) fn plan(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
     let Change::DropTable { table } = change else {
         return Ok(());
     };
-    let t = Table::parse(table)?;
+    let t = Table::of(table)?;
     let code = if cx.rails() {
-        format!("Remove the {} model and every reference to `{}`; add the table to db/docs/deleted_tables.", super::sql::model_name(table), t.name)
+        format!("Remove the {} model and every reference to `{}`; add the table to db/docs/deleted_tables.", super::sql::model_name(&table.name), t.name)
     } else {
         format!("Remove every query, model and job that reads or writes {table}.")
     };

@@ -184,14 +184,14 @@ pub fn change_name(change: &Change) -> String {
         | Change::DataFormatChange { table, column, .. } => format!("{table}-{column}"),
         Change::AddCheckConstraint { table, name, .. } => match name {
             Some(n) => format!("{table}-{n}"),
-            None => table.clone(),
+            None => table.to_string(),
         },
         Change::AddForeignKey { table, columns, .. }
         | Change::AddUniqueConstraint { table, columns, .. }
         | Change::AddIndex { table, columns, .. } => format!("{table}-{}", columns.join("-")),
         Change::DropIndex { name, .. } => name.clone(),
-        Change::DropTable { table } | Change::RenameTable { table, .. } => table.clone(),
-        Change::Backfill { table, .. } => table.clone(),
+        Change::DropTable { table } | Change::RenameTable { table, .. } => table.to_string(),
+        Change::Backfill { table, .. } => table.to_string(),
     };
     let mut out = String::from(change.kind());
     out.push('-');
@@ -471,7 +471,7 @@ impl<'a> Ctx<'a> {
     pub fn ignore_columns(
         &mut self,
         k: u32,
-        table: &str,
+        table: &crate::model::Name,
         columns: &[&str],
         remove_with: u32,
         what: &str,
@@ -479,7 +479,7 @@ impl<'a> Ctx<'a> {
         let with = self.label(remove_with);
         let after = self.remove_after(remove_with - 1);
         let code = if self.rails() {
-            let model = sql::model_name(table);
+            let model = sql::model_name(&table.name);
             let line = match columns {
                 [one] => format!("ignore_column :{one}"),
                 many => format!("ignore_columns %i[{}]", many.join(" ")),
@@ -529,13 +529,18 @@ impl<'a> Ctx<'a> {
     }
 
     /// The application step removing the ignore added by [`Ctx::ignore_columns`].
-    pub fn remove_ignore(&mut self, k: u32, table: &str, columns: &[&str]) -> &mut Step {
+    pub fn remove_ignore(
+        &mut self,
+        k: u32,
+        table: &crate::model::Name,
+        columns: &[&str],
+    ) -> &mut Step {
         let code = if self.rails() {
             format!(
                 "Remove `ignore_column{} :{}` from {} (and `include IgnorableColumns` if nothing else needs it).",
                 if columns.len() == 1 { "" } else { "s" },
                 columns.join(", :"),
-                sql::model_name(table)
+                sql::model_name(&table.name)
             )
         } else {
             format!(

@@ -22,7 +22,7 @@ pub(crate) fn plan(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
     else {
         return Ok(());
     };
-    let t = Table::parse(table)?;
+    let t = Table::of(table)?;
     super::sql::check_identifier("column", column)?;
     super::sql::check_identifier("new column", new_name)?;
     if column == new_name {

@@ -11,7 +11,7 @@ pub(crate) fn plan(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
     let Change::RenameTable { table, new_name } = change else {
         return Ok(());
     };
-    let t = Table::parse(table)?;
+    let t = Table::of(table)?;
     let new_bare = new_name
         .rsplit('.')
         .next()

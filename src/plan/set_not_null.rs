@@ -10,13 +10,13 @@ pub(crate) fn plan(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
     let Change::SetNotNull { table, column } = change else {
         return Ok(());
     };
-    let t = Table::parse(table)?;
+    let t = Table::of(table)?;
     super::sql::check_identifier("column", column)?;
     let c = ident(column);
     let check = ident(&object_name(&[&t.name, column, "not_null"]));
     let ts = t.sql();
     let code = if cx.rails() {
-        format!("Make every write set `{column}` (e.g. `validates :{column}, presence: true` in {}) and backfill the rows where it is NULL.", super::sql::model_name(table))
+        format!("Make every write set `{column}` (e.g. `validates :{column}, presence: true` in {}) and backfill the rows where it is NULL.", super::sql::model_name(&table.name))
     } else {
         format!("Make every code path that inserts or updates {table} set `{column}`, and backfill the rows where it is NULL.")
     };

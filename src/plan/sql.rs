@@ -4,6 +4,7 @@
 use std::sync::OnceLock;
 
 use crate::error::{Error, ErrorCode, Result};
+use crate::model::Name;
 
 use super::{Ctx, StepPhase};
 
@@ -125,7 +126,7 @@ pub fn check_identifier(what: &str, name: &str) -> Result<()> {
     Ok(())
 }
 
-/// A table as written by the user (`users`, `public.users`).
+/// A table of a change (`users`, `public.users`), its parts unquoted.
 #[derive(Debug, Clone)]
 pub struct Table {
     /// Schema, when given.
@@ -135,33 +136,16 @@ pub struct Table {
 }
 
 impl Table {
-    /// Splits `schema.table`, stripping double quotes.
-    pub fn parse(text: &str) -> Result<Table> {
-        let parts: Vec<String> = text
-            .split('.')
-            .map(|p| p.trim().trim_matches('"').to_string())
-            .collect();
-        let t = match parts.as_slice() {
-            [n] => Table {
-                schema: None,
-                name: n.clone(),
-            },
-            [s, n] => Table {
-                schema: Some(s.clone()),
-                name: n.clone(),
-            },
-            _ => {
-                return Err(Error::new(
-                    ErrorCode::BadChange,
-                    format!("`{text}` is not a table: write TABLE or SCHEMA.TABLE"),
-                ))
-            }
-        };
-        check_identifier("table", &t.name)?;
-        if let Some(s) = &t.schema {
+    /// The table a change names, its parts checked as PostgreSQL names.
+    pub fn of(table: &Name) -> Result<Table> {
+        check_identifier("table", &table.name)?;
+        if let Some(s) = &table.schema {
             check_identifier("schema", s)?;
         }
-        Ok(t)
+        Ok(Table {
+            schema: table.schema.clone(),
+            name: table.name.clone(),
+        })
     }
 
     /// The table as SQL (`public.users`).
@@ -447,7 +431,7 @@ impl Ctx<'_> {
     /// The regular migration of release M that lets the column be NULL before
     /// the code stops writing it: once the new code ignores a NOT NULL column
     /// without a default, every INSERT it sends fails.
-    pub fn allow_null(&mut self, k: u32, t: &Table, table: &str, column: &str) {
+    pub fn allow_null(&mut self, k: u32, t: &Table, table: &Name, column: &str) {
         let c = ident(column);
         let ts = t.sql();
         let (up, down, why) = match self.options.not_null {

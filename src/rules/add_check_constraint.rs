@@ -52,7 +52,7 @@ impl Rule for AddCheckConstraint {
                 "add the constraint with NOT VALID, then run ALTER TABLE ... VALIDATE CONSTRAINT in a later migration",
             )
             .with_change(Change::AddCheckConstraint {
-                table: table.qualified(),
+                table: table.clone(),
                 name: constraint.name.clone(),
                 expression: expr.clone(),
             }),

@@ -76,7 +76,7 @@ impl Rule for AddColumnVolatileDefault {
         );
         if let Some(def) = &column.default {
             d = d.with_change(Change::Backfill {
-                table: table.qualified(),
+                table: table.clone(),
                 set: format!("{name} = {}", def.sql),
                 predicate: Some(format!("{name} IS NULL")),
                 batch_size: None,

@@ -71,9 +71,9 @@ impl Rule for AddForeignKey {
         };
         out.push(Diagnostic::new(op.span.clone(), message, help).with_change(
             Change::AddForeignKey {
-                table: table.qualified(),
+                table: table.clone(),
                 columns,
-                ref_table: references.table.qualified(),
+                ref_table: references.table.clone(),
                 ref_columns: references.columns.clone(),
                 name,
                 on_delete: references.on_delete.clone(),

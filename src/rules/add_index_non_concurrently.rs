@@ -49,7 +49,7 @@ impl Rule for AddIndexNonConcurrently {
                 "use CREATE INDEX CONCURRENTLY in a migration that runs outside a transaction",
             )
             .with_change(Change::AddIndex {
-                table: ci.table.qualified(),
+                table: ci.table.clone(),
                 columns: ci.columns.clone(),
                 name: ci.name.as_ref().map(|n| n.qualified()),
                 unique: ci.unique,

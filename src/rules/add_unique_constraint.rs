@@ -69,7 +69,7 @@ impl Rule for AddUniqueConstraint {
                 format!("build the index first with CREATE UNIQUE INDEX CONCURRENTLY, then ALTER TABLE {table} ADD CONSTRAINT ... {what} USING INDEX ..."),
             )
             .with_change(Change::AddUniqueConstraint {
-                table: table.qualified(),
+                table: table.clone(),
                 columns,
                 name,
                 primary_key,

@@ -59,7 +59,7 @@ impl Rule for ChangeColumnDefault {
             None => format!("dropping the default of `{table}`.`{column}`"),
         };
         let change = Change::ChangeColumnDefault {
-            table: table.qualified(),
+            table: table.clone(),
             column: column.clone(),
             default: default.as_ref().map(|d| d.sql.clone()),
         };

@@ -100,7 +100,7 @@ impl Rule for ChangeColumnType {
             .map(|c| c.data_type.clone());
         let help = format!("add a column of type {new_type} kept in sync by a trigger and backfilled in a regular migration in release M, then swap and drop `{column}` in a post-deployment migration in M (batch the copy in a background migration on large tables)");
         let change = Change::ChangeColumnType {
-            table: table.qualified(),
+            table: table.clone(),
             column: column.clone(),
             new_type: new_type.clone(),
             using: using.clone(),

@@ -76,7 +76,7 @@ impl Rule for DataMigration {
         let mut d = Diagnostic::new(op.span.clone(), message, help);
         if let (DataChangeKind::Update, Some(set)) = (kind, set) {
             d = d.with_change(Change::Backfill {
-                table: table.qualified(),
+                table: table.clone(),
                 set: set.clone(),
                 predicate: predicate.clone(),
                 batch_size: None,

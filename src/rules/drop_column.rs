@@ -52,7 +52,7 @@ impl Rule for DropColumn {
             return;
         }
         let change = Change::DropColumn {
-            table: table.qualified(),
+            table: table.clone(),
             column: column.clone(),
         };
         let d = if cx.phase == Phase::PostDeploy {

@@ -50,7 +50,7 @@ impl Rule for DropTable {
                     "remove every use of the table from the code in release M, then drop it in a post-deployment migration in a later release",
                 )
                 .with_change(Change::DropTable {
-                    table: table.qualified(),
+                    table: table.clone(),
                 }),
             );
         }

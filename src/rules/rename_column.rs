@@ -67,7 +67,7 @@ impl Rule for RenameColumn {
                 help,
             )
             .with_change(Change::RenameColumn {
-                table: table.qualified(),
+                table: table.clone(),
                 column: column.clone(),
                 new_name: new_name.clone(),
                 column_type: info.map(|c| c.data_type.clone()),

@@ -50,7 +50,7 @@ impl Rule for RenameTable {
                 format!("in release M rename the table and create a view `{table}` over `{new_name}` so both names work, switch the code; drop the view in a post-deployment migration in M+1"),
             )
             .with_change(Change::RenameTable {
-                table: table.qualified(),
+                table: table.clone(),
                 new_name: new_name.clone(),
             }),
         );

@@ -64,7 +64,7 @@ impl Rule for SetNotNull {
         };
         out.push(
             Diagnostic::new(op.span.clone(), message, help).with_change(Change::SetNotNull {
-                table: table.qualified(),
+                table: table.clone(),
                 column: column.clone(),
             }),
         );
