@@ -48,14 +48,16 @@ pub fn validate_options(options: &LintOptions) -> Result<()> {
         }
     }
     if let Some(t) = &options.lock_timeout {
-        crate::plan::check_lock_timeout(t).map_err(|e| {
-            Error::new(e.code, format!("lock timeout (`--lock-timeout`, `lock-timeout` in zerodown.toml, `lockTimeout` in JavaScript): {}", e.message))
-        })?;
+        crate::plan::check_lock_timeout(t)
+            .map_err(|e| Error::new(e.code, format!("lock-timeout: {}", e.message)))?;
     }
     if crate::model::parse_duration_ms(&options.max_lock_timeout).is_none() {
         return Err(Error::new(
             ErrorCode::BadOptions,
-            format!("`{}` is not a duration for `max-lock-timeout` (`--max-lock-timeout`, `maxLockTimeout` in JavaScript): give one as PostgreSQL writes it, such as 2s or 500ms", options.max_lock_timeout),
+            format!(
+                "max-lock-timeout: `{}` is not a duration such as 2s or 500ms",
+                options.max_lock_timeout
+            ),
         ));
     }
     if let Some(r) = &options.release {

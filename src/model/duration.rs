@@ -44,17 +44,6 @@ pub fn parse_duration_ms(text: &str) -> Option<u64> {
     (ms <= i32::MAX as u64).then_some(ms)
 }
 
-/// Formats milliseconds the way a person writes them (`1s`, `200ms`, `2min`).
-pub fn format_ms(ms: u64) -> String {
-    if ms >= 60_000 && ms % 60_000 == 0 {
-        format!("{}min", ms / 60_000)
-    } else if ms >= 1_000 && ms % 1_000 == 0 {
-        format!("{}s", ms / 1_000)
-    } else {
-        format!("{ms}ms")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -77,13 +66,5 @@ mod tests {
         for bad in ["", "s", "5 sec", "-1s", "1.2.3s", "5S", "ten", "30d", "."] {
             assert_eq!(parse_duration_ms(bad), None, "{bad}");
         }
-    }
-
-    #[test]
-    fn formats_round_units() {
-        assert_eq!(format_ms(1_000), "1s");
-        assert_eq!(format_ms(120_000), "2min");
-        assert_eq!(format_ms(1_500), "1500ms");
-        assert_eq!(format_ms(100), "100ms");
     }
 }

@@ -26,7 +26,7 @@ mod version;
 mod vocabulary;
 
 pub use change::Change;
-pub use duration::{format_ms, parse_duration_ms};
+pub use duration::parse_duration_ms;
 pub(crate) use locks::strong_lock;
 pub use operation::*;
 pub use options::{LintOptions, PhaseGlob, RuleLevel, DEFAULT_MAX_LOCK_TIMEOUT};

@@ -110,11 +110,8 @@ impl std::str::FromStr for PgVersion {
 
 impl<'de> Deserialize<'de> for PgVersion {
     fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        let n = f64::deserialize(d)?;
-        if n.fract() != 0.0 || !(0.0..=f64::from(u32::MAX)).contains(&n) {
-            return Err(serde::de::Error::custom(Self::range_message(n)));
-        }
-        PgVersion::new(n as u32).map_err(|e| serde::de::Error::custom(e.message))
+        let major = u32::deserialize(d)?;
+        PgVersion::new(major).map_err(|e| serde::de::Error::custom(e.message))
     }
 }
 

@@ -230,6 +230,8 @@ pub struct FileState {
     /// The value the last `SET lock_timeout` gave, in milliseconds (`0`:
     /// no timeout), when it is a literal duration.
     pub lock_timeout_ms: Option<u64>,
+    /// That value as the migration wrote it (without quotes).
+    pub lock_timeout_text: String,
     /// `SET statement_timeout` ran earlier in the file.
     pub statement_timeout_set: bool,
     /// Tables created earlier in this file.
@@ -301,8 +303,13 @@ impl FileState {
             OpKind::SetSetting { name, value, .. } if name == "lock_timeout" => {
                 self.lock_timeout_set = true;
                 self.strong_lock_since_lock_timeout = false;
-                let v = value.trim().trim_matches(['\'', '"']);
+                let v = value.trim();
+                let v = v
+                    .strip_prefix('\'')
+                    .and_then(|v| v.strip_suffix('\''))
+                    .unwrap_or(v);
                 self.lock_timeout_ms = super::parse_duration_ms(v);
+                v.clone_into(&mut self.lock_timeout_text);
             }
             OpKind::SetSetting { name, .. } if name == "statement_timeout" => {
                 self.statement_timeout_set = true

@@ -45,7 +45,7 @@ pub(crate) fn plan(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
             cx.lock_timeout()
         ),
     };
-    let down = match &cx.options.previous_default {
+    let down = match cx.known(&cx.options.previous_default) {
         Some(d) if d.trim().eq_ignore_ascii_case("null") || d.trim().is_empty() => {
             format!("ALTER TABLE {ts} ALTER COLUMN {c} DROP DEFAULT;\n")
         }

@@ -37,7 +37,9 @@ pub(crate) fn plan(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
         .clone()
         .unwrap_or_else(|| format!("{col}::{new_type}"));
     let sync = Sync::new(&t, column, &tmp_name);
-    let old_type = column_type.as_deref().or(cx.options.column_type.as_deref());
+    let old_type = column_type
+        .as_deref()
+        .or(cx.known(&cx.options.column_type).map(String::as_str));
 
     // 1. Temporary column + trigger.
     let up = format!(

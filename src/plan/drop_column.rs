@@ -24,7 +24,7 @@ pub(crate) fn plan(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
     )
     .requires
     .push(format!("no code reads or writes {table}.{column}"));
-    let down = match &cx.options.column_type {
+    let down = match cx.known(&cx.options.column_type) {
         Some(ty) => format!(
             "ALTER TABLE {} ADD COLUMN IF NOT EXISTS {c} {ty};\n",
             t.sql()

@@ -16,7 +16,7 @@ pub(crate) fn plan(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
     }
     let n = parts.iter().map(|p| ident(p)).collect::<Vec<_>>().join(".");
     let bare = parts.last().copied().unwrap_or(name.as_str());
-    let down = match &cx.options.index_definition {
+    let down = match cx.known(&cx.options.index_definition) {
         Some(def) => {
             let d = def.trim().trim_end_matches(';');
             let upper = d.to_ascii_uppercase();

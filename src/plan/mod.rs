@@ -310,6 +310,14 @@ impl Default for PlanOptions {
     }
 }
 
+/// Whether this build can plan with options other than a lint run's. The
+/// browser lint module plans only for its findings, with lint's options
+/// (plain framework, no calendar), so the Rails texts and the calendar are
+/// dead code there: naming that lets the compiler drop them and keeps the
+/// module within its size budget. Native builds, the Node module and the
+/// browser's `full` module plan with any options.
+pub(crate) const PLANNING_API: bool = cfg!(any(not(target_arch = "wasm32"), feature = "full"));
+
 /// The releases of a plan: their labels and dates.
 #[derive(Debug, Clone)]
 pub struct Timeline {
@@ -322,7 +330,12 @@ impl Timeline {
     /// Checks the options and builds the timeline.
     pub fn new(options: &PlanOptions) -> Result<Timeline> {
         let base = options.release.as_deref().map(Version::parse).transpose()?;
-        if let Some(c) = &options.calendar {
+        let calendar = if PLANNING_API {
+            options.calendar.clone()
+        } else {
+            None
+        };
+        if let Some(c) = &calendar {
             c.validate()?;
         }
         if options.rollover == Some(0) {
@@ -342,7 +355,7 @@ impl Timeline {
         Ok(Timeline {
             base,
             rollover: options.rollover,
-            calendar: options.calendar.clone(),
+            calendar,
         })
     }
 
@@ -368,6 +381,9 @@ impl Timeline {
 
     /// The date of release `k`, when a calendar is given.
     pub fn date(&self, k: u32) -> Option<String> {
+        if !PLANNING_API {
+            return None;
+        }
         self.calendar.as_ref()?.date(k).map(|d| d.to_string())
     }
 }
@@ -377,7 +393,7 @@ pub(crate) struct Ctx<'a> {
     pub options: &'a PlanOptions,
     pub timeline: &'a Timeline,
     /// `options.lock_timeout`, checked, in milliseconds.
-    pub lock_timeout_ms: u64,
+    pub lock_timeout_ms: u32,
     steps: Vec<(u32, Step)>,
 }
 
@@ -396,7 +412,18 @@ impl<'a> Ctx<'a> {
     }
 
     pub fn rails(&self) -> bool {
-        self.options.framework == Framework::Rails
+        PLANNING_API && self.options.framework == Framework::Rails
+    }
+
+    /// An option that only the planning API sets (what the catalog knew:
+    /// `--type`, `--from`, `--definition`, `--not-null`); a lint run's
+    /// planner never has one (see [`PLANNING_API`]).
+    pub fn known<'o, T>(&self, option: &'o Option<T>) -> Option<&'o T> {
+        if PLANNING_API {
+            option.as_ref()
+        } else {
+            None
+        }
     }
 
     /// `remove_after` for an ignore that may go once release `k` shipped.
@@ -583,8 +610,21 @@ impl<'a> Ctx<'a> {
             steps.push((k, step));
         }
         let mut releases: Vec<Release> = Vec::new();
-        steps.sort_by_key(|(k, s)| (*k, s.phase.rank()));
-        for (k, step) in steps {
+        // In release order, then phase order, keeping the order the
+        // planner added them in. A plan has a dozen steps: an insertion sort
+        // of their indices, rather than a generic sort of the large steps
+        // (whose code would weigh on the browser module).
+        let key = |i: usize| (steps[i].0, steps[i].1.phase.rank());
+        let mut order: Vec<usize> = (0..steps.len()).collect();
+        for i in 1..order.len() {
+            let mut j = i;
+            while j > 0 && key(order[j - 1]) > key(order[j]) {
+                order.swap(j - 1, j);
+                j -= 1;
+            }
+        }
+        let mut slots: Vec<Option<(u32, Step)>> = steps.into_iter().map(Some).collect();
+        for (k, step) in order.into_iter().filter_map(|i| slots[i].take()) {
             if releases.len() <= k as usize {
                 for j in releases.len() as u32..=k {
                     releases.push(Release {
@@ -604,16 +644,17 @@ impl<'a> Ctx<'a> {
 }
 
 /// Checks a plan's lock timeout: a PostgreSQL duration above zero.
-pub(crate) fn check_lock_timeout(text: &str) -> Result<u64> {
+pub(crate) fn check_lock_timeout(text: &str) -> Result<u32> {
     match crate::model::parse_duration_ms(text) {
         Some(0) => Err(Error::new(
             ErrorCode::BadOptions,
-            "a lock timeout of 0 waits for ever, which is what the lock timeout is there to prevent: give a duration such as 1s or 200ms",
+            "a lock timeout of 0 waits for ever: give a duration such as 1s or 200ms",
         )),
-        Some(ms) => Ok(ms),
+        // At most i32::MAX (parse_duration_ms checks it).
+        Some(ms) => Ok(u32::try_from(ms).unwrap_or(u32::MAX)),
         None => Err(Error::new(
             ErrorCode::BadOptions,
-            format!("`{text}` is not a lock timeout: give a duration as PostgreSQL writes it, such as 1s, 500ms or 2min"),
+            format!("`{text}` is not a lock timeout such as 1s, 500ms or 2min"),
         )),
     }
 }
@@ -625,7 +666,7 @@ pub(crate) fn check_lock_timeout(text: &str) -> Result<u64> {
 pub struct Planner {
     options: PlanOptions,
     timeline: Timeline,
-    lock_timeout_ms: u64,
+    lock_timeout_ms: u32,
 }
 
 impl Planner {

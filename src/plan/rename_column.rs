@@ -43,7 +43,9 @@ pub(crate) fn plan(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
             ),
         ));
     }
-    let ty = column_type.as_deref().or(cx.options.column_type.as_deref());
+    let ty = column_type
+        .as_deref()
+        .or(cx.known(&cx.options.column_type).map(String::as_str));
     let ts = t.sql();
     let (old, new) = (ident(column), ident(new_name));
     let sync = Sync::new(&t, column, new_name);

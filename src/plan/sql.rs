@@ -290,7 +290,16 @@ impl Template {
 
     /// The text with every placeholder replaced by its value.
     pub fn fill(&self, values: &[(&str, &str)]) -> String {
-        let pieces = self.pieces.get_or_init(|| Template::split(self.text));
+        // The browser lint module splits each time: plans there are made one
+        // finding at a time, and the lazy cell's code weighs more than the
+        // time it saves (see `PLANNING_API`).
+        let split;
+        let pieces = if super::PLANNING_API {
+            self.pieces.get_or_init(|| Template::split(self.text))
+        } else {
+            split = Template::split(self.text);
+            &split
+        };
         let extra: usize = values.iter().map(|(_, v)| v.len()).sum();
         let mut out = String::with_capacity(self.text.len() + extra + 64);
         #[cfg(debug_assertions)]
@@ -419,8 +428,8 @@ impl Ctx<'_> {
         fill!(
             "templates/with_lock_retries.sql",
             &[
-                ("attempts", &(u64::from(retries) + 1).to_string()),
-                ("max_text", &crate::model::format_ms(max)),
+                ("attempts", &retries.saturating_add(1).to_string()),
+                ("max_text", self.options.lock_timeout.trim()),
                 ("max_ms", &max.to_string()),
                 ("retries", &retries.to_string()),
                 ("body", &inner),
@@ -434,7 +443,7 @@ impl Ctx<'_> {
     pub fn allow_null(&mut self, k: u32, t: &Table, table: &Name, column: &str) {
         let c = ident(column);
         let ts = t.sql();
-        let (up, down, why) = match self.options.not_null {
+        let (up, down, why) = match self.known(&self.options.not_null).copied() {
             Some(false) => return,
             Some(true) => (
                 format!("ALTER TABLE {ts} ALTER COLUMN {c} DROP NOT NULL;\n"),
@@ -475,21 +484,18 @@ impl Ctx<'_> {
                 fill!("templates/restore_not_null_unknown.sql", &[(
                         "message",
                         &lit(&format!(
-                            "zerodown does not know whether {table}.{column} was NOT NULL before \
-                             this migration, so it leaves it nullable: if it was, give the rows \
-                             written since a value and run ALTER TABLE {ts} ALTER COLUMN {c} SET \
-                             NOT NULL (plan with --not-null to get that rollback)"
+                            "{table}.{column} stays nullable: if it was NOT NULL, fill the rows \
+                             written since and SET NOT NULL (plan with --not-null for this rollback)"
                         )),
                     )],
                 ),
-                "If the column is NOT NULL without a default, every INSERT of code that no longer \
-                 writes it fails, so this step drops the NOT NULL when the catalog says so, and does \
-                 nothing otherwise. Plan with --not-null or --nullable to state it (and get an exact \
-                 rollback).",
+                "A NOT NULL column without a default fails every INSERT of code that stops \
+                 writing it: this step drops such a NOT NULL, and does nothing otherwise. \
+                 --not-null or --nullable states it.",
             ),
         };
         let up = format!("{}{up}", self.lock_timeout());
-        let down = match self.options.not_null {
+        let down = match self.known(&self.options.not_null).copied() {
             Some(true) => format!("{}{down}", self.lock_timeout()),
             _ => down,
         };
@@ -528,23 +534,19 @@ impl Ctx<'_> {
             )
         } else {
             format!(
-                "If the data-access layer uses server-side prepared statements that name \
-                 `{column}` (JDBC, Npgsql and pgx prepare by default), serve release {lk} without \
-                 them (pgjdbc: prepareThreshold=0; pgx: QueryExecModeExec or the simple \
-                 protocol; Npgsql: no auto-prepare), or make it prepare again and retry on \
-                 SQLSTATE 0A000 outside transactions; turn them back on in release {next}. Once \
-                 the swap changes the type of `{column}`, a statement prepared before it fails \
-                 with `cached plan must not change result type`."
+                "Serve release {lk} without server-side prepared statements that name \
+                 `{column}` (pgjdbc: prepareThreshold=0; pgx: QueryExecModeExec; Npgsql: no \
+                 auto-prepare), or re-prepare and retry on SQLSTATE 0A000; turn them back on in \
+                 release {next}."
             )
         };
         let step = self.application(
             k,
             "prepared_statements",
             format!("No prepared statements that name {column} across the swap"),
-            "PostgreSQL refuses to run a prepared statement whose result or parameter types \
-             changed since it was prepared. The swap gives the column its new type while this \
-             release's code runs, so a statement prepared before it fails instead of using the \
-             new type. Processes deployed after the swap prepare against the new type.",
+            "The swap changes the column's type under this release's code, and PostgreSQL \
+             refuses a prepared statement whose types changed (`cached plan must not change \
+             result type`). Processes deployed after the swap prepare against the new type.",
             code,
         );
         step.requires.push(format!(

@@ -16,9 +16,8 @@ declare_rule! {
     /// and every later query on the table, reads included, queues behind it.
     /// One slow transaction turns a millisecond change into an outage.
     ///
-    /// A lock timeout bounds that queue, but only to its own length: with
-    /// `lock_timeout = '1s'` and one report query running for a minute, every
-    /// query on the table stalls for 5 seconds before the statement gives up.
+    /// A lock timeout bounds that queue only to its own length: with `10s`,
+    /// one long report query stalls every query on the table for 10 seconds.
     ///
     /// ## Example
     /// ```sql invalid
@@ -33,8 +32,7 @@ declare_rule! {
     /// ## Safe alternative
     /// Set a short lock timeout first, so the statement gives up instead of
     /// blocking everyone, and retry the migration until it gets its lock
-    /// (zerodown's plans do this inside the step, with `lock_timeout` growing
-    /// from 100 ms; GitLab's `with_lock_retries` does the same):
+    /// (zerodown's plans retry inside the step):
     /// ```sql valid
     /// SET lock_timeout = '1s';
     /// ALTER TABLE users ADD COLUMN bio text;
@@ -84,20 +82,21 @@ impl Rule for MissingLockTimeout {
             return;
         }
         let a = if mode.starts_with('A') { "an" } else { "a" };
-        let (message, help) = match too_long {
+        let (set, help) = match too_long {
             None => (
-                format!("this statement takes {a} {mode} lock on {} with no lock_timeout set: while it waits for running transactions, every query on the table queues behind it", list(&tables)),
+                "no lock_timeout set".to_string(),
                 "add `SET lock_timeout = '1s';` at the top of the migration and retry it when it times out".to_string(),
             ),
-            Some((0, max)) => (
-                format!("this statement takes {a} {mode} lock on {} with lock_timeout = 0, which waits for ever: while it waits for running transactions, every query on the table queues behind it", list(&tables)),
-                format!("set a lock_timeout of at most {} and retry the migration when it times out", crate::model::format_ms(max)),
-            ),
-            Some((ms, max)) => (
-                format!("this statement takes {a} {mode} lock on {} with lock_timeout = {}: while it waits for running transactions, every query on the table queues behind it for up to that long", list(&tables), crate::model::format_ms(ms)),
-                format!("keep lock_timeout at or under {} (`max-lock-timeout`) and retry the migration when it times out: short waits, tried again, stall traffic less than one long wait", crate::model::format_ms(max)),
+            Some((ms, _)) => (
+                if ms == 0 {
+                    "lock_timeout = 0, which waits for ever".to_string()
+                } else {
+                    format!("lock_timeout = {}", cx.state.lock_timeout_text)
+                },
+                format!("keep lock_timeout at or under {} (`max-lock-timeout`) and retry the migration when it times out: short waits, tried again, stall traffic less than one long wait", cx.options.max_lock_timeout.trim()),
             ),
         };
+        let message = format!("this statement takes {a} {mode} lock on {} with {set}: while it waits for running transactions, every query on the table queues behind it", list(&tables));
         out.push(Diagnostic::new(op.span.clone(), message, help));
     }
 }

@@ -1,8 +1,6 @@
 DO $$
 BEGIN
-  -- Only a NOT NULL column without a default breaks the inserts of code that
-  -- stops writing it (identity columns fill themselves; a generated column has a
-  -- default expression; a primary-key column cannot be dropped anyway).
+  -- Only a NOT NULL column without a default (nor identity) breaks the code's inserts.
   IF EXISTS (
     SELECT 1 FROM pg_attribute a
     WHERE a.attrelid = {regclass} AND a.attname = {column_lit}

@@ -1,6 +1,4 @@
--- Takes its locks in up to {attempts} attempts, each waiting at most {max_text}
--- (100 ms more each time), with a pause between them that grows to 2 s:
--- no query queues behind this step for longer than one attempt.
+-- Up to {attempts} tries to take the locks, each waiting at most {max_text}, so no query queues longer.
 DO $zerodown$
 DECLARE
   zerodown_attempt integer := 1;
@@ -11,8 +9,8 @@ BEGIN
 {body}      EXIT;
     EXCEPTION WHEN lock_not_available THEN
       IF zerodown_attempt > {retries} THEN
-        RAISE EXCEPTION 'gave up after % attempts to take the locks of this step (each waited at most {max_text}): %',
-          zerodown_attempt, 'a long transaction holds the table; run the step again once it has ended'
+        RAISE EXCEPTION 'could not take the locks in % tries of at most {max_text}: a long transaction holds the table; run the step again later',
+          zerodown_attempt
           USING ERRCODE = 'lock_not_available';
       END IF;
     END;
