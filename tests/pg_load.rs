@@ -285,9 +285,18 @@ impl Session<'_> {
                 };
                 stmt.and_then(|s| self.client.query(&s, params))
             }
-            // Prepared statements off: each query is parsed and planned
-            // afresh (an unnamed statement).
-            _ => self.client.query(sql, params),
+            // Prepared statements off: each query is parsed, bound and run
+            // in one round trip (an unnamed statement, as libpq's
+            // PQexecParams and the drivers' "prepared statements off" modes
+            // send it), its parameter types left to the server.
+            // (`Client::query` would describe the statement in a round trip
+            // of its own first, and a swap committing between the two fails
+            // the query the way a stale prepared statement does.)
+            _ => {
+                let typed: Vec<(&(dyn ToSql + Sync), Type)> =
+                    params.iter().map(|p| (*p, Type::UNKNOWN)).collect();
+                self.client.query_typed(sql, &typed)
+            }
         };
         self.recs.push(Rec {
             phase: self.phase,
