@@ -507,6 +507,40 @@ fn findings_carry_the_change_to_plan() {
 
 // ---- the same through the CLI ----
 
+#[test]
+fn bad_lock_timeout_options_are_clear_errors() {
+    for (lock_timeout, max, says) in [
+        (Some("0"), "2s", "lock-timeout: a lock timeout of 0"),
+        (Some("5 sec"), "2s", "lock-timeout: `5 sec`"),
+        (None, "soon", "max-lock-timeout: `soon`"),
+        (None, "30d", "max-lock-timeout: `30d`"),
+    ] {
+        let options = LintOptions {
+            lock_timeout: lock_timeout.map(str::to_string),
+            max_lock_timeout: max.to_string(),
+            ..LintOptions::default()
+        };
+        let e = zerodown::lint("SELECT 1;", "a.sql", &options).unwrap_err();
+        assert_eq!(e.code, zerodown::ErrorCode::BadOptions, "{says}");
+        assert!(e.message.starts_with(says), "{says}: {}", e.message);
+    }
+    // Within range, the plans a finding carries use them.
+    let options = LintOptions {
+        lock_timeout: Some("300ms".into()),
+        lock_retries: Some(3),
+        ..LintOptions::default()
+    };
+    let r = zerodown::lint("ALTER TABLE users DROP COLUMN legacy;\n", "a.sql", &options).unwrap();
+    let plan = r
+        .findings
+        .iter()
+        .find_map(|f| f.plan.as_ref())
+        .expect("a plan");
+    let sql: String = plan.steps().filter_map(|(_, s)| s.sql.clone()).collect();
+    assert!(sql.contains("least(100 * zerodown_attempt, 300)"), "{sql}");
+    assert!(sql.contains("IF zerodown_attempt > 3 THEN"), "{sql}");
+}
+
 fn run_cli(dir: &std::path::Path, args: &[&str]) -> (i32, serde_json::Value) {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_zerodown"))
         .current_dir(dir)

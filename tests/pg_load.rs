@@ -298,42 +298,40 @@ impl Session<'_> {
                 self.client.query_typed(sql, &typed)
             }
         };
-        self.recs.push(Rec {
-            phase: self.phase,
-            version: self.apps[app].version,
-            session: self.id,
-            op,
-            sql,
-            latency: start.elapsed(),
-            error: result.as_ref().err().map(error_text),
-        });
+        let error = result.as_ref().err().map(error_text);
+        self.record(app, op, sql, start.elapsed(), error);
         result.map_err(|_| ())
     }
 
     fn control(&mut self, app: usize, sql: &'static str) -> Result<(), ()> {
         let start = Instant::now();
         let result = self.client.batch_execute(sql);
-        self.recs.push(Rec {
-            phase: self.phase,
-            version: self.apps[app].version,
-            session: self.id,
-            op: sql,
-            sql,
-            latency: start.elapsed(),
-            error: result.as_ref().err().map(error_text),
-        });
+        let error = result.as_ref().err().map(error_text);
+        self.record(app, sql, sql, start.elapsed(), error);
         result.map_err(|_| ())
     }
 
     fn fail(&mut self, app: usize, op: &'static str, sql: &'static str, error: String) {
+        self.record(app, op, sql, Duration::ZERO, Some(error));
+    }
+
+    /// Records one query of the running application version.
+    fn record(
+        &mut self,
+        app: usize,
+        op: &'static str,
+        sql: &'static str,
+        latency: Duration,
+        error: Option<String>,
+    ) {
         self.recs.push(Rec {
             phase: self.phase,
             version: self.apps[app].version,
             session: self.id,
             op,
             sql,
-            latency: Duration::ZERO,
-            error: Some(error),
+            latency,
+            error,
         });
     }
 }

@@ -385,7 +385,10 @@ fn plpgsql_statement(text: &str) -> String {
 }
 
 impl Ctx<'_> {
-    /// `SET LOCAL lock_timeout` for a step that runs in a transaction.
+    /// The prefix a planner writes before the statements of a step that
+    /// takes strong locks. It is a marker as much as SQL: `Ctx::finish`
+    /// finds it at the start of a step's SQL or rollback and replaces the
+    /// whole with [`Ctx::with_lock_retries`] over the statements after it.
     pub fn lock_timeout(&self) -> String {
         format!(
             "SET LOCAL lock_timeout = {};\n",
