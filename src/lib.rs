@@ -16,7 +16,9 @@
 //!    [`Phase`], [`Severity`], [`Position`], [`Span`], release versions,
 //!    options, and the engine state rules read (`FileState`, `Catalog`).
 //! 3. [`sql`]: SQL text to `model` operations, positions, and the syntax of
-//!    zerodown's comments (`-- zerodown-ignore`, `-- zerodown:` headers).
+//!    zerodown's comments (`-- zerodown-ignore`, `-- zerodown:` headers);
+//!    and [`diff`]: a unified diff to the files it changes (their text as
+//!    far as shown, the changed lines, the gaps).
 //! 4. [`rules`]: one operation and its context in, diagnostics out. Rules
 //!    read `model` only: the context they get (`RuleContext`) holds `model`
 //!    types, so the engine that fills it is above them, not beside them.
@@ -44,6 +46,7 @@ pub mod cells;
 #[cfg(any(feature = "cli", feature = "node"))]
 pub mod cli;
 pub mod config;
+pub mod diff;
 pub mod error;
 pub mod lint;
 pub mod model;
@@ -61,7 +64,7 @@ mod tape;
 pub mod wasm;
 
 pub use error::{Error, ErrorCode, Result};
-pub use lint::{lint, lint_files, SourceFile};
+pub use lint::{lint, lint_diff, lint_files, SourceFile};
 pub use model::{Change, LintOptions, Phase, Position, Severity, Span};
 pub use report::{explain, rule_catalogue, Finding, LintReport};
 

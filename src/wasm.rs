@@ -307,14 +307,36 @@ pub fn lint_files(
     out(&report)
 }
 
-/// The rule catalogue, with each rule's documentation.
+/// Lints the migrations a unified diff changes (`git diff`, a merge
+/// request's `.diff`): only statements overlapping changed lines get
+/// findings; every file of the diff is listed in `files` with its `status`
+/// (`checked`, `not-checked` with a `reason`, `schema`, `skipped`,
+/// `deleted`). `migrations` are globs of migration paths (default
+/// `db/migrate/**`, `db/post_migrate/**`, `**/*.sql`).
+#[wasm_bindgen(js_name = lintDiff)]
+pub fn lint_diff(
+    diff: JsValue,
+    options: Option<Ts<LintOptions>>,
+    migrations: Option<Vec<String>>,
+) -> Result<Ts<LintReport>, JsValue> {
+    let diff = string(&diff, "`diff`")?;
+    let options = read_options(options)?;
+    let report =
+        crate::lint_diff(&diff, &options, &migrations.unwrap_or_default()).map_err(throw)?;
+    out(&report)
+}
+
+/// The rule catalogue, with each rule's documentation (except in the
+/// browser's lint module).
 #[wasm_bindgen(js_name = rules, unchecked_return_type = "RuleInfo[]")]
 pub fn rules() -> Result<JsValue, JsValue> {
     let rules: Vec<RuleInfo> = crate::rule_catalogue();
     to_js(&rules)
 }
 
-/// One rule's documentation as Markdown; throws `unknown-rule`.
+/// One rule's documentation as Markdown; throws `unknown-rule`. Not in the
+/// browser's lint module, which carries no docs.
+#[cfg(feature = "full")]
 #[wasm_bindgen(js_name = explain)]
 pub fn explain(id: &str) -> Result<String, JsValue> {
     crate::explain(id).map_err(throw)

@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 const LAYERS: &[&[&str]] = &[
     &["error", "alloc", "tape"],
     &["model"],
-    &["sql"],
+    &["sql", "diff"],
     &["rules"],
     &["plan"],
     &["report"],

@@ -12,8 +12,14 @@ use crate::{Phase, SourceFile};
 #[derive(Args)]
 pub struct LintArgs {
     /// Files and folders (folders are searched for *.sql).
-    #[arg(required = true)]
+    #[arg(required_unless_present = "diff", conflicts_with = "diff")]
     paths: Vec<PathBuf>,
+    /// Lint the migrations a unified diff changes (`git diff`, a merge request's .diff): findings only for changed statements.
+    #[arg(long, value_name = "FILE")]
+    diff: Option<PathBuf>,
+    /// With --diff: a glob of migration paths (repeatable; default db/migrate/**, db/post_migrate/**, **/*.sql).
+    #[arg(long = "migrations", value_name = "GLOB", requires = "diff")]
+    migrations: Vec<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
@@ -202,11 +208,26 @@ pub fn run(args: LintArgs, io: &mut dyn Io) -> u8 {
         Ok(o) => o,
         Err(e) => return fail(io, e),
     };
-    let sources = match collect(&args.paths, io).and_then(|p| read_sources(&p, io)) {
-        Ok(s) => s,
-        Err(e) => return fail(io, e),
+    let result = match &args.diff {
+        Some(d) => super::read_text(io, d).and_then(|diff| {
+            let report = crate::lint_diff(&diff, &options, &args.migrations);
+            let sources = crate::diff::parse(&diff)
+                .into_iter()
+                .map(|f| SourceFile {
+                    path: f.path,
+                    sql: f.text,
+                })
+                .collect();
+            report.map(|r| (sources, r)).map_err(|e| e.to_string())
+        }),
+        None => collect(&args.paths, io)
+            .and_then(|p| read_sources(&p, io))
+            .and_then(|s| {
+                let report = crate::lint_files(&s, &options).map_err(|e| e.to_string());
+                report.map(|r| (s, r))
+            }),
     };
-    let report = match crate::lint_files(&sources, &options) {
+    let (sources, report): (Vec<SourceFile>, _) = match result {
         Ok(r) => r,
         Err(e) => return fail(io, e),
     };

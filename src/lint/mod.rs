@@ -20,10 +20,11 @@ use serde::{Deserialize, Serialize};
 pub use crate::model::{glob_match, infer_phase, phase_from_path, Catalog, ColumnInfo, FileState};
 pub use crate::sql::{parse_header, parse_ignore, Ignore};
 
+use crate::diff::{self, DiffFile};
 use crate::error::{Error, ErrorCode, Result};
 use crate::model::{LintOptions, Phase, Severity, Version};
 use crate::plan::Planner;
-use crate::report::{FileSummary, Finding, LintReport};
+use crate::report::{FileStatus, FileSummary, Finding, LintReport};
 use crate::rules::{self, Diagnostic, OpFacts, Rule, RuleContext, RuleMeta};
 use crate::sql::{self, LineIndex};
 
@@ -84,6 +85,7 @@ pub fn lint(sql: &str, path: &str, options: &LintOptions) -> Result<LintReport> 
     let findings = lint_one(
         path,
         sql,
+        None,
         options,
         planner.as_ref(),
         &rules,
@@ -115,6 +117,7 @@ pub fn lint_files(files: &[SourceFile], options: &LintOptions) -> Result<LintRep
             lint_one(
                 &f.path,
                 &f.sql,
+                None,
                 options,
                 p,
                 &rules,
@@ -131,28 +134,130 @@ pub fn lint_files(files: &[SourceFile], options: &LintOptions) -> Result<LintRep
     Ok(report)
 }
 
-/// The order of findings in a report: by path, then position, then rule.
-fn finding_order(a: &Finding, b: &Finding) -> std::cmp::Ordering {
-    (
-        a.path.as_str(),
-        a.span.start.offset,
-        a.span.end.offset,
-        a.rule.as_str(),
-    )
-        .cmp(&(
-            b.path.as_str(),
-            b.span.start.offset,
-            b.span.end.offset,
-            b.rule.as_str(),
-        ))
+/// Where migrations are, unless the caller says: Rails' folders and any
+/// `.sql` file.
+pub const DEFAULT_MIGRATIONS: &[&str] = &["db/migrate/**", "db/post_migrate/**", "**/*.sql"];
+
+/// Lints the migrations a unified diff changes. Statements that overlap
+/// lines the diff adds or removes get findings; the rest of what it shows is
+/// read for context. Every file of the diff is in the report's `files`, with
+/// a [`FileStatus`]: schema dumps, paths no glob of `migrations` matches
+/// (default [`DEFAULT_MIGRATIONS`]), deleted files, and migrations that
+/// cannot be read (not SQL, binary, a damaged hunk) are listed, never linted
+/// and never shown as clean.
+pub fn lint_diff(diff: &str, options: &LintOptions, migrations: &[String]) -> Result<LintReport> {
+    validate_options(options)?;
+    let mut files = diff::parse(diff);
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut report = LintReport::default();
+    let mut catalog = Catalog::default();
+    let rules = active_rules(options);
+    let planner = planner_for(options)?;
+    let is_migration = |path: &str| {
+        if migrations.is_empty() {
+            DEFAULT_MIGRATIONS.iter().any(|g| glob_match(g, path))
+        } else {
+            migrations.iter().any(|g| glob_match(g.trim(), path))
+        }
+    };
+    let mut per_file = Vec::new();
+    for f in &files {
+        let (status, reason) = if f.deleted {
+            (FileStatus::Deleted, None)
+        } else if is_schema_dump(&f.path, &f.text) {
+            (
+                FileStatus::Schema,
+                Some("a schema dump, not a migration".to_string()),
+            )
+        } else if !is_migration(&f.path) {
+            (FileStatus::Skipped, None)
+        } else if let Some(why) = &f.problem {
+            (FileStatus::NotChecked, Some(why.clone()))
+        } else if !f.path.to_ascii_lowercase().ends_with(".sql") {
+            let why = "not SQL: zerodown reads SQL migrations (Ruby and other code migrations are not read yet)";
+            (FileStatus::NotChecked, Some(why.to_string()))
+        } else if !f.has_hunks {
+            (
+                FileStatus::Checked,
+                Some("renamed or mode changed; its text did not change".to_string()),
+            )
+        } else {
+            let p = planner.as_ref();
+            per_file.push(lint_one(
+                &f.path,
+                &f.text,
+                Some(f),
+                options,
+                p,
+                &rules,
+                &mut catalog,
+                &mut report,
+            ));
+            continue;
+        };
+        report.files.push(FileSummary {
+            path: f.path.clone(),
+            phase: infer_phase(&f.path, None, options),
+            statements: 0,
+            status: Some(status),
+            reason,
+            changed: Some(0),
+        });
+    }
+    report.findings = per_file.into_iter().flatten().collect();
+    let count = |pick: fn(&FileSummary) -> u32| Some(report.files.iter().map(pick).sum());
+    let (changed, context, not_checked) = (
+        count(|f| f.changed.unwrap_or(0)),
+        count(|f| f.statements - f.changed.unwrap_or(0).min(f.statements)),
+        count(|f| u32::from(f.status == Some(FileStatus::NotChecked))),
+    );
+    report.summary.changed = changed;
+    report.summary.context = context;
+    report.summary.not_checked = not_checked;
+    finish(&mut report);
+    Ok(report)
 }
 
+/// Schema dumps, by name (`structure.sql`, `schema.rb`) or by what
+/// `pg_dump` writes at their top.
+fn is_schema_dump(path: &str, text: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    matches!(name.as_str(), "structure.sql" | "schema.rb")
+        || text.contains("-- PostgreSQL database dump")
+        || text.contains("SELECT pg_catalog.set_config('search_path', '', false);")
+}
+
+/// The order of findings in a file: by position, then rule.
+fn finding_order(a: &Finding, b: &Finding) -> std::cmp::Ordering {
+    (a.span.start.offset, a.span.end.offset, a.rule.as_str()).cmp(&(
+        b.span.start.offset,
+        b.span.end.offset,
+        b.rule.as_str(),
+    ))
+}
+
+/// Sorts files by path (stably) and findings by file, then position, and
+/// renumbers each finding's `file` to its file's new index.
 fn finish(report: &mut LintReport) {
-    // Each file's findings are sorted as the file is linted and files come
-    // in path order, so this (stable) sort only checks the order in one
-    // pass, unless several files share a path.
-    report.findings.sort_by(finding_order);
-    report.files.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut order: Vec<usize> = (0..report.files.len()).collect();
+    order.sort_by(|&a, &b| report.files[a].path.cmp(&report.files[b].path));
+    let mut new_index = vec![0u32; order.len()];
+    for (new, &old) in order.iter().enumerate() {
+        new_index[old] = u32::try_from(new).unwrap_or(u32::MAX);
+    }
+    let mut files: Vec<Option<FileSummary>> = std::mem::take(&mut report.files)
+        .into_iter()
+        .map(Some)
+        .collect();
+    report.files = order.iter().filter_map(|&i| files[i].take()).collect();
+    for f in &mut report.findings {
+        f.file = f.file.and_then(|i| new_index.get(i as usize).copied());
+    }
+    // Findings come sorted per file, so this stable sort is one pass unless
+    // files were reordered.
+    report
+        .findings
+        .sort_by(|a, b| a.file.cmp(&b.file).then_with(|| finding_order(a, b)));
     report.recount();
 }
 
@@ -180,11 +285,13 @@ struct Pending {
 }
 
 /// Lints one file: adds its summary to `report` and returns its findings,
-/// sorted.
+/// sorted. With a diff's `view`, only statements that overlap its changes
+/// get findings; the others are read for context (they fill the catalog).
 #[allow(clippy::too_many_arguments)]
 fn lint_one(
     path: &str,
     text: &str,
+    view: Option<&DiffFile>,
     options: &LintOptions,
     planner: Option<&Planner>,
     rules: &[(&'static dyn Rule, Option<Severity>)],
@@ -193,6 +300,7 @@ fn lint_one(
 ) -> Vec<Finding> {
     let index = LineIndex::new(text);
     let split = sql::split(text);
+    let file = u32::try_from(report.files.len()).unwrap_or(u32::MAX);
     // The engine's own findings, built from their rules' metadata.
     let level_of = |meta: &RuleMeta| match options.rules.get(meta.id) {
         Some(l) => l.severity(),
@@ -231,9 +339,23 @@ fn lint_one(
     let mut state = FileState::new(options);
     let mut pending: Vec<Pending> = Vec::new();
     let mut diags = Vec::new();
+    let changed =
+        |span: &Range<usize>| view.is_none_or(|v| v.changes.iter().any(|c| touches(c, span)));
+    let (mut n_changed, mut cut) = (0u32, 0u32);
     for (i, raw) in split.statements.iter().enumerate() {
         let stmt = sql::lower(text, raw.span.clone());
+        let is_changed = changed(&raw.span);
+        n_changed += u32::from(is_changed);
         if let Some((message, at)) = &stmt.error {
+            if view.is_some_and(|v| cut_by_gap(text, &v.gaps, &raw.span)) {
+                // A statement the diff shows only part of: its parse error
+                // says nothing about the file.
+                cut += u32::from(is_changed);
+                continue;
+            }
+            if !is_changed {
+                continue;
+            }
             if let Some(sev) = level_of(&rules::ParseError::META) {
                 let end = token_end(text, *at, raw.span.end);
                 pending.push(Pending {
@@ -259,7 +381,7 @@ fn lint_one(
                 state: &state,
                 catalog,
             };
-            for (rule, forced) in rules {
+            for (rule, forced) in rules.iter().filter(|_| is_changed) {
                 rule.check_op(op, &facts, &cx, &mut diags);
                 for d in diags.drain(..) {
                     let severity = forced.or(d.severity).unwrap_or(rule.meta().severity);
@@ -277,6 +399,23 @@ fn lint_one(
         }
     }
 
+    // Invisible characters, each in its statement (for its ignores).
+    if let Some(sev) = level_of(&rules::InvisibleCharacters::META) {
+        for (span, c) in rules::invisible_characters(text).filter(|(s, _)| changed(s)) {
+            let index = split
+                .statements
+                .iter()
+                .position(|s| s.span.contains(&span.start));
+            pending.push(Pending {
+                rule: rules::InvisibleCharacters::META.id,
+                statement: index.map_or(span.clone(), |k| split.statements[k].span.clone()),
+                index: index.unwrap_or(usize::MAX),
+                diag: rules::invisible_character_diagnostic(span, c),
+                severity: sev,
+            });
+        }
+    }
+
     // Suppression, and which ignores were used.
     let mut findings = Vec::with_capacity(pending.len());
     let mut used: BTreeSet<(usize, String)> = BTreeSet::new();
@@ -288,10 +427,14 @@ fn lint_one(
             used.insert((k, p.rule.to_string()));
             continue;
         }
-        findings.push(to_finding(path, &index, p, planner));
+        findings.push(to_finding(path, file, &index, p, planner));
     }
     if let Some(sev) = level_of(&rules::UnusedIgnore::META) {
-        for (k, (ig, target)) in ignores.iter().enumerate() {
+        for (k, (ig, target)) in ignores
+            .iter()
+            .enumerate()
+            .filter(|(_, (ig, _))| changed(&ig.span))
+        {
             for r in &ig.rules {
                 if used.contains(&(k, r.clone())) {
                     continue;
@@ -319,6 +462,7 @@ fn lint_one(
                         "remove the comment, or correct the rule id (`zerodown rules` lists them)"
                             .into(),
                     path: path.to_string(),
+                    file: Some(file),
                     span: index.span(span.clone()),
                     statement: index.span(span),
                     plan: None,
@@ -327,15 +471,54 @@ fn lint_one(
         }
     }
     findings.sort_by(finding_order);
+    let statements = u32::try_from(split.statements.len()).unwrap_or(u32::MAX);
     report.files.push(FileSummary {
         path: path.to_string(),
         phase,
-        statements: u32::try_from(split.statements.len()).unwrap_or(u32::MAX),
+        statements,
+        status: view.map(|_| FileStatus::Checked),
+        reason: match cut {
+            0 => None,
+            1 => Some(
+                "1 changed statement is shown only in part by the diff and was not read".into(),
+            ),
+            n => Some(format!(
+                "{n} changed statements are shown only in part by the diff and were not read"
+            )),
+        },
+        changed: view.map(|_| n_changed),
     });
     findings
 }
 
-fn to_finding(path: &str, index: &LineIndex<'_>, p: Pending, planner: Option<&Planner>) -> Finding {
+/// Whether a change (an added range, or the point where lines were
+/// removed) touches a statement.
+fn touches(change: &Range<usize>, span: &Range<usize>) -> bool {
+    if change.is_empty() {
+        span.start < change.start && change.start < span.end
+    } else {
+        change.start < span.end && span.start < change.end
+    }
+}
+
+/// Whether a gap of a diff (lines it does not show) cuts the statement: the
+/// gap's `;` ended it, it begins right after a gap, or a gap is inside it.
+fn cut_by_gap(text: &str, gaps: &[usize], span: &Range<usize>) -> bool {
+    let no_semicolon = |r: Range<usize>| text.get(r).is_some_and(|t| !t.contains(';'));
+    gaps.iter().any(|&g| {
+        span.contains(&g)
+            || (g >= span.end && no_semicolon(span.end..g))
+            || (g < span.start && no_semicolon(g + 1..span.start))
+    })
+}
+
+fn to_finding(
+    path: &str,
+    file: u32,
+    index: &LineIndex<'_>,
+    p: Pending,
+    planner: Option<&Planner>,
+) -> Finding {
     let plan = match (&p.diag.change, planner) {
         (Some(change), Some(planner)) => planner.plan(change).ok(),
         _ => None,
@@ -346,6 +529,7 @@ fn to_finding(path: &str, index: &LineIndex<'_>, p: Pending, planner: Option<&Pl
         message: p.diag.message,
         help: p.diag.help,
         path: path.to_string(),
+        file: Some(file),
         span: index.span(p.diag.span),
         statement: index.span(p.statement),
         plan,

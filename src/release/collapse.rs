@@ -31,6 +31,7 @@ pub(crate) fn finding(
         message,
         help,
         path: path.to_string(),
+        file: None,
         span,
         statement: span,
         plan: None,

@@ -27,6 +27,21 @@ pub fn render_text(
         out.push_str(&render_finding(f, text, &renderer));
         out.push_str("\n\n");
     }
+    for f in &report.files {
+        if let (Some(status), Some(reason)) = (f.status, &f.reason) {
+            if matches!(
+                status,
+                super::FileStatus::NotChecked | super::FileStatus::Checked
+            ) {
+                let what = if status == super::FileStatus::Checked {
+                    "partly checked"
+                } else {
+                    "not checked"
+                };
+                out.push_str(&format!("{}: {what}: {reason}\n", f.path));
+            }
+        }
+    }
     out.push_str(&summary_line(report));
     out.push('\n');
     out
@@ -141,14 +156,29 @@ fn plural(n: usize, word: &str) -> String {
     }
 }
 
-/// `3 errors, 1 warning, 0 infos in 2 files`.
+/// `3 errors, 1 warning, 0 infos in 2 files`, and for a diff what was
+/// changed, read for context and not checked.
 pub fn summary_line(report: &LintReport) -> String {
     let s = &report.summary;
-    format!(
+    let mut line = format!(
         "{}, {}, {} in {}",
         plural(s.errors as usize, "error"),
         plural(s.warnings as usize, "warning"),
         plural(s.infos as usize, "info"),
         plural(report.files.len(), "file")
-    )
+    );
+    if let (Some(changed), Some(context)) = (s.changed, s.context) {
+        line.push_str(&format!(
+            " ({} changed, {context} read for context",
+            plural(changed as usize, "statement")
+        ));
+        match s.not_checked.unwrap_or(0) {
+            0 => line.push(')'),
+            n => line.push_str(&format!(
+                "; {} not checked)",
+                plural(n as usize, "migration")
+            )),
+        }
+    }
+    line
 }

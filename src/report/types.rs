@@ -20,6 +20,11 @@ pub struct Finding {
     pub help: String,
     /// The file the finding is in, as given.
     pub path: String,
+    /// The index of that file in the report's `files`: match findings to
+    /// files by it, not by comparing paths. Absent outside lint reports.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub file: Option<u32>,
     /// The smallest range that shows the problem.
     pub span: Span,
     /// The whole statement the finding is in.
@@ -39,11 +44,44 @@ pub struct FileSummary {
     pub phase: Phase,
     /// How many statements the file holds.
     pub statements: u32,
+    /// How the file was read, in a diff's report (`lintDiff`, `lint --diff`);
+    /// absent when the file was linted whole.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub status: Option<FileStatus>,
+    /// Why the file was not checked, or what of it was not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub reason: Option<String>,
+    /// In a diff: how many statements overlap lines the diff adds or
+    /// removes. Only these carry findings; the others are read for context.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub changed: Option<u32>,
+}
+
+/// How a file of a diff was read.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FileStatus {
+    /// A migration: its changed statements were checked.
+    Checked,
+    /// A migration zerodown could not check; `reason` says why. Never clean.
+    NotChecked,
+    /// A schema dump (`structure.sql`, `schema.rb`, `pg_dump` output): not
+    /// a migration.
+    Schema,
+    /// Not a migration path.
+    Skipped,
+    /// Deleted by the change.
+    Deleted,
 }
 
 /// Counts of findings by severity.
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Summary {
     /// Error-level findings.
     pub errors: u32,
@@ -51,6 +89,18 @@ pub struct Summary {
     pub warnings: u32,
     /// Info-level findings.
     pub infos: u32,
+    /// In a diff: statements that overlap changed lines (they carry findings).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub changed: Option<u32>,
+    /// In a diff: statements read for context only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub context: Option<u32>,
+    /// In a diff: migrations that were not checked (status `not-checked`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub not_checked: Option<u32>,
 }
 
 /// The result of linting one or more files: the JSON contract.
@@ -68,7 +118,12 @@ pub struct LintReport {
 impl LintReport {
     /// Recounts `summary` from `findings`.
     pub fn recount(&mut self) {
-        let mut s = Summary::default();
+        let mut s = Summary {
+            errors: 0,
+            warnings: 0,
+            infos: 0,
+            ..self.summary
+        };
         for f in &self.findings {
             match f.severity {
                 Severity::Error => s.errors += 1,
@@ -98,6 +153,9 @@ pub struct RuleInfo {
     pub summary: String,
     /// Whether the rule runs unless configured (`sharding-key-missing` needs roots).
     pub enabled_by_default: bool,
-    /// The full documentation in Markdown.
+    /// The full documentation in Markdown. Left out by the browser's lint
+    /// module (`zerodown/web`), which carries no docs to stay small.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub doc: String,
 }

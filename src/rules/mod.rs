@@ -190,7 +190,7 @@ macro_rules! declare_rule {
                 severity: $crate::model::Severity::$sev,
                 summary: $summary,
                 enabled_by_default: declare_rule!(@enabled $($enabled)?),
-                doc: concat!($($doc, "\n"),*),
+                doc: $crate::rules::rule_doc!($($doc),*),
             };
         }
     };
@@ -199,6 +199,21 @@ macro_rules! declare_rule {
     (@scope) => { $crate::rules::Scope::Statement };
     (@scope $s:ident) => { $crate::rules::Scope::$s };
 }
+
+/// A rule's doc comment as one string. The browser's lint module carries no
+/// rule documentation (it is most of the text in it, and it must fit its size
+/// budget): there the docs are empty, and `rules()` leaves `doc` out.
+#[cfg(any(not(target_arch = "wasm32"), feature = "full"))]
+macro_rules! rule_doc {
+    ($($doc:literal),*) => { concat!($($doc, "\n"),*) };
+}
+#[cfg(all(target_arch = "wasm32", not(feature = "full")))]
+macro_rules! rule_doc {
+    ($($doc:literal),*) => {
+        ""
+    };
+}
+pub(crate) use rule_doc;
 
 /// Implements `Rule::meta` for a rule declared with `declare_rule!`.
 macro_rules! rule_meta {
@@ -245,6 +260,7 @@ mod enum_value_not_appended;
 mod identifier_too_long;
 mod ignore_removed_too_early;
 mod integer_primary_key;
+mod invisible_characters;
 mod missing_lock_timeout;
 mod parse_error;
 mod prefer_bigint;
@@ -284,6 +300,9 @@ pub use enum_value_not_appended::EnumValueNotAppended;
 pub use identifier_too_long::IdentifierTooLong;
 pub use ignore_removed_too_early::IgnoreRemovedTooEarly;
 pub use integer_primary_key::IntegerPrimaryKey;
+pub use invisible_characters::{
+    invisible_character_diagnostic, invisible_characters, InvisibleCharacters,
+};
 pub use missing_lock_timeout::MissingLockTimeout;
 pub use parse_error::ParseError;
 pub use prefer_bigint::PreferBigint;
@@ -327,6 +346,7 @@ pub static RULES: &[&dyn Rule] = &[
     &DynamicSql,
     &ParseError,
     &UnusedIgnore,
+    &InvisibleCharacters,
     &PreferBigint,
     &PreferTextField,
     &PreferTimestamptz,

@@ -89,6 +89,25 @@ test("lintFiles infers phases from paths and sorts by path", () => {
   assert.equal(forced.files[0].phase, "background");
 });
 
+test("lintDiff reviews what a diff changes", () => {
+  const diff = [
+    "--- a/db/migrate/1.sql", "+++ b/db/migrate/1.sql", "@@ -1,2 +1,3 @@",
+    " CREATE INDEX a ON t (x);", "+CREATE INDEX b ON t (y);", " DROP TABLE old;",
+    "--- a/db/structure.sql", "+++ b/db/structure.sql", "@@ -1 +1 @@", "-x", "+CREATE INDEX c ON t (z);",
+    "--- a/db/migrate/2_x.rb", "+++ b/db/migrate/2_x.rb", "@@ -1 +1 @@", "-a", "+b", "",
+  ].join("\n");
+  const r = zd.lintDiff(diff, { plans: false });
+  assert.deepEqual(r.findings.map((f) => [f.rule, r.files[f.file].path, f.span.start.line]), [
+    ["add-index-non-concurrently", "db/migrate/1.sql", 2],
+  ]);
+  assert.deepEqual(r.files.map((f) => [f.path, f.status]), [
+    ["db/migrate/1.sql", "checked"],
+    ["db/migrate/2_x.rb", "not-checked"],
+    ["db/structure.sql", "schema"],
+  ]);
+  assert.deepEqual([r.summary.changed, r.summary.context, r.summary.notChecked], [1, 2, 1]);
+});
+
 test("rules and explain", () => {
   const rules = zd.rules();
   assert.ok(rules.length >= 1);

@@ -21,3 +21,14 @@ test("the .wasm is within 550 KB gzip -9", () => {
   console.log(`# ${wasm}: ${readFileSync(wasm).length} bytes, gzip -9 ${size} bytes`);
   assert.ok(size <= BUDGET, `gzip -9 size ${size} exceeds the budget of ${BUDGET} bytes`);
 });
+
+// The lint module carries no rule documentation (it would not fit the
+// budget); the full and Node modules do, and `explain` is theirs only.
+test("rule docs are in the full module, not the lint module", () => {
+  const mod = (m) => join(installDir(), `node_modules/zerodown/${m}`);
+  const doc = "## Why it causes downtime";
+  assert.ok(!readFileSync(mod("web/zerodown_bg.wasm")).includes(doc));
+  assert.ok(readFileSync(mod("full/zerodown_bg.wasm")).includes(doc));
+  assert.doesNotMatch(readFileSync(mod("web/zerodown.d.ts"), "utf8"), /export function explain/);
+  assert.match(readFileSync(mod("web/zerodown.d.ts"), "utf8"), /export function lintDiff/);
+});
