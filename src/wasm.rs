@@ -311,8 +311,8 @@ pub fn lint_files(
 /// request's `.diff`): only statements overlapping changed lines get
 /// findings; every file of the diff is listed in `files` with its `status`
 /// (`checked`, `not-checked` with a `reason`, `schema`, `skipped`,
-/// `deleted`). `migrations` are globs of migration paths (default
-/// `db/migrate/**`, `db/post_migrate/**`, `**/*.sql`).
+/// `deleted`). `migrations` are globs of migration paths (default: Rails'
+/// `db/migrate` and `db/post_migrate` folders and every `.sql` file).
 #[wasm_bindgen(js_name = lintDiff)]
 pub fn lint_diff(
     diff: JsValue,
