@@ -225,3 +225,17 @@ fn every_prefix_of_a_diff_is_read_without_panic() {
         }
     }
 }
+
+#[test]
+fn the_text_report_writes_invisible_characters_out() {
+    let sql = "SELECT 1; -- harmless comment \u{202e};sresu ELBAT PORD\n";
+    let r = zerodown::lint(sql, "m.sql", &LintOptions::default()).expect("lint");
+    let text = zerodown::report::render_text(&r, &|_| Some(sql.to_string()), false);
+    assert!(text.contains("comment <U+202E>;sresu"), "{text}");
+    assert!(!text.contains('\u{202e}'), "{text}");
+    // The caret is under the marker.
+    assert!(
+        text.contains("                               ^^^^^^^^\n"),
+        "{text}"
+    );
+}

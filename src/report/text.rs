@@ -77,14 +77,15 @@ pub fn render_finding(f: &Finding, source: Option<&str>, renderer: &Renderer) ->
         .id(f.rule.as_str());
     let help = Group::with_title(Level::HELP.secondary_title(f.help.as_str()));
     let mut groups = Vec::with_capacity(3);
-    match source.and_then(|s| frame(s, f)) {
+    let framed = source.and_then(|s| frame(s, f));
+    match &framed {
         Some((snippet_text, line_start, stmt, primary)) => {
-            let snippet = Snippet::source(snippet_text)
-                .line_start(line_start)
+            let snippet = Snippet::source(snippet_text.as_str())
+                .line_start(*line_start)
                 .path(f.path.as_str())
                 .fold(true)
-                .annotation(AnnotationKind::Primary.span(primary))
-                .annotation(AnnotationKind::Context.span(stmt));
+                .annotation(AnnotationKind::Primary.span(primary.clone()))
+                .annotation(AnnotationKind::Context.span(stmt.clone()));
             groups.push(title.element(snippet));
         }
         None => groups.push(
@@ -115,12 +116,14 @@ pub fn render_finding(f: &Finding, source: Option<&str>, renderer: &Renderer) ->
     renderer.render(&groups)
 }
 
-/// The lines of the statement, and the statement and primary ranges relative to them.
-fn frame<'s>(
-    source: &'s str,
+/// The lines of the statement, and the statement and primary ranges
+/// relative to them. Invisible characters are written out (`<U+202E>`), so
+/// a terminal shows the text that runs, not a reordered one.
+fn frame(
+    source: &str,
     f: &Finding,
 ) -> Option<(
-    &'s str,
+    String,
     usize,
     std::ops::Range<usize>,
     std::ops::Range<usize>,
@@ -134,18 +137,32 @@ fn frame<'s>(
     let last = source[stmt_end..]
         .find('\n')
         .map_or(source.len(), |i| stmt_end + i);
-    let text = &source[first..last];
-    let rel = |o: u32| (o as usize).clamp(first, last) - first;
+    let raw = &source[first..last];
+    let hidden: Vec<_> = crate::rules::invisible_characters(raw).collect();
+    let mut text = String::with_capacity(raw.len() + hidden.len() * 8);
+    let mut at = 0;
+    for (span, c) in &hidden {
+        text.push_str(&raw[at..span.start]);
+        text.push_str(&format!("<U+{:04X}>", u32::from(*c)));
+        at = span.end;
+    }
+    text.push_str(&raw[at..]);
+    // An offset of the source to one of `text`.
+    let rel = |o: u32| {
+        let o = (o as usize).clamp(first, last) - first;
+        let grown: usize = hidden
+            .iter()
+            .filter(|(s, _)| s.start < o)
+            .map(|(s, c)| format!("<U+{:04X}>", u32::from(*c)).len() - s.len())
+            .sum();
+        o + grown
+    };
     let mut primary = rel(f.span.start.offset)..rel(f.span.end.offset);
     if primary.is_empty() {
         primary.end = (primary.start + 1).min(text.len());
     }
-    Some((
-        text,
-        f.statement.start.line as usize,
-        rel(f.statement.start.offset)..rel(f.statement.end.offset),
-        primary,
-    ))
+    let stmt = rel(f.statement.start.offset)..rel(f.statement.end.offset);
+    Some((text, f.statement.start.line as usize, stmt, primary))
 }
 
 fn plural(n: usize, word: &str) -> String {

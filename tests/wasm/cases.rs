@@ -261,11 +261,18 @@ fn lint_files_shares_the_catalog_and_sorts_by_path() {
 fn lint_diff_is_the_native_diff_review() {
     let diff = "--- a/db/migrate/1.sql\n+++ b/db/migrate/1.sql\n@@ -1,2 +1,3 @@\n CREATE INDEX a ON t (x);\n+CREATE INDEX b ON t (y);\n DROP TABLE old;\n\
 --- a/db/structure.sql\n+++ b/db/structure.sql\n@@ -1 +1 @@\n-x\n+CREATE INDEX c ON t (z);\n";
-    let r = report(&wasm::lint_diff(js(&format!("{diff:?}")), None, None).expect("lintDiff").js_value());
+    let r = report(
+        &wasm::lint_diff(js(&format!("{diff:?}")), None, None)
+            .expect("lintDiff")
+            .js_value(),
+    );
     let native = zerodown::lint_diff(diff, &Default::default(), &[]).expect("native");
     assert_eq!(r, native);
     assert_eq!(r.findings.len(), 1);
-    assert_eq!(r.files[r.findings[0].file.expect("file") as usize].path, "db/migrate/1.sql");
+    assert_eq!(
+        r.files[r.findings[0].file.expect("file") as usize].path,
+        "db/migrate/1.sql"
+    );
     assert_eq!(r.summary.changed, Some(1));
     // Globs choose the migrations: with none matching, nothing is linted.
     let r = report(
