@@ -65,7 +65,7 @@ fn changes() -> Vec<Change> {
             predicate: None,
         },
         Change::DropIndex {
-            name: s("index_users_on_email"),
+            name: "index_users_on_email".into(),
             table: None,
         },
         Change::DropTable {

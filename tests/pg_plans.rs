@@ -466,6 +466,22 @@ fn scenarios() -> Vec<(&'static str, Scenario)> {
             ],
             refusing_down: None,
         }),
+        // An index literally named `a.k` next to index `k` of schema `a`:
+        // the plan drops the quoted one only.
+        ("drop-index/quoted-dotted-name", Scenario {
+            change: linted_change("DROP INDEX \"a.k\";"),
+            options: PlanOptions { index_definition: Some("CREATE INDEX \"a.k\" ON public.\"a.b\" USING btree (x)".into()), ..opts() },
+            schema: "CREATE TABLE \"a.b\" (id bigserial PRIMARY KEY, x text);\nCREATE SCHEMA a;\nCREATE TABLE a.b (id bigserial PRIMARY KEY, x text);\nCREATE INDEX \"a.k\" ON \"a.b\" (x);\nCREATE INDEX k ON a.b (x);",
+            seed: vec![("ab", "INSERT INTO \"a.b\" (x) VALUES ('{v}') RETURNING id;")],
+            old: vec![dotted_app()],
+            new: vec![dotted_app()],
+            target: format!("{DOTTED}\nCREATE INDEX k ON a.b (x);"),
+            final_checks: vec![
+                ("SELECT count(*) FROM pg_indexes WHERE indexname = 'a.k';", "0"),
+                ("SELECT schemaname || '|' || tablename FROM pg_indexes WHERE indexname = 'k';", "a|b"),
+            ],
+            refusing_down: None,
+        }),
         ("drop-index", Scenario {
             change: Change::DropIndex { name: "index_users_on_email".into(), table: Some("users".into()) },
             options: PlanOptions { index_definition: Some("CREATE INDEX index_users_on_email ON public.users USING btree (email)".into()), ..opts() },

@@ -131,3 +131,38 @@ fn plan_text_for_ordinary_names_is_unchanged() {
     let p = plan(&c, &PlanOptions::default()).unwrap();
     assert!(p.steps().any(|(_, s)| s.title == "Drop public.users"));
 }
+
+#[test]
+fn a_quoted_dotted_index_name_stays_one_name_from_lint_to_plan() {
+    // CREATE INDEX "my.idx": one index named `my.idx`, not `idx`.
+    let change = linted_change("CREATE INDEX \"my.idx\" ON users (x);");
+    let Change::AddIndex { name: Some(n), .. } = &change else {
+        panic!("{change:?}")
+    };
+    assert_eq!(n, &name(None, "my.idx"));
+    let sql = all_sql(&change);
+    assert!(
+        sql.contains("CONCURRENTLY IF NOT EXISTS \"my.idx\" ON users"),
+        "{sql}"
+    );
+
+    // DROP INDEX "my.idx": not index `idx` of schema `my`.
+    let change = linted_change("DROP INDEX \"my.idx\";");
+    let Change::DropIndex { name: n, .. } = &change else {
+        panic!("{change:?}")
+    };
+    assert_eq!(n, &name(None, "my.idx"));
+    let sql = all_sql(&change);
+    assert!(
+        sql.contains("DROP INDEX CONCURRENTLY IF EXISTS \"my.idx\";"),
+        "{sql}"
+    );
+    let json = serde_json::to_value(&change).unwrap();
+    assert_eq!(json["name"], "\"my.idx\"");
+    let back: Change = serde_json::from_value(json).unwrap();
+    assert_eq!(back, change);
+
+    // A schema-qualified one keeps its schema.
+    let change = linted_change("DROP INDEX app.\"Idx\";");
+    assert!(all_sql(&change).contains("DROP INDEX CONCURRENTLY IF EXISTS app.\"Idx\";"));
+}

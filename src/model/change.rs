@@ -133,7 +133,8 @@ pub enum Change {
         columns: Vec<String>,
         /// Index name, when given.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        name: Option<String>,
+        #[cfg_attr(target_arch = "wasm32", tsify(type = "string", optional))]
+        name: Option<Name>,
         /// UNIQUE.
         #[serde(default)]
         unique: bool,
@@ -147,7 +148,8 @@ pub enum Change {
     /// Drop an index.
     DropIndex {
         /// Index name.
-        name: String,
+        #[cfg_attr(target_arch = "wasm32", tsify(type = "string"))]
+        name: Name,
         /// Table, when known (for the rollback).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         #[cfg_attr(target_arch = "wasm32", tsify(type = "string", optional))]

@@ -57,11 +57,10 @@ pub(crate) fn plan(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
             "an index needs at least one column",
         ));
     }
-    let name = name
-        .clone()
-        .unwrap_or_else(|| default_name(&t, columns, *unique));
     // A schema-qualified index name is allowed in DROP, not in CREATE.
-    let bare = name.rsplit('.').next().unwrap_or(&name).to_string();
+    let bare = name
+        .as_ref()
+        .map_or_else(|| default_name(&t, columns, *unique), |n| n.name.clone());
     super::sql::check_identifier("index", &bare)?;
     let n = ident(&bare);
     let dropped = match &t.schema {

@@ -180,7 +180,7 @@ impl Change {
                 Change::AddIndex {
                     table,
                     columns,
-                    name: o.name.clone(),
+                    name: o.name.as_deref().map(self::table).transpose()?,
                     unique: o.unique,
                     method: o.method.clone(),
                     predicate: o.predicate.clone(),
@@ -189,7 +189,7 @@ impl Change {
             "drop-index" => {
                 arity(&k, args, 0, "INDEX_NAME [--table TABLE]")?;
                 Change::DropIndex {
-                    name: target.to_string(),
+                    name: table(target)?,
                     table: o.table.as_deref().map(table).transpose()?,
                 }
             }

@@ -10,12 +10,17 @@ pub(crate) fn plan(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
     let Change::DropIndex { name, table } = change else {
         return Ok(());
     };
-    let parts: Vec<&str> = name.split('.').collect();
+    let parts: Vec<&str> = name
+        .schema
+        .iter()
+        .chain([&name.name])
+        .map(String::as_str)
+        .collect();
     for p in &parts {
         super::sql::check_identifier("index", p)?;
     }
     let n = parts.iter().map(|p| ident(p)).collect::<Vec<_>>().join(".");
-    let bare = parts.last().copied().unwrap_or(name.as_str());
+    let bare = name.name.as_str();
     let down = match cx.known(&cx.options.index_definition) {
         Some(def) => {
             let d = def.trim().trim_end_matches(';');

@@ -189,7 +189,7 @@ pub fn change_name(change: &Change) -> String {
         Change::AddForeignKey { table, columns, .. }
         | Change::AddUniqueConstraint { table, columns, .. }
         | Change::AddIndex { table, columns, .. } => format!("{table}-{}", columns.join("-")),
-        Change::DropIndex { name, .. } => name.clone(),
+        Change::DropIndex { name, .. } => name.to_string(),
         Change::DropTable { table } | Change::RenameTable { table, .. } => table.to_string(),
         Change::Backfill { table, .. } => table.to_string(),
     };

@@ -51,7 +51,7 @@ impl Rule for AddIndexNonConcurrently {
             .with_change(Change::AddIndex {
                 table: ci.table.clone(),
                 columns: ci.columns.clone(),
-                name: ci.name.as_ref().map(|n| n.qualified()),
+                name: ci.name.clone(),
                 unique: ci.unique,
                 method: ci.method.clone(),
                 predicate: ci.predicate.clone(),

@@ -51,7 +51,7 @@ impl Rule for DropIndexNonConcurrently {
                     format!("use DROP INDEX CONCURRENTLY IF EXISTS {name} in a migration that runs outside a transaction"),
                 )
                 .with_change(Change::DropIndex {
-                    name: name.qualified(),
+                    name: name.clone(),
                     table: None,
                 }),
             );
