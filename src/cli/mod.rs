@@ -83,9 +83,9 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Lint migration files and folders for changes that cause downtime.
-    Lint(lint::LintArgs),
+    Lint(Deferred<lint::LintArgs>),
     /// Plan a change as safe steps across releases.
-    Plan(Box<plan::PlanArgs>),
+    Plan(Deferred<Box<plan::PlanArgs>>),
     /// List the rules.
     Rules {
         /// Output format.
@@ -93,9 +93,9 @@ enum Command {
         format: Format,
     },
     /// Organization isolation of a schema, and organization moves between cells.
-    Cells(cells::CellsArgs),
+    Cells(Deferred<cells::CellsArgs>),
     /// Schema changes across cells running different versions.
-    Fleet(cells::FleetArgs),
+    Fleet(Deferred<cells::FleetArgs>),
     /// Print a rule's documentation.
     Explain {
         /// The rule id, e.g. add-index-non-concurrently.
@@ -103,9 +103,35 @@ enum Command {
     },
     /// The release migrations due at a version, and steps that collapse.
     #[command(disable_version_flag = true)]
-    Schedule(schedule::ScheduleArgs),
+    Schedule(Deferred<schedule::ScheduleArgs>),
     /// The deployments of an upgrade and what runs in each.
-    UpgradePath(schedule::UpgradePathArgs),
+    UpgradePath(Deferred<schedule::UpgradePathArgs>),
+}
+
+/// A subcommand's arguments, built only when clap enters that subcommand
+/// (`Command::defer`): a run builds one subcommand's arguments instead of
+/// all of them, which in the Node module is also less code for V8 to
+/// compile on `npx zerodown`'s first call.
+struct Deferred<T>(T);
+
+impl<T: clap::FromArgMatches> clap::FromArgMatches for Deferred<T> {
+    fn from_arg_matches(m: &clap::ArgMatches) -> Result<Self, clap::Error> {
+        T::from_arg_matches(m).map(Deferred)
+    }
+
+    fn update_from_arg_matches(&mut self, m: &clap::ArgMatches) -> Result<(), clap::Error> {
+        self.0.update_from_arg_matches(m)
+    }
+}
+
+impl<T: clap::Args> clap::Args for Deferred<T> {
+    fn augment_args(cmd: clap::Command) -> clap::Command {
+        cmd.defer(T::augment_args)
+    }
+
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        cmd.defer(T::augment_args_for_update)
+    }
 }
 
 /// Output formats.
@@ -216,12 +242,12 @@ where
         }
     };
     match cli.command {
-        Command::Lint(args) => lint::run(args, io),
-        Command::Plan(args) => plan::run(*args, io),
-        Command::Schedule(args) => schedule::run_schedule(args, io),
-        Command::UpgradePath(args) => schedule::run_upgrade_path(args, io),
-        Command::Cells(args) => cells::run(args, io),
-        Command::Fleet(args) => cells::run_fleet(args, io),
+        Command::Lint(args) => lint::run(args.0, io),
+        Command::Plan(args) => plan::run(*args.0, io),
+        Command::Schedule(args) => schedule::run_schedule(args.0, io),
+        Command::UpgradePath(args) => schedule::run_upgrade_path(args.0, io),
+        Command::Cells(args) => cells::run(args.0, io),
+        Command::Fleet(args) => cells::run_fleet(args.0, io),
         Command::Rules { format } => {
             let rules = crate::rule_catalogue();
             if format == Format::Json {
