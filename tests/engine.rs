@@ -586,3 +586,22 @@ fn cli_phase_flag_and_rule_levels() {
     assert_eq!(json["findings"][0]["severity"], "warning");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_foreign_key_span_ends_at_its_closing_parenthesis() {
+    let sql = "ALTER TABLE a ADD CONSTRAINT fk FOREIGN KEY (b) REFERENCES c (id);\nALTER TABLE a ADD COLUMN d bigint REFERENCES c ( id );\n";
+    let r = zerodown::lint(sql, "m.sql", &zerodown::LintOptions::default()).unwrap();
+    let spans: Vec<&str> = r
+        .findings
+        .iter()
+        .filter(|f| f.rule == "add-foreign-key")
+        .map(|f| &sql[f.span.start.offset as usize..f.span.end.offset as usize])
+        .collect();
+    assert_eq!(
+        spans,
+        [
+            "fk FOREIGN KEY (b) REFERENCES c (id)",
+            "d bigint REFERENCES c ( id )"
+        ]
+    );
+}

@@ -102,9 +102,35 @@ impl<'a> Locator<'a> {
             return fallback.clone();
         }
         match (self.offset(span.start), self.offset(span.end)) {
-            (Some(s), Some(e)) if s < e => s..e,
+            (Some(s), Some(e)) if s < e => s..self.close_parens(s, e),
             _ => fallback.clone(),
         }
+    }
+
+    /// sqlparser's spans end at the last identifier, before the `)` that
+    /// closes a list (`REFERENCES c (id`): extends `s..e` over the closing
+    /// parentheses it lacks, when they follow.
+    fn close_parens(&self, s: usize, e: usize) -> usize {
+        let b = self.text.as_bytes();
+        let Some(inner) = b.get(s - self.base..e - self.base) else {
+            return e;
+        };
+        let count = |c| inner.iter().filter(|&&x| x == c).count();
+        let mut open = count(b'(').saturating_sub(count(b')'));
+        let mut end = e - self.base;
+        while open > 0 {
+            let next = end
+                + b[end..]
+                    .iter()
+                    .take_while(|x| x.is_ascii_whitespace())
+                    .count();
+            if b.get(next) != Some(&b')') {
+                break;
+            }
+            end = next + 1;
+            open -= 1;
+        }
+        end + self.base
     }
 }
 
