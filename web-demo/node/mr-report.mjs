@@ -1,117 +1,279 @@
 #!/usr/bin/env node
-// Lints the SQL migrations changed between two git revisions with the zerodown
-// npm package and writes a GitLab Code Quality report and a Markdown summary
-// for a merge-request note. Run it inside the repository:
+// Lints the SQL migrations a merge request changes with the zerodown npm
+// package and writes a GitLab Code Quality report and a Markdown summary for
+// a merge-request note. Self-contained: copy this one file into your
+// repository, install the package (`npm install ./zerodown-X.Y.Z.tgz`), and
+// run it inside the repository:
 //
 //   node mr-report.mjs BASE HEAD [--code-quality gl-code-quality-report.json]
 //       [--note zerodown-note.md] [--globs "db/migrate/**,**/*.sql"] [--fail-on error|warning|never]
 //
 // In GitLab CI: BASE=$CI_MERGE_REQUEST_DIFF_BASE_SHA HEAD=$CI_COMMIT_SHA, and
 // `artifacts: reports: codequality: gl-code-quality-report.json`.
-// Options come from HEAD's zerodown.toml when there is one. Exit code 1 when
-// a finding reaches --fail-on (default: error), 2 on a usage or git error.
+//
+// It reads `git diff BASE HEAD` with the package's `lintDiff`: findings only
+// for statements that overlap added or changed lines (the rest of each file is
+// read for context), schema dumps (structure.sql, schema.rb, pg_dump output)
+// are not linted, and migrations it cannot read as SQL (Ruby) are listed as
+// not checked. Options come from HEAD's zerodown.toml when there is one.
+//
+// Exit status: 0 no finding at --fail-on (default: error), 1 findings at
+// --fail-on, 2 a set-up failure (usage, the package not installed, not a git
+// repository, a bad revision, a bad zerodown.toml).
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { realpathSync, writeFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
-import { lintFiles, parseConfig } from "zerodown";
-import { DEFAULT_GLOBS, isMigration } from "../widget/glob.js";
 
 const SEVERITY = { error: "major", warning: "minor", info: "info" }; // Code Quality levels
+const USAGE = "usage: mr-report.mjs BASE HEAD [--code-quality FILE] [--note FILE] [--globs GLOBS] [--fail-on error|warning|never]";
 
-function git(...args) {
-  return execFileSync("git", args, { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+/** A failure before any linting: exit status 2. */
+export class SetupError extends Error {}
+
+function git(args, what) {
+  try {
+    return execFileSync("git", args, { encoding: "utf8", maxBuffer: 1024 * 1024 * 1024, stdio: ["ignore", "pipe", "pipe"] });
+  } catch (e) {
+    const detail = String(e.stderr ?? "").trim().split("\n")[0] || e.message;
+    throw new SetupError(`${what}: ${detail}`);
+  }
 }
 
-/** The migrations changed (added, modified, renamed; not deleted) between base and head, as at head. */
-export function changedMigrations(base, head, globs = DEFAULT_GLOBS) {
-  return git("diff", "--name-only", "--diff-filter=d", "-z", base, head)
-    .split("\0")
-    .filter((path) => path && isMigration(path, globs))
-    .map((path) => ({ path, sql: git("show", `${head}:${path}`) }));
+/** Checks that we are in a git work tree and `rev` names a commit; returns its id. */
+export function commitOf(rev) {
+  if (!rev || rev.startsWith("-")) throw new SetupError(`bad revision ${JSON.stringify(rev)}`);
+  git(["rev-parse", "--is-inside-work-tree"], "not a git repository");
+  try {
+    return execFileSync("git", ["rev-parse", "--verify", "--quiet", "--end-of-options", `${rev}^{commit}`], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+  } catch {
+    throw new SetupError(`bad revision ${JSON.stringify(rev)}: not a commit of this repository`);
+  }
+}
+
+/**
+ * `git diff BASE HEAD` with each changed file whole (the lines around a
+ * change are context for the statements it touches), with the standard
+ * a/ b/ prefixes whatever the user's git configuration says.
+ */
+export function diffBetween(base, head) {
+  return git(["-c", "core.quotePath=true", "diff", "--no-color", "--no-ext-diff", "--no-textconv", "--src-prefix=a/", "--dst-prefix=b/",
+    "--unified=100000000", base, head, "--"], "git diff failed");
 }
 
 /** Lint options from `zerodown.toml` at `head`, or the defaults. */
-export function optionsAt(head) {
+export function optionsAt(head, parseConfig, name = head) {
   let text;
   try {
     text = execFileSync("git", ["show", `${head}:zerodown.toml`], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
   } catch {
     return {};
   }
-  return parseConfig(text, "zerodown.toml");
+  try {
+    return parseConfig(text, "zerodown.toml");
+  } catch (e) {
+    throw new SetupError(`zerodown.toml at ${name}: ${e?.message ?? e}`);
+  }
 }
 
-/** GitLab Code Quality entries, one per finding. */
-export function codeQuality(report, files) {
-  const sources = new Map(files.map((f) => [f.path, f.sql]));
+/** The text between two positions (1-based line, column in characters) of `lines`. */
+function slice(lines, start, end) {
+  const out = [];
+  for (let l = start.line; l <= end.line && l <= lines.length; l++) {
+    const chars = Array.from(lines[l - 1] ?? "");
+    const from = l === start.line ? start.column - 1 : 0;
+    const to = l === end.line ? end.column - 1 : chars.length;
+    out.push(chars.slice(from, to).join(""));
+  }
+  return out.join("\n");
+}
+
+const normalise = (s) => s.replace(/\s+/g, " ").trim();
+
+/**
+ * GitLab Code Quality entries, one per finding. `source(path)` returns the
+ * file's text at head. Fingerprints hash the rule, the path, the statement's
+ * text and the finding's own subject (the text of its span) with whitespace
+ * normalised, and the finding's rank among findings equal in all of these:
+ * unique per finding, and unchanged by edits elsewhere in the file.
+ */
+export function codeQuality(report, source) {
+  const seen = new Map();
+  const lines = new Map();
   return report.findings.map((f) => {
-    // Stable across unrelated edits: the rule, the file and the statement's text.
-    const statement = Buffer.from(sources.get(f.path) ?? "", "utf8").subarray(f.statement.start.offset, f.statement.end.offset).toString("utf8");
+    if (!lines.has(f.path)) lines.set(f.path, (source(f.path) ?? "").split("\n"));
+    const text = lines.get(f.path);
+    const key = [f.rule, f.path, normalise(slice(text, f.statement.start, f.statement.end)), normalise(slice(text, f.span.start, f.span.end))].join("\0");
+    const rank = seen.get(key) ?? 0;
+    seen.set(key, rank + 1);
     return {
       description: `${f.message} (${f.help})`,
       check_name: f.rule,
-      fingerprint: createHash("sha256").update(`${f.rule}\0${f.path}\0${statement.replace(/\s+/g, " ").trim()}`).digest("hex"),
+      fingerprint: createHash("sha256").update(`${key}\0${rank}`).digest("hex"),
       severity: SEVERITY[f.severity] ?? "info",
       location: { path: f.path, lines: { begin: f.span.start.line } },
     };
   });
 }
 
-// Table cells: no pipes, no HTML; the messages' `code` spans stay code.
-const cell = (s) => String(s).replace(/\|/g, "\\|").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\n/g, " ");
-const code = (s) => `\`${String(s).replace(/\|/g, "\\|").replace(/`/g, "'").replace(/\n/g, " ")}\``;
+// Markdown. A code span's fence is one backtick longer than the longest run
+// of backticks inside it (padded with spaces when the text starts or ends
+// with a backtick or a space); in a table cell a pipe is `\|`, also inside
+// code; outside code, HTML is escaped as entities and the characters that
+// start Markdown markup inline (\ ` * _ [ ] ~) with a backslash.
 
-/** The Markdown note: a headline, a table of findings and what to do. */
-export function markdownNote(report, files) {
+/** `text` as one code span; `inTable` escapes pipes for a table cell. */
+export function codeSpan(text, inTable = false) {
+  let s = String(text).replace(/\r?\n/g, " ");
+  const longest = Math.max(0, ...(s.match(/`+/g) ?? []).map((r) => r.length));
+  const fence = "`".repeat(longest + 1);
+  if (/^[ `]|[ `]$/.test(s)) s = ` ${s} `;
+  if (inTable) s = s.replace(/\|/g, "\\|");
+  return `${fence}${s}${fence}`;
+}
+
+/** Plain text, escaped so that Markdown shows it as written. */
+export function plainText(text, inTable = false) {
+  let s = String(text).replace(/\r?\n/g, " ")
+    .replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
+    .replace(/[\\`*[\]~]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])/g, "\\$&");
+  if (inTable) s = s.replace(/\|/g, "\\|");
+  return s;
+}
+
+/**
+ * A message of the core (text with `code` spans, as CommonMark reads them:
+ * a run of n backticks up to the next run of exactly n) as Markdown.
+ */
+export function messageMarkdown(text, inTable = false) {
+  const s = String(text);
+  let out = "";
+  let plain = "";
+  let i = 0;
+  while (i < s.length) {
+    if (s[i] !== "`") {
+      plain += s[i++];
+      continue;
+    }
+    let n = 0;
+    while (s[i + n] === "`") n++;
+    const close = new RegExp(`(?<!\`)\`{${n}}(?!\`)`, "g");
+    close.lastIndex = i + n;
+    const m = close.exec(s);
+    if (!m) {
+      plain += s.slice(i, i + n);
+      i += n;
+      continue;
+    }
+    let inner = s.slice(i + n, m.index).replace(/\r?\n/g, " ");
+    if (/^ .*[^ ].* $/s.test(inner)) inner = inner.slice(1, -1);
+    out += plainText(plain, inTable) + codeSpan(inner, inTable);
+    plain = "";
+    i = m.index + n;
+  }
+  return out + plainText(plain, inTable);
+}
+
+const plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** The Markdown note: a headline, what was not checked, a table of findings, the files read. */
+export function markdownNote(report) {
+  const files = report.files ?? [];
+  const checked = files.filter((f) => f.status === "checked");
+  const notChecked = files.filter((f) => f.status === "not-checked");
+  const schema = files.filter((f) => f.status === "schema");
+  const migrations = checked.length + notChecked.length;
+  if (!migrations) {
+    const lines = ["### zerodown", "", "No migrations changed in this merge request."];
+    if (schema.length) lines.push("", `Schema dumps changed, not linted: ${schema.map((f) => codeSpan(f.path)).join(", ")}.`);
+    return `${lines.join("\n")}\n`;
+  }
   const { errors, warnings, infos } = report.summary;
-  const lines = [];
-  const n = files.length;
-  if (!n) return "### zerodown\n\nNo migrations changed in this merge request.\n";
-  const counts = [`${errors} error${errors === 1 ? "" : "s"}`, `${warnings} warning${warnings === 1 ? "" : "s"}`];
+  const counts = [plural(errors, "error"), plural(warnings, "warning")];
   if (infos) counts.push(`${infos} info`);
-  lines.push(`### zerodown: ${report.findings.length ? counts.join(", ") : "no downtime risks"} in ${n} migration${n === 1 ? "" : "s"}`, "");
+  const lines = [
+    `### zerodown: ${report.findings.length ? counts.join(", ") : "no downtime risks"} in ${plural(migrations, "migration")}${notChecked.length ? ` (${notChecked.length} not checked)` : ""}`,
+    "",
+  ];
+  if (notChecked.length) {
+    lines.push("**Not checked** (review these by hand):", "");
+    for (const f of notChecked) lines.push(`- ${codeSpan(f.path)}: ${messageMarkdown(f.reason ?? "not checked")}`);
+    lines.push("");
+  }
   if (report.findings.length) {
     lines.push("| | Where | Rule | Problem | Do instead |", "|---|---|---|---|---|");
     const icon = { error: "🔴", warning: "🟠", info: "🔵" };
     for (const f of report.findings) {
-      lines.push(`| ${icon[f.severity] ?? ""} ${f.severity} | ${code(`${f.path}:${f.span.start.line}`)} | ${code(f.rule)} | ${cell(f.message)} | ${cell(f.help)} |`);
+      lines.push(`| ${icon[f.severity] ?? ""} ${f.severity} | ${codeSpan(`${f.path}:${f.span.start.line}`, true)} | ${codeSpan(f.rule, true)} | ${messageMarkdown(f.message, true)} | ${messageMarkdown(f.help, true)} |`);
     }
     lines.push("");
   }
-  lines.push("<details><summary>Files checked</summary>", "");
-  for (const f of report.files) lines.push(`- ${code(f.path)} (${f.phase}, ${f.statements} statement${f.statements === 1 ? "" : "s"})`);
+  const { changed = 0, context = 0 } = report.summary;
+  lines.push("<details><summary>Files read</summary>", "",
+    `${plural(changed, "statement")} changed, ${context} read for context.`, "");
+  for (const f of checked) {
+    lines.push(`- ${codeSpan(f.path)} (${f.phase}, ${plural(f.statements, "statement")}, ${f.changed ?? f.statements} changed)`);
+  }
+  for (const f of schema) lines.push(`- ${codeSpan(f.path)} (schema dump, not linted)`);
   lines.push("", "</details>", "");
   return lines.join("\n");
 }
 
-function main(argv) {
+/** Runs the script on `argv`; resolves to the exit status (throws a SetupError for 2). */
+export async function main(argv) {
   const positional = [];
   const flags = { "--code-quality": "gl-code-quality-report.json", "--note": "zerodown-note.md", "--globs": "", "--fail-on": "error" };
   for (let i = 0; i < argv.length; i++) {
-    if (argv[i] in flags) flags[argv[i]] = argv[++i] ?? "";
-    else if (argv[i].startsWith("--")) throw new Error(`unknown option ${argv[i]}`);
+    if (argv[i] in flags) {
+      if (i + 1 >= argv.length) throw new SetupError(`${argv[i]} needs a value\n${USAGE}`);
+      flags[argv[i]] = argv[++i];
+    } else if (argv[i].startsWith("--")) throw new SetupError(`unknown option ${argv[i]}\n${USAGE}`);
     else positional.push(argv[i]);
   }
-  if (positional.length !== 2) throw new Error("usage: mr-report.mjs BASE HEAD [--code-quality FILE] [--note FILE] [--globs GLOBS] [--fail-on error|warning|never]");
-  const [base, head] = positional;
-  const globs = flags["--globs"] ? flags["--globs"].split(",").map((s) => s.trim()).filter(Boolean) : DEFAULT_GLOBS;
-  const files = changedMigrations(base, head, globs);
-  const report = files.length ? lintFiles(files, optionsAt(head)) : { findings: [], files: [], summary: { errors: 0, warnings: 0, infos: 0 } };
-  writeFileSync(flags["--code-quality"], `${JSON.stringify(codeQuality(report, files), null, 2)}\n`);
-  const note = markdownNote(report, files);
+  if (positional.length !== 2) throw new SetupError(USAGE);
+  const failOn = flags["--fail-on"];
+  if (!["error", "warning", "never"].includes(failOn)) throw new SetupError(`--fail-on must be error, warning or never, not ${JSON.stringify(failOn)}`);
+
+  let zerodown;
+  try {
+    zerodown = await import("zerodown");
+  } catch (e) {
+    if (e?.code === "ERR_MODULE_NOT_FOUND" && /'zerodown'/.test(e.message)) {
+      throw new SetupError("the zerodown package is not installed here: npm install /path/to/zerodown-X.Y.Z.tgz (npm pack of the package)");
+    }
+    throw new SetupError(`cannot load the zerodown package: ${e?.message ?? e}`);
+  }
+
+  const [base, head] = positional.map(commitOf);
+  const globs = flags["--globs"] ? flags["--globs"].split(",").map((s) => s.trim()).filter(Boolean) : undefined;
+  const options = optionsAt(head, zerodown.parseConfig, positional[1]);
+  const diff = diffBetween(base, head);
+  let report;
+  try {
+    report = zerodown.lintDiff(diff, options, globs);
+  } catch (e) {
+    throw new SetupError(`zerodown could not read the diff: ${e?.message ?? e}`);
+  }
+  const source = (path) => {
+    try {
+      return execFileSync("git", ["show", `${head}:${path}`], { encoding: "utf8", maxBuffer: 1024 * 1024 * 1024, stdio: ["ignore", "pipe", "ignore"] });
+    } catch {
+      return "";
+    }
+  };
+  writeFileSync(flags["--code-quality"], `${JSON.stringify(codeQuality(report, source), null, 2)}\n`);
+  const note = markdownNote(report);
   writeFileSync(flags["--note"], note);
   process.stdout.write(note);
-  const failOn = flags["--fail-on"];
   const failing = failOn === "never" ? 0 : failOn === "warning" ? report.summary.errors + report.summary.warnings : report.summary.errors;
   return failing ? 1 : 0;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
   try {
-    process.exitCode = main(process.argv.slice(2));
+    process.exitCode = await main(process.argv.slice(2));
   } catch (e) {
-    console.error(`mr-report: ${e.message}`);
+    console.error(`mr-report: ${e instanceof SetupError ? e.message : e?.stack ?? e}`);
     process.exitCode = 2;
   }
 }
