@@ -1,13 +1,22 @@
-// Unified diffs (git or plain) parsed into files: their paths, status, hunk
-// rows and the new version's text as far as the diff shows it.
+// Unified diffs (git or plain) split into files for display: each file's
+// path, status and hunk rows. What to check, and the findings, come from the
+// package's `lintDiff`, which reads the same diff; this file only lays the
+// lines out, with the same path rules (git's quoting decoded, `a/` and `b/`
+// stripped) so that each file of the report finds its rows.
+
+/** The highest line number a hunk may reach (the package's bound too). */
+export const MAX_LINE = 1_000_000;
+/** Rows shown per file; findings past them are listed under the file. */
+export const MAX_ROWS = 20_000;
 
 /**
  * @returns {{path: string, oldPath: string|null, status: "added"|"modified"|"deleted"|"renamed",
- *   hunks: {header: string, rows: {kind: "add"|"del"|"ctx", old: number|null, new: number|null, text: string}[]}[],
- *   newText: string, complete: boolean}[]}
- * `newText` holds the new version's lines at their line numbers; lines the
- * diff does not show are empty. `complete` is true when the diff shows the
- * whole new file (an added file).
+ *   binary: boolean, problem: string|null, truncated: number,
+ *   hunks: {header: string, rows: {kind: "add"|"del"|"ctx", old: number|null, new: number|null, text: string}[]}[]}[]}
+ * `problem` says why the file's lines cannot be shown (a hunk header past
+ * {@link MAX_LINE}, one that cannot be read); `truncated` counts rows past
+ * {@link MAX_ROWS} that are not kept. Never throws, never allocates by line
+ * number: a header claiming line 999,999,999 costs nothing.
  */
 export function parseUnifiedDiff(text) {
   const files = [];
@@ -15,91 +24,150 @@ export function parseUnifiedDiff(text) {
   let hunk = null;
   let oldLine = 0;
   let newLine = 0;
-  const lines = String(text ?? "").replace(/\r\n?/g, "\n").split("\n");
-  const start = (oldPath, newPath) => {
-    file = { path: newPath, oldPath, status: "modified", hunks: [], newText: "", complete: false, binary: false };
+  let oldLeft = 0;
+  let newLeft = 0;
+  let git = false;
+  let sawOld = false;
+  const start = () => {
+    file = { path: null, oldPath: null, status: "modified", binary: false, problem: null, truncated: 0, hunks: [], rows: 0 };
     files.push(file);
     hunk = null;
+    git = false;
+    sawOld = false;
+    oldLeft = newLeft = 0;
   };
+  const fail = (why) => {
+    file.problem ??= why;
+    oldLeft = newLeft = 0;
+    hunk = null;
+  };
+  const lines = String(text ?? "").split("\n");
   for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
-    if (line.startsWith("diff --git ")) {
-      const m = line.match(/^diff --git (?:"?a\/(.+?)"?) (?:"?b\/(.+?)"?)$/);
-      start(m ? m[1] : null, m ? m[2] : null);
-      continue;
-    }
-    if (line.startsWith("--- ") && lines[i + 1]?.startsWith("+++ ") && (!hunk || !inHunk(hunk, oldLine, newLine))) {
-      const oldP = cleanPath(line.slice(4));
-      const newP = cleanPath(lines[i + 1].slice(4));
-      if (!file || file.hunks.length || file.headerDone) start(oldP, newP);
-      file.headerDone = true;
-      file.oldPath = oldP;
-      file.path = newP ?? oldP;
-      if (oldP === null) file.status = "added";
-      if (newP === null) {
-        file.status = "deleted";
-        file.path = oldP;
-      }
-      i++;
-      continue;
-    }
-    if (!file) continue;
-    const hh = line.match(/^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@(.*)$/);
-    if (hh) {
-      hunk = { header: line, rows: [], oldLeft: Number(hh[2] ?? 1), newLeft: Number(hh[4] ?? 1) };
-      oldLine = Number(hh[1]);
-      newLine = Number(hh[3]);
-      file.hunks.push(hunk);
-      continue;
-    }
-    if (hunk && inHunk(hunk)) {
-      const c = line[0];
+    const line = lines[i].endsWith("\r") ? lines[i].slice(0, -1) : lines[i];
+    const at = i + 1;
+    if (file && (oldLeft > 0 || newLeft > 0)) {
+      const tag = line.slice(0, 1);
       const body = line.slice(1);
-      if (c === "+") {
-        hunk.rows.push({ kind: "add", old: null, new: newLine++, text: body });
-        hunk.newLeft--;
-      } else if (c === "-") {
-        hunk.rows.push({ kind: "del", old: oldLine++, new: null, text: body });
-        hunk.oldLeft--;
-      } else if (c === " " || line === "") {
-        if (line === "" && i === lines.length - 1) continue;
-        hunk.rows.push({ kind: "ctx", old: oldLine++, new: newLine++, text: body });
-        hunk.oldLeft--;
-        hunk.newLeft--;
-      }
+      if ((tag === "+" || tag === " " || tag === "") && newLeft > 0) {
+        if (tag === "+") row("add", null, newLine++, body);
+        else {
+          row("ctx", oldLine++, newLine++, body);
+          oldLeft = Math.max(0, oldLeft - 1);
+        }
+        newLeft--;
+      } else if (tag === "-" && oldLeft > 0) {
+        row("del", oldLine++, null, body);
+        oldLeft--;
+      } else if (tag !== "\\") fail(`diff line ${at}: the hunk ends before the lines its header counts`);
       continue;
     }
-    if (line.startsWith("\\")) continue; // "\ No newline at end of file"
-    if (line.startsWith("new file mode")) file.status = "added";
-    else if (line.startsWith("deleted file mode")) file.status = "deleted";
-    else if (line.startsWith("rename from ")) {
-      file.oldPath = line.slice(12);
-      file.status = "renamed";
-    } else if (line.startsWith("rename to ")) file.path = line.slice(10);
-    else if (line.startsWith("Binary files")) file.binary = true;
-  }
-  for (const f of files) {
-    delete f.headerDone;
-    for (const h of f.hunks) {
-      delete h.oldLeft;
-      delete h.newLeft;
+    if (line.startsWith("diff --git ")) {
+      start();
+      git = true;
+      file.path = gitHeaderPath(line.slice(11));
+    } else if (line.startsWith("--- ")) {
+      if (!file || file.hunks.length || sawOld) start();
+      sawOld = true;
+      const rest = line.slice(4);
+      if (rest.trimEnd() === "/dev/null") file.status = "added";
+      else file.oldPath = headerPath(rest, git);
+    } else if (line.startsWith("+++ ")) {
+      if (!file) start();
+      const rest = line.slice(4);
+      if (rest.trimEnd() === "/dev/null") {
+        file.status = "deleted";
+        if (file.oldPath !== null) file.path = file.oldPath;
+      } else file.path = headerPath(rest, git);
+    } else if (file) {
+      if (line.startsWith("@@ ")) {
+        if (file.problem) continue;
+        const m = line.match(/^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/);
+        if (!m) {
+          fail(`diff line ${at}: a hunk header zerodown cannot read`);
+          continue;
+        }
+        const [oldStart, oldLen, newStart, newLen] = [m[1], m[2] ?? "1", m[3], m[4] ?? "1"].map(Number);
+        if (newStart + newLen > MAX_LINE || oldStart + oldLen > MAX_LINE) {
+          fail(`diff line ${at}: the hunk header claims line ${Math.max(newStart + newLen, oldStart + oldLen)}; zerodown reads files of at most ${MAX_LINE} lines`);
+          continue;
+        }
+        hunk = { header: line, rows: [] };
+        file.hunks.push(hunk);
+        oldLine = oldStart;
+        newLine = newStart;
+        oldLeft = oldLen;
+        newLeft = newLen;
+      } else if (line.startsWith("rename to ")) {
+        file.path = decodePath(line.slice(10));
+        file.status = "renamed";
+      } else if (line.startsWith("rename from ")) {
+        file.oldPath = decodePath(line.slice(12));
+        file.status = "renamed";
+      } else if (line.startsWith("new file mode")) file.status = "added";
+      else if (line.startsWith("deleted file mode")) file.status = "deleted";
+      else if (line.startsWith("Binary files ") || line === "GIT binary patch") file.binary = true;
     }
-    const text = [];
-    for (const h of f.hunks) for (const r of h.rows) if (r.new !== null) text[r.new - 1] = r.text;
-    f.newText = Array.from(text, (l) => l ?? "").join("\n");
-    if (f.newText) f.newText += "\n";
-    f.complete = f.status === "added";
   }
+  if (file && (oldLeft > 0 || newLeft > 0)) fail("the diff ends inside a hunk");
+  for (const f of files) delete f.rows;
   return files.filter((f) => f.path);
+
+  function row(kind, old, nu, body) {
+    if (file.rows >= MAX_ROWS) {
+      file.truncated++;
+      return;
+    }
+    file.rows++;
+    hunk.rows.push({ kind, old, new: nu, text: body });
+  }
 }
 
-function inHunk(hunk) {
-  return hunk.oldLeft > 0 || hunk.newLeft > 0;
+/** The path of `diff --git a/x b/x` (for renames, mode changes, binary files). */
+function gitHeaderPath(rest) {
+  if (rest.startsWith('"') || rest.endsWith('"')) {
+    const i = Math.max(rest.lastIndexOf(' "'), rest.lastIndexOf(" b/"));
+    if (i >= 0) return stripPrefix(decodePath(rest.slice(i + 1)));
+  }
+  const half = Math.floor(rest.length / 2);
+  const a = rest.slice(0, half);
+  const b = rest.slice(half + 1);
+  if (rest[half] === " " && a.slice(2) === b.slice(2)) return stripPrefix(b);
+  const parts = rest.split(" b/");
+  return stripPrefix(parts.length > 1 ? parts.at(-1) : rest);
 }
 
-function cleanPath(p) {
-  p = p.split("\t")[0].trim();
-  if (p.startsWith('"') && p.endsWith('"')) p = p.slice(1, -1);
-  if (p === "/dev/null") return null;
-  return p.replace(/^[ab]\//, "");
+function headerPath(raw, git) {
+  raw = raw.startsWith('"') ? raw.trimEnd() : raw.split("\t")[0];
+  const path = decodePath(raw);
+  return git || path.startsWith("a/") || path.startsWith("b/") ? stripPrefix(path) : path;
+}
+
+function stripPrefix(path) {
+  return path.startsWith("a/") || path.startsWith("b/") ? path.slice(2) : path;
+}
+
+const ESCAPES = { n: 10, t: 9, r: 13, a: 7, b: 8, f: 12, v: 11 };
+
+/** Git's C-style quoting (`"caf\303\251.sql"`): escapes and octal bytes, decoded as UTF-8. */
+export function decodePath(raw) {
+  if (!(raw.length >= 2 && raw.startsWith('"') && raw.endsWith('"'))) return raw;
+  const inner = new TextEncoder().encode(raw.slice(1, -1));
+  const bytes = [];
+  for (let i = 0; i < inner.length; i++) {
+    const c = inner[i];
+    if (c !== 0x5c) {
+      bytes.push(c);
+      continue;
+    }
+    const e = inner[++i];
+    if (e === undefined) break;
+    const ch = String.fromCharCode(e);
+    if (ch in ESCAPES) bytes.push(ESCAPES[ch]);
+    else if (e >= 0x30 && e <= 0x37) {
+      let v = e - 0x30;
+      for (let k = 0; k < 2 && inner[i + 1] >= 0x30 && inner[i + 1] <= 0x37; k++) v = v * 8 + (inner[++i] - 0x30);
+      bytes.push(v & 0xff);
+    } else bytes.push(e);
+  }
+  return new TextDecoder().decode(new Uint8Array(bytes));
 }

@@ -1,7 +1,8 @@
 // Path globs over "/"-separated paths: `*` (within a segment), `?`, `**`
 // (any number of segments, including none when written as `**/`).
 
-export const DEFAULT_GLOBS = ["db/migrate/**", "db/post_migrate/**", "**/migrations/**/*.sql", "**/*.sql"];
+// The package's own defaults (lintDiff uses them when given no globs).
+export const DEFAULT_GLOBS = ["db/migrate/**", "db/post_migrate/**", "**/*.sql"];
 
 export function globToRegExp(glob) {
   let re = "";
@@ -35,8 +36,8 @@ export function isMigration(path, globs = DEFAULT_GLOBS) {
   return matchesAny(path, globs) && !NOT_SQL.test(path);
 }
 
-/** Globs from an attribute value: comma- or newline-separated. */
-export function parseGlobs(text) {
+/** Globs from an attribute value: comma- or newline-separated; `fallback` when there are none. */
+export function parseGlobs(text, fallback = DEFAULT_GLOBS) {
   const globs = String(text ?? "").split(/[\n,]/).map((s) => s.trim()).filter(Boolean);
-  return globs.length ? globs : DEFAULT_GLOBS;
+  return globs.length ? globs : fallback;
 }

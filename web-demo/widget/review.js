@@ -1,123 +1,226 @@
-// The reviewer view: migration files of a change, each with its lines and the
-// findings under the lines they point at, the plan one click away. Renders
-// into any element or shadow root; every piece of content is a text node.
+// The reviewer view: the migration files of a change, each with its lines and
+// the findings under the lines they point at, the plan one click away.
+// Renders into any element or shadow root; every piece of content is a text
+// node, and characters that do not show (bidirectional controls, zero-width
+// characters) are drawn as visible markers.
+//
+// What is checked comes from the package: `lintDiff` for a diff (findings
+// only for the statements the change touches, schema dumps and files it
+// cannot read listed with their status), `lintFiles` for a list of files.
+// Findings are matched to files by the index the package returns.
 import { h } from "../lib/dom.js";
 import { renderPlan } from "../lib/timeline.js";
-import { isMigration, DEFAULT_GLOBS } from "./glob.js";
+import { isMigration, matchesAny, DEFAULT_GLOBS } from "./glob.js";
 import { parseUnifiedDiff } from "./diff.js";
 
-/**
- * The files to lint, from either a unified diff or a list of
- * `{path, sql, diff?}` (the new contents). Returns entries with
- * `{path, sql, status, hunks|null, complete}`.
- */
-export function collectFiles({ diff, files, globs = DEFAULT_GLOBS }) {
-  const picked = [];
-  if (files?.length) {
-    for (const f of files) {
-      if (!isMigration(f.path, globs)) continue;
-      const parsed = f.diff ? parseUnifiedDiff(f.diff)[0] : null;
-      picked.push({ path: f.path, sql: String(f.sql ?? ""), status: parsed?.status ?? "modified", hunks: parsed?.hunks ?? null, complete: true });
-    }
-  } else if (diff) {
-    for (const f of parseUnifiedDiff(diff)) {
-      if (f.status === "deleted" || f.binary || !isMigration(f.path, globs)) continue;
-      picked.push({ path: f.path, sql: f.newText, status: f.status, hunks: f.hunks, complete: f.complete });
-    }
+// The characters the package's `invisible-characters` rule reports.
+const INVISIBLE = /[\u0000-\u0008\u000b\u000e-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/gu;
+const HAS_INVISIBLE = new RegExp(INVISIBLE.source, "u");
+
+/** `text` with every invisible character replaced by a visible marker (`⟨U+202E⟩`). */
+export function visible(text) {
+  text = String(text ?? "");
+  if (!HAS_INVISIBLE.test(text)) return text;
+  const out = [];
+  let last = 0;
+  for (const m of text.matchAll(INVISIBLE)) {
+    if (m.index > last) out.push(text.slice(last, m.index));
+    const code = `U+${m[0].codePointAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
+    out.push(h("span", { class: "zd-invisible", title: `${code}: an invisible character; what runs is not what this line seems to show` }, `⟨${code}⟩`));
+    last = m.index + m[0].length;
   }
-  return picked;
+  if (last < text.length) out.push(text.slice(last));
+  return out;
 }
 
+const plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
 export class ReviewView {
-  /** `lint(files, options)` resolves to a LintReport (the package's `lintFiles`). */
-  constructor(root, { lint }) {
+  /**
+   * `lintDiff(diff, options, migrations)` and `lintFiles(files, options)`
+   * resolve to a LintReport (the package's functions of those names).
+   * `collapsible`: the review is a closed `<details>` whose summary is one line.
+   */
+  constructor(root, { lintDiff, lintFiles, collapsible = false }) {
     this.root = root;
-    this.lint = lint;
+    this.lintDiff = lintDiff;
+    this.lintFiles = lintFiles;
+    this.collapsible = collapsible;
     this.seq = 0;
   }
 
-  async show({ diff, files, globs, options }) {
+  /**
+   * Reviews a unified `diff`, or `files` (`[{path, sql}]`, the new contents).
+   * `globs`: which paths are migrations (default: the package's).
+   * `unchecked`: `[{path, reason}]` the caller could not read; shown as not
+   * checked, never as clean. Resolves to the LintReport (null when a newer
+   * call replaced this one). On any error the review is replaced by an error
+   * state and the promise rejects.
+   */
+  async show({ diff, files, globs, options, unchecked = [] }) {
     const seq = ++this.seq;
-    const picked = collectFiles({ diff, files, globs: globs ?? DEFAULT_GLOBS });
-    if (!picked.length) {
-      this.root.replaceChildren(this.frame(h("p", { class: "empty" }, "No migration files in this change.")));
-      return null;
-    }
-    this.root.replaceChildren(this.frame(h("p", { class: "empty" }, `Checking ${picked.length} migration file${picked.length > 1 ? "s" : ""}…`)));
-    let report;
     try {
-      report = await this.lint(picked.map(({ path, sql }) => ({ path, sql })), { plans: true, ...options });
+      this.root.replaceChildren(this.frame(h("p", { class: "empty" }, "Checking…"), [], ""));
+      const { shown, report } = files?.length
+        ? await this.checkFiles(files, globs, options)
+        : await this.checkDiff(String(diff ?? ""), globs, options);
+      if (seq !== this.seq) return null;
+      this.render(shown, report, unchecked);
+      return report;
     } catch (e) {
-      if (seq === this.seq) this.root.replaceChildren(this.frame(h("p", { class: "error" }, `zerodown could not check this change: ${e?.message ?? e}`)));
-      return null;
+      if (seq === this.seq) {
+        const message = String(e?.message ?? e);
+        this.root.replaceChildren(this.frame(
+          h("p", { class: "error", role: "alert" }, "zerodown could not check this change: ", visible(message)),
+          [h("span", { class: "pill sev-error" }, "not checked")], "", "zerodown could not check this change"));
+      }
+      throw e;
     }
-    if (seq !== this.seq) return null;
+  }
+
+  async checkDiff(diff, globs, options) {
+    // Both readers of the diff see the same well-formed text, so their paths agree.
+    diff = diff.toWellFormed ? diff.toWellFormed() : diff;
+    const report = await this.lintDiff(diff, { plans: true, ...options }, globs?.length ? globs : undefined);
+    const shown = parseUnifiedDiff(diff).map((f) => ({ path: f.path, status: f.status, hunks: f.hunks, problem: f.problem, truncated: f.truncated }));
+    return { shown, report };
+  }
+
+  async checkFiles(files, globs, options) {
+    globs ??= DEFAULT_GLOBS;
+    const picked = files
+      .map((f) => ({ path: String(f.path ?? "").toWellFormed?.() ?? String(f.path ?? ""), sql: String(f.sql ?? "") }))
+      .filter((f) => matchesAny(f.path, globs));
+    const sql = picked.filter((f) => isMigration(f.path, globs));
+    const report = sql.length ? await this.lintFiles(sql, { plans: true, ...options }) : { findings: [], files: [], summary: { errors: 0, warnings: 0, infos: 0 } };
+    // Code migrations the globs match: listed as not checked, as lintDiff does.
+    for (const f of picked) {
+      if (!sql.includes(f)) report.files.push({ path: f.path, phase: "regular", statements: 0, status: "not-checked", reason: "not SQL: zerodown reads SQL migrations" });
+    }
+    const shown = picked.map((f) => ({ path: f.path, status: "file", text: f.sql, hunks: null }));
+    return { shown, report };
+  }
+
+  render(shown, report, unchecked) {
+    const files = report.files.map((f, i) => ({ ...f, index: i, findings: [] }));
+    for (const f of report.findings) {
+      const file = Number.isInteger(f.file) ? files[f.file] : files.find((x) => x.path === f.path);
+      (file ?? files.at(-1))?.findings.push(f);
+    }
+    // Files in the order the change shows them; a file of the report the
+    // diff's layout did not name (it cannot happen with the package's own
+    // paths) still shows, with its findings.
+    const byPath = new Map();
+    for (const f of files) byPath.set(f.path, [...(byPath.get(f.path) ?? []), f]);
+    const articles = [];
+    const used = new Set();
+    for (const s of shown) {
+      const file = byPath.get(s.path)?.find((f) => !used.has(f));
+      if (!file) continue;
+      used.add(file);
+      articles.push(this.renderFile(file, s));
+    }
+    for (const f of files) if (!used.has(f)) articles.push(this.renderFile(f, null));
+    for (const u of unchecked) {
+      articles.push(this.renderFile({ path: String(u.path ?? ""), phase: null, status: "not-checked", reason: String(u.reason ?? "not read"), findings: [] }, null));
+    }
+    const listed = files.filter((f) => f.status !== "skipped" && f.status !== "deleted");
+    const notChecked = listed.filter((f) => f.status === "not-checked").length + unchecked.length;
+    const migrations = listed.filter((f) => f.status !== "schema").length + unchecked.length;
+    if (!articles.some(Boolean)) {
+      this.root.replaceChildren(this.frame(h("p", { class: "empty" }, "No migration files in this change."), [], "", "zerodown: no migrations in this change"));
+      return;
+    }
     const { errors, warnings, infos } = report.summary;
-    const summary = report.findings.length
-      ? [errors ? h("span", { class: "pill sev-error" }, `${errors} error${errors === 1 ? "" : "s"}`) : null,
-        warnings ? h("span", { class: "pill sev-warning" }, `${warnings} warning${warnings === 1 ? "" : "s"}`) : null,
-        infos ? h("span", { class: "pill sev-info" }, `${infos} info`) : null]
-      : [h("span", { class: "pill ok" }, "No downtime risks found")];
-    this.root.replaceChildren(this.frame(
-      picked.map((f) => this.renderFile(f, report)),
-      summary,
-      `${picked.length} migration file${picked.length > 1 ? "s" : ""}`,
-    ));
-    return report;
+    const pills = [
+      errors ? h("span", { class: "pill sev-error" }, plural(errors, "error")) : null,
+      warnings ? h("span", { class: "pill sev-warning" }, plural(warnings, "warning")) : null,
+      infos ? h("span", { class: "pill sev-info" }, `${infos} info`) : null,
+      notChecked ? h("span", { class: "pill unchecked" }, `${notChecked} not checked`) : null,
+      !report.findings.length && !notChecked ? h("span", { class: "pill ok" }, "No downtime risks found") : null,
+    ];
+    const counts = [errors ? plural(errors, "error") : "", warnings ? plural(warnings, "warning") : "", infos ? `${infos} info` : ""].filter(Boolean);
+    const line = `zerodown: ${counts.length ? counts.join(", ") : notChecked ? "nothing found in what was checked" : "no downtime risks"} in ${plural(migrations, "migration")}${notChecked ? ` (${notChecked} not checked)` : ""}`;
+    const subtitle = [
+      plural(migrations, "migration file"),
+      report.summary.changed !== undefined ? `${plural(report.summary.changed, "statement")} changed, ${report.summary.context ?? 0} read for context` : null,
+    ].filter(Boolean).join(" · ");
+    this.root.replaceChildren(this.frame(articles, pills, subtitle, line));
   }
 
-  frame(body, summary = [], subtitle = "") {
-    return h("section", { class: "zd-review", "aria-label": "zerodown review" },
-      h("header", { class: "zd-review-head" },
-        h("span", { class: "zd-logo", "aria-hidden": "true" }, "0↓"),
-        h("strong", null, "zerodown"),
-        subtitle ? h("span", { class: "zd-sub" }, subtitle) : null,
-        h("span", { class: "zd-summary" }, summary)),
-      body);
-  }
-
-  renderFile(file, report) {
-    const findings = report.findings.filter((f) => f.path === file.path);
-    const phase = report.files.find((f) => f.path === file.path)?.phase ?? "regular";
-    const byLine = new Map();
-    for (const f of findings) {
-      const list = byLine.get(f.span.start.line) ?? [];
-      list.push(f);
-      byLine.set(f.span.start.line, list);
+  frame(body, pills, subtitle, line = "zerodown") {
+    const head = [
+      h("span", { class: "zd-logo", "aria-hidden": "true" }, "0↓"),
+      h("strong", null, "zerodown"),
+      subtitle ? h("span", { class: "zd-sub" }, subtitle) : null,
+      h("span", { class: "zd-summary" }, pills),
+    ];
+    if (this.collapsible) {
+      return h("details", { class: "zd-review zd-collapsible", "aria-label": line },
+        h("summary", { class: "zd-review-head", title: line }, head), body);
     }
-    const shown = new Set();
+    return h("section", { class: "zd-review", "aria-label": "zerodown review" }, h("header", { class: "zd-review-head" }, head), body);
+  }
+
+  /** One file of the report; `shown` is its layout from the diff (or the files list). */
+  renderFile(file, shown) {
+    const { status = "checked", findings } = file;
+    if (status === "skipped" || status === "deleted") return null;
+    const head = (count, countClass = "") => h("header", { class: "zd-file-head" },
+      h("code", { class: "zd-path" }, visible(file.path)),
+      file.phase ? h("span", { class: `zd-phase-badge zd-badge-${file.phase}`, title: "Phase inferred from the path" }, file.phase) : null,
+      shown && shown.status !== "file" ? h("span", { class: "zd-status" }, shown.status) : null,
+      h("span", { class: `zd-count ${countClass}` }, count));
+    if (status === "schema") {
+      return h("article", { class: "zd-file zd-schema", dataset: { path: file.path, status } },
+        head("schema dump"), h("p", { class: "zd-note" }, "A schema dump, not a migration: read as the schema, never linted."));
+    }
     const rows = [];
+    const byLine = new Map();
+    for (const f of findings) byLine.set(f.span.start.line, [...(byLine.get(f.span.start.line) ?? []), f]);
+    const placed = new Set();
     const lineRow = (kind, oldNo, newNo, text) => {
-      const marked = newNo !== null && byLine.has(newNo);
+      const marked = newNo !== null && byLine.has(newNo) && !placed.has(newNo);
       rows.push(h("tr", { class: `zd-line zd-${kind}${marked ? " zd-flagged" : ""}`, dataset: newNo !== null ? { line: newNo } : undefined },
         h("td", { class: "zd-num" }, oldNo ?? ""),
         h("td", { class: "zd-num" }, newNo ?? ""),
         h("td", { class: "zd-sign" }, kind === "add" ? "+" : kind === "del" ? "−" : ""),
-        h("td", { class: "zd-text" }, text)));
+        h("td", { class: "zd-text" }, visible(text))));
       if (marked) {
-        shown.add(newNo);
+        placed.add(newNo);
         for (const f of byLine.get(newNo)) rows.push(this.findingRow(f));
       }
     };
-    if (file.hunks?.length) {
-      for (const hunk of file.hunks) {
-        rows.push(h("tr", { class: "zd-hunk" }, h("td", { colspan: "4" }, hunk.header)));
+    if (shown?.hunks?.length) {
+      for (const hunk of shown.hunks) {
+        rows.push(h("tr", { class: "zd-hunk" }, h("td", { colspan: "4" }, visible(hunk.header))));
         for (const r of hunk.rows) lineRow(r.kind, r.old, r.new, r.text);
       }
-    } else {
-      const lines = file.sql.split("\n");
+    } else if (shown?.text !== undefined) {
+      const lines = shown.text.split("\n");
       if (lines.at(-1) === "") lines.pop();
       lines.forEach((text, i) => lineRow("ctx", null, i + 1, text));
     }
-    const elsewhere = findings.filter((f) => !shown.has(f.span.start.line));
-    return h("article", { class: "zd-file", dataset: { path: file.path } },
-      h("header", { class: "zd-file-head" },
-        h("code", { class: "zd-path" }, file.path),
-        h("span", { class: `zd-phase-badge zd-badge-${phase}`, title: "Phase inferred from the path" }, phase),
-        h("span", { class: "zd-status" }, file.status),
-        h("span", { class: "zd-count" }, findings.length ? `${findings.length} finding${findings.length > 1 ? "s" : ""}` : "clean")),
-      !file.complete ? h("p", { class: "zd-note" }, "Only the lines this diff shows were checked.") : null,
-      h("div", { class: "zd-scroll" }, h("table", { class: "zd-diff" }, h("tbody", null, rows))),
+    const elsewhere = findings.filter((f) => !placed.has(f.span.start.line));
+    const notes = [];
+    let count;
+    let countClass = "";
+    if (status === "not-checked") {
+      count = "not checked";
+      countClass = "zd-count-unchecked";
+      notes.push(h("p", { class: "zd-note zd-unchecked-note", role: "note" }, "Not checked: ", visible(file.reason ?? "zerodown could not read it")));
+    } else {
+      count = findings.length ? plural(findings.length, "finding") : "clean";
+      if (file.changed !== undefined && file.changed !== null) {
+        notes.push(h("p", { class: "zd-note" }, `${plural(file.changed, "statement")} changed, ${Math.max(0, file.statements - file.changed)} read for context: findings are for the changed ones.`));
+      }
+      if (file.reason) notes.push(h("p", { class: "zd-note" }, visible(file.reason)));
+    }
+    if (shown?.truncated) notes.push(h("p", { class: "zd-note" }, `${shown.truncated} more lines are not shown; their findings are listed below.`));
+    return h("article", { class: `zd-file${status === "not-checked" ? " zd-unchecked" : ""}`, dataset: { path: file.path, status } },
+      head(count, countClass),
+      notes,
+      rows.length ? h("div", { class: "zd-scroll" }, h("table", { class: "zd-diff" }, h("tbody", null, rows))) : null,
       elsewhere.length ? h("div", { class: "zd-elsewhere" }, h("p", null, "Outside the lines shown:"),
         h("table", { class: "zd-diff" }, h("tbody", null, elsewhere.map((f) => this.findingRow(f))))) : null);
   }
@@ -144,8 +247,8 @@ export class ReviewView {
             h("code", { class: "zd-rule" }, f.rule),
             h("span", { class: "zd-loc" }, `line ${f.span.start.line}, col ${f.span.start.column}`),
             toggle),
-          h("p", { class: "zd-msg" }, f.message),
-          h("p", { class: "zd-help" }, f.help),
+          h("p", { class: "zd-msg" }, visible(f.message)),
+          h("p", { class: "zd-help" }, visible(f.help)),
           planBox)));
   }
 }
@@ -196,4 +299,16 @@ export const REVIEW_CSS = `
 .zd-help::before { content: "→ "; color: var(--zd-ok); font-weight: 700; }
 .zd-plan-box { margin-top: 10px; }
 .zd-elsewhere > p { margin: 8px 12px 0; font-size: 12px; color: var(--zd-muted); }
+.zd-invisible { font: 600 11px/1 var(--zd-mono); color: #fff; background: var(--zd-error); border-radius: 3px; padding: 1px 3px;
+  margin: 0 1px; white-space: nowrap; }
+.pill.unchecked { color: #6b4a00; background: var(--zd-warning-bg); }
+.zd-unchecked { border-color: var(--zd-warning); } .zd-count-unchecked { color: #6b4a00; font-weight: 600; }
+.zd-unchecked-note { color: #6b4a00; background: var(--zd-warning-bg); }
+.zd-schema .zd-file-head { border-bottom: 0; } .zd-schema .zd-note { border-bottom: 0; }
+details.zd-review > summary { cursor: pointer; margin-bottom: 0; list-style: none; }
+details.zd-review > summary::-webkit-details-marker { display: none; }
+details.zd-review > summary::before { content: "▸"; color: var(--zd-muted); width: 1em; }
+details.zd-review[open] > summary::before { content: "▾"; }
+details.zd-review[open] > summary { margin-bottom: 10px; }
+details.zd-review > summary:focus-visible, .zd-plan-toggle:focus-visible { outline: 2px solid var(--zd-accent); outline-offset: 2px; }
 `;

@@ -1,8 +1,11 @@
 // <zerodown-review diff="..." globs="db/migrate/**, **/*.sql" module-url="/pkg/web/zerodown.js">
-// Properties: diff (string), files ([{path, sql, diff?}]), globs (string[]),
-// options (lint options), linter ({lintFiles(files, options)}; default: the
-// zerodown package loaded from `module-url`). Fires `zerodown-review` with
-// the report in `detail` after each render.
+// Properties: diff (string), files ([{path, sql}]), globs (string[]),
+// unchecked ([{path, reason}]: files the page could not read), options (lint
+// options), linter ({lintDiff, lintFiles}; default: the zerodown package
+// loaded from `module-url`). Fires `zerodown-review` with the report in
+// `detail` after each render, and `zerodown-review-error` (detail: {error,
+// message}) when a review fails: the element then shows the error, never the
+// previous review.
 import { ReviewView, REVIEW_CSS } from "./review.js";
 import { parseGlobs } from "./glob.js";
 import { adoptStyles, BASE_CSS, TIMELINE_CSS } from "../lib/styles.js";
@@ -28,6 +31,7 @@ export class ZerodownReview extends HTMLElement {
   #diff = null;
   #files = null;
   #globs = null;
+  #unchecked = [];
   #options = {};
   #linter = null;
   #queued = false;
@@ -36,15 +40,21 @@ export class ZerodownReview extends HTMLElement {
     super();
     const root = this.attachShadow({ mode: "open" });
     adoptStyles(root, BASE_CSS, TIMELINE_CSS, REVIEW_CSS);
-    this.view = new ReviewView(root, { lint: (files, options) => this.#lint(files, options) });
+    this.view = new ReviewView(root, {
+      lintDiff: async (diff, options, migrations) => (await this.#linter_()).lintDiff(diff, options, migrations),
+      lintFiles: async (files, options) => (await this.#linter_()).lintFiles(files, options),
+    });
   }
 
   get diff() { return this.#diff ?? this.getAttribute("diff"); }
   set diff(v) { this.#diff = v; this.#files = null; this.#render(); }
   get files() { return this.#files; }
   set files(v) { this.#files = v; this.#render(); }
-  get globs() { return this.#globs ?? parseGlobs(this.getAttribute("globs")); }
+  /** The globs set, or null for the package's defaults. */
+  get globs() { return this.#globs ?? parseGlobs(this.getAttribute("globs"), null); }
   set globs(v) { this.#globs = v; this.#render(); }
+  get unchecked() { return this.#unchecked; }
+  set unchecked(v) { this.#unchecked = v ?? []; this.#render(); }
   get options() { return this.#options; }
   set options(v) { this.#options = v ?? {}; this.#render(); }
   get linter() { return this.#linter; }
@@ -53,10 +63,10 @@ export class ZerodownReview extends HTMLElement {
   connectedCallback() { this.#render(); }
   attributeChangedCallback() { this.#render(); }
 
-  async #lint(files, options) {
+  async #linter_() {
+    if (this.#linter) return this.#linter;
     const url = this.getAttribute("module-url");
-    const linter = this.#linter ?? await loadPackage(url ? new URL(url, document.baseURI).href : DEFAULT_MODULE);
-    return linter.lintFiles(files, options);
+    return loadPackage(url ? new URL(url, document.baseURI).href : DEFAULT_MODULE);
   }
 
   #render() {
@@ -64,8 +74,14 @@ export class ZerodownReview extends HTMLElement {
     this.#queued = true;
     queueMicrotask(async () => {
       this.#queued = false;
-      const report = await this.view.show({ diff: this.diff, files: this.#files, globs: this.globs, options: this.#options });
-      this.dispatchEvent(new CustomEvent("zerodown-review", { detail: report }));
+      let report;
+      try {
+        report = await this.view.show({ diff: this.diff, files: this.#files, globs: this.globs, options: this.#options, unchecked: this.#unchecked });
+      } catch (error) {
+        this.dispatchEvent(new CustomEvent("zerodown-review-error", { detail: { error, message: String(error?.message ?? error) } }));
+        return;
+      }
+      if (report) this.dispatchEvent(new CustomEvent("zerodown-review", { detail: report }));
     });
   }
 }
