@@ -1,19 +1,49 @@
 // The service worker: runs the zerodown package for the content scripts (the
-// WebAssembly module lives here, under the extension's own CSP) and keeps the
-// content script registered on the self-hosted GitLab hosts the user granted.
-import init, { lintFiles } from "./vendor/zerodown.js";
+// WebAssembly module lives here, under the extension's own CSP), fetches a
+// GitHub pull request's `.diff` (which redirects to another origin, out of the
+// page's reach), and keeps the content script registered on the self-hosted
+// GitLab hosts the user granted.
+import init, { lintDiff, lintFiles } from "./vendor/zerodown.js";
 
 const SCRIPT_ID = "zerodown-self-hosted";
-const BUILT_IN = ["https://gitlab.com/*", "https://github.com/*"];
+// The manifest's own hosts (content scripts, the GitHub diff fetch): not self-hosted GitLab hosts.
+const manifest = chrome.runtime.getManifest();
+const BUILT_IN = [...manifest.content_scripts.flatMap((c) => c.matches), ...(manifest.host_permissions ?? [])];
 let ready = null;
 
-chrome.runtime.onMessage.addListener((message, _sender, reply) => {
-  if (message?.type !== "lintFiles") return false;
+const failure = (e) => ({ ok: false, error: { message: String(e?.message ?? e), code: e?.code } });
+
+/**
+ * The unified diff of the pull request at `path` (`/owner/repo/pull/N`) on
+ * the origin of the page that asks: only that URL, never one a message names.
+ */
+async function fetchDiff(path, sender) {
+  if (typeof path !== "string" || !/^\/[^/]+\/[^/]+\/pull\/\d+$/.test(path)) throw new Error("not a pull request path");
+  const origin = sender.origin ?? new URL(sender.url).origin;
+  const url = `${origin}${path}.diff`;
+  const response = await fetch(url, { credentials: "include", headers: { accept: "text/plain" } }).catch((e) => {
+    throw new Error(`cannot read the pull request's diff (${url}: ${e?.message ?? e}): nothing was checked`);
+  });
+  if (!response.ok) throw new Error(`cannot read the pull request's diff (${url}: HTTP ${response.status}): nothing was checked`);
+  return response.text();
+}
+
+chrome.runtime.onMessage.addListener((message, sender, reply) => {
+  if (message?.type === "fetchDiff") {
+    fetchDiff(message.path, sender).then((diff) => reply({ ok: true, diff }), (e) => reply(failure(e)));
+    return true; // reply is asynchronous
+  }
+  if (message?.type !== "lintDiff" && message?.type !== "lintFiles") return false;
   ready ??= init({ module_or_path: chrome.runtime.getURL("vendor/zerodown_bg.wasm") });
   ready
-    .then(() => reply({ ok: true, report: lintFiles(message.files, message.options) }))
-    .catch((e) => reply({ ok: false, error: { message: String(e?.message ?? e), code: e?.code } }));
-  return true; // reply is asynchronous
+    .then(() => reply({
+      ok: true,
+      report: message.type === "lintDiff"
+        ? lintDiff(message.diff, message.options, message.migrations)
+        : lintFiles(message.files, message.options),
+    }))
+    .catch((e) => reply(failure(e)));
+  return true;
 });
 
 /** Registers the content script on every granted origin beyond the built-in ones. */

@@ -9,8 +9,9 @@
 //   node web-demo/extension/build.mjs                 build in place
 //   node web-demo/extension/build.mjs --test DIR      also write a copy to DIR
 //                                                     whose content script also
-//                                                     matches http://localhost
-//                                                     (for the end-to-end tests)
+//                                                     matches, and may fetch,
+//                                                     http://localhost (for the
+//                                                     end-to-end tests)
 import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -49,6 +50,7 @@ if (t > 0) {
   const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8"));
   manifest.name += " (test build)";
   manifest.content_scripts[0].matches.push("http://localhost/*", "http://127.0.0.1/*");
+  manifest.host_permissions.push("http://localhost/*", "http://127.0.0.1/*");
   writeFileSync(join(out, "manifest.json"), JSON.stringify(manifest, null, 2));
   console.error(`built the test variant in ${out}`);
 }

@@ -1,82 +1,118 @@
-// On a GitLab merge request or a GitHub pull request: collect the changed
-// files (GitLab: the merge request's same-origin `.diff`; GitHub: the diff
-// shown on the page) and show the zerodown review above the diff. Talks to
-// nothing but the page's own origin and the extension's service worker.
+// On a GitLab merge request or a GitHub pull request ("Files changed"): read
+// the change's unified diff from its `.diff` endpoint (GitLab: same origin,
+// from here; GitHub: its `.diff` redirects to another origin, so the service
+// worker fetches it) and show the zerodown review, collapsed to one line,
+// above the diff. The page's DOM is never read for the diff, so a file the
+// page did not load is checked all the same.
+//
+// GitHub and GitLab navigate in the page (Turbo, pjax, history.pushState),
+// so this script runs on every page of the host and follows URL changes: the
+// review appears when a merge request's page is reached, is put back when the
+// page re-renders over it, and is never shown twice.
 (() => {
   "use strict";
   if (window.__zerodownReview) return;
   window.__zerodownReview = true;
   const { ReviewView, REVIEW_CSS, BASE_CSS, TIMELINE_CSS, adoptStyles } = globalThis.zerodownReview;
+  const MAX_DIFF = 32 * 1024 * 1024; // characters; a larger diff gets a clear error, not a frozen tab
 
-  const gitlab = location.pathname.match(/^(.*\/-\/merge_requests\/\d+)/);
-  const github = location.pathname.match(/^(\/[^/]+\/[^/]+\/pull\/\d+)/);
-  if (!gitlab && !github) return;
-
-  const lint = async (files, options) => {
-    const answer = await chrome.runtime.sendMessage({ type: "lintFiles", files, options });
+  const ask = async (message) => {
+    const answer = await chrome.runtime.sendMessage(message);
     if (!answer?.ok) throw new Error(answer?.error?.message ?? "no answer from the extension");
-    return answer.report;
+    return answer;
   };
+  const lintDiff = async (diff, options, migrations) => (await ask({ type: "lintDiff", diff, options, migrations })).report;
+  const lintFiles = async (files, options) => (await ask({ type: "lintFiles", files, options })).report;
 
-  function mount(anchors) {
+  /**
+   * The change the current URL belongs to (`key`), whether this tab shows the
+   * review, where it goes, and how to read the diff; null off merge requests.
+   */
+  function target() {
+    const path = location.pathname;
+    const gitlab = path.match(/^(\/.+\/-\/merge_requests\/\d+)(?=\/|$)/);
+    if (gitlab) {
+      return {
+        key: `gitlab ${location.origin}${gitlab[1]}`,
+        visible: true, // above the tabs, on every tab
+        anchors: [".merge-request-tabs-holder", ".merge-request-tabs", "#diffs", ".diffs"],
+        read: () => fetchSameOrigin(`${location.origin}${gitlab[1]}.diff`),
+      };
+    }
+    const github = path.match(/^(\/[^/]+\/[^/]+\/pull\/\d+)(?:\/([^/]+))?/);
+    if (github) {
+      return {
+        key: `github ${location.origin}${github[1]}`,
+        visible: github[2] === "files" || github[2] === "changes", // "Files changed"
+        anchors: ["#files", ".js-diff-progressive-container", "#files_bucket", "[data-testid='progressive-diffs-list']"],
+        read: async () => checkSize((await ask({ type: "fetchDiff", path: github[1] })).diff),
+      };
+    }
+    return null;
+  }
+
+  function checkSize(diff) {
+    if (diff.length > MAX_DIFF) throw new Error(`the diff is ${(diff.length / 1048576).toFixed(0)} MB, more than the ${MAX_DIFF / 1048576} MB the review reads in the browser: nothing was checked`);
+    return diff;
+  }
+
+  async function fetchSameOrigin(url) {
+    const response = await fetch(url, { credentials: "same-origin", headers: { accept: "text/plain" } });
+    if (!response.ok) throw new Error(`cannot read the merge request's diff (${url}: HTTP ${response.status}): nothing was checked`);
+    return checkSize(await response.text());
+  }
+
+  /** A review for the change `t`: its host element, filled once the diff is read and linted. */
+  function create(t) {
     const host = document.createElement("div");
     host.id = "zerodown-review";
+    host.dataset.zerodownKey = t.key;
     host.style.margin = "12px 0";
     const root = host.attachShadow({ mode: "open" });
     adoptStyles(root, BASE_CSS, TIMELINE_CSS, REVIEW_CSS);
+    const view = new ReviewView(root, { lintDiff, lintFiles, collapsible: true });
+    t.read()
+      .then((diff) => view.show({ diff }), (error) =>
+        // The view's own error state: "could not check", never clean.
+        new ReviewView(root, { lintDiff: () => Promise.reject(error), lintFiles, collapsible: true }).show({ diff: "" }))
+      .catch((e) => console.warn("zerodown:", e));
+    return { key: t.key, host };
+  }
+
+  function place(host, anchors) {
     const anchor = anchors.map((s) => document.querySelector(s)).find(Boolean);
-    if (anchor && anchor !== document.body) anchor.before(host);
-    else document.body.prepend(host);
-    return new ReviewView(root, { lint });
+    if (anchor) anchor.before(host);
+    else (document.querySelector("main") ?? document.body).prepend(host);
   }
 
-  /** GitHub's diff tables, read back into a unified diff. */
-  function diffFromGitHubPage() {
-    const out = [];
-    for (const file of document.querySelectorAll(".file[data-tagsearch-path], .file:has(.file-header[data-path])")) {
-      const path = file.dataset.tagsearchPath ?? file.querySelector(".file-header[data-path]")?.dataset.path;
-      if (!path) continue;
-      const hunks = [];
-      let hunk = null;
-      for (const row of file.querySelectorAll("table.diff-table tr")) {
-        const hunkCell = row.querySelector(".blob-code-hunk");
-        if (hunkCell) {
-          hunks.push((hunk = { header: hunkCell.textContent.trim(), rows: [] }));
-          continue;
-        }
-        const code = row.querySelector("td.blob-code");
-        if (!code) continue;
-        if (!hunk) hunks.push((hunk = { header: "", rows: [] }));
-        const nums = [...row.querySelectorAll("td.blob-num")].map((td) => Number(td.dataset.lineNumber) || null);
-        const text = (code.querySelector(".blob-code-inner") ?? code).textContent.replace(/\n$/, "");
-        const kind = code.classList.contains("blob-code-addition") ? "+" : code.classList.contains("blob-code-deletion") ? "-" : " ";
-        hunk.rows.push({ kind, old: nums[0], new: nums[1] ?? nums[0], text });
-      }
-      const added = hunks.length > 0 && /^@@ -0,0 /.test(hunks[0].header);
-      out.push(`diff --git a/${path} b/${path}`, added ? "new file mode 100644" : null, added ? "--- /dev/null" : `--- a/${path}`, `+++ b/${path}`);
-      for (const h of hunks) {
-        const olds = h.rows.filter((r) => r.kind !== "+");
-        const news = h.rows.filter((r) => r.kind !== "-");
-        const oldStart = olds[0]?.old ?? 0;
-        const newStart = news[0]?.new ?? 0;
-        out.push(`@@ -${oldStart},${olds.length} +${newStart},${news.length} @@`);
-        for (const r of h.rows) out.push(r.kind + r.text);
-      }
-    }
-    return out.filter((l) => l !== null).join("\n") + "\n";
+  let current = null; // { key, host } of the change the URL is on
+
+  /** Brings the page in line with the URL: one review, of this change, where it belongs. */
+  function check() {
+    const t = target();
+    if (!t) current = null;
+    else if (current?.key !== t.key) current = create(t);
+    const want = t?.visible ? current.host : null;
+    for (const el of document.querySelectorAll("#zerodown-review")) if (el !== want) el.remove();
+    if (want && !want.isConnected) place(want, t.anchors);
   }
 
-  async function run() {
-    if (gitlab) {
-      const view = mount([".merge-request-tabs-holder", ".merge-request-tabs", "#diffs", ".diffs", "main", "#content-body"]);
-      const response = await fetch(`${location.origin}${gitlab[1]}.diff`, { credentials: "same-origin" });
-      if (!response.ok) throw new Error(`cannot read the merge request's diff (${response.status})`);
-      await view.show({ diff: await response.text() });
-    } else {
-      const view = mount(["#files", ".js-diff-progressive-container", "#files_bucket", "main"]);
-      await view.show({ diff: diffFromGitHubPage() });
-    }
-  }
-
-  run().catch((e) => console.warn("zerodown:", e));
+  let pending = false;
+  const schedule = () => {
+    if (pending) return;
+    pending = true;
+    setTimeout(() => {
+      pending = false;
+      check();
+    }, 0);
+  };
+  for (const type of ["turbo:load", "turbo:render", "pjax:end"]) document.addEventListener(type, schedule);
+  window.addEventListener("popstate", schedule);
+  // history.pushState in the page: the Navigation API sees it where there is
+  // one; a cheap poll (a regular expression and an id lookup a second)
+  // everywhere, which also puts the review back when a re-render removed it.
+  globalThis.navigation?.addEventListener?.("navigate", schedule);
+  globalThis.navigation?.addEventListener?.("currententrychange", schedule);
+  setInterval(check, 1000);
+  check();
 })();

@@ -1,6 +1,8 @@
 // Self-hosted GitLab hosts are optional host permissions, asked for here; the
 // service worker registers the content script on whatever has been granted.
-const BUILT_IN = ["https://gitlab.com/*", "https://github.com/*"];
+// The manifest's own hosts (content scripts, the GitHub diff fetch): not self-hosted GitLab hosts.
+const manifest = chrome.runtime.getManifest();
+const BUILT_IN = [...manifest.content_scripts.flatMap((c) => c.matches), ...(manifest.host_permissions ?? [])];
 const list = document.getElementById("hosts");
 const message = document.getElementById("message");
 

@@ -4,7 +4,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { serve, browserWithExtension, DEMO, SCREENSHOTS } from "./helpers.mjs";
+import { serve, browserWithExtension, watchErrors, DEMO, SCREENSHOTS } from "./helpers.mjs";
 
 let server;
 let context;
@@ -17,6 +17,7 @@ before(async () => {
   execFileSync(process.execPath, [join(DEMO, "extension", "build.mjs"), "--test", dir], { stdio: "inherit" });
   server = await serve();
   context = await browserWithExtension(dir);
+  await context.route("**/favicon.ico", (route) => route.fulfill({ status: 204 })); // no 404 in the console
 });
 after(async () => {
   await context?.close();
@@ -28,7 +29,9 @@ test("the shipped manifest asks for the narrowest permissions and a WebAssembly-
   const manifest = JSON.parse(readFileSync(join(DEMO, "extension", "manifest.json"), "utf8"));
   assert.equal(manifest.manifest_version, 3);
   assert.deepEqual(manifest.permissions, ["scripting"]);
-  assert.equal(manifest.host_permissions, undefined);
+  // github.com's pull request `.diff` redirects to patch-diff.githubusercontent.com;
+  // the service worker fetches it there, and nowhere else.
+  assert.deepEqual(manifest.host_permissions, ["https://github.com/*", "https://patch-diff.githubusercontent.com/*"]);
   assert.deepEqual(manifest.content_scripts.flatMap((c) => c.matches), ["https://gitlab.com/*", "https://github.com/*"]);
   assert.equal(manifest.content_security_policy.extension_pages, "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'");
   assert.equal(manifest.web_accessible_resources, undefined);
@@ -36,45 +39,104 @@ test("the shipped manifest asks for the narrowest permissions and a WebAssembly-
 
 async function reviewOn(url) {
   const page = await context.newPage();
+  const errors = watchErrors(page);
   const requests = [];
   page.on("request", (r) => requests.push(r.url()));
   await page.goto(url);
   const host = page.locator("#zerodown-review");
-  await host.locator(".zd-file").first().waitFor({ timeout: 15000 });
-  return { page, host, requests };
+  // Collapsed: the files are in the document, not yet visible.
+  await host.locator(".zd-file").first().waitFor({ state: "attached", timeout: 15000 });
+  return { page, host, requests, errors };
 }
 
-test("on a GitLab merge request the review reads the same-origin .diff and annotates the migrations", async () => {
-  const { page, host, requests } = await reviewOn(`${server.base}/group/project/-/merge_requests/1`);
-  const files = await host.locator(".zd-file").evaluateAll((els) => els.map((e) => e.dataset.path));
-  assert.deepEqual(files, [
-    "db/migrate/20240501120000_add_index_on_users_email.sql",
-    "db/post_migrate/20240502090000_drop_legacy_token.sql",
-    "db/migrate/20240503100000_create_audit_events.sql",
+const paths = (host) => host.locator(".zd-file").evaluateAll((els) => els.map((e) => `${e.dataset.path} ${e.dataset.status}`));
+const rules = (host) => host.locator("tr.zd-finding").evaluateAll((trs) => trs.map((t) => `${t.dataset.rule} ${t.previousElementSibling?.dataset.line ?? "elsewhere"}`));
+const height = (page) => page.evaluate(() => document.querySelector("#zerodown-review").getBoundingClientRect().height);
+
+test("on a GitLab merge request the review reads the same-origin .diff and is one line until opened", async () => {
+  const { page, host, requests, errors } = await reviewOn(`${server.base}/group/project/-/merge_requests/1`);
+  assert.deepEqual(await paths(host), [
+    "db/migrate/20240501120000_add_index_on_users_email.sql checked",
+    "db/post_migrate/20240502090000_drop_legacy_token.sql checked",
+    "db/migrate/20240503100000_create_audit_events.sql checked",
   ]);
-  const rules = await host.locator("tr.zd-finding").evaluateAll((trs) => trs.map((t) => t.dataset.rule));
-  assert.deepEqual(rules, ["add-index-non-concurrently", "add-column-required", "drop-column"]);
-  // Placed above the merge request's diff, before the tabs.
+  assert.deepEqual(await rules(host), ["add-index-non-concurrently 3", "add-column-required 4", "drop-column 2"]);
+  // Placed above the merge request's diff, before the tabs, closed: one line.
   assert.ok(await page.evaluate(() => document.querySelector("#zerodown-review").nextElementSibling.matches(".merge-request-tabs-holder")));
+  const summary = host.locator("details.zd-review > summary");
+  assert.match(await host.locator("details.zd-review").getAttribute("aria-label"), /^zerodown: 2 errors, 1 warning in 3 migrations$/);
+  assert.equal(await host.locator("details.zd-review").evaluate((d) => d.open), false);
+  const closed = await height(page);
+  assert.ok(closed < 64, `collapsed height ${closed}px`);
+  await summary.click();
+  const open = await height(page);
+  assert.ok(open > 400, `open height ${open}px`);
   assert.ok(requests.includes(`${server.base}/group/project/-/merge_requests/1.diff`));
   await page.setViewportSize({ width: 1100, height: 760 });
   await page.screenshot({ path: join(SCREENSHOTS, "extension-gitlab.png") });
   assert.deepEqual(requests.filter((u) => !u.startsWith(server.base)), [], "no request beyond the page's origin");
+  assert.deepEqual(errors, []);
   await page.close();
 });
 
-test("on a GitHub pull request the review reads the diff on the page and keeps its text inert", async () => {
-  const { page, host, requests } = await reviewOn(`${server.base}/owner/repo/pull/1/files`);
-  const files = await host.locator(".zd-file").evaluateAll((els) => els.map((e) => e.dataset.path));
-  assert.deepEqual(files, ["db/migrations/0042_orders_customer_fk.sql"]);
-  const rules = await host.locator("tr.zd-finding").evaluateAll((trs) => trs.map((t) => t.dataset.rule));
-  assert.ok(rules.includes("add-foreign-key"), `findings: ${rules}`);
-  const finding = host.locator('tr.zd-finding[data-rule="add-foreign-key"]');
-  assert.equal(await finding.evaluate((tr) => tr.previousElementSibling.dataset.line), "3");
+test("on a GitHub pull request the review reads the .diff (through the service worker, past its cross-origin redirect) and keeps its text inert", async () => {
+  server.requests.length = 0;
+  const { page, host, requests, errors } = await reviewOn(`${server.base}/owner/repo/pull/1/files`);
+  assert.deepEqual(await paths(host), ["db/migrations/0042_orders_customer_fk.sql checked"]);
+  assert.deepEqual(await rules(host), ["add-foreign-key 3"]);
   assert.equal(await host.locator("tr.zd-line[data-line='1'] .zd-text").textContent(), '-- <img src=x onerror="window.__zdPwned=1"> orders belong to customers');
   assert.equal(await page.evaluate(() => document.querySelector("#zerodown-review").shadowRoot.querySelectorAll("img").length), 0);
+  assert.equal(await page.evaluate(() => window.__zdPwned), undefined);
   assert.ok(await page.evaluate(() => document.querySelector("#zerodown-review").nextElementSibling.id === "files"));
-  assert.deepEqual(requests.filter((u) => !u.startsWith(server.base)), [], "no request beyond the page's origin");
+  assert.deepEqual(server.requests.filter((r) => r.includes(".diff")), ["localhost /owner/repo/pull/1.diff", "127.0.0.1 /raw/owner/repo/pull/1.diff"]);
+  assert.deepEqual(requests.filter((u) => !u.startsWith(server.base)), [], "the page itself asks nothing beyond its origin");
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("GitHub: from Conversation to Files changed by history.pushState there is one review, with files the page did not load checked and never clean", async () => {
+  server.requests.length = 0;
+  const page = await context.newPage();
+  const errors = watchErrors(page);
+  await page.goto(`${server.base}/owner/repo/pull/2`);
+  await page.waitForTimeout(1500);
+  assert.equal(await page.locator("#zerodown-review").count(), 0, "no review on the Conversation tab");
+
+  await page.click("#tab-files");
+  assert.equal(new URL(page.url()).pathname, "/owner/repo/pull/2/files");
+  const host = page.locator("#zerodown-review");
+  await host.locator(".zd-file").first().waitFor({ state: "attached", timeout: 15000 });
+  assert.deepEqual(await paths(host), [
+    "db/migrate/20240601000000_add_index_to_orders_state.rb not-checked",
+    "db/migrate/20240602000000_orders_state.sql checked",
+    "db/migrate/20240603000000_orders_customer_index.sql checked",
+    "db/structure.sql schema",
+  ]);
+  // Only the changed statement of the modified file; the index GitHub showed
+  // as "Load diff" is checked from the diff; structure.sql is the schema.
+  assert.deepEqual(await rules(host), ["add-column-required 4", "add-index-non-concurrently 2"]);
+  assert.match(await host.locator("details.zd-review").getAttribute("aria-label"), /^zerodown: 2 errors in 3 migrations \(1 not checked\)$/);
+  assert.match(await host.locator('.zd-file[data-status="not-checked"]').textContent(), /not checked/i);
+  await page.setViewportSize({ width: 1100, height: 420 });
+  await page.screenshot({ path: join(SCREENSHOTS, "extension-github-collapsed.png") });
+
+  // Away and back, by the tabs and by the browser's history: never two.
+  const count = async () => {
+    await page.waitForTimeout(1200);
+    return page.locator("#zerodown-review").count();
+  };
+  await page.click("#tab-conversation");
+  assert.equal(await count(), 0);
+  await page.click("#tab-files");
+  assert.equal(await count(), 1);
+  await page.goBack();
+  assert.equal(await count(), 0);
+  await page.goForward();
+  assert.equal(await count(), 1);
+  await host.locator(".zd-file").first().waitFor({ state: "attached" });
+  assert.ok(await page.evaluate(() => document.querySelector("#zerodown-review").nextElementSibling.id === "files"));
+  assert.deepEqual(server.requests.filter((r) => r.includes(".diff")), ["localhost /owner/repo/pull/2.diff", "127.0.0.1 /raw/owner/repo/pull/2.diff"], "read once for the pull request");
+  assert.deepEqual(errors, []);
   await page.close();
 });
 

@@ -17,18 +17,46 @@ export const ARGS = [
   "--disable-component-update", "--disable-sync", "--disable-default-apps", "--hide-scrollbars",
 ];
 
-/** GitLab `/<group>/<project>/-/merge_requests/<n>` (and `.diff`), GitHub `/<owner>/<repo>/pull/<n>`. */
+/**
+ * Pages that mimic the hosts: GitLab `/<group>/<project>/-/merge_requests/<n>`
+ * (and its same-origin `.diff`), GitHub `/<owner>/<repo>/pull/<n>` (1: a
+ * classic "Files changed" page; 2: tabs that navigate with history.pushState).
+ */
 function fixtureRoute(path) {
   if (/^\/[^/]+\/[^/]+\/-\/merge_requests\/\d+\.diff$/.test(path)) return join(FIXTURES, "mr.diff");
   if (/^\/[^/]+\/[^/]+\/-\/merge_requests\/\d+(\/diffs)?$/.test(path)) return join(FIXTURES, "gitlab-mr.html");
-  if (/^\/[^/]+\/[^/]+\/pull\/\d+(\/files)?$/.test(path)) return join(FIXTURES, "github-pr.html");
+  if (/^\/[^/]+\/[^/]+\/pull\/1(\/files)?$/.test(path)) return join(FIXTURES, "github-pr.html");
+  if (/^\/[^/]+\/[^/]+\/pull\/2(\/files)?$/.test(path)) return join(FIXTURES, "github-pr-spa.html");
+  // Where github.com's `.diff` redirects to (another origin, see serve()).
+  if (/^\/raw\/[^/]+\/[^/]+\/pull\/1\.diff$/.test(path)) return join(FIXTURES, "github-pr-1.diff");
+  if (/^\/raw\/[^/]+\/[^/]+\/pull\/2\.diff$/.test(path)) return join(FIXTURES, "rails-pr.diff");
   return null;
 }
 
+/**
+ * The demo server with the fixture routes, at `base` (http://localhost:PORT).
+ * As on github.com, `/<owner>/<repo>/pull/<n>.diff` redirects to another
+ * origin (http://127.0.0.1:PORT/raw/...), which sends no CORS headers.
+ * `requests` lists every path asked for.
+ */
 export async function serve() {
   const server = await startServer({ route: fixtureRoute });
-  const base = `http://localhost:${server.address().port}`;
-  return { base, close: () => new Promise((ok) => server.close(ok)) };
+  const { port } = server.address();
+  const base = `http://localhost:${port}`;
+  const requests = [];
+  const [serveFile] = server.listeners("request");
+  server.removeAllListeners("request");
+  server.on("request", (req, res) => {
+    const path = new URL(req.url ?? "/", "http://localhost").pathname;
+    requests.push(`${req.headers.host?.startsWith("127.0.0.1") ? "127.0.0.1" : "localhost"} ${path}`);
+    const pull = path.match(/^(\/[^/]+\/[^/]+\/pull\/\d+\.diff)$/);
+    if (pull) {
+      res.writeHead(302, { location: `http://127.0.0.1:${port}/raw${pull[1]}` }).end();
+      return;
+    }
+    serveFile(req, res);
+  });
+  return { base, requests, close: () => new Promise((ok) => server.close(ok)) };
 }
 
 export async function browser() {
