@@ -2,7 +2,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { serve, browser, watchErrors, FIXTURES, SCREENSHOTS } from "./helpers.mjs";
+import { serve, browser, watchErrors, DEMO, FIXTURES, SCREENSHOTS } from "./helpers.mjs";
 
 let server;
 let chromium;
@@ -281,6 +281,26 @@ test("an error replaces the review with an error state and fires zerodown-review
     return error;
   });
   assert.equal(thrown, "Invalid array length");
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+/** axe-core's violations inside the element (its rules for the whole page do not apply to a widget). */
+async function axeViolations(page) {
+  await page.evaluate(readFileSync(join(DEMO, "node_modules", "axe-core", "axe.min.js"), "utf8"));
+  const result = await page.evaluate(() => window.axe.run({ include: [["zerodown-review"]] }, { resultTypes: ["violations"] }));
+  return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+}
+
+test("axe finds no violation in the widget: findings, a plan open, not-checked files, markers, the error state", async () => {
+  const diff = readFileSync(join(FIXTURES, "mr.diff"), "utf8") + readFileSync(join(FIXTURES, "rails-mr.diff"), "utf8")
+    + ["--- /dev/null", "+++ b/db/migrate/9_trojan.sql", "@@ -0,0 +1 @@", "+-- note \u202E;sresu ELBAT PORD", ""].join("\n");
+  const { page, errors } = await review(diff);
+  await page.locator('zerodown-review tr.zd-finding[data-rule="drop-column"] .zd-plan-toggle').first().click();
+  assert.deepEqual(await axeViolations(page), []);
+  await page.evaluate(() => { document.querySelector("zerodown-review").options = { pgVersion: "banana" }; });
+  await page.locator('zerodown-review [role="alert"]').waitFor();
+  assert.deepEqual(await axeViolations(page), []);
   assert.deepEqual(errors, []);
   await page.close();
 });
