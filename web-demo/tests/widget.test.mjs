@@ -2,7 +2,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { serve, browser, watchErrors, FIXTURES, SCREENSHOTS } from "./helpers.mjs";
+import { serve, browser, watchErrors, DEMO, FIXTURES, SCREENSHOTS } from "./helpers.mjs";
 
 let server;
 let chromium;
@@ -161,5 +161,146 @@ test("a files list is reviewed like a diff, and the globs decide what is a migra
     };
   });
   assert.deepEqual(shown, { files: ["sql/2024/01_index.sql"], rules: ["add-index-non-concurrently"] });
+  await page.close();
+});
+
+/** Every file of the review: path, status, what its header counts, and its findings' rules. */
+function shownFiles(page) {
+  return page.locator("zerodown-review .zd-file").evaluateAll((els) => els.map((e) => ({
+    path: e.dataset.path,
+    status: e.dataset.status,
+    count: e.querySelector(".zd-count").textContent,
+    rules: [...e.querySelectorAll("tr.zd-finding")].map((r) => r.dataset.rule),
+  })));
+}
+
+test("a Rails merge request: findings only for what changed, structure.sql is the schema, Ruby is not checked", async () => {
+  const { page, errors } = await review(readFileSync(join(FIXTURES, "rails-mr.diff"), "utf8"));
+  assert.deepEqual(await shownFiles(page), [
+    // The context lines hold an index without CONCURRENTLY, a required column
+    // and a dropped column: read, not reported. The two changes are.
+    { path: "db/migrate/20240601000000_widgets.sql", status: "checked", count: "2 findings", rules: ["add-index-non-concurrently", "data-migration"] },
+    { path: "db/migrate/20240602000000_add_owner_to_widgets.rb", status: "not-checked", count: "not checked", rules: [] },
+    { path: "db/structure.sql", status: "schema", count: "schema dump", rules: [] },
+  ]);
+  const sql = page.locator('zerodown-review .zd-file[data-path$="widgets.sql"]');
+  // Each finding sits under its changed line, and two hunks did not run together.
+  const rows = await sql.locator("tr.zd-line, tr.zd-finding").evaluateAll((trs) =>
+    trs.map((tr) => (tr.classList.contains("zd-finding") ? tr.dataset.rule : tr.dataset.line ?? "-")));
+  assert.deepEqual(rows.slice(3, 5), ["9", "add-index-non-concurrently"]);
+  assert.deepEqual(rows.slice(-2), ["25", "data-migration"]);
+  assert.match(await sql.locator(".zd-note").first().textContent(), /^2 statements changed, 6 read for context/);
+  assert.match(await page.locator('zerodown-review .zd-file[data-status="not-checked"] .zd-note').textContent(), /Not checked: not SQL/);
+  const head = await page.locator("zerodown-review .zd-review-head").textContent();
+  assert.match(head, /2 migration files · 2 statements changed, 6 read for context/);
+  assert.match(head, /2 errors.*1 not checked/);
+  assert.doesNotMatch(head, /No downtime risks/);
+  const report = await page.evaluate(() => window.__report);
+  assert.deepEqual(report.summary, { errors: 2, warnings: 0, infos: 0, changed: 2, context: 6, notChecked: 1 });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("a file zerodown could not check is never shown as clean", async () => {
+  const diff = ["--- a/db/migrate/1_ok.sql", "+++ b/db/migrate/1_ok.sql", "@@ -1 +1 @@", "-SELECT 1;", "+SELECT 2;",
+    "--- a/db/migrate/2_damaged.sql", "+++ b/db/migrate/2_damaged.sql", "@@ -1,5 +1,5 @@", " SELECT 1;", ""].join("\n");
+  const { page, errors } = await review(diff);
+  assert.deepEqual((await shownFiles(page)).map((f) => [f.path, f.status, f.count]), [
+    ["db/migrate/1_ok.sql", "checked", "clean"],
+    ["db/migrate/2_damaged.sql", "not-checked", "not checked"],
+  ]);
+  const head = await page.locator("zerodown-review .zd-review-head").textContent();
+  assert.match(head, /1 not checked/);
+  assert.doesNotMatch(head, /No downtime risks/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("invisible and bidirectional characters show as markers, with a finding", async () => {
+  // Shown raw, the override makes the line read "-- harmless comment DROP TABLE users;".
+  const line = "-- harmless comment \u202E;sresu ELBAT PORD";
+  const diff = ["--- /dev/null", "+++ b/db/migrate/1_trojan.sql", "@@ -0,0 +1,2 @@", "+SELECT 1;", `+${line}`, ""].join("\n");
+  const { page, errors } = await review(diff);
+  const cell = page.locator('zerodown-review tr.zd-line[data-line="2"] .zd-text');
+  assert.equal(await cell.locator(".zd-invisible").textContent(), "⟨U+202E⟩");
+  const text = await cell.textContent();
+  assert.ok(!text.includes("\u202E"), "the override itself is not in the page");
+  assert.equal(text, "-- harmless comment ⟨U+202E⟩;sresu ELBAT PORD");
+  assert.deepEqual((await shownFiles(page))[0].rules, ["invisible-characters"]);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("a hunk header claiming line 999,999,999 makes its file not checked; the page stays responsive", async () => {
+  const diff = ["--- a/db/migrate/1_huge.sql", "+++ b/db/migrate/1_huge.sql", "@@ -999999999,1 +999999999,2 @@", " SELECT 1;", "+DROP TABLE users;",
+    "--- /dev/null", "+++ b/db/migrate/2_fine.sql", "@@ -0,0 +1 @@", "+CREATE INDEX i ON users (email);", ""].join("\n");
+  const { page, errors } = await review(diff);
+  const files = await shownFiles(page);
+  assert.deepEqual(files.map((f) => [f.path, f.status, f.count]), [
+    ["db/migrate/1_huge.sql", "not-checked", "not checked"],
+    ["db/migrate/2_fine.sql", "checked", "1 finding"],
+  ]);
+  assert.match(await page.locator('zerodown-review .zd-file[data-status="not-checked"] .zd-note').textContent(),
+    /the hunk header claims line 1000000001; zerodown reads files of at most 1000000 lines/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("findings follow their file by index: a lone surrogate in a path, git's quoted UTF-8 paths", async () => {
+  const diff = [
+    "--- /dev/null", "+++ b/db/migrate/1_\uD800.sql", "@@ -0,0 +1 @@", "+CREATE INDEX i ON users (email);",
+    'diff --git "a/db/migrate/2_caf\\303\\251.sql" "b/db/migrate/2_caf\\303\\251.sql"', "new file mode 100644", "--- /dev/null",
+    '+++ "b/db/migrate/2_caf\\303\\251.sql"', "@@ -0,0 +1 @@", "+ALTER TABLE users DROP COLUMN legacy;", ""].join("\n");
+  const { page, errors } = await review(diff);
+  assert.deepEqual(await shownFiles(page), [
+    { path: "db/migrate/1_\uFFFD.sql", status: "checked", count: "1 finding", rules: ["add-index-non-concurrently"] },
+    { path: "db/migrate/2_café.sql", status: "checked", count: "2 findings", rules: ["drop-column", "missing-lock-timeout"] },
+  ]);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("an error replaces the review with an error state and fires zerodown-review-error", async () => {
+  const { page, errors } = await review(readFileSync(join(FIXTURES, "mr.diff"), "utf8"));
+  assert.equal(await page.locator("zerodown-review .zd-file").count(), 3);
+  const failed = await page.evaluate(async () => {
+    const el = document.querySelector("zerodown-review");
+    const error = new Promise((ok) => el.addEventListener("zerodown-review-error", (e) => ok(e.detail.message), { once: true }));
+    el.options = { pgVersion: "banana" };
+    return error;
+  });
+  assert.match(failed, /pgVersion|pg-version|banana/i);
+  assert.equal(await page.locator("zerodown-review .zd-file").count(), 0, "the previous review is gone");
+  assert.match(await page.locator('zerodown-review [role="alert"]').textContent(), /zerodown could not check this change: .*banana/i);
+  // A linter that throws inside its call, too.
+  const thrown = await page.evaluate(async () => {
+    const el = document.querySelector("zerodown-review");
+    const error = new Promise((ok) => el.addEventListener("zerodown-review-error", (e) => ok(e.detail.message), { once: true }));
+    el.options = {};
+    el.linter = { lintDiff() { throw new RangeError("Invalid array length"); }, lintFiles() { throw new Error("unused"); } };
+    return error;
+  });
+  assert.equal(thrown, "Invalid array length");
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+/** axe-core's violations inside the element (its rules for the whole page do not apply to a widget). */
+async function axeViolations(page) {
+  await page.evaluate(readFileSync(join(DEMO, "node_modules", "axe-core", "axe.min.js"), "utf8"));
+  const result = await page.evaluate(() => window.axe.run({ include: [["zerodown-review"]] }, { resultTypes: ["violations"] }));
+  return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+}
+
+test("axe finds no violation in the widget: findings, a plan open, not-checked files, markers, the error state", async () => {
+  const diff = readFileSync(join(FIXTURES, "mr.diff"), "utf8") + readFileSync(join(FIXTURES, "rails-mr.diff"), "utf8")
+    + ["--- /dev/null", "+++ b/db/migrate/9_trojan.sql", "@@ -0,0 +1 @@", "+-- note \u202E;sresu ELBAT PORD", ""].join("\n");
+  const { page, errors } = await review(diff);
+  await page.locator('zerodown-review tr.zd-finding[data-rule="drop-column"] .zd-plan-toggle').first().click();
+  assert.deepEqual(await axeViolations(page), []);
+  await page.evaluate(() => { document.querySelector("zerodown-review").options = { pgVersion: "banana" }; });
+  await page.locator('zerodown-review [role="alert"]').waitFor();
+  assert.deepEqual(await axeViolations(page), []);
+  assert.deepEqual(errors, []);
   await page.close();
 });

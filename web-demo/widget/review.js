@@ -273,12 +273,12 @@ export const REVIEW_CSS = `
 .zd-note { margin: 0; padding: 6px 12px; font-size: 12px; color: var(--zd-muted); border-bottom: 1px solid var(--zd-line); }
 .zd-scroll { overflow-x: auto; container-type: inline-size; }
 .zd-diff { border-collapse: collapse; width: 100%; font: 12.5px/1.6 var(--zd-mono); }
-.zd-num { width: 1%; min-width: 34px; padding: 0 8px; text-align: right; color: #98a1b3; user-select: none; vertical-align: top; }
-.zd-sign { width: 1%; padding: 0 4px; color: #98a1b3; user-select: none; vertical-align: top; }
+.zd-num { width: 1%; min-width: 34px; padding: 0 8px; text-align: right; color: #636b7a; user-select: none; vertical-align: top; }
+.zd-sign { width: 1%; padding: 0 4px; color: #636b7a; user-select: none; vertical-align: top; }
 .zd-text { white-space: pre; padding-right: 12px; }
 .zd-add { background: #eefaf1; } .zd-del { background: #fdf0f1; }
 .zd-flagged .zd-text { text-decoration: underline wavy var(--zd-error); text-decoration-skip-ink: none; text-underline-offset: 3px; }
-.zd-hunk td { color: #6a7184; background: #f1f3fa; padding: 2px 10px; }
+.zd-hunk td { color: var(--zd-muted); background: #f1f3fa; padding: 2px 10px; }
 .zd-finding td { padding: 6px 10px 8px 52px; white-space: normal; font-family: var(--zd-sans); }
 .zd-card { border: 1px solid var(--zd-line); border-left-width: 4px; border-radius: 7px; padding: 8px 10px; background: #fff; }
 /* A finding (and its plan) stays as wide as the visible part of the diff, however wide its lines. */
