@@ -53,7 +53,7 @@ const paths = (host) => host.locator(".zd-file").evaluateAll((els) => els.map((e
 const rules = (host) => host.locator("tr.zd-finding").evaluateAll((trs) => trs.map((t) => `${t.dataset.rule} ${t.previousElementSibling?.dataset.line ?? "elsewhere"}`));
 const height = (page) => page.evaluate(() => document.querySelector("#zerodown-review").getBoundingClientRect().height);
 
-test("on a GitLab merge request the review reads the same-origin .diff and is one line until opened", async () => {
+test("on a GitLab merge request the review reads the same-origin .diff and is one line until opened", async (t) => {
   const { page, host, requests, errors } = await reviewOn(`${server.base}/group/project/-/merge_requests/1`);
   assert.deepEqual(await paths(host), [
     "db/migrate/20240501120000_add_index_on_users_email.sql checked",
@@ -71,6 +71,7 @@ test("on a GitLab merge request the review reads the same-origin .diff and is on
   await summary.click();
   const open = await height(page);
   assert.ok(open > 400, `open height ${open}px`);
+  t.diagnostic(`review height: ${closed}px collapsed, ${open}px open`);
   assert.ok(requests.includes(`${server.base}/group/project/-/merge_requests/1.diff`));
   await page.setViewportSize({ width: 1100, height: 760 });
   await page.screenshot({ path: join(SCREENSHOTS, "extension-gitlab.png") });
