@@ -4,7 +4,7 @@
 //! hunk headers bounded.
 
 use zerodown::report::FileStatus;
-use zerodown::{lint_diff, LintOptions, LintReport};
+use zerodown::{lint_diff, lint_files, LintOptions, LintReport, SourceFile};
 
 fn review(diff: &str) -> LintReport {
     let options = LintOptions {
@@ -237,5 +237,66 @@ fn the_text_report_writes_invisible_characters_out() {
     assert!(
         text.contains("                               ^^^^^^^^\n"),
         "{text}"
+    );
+}
+
+/// Fingerprints: the same when lines are added above a finding or another
+/// statement changes; different when the finding's own statement changes;
+/// distinct for several findings on one statement.
+#[test]
+fn fingerprints_follow_the_statement_not_the_line() {
+    let lint = |sql: &str| {
+        let files = [SourceFile {
+            path: "db/migrate/1_x.sql".into(),
+            sql: sql.into(),
+        }];
+        lint_files(&files, &LintOptions::default()).expect("lint")
+    };
+    let fp = |r: &zerodown::LintReport, rule: &str| -> Vec<String> {
+        r.findings
+            .iter()
+            .filter(|f| f.rule == rule)
+            .map(|f| f.fingerprint.clone().expect("a fingerprint"))
+            .collect()
+    };
+    let base =
+        "CREATE INDEX i ON users (email);\nALTER TABLE users DROP COLUMN a, DROP COLUMN b;\n";
+    let before = lint(base);
+    let drops = fp(&before, "drop-column");
+    assert_eq!(drops.len(), 2, "{:?}", before.findings);
+    assert_ne!(drops[0], drops[1], "two findings on one statement");
+    assert!(drops[0].len() == 32 && drops[0].bytes().all(|b| b.is_ascii_hexdigit()));
+    // Lines above, and another statement edited: the same fingerprints.
+    let moved = lint(&format!(
+        "-- a note\n\nCREATE INDEX i2 ON users (name);\n{}",
+        base.replace("DROP COLUMN a,", "DROP COLUMN a,\n   ")
+    ));
+    assert_eq!(fp(&moved, "drop-column"), drops);
+    let (new, old) = (
+        fp(&moved, "add-index-non-concurrently"),
+        fp(&before, "add-index-non-concurrently"),
+    );
+    assert_eq!(new[1], old[0], "the index statement did not change");
+    assert_ne!(new[0], old[0], "the added index statement is a new finding");
+    // The statement itself changed: new fingerprints.
+    let edited = lint(&base.replace("DROP COLUMN b", "DROP COLUMN c"));
+    assert!(fp(&edited, "drop-column")
+        .iter()
+        .all(|f| !drops.contains(f)));
+    // Another path: other fingerprints.
+    let files = [SourceFile {
+        path: "db/migrate/2_x.sql".into(),
+        sql: base.into(),
+    }];
+    let other = lint_files(&files, &LintOptions::default()).expect("lint");
+    assert!(fp(&other, "drop-column").iter().all(|f| !drops.contains(f)));
+    // A diff that adds a line above the statement: the fingerprints lint gives the whole file.
+    let diff = "--- a/db/migrate/1_x.sql\n+++ b/db/migrate/1_x.sql\n@@ -1,2 +1,3 @@\n+SELECT 1;\n CREATE INDEX i ON users (email);\n-ALTER TABLE users DROP COLUMN a, DROP COLUMN b;\n+ALTER TABLE users DROP COLUMN a, DROP COLUMN b ;\n";
+    let reviewed = lint_diff(diff, &LintOptions::default(), &[]).expect("lint_diff");
+    assert_eq!(fp(&reviewed, "drop-column").len(), 2);
+    assert_eq!(
+        fp(&reviewed, "drop-column"),
+        drops,
+        "whitespace does not count"
     );
 }

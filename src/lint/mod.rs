@@ -9,6 +9,9 @@
 
 #[cfg(test)]
 mod state_tests;
+// The browser's lint module carries no fingerprints (see report::Finding).
+#[cfg(any(not(target_arch = "wasm32"), feature = "full", feature = "node"))]
+mod fingerprint;
 
 use std::collections::BTreeSet;
 use std::ops::Range;
@@ -466,11 +469,14 @@ fn lint_one(
                     span: index.span(span.clone()),
                     statement: index.span(span),
                     plan: None,
+                    fingerprint: None,
                 });
             }
         }
     }
     findings.sort_by(finding_order);
+    #[cfg(any(not(target_arch = "wasm32"), feature = "full", feature = "node"))]
+    fingerprint::assign(text, &mut findings);
     let statements = u32::try_from(split.statements.len()).unwrap_or(u32::MAX);
     report.files.push(FileSummary {
         path: path.to_string(),
@@ -533,6 +539,7 @@ fn to_finding(
         span: index.span(p.diag.span),
         statement: index.span(p.statement),
         plan,
+        fingerprint: None,
     }
 }
 

@@ -35,6 +35,7 @@ pub(crate) fn finding(
         span,
         statement: span,
         plan: None,
+        fingerprint: None,
     }
 }
 

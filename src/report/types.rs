@@ -32,6 +32,13 @@ pub struct Finding {
     /// The safe multi-release plan for this change, when one exists.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan: Option<crate::plan::Plan>,
+    /// Identifies the finding across commits, for CI reports (GitLab Code
+    /// Quality, SARIF): the same when lines are added above it or the file
+    /// changes elsewhere, different when its statement changes. 32 hex
+    /// digits. Absent in the browser's lint module and outside lint reports.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub fingerprint: Option<String>,
 }
 
 /// What was linted in one file.

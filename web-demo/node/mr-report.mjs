@@ -21,7 +21,6 @@
 // --fail-on, 2 a set-up failure (usage, the package not installed, not a git
 // repository, a bad revision, a bad zerodown.toml).
 import { execFileSync } from "node:child_process";
-import { createHash } from "node:crypto";
 import { realpathSync, writeFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 
@@ -76,44 +75,20 @@ export function optionsAt(head, parseConfig, name = head) {
   }
 }
 
-/** The text between two positions (1-based line, column in characters) of `lines`. */
-function slice(lines, start, end) {
-  const out = [];
-  for (let l = start.line; l <= end.line && l <= lines.length; l++) {
-    const chars = Array.from(lines[l - 1] ?? "");
-    const from = l === start.line ? start.column - 1 : 0;
-    const to = l === end.line ? end.column - 1 : chars.length;
-    out.push(chars.slice(from, to).join(""));
-  }
-  return out.join("\n");
-}
-
-const normalise = (s) => s.replace(/\s+/g, " ").trim();
-
 /**
- * GitLab Code Quality entries, one per finding. `source(path)` returns the
- * file's text at head. Fingerprints hash the rule, the path, the statement's
- * text and the finding's own subject (the text of its span) with whitespace
- * normalised, and the finding's rank among findings equal in all of these:
- * unique per finding, and unchanged by edits elsewhere in the file.
+ * GitLab Code Quality entries, one per finding. Fingerprints are the
+ * package's (`finding.fingerprint`): the rule, the path, the statement's text
+ * and the finding's own text, whitespace aside, and the finding's rank among
+ * equal ones, so unique per finding and unchanged by edits elsewhere.
  */
-export function codeQuality(report, source) {
-  const seen = new Map();
-  const lines = new Map();
-  return report.findings.map((f) => {
-    if (!lines.has(f.path)) lines.set(f.path, (source(f.path) ?? "").split("\n"));
-    const text = lines.get(f.path);
-    const key = [f.rule, f.path, normalise(slice(text, f.statement.start, f.statement.end)), normalise(slice(text, f.span.start, f.span.end))].join("\0");
-    const rank = seen.get(key) ?? 0;
-    seen.set(key, rank + 1);
-    return {
-      description: `${f.message} (${f.help})`,
-      check_name: f.rule,
-      fingerprint: createHash("sha256").update(`${key}\0${rank}`).digest("hex"),
-      severity: SEVERITY[f.severity] ?? "info",
-      location: { path: f.path, lines: { begin: f.span.start.line } },
-    };
-  });
+export function codeQuality(report) {
+  return report.findings.map((f) => ({
+    description: `${f.message} (${f.help})`,
+    check_name: f.rule,
+    fingerprint: f.fingerprint,
+    severity: SEVERITY[f.severity] ?? "info",
+    location: { path: f.path, lines: { begin: f.span.start.line } },
+  }));
 }
 
 // Markdown. A code span's fence is one backtick longer than the longest run
@@ -254,14 +229,7 @@ export async function main(argv) {
   } catch (e) {
     throw new SetupError(`zerodown could not read the diff: ${e?.message ?? e}`);
   }
-  const source = (path) => {
-    try {
-      return execFileSync("git", ["show", `${head}:${path}`], { encoding: "utf8", maxBuffer: 1024 * 1024 * 1024, stdio: ["ignore", "pipe", "ignore"] });
-    } catch {
-      return "";
-    }
-  };
-  writeFileSync(flags["--code-quality"], `${JSON.stringify(codeQuality(report, source), null, 2)}\n`);
+  writeFileSync(flags["--code-quality"], `${JSON.stringify(codeQuality(report), null, 2)}\n`);
   const note = markdownNote(report);
   writeFileSync(flags["--note"], note);
   process.stdout.write(note);
