@@ -219,26 +219,25 @@ export class Editor {
     const drawn = new Map();
     const blocks = [];
     const rows = [];
-    let changed = this.drawnFirst !== first || this.drawn.size !== last - first;
     for (let l = first; l < last; l++) {
       const line = text.slice(starts[l], end(l));
       const marks = pieces.get(l) ?? [];
       const flag = flagged.get(l);
-      const key = `${line}\u0000${flag ? `${flag.severity},${flag.index},${flag.rule}` : ""}\u0000${marks.map(([a, b, m]) =>
+      const blockKey = `${line}\u0000${marks.map(([a, b, m]) =>
         `${a},${b},${m.severity},${m.rule},${m.index},${m.index === this.selected},${Boolean(m.stale)}`).join(";")}`;
-      let entry = this.drawn.get(l);
-      if (entry?.key !== key) {
-        changed = true;
-        entry = { key, block: drawLine(l, line, marks, this.selected), row: drawRow(l, flag) };
-      }
+      const rowKey = flag ? `${flag.severity},${flag.index},${flag.rule}` : "";
+      const old = this.drawn.get(l);
+      const entry = {
+        blockKey, rowKey,
+        block: old?.blockKey === blockKey ? old.block : drawLine(l, line, marks, this.selected),
+        row: old?.rowKey === rowKey ? old.row : drawRow(l, flag),
+      };
       drawn.set(l, entry);
       blocks.push(entry.block);
       rows.push(entry.row);
     }
-    if (changed) {
-      this.layer.replaceChildren(...blocks);
-      this.rows.replaceChildren(...rows);
-    }
+    reconcile(this.layer, blocks);
+    reconcile(this.rows, rows);
     this.drawn = drawn;
     this.drawnFirst = first;
     this.place();
@@ -263,6 +262,17 @@ export class Editor {
   syncScroll() {
     this.metrics(true);
     this.render();
+  }
+}
+
+/** Makes `parent`'s children `nodes` (in order) moving as few as it can: the ones kept stay. */
+function reconcile(parent, nodes) {
+  const keep = new Set(nodes);
+  for (const child of [...parent.children]) if (!keep.has(child)) child.remove();
+  let at = parent.firstChild;
+  for (const node of nodes) {
+    if (at === node) at = at.nextSibling;
+    else parent.insertBefore(node, at);
   }
 }
 
