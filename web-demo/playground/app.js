@@ -8,11 +8,12 @@ import { adoptStyles, BASE_CSS, TIMELINE_CSS } from "../lib/styles.js";
 import { Editor } from "./editor.js";
 import { EXAMPLES } from "./examples.js";
 import { CHANGE_KINDS, changeFrom } from "./changes.js";
+import { LINK_LIMIT, readState } from "./link.js";
 
 const LINT_DELAY_MS = 120;
 const $ = (id) => document.getElementById(id);
 
-const state = {
+const DEFAULTS = {
   sql: EXAMPLES[0].sql,
   phase: "regular",
   release: "",
@@ -23,6 +24,7 @@ const state = {
   changeOptions: null, // the plan options the form adds for it (rollback details)
   framework: "plain", // what application steps are written for
 };
+const state = { ...DEFAULTS };
 
 // ---- worker -------------------------------------------------------------
 const { worker, early } = window.zerodownBoot;
@@ -75,24 +77,19 @@ function loadFull() {
 }
 
 // ---- state <-> URL ------------------------------------------------------
+/** Reads the state from the URL hash, field by field; says what a damaged link could not give. */
 function readHash() {
-  const q = new URLSearchParams(location.hash.slice(1));
-  if (q.has("sql")) state.sql = q.get("sql");
-  for (const k of ["phase", "release", "pg", "large"]) if (q.has(k)) state[k] = q.get(k);
-  if (q.has("sel")) state.sel = Number(q.get("sel")) || 0;
-  if (q.has("fw")) state.framework = q.get("fw") === "rails" ? "rails" : "plain";
-  state.change = parseJson(q.get("change"));
-  state.changeOptions = parseJson(q.get("changeopts"));
+  const { state: read, problems } = readState(location.hash.slice(1), DEFAULTS);
+  Object.assign(state, read);
+  linkNotice(problems.length
+    ? `Part of this link could not be used: ${problems.join("; ")}. The rest of the link is as it was shared.`
+    : "");
 }
 
-function parseJson(text) {
-  if (!text) return null;
-  try {
-    const v = JSON.parse(text);
-    return v && typeof v === "object" && !Array.isArray(v) ? v : null;
-  } catch {
-    return null;
-  }
+function linkNotice(text) {
+  const el = $("link-status");
+  el.textContent = text;
+  el.hidden = !text;
 }
 
 function writeHash() {
@@ -106,7 +103,12 @@ function writeHash() {
   if (state.change) q.set("change", JSON.stringify(state.change));
   if (state.change && state.changeOptions && Object.keys(state.changeOptions).length) q.set("changeopts", JSON.stringify(state.changeOptions));
   if (state.framework !== "plain") q.set("fw", state.framework);
-  history.replaceState(null, "", `#${q}`);
+  try {
+    history.replaceState(null, "", `#${q}`);
+  } catch {
+    // Too long for this browser's address bar: "Copy link" says so.
+  }
+  return `${location.origin}${location.pathname}${location.search}#${q}`;
 }
 
 function lintOptions() {
@@ -169,15 +171,27 @@ examples.addEventListener("change", () => {
 });
 
 $("share").addEventListener("click", async () => {
-  writeHash();
-  try {
-    await navigator.clipboard.writeText(location.href);
-    $("share").textContent = "Link copied";
-  } catch {
-    $("share").textContent = "Link in address bar";
+  const link = writeHash();
+  const share = $("share");
+  if (link.length > LINK_LIMIT) {
+    // A link that long would not open: say so rather than copy it.
+    share.textContent = "Link too long";
+    linkNotice(`This page is too long to share as a link: its link would be ${megabytes(link.length)}, and browsers ` +
+      `open links of up to ${megabytes(LINK_LIMIT)}. Share the migration as a file instead, or shorten it.`);
+  } else {
+    try {
+      await navigator.clipboard.writeText(link);
+      share.textContent = "Link copied";
+    } catch {
+      share.textContent = "Link in address bar";
+    }
   }
-  setTimeout(() => ($("share").textContent = "Copy link"), 1500);
+  setTimeout(() => (share.textContent = "Copy link"), 2500);
 });
+
+function megabytes(chars) {
+  return `${(chars / (1024 * 1024)).toFixed(1)} MB`;
+}
 
 let timer = 0;
 function schedule() {
