@@ -73,7 +73,25 @@ code.zd-tag { font-family: var(--zd-mono); }
 .zd-copy { font: 500 12px/1 var(--zd-sans); padding: 4px 8px; border: 1px solid var(--zd-line); background: var(--zd-card);
   border-radius: 5px; cursor: pointer; color: var(--zd-ink); text-transform: none; letter-spacing: 0; }
 .zd-copy:hover { border-color: var(--zd-accent); color: var(--zd-accent); }
+.zd-overview { margin: 0 0 14px; padding: 8px 10px; border: 1px solid var(--zd-line); border-radius: 8px; background: #fafbfc; }
+.zd-ov-releases, .zd-ov-steps { list-style: none; margin: 0; padding: 0; }
+.zd-ov-releases { display: grid; grid-template-columns: repeat(auto-fit, minmax(220px, 1fr)); gap: 4px 16px; }
+.zd-ov-release { display: flex; flex-direction: column; gap: 2px; min-width: 0; }
+.zd-ov-version { font: 700 13px/1.6 var(--zd-sans); color: var(--zd-accent); }
+.zd-ov-step { display: flex; gap: 6px; align-items: baseline; width: 100%; text-align: left; padding: 3px 6px 3px 8px; margin: 0;
+  border: 0; border-left: 3px solid var(--zd-line); border-radius: 0 4px 4px 0; background: none; cursor: pointer;
+  font: 13px/1.35 var(--zd-sans); color: var(--zd-ink); }
+.zd-ov-step:hover { background: #f1eefb; }
+.zd-ov-step[data-phase="regular"] { border-left-color: var(--zd-regular); }
+.zd-ov-step[data-phase="application"] { border-left-color: var(--zd-application); }
+.zd-ov-step[data-phase="post-deploy"] { border-left-color: var(--zd-post-deploy); }
+.zd-ov-step[data-phase="background"] { border-left-color: var(--zd-background); }
+.zd-ov-n { color: var(--zd-muted); flex: none; }
+.zd-ov-phase { flex: none; font: 600 11px/1.2 var(--zd-sans); text-transform: uppercase; letter-spacing: .04em; color: var(--zd-muted); }
+.zd-ov-title { min-width: 0; overflow-wrap: anywhere; }
+.zd-step:focus { outline: 2px solid var(--zd-accent); outline-offset: 3px; }
 @media (max-width: 720px) {
+  .zd-ov-step { flex-wrap: wrap; }
   .zd-timeline { grid-auto-flow: row; grid-auto-columns: auto; gap: 26px; overflow-x: visible; }
   .zd-release + .zd-release::before { content: "↓"; left: 50%; top: -22px; }
 }
