@@ -2,6 +2,8 @@
 // grouped by where they run (in the order they happen inside a release), each
 // SQL block, rollback and code change copyable. Above it, an overview: every
 // step in one line (release, phase, title), each a button to its step.
+// Headings: a release is an h3, a phase an h4, a step an h5 (the plan sits
+// under an h2 in the playground).
 //
 // The plan is the package's `Plan` as is: {change, releases: [{version, date?,
 // steps: [{phase, title, why, sql?, down?, code?, requires?, name,
@@ -36,7 +38,7 @@ export function renderPlan(plan) {
       const steps = release.steps.filter((s) => s.phase === phase);
       if (!steps.length) return null;
       return h("section", { class: `zd-phase zd-phase-${phase}`, dataset: { phase } },
-        h("h5", null, h("span", { class: "zd-dot", "aria-hidden": "true" }), label, h("span", { class: "zd-when" }, when)),
+        h("h4", null, h("span", { class: "zd-dot", "aria-hidden": "true" }), label, h("span", { class: "zd-when" }, when)),
         steps.map(drawn));
     });
     // Steps of a phase this page does not know yet still show.
@@ -44,7 +46,7 @@ export function renderPlan(plan) {
     return h("li", { class: "zd-release", dataset: { version: release.version } },
       h("header", { class: "zd-release-head" },
         h("span", { class: "zd-release-index" }, `Release ${i + 1} of ${total}`),
-        h("strong", { class: "zd-release-version" }, release.version),
+        h("h3", { class: "zd-release-version" }, release.version),
         release.date ? h("time", { datetime: release.date }, release.date) : null),
       groups,
       other.length ? h("section", { class: "zd-phase" }, other) : null);
@@ -54,14 +56,14 @@ export function renderPlan(plan) {
     h("p", { class: "zd-plan-change" },
       h("code", null, describeChange(plan.change)),
       h("span", null, ` — ${steps} step${steps === 1 ? "" : "s"} over ${total} release${total === 1 ? "" : "s"}`)),
-    renderOverview(order),
+    renderOverview(plan, order),
     h("ol", { class: "zd-timeline", "aria-label": "Release timeline" }, columns));
 }
 
 const PHASE_LABELS = new Map(PHASES.map(([phase, label]) => [phase, label]));
 
 /** The overview: one line per step (release, phase, title); each a button to its step. */
-function renderOverview(order) {
+function renderOverview(plan, order) {
   let n = 0;
   const releases = [];
   for (const [release, step, article] of order) {
@@ -78,7 +80,7 @@ function renderOverview(order) {
     });
     releases.at(-1).items.push(h("li", null, go));
   }
-  return h("nav", { class: "zd-overview", "aria-label": "Plan overview" },
+  return h("nav", { class: "zd-overview", "aria-label": `Plan overview: ${describeChange(plan.change)}` },
     h("ol", { class: "zd-ov-releases" }, releases.map(({ release, items }) =>
       h("li", { class: "zd-ov-release", dataset: { version: release.version } },
         h("span", { class: "zd-ov-version" }, release.version),
@@ -88,7 +90,7 @@ function renderOverview(order) {
 function renderStep(step) {
   const outside = step.outside_transaction ?? step.outsideTransaction;
   return h("article", { class: "zd-step", dataset: { phase: step.phase, name: step.name ?? "" } },
-    h("h6", null, inlineCode(step.title)),
+    h("h5", null, inlineCode(step.title)),
     outside || step.name
       ? h("div", { class: "zd-tags" },
         step.name && step.phase !== "application" ? h("code", { class: "zd-tag zd-name", title: "Migration name" }, step.name) : null,

@@ -62,7 +62,7 @@ for (const [name, viewport] of [["desktop", { width: 1360, height: 900 }], ["pho
       const r = el.getBoundingClientRect();
       return r.top >= 0 && r.top < innerHeight && r.left >= 0 && r.left < innerWidth && document.activeElement === el;
     }, await target.elementHandle());
-    assert.equal(await target.locator("h6").textContent(), steps[last].title);
+    assert.equal(await target.locator("h5").textContent(), steps[last].title);
     assert.ok(await page.evaluate(() => document.documentElement.scrollWidth) <= viewport.width);
     assert.deepEqual(errors, []);
     await page.close();

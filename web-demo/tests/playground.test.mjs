@@ -104,7 +104,7 @@ test("the selected finding's plan is drawn as a release timeline: releases, phas
   // The same plan the package attaches to the finding, step for step.
   const expected = zerodown.lint(sql, { phase: "regular", pgVersion: 16, plans: true, release: "12.5" }, "migration.sql")
     .findings.find((f) => f.rule === "drop-column").plan;
-  const titles = await plan.locator(".zd-step h6").allTextContents();
+  const titles = await plan.locator(".zd-step h5").allTextContents();
   assert.deepEqual(titles, expected.releases.flatMap((r) => r.steps.map((s) => s.title.replaceAll("`", ""))));
 
   await page.locator("#finding-plan").screenshot({ path: join(SCREENSHOTS, "plan-timeline.png") });
