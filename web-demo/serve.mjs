@@ -1,11 +1,15 @@
 #!/usr/bin/env node
 // A tiny static server for the web demo: web-demo/ at /, the built npm
 // package (pkg/ at the repository root) at /pkg/. Localhost only, no logic.
+// Text and WebAssembly are sent compressed (br or gzip, as the request's
+// Accept-Encoding allows), with `Vary: Accept-Encoding`.
 // Usage: node web-demo/serve.mjs [--port 8080]   (port 0 picks a free one)
 import { createServer } from "node:http";
 import { readFile, stat } from "node:fs/promises";
 import { extname, join, normalize, sep } from "node:path";
 import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { brotliCompress, constants, gzip } from "node:zlib";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const roots = [
@@ -28,6 +32,37 @@ const types = {
   ".txt": "text/plain; charset=utf-8",
   ".md": "text/plain; charset=utf-8",
 };
+
+// What compresses: everything but images already compressed.
+const compressible = new Set([".html", ".js", ".mjs", ".css", ".json", ".wasm", ".svg", ".diff", ".patch", ".sql", ".txt", ".md"]);
+const encoders = {
+  // Quality 5: a fraction of the time of the maximum (11) for nearly its size.
+  br: (body) => promisify(brotliCompress)(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 5, [constants.BROTLI_PARAM_SIZE_HINT]: body.length } }),
+  gzip: (body) => promisify(gzip)(body, { level: 6 }),
+};
+
+/** The encoding to send: br, then gzip, when the Accept-Encoding header allows it (q > 0). */
+export function pickEncoding(header = "") {
+  const accepted = new Map();
+  for (const part of String(header).split(",")) {
+    const [name, ...params] = part.trim().toLowerCase().split(";").map((x) => x.trim());
+    if (!name) continue;
+    const q = params.find((p) => p.startsWith("q="));
+    accepted.set(name, q ? Number(q.slice(2)) || 0 : 1);
+  }
+  const ok = (name) => (accepted.get(name) ?? accepted.get("*") ?? 0) > 0;
+  return ["br", "gzip"].find(ok) ?? null;
+}
+
+// Compressed bodies, kept until the file changes: path -> {key, encoding -> Promise<Buffer>}.
+const cache = new Map();
+function compressed(path, info, body, encoding) {
+  const key = `${info.mtimeMs}:${info.size}`;
+  let entry = cache.get(path);
+  if (entry?.key !== key) cache.set(path, (entry = { key, bodies: new Map() }));
+  if (!entry.bodies.has(encoding)) entry.bodies.set(encoding, encoders[encoding](body));
+  return entry.bodies.get(encoding);
+}
 
 /** Maps a URL path to a file under one of the roots, or null when it escapes them. */
 function resolve(urlPath) {
@@ -66,11 +101,21 @@ export function startServer({ port = 0, host = "127.0.0.1", route = () => null }
         res.writeHead(404, { "content-type": "text/plain" }).end("not found");
         return;
       }
-      const body = await readFile(path);
-      res.writeHead(200, {
+      let body = await readFile(path);
+      const headers = {
         "content-type": types[extname(path)] ?? "application/octet-stream",
         "cache-control": "no-cache",
-      });
+      };
+      if (compressible.has(extname(path))) {
+        headers.vary = "Accept-Encoding";
+        const encoding = pickEncoding(req.headers["accept-encoding"]);
+        if (encoding) {
+          body = await compressed(path, info, body, encoding);
+          headers["content-encoding"] = encoding;
+        }
+      }
+      headers["content-length"] = String(body.length);
+      res.writeHead(200, headers);
       res.end(req.method === "HEAD" ? undefined : body);
     } catch (e) {
       res.writeHead(500, { "content-type": "text/plain" }).end(String(e));

@@ -4,7 +4,7 @@
 export const BASE_CSS = `
 :host, :root {
   --zd-ink: #1c2330; --zd-muted: #5b6576; --zd-line: #dde2ea; --zd-bg: #f6f7f9; --zd-card: #fff;
-  --zd-error: #c62f3b; --zd-error-bg: #fdecee; --zd-warning: #a86300; --zd-warning-bg: #fff4dc;
+  --zd-error: #c62f3b; --zd-error-bg: #fdecee; --zd-warning: #975900; --zd-warning-bg: #fff4dc;
   --zd-info: #2f62c6; --zd-info-bg: #e8effc; --zd-ok: #1f7a4d; --zd-ok-bg: #e4f5ec;
   --zd-accent: #5a3fc0; --zd-mono: ui-monospace, "SFMono-Regular", "DejaVu Sans Mono", Menlo, Consolas, monospace;
   --zd-sans: system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "DejaVu Sans", sans-serif;
@@ -24,6 +24,10 @@ export const BASE_CSS = `
 .md-invalid { border-left: 3px solid var(--zd-error); } .md-invalid::before { color: var(--zd-error); }
 .md-valid { border-left: 3px solid var(--zd-ok); } .md-valid::before { color: var(--zd-ok); }
 code { font-family: var(--zd-mono); font-size: .92em; }
+/* Code in the docs wraps rather than scrolls: every part readable without a scrollbar to reach. */
+.md-code { white-space: pre-wrap; overflow-wrap: anywhere; }
+/* Where the keyboard is, always visible (WCAG 2.4.7). */
+:is(button, summary, a, input, select, [tabindex]):focus-visible { outline: 2px solid var(--zd-accent); outline-offset: 2px; }
 `;
 
 export const TIMELINE_CSS = `
@@ -39,9 +43,9 @@ export const TIMELINE_CSS = `
 .zd-release-head { display: flex; align-items: baseline; flex-wrap: wrap; gap: 4px 10px; padding: 11px 0 9px;
   border-bottom: 1px solid var(--zd-line); margin-bottom: 4px; }
 .zd-release-index { flex-basis: 100%; font: 600 11px/1.2 var(--zd-sans); text-transform: uppercase; letter-spacing: .05em; color: var(--zd-muted); }
-.zd-release-version { font: 700 20px/1.1 var(--zd-sans); color: var(--zd-accent); }
+.zd-release-version { margin: 0; font: 700 20px/1.1 var(--zd-sans); color: var(--zd-accent); }
 .zd-release-head time { margin-left: auto; color: var(--zd-muted); font-size: 12px; }
-.zd-phase h5 { display: flex; align-items: center; gap: 6px; flex-wrap: wrap; margin: 12px 0 6px;
+.zd-phase h4 { display: flex; align-items: center; gap: 6px; flex-wrap: wrap; margin: 12px 0 6px;
   font: 600 11.5px/1.2 var(--zd-sans); text-transform: uppercase; letter-spacing: .05em; color: var(--zd-ink); }
 .zd-when { font-weight: 400; text-transform: none; letter-spacing: 0; color: var(--zd-muted); }
 .zd-dot { width: 9px; height: 9px; border-radius: 50%; background: var(--zd-line); flex: none; }
@@ -54,7 +58,7 @@ export const TIMELINE_CSS = `
 .zd-step[data-phase="application"] { border-color: var(--zd-application); }
 .zd-step[data-phase="post-deploy"] { border-color: var(--zd-post-deploy); }
 .zd-step[data-phase="background"] { border-color: var(--zd-background); }
-.zd-step h6 { margin: 0 0 4px; font: 600 14px/1.35 var(--zd-sans); }
+.zd-step h5 { margin: 0 0 4px; font: 600 14px/1.35 var(--zd-sans); }
 .zd-tags { display: flex; flex-wrap: wrap; gap: 5px; margin: 0 0 5px; }
 .zd-tag { font: 500 11.5px/1 var(--zd-sans); padding: 3px 6px; border-radius: 4px; background: #f1f3f7; color: var(--zd-muted); }
 code.zd-tag { font-family: var(--zd-mono); }
@@ -73,7 +77,25 @@ code.zd-tag { font-family: var(--zd-mono); }
 .zd-copy { font: 500 12px/1 var(--zd-sans); padding: 4px 8px; border: 1px solid var(--zd-line); background: var(--zd-card);
   border-radius: 5px; cursor: pointer; color: var(--zd-ink); text-transform: none; letter-spacing: 0; }
 .zd-copy:hover { border-color: var(--zd-accent); color: var(--zd-accent); }
+.zd-overview { margin: 0 0 14px; padding: 8px 10px; border: 1px solid var(--zd-line); border-radius: 8px; background: #fafbfc; }
+.zd-ov-releases, .zd-ov-steps { list-style: none; margin: 0; padding: 0; }
+.zd-ov-releases { display: grid; grid-template-columns: repeat(auto-fit, minmax(220px, 1fr)); gap: 4px 16px; }
+.zd-ov-release { display: flex; flex-direction: column; gap: 2px; min-width: 0; }
+.zd-ov-version { font: 700 13px/1.6 var(--zd-sans); color: var(--zd-accent); }
+.zd-ov-step { display: flex; gap: 6px; align-items: baseline; width: 100%; text-align: left; padding: 3px 6px 3px 8px; margin: 0;
+  border: 0; border-left: 3px solid var(--zd-line); border-radius: 0 4px 4px 0; background: none; cursor: pointer;
+  font: 13px/1.35 var(--zd-sans); color: var(--zd-ink); }
+.zd-ov-step:hover { background: #f1eefb; }
+.zd-ov-step[data-phase="regular"] { border-left-color: var(--zd-regular); }
+.zd-ov-step[data-phase="application"] { border-left-color: var(--zd-application); }
+.zd-ov-step[data-phase="post-deploy"] { border-left-color: var(--zd-post-deploy); }
+.zd-ov-step[data-phase="background"] { border-left-color: var(--zd-background); }
+.zd-ov-n { color: var(--zd-muted); flex: none; }
+.zd-ov-phase { flex: none; font: 600 11px/1.2 var(--zd-sans); text-transform: uppercase; letter-spacing: .04em; color: var(--zd-muted); }
+.zd-ov-title { min-width: 0; overflow-wrap: anywhere; }
+.zd-step:focus { outline: 2px solid var(--zd-accent); outline-offset: 3px; }
 @media (max-width: 720px) {
+  .zd-ov-step { flex-wrap: wrap; }
   .zd-timeline { grid-auto-flow: row; grid-auto-columns: auto; gap: 26px; overflow-x: visible; }
   .zd-release + .zd-release::before { content: "↓"; left: 50%; top: -22px; }
 }

@@ -8,11 +8,12 @@ import { adoptStyles, BASE_CSS, TIMELINE_CSS } from "../lib/styles.js";
 import { Editor } from "./editor.js";
 import { EXAMPLES } from "./examples.js";
 import { CHANGE_KINDS, changeFrom } from "./changes.js";
+import { LINK_LIMIT, readState } from "./link.js";
 
 const LINT_DELAY_MS = 120;
 const $ = (id) => document.getElementById(id);
 
-const state = {
+const DEFAULTS = {
   sql: EXAMPLES[0].sql,
   phase: "regular",
   release: "",
@@ -23,12 +24,13 @@ const state = {
   changeOptions: null, // the plan options the form adds for it (rollback details)
   framework: "plain", // what application steps are written for
 };
+const state = { ...DEFAULTS };
 
 // ---- worker -------------------------------------------------------------
 const { worker, early } = window.zerodownBoot;
 let nextId = 1;
 const pending = new Map();
-let info = null; // {version, hasPlan, rules}
+let info = null; // {version, rules} (rules without docs: the lint module carries none)
 let resolveReady;
 const ready = new Promise((ok) => (resolveReady = ok));
 
@@ -50,33 +52,44 @@ worker.onmessage = ({ data }) => {
 
 for (const event of early.splice(0)) worker.onmessage(event);
 
+/** Sends a request to the worker; the promise carries the request's `id`. */
 function call(message) {
   const id = nextId++;
-  return new Promise((resolve, reject) => {
+  const promise = new Promise((resolve, reject) => {
     pending.set(id, { resolve, reject });
     worker.postMessage({ id, ...message });
   });
+  promise.id = id;
+  return promise;
+}
+
+// The full module (plans of changes, rule docs) loads on first need.
+let fullLoad = null;
+function loadFull() {
+  fullLoad ??= call({ type: "load-full" }).then((r) => {
+    document.documentElement.dataset.full = "loaded";
+    return r;
+  }, (e) => {
+    fullLoad = null;
+    throw e;
+  });
+  return fullLoad;
 }
 
 // ---- state <-> URL ------------------------------------------------------
+/** Reads the state from the URL hash, field by field; says what a damaged link could not give. */
 function readHash() {
-  const q = new URLSearchParams(location.hash.slice(1));
-  if (q.has("sql")) state.sql = q.get("sql");
-  for (const k of ["phase", "release", "pg", "large"]) if (q.has(k)) state[k] = q.get(k);
-  if (q.has("sel")) state.sel = Number(q.get("sel")) || 0;
-  if (q.has("fw")) state.framework = q.get("fw") === "rails" ? "rails" : "plain";
-  state.change = parseJson(q.get("change"));
-  state.changeOptions = parseJson(q.get("changeopts"));
+  const { state: read, problems } = readState(location.hash.slice(1), DEFAULTS);
+  Object.assign(state, read);
+  linkNotice(problems.length
+    ? `Part of this link could not be used: ${problems.join("; ")}. The rest of the link is as it was shared.`
+    : "");
 }
 
-function parseJson(text) {
-  if (!text) return null;
-  try {
-    const v = JSON.parse(text);
-    return v && typeof v === "object" && !Array.isArray(v) ? v : null;
-  } catch {
-    return null;
-  }
+function linkNotice(text) {
+  const el = $("link-status");
+  el.textContent = text;
+  el.hidden = !text;
 }
 
 function writeHash() {
@@ -90,7 +103,12 @@ function writeHash() {
   if (state.change) q.set("change", JSON.stringify(state.change));
   if (state.change && state.changeOptions && Object.keys(state.changeOptions).length) q.set("changeopts", JSON.stringify(state.changeOptions));
   if (state.framework !== "plain") q.set("fw", state.framework);
-  history.replaceState(null, "", `#${q}`);
+  try {
+    history.replaceState(null, "", `#${q}`);
+  } catch {
+    // Too long for this browser's address bar: "Copy link" says so.
+  }
+  return `${location.origin}${location.pathname}${location.search}#${q}`;
 }
 
 function lintOptions() {
@@ -153,15 +171,27 @@ examples.addEventListener("change", () => {
 });
 
 $("share").addEventListener("click", async () => {
-  writeHash();
-  try {
-    await navigator.clipboard.writeText(location.href);
-    $("share").textContent = "Link copied";
-  } catch {
-    $("share").textContent = "Link in address bar";
+  const link = writeHash();
+  const share = $("share");
+  if (link.length > LINK_LIMIT) {
+    // A link that long would not open: say so rather than copy it.
+    share.textContent = "Link too long";
+    linkNotice(`This page is too long to share as a link: its link would be ${megabytes(link.length)}, and browsers ` +
+      `open links of up to ${megabytes(LINK_LIMIT)}. Share the migration as a file instead, or shorten it.`);
+  } else {
+    try {
+      await navigator.clipboard.writeText(link);
+      share.textContent = "Link copied";
+    } catch {
+      share.textContent = "Link in address bar";
+    }
   }
-  setTimeout(() => ($("share").textContent = "Copy link"), 1500);
+  setTimeout(() => (share.textContent = "Copy link"), 2500);
 });
+
+function megabytes(chars) {
+  return `${(chars / (1024 * 1024)).toFixed(1)} MB`;
+}
 
 let timer = 0;
 function schedule() {
@@ -170,15 +200,44 @@ function schedule() {
 }
 
 let report = null;
+let hashTimer = 0;
 let lintSeq = 0;
 let firstFindings = true;
+// One lint at a time: an edit made while the worker lints is linted when
+// it is done. A result arrives as JSON text, parsed only when it is still
+// the text on screen, so stale results cost the page nothing.
+let linting = false;
+let lintAgain = false;
 async function lintNow() {
   clearTimeout(timer);
+  if (linting) {
+    lintAgain = true;
+    return;
+  }
+  linting = true;
+  lintAgain = false;
+  try {
+    await lintOnce();
+  } finally {
+    linting = false;
+    if (lintAgain) lintNow();
+  }
+}
+
+async function lintOnce() {
   const seq = ++lintSeq;
   const sql = state.sql;
   let result;
   try {
-    result = await call({ type: "lint", sql, options: lintOptions(), path: "migration.sql" });
+    const request = call({ type: "lint", sql, options: lintOptions(), path: "migration.sql" });
+    const { json } = await request;
+    if (sql !== editor.value) return; // a newer edit is on its way
+    result = JSON.parse(json);
+    result.lintId = request.id;
+    result.plans = new Map(); // finding index -> its plan, fetched from the worker when shown
+    // The selected finding's plan comes with the findings, so both show at once.
+    const sel = state.sel < result.findings.length ? state.sel : 0;
+    if (result.findings[sel]?.hasPlan) await findingPlan(result, sel).catch(() => null);
   } catch (e) {
     if (seq === lintSeq) showStatus(`${e.code ? `${e.code}: ` : ""}${e.message}`, "error");
     return;
@@ -188,7 +247,9 @@ async function lintNow() {
   report = result;
   if (state.sel >= report.findings.length) state.sel = 0;
   renderFindings();
-  writeHash();
+  // The URL of a long text takes a while to encode: in a task of its own.
+  clearTimeout(hashTimer);
+  hashTimer = setTimeout(writeHash);
   if (firstFindings) {
     firstFindings = false;
     performance.mark("zerodown:first-findings");
@@ -210,7 +271,10 @@ function location1(f) {
 function renderFindings() {
   const { findings, summary } = report;
   editor.setMarks(
-    findings.map((f, index) => ({ start: f.span.start.utf16, end: Math.max(f.span.end.utf16, f.span.start.utf16 + 1), severity: f.severity, rule: f.rule, index })),
+    findings.map((f, index) => ({
+      start: f.span.start.utf16, end: Math.max(f.span.end.utf16, f.span.start.utf16 + 1), line: f.span.start.line,
+      severity: f.severity, rule: f.rule, index,
+    })),
     state.sel,
   );
   $("summary").replaceChildren(...[
@@ -222,32 +286,101 @@ function renderFindings() {
         ]
       : h("span", { class: "pill ok" }, "No findings: safe to run without downtime"),
   ].flat().filter(Boolean));
-  $("findings").replaceChildren(
-    ...findings.map((f, i) =>
-      h("li", null, h("button", {
-        type: "button",
-        class: `finding${i === state.sel ? " selected" : ""}`,
-        "aria-pressed": String(i === state.sel),
-        dataset: { rule: f.rule, index: i },
-        onclick: () => select(i, { reveal: true }),
-      },
-      h("span", { class: `sev sev-${f.severity}` }, f.severity),
-      h("span", { class: "rule" }, f.rule),
-      h("span", { class: "loc" }, `line ${location1(f)}`),
-      h("span", { class: "msg" }, f.message),
-      h("span", { class: "help" }, f.help))),
-    ),
-  );
+  listed = 0;
+  $("findings").replaceChildren();
+  listMore(LIST_PAGE);
   renderDetail();
+}
+
+// A long migration can have thousands of findings: the list shows them a
+// page at a time ("Show more"), so a lint never stalls typing to build it.
+const LIST_PAGE = 200;
+let listed = 0;
+function listMore(count) {
+  const { findings } = report;
+  const list = $("findings");
+  list.querySelector(".more")?.remove();
+  const upto = Math.min(findings.length, listed + count);
+  const items = [];
+  for (let i = listed; i < upto; i++) items.push(findingItem(findings[i], i));
+  listed = upto;
+  const rest = findings.length - listed;
+  if (rest > 0) {
+    items.push(h("li", { class: "more" }, h("button", { type: "button", onclick: () => listMore(LIST_PAGE) },
+      `Show ${Math.min(rest, LIST_PAGE)} more of ${rest} findings`)));
+  }
+  list.append(...items);
+}
+
+function findingItem(f, i) {
+  return h("li", null, h("button", {
+    type: "button",
+    class: `finding${i === state.sel ? " selected" : ""}`,
+    "aria-pressed": String(i === state.sel),
+    dataset: { rule: f.rule, index: i },
+    onclick: () => select(i, { reveal: true }),
+  },
+  h("span", { class: `sev sev-${f.severity}` }, f.severity),
+  h("span", { class: "rule" }, f.rule),
+  h("span", { class: "loc" }, `line ${location1(f)}`),
+  h("span", { class: "msg" }, f.message),
+  h("span", { class: "help" }, f.help)));
 }
 
 function select(i, { reveal = false } = {}) {
   if (!report?.findings[i]) return;
   state.sel = i;
-  renderFindings();
+  if (i >= listed) listMore(i + 1 - listed);
+  // Only the selection changes: the list and the marks stay.
+  for (const el of $("findings").querySelectorAll(".finding")) {
+    const on = Number(el.dataset.index) === i;
+    el.classList.toggle("selected", on);
+    el.setAttribute("aria-pressed", String(on));
+  }
+  editor.select(i);
+  renderDetail();
   writeHash();
   const f = report.findings[i];
   if (reveal) editor.reveal(f.span.start.utf16, f.span.end.utf16);
+}
+
+/** A finding's plan, from the worker (which keeps the plans of the last lint). */
+function findingPlan(r, i) {
+  if (!r.plans.has(i)) {
+    const p = call({ type: "finding-plan", lint: r.lintId, index: i }).then((plan) => {
+      r.plans.set(i, plan);
+      return plan;
+    }, (e) => {
+      r.plans.delete(i);
+      throw e;
+    });
+    r.plans.set(i, p);
+  }
+  return Promise.resolve(r.plans.get(i));
+}
+
+// Rule docs come from the full module: fetched when the reader opens them.
+let docsOpen = false;
+const docs = new Map(); // rule -> Promise<markdown>
+function ruleDoc(rule) {
+  if (!docs.has(rule)) {
+    docs.set(rule, loadFull().then(() => call({ type: "explain", rule })).catch((e) => {
+      docs.delete(rule);
+      throw e;
+    }));
+  }
+  return docs.get(rule);
+}
+
+function fillDoc(body, rule) {
+  if (body.dataset.rule === rule) return;
+  body.dataset.rule = rule;
+  body.replaceChildren(h("p", { class: "muted" }, "Loading the rule's documentation…"));
+  ruleDoc(rule).then(
+    (md) => body.dataset.rule === rule && body.replaceChildren(renderMarkdown(md, { skipTitle: true })),
+    (e) => body.dataset.rule === rule && body.replaceChildren(h("p", { class: "status error", role: "alert" },
+      `The rule's documentation could not be loaded: ${e.code ? `${e.code}: ` : ""}${e.message}`)),
+  );
 }
 
 function renderDetail() {
@@ -260,20 +393,37 @@ function renderDetail() {
     return;
   }
   const rule = info?.rules.find((r) => r.id === f.rule);
+  const body = h("div", { class: "doc-body" });
+  const doc = h("details", { class: "doc", open: docsOpen }, h("summary", null, "Rule documentation"), body);
+  doc.addEventListener("toggle", () => {
+    docsOpen = doc.open;
+    if (doc.open) fillDoc(body, f.rule);
+  });
+  if (docsOpen) fillDoc(body, f.rule);
   detail.replaceChildren(
     h("h3", null, h("span", { class: `sev sev-${f.severity}` }, f.severity), " ", h("code", null, f.rule)),
     rule ? h("p", { class: "summary-line" }, rule.summary) : null,
-    h("details", { class: "doc", open: true }, h("summary", null, "Rule documentation"), rule ? renderMarkdown(rule.doc, { skipTitle: true }) : h("p", null, "No documentation.")),
+    doc,
   );
-  planBox.replaceChildren(
-    h("div", { class: "pane-head" },
-      h("h2", null, "Safe path for this finding"),
-      h("span", { class: "muted" }, h("code", null, f.rule), ` at line ${location1(f)}`)),
-    f.plan
-      ? renderPlan(f.plan)
-      : h("p", { class: "notice", id: "plan-missing" },
-        "This finding has no multi-release plan: the fix is a single statement, described in the rule's safe alternative above."),
-  );
+  const head = h("div", { class: "pane-head" },
+    h("h2", null, "Safe path for this finding"),
+    h("span", { class: "muted" }, h("code", null, f.rule), ` at line ${location1(f)}`));
+  if (!f.hasPlan) {
+    planBox.replaceChildren(head, h("p", { class: "notice", id: "plan-missing" },
+      "This finding has no multi-release plan: the fix is a single statement, described in the rule's safe alternative above."));
+    return;
+  }
+  const r = report;
+  const i = state.sel;
+  const known = r.plans.get(i);
+  if (known && !(known instanceof Promise)) {
+    planBox.replaceChildren(head, renderPlan(known));
+    return;
+  }
+  planBox.replaceChildren(head, h("p", { class: "muted" }, "Loading the plan…"));
+  findingPlan(r, i).then((plan) => {
+    if (report === r && state.sel === i) planBox.replaceChildren(head, renderPlan(plan));
+  }, () => {}); // a newer lint is on its way and redraws this
 }
 
 // ---- plan a change ------------------------------------------------------
@@ -281,11 +431,6 @@ function buildPlanForm() {
   const box = $("plan-change");
   const head = h("div", { class: "pane-head" }, h("h2", null, "Plan a change"),
     h("span", { class: "muted" }, "The safe path for a change, release by release (release and PostgreSQL version from the options above)."));
-  if (!info.hasPlan) {
-    box.replaceChildren(head,
-      h("p", { class: "notice", id: "plan-form-missing" }, "Planning a change is not available: this build of the zerodown package has no plan export."));
-    return;
-  }
   const kind = h("select", { id: "change-kind", name: "kind" }, Object.keys(CHANGE_KINDS).map((k) => h("option", { value: k }, k)));
   const framework = h("select", { id: "change-framework", name: "framework" },
     h("option", { value: "plain" }, "any (plain instructions)"), h("option", { value: "rails" }, "Ruby on Rails"));
@@ -308,6 +453,8 @@ function buildPlanForm() {
     }));
   };
   kind.addEventListener("change", () => drawFields(CHANGE_KINDS[kind.value].example));
+  // The full module plans: fetched as soon as the reader starts on the form.
+  form.addEventListener("focusin", () => loadFull().catch(() => {}), { once: true });
   form.addEventListener("submit", (e) => {
     e.preventDefault();
     const values = {};
@@ -336,6 +483,8 @@ async function planChange() {
   if (!out || !state.change) return;
   const seq = ++planSeq;
   try {
+    const { hasPlan } = await loadFull();
+    if (!hasPlan) throw new Error("Planning a change is not available: this build of the zerodown package has no plan export.");
     const plan = await call({ type: "plan", change: state.change, options: planOptions() });
     if (seq !== planSeq) return;
     out.replaceChildren(renderPlan(plan));
@@ -356,6 +505,5 @@ window.addEventListener("hashchange", () => {
 
 await ready;
 $("version").textContent = `zerodown ${info.version}`;
-document.documentElement.dataset.plans = String(info.hasPlan);
 buildPlanForm();
 lintNow();

@@ -1,25 +1,69 @@
 // Lints off the main thread so typing never waits for the linter.
-// Protocol: {id, type: "lint", sql, options, path} | {id, type: "plan", change, options}
+//
+// It starts with the package's lint module (`pkg/web`: findings, with their
+// plans, and the rule list without docs). The full module (`pkg/full`:
+// `plan()` and the rules' docs) is fetched only when the page first asks for
+// a change's plan or a rule's documentation.
+//
+// Protocol: {id, type: "lint", sql, options, path}  -> {json}: the LintReport
+//             as JSON text (parsed by the page only if still current), each
+//             finding's plan left out (`hasPlan: true` in its place) and
+//             kept here for "finding-plan", its `statement` span left out
+//           {id, type: "finding-plan", lint, index} -> that finding's plan
+//             (`lint` is the id of the lint it came from)
+//           {id, type: "plan", change, options}     -> plan(change, options)  (full)
+//           {id, type: "explain", rule}              -> the rule's Markdown   (full)
+//           {id, type: "load-full"}                  -> {hasPlan}            (full)
 //        -> {id, ok: true, result} | {id, ok: false, error: {message, code}}
-// On start it posts {type: "ready", version, hasPlan, rules}.
-import init, * as zerodown from "../pkg/full/zerodown.js";
+// On start it posts {type: "ready", version, rules}.
+import init, * as zerodown from "../pkg/web/zerodown.js";
 
-const ready = init({ module_or_path: new URL("../pkg/full/zerodown_bg.wasm", import.meta.url) }).then(() => {
-  postMessage({
-    type: "ready",
-    version: zerodown.version(),
-    hasPlan: typeof zerodown.plan === "function",
-    rules: zerodown.rules(),
-  });
+const ready = init({ module_or_path: new URL("../pkg/web/zerodown_bg.wasm", import.meta.url) }).then(() => {
+  postMessage({ type: "ready", version: zerodown.version(), rules: zerodown.rules() });
 }, (e) => postMessage({ type: "failed", error: { message: String(e?.message ?? e) } }));
+
+let full = null;
+/** The full module, fetched and compiled on first use. */
+function loadFull() {
+  full ??= import("../pkg/full/zerodown.js").then(async (module) => {
+    await module.default({ module_or_path: new URL("../pkg/full/zerodown_bg.wasm", import.meta.url) });
+    return module;
+  }).catch((e) => {
+    full = null; // a later request tries again
+    throw new Error(`The zerodown full module failed to load: ${e?.message ?? e}`);
+  });
+  return full;
+}
+
+// The plans of the last lint's findings: a long migration's plans are most of
+// its report, and the page shows one at a time.
+let plans = { lint: 0, list: [] };
 
 onmessage = async ({ data }) => {
   await ready;
   try {
     let result;
-    if (data.type === "lint") result = zerodown.lint(data.sql, data.options, data.path ?? null);
-    else if (data.type === "plan") result = zerodown.plan(data.change, data.options);
-    else throw new Error(`unknown request ${data.type}`);
+    if (data.type === "lint") {
+      result = zerodown.lint(data.sql, data.options, data.path ?? null);
+      plans = { lint: data.id, list: result.findings.map((f) => f.plan ?? null) };
+      for (const f of result.findings) {
+        if (f.plan) f.hasPlan = true;
+        delete f.plan;
+        delete f.statement; // the page marks the finding's own span
+      }
+      result = { json: JSON.stringify(result) };
+    } else if (data.type === "finding-plan") {
+      if (data.lint !== plans.lint) throw Object.assign(new Error("a newer lint replaced these findings"), { code: "stale" });
+      result = plans.list[data.index] ?? null;
+    } else if (data.type === "plan") {
+      result = (await loadFull()).plan(data.change, data.options);
+    } else if (data.type === "explain") {
+      result = (await loadFull()).explain(data.rule);
+    } else if (data.type === "load-full") {
+      result = { hasPlan: typeof (await loadFull()).plan === "function" };
+    } else {
+      throw new Error(`unknown request ${data.type}`);
+    }
     postMessage({ id: data.id, ok: true, result });
   } catch (e) {
     postMessage({ id: data.id, ok: false, error: { message: String(e?.message ?? e), code: e?.code } });
