@@ -10,6 +10,8 @@
 //! TextEncoder straight into the module's memory (`src/utf8.js`); results
 //! cross back as a tape (`src/tape.rs`).
 //!
+//! `format` (CI report formats) exists with the `full` feature (the Node
+//! module and `zerodown/full`).
 //! `runCli`, `formatText`, `parseConfig` and `parseCalendar` exist only with
 //! the `node` feature (the Node build); the browser builds leave them, and
 //! what they pull in (clap, the TOML parser), out. `runCli` is the whole
@@ -366,6 +368,26 @@ pub fn format_text(
             .map(|s| s.sql.clone())
     };
     Ok(crate::report::render_text(&report, &lookup, false))
+}
+
+/// The report in a CI format, as `zerodown lint --format NAME` prints it:
+/// `sarif` (SARIF 2.1.0), `gitlab` (Code Quality), `github` (workflow
+/// commands) or `junit`. Throws `bad-input` for another name.
+#[cfg(feature = "full")]
+#[wasm_bindgen(js_name = format)]
+pub fn format_report(report: Ts<LintReport>, format: &str) -> Result<String, JsValue> {
+    let report: LintReport = input(report.js_value(), ErrorCode::BadInput, "report")?;
+    let format = crate::report::CiFormat::parse(format).ok_or_else(|| {
+        let names: Vec<&str> = crate::report::CiFormat::ALL
+            .iter()
+            .map(|(n, _)| *n)
+            .collect();
+        throw(crate::Error::new(
+            ErrorCode::BadInput,
+            format!("unknown format `{format}`: use {}", names.join(", ")),
+        ))
+    })?;
+    Ok(crate::report::render_ci(&report, format))
 }
 
 /// Parses the text of a `zerodown.toml` into options; `path` names the file in errors.

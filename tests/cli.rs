@@ -249,3 +249,222 @@ fn schedule_honours_color() {
     assert!(!plain.contains('\x1b'));
     assert!(plain.contains("error[release-steps-collapse]"));
 }
+
+/// Lints `files` in `format`; returns the exit code and what was printed.
+fn lint_as(files: &[(&str, &str)], args: &[&str]) -> (u8, String, String) {
+    let mut io = MemIo::with(files);
+    let mut argv = vec!["lint"];
+    argv.extend_from_slice(args);
+    let code = io.run(&argv);
+    (code, io.out, io.err)
+}
+
+fn json_of(files: &[(&str, &str)], args: &[&str]) -> serde_json::Value {
+    let mut a = vec!["--format", "json"];
+    a.extend_from_slice(args);
+    let (_, out, err) = lint_as(files, &a);
+    serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}{err}"))
+}
+
+const WEIRD: (&str, &str) = (
+    "db/migrate/1_a,b:c%.sql",
+    "CREATE INDEX i ON \"we,ird:%\" (x);\nALTER TABLE users DROP COLUMN legacy;\n",
+);
+
+#[test]
+fn github_annotations_escape_commas_colons_newlines_and_percent() {
+    let (code, out, err) = lint_as(&[WEIRD], &["--format", "github", "db"]);
+    assert_eq!(code, 1, "{err}");
+    let report = json_of(&[WEIRD], &["db"]);
+    let findings = report["findings"].as_array().expect("findings");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), findings.len(), "one line per finding: {out}");
+    let first = lines[0];
+    assert!(
+        first.starts_with("::error file=db/migrate/1_a%2Cb%3Ac%25.sql,line=1,col=1,endLine=1,"),
+        "{first}"
+    );
+    assert!(
+        first.contains(",title=zerodown add-index-non-concurrently::"),
+        "{first}"
+    );
+    // In the message only %, CR and LF are escaped; `,` and `:` stay.
+    assert!(first.contains("`we,ird:%25`"), "{first}");
+    assert!(first.contains("%0ADo instead: "), "{first}");
+    assert!(
+        lines[1].starts_with("::error file=db/migrate/1_a%2Cb%3Ac%25.sql,line=2,col=31,"),
+        "{}",
+        lines[1]
+    );
+}
+
+#[test]
+fn sarif_has_rules_one_based_regions_and_the_findings_fingerprints() {
+    let (_, out, err) = lint_as(&[WEIRD], &["--format", "sarif", "db"]);
+    let sarif: serde_json::Value =
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {err}"));
+    let report = json_of(&[WEIRD], &["db"]);
+    assert_eq!(sarif["version"], "2.1.0");
+    let run = &sarif["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().expect("rules");
+    let results = run["results"].as_array().expect("results");
+    let findings = report["findings"].as_array().expect("findings");
+    assert_eq!(results.len(), findings.len());
+    for (r, f) in results.iter().zip(findings) {
+        assert_eq!(r["ruleId"], f["rule"]);
+        let rule = &rules[r["ruleIndex"].as_u64().expect("ruleIndex") as usize];
+        assert_eq!(rule["id"], f["rule"]);
+        assert!(rule["helpUri"]
+            .as_str()
+            .expect("helpUri")
+            .ends_with(&format!("docs/rules/{}.md", f["rule"].as_str().unwrap())));
+        let region = &r["locations"][0]["physicalLocation"]["region"];
+        assert_eq!(region["startLine"], f["span"]["start"]["line"]);
+        assert_eq!(region["startColumn"], f["span"]["start"]["column"]);
+        assert_eq!(region["endColumn"], f["span"]["end"]["column"]);
+        assert_eq!(r["partialFingerprints"]["zerodown/v1"], f["fingerprint"]);
+        assert_eq!(
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            "db/migrate/1_a%2Cb%3Ac%25.sql"
+        );
+    }
+    // drop-column's plan: its steps as related locations.
+    let drop = results
+        .iter()
+        .find(|r| r["ruleId"] == "drop-column")
+        .expect("drop-column");
+    let steps = drop["relatedLocations"].as_array().expect("plan steps");
+    assert!(steps.len() >= 3, "{steps:?}");
+    assert!(steps[0]["message"]["text"]
+        .as_str()
+        .unwrap()
+        .starts_with("Plan step 1: release M, "));
+    // No findings: still a whole SARIF log.
+    let (code, out, _) = lint_as(
+        &[("db/ok.sql", "SELECT 1;\n")],
+        &["--format", "sarif", "db"],
+    );
+    assert_eq!(code, 0);
+    let sarif: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(sarif["runs"][0]["results"], serde_json::json!([]));
+    assert!(!sarif["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+}
+
+#[test]
+fn gitlab_code_quality_has_the_required_fields_and_severities_by_rule() {
+    let files = [
+        WEIRD,
+        (
+            "db/migrate/2_b.sql",
+            "SET lock_timeout = '1s';\nDROP INDEX i;\n",
+        ),
+    ];
+    let (_, out, err) = lint_as(&files, &["--format", "gitlab", "db"]);
+    let entries: Vec<serde_json::Value> =
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {err}"));
+    let report = json_of(&files, &["db"]);
+    assert_eq!(entries.len(), report["findings"].as_array().unwrap().len());
+    let mut fingerprints = std::collections::BTreeSet::new();
+    for e in &entries {
+        for field in ["description", "check_name", "fingerprint", "severity"] {
+            assert!(e[field].is_string(), "{field} in {e}");
+        }
+        assert!(e["location"]["path"].is_string());
+        assert!(e["location"]["lines"]["begin"].as_u64().expect("begin") >= 1);
+        assert!(
+            fingerprints.insert(e["fingerprint"].as_str().unwrap().to_string()),
+            "unique"
+        );
+    }
+    let severity = |rule: &str| {
+        entries
+            .iter()
+            .find(|e| e["check_name"] == rule)
+            .map(|e| e["severity"].as_str().unwrap().to_string())
+    };
+    assert_eq!(severity("drop-column").as_deref(), Some("critical"));
+    assert_eq!(
+        severity("add-index-non-concurrently").as_deref(),
+        Some("major")
+    );
+    assert_eq!(
+        severity("drop-index-non-concurrently").as_deref(),
+        Some("minor")
+    );
+    // No findings: an empty array.
+    let (_, out, _) = lint_as(
+        &[("db/ok.sql", "SELECT 1;\n")],
+        &["--format", "gitlab", "db"],
+    );
+    assert_eq!(out.trim(), "[]");
+}
+
+#[test]
+fn junit_escapes_what_xml_cannot_hold() {
+    let files = [
+        (
+            "db/migrate/1_<&>\"'.sql",
+            "CREATE INDEX i ON users (email);\n",
+        ),
+        ("db/migrate/2_ok.sql", "SELECT 1;\n"),
+    ];
+    let (code, out, err) = lint_as(&files, &["--format", "junit", "db"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(out.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"zerodown\" tests=\"2\" failures=\"1\" "), "{out}");
+    assert!(out.contains("<testsuite name=\"db/migrate/1_&lt;&amp;&gt;&quot;&apos;.sql\" tests=\"1\" failures=\"1\""), "{out}");
+    assert!(
+        out.contains("name=\"add-index-non-concurrently at 1:1\""),
+        "{out}"
+    );
+    assert!(
+        out.contains("<testcase classname=\"db/migrate/2_ok.sql\" name=\"no downtime risk\""),
+        "{out}"
+    );
+    assert!(!out.contains("1_<&>"), "{out}");
+}
+
+#[test]
+fn fail_on_sets_the_exit_status_from_flags_and_config() {
+    let warning_only = [("db/1.sql", "SET lock_timeout = '1s';\nDROP INDEX i;\n")];
+    let errors = [("db/1.sql", "CREATE INDEX i ON users (email);\n")];
+    assert_eq!(lint_as(&warning_only, &["db"]).0, 0, "default: errors fail");
+    assert_eq!(lint_as(&warning_only, &["--fail-on", "warning", "db"]).0, 1);
+    assert_eq!(lint_as(&warning_only, &["--fail-on", "error", "db"]).0, 0);
+    assert_eq!(lint_as(&errors, &["--fail-on", "never", "db"]).0, 0);
+    let info_only = [("db/1.sql", "DO $$ BEGIN PERFORM 1; END $$;\n")];
+    assert_eq!(lint_as(&info_only, &["--fail-on", "warning", "db"]).0, 0);
+    assert_eq!(lint_as(&info_only, &["--fail-on", "info", "db"]).0, 1);
+    let config = ("/project/zerodown.toml", "fail-on = \"warning\"\n");
+    assert_eq!(lint_as(&[warning_only[0], config], &["db"]).0, 1);
+    // The flag wins over the config.
+    assert_eq!(
+        lint_as(&[warning_only[0], config], &["--fail-on", "error", "db"]).0,
+        0
+    );
+    let (code, _, err) = lint_as(&warning_only, &["--fail-on", "loud", "db"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("[possible values: error, warning, info, never]"),
+        "{err}"
+    );
+    let (code, _, err) = lint_as(
+        &[("/project/zerodown.toml", "fail-on = \"loud\"\n")],
+        &["db"],
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("zerodown.toml:1"), "{err}");
+}
+
+#[test]
+fn an_unknown_format_is_a_usage_error_listing_the_formats() {
+    let (code, out, err) = lint_as(&[("db/1.sql", "SELECT 1;\n")], &["--format", "xml", "db"]);
+    assert_eq!(code, 2);
+    assert!(out.is_empty());
+    assert!(
+        err.contains("[possible values: text, json, sarif, gitlab, github, junit]"),
+        "{err}"
+    );
+}

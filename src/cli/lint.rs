@@ -2,11 +2,12 @@
 
 use std::path::{Path, PathBuf};
 
-use clap::Args;
+use clap::{Args, ValueEnum};
 
-use super::{fail, print_json, Color, EntryKind, Format, Io, Stream};
+use super::{fail, print_json, Color, EntryKind, Io, Stream};
 use crate::config::{parse_config, CONFIG_FILE};
-use crate::model::{LintOptions, RuleLevel};
+use crate::model::{FailOn, LintOptions, RuleLevel};
+use crate::report::CiFormat;
 use crate::{Phase, SourceFile};
 
 #[derive(Args)]
@@ -21,8 +22,11 @@ pub struct LintArgs {
     #[arg(long = "migrations", value_name = "GLOB", requires = "diff")]
     migrations: Vec<String>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    format: Format,
+    #[arg(long, value_enum, default_value_t = LintFormat::Text)]
+    format: LintFormat,
+    /// Exit 1 when a finding reaches this severity: error (default), warning, info or never.
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    fail_on: Option<FailOnArg>,
     /// The phase of every file: regular, post-deploy or background (default: from the path).
     #[arg(long, value_parser = parse_phase)]
     phase: Option<Phase>,
@@ -59,6 +63,33 @@ pub struct LintArgs {
     /// Colour the text output: auto (when stdout is a terminal and NO_COLOR is not set), always or never.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
+}
+
+/// `lint`'s output formats.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum LintFormat {
+    /// For people.
+    Text,
+    /// The JSON contract.
+    Json,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
+    /// GitLab Code Quality.
+    Gitlab,
+    /// GitHub Actions annotations (workflow commands).
+    Github,
+    /// JUnit XML, for test reports.
+    Junit,
+}
+
+/// `--fail-on`'s values. No docs, so that help lists them on one line.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[allow(missing_docs)]
+enum FailOnArg {
+    Error,
+    Warning,
+    Info,
+    Never,
 }
 
 fn parse_phase(s: &str) -> Result<Phase, String> {
@@ -143,6 +174,14 @@ fn options(args: &LintArgs, io: &dyn Io) -> Result<LintOptions, String> {
     apply_rule_flags(&args.rules, &mut o.rules)?;
     if args.no_plans {
         o.plans = false;
+    }
+    if let Some(f) = args.fail_on {
+        o.fail_on = Some(match f {
+            FailOnArg::Error => FailOn::Error,
+            FailOnArg::Warning => FailOn::Warning,
+            FailOnArg::Info => FailOn::Info,
+            FailOnArg::Never => FailOn::Never,
+        });
     }
     crate::lint::validate_options(&o).map_err(|e| e.to_string())?;
     Ok(o)
@@ -231,9 +270,14 @@ pub fn run(args: LintArgs, io: &mut dyn Io) -> u8 {
         Ok(r) => r,
         Err(e) => return fail(io, e),
     };
+    let ci = |f| crate::report::render_ci(&report, f);
     match args.format {
-        Format::Json => print_json(io, &report),
-        Format::Text => {
+        LintFormat::Json => print_json(io, &report),
+        LintFormat::Sarif => io.write(Stream::Stdout, &ci(CiFormat::Sarif)),
+        LintFormat::Gitlab => io.write(Stream::Stdout, &ci(CiFormat::Gitlab)),
+        LintFormat::Github => io.write(Stream::Stdout, &ci(CiFormat::Github)),
+        LintFormat::Junit => io.write(Stream::Stdout, &ci(CiFormat::Junit)),
+        LintFormat::Text => {
             let color = args.color.enabled(io);
             let lookup = |path: &str| {
                 sources
@@ -245,5 +289,6 @@ pub fn run(args: LintArgs, io: &mut dyn Io) -> u8 {
             io.write(Stream::Stdout, &text);
         }
     }
-    super::exit_status(report.has_errors())
+    let fail_on = options.fail_on.unwrap_or(FailOn::Error);
+    super::exit_status(report.findings.iter().any(|f| fail_on.fails(f.severity)))
 }

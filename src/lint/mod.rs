@@ -9,9 +9,6 @@
 
 #[cfg(test)]
 mod state_tests;
-// The browser's lint module carries no fingerprints (see report::Finding).
-#[cfg(any(not(target_arch = "wasm32"), feature = "full", feature = "node"))]
-mod fingerprint;
 
 use std::collections::BTreeSet;
 use std::ops::Range;
@@ -475,8 +472,9 @@ fn lint_one(
         }
     }
     findings.sort_by(finding_order);
+    // The browser's lint module carries no fingerprints (see report::Finding).
     #[cfg(any(not(target_arch = "wasm32"), feature = "full", feature = "node"))]
-    fingerprint::assign(text, &mut findings);
+    crate::report::fingerprint::assign(text, &mut findings);
     let statements = u32::try_from(split.statements.len()).unwrap_or(u32::MAX);
     report.files.push(FileSummary {
         path: path.to_string(),

@@ -29,7 +29,7 @@ pub use change::Change;
 pub use duration::parse_duration_ms;
 pub(crate) use locks::strong_lock;
 pub use operation::*;
-pub use options::{LintOptions, PhaseGlob, RuleLevel, DEFAULT_MAX_LOCK_TIMEOUT};
+pub use options::{FailOn, LintOptions, PhaseGlob, RuleLevel, DEFAULT_MAX_LOCK_TIMEOUT};
 pub use pg_version::{PgVersion, DEFAULT_PG_VERSION};
 pub use phase::{glob_match, infer_phase, phase_from_path};
 pub use sharding::{key_column_for_root, normalize_table, table_key};

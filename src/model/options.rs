@@ -88,6 +88,38 @@ pub struct LintOptions {
     /// queues behind the waiting statement for that long.
     #[serde(default = "default_max_lock_timeout", alias = "max-lock-timeout")]
     pub max_lock_timeout: String,
+    /// The command line's exit status: 1 when a finding reaches this
+    /// severity (default `error`; `never`: always 0). Linting ignores it.
+    #[serde(default, skip_serializing_if = "Option::is_none", alias = "fail-on")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub fail_on: Option<FailOn>,
+}
+
+/// The least severity that fails a run (`--fail-on`, `fail-on`).
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FailOn {
+    /// Error-level findings fail the run (the default).
+    Error,
+    /// Warnings and errors.
+    Warning,
+    /// Any finding.
+    Info,
+    /// Nothing fails the run.
+    Never,
+}
+
+impl FailOn {
+    /// Whether a finding of `severity` fails the run.
+    pub fn fails(self, severity: Severity) -> bool {
+        match self {
+            FailOn::Error => severity == Severity::Error,
+            FailOn::Warning => severity != Severity::Info,
+            FailOn::Info => true,
+            FailOn::Never => false,
+        }
+    }
 }
 
 /// The longest `lock_timeout` a migration may set before a strong lock.
@@ -120,6 +152,7 @@ impl Default for LintOptions {
             lock_timeout: None,
             lock_retries: None,
             max_lock_timeout: default_max_lock_timeout(),
+            fail_on: None,
         }
     }
 }

@@ -10,6 +10,11 @@
 
 mod catalogue;
 pub mod cells;
+// CI formats and fingerprints: not in the browser's lint module.
+#[cfg(any(not(target_arch = "wasm32"), feature = "full", feature = "node"))]
+mod ci;
+#[cfg(any(not(target_arch = "wasm32"), feature = "full", feature = "node"))]
+pub mod fingerprint;
 pub use catalogue::{explain, rule_catalogue};
 mod cells_text;
 mod plan_text;
@@ -19,6 +24,8 @@ mod text;
 mod types;
 
 pub use cells_text::{render_analyze_text, render_fleet_text, render_move_text};
+#[cfg(any(not(target_arch = "wasm32"), feature = "full", feature = "node"))]
+pub use ci::{gitlab_severity, render_ci, rule_url, CiFormat};
 pub use plan_text::{
     describe_change, migration_body, migration_header, plan_files, render_plan_text, PlanFile,
 };

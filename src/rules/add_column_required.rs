@@ -28,6 +28,7 @@ declare_rule! {
         id: "add-column-required",
         severity: Error,
         summary: "ADD COLUMN ... NOT NULL without a default on an existing table",
+        breaks_running_code: true,
     }
 }
 

@@ -38,6 +38,7 @@ declare_rule! {
         id: "drop-column",
         severity: Error,
         summary: "DROP COLUMN (in a regular migration, or before the column was ignored)",
+        breaks_running_code: true,
     }
 }
 

@@ -29,6 +29,7 @@ declare_rule! {
         id: "drop-table",
         severity: Error,
         summary: "DROP TABLE in a regular migration",
+        breaks_running_code: true,
     }
 }
 

@@ -40,6 +40,10 @@ pub struct RuleMeta {
     pub summary: &'static str,
     /// Runs unless configured (false: needs configuration, like roots).
     pub enabled_by_default: bool,
+    /// Its error means the statement breaks application code that is still
+    /// running (a dropped or renamed column or table, a column old code
+    /// cannot insert without): GitLab Code Quality's `critical`.
+    pub breaks_running_code: bool,
     /// The doc comment: `## What it does`, `## Why it causes downtime`, `## Example`, `## Safe alternative`.
     pub doc: &'static str,
 }
@@ -177,6 +181,7 @@ macro_rules! declare_rule {
             summary: $summary:literal $(,)?
             $(enabled_by_default: $enabled:literal $(,)?)?
             $(scope: $scope:ident $(,)?)?
+            $(breaks_running_code: $breaks:literal $(,)?)?
         }
     ) => {
         $(#[doc = $doc])*
@@ -190,11 +195,14 @@ macro_rules! declare_rule {
                 severity: $crate::model::Severity::$sev,
                 summary: $summary,
                 enabled_by_default: declare_rule!(@enabled $($enabled)?),
+                breaks_running_code: declare_rule!(@breaks $($breaks)?),
                 doc: $crate::rules::rule_doc!($($doc),*),
             };
         }
     };
     (@enabled) => { true };
+    (@breaks) => { false };
+    (@breaks $e:literal) => { $e };
     (@enabled $e:literal) => { $e };
     (@scope) => { $crate::rules::Scope::Statement };
     (@scope $s:ident) => { $crate::rules::Scope::$s };

@@ -35,6 +35,7 @@ declare_rule! {
         id: "rename-column",
         severity: Error,
         summary: "RENAME COLUMN on an existing column",
+        breaks_running_code: true,
     }
 }
 

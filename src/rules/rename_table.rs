@@ -30,6 +30,7 @@ declare_rule! {
         id: "rename-table",
         severity: Error,
         summary: "ALTER TABLE ... RENAME TO on an existing table",
+        breaks_running_code: true,
     }
 }
 
