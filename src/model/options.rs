@@ -89,7 +89,9 @@ pub struct LintOptions {
     #[serde(default = "default_max_lock_timeout", alias = "max-lock-timeout")]
     pub max_lock_timeout: String,
     /// The command line's exit status: 1 when a finding reaches this
-    /// severity (default `error`; `never`: always 0). Linting ignores it.
+    /// severity (default `error`; `never`: always 0). Linting ignores it,
+    /// and the browser's lint module does not know it (its size budget).
+    #[cfg(any(not(target_arch = "wasm32"), feature = "full"))]
     #[serde(default, skip_serializing_if = "Option::is_none", alias = "fail-on")]
     #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub fail_on: Option<FailOn>,
@@ -152,6 +154,7 @@ impl Default for LintOptions {
             lock_timeout: None,
             lock_retries: None,
             max_lock_timeout: default_max_lock_timeout(),
+            #[cfg(any(not(target_arch = "wasm32"), feature = "full"))]
             fail_on: None,
         }
     }

@@ -24,7 +24,6 @@ import { execFileSync } from "node:child_process";
 import { realpathSync, writeFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 
-const SEVERITY = { error: "major", warning: "minor", info: "info" }; // Code Quality levels
 const USAGE = "usage: mr-report.mjs BASE HEAD [--code-quality FILE] [--note FILE] [--globs GLOBS] [--fail-on error|warning|never]";
 
 /** A failure before any linting: exit status 2. */
@@ -73,22 +72,6 @@ export function optionsAt(head, parseConfig, name = head) {
   } catch (e) {
     throw new SetupError(`zerodown.toml at ${name}: ${e?.message ?? e}`);
   }
-}
-
-/**
- * GitLab Code Quality entries, one per finding. Fingerprints are the
- * package's (`finding.fingerprint`): the rule, the path, the statement's text
- * and the finding's own text, whitespace aside, and the finding's rank among
- * equal ones, so unique per finding and unchanged by edits elsewhere.
- */
-export function codeQuality(report) {
-  return report.findings.map((f) => ({
-    description: `${f.message} (${f.help})`,
-    check_name: f.rule,
-    fingerprint: f.fingerprint,
-    severity: SEVERITY[f.severity] ?? "info",
-    location: { path: f.path, lines: { begin: f.span.start.line } },
-  }));
 }
 
 // Markdown. A code span's fence is one backtick longer than the longest run
@@ -229,7 +212,9 @@ export async function main(argv) {
   } catch (e) {
     throw new SetupError(`zerodown could not read the diff: ${e?.message ?? e}`);
   }
-  writeFileSync(flags["--code-quality"], `${JSON.stringify(codeQuality(report), null, 2)}\n`);
+  // The package's own Code Quality report (`zerodown lint --format gitlab`):
+  // its fingerprints, severities by rule, 1-based lines.
+  writeFileSync(flags["--code-quality"], zerodown.format(report, "gitlab"));
   const note = markdownNote(report);
   writeFileSync(flags["--note"], note);
   process.stdout.write(note);
