@@ -464,7 +464,61 @@ fn an_unknown_format_is_a_usage_error_listing_the_formats() {
     assert_eq!(code, 2);
     assert!(out.is_empty());
     assert!(
-        err.contains("[possible values: text, json, sarif, gitlab, github, junit]"),
+        err.contains("[possible values: text, json, sarif, gitlab, github, junit, markdown]"),
         "{err}"
     );
+}
+
+#[test]
+fn markdown_note_groups_by_file_with_plans_and_stays_within_its_limit() {
+    use zerodown::report::markdown::{render_markdown_within, MAX_NOTE};
+    let (code, out, err) = lint_as(&[WEIRD], &["--format", "markdown", "db"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(out.starts_with("### zerodown: 2 errors, 1 warning in 1 migration\n\n#### `db/migrate/1_a,b:c%.sql` (regular)\n"), "{out}");
+    assert!(
+        out.contains("| 🔴 error | 2 | `drop-column` | dropping `users`.`legacy`"),
+        "{out}"
+    );
+    assert!(
+        out.contains("<details><summary>Plan for <code>drop-column</code> at line 2: "),
+        "{out}"
+    );
+    assert!(out.contains("**Release M+1**"), "{out}");
+    assert!(
+        out.contains("\n   ALTER TABLE users DROP COLUMN IF EXISTS legacy;"),
+        "{out}"
+    );
+    // Many findings: plans go first, then rows, each time with a note; never over the limit.
+    let many: String = (0..400)
+        .map(|i| format!("CREATE INDEX i{i} ON users (c{i});\nALTER TABLE t{i} DROP COLUMN c;\n"))
+        .collect();
+    let files = [zerodown::SourceFile {
+        path: "db/migrate/1_many.sql".into(),
+        sql: many,
+    }];
+    let report = zerodown::lint_files(&files, &zerodown::LintOptions::default()).expect("lint");
+    let full = render_markdown_within(&report, usize::MAX);
+    assert!(full.len() > MAX_NOTE, "{}", full.len());
+    for max in [MAX_NOTE, 200_000, 20_000] {
+        let note = render_markdown_within(&report, max);
+        assert!(note.len() <= max, "{} > {max}", note.len());
+        assert!(
+            note.contains("Plans are left out to keep this note within a comment's size"),
+            "{max}"
+        );
+    }
+    let small = render_markdown_within(&report, 20_000);
+    assert!(
+        small.contains(" more findings not shown: the note would pass a comment's size limit."),
+        "{small}"
+    );
+    let rows = small
+        .lines()
+        .filter(|l| l.starts_with("| 🔴") || l.starts_with("| 🟠"))
+        .count();
+    let left: usize = small
+        .split("*")
+        .find_map(|s| s.split(' ').next()?.parse().ok())
+        .expect("count");
+    assert_eq!(rows + left, report.findings.len());
 }

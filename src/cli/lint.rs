@@ -80,6 +80,8 @@ enum LintFormat {
     Github,
     /// JUnit XML, for test reports.
     Junit,
+    /// A merge-request note in Markdown.
+    Markdown,
 }
 
 /// `--fail-on`'s values. No docs, so that help lists them on one line.
@@ -277,6 +279,7 @@ pub fn run(args: LintArgs, io: &mut dyn Io) -> u8 {
         LintFormat::Gitlab => io.write(Stream::Stdout, &ci(CiFormat::Gitlab)),
         LintFormat::Github => io.write(Stream::Stdout, &ci(CiFormat::Github)),
         LintFormat::Junit => io.write(Stream::Stdout, &ci(CiFormat::Junit)),
+        LintFormat::Markdown => io.write(Stream::Stdout, &ci(CiFormat::Markdown)),
         LintFormat::Text => {
             let color = args.color.enabled(io);
             let lookup = |path: &str| {

@@ -1,6 +1,6 @@
 //! Reports for CI platforms, rendered from one [`LintReport`]: SARIF 2.1.0
-//! (code scanning), GitLab Code Quality, GitHub Actions workflow commands
-//! and JUnit XML. Positions are 1-based everywhere, as in the report.
+//! (code scanning), GitLab Code Quality, GitHub Actions workflow commands,
+//! JUnit XML and a Markdown note (`report::markdown`). Positions are 1-based everywhere, as in the report.
 //!
 //! Fingerprints are the findings' own ([`Finding::fingerprint`], see
 //! `report::fingerprint`). A report that carries none (the browser's lint
@@ -27,15 +27,18 @@ pub enum CiFormat {
     Github,
     /// JUnit XML, for test-report views (GitLab, Jenkins).
     Junit,
+    /// A merge-request note in Markdown.
+    Markdown,
 }
 
 impl CiFormat {
     /// Every format, by name.
-    pub const ALL: [(&'static str, CiFormat); 4] = [
+    pub const ALL: [(&'static str, CiFormat); 5] = [
         ("sarif", CiFormat::Sarif),
         ("gitlab", CiFormat::Gitlab),
         ("github", CiFormat::Github),
         ("junit", CiFormat::Junit),
+        ("markdown", CiFormat::Markdown),
     ];
 
     /// The format called `name`.
@@ -51,6 +54,7 @@ pub fn render_ci(report: &LintReport, format: CiFormat) -> String {
         CiFormat::Gitlab => render_gitlab(report),
         CiFormat::Github => render_github(report),
         CiFormat::Junit => render_junit(report),
+        CiFormat::Markdown => super::markdown::render_markdown(report),
     }
 }
 

@@ -15,6 +15,8 @@ pub mod cells;
 mod ci;
 #[cfg(any(not(target_arch = "wasm32"), feature = "full", feature = "node"))]
 pub mod fingerprint;
+#[cfg(any(not(target_arch = "wasm32"), feature = "full", feature = "node"))]
+pub mod markdown;
 pub use catalogue::{explain, rule_catalogue};
 mod cells_text;
 mod plan_text;

@@ -1,4 +1,4 @@
-// CI report formats: `zerodown lint --format sarif|gitlab|github|junit` and
+// CI report formats: `zerodown lint --format sarif|gitlab|github|junit|markdown` and
 // the package's `format(report, name)` must print the same bytes for every
 // rule fixture folder; the SARIF validates against the SARIF 2.1.0 schema
 // (taken from the @microsoft/jest-sarif package, MIT) and the Code Quality
@@ -16,7 +16,7 @@ const Ajv = require("ajv");
 const dir = installDir();
 const zd = await import(pathToFileURL(createRequire(join(dir, "package.json")).resolve("zerodown")).href);
 
-const FORMATS = ["sarif", "gitlab", "github", "junit"];
+const FORMATS = ["sarif", "gitlab", "github", "junit", "markdown"];
 const RULES = join(FIXTURES, "rules");
 const folders = readdirSync(RULES).map((d) => join(RULES, d)).filter((d) => sqlFiles(d).length);
 
@@ -84,5 +84,5 @@ test("Code Quality entries carry GitLab's required fields, unique fingerprints",
 
 test("an unknown format throws bad-input naming the formats", () => {
   const report = zd.lint("SELECT 1;");
-  assert.throws(() => zd.format(report, "xml"), (e) => e.code === "bad-input" && /sarif, gitlab, github, junit/.test(e.message));
+  assert.throws(() => zd.format(report, "xml"), (e) => e.code === "bad-input" && /sarif, gitlab, github, junit, markdown/.test(e.message));
 });

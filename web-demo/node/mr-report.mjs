@@ -74,109 +74,6 @@ export function optionsAt(head, parseConfig, name = head) {
   }
 }
 
-// Markdown. A code span's fence is one backtick longer than the longest run
-// of backticks inside it (padded with spaces when the text starts or ends
-// with a backtick or a space); in a table cell a pipe is `\|`, also inside
-// code; outside code, HTML is escaped as entities and the characters that
-// start Markdown markup inline (\ ` * _ [ ] ~) with a backslash.
-
-/** `text` as one code span; `inTable` escapes pipes for a table cell. */
-export function codeSpan(text, inTable = false) {
-  let s = String(text).replace(/\r?\n/g, " ");
-  const longest = Math.max(0, ...(s.match(/`+/g) ?? []).map((r) => r.length));
-  const fence = "`".repeat(longest + 1);
-  if (/^[ `]|[ `]$/.test(s)) s = ` ${s} `;
-  if (inTable) s = s.replace(/\|/g, "\\|");
-  return `${fence}${s}${fence}`;
-}
-
-/** Plain text, escaped so that Markdown shows it as written. */
-export function plainText(text, inTable = false) {
-  let s = String(text).replace(/\r?\n/g, " ")
-    .replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
-    .replace(/[\\`*[\]~]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])/g, "\\$&");
-  if (inTable) s = s.replace(/\|/g, "\\|");
-  return s;
-}
-
-/**
- * A message of the core (text with `code` spans, as CommonMark reads them:
- * a run of n backticks up to the next run of exactly n) as Markdown.
- */
-export function messageMarkdown(text, inTable = false) {
-  const s = String(text);
-  let out = "";
-  let plain = "";
-  let i = 0;
-  while (i < s.length) {
-    if (s[i] !== "`") {
-      plain += s[i++];
-      continue;
-    }
-    let n = 0;
-    while (s[i + n] === "`") n++;
-    const close = new RegExp(`(?<!\`)\`{${n}}(?!\`)`, "g");
-    close.lastIndex = i + n;
-    const m = close.exec(s);
-    if (!m) {
-      plain += s.slice(i, i + n);
-      i += n;
-      continue;
-    }
-    let inner = s.slice(i + n, m.index).replace(/\r?\n/g, " ");
-    if (/^ .*[^ ].* $/s.test(inner)) inner = inner.slice(1, -1);
-    out += plainText(plain, inTable) + codeSpan(inner, inTable);
-    plain = "";
-    i = m.index + n;
-  }
-  return out + plainText(plain, inTable);
-}
-
-const plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
-
-/** The Markdown note: a headline, what was not checked, a table of findings, the files read. */
-export function markdownNote(report) {
-  const files = report.files ?? [];
-  const checked = files.filter((f) => f.status === "checked");
-  const notChecked = files.filter((f) => f.status === "not-checked");
-  const schema = files.filter((f) => f.status === "schema");
-  const migrations = checked.length + notChecked.length;
-  if (!migrations) {
-    const lines = ["### zerodown", "", "No migrations changed in this merge request."];
-    if (schema.length) lines.push("", `Schema dumps changed, not linted: ${schema.map((f) => codeSpan(f.path)).join(", ")}.`);
-    return `${lines.join("\n")}\n`;
-  }
-  const { errors, warnings, infos } = report.summary;
-  const counts = [plural(errors, "error"), plural(warnings, "warning")];
-  if (infos) counts.push(`${infos} info`);
-  const lines = [
-    `### zerodown: ${report.findings.length ? counts.join(", ") : "no downtime risks"} in ${plural(migrations, "migration")}${notChecked.length ? ` (${notChecked.length} not checked)` : ""}`,
-    "",
-  ];
-  if (notChecked.length) {
-    lines.push("**Not checked** (review these by hand):", "");
-    for (const f of notChecked) lines.push(`- ${codeSpan(f.path)}: ${messageMarkdown(f.reason ?? "not checked")}`);
-    lines.push("");
-  }
-  if (report.findings.length) {
-    lines.push("| | Where | Rule | Problem | Do instead |", "|---|---|---|---|---|");
-    const icon = { error: "🔴", warning: "🟠", info: "🔵" };
-    for (const f of report.findings) {
-      lines.push(`| ${icon[f.severity] ?? ""} ${f.severity} | ${codeSpan(`${f.path}:${f.span.start.line}`, true)} | ${codeSpan(f.rule, true)} | ${messageMarkdown(f.message, true)} | ${messageMarkdown(f.help, true)} |`);
-    }
-    lines.push("");
-  }
-  const { changed = 0, context = 0 } = report.summary;
-  lines.push("<details><summary>Files read</summary>", "",
-    `${plural(changed, "statement")} changed, ${context} read for context.`, "");
-  for (const f of checked) {
-    lines.push(`- ${codeSpan(f.path)} (${f.phase}, ${plural(f.statements, "statement")}, ${f.changed ?? f.statements} changed)`);
-  }
-  for (const f of schema) lines.push(`- ${codeSpan(f.path)} (schema dump, not linted)`);
-  lines.push("", "</details>", "");
-  return lines.join("\n");
-}
-
 /** Runs the script on `argv`; resolves to the exit status (throws a SetupError for 2). */
 export async function main(argv) {
   const positional = [];
@@ -215,7 +112,8 @@ export async function main(argv) {
   // The package's own Code Quality report (`zerodown lint --format gitlab`):
   // its fingerprints, severities by rule, 1-based lines.
   writeFileSync(flags["--code-quality"], zerodown.format(report, "gitlab"));
-  const note = markdownNote(report);
+  // The package's own note (`zerodown lint --format markdown`).
+  const note = zerodown.format(report, "markdown");
   writeFileSync(flags["--note"], note);
   process.stdout.write(note);
   const failing = failOn === "never" ? 0 : failOn === "warning" ? report.summary.errors + report.summary.warnings : report.summary.errors;
