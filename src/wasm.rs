@@ -372,7 +372,7 @@ pub fn format_text(
 
 /// The report in a CI format, as `zerodown lint --format NAME` prints it:
 /// `sarif` (SARIF 2.1.0), `gitlab` (Code Quality), `github` (workflow
-/// commands) or `junit`. Throws `bad-input` for another name.
+/// commands), `junit` or `markdown`. Throws `bad-input` for another name.
 #[cfg(feature = "full")]
 #[wasm_bindgen(js_name = format)]
 pub fn format_report(report: Ts<LintReport>, format: &str) -> Result<String, JsValue> {
