@@ -64,7 +64,7 @@ mod tape;
 pub mod wasm;
 
 pub use error::{Error, ErrorCode, Result};
-pub use lint::{lint, lint_diff, lint_files, SourceFile};
+pub use lint::{lint, lint_diff, lint_diff_with_context, lint_files, SourceFile};
 pub use model::{Change, LintOptions, Phase, Position, Severity, Span};
 pub use report::{explain, rule_catalogue, Finding, LintReport};
 

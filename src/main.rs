@@ -75,6 +75,18 @@ impl Io for StdIo {
     fn env(&self, name: &str) -> Option<String> {
         std::env::var_os(name).map(|v| v.to_string_lossy().into_owned())
     }
+
+    fn git(&self, args: &[&str]) -> Result<String, String> {
+        let out = std::process::Command::new("git")
+            .args(args)
+            .output()
+            .map_err(|e| format!("cannot run git: {e}"))?;
+        if !out.status.success() {
+            let err = String::from_utf8_lossy(&out.stderr);
+            return Err(err.lines().next().unwrap_or("git failed").to_string());
+        }
+        String::from_utf8(out.stdout).map_err(|_| "git printed text that is not UTF-8".to_string())
+    }
 }
 
 fn main() -> std::process::ExitCode {

@@ -589,6 +589,8 @@ export interface CliHost {
     isTerminal(fd: number): boolean;
     /** An environment variable. */
     env(name: string): string | undefined;
+    /** Runs git with these arguments in the current folder; returns its output, throws with its error. */
+    git(args: string[]): string;
 }
 "#;
 
@@ -616,6 +618,8 @@ extern "C" {
     fn is_terminal(this: &CliHost, fd: u32) -> bool;
     #[wasm_bindgen(method)]
     fn env(this: &CliHost, name: &str) -> Option<String>;
+    #[wasm_bindgen(method, catch)]
+    fn git(this: &CliHost, args: Vec<String>) -> Result<String, JsValue>;
 }
 
 /// [`crate::cli::Io`] over a [`CliHost`].
@@ -713,6 +717,16 @@ impl crate::cli::Io for NodeIo {
 
     fn env(&self, name: &str) -> Option<String> {
         self.0.env(name)
+    }
+
+    fn git(&self, args: &[&str]) -> Result<String, String> {
+        let args = args.iter().map(|a| (*a).to_string()).collect();
+        self.0.git(args).map_err(|e| {
+            js_sys::Reflect::get(&e, &"message".into())
+                .ok()
+                .and_then(|v| v.as_string())
+                .unwrap_or_else(|| "git failed".to_string())
+        })
     }
 }
 

@@ -4,6 +4,7 @@
 // is the native one: 0 clean, 1 error-level findings, 2 usage, I/O or config
 // errors. This file only hands it the arguments, the file system and the
 // output streams.
+import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { isatty } from "node:tty";
 import { runCli } from "../node/index.mjs";
@@ -34,6 +35,13 @@ const host = {
   cwd: () => (process.platform === "win32" ? process.cwd().replaceAll("\\", "/") : process.cwd()),
   isTerminal: (fd) => isatty(fd),
   env: (name) => process.env[name],
+  git(args) {
+    try {
+      return execFileSync("git", args, { encoding: "utf8", maxBuffer: 1 << 30, stdio: ["ignore", "pipe", "pipe"] });
+    } catch (e) {
+      throw new Error(String(e.stderr ?? "").split("\n")[0] || e.message);
+    }
+  },
 };
 
 process.exitCode = runCli(process.argv.slice(2), host);

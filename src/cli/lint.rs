@@ -12,14 +12,17 @@ use crate::{Phase, SourceFile};
 
 #[derive(Args)]
 pub struct LintArgs {
-    /// Files and folders (folders are searched for *.sql).
-    #[arg(required_unless_present = "diff", conflicts_with = "diff")]
+    /// Files and folders (folders are searched for *.sql); with --changed-since, the migrations read for context.
+    #[arg(required_unless_present_any = ["diff", "changed_since"], conflicts_with = "diff")]
     paths: Vec<PathBuf>,
     /// Lint the migrations a unified diff changes (`git diff`, a merge request's .diff): findings only for changed statements.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "changed_since")]
     diff: Option<PathBuf>,
-    /// With --diff: a glob of migration paths (repeatable; default db/migrate/**, db/post_migrate/**, **/*.sql).
-    #[arg(long = "migrations", value_name = "GLOB", requires = "diff")]
+    /// Lint the migrations changed since a git revision (working tree and untracked files): findings only for changed statements.
+    #[arg(long, value_name = "REV")]
+    changed_since: Option<String>,
+    /// With --diff or --changed-since: a glob of migration paths (repeatable; default db/migrate/**, db/post_migrate/**, **/*.sql).
+    #[arg(long = "migrations", value_name = "GLOB")]
     migrations: Vec<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = LintFormat::Text)]
@@ -221,6 +224,93 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>, io: &dyn Io) -> Result<(), String> {
     Ok(())
 }
 
+/// `git diff REV` of the working tree, with untracked files as added ones,
+/// and the `.sql` files under `paths` as context.
+fn changed_since(
+    rev: &str,
+    paths: &[PathBuf],
+    migrations: &[String],
+    io: &dyn Io,
+) -> Result<(String, Vec<SourceFile>), String> {
+    let commit = format!("{rev}^{{commit}}");
+    io.git(&[
+        "rev-parse",
+        "--verify",
+        "--quiet",
+        "--end-of-options",
+        &commit,
+    ])
+    .map_err(|e| format!("--changed-since `{rev}`: git cannot resolve it to a commit ({e})"))
+    .and_then(|id| {
+        if id.trim().is_empty() {
+            Err(format!(
+                "--changed-since `{rev}`: git cannot resolve it to a commit"
+            ))
+        } else {
+            Ok(())
+        }
+    })?;
+    let mut diff = io
+        .git(&[
+            "diff",
+            "--no-color",
+            "--no-ext-diff",
+            "--no-textconv",
+            "--relative",
+            "--src-prefix=a/",
+            "--dst-prefix=b/",
+            "--unified=100000000",
+            rev,
+            "--",
+        ])
+        .map_err(|e| format!("--changed-since `{rev}`: git diff failed: {e}"))?;
+    let untracked = io
+        .git(&["ls-files", "--others", "--exclude-standard", "-z"])
+        .map_err(|e| format!("--changed-since `{rev}`: git ls-files failed: {e}"))?;
+    let is_migration = |p: &str| {
+        let globs: Vec<&str> = if migrations.is_empty() {
+            crate::lint::DEFAULT_MIGRATIONS.to_vec()
+        } else {
+            migrations.iter().map(|g| g.trim()).collect()
+        };
+        globs.iter().any(|g| crate::model::glob_match(g, p))
+    };
+    for path in untracked.split('\0').filter(|p| is_migration(p)) {
+        let text = super::read_text(io, Path::new(path))?;
+        let lines: Vec<&str> = text.lines().collect();
+        if lines.is_empty() {
+            continue;
+        }
+        // Quoted as git quotes, so any name survives.
+        let mut quoted = String::from("\"b/");
+        for c in path.chars() {
+            match c {
+                '"' => quoted.push_str("\\\""),
+                '\\' => quoted.push_str("\\\\"),
+                '\n' => quoted.push_str("\\n"),
+                '\t' => quoted.push_str("\\t"),
+                c => quoted.push(c),
+            }
+        }
+        quoted.push('"');
+        diff.push_str(&format!(
+            "--- /dev/null\n+++ {quoted}\n@@ -0,0 +1,{} @@\n",
+            lines.len()
+        ));
+        for l in lines {
+            diff.push('+');
+            diff.push_str(l);
+            diff.push('\n');
+        }
+    }
+    let context = if paths.is_empty() {
+        Vec::new()
+    } else {
+        read_sources(&collect(paths, io)?, io)?
+    };
+    Ok((diff, context))
+}
+
 /// Reads the files as `SourceFile`s; paths are shown as given.
 fn read_sources(paths: &[PathBuf], io: &dyn Io) -> Result<Vec<SourceFile>, String> {
     paths
@@ -249,9 +339,20 @@ pub fn run(args: LintArgs, io: &mut dyn Io) -> u8 {
         Ok(o) => o,
         Err(e) => return fail(io, e),
     };
-    let result = match &args.diff {
-        Some(d) => super::read_text(io, d).and_then(|diff| {
-            let report = crate::lint_diff(&diff, &options, &args.migrations);
+    if !args.migrations.is_empty() && args.diff.is_none() && args.changed_since.is_none() {
+        return fail(
+            io,
+            "--migrations needs --diff or --changed-since".to_string(),
+        );
+    }
+    let diff = match (&args.diff, &args.changed_since) {
+        (Some(d), _) => Some(super::read_text(io, d).map(|d| (d, Vec::new()))),
+        (None, Some(rev)) => Some(changed_since(rev, &args.paths, &args.migrations, io)),
+        (None, None) => None,
+    };
+    let result = match diff {
+        Some(d) => d.and_then(|(diff, context)| {
+            let report = crate::lint_diff_with_context(&diff, &options, &args.migrations, &context);
             let sources = crate::diff::parse(&diff)
                 .into_iter()
                 .map(|f| SourceFile {

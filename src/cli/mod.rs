@@ -65,6 +65,12 @@ pub trait Io {
     fn is_terminal(&self, stream: Stream) -> bool;
     /// An environment variable (`NO_COLOR`, ...).
     fn env(&self, name: &str) -> Option<String>;
+    /// Runs git with `args` in the current folder: its standard output, or
+    /// why it failed (git's first line of errors).
+    fn git(&self, args: &[&str]) -> Result<String, String> {
+        let _ = args;
+        Err("git cannot be run here".to_string())
+    }
 }
 
 #[derive(Parser)]

@@ -146,8 +146,33 @@ pub const DEFAULT_MIGRATIONS: &[&str] = &["db/migrate/**", "db/post_migrate/**",
 /// cannot be read (not SQL, binary, a damaged hunk) are listed, never linted
 /// and never shown as clean.
 pub fn lint_diff(diff: &str, options: &LintOptions, migrations: &[String]) -> Result<LintReport> {
+    lint_diff_with_context(diff, options, migrations, &[])
+}
+
+/// [`lint_diff`], with `context`: unchanged migrations read, in path order
+/// among the diff's files, for what they create (a table created before is
+/// known), never reported and not listed. A context file the diff also
+/// holds is the diff's.
+pub fn lint_diff_with_context(
+    diff: &str,
+    options: &LintOptions,
+    migrations: &[String],
+    context: &[SourceFile],
+) -> Result<LintReport> {
     validate_options(options)?;
     let mut files = diff::parse(diff);
+    let in_diff: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let mut context: Vec<DiffFile> = context
+        .iter()
+        .filter(|c| !in_diff.contains(c.path.as_str()))
+        .map(|c| DiffFile {
+            path: c.path.clone(),
+            text: c.sql.clone(),
+            has_hunks: true,
+            ..DiffFile::default()
+        })
+        .collect();
+    context.sort_by(|a, b| a.path.cmp(&b.path));
     files.sort_by(|a, b| a.path.cmp(&b.path));
     let mut report = LintReport::default();
     let mut catalog = Catalog::default();
@@ -161,7 +186,27 @@ pub fn lint_diff(diff: &str, options: &LintOptions, migrations: &[String]) -> Re
         }
     };
     let mut per_file = Vec::new();
+    let mut context = context.iter().peekable();
     for f in &files {
+        // Context files before this one: read for the catalog, no findings
+        // (nothing in them changed), no entry in `files`.
+        while let Some(c) = context.next_if(|c| c.path < f.path) {
+            if is_migration(&c.path) {
+                let p = planner.as_ref();
+                let kept = report.files.len();
+                lint_one(
+                    &c.path,
+                    &c.text,
+                    Some(c),
+                    options,
+                    p,
+                    &rules,
+                    &mut catalog,
+                    &mut report,
+                );
+                report.files.truncate(kept);
+            }
+        }
         let (status, reason) = if f.deleted {
             (FileStatus::Deleted, None)
         } else if is_schema_dump(&f.path, &f.text) {

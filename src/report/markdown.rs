@@ -233,7 +233,11 @@ pub fn render_markdown_within(report: &LintReport, max: usize) -> String {
         let mut out = String::from("### zerodown\n\nNo migrations changed.\n");
         if !schema.is_empty() {
             let paths: Vec<String> = schema.iter().map(|f| code_span(&f.path, false)).collect();
-            let _ = writeln!(out, "\nSchema dumps changed, not linted: {}.", paths.join(", "));
+            let _ = writeln!(
+                out,
+                "\nSchema dumps changed, not linted: {}.",
+                paths.join(", ")
+            );
         }
         return out;
     }
@@ -297,7 +301,11 @@ pub fn render_markdown_within(report: &LintReport, max: usize) -> String {
             tail.push_str(")\n");
         }
         for f in &schema {
-            let _ = writeln!(tail, "- {} (schema dump, not linted)", code_span(&f.path, false));
+            let _ = writeln!(
+                tail,
+                "- {} (schema dump, not linted)",
+                code_span(&f.path, false)
+            );
         }
         tail.push_str("\n</details>\n\n");
     }

@@ -3,6 +3,7 @@
 // sample of errors and the exit codes must be byte for byte the native
 // binary's, stdout, stderr and status alike.
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
@@ -132,6 +133,16 @@ test("exit 1 with error-level findings, 0 when clean", () => {
   assert.equal(same(["upgrade-path", releases, "--from", "9.0", "--to", "9.0.1", "--mode", "continuous"]).status, 0);
   assert.equal(same(["cells", "move-check", "--source", cell("cell1.txt"), "--target", cell("cell1-copy.txt")]).status, 0);
   assert.equal(same(["cells", "move-check", "--source", cell("cell1.txt"), "--target", cell("cell2-behind.txt")]).status, 1);
+});
+
+test("--changed-since runs git through the host: the native output, and the native error for a bad revision", () => {
+  const git = (...args) => execFileSync("git", args, { cwd: work, encoding: "utf8" });
+  git("init", "-q");
+  git("-c", "user.email=t@example.invalid", "-c", "user.name=t", "commit", "-q", "--allow-empty", "-m", "base");
+  // bad.sql is untracked: a new migration with an error.
+  assert.equal(same(["lint", "--changed-since", "HEAD", "--format", "json"]).status, 1);
+  assert.equal(same(["lint", "--changed-since", "HEAD", "--format", "gitlab"]).status, 1);
+  assert.equal(same(["lint", "--changed-since", "no-such-rev"]).status, 2);
 });
 
 test("the bin is a shim of under 100 lines", () => {
