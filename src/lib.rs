@@ -64,7 +64,9 @@ mod tape;
 pub mod wasm;
 
 pub use error::{Error, ErrorCode, Result};
-pub use lint::{lint, lint_diff, lint_diff_with_context, lint_files, SourceFile};
+#[cfg(any(not(target_arch = "wasm32"), feature = "full"))]
+pub use lint::lint_diff_with_context;
+pub use lint::{lint, lint_diff, lint_files, SourceFile};
 pub use model::{Change, LintOptions, Phase, Position, Severity, Span};
 pub use report::{explain, rule_catalogue, Finding, LintReport};
 

@@ -146,25 +146,24 @@ pub const DEFAULT_MIGRATIONS: &[&str] = &["db/migrate/**", "db/post_migrate/**",
 /// cannot be read (not SQL, binary, a damaged hunk) are listed, never linted
 /// and never shown as clean.
 pub fn lint_diff(diff: &str, options: &LintOptions, migrations: &[String]) -> Result<LintReport> {
-    lint_diff_with_context(diff, options, migrations, &[])
+    lint_diff_files(diff::parse(diff), options, migrations, Vec::new())
 }
 
 /// [`lint_diff`], with `context`: unchanged migrations read, in path order
 /// among the diff's files, for what they create (a table created before is
 /// known), never reported and not listed. A context file the diff also
-/// holds is the diff's.
+/// holds is the diff's. Not in the browser's lint module (its size budget).
+#[cfg(any(not(target_arch = "wasm32"), feature = "full"))]
 pub fn lint_diff_with_context(
     diff: &str,
     options: &LintOptions,
     migrations: &[String],
     context: &[SourceFile],
 ) -> Result<LintReport> {
-    validate_options(options)?;
-    let mut files = diff::parse(diff);
-    let in_diff: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let files = diff::parse(diff);
     let mut context: Vec<DiffFile> = context
         .iter()
-        .filter(|c| !in_diff.contains(c.path.as_str()))
+        .filter(|c| !files.iter().any(|f| f.path == c.path))
         .map(|c| DiffFile {
             path: c.path.clone(),
             text: c.sql.clone(),
@@ -173,6 +172,17 @@ pub fn lint_diff_with_context(
         })
         .collect();
     context.sort_by(|a, b| a.path.cmp(&b.path));
+    lint_diff_files(files, options, migrations, context)
+}
+
+/// Lints a diff's files; `context` (sorted by path) is read, not reported.
+fn lint_diff_files(
+    mut files: Vec<DiffFile>,
+    options: &LintOptions,
+    migrations: &[String],
+    context: Vec<DiffFile>,
+) -> Result<LintReport> {
+    validate_options(options)?;
     files.sort_by(|a, b| a.path.cmp(&b.path));
     let mut report = LintReport::default();
     let mut catalog = Catalog::default();
@@ -186,10 +196,15 @@ pub fn lint_diff_with_context(
         }
     };
     let mut per_file = Vec::new();
+    // The browser's lint module never has context (see lint_diff_with_context).
+    #[cfg(all(target_arch = "wasm32", not(feature = "full")))]
+    drop(context);
+    #[cfg(any(not(target_arch = "wasm32"), feature = "full"))]
     let mut context = context.iter().peekable();
     for f in &files {
         // Context files before this one: read for the catalog, no findings
         // (nothing in them changed), no entry in `files`.
+        #[cfg(any(not(target_arch = "wasm32"), feature = "full"))]
         while let Some(c) = context.next_if(|c| c.path < f.path) {
             if is_migration(&c.path) {
                 let p = planner.as_ref();
