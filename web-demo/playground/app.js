@@ -201,6 +201,20 @@ function schedule() {
 
 let report = null;
 let hashTimer = 0;
+// Writing the URL of a long text (encoding it, replacing the history entry)
+// takes tens of milliseconds: for a long text it waits until the text has
+// been still for a second, so it never lands between two keystrokes, and it
+// is written at once when the page is hidden. A short text's URL follows
+// every lint, in a task of its own.
+function scheduleHash() {
+  clearTimeout(hashTimer);
+  hashTimer = setTimeout(writeHash, state.sql.length > 20_000 ? 1000 : 0);
+}
+document.addEventListener("visibilitychange", () => {
+  if (document.visibilityState !== "hidden") return;
+  clearTimeout(hashTimer);
+  writeHash();
+});
 let lintSeq = 0;
 let firstFindings = true;
 // One lint at a time: an edit made while the worker lints is linted when
@@ -247,9 +261,7 @@ async function lintOnce() {
   report = result;
   if (state.sel >= report.findings.length) state.sel = 0;
   renderFindings();
-  // The URL of a long text takes a while to encode: in a task of its own.
-  clearTimeout(hashTimer);
-  hashTimer = setTimeout(writeHash);
+  scheduleHash();
   if (firstFindings) {
     firstFindings = false;
     performance.mark("zerodown:first-findings");
