@@ -352,7 +352,8 @@ pub fn run(args: LintArgs, io: &mut dyn Io) -> u8 {
     };
     let result = match diff {
         Some(d) => d.and_then(|(diff, context)| {
-            let report = crate::lint_diff_with_context(&diff, &options, &args.migrations, &context);
+            let report =
+                crate::lint::lint_diff_with_context(&diff, &options, &args.migrations, &context);
             let sources = crate::diff::parse(&diff)
                 .into_iter()
                 .map(|f| SourceFile {
