@@ -589,8 +589,8 @@ export interface CliHost {
     isTerminal(fd: number): boolean;
     /** An environment variable. */
     env(name: string): string | undefined;
-    /** Runs git with these arguments in the current folder; returns its output, throws with its error. */
-    git(args: string[]): string;
+    /** Runs git with these arguments in the current folder; returns its output, throws with its error. Optional: without it, `lint --changed-since` is an error. */
+    git?(args: string[]): string;
 }
 "#;
 
