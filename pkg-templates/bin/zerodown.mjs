@@ -39,7 +39,7 @@ const host = {
     try {
       return execFileSync("git", args, { encoding: "utf8", maxBuffer: 1 << 30, stdio: ["ignore", "pipe", "pipe"] });
     } catch (e) {
-      throw new Error(String(e.stderr ?? "").split("\n")[0] || e.message);
+      throw new Error(String(e.stderr ?? "").split("\n")[0] || (e.code === "ENOENT" ? `cannot run git: ${e.message}` : "git failed"));
     }
   },
 };
