@@ -50,12 +50,13 @@ test("lint returns the report contract", () => {
   assert.deepEqual(Object.keys(r), ["findings", "files", "summary"]);
   assert.equal(r.findings.length, 1);
   const f = r.findings[0];
-  assert.deepEqual(Object.keys(f), ["rule", "severity", "message", "help", "path", "file", "span", "statement", "plan"]);
+  assert.deepEqual(Object.keys(f), ["rule", "severity", "message", "help", "path", "file", "span", "statement", "plan", "fingerprint"]);
+  assert.match(f.fingerprint, /^[0-9a-f]{32}$/);
   assert.equal(f.rule, "add-index-non-concurrently");
   assert.equal(f.plan.change.kind, "add-index");
   // Without plans the key is absent, not undefined.
   const bare = zd.lint(sql, { pgVersion: 15, plans: false }, "db/migrate/001_idx.sql").findings[0];
-  assert.deepEqual(Object.keys(bare), ["rule", "severity", "message", "help", "path", "file", "span", "statement"]);
+  assert.deepEqual(Object.keys(bare), ["rule", "severity", "message", "help", "path", "file", "span", "statement", "fingerprint"]);
   assert.equal(f.severity, "error");
   assert.equal(f.path, "db/migrate/001_idx.sql");
   assert.equal(sql.slice(f.statement.start.utf16, f.statement.end.utf16), "CREATE INDEX idx ON users (email)");
