@@ -104,8 +104,10 @@ export class ReviewView {
   render(shown, report, unchecked) {
     const files = report.files.map((f, i) => ({ ...f, index: i, findings: [] }));
     for (const f of report.findings) {
-      const file = Number.isInteger(f.file) ? files[f.file] : files.find((x) => x.path === f.path);
-      (file ?? files.at(-1))?.findings.push(f);
+      let file = Number.isInteger(f.file) ? files[f.file] : files.find((x) => x.path === f.path);
+      // A finding the report's files do not hold still shows, under its own path.
+      if (!file) files.push((file = { path: f.path, phase: null, status: "checked", index: files.length, findings: [] }));
+      file.findings.push(f);
     }
     // Files in the order the change shows them; a file of the report the
     // diff's layout did not name (it cannot happen with the package's own
