@@ -7,8 +7,9 @@
 //! - the context of a lint run: [`LintOptions`], phase inference from a
 //!   file's path ([`infer_phase`]) and the engine state rules read
 //!   ([`FileState`], [`Catalog`]), kept up to date by `lint`;
-//! - facts about operations that rules and the engine share: which strong
-//!   lock a statement takes (`strong_lock`) and sharding-key names;
+//! - PostgreSQL's behaviour as data ([`postgres`]: the lock, rewrite and
+//!   scan of every statement form, by major version), which strong lock a
+//!   statement takes (`strong_lock`, read from it) and sharding-key names;
 //! - durations as PostgreSQL writes them (`lock_timeout`).
 //!
 //! It imports nothing of the crate but `error`.
@@ -20,6 +21,7 @@ mod operation;
 mod options;
 mod pg_version;
 mod phase;
+pub mod postgres;
 mod sharding;
 mod state;
 mod version;

@@ -282,7 +282,7 @@ impl FileState {
     /// Records what `op` changes, after the rules have seen it.
     pub fn apply(&mut self, op: &Op, options: &LintOptions) {
         if !(self.strong_lock_taken && self.strong_lock_since_lock_timeout)
-            && strong_lock(op, &|t| self.is_new_table(t)).is_some()
+            && strong_lock(op, options.pg_version, &|t| self.is_new_table(t)).is_some()
         {
             self.strong_lock_taken = true;
             self.strong_lock_since_lock_timeout = true;

@@ -69,7 +69,7 @@ impl Rule for MissingLockTimeout {
             None
         };
         let is_new = |t: &crate::model::Name| cx.is_new_table(t);
-        let Some((tables, mode)) = strong_lock(op, &is_new) else {
+        let Some((tables, mode)) = strong_lock(op, cx.options.pg_version, &is_new) else {
             return;
         };
         // Report once per statement: at its first operation that takes a strong lock.
@@ -77,7 +77,7 @@ impl Rule for MissingLockTimeout {
             .statement
             .ops
             .iter()
-            .find(|o| strong_lock(o, &is_new).is_some());
+            .find(|o| strong_lock(o, cx.options.pg_version, &is_new).is_some());
         if first.is_some_and(|f| !std::ptr::eq(f, op)) {
             return;
         }

@@ -67,11 +67,19 @@ impl Cluster {
             }
             panic!("PostgreSQL server binaries not found (looked in /usr/lib/postgresql/*/bin and $ZERODOWN_PG_BIN). Install Debian's `postgresql` package (as .ci/run does), or set ZERODOWN_SKIP_PG=1 to skip this proof knowingly.");
         };
-        let psql = if bin.join("psql").is_file() {
-            bin.join("psql")
-        } else {
-            PathBuf::from("psql")
-        };
+        Some(Cluster::start_at(bin))
+    }
+
+    /// Starts a cluster from the server binaries in `bin` (initdb, pg_ctl,
+    /// postgres). psql comes from `bin`, else from Debian's newest major,
+    /// else from PATH. Panics with a clear message when it cannot start.
+    pub fn start_at(bin: PathBuf) -> Cluster {
+        let psql = [Some(bin.clone()), find_bin()]
+            .into_iter()
+            .flatten()
+            .map(|b| b.join("psql"))
+            .find(|p| p.is_file())
+            .unwrap_or_else(|| PathBuf::from("psql"));
         let as_postgres = is_root();
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -136,7 +144,7 @@ impl Cluster {
                 .output()
                 .expect("run pg_ctl");
             if out.status.success() {
-                return Some(c);
+                return c;
             }
             if attempt == 2 {
                 let log = std::fs::read_to_string(c.root.join("server.log")).unwrap_or_default();
@@ -147,7 +155,7 @@ impl Cluster {
             }
             c.port = free_port();
         }
-        None
+        unreachable!("pg_ctl start: the last attempt panics")
     }
 
     fn server_cmd(&self, program: &str) -> Command {
@@ -160,6 +168,11 @@ impl Cluster {
         } else {
             Command::new(path)
         }
+    }
+
+    /// The psql the cluster runs statements with.
+    pub fn psql_path(&self) -> &Path {
+        &self.psql
     }
 
     /// The socket folder.
