@@ -189,7 +189,7 @@ fn observe(pg: &Cluster, f: &Form) -> Result<BTreeMap<Rel, Seen>, String> {
 /// Runs a form that cannot run in a transaction block behind a session
 /// holding ACCESS EXCLUSIVE on `t`, and returns the lock it waits for on
 /// `t`; Err when the server rejects it.
-fn observe_outside(pg: &Cluster, f: &Form) -> Result<Option<LockMode>, String> {
+fn observe_outside(pg: &Cluster, f: &Form, rel: Rel) -> Result<Option<LockMode>, String> {
     let psql = |sql: &str| {
         let mut c = Command::new(pg.psql_path());
         c.args(["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h"])
@@ -219,8 +219,10 @@ fn observe_outside(pg: &Cluster, f: &Form) -> Result<Option<LockMode>, String> {
     while start.elapsed() < Duration::from_secs(5) && waited.is_none() {
         let out = pg.exec(
             "oracle",
-            "SELECT l.mode FROM pg_locks l JOIN zd_rels z ON z.rel = l.relation \
-             WHERE z.role = 'Table' AND NOT l.granted;",
+            &format!(
+                "SELECT l.mode FROM pg_locks l JOIN zd_rels z ON z.rel = l.relation \
+                 WHERE z.role = '{rel:?}' AND NOT l.granted;"
+            ),
         );
         waited = out.lines().next().map(mode);
         std::thread::sleep(Duration::from_millis(50));
@@ -238,6 +240,7 @@ fn cleanup(f: &Form) -> &'static str {
     match f.id {
         "create-index-concurrently" => "DROP INDEX t_b_idx;",
         "drop-index-concurrently" => "CREATE INDEX t_a_idx ON t (a); UPDATE zd_rels SET rel = 't_a_idx'::regclass WHERE role = 'Index';",
+        "detach-partition-concurrently" => "ALTER TABLE p ATTACH PARTITION p1 FOR VALUES FROM (0) TO (100);",
         _ => "",
     }
 }
@@ -320,7 +323,9 @@ fn check_server(major: u32, bin: &Path, forms: &[Form]) -> Vec<String> {
     }
     for f in outside {
         let expected = f.on(major);
-        match (observe_outside(&pg, f), expected) {
+        // The first relation the table lists is the one a blocker holds.
+        let rel = f.eras[0].locks.first().map_or(Rel::Table, |(r, _)| *r);
+        match (observe_outside(&pg, f, rel), expected) {
             (Err(e), Some(_)) => problems.push(format!("{major} {}: rejected: {}", f.id, e.trim())),
             (Ok(_), None) => problems.push(format!(
                 "{major} {}: accepted, but the table says it needs {}",

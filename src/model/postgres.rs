@@ -414,6 +414,14 @@ pub static FORMS: &[Form] = &[
         ]
     ),
     form!(
+        "detach-partition-concurrently",
+        "DETACH PARTITION ... CONCURRENTLY",
+        "ALTER TABLE p DETACH PARTITION p1 CONCURRENTLY",
+        &[era(14, &[(Parent, SUE), (Partition, SUE)], &[])],
+        false,
+        "Runs outside a transaction block, and not on a table with a default partition."
+    ),
+    form!(
         "set-logged",
         "SET LOGGED / SET UNLOGGED",
         "ALTER TABLE t SET UNLOGGED",
@@ -701,8 +709,6 @@ pub fn form_of(op: &Op, k: &dyn Knowledge) -> Option<&'static Form> {
         },
         OpKind::LockTable { .. } => "lock-table",
         OpKind::Other { what } => match what.as_str() {
-            "CREATE TRIGGER" | "CREATE CONSTRAINT TRIGGER" => "create-trigger",
-            "DROP TRIGGER" => "drop-trigger",
             "CREATE VIEW" | "CREATE OR REPLACE VIEW" => "create-view",
             "DROP VIEW" => "drop-view",
             "ANALYZE" => "vacuum",
@@ -721,8 +727,14 @@ fn alter_table_form(action: &str, access_exclusive: bool) -> Option<&'static str
     let starts = |p: &str| a.starts_with(p);
     Some(if starts("ATTACH PARTITION") {
         "attach-partition"
+    } else if starts("DETACH PARTITION") && !access_exclusive {
+        "detach-partition-concurrently"
     } else if starts("DETACH PARTITION") {
         "detach-partition"
+    } else if starts("CREATE TRIGGER") {
+        "create-trigger"
+    } else if starts("DROP TRIGGER") {
+        "drop-trigger"
     } else if starts("SET LOGGED") || starts("SET UNLOGGED") {
         "set-logged"
     } else if starts("SET TABLESPACE") {

@@ -4,11 +4,20 @@ use crate::model::Op;
 
 declare_rule! {
     /// ## What it does
-    /// Flags the first statement of a file that takes an ACCESS EXCLUSIVE or
-    /// SHARE ROW EXCLUSIVE lock on an existing table (ALTER TABLE, DROP TABLE,
-    /// TRUNCATE, LOCK TABLE, a foreign key to an existing table, ...) when no
+    /// Flags the first statement of a file that takes an ACCESS EXCLUSIVE,
+    /// EXCLUSIVE or SHARE ROW EXCLUSIVE lock on an existing table (ALTER
+    /// TABLE, DROP TABLE, TRUNCATE, LOCK TABLE, CREATE or DROP TRIGGER, a
+    /// foreign key to an existing table, CREATE TABLE ... PARTITION OF and
+    /// DETACH PARTITION on the partitioned table, ...) when no
     /// `SET lock_timeout` ran earlier in the file, or when the one set is
     /// longer than `max-lock-timeout` (default 2s) or 0 (no timeout).
+    ///
+    /// Which lock each statement takes, on each PostgreSQL version, comes
+    /// from zerodown's table of PostgreSQL's behaviour, checked on live
+    /// servers (`docs/postgres-locks.md`).
+    /// Statements that take SHARE UPDATE EXCLUSIVE (storage parameters,
+    /// statistics targets, VALIDATE CONSTRAINT, concurrent index builds and
+    /// detaches) block neither reads nor writes and are not flagged.
     ///
     /// ## Why it causes downtime
     /// Even an instant ALTER TABLE must wait for every transaction already

@@ -690,6 +690,16 @@ fn recognize(w: &Words<'_>, loc: &Locator<'_>, span: &Range<usize>) -> Option<Ve
             ("TRIGGER", "CREATE TRIGGER"),
         ] {
             if w.is(k, word) || (word == "TRIGGER" && w.is(k, "CONSTRAINT") && w.is(k + 1, word)) {
+                // A trigger lives on its table (`... ON table`): the lock
+                // table (model::postgres) reads it as a statement on it.
+                let on = w.position("ON").and_then(|i| w.name_at(i + 1));
+                if let (true, Some((table, _))) = (word == "TRIGGER", on) {
+                    return Some(op(OpKind::AlterTableOther {
+                        table,
+                        action: what.to_string(),
+                        access_exclusive: false,
+                    }));
+                }
                 return Some(op(OpKind::Other {
                     what: what.to_string(),
                 }));
@@ -935,6 +945,23 @@ fn lower_statement(stmt: &ast::Statement, loc: &Locator<'_>, span: &Range<usize>
                 what: "ALTER TYPE".into(),
             }),
         },
+        // A trigger lives on its table: the lock table (model::postgres)
+        // reads these as statements on that table.
+        S::CreateTrigger(ct) => whole(OpKind::AlterTableOther {
+            table: name_of(&ct.table_name),
+            action: "CREATE TRIGGER".into(),
+            access_exclusive: false,
+        }),
+        S::DropTrigger(dt) => whole(match &dt.table_name {
+            Some(table) => OpKind::AlterTableOther {
+                table: name_of(table),
+                action: "DROP TRIGGER".into(),
+                access_exclusive: true,
+            },
+            None => OpKind::Other {
+                what: "DROP TRIGGER".into(),
+            },
+        }),
         S::Execute { .. } => whole(OpKind::Dynamic(DynamicKind::Execute)),
         _ => whole(OpKind::Other {
             what: leading_keywords(loc.text),
