@@ -506,3 +506,101 @@ fn postgres_locks_doc_is_current() {
         "docs/postgres-locks.md is stale: run ZERODOWN_UPDATE_DOCS=1 cargo test --test pg_oracle"
     );
 }
+
+fn findings(files: &[(&str, &str)], major: u32) -> Vec<String> {
+    let files: Vec<zerodown::SourceFile> = files
+        .iter()
+        .map(|(path, sql)| zerodown::SourceFile {
+            path: path.to_string(),
+            sql: sql.to_string(),
+        })
+        .collect();
+    let options = zerodown::LintOptions {
+        pg_version: zerodown::model::PgVersion::new(major).expect("version"),
+        ..zerodown::LintOptions::default()
+    };
+    zerodown::lint_files(&files, &options)
+        .expect("lint")
+        .findings
+        .into_iter()
+        .map(|f| f.rule)
+        .collect()
+}
+
+/// The rules follow the table on every version: `missing-lock-timeout`
+/// fires exactly where the table gives a statement a lock of SHARE ROW
+/// EXCLUSIVE or stronger on a table it names (or any write-blocking lock
+/// an explicit LOCK TABLE names; a materialized view counts when its
+/// reads wait), and the version-dependent rewrites and scans
+/// (`add-column-volatile-default` for a constant default, `set-not-null`
+/// after a validated check) fire exactly where the table says the
+/// statement rewrites or scans.
+#[test]
+fn rules_follow_the_table_on_every_version() {
+    let mut wrong = Vec::new();
+    for major in 9..=18 {
+        let pg = zerodown::model::PgVersion::new(major).expect("version");
+        for f in FORMS.iter().filter(|f| f.on(major).is_some()) {
+            let st = zerodown::sql::lower(f.example, 0..f.example.len());
+            let want = st.ops.iter().any(|op| {
+                let refresh = f.id.starts_with("refresh-materialized-view");
+                zerodown::model::postgres::locks_of(op, pg, &zerodown::model::postgres::Unknown)
+                    .iter()
+                    .any(|(_, m)| match () {
+                        _ if f.id == "lock-table" => m.blocks_writes(),
+                        _ if refresh => m.blocks_reads(),
+                        _ => *m >= LockMode::ShareRowExclusive,
+                    })
+            });
+            let got = findings(&[("1.sql", f.example)], major)
+                .iter()
+                .any(|r| r == "missing-lock-timeout");
+            if want != got {
+                wrong.push(format!(
+                    "{major} {}: missing-lock-timeout {got}, table {want}",
+                    f.id
+                ));
+            }
+        }
+        // A constant default rewrites before 11.
+        let era = zerodown::model::postgres::form("add-column-constant-default")
+            .and_then(|f| f.on(major))
+            .expect("era");
+        let want = era.effects.contains(&(Rel::Table, Effect::Rewrite));
+        let got = findings(
+            &[("1.sql", "ALTER TABLE t ADD COLUMN c int DEFAULT 0;")],
+            major,
+        )
+        .iter()
+        .any(|r| r == "add-column-volatile-default");
+        if want != got {
+            wrong.push(format!(
+                "{major} constant default: rule {got}, table {want}"
+            ));
+        }
+        // A validated CHECK (k IS NOT NULL) spares SET NOT NULL's scan from 12.
+        let era = zerodown::model::postgres::form("set-not-null-checked")
+            .and_then(|f| f.on(major))
+            .expect("era");
+        let want = !era.effects.is_empty();
+        let got = findings(
+            &[
+                (
+                    "1.sql",
+                    "ALTER TABLE t ADD CONSTRAINT t_k_nn CHECK (k IS NOT NULL) NOT VALID;",
+                ),
+                ("2.sql", "ALTER TABLE t VALIDATE CONSTRAINT t_k_nn;"),
+                ("3.sql", "ALTER TABLE t ALTER COLUMN k SET NOT NULL;"),
+            ],
+            major,
+        )
+        .iter()
+        .any(|r| r == "set-not-null");
+        if want != got {
+            wrong.push(format!(
+                "{major} SET NOT NULL after a validated check: rule {got}, table {want}"
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}

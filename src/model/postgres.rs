@@ -719,6 +719,73 @@ pub fn form_of(op: &Op, k: &dyn Knowledge) -> Option<&'static Form> {
     form(id)
 }
 
+/// Every form an operation combines, the main one ([`form_of`]) first: an
+/// ADD COLUMN with a default, an inline CHECK and REFERENCES is all three.
+pub fn forms_of(op: &Op, k: &dyn Knowledge) -> Vec<&'static Form> {
+    let mut out: Vec<&'static Form> = form_of(op, k).into_iter().collect();
+    if let OpKind::AddColumn { column, .. } = &op.kind {
+        for (applies, id) in [
+            (column.default.is_some(), "add-column-constant-default"),
+            (!column.checks.is_empty(), "add-column-check"),
+            (column.references.is_some(), "add-column-references"),
+        ] {
+            if let Some(f) = form(id).filter(|f| applies && !out.iter().any(|o| o.id == f.id)) {
+                out.push(f);
+            }
+        }
+    }
+    out
+}
+
+/// How an operation behaves on `pg`: the strongest lock and effect on each
+/// relation kind over every form it combines. None when no form is known
+/// or `pg` rejects it.
+pub fn behaviour(op: &Op, pg: PgVersion, k: &dyn Knowledge) -> Option<Behaviour> {
+    let mut b = Behaviour::default();
+    let mut known = false;
+    for f in forms_of(op, k) {
+        let Some(era) = f.on(pg.major()) else {
+            continue;
+        };
+        known = true;
+        for &(rel, mode) in era.locks {
+            match b.locks.iter_mut().find(|(r, _)| *r == rel) {
+                Some((_, m)) => *m = (*m).max(mode),
+                None => b.locks.push((rel, mode)),
+            }
+        }
+        for &(rel, effect) in era.effects {
+            match b.effects.iter_mut().find(|(r, _)| *r == rel) {
+                Some((_, e)) if effect == Effect::Rewrite => *e = effect,
+                Some(_) => {}
+                None => b.effects.push((rel, effect)),
+            }
+        }
+    }
+    known.then_some(b)
+}
+
+/// An operation's behaviour on one version (see [`behaviour`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Behaviour {
+    /// The lock on each relation kind.
+    pub locks: Vec<(Rel, LockMode)>,
+    /// The relation kinds it scans or rewrites.
+    pub effects: Vec<(Rel, Effect)>,
+}
+
+impl Behaviour {
+    /// Rewrites the relation kind.
+    pub fn rewrites(&self, rel: Rel) -> bool {
+        self.effects.contains(&(rel, Effect::Rewrite))
+    }
+
+    /// Scans or rewrites the relation kind.
+    pub fn reads_every_row(&self, rel: Rel) -> bool {
+        self.effects.iter().any(|(r, _)| *r == rel)
+    }
+}
+
 /// The form of an `ALTER TABLE` action the model keeps as words; an
 /// action the table does not list is `alter-table` when the lowering read
 /// it as taking ACCESS EXCLUSIVE.
@@ -757,11 +824,11 @@ fn alter_table_form(action: &str, access_exclusive: bool) -> Option<&'static str
 /// The locks an operation takes on named relations, on `pg`: for each
 /// relation kind of its form, the names the operation gives it.
 pub fn locks_of(op: &Op, pg: PgVersion, k: &dyn Knowledge) -> Vec<(Name, LockMode)> {
-    let Some(era) = form_of(op, k).and_then(|f| f.on(pg.major())) else {
+    let Some(b) = behaviour(op, pg, k) else {
         return Vec::new();
     };
     let mut out: Vec<(Name, LockMode)> = Vec::new();
-    for &(rel, mode) in era.locks {
+    for &(rel, mode) in &b.locks {
         for name in names(op, rel) {
             if !out.iter().any(|(n, _)| *n == name) {
                 out.push((name, mode));

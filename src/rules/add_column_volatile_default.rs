@@ -43,7 +43,8 @@ impl Rule for AddColumnVolatileDefault {
         let OpKind::AddColumn { table, column } = &op.kind else {
             return;
         };
-        if cx.is_new_table(table) {
+        // Whether it rewrites, on this version, is the behaviour table's.
+        if cx.is_new_table(table) || !cx.rewrites(op) {
             return;
         }
         let name = &column.name;
@@ -56,11 +57,7 @@ impl Rule for AddColumnVolatileDefault {
             )
         } else if let Some(d) = column.default.as_ref().filter(|d| d.volatile) {
             format!("the volatile default {}", d.sql)
-        } else if let Some(d) = column
-            .default
-            .as_ref()
-            .filter(|_| !cx.options.pg_version.fast_column_defaults())
-        {
+        } else if let Some(d) = &column.default {
             format!(
                 "the default {} on PostgreSQL {} (before 11 every default rewrites the table)",
                 d.sql, cx.options.pg_version

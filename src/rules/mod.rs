@@ -11,6 +11,7 @@
 use std::cell::OnceCell;
 use std::ops::Range;
 
+use crate::model::postgres::{behaviour, Behaviour, Knowledge, Rel};
 use crate::model::{Catalog, Change, FileState, LintOptions, Name, Op, Phase, Severity, Statement};
 
 /// What a rule looks at, and so which part of zerodown reports it.
@@ -125,6 +126,43 @@ impl RuleContext<'_> {
     /// True when the statement runs inside a transaction block.
     pub fn in_transaction(&self) -> bool {
         self.state.in_transaction
+    }
+
+    /// How the operation behaves on the run's PostgreSQL version, from
+    /// the table of PostgreSQL's behaviour (`model::postgres`), with what
+    /// the run knows of the schema.
+    pub fn behaviour(&self, op: &Op) -> Option<Behaviour> {
+        behaviour(op, self.options.pg_version, self)
+    }
+
+    /// The operation rewrites the table it names, on the run's version.
+    pub fn rewrites(&self, op: &Op) -> bool {
+        self.behaviour(op).is_some_and(|b| b.rewrites(Rel::Table))
+    }
+
+    /// The operation scans or rewrites the table it names, on the run's version.
+    pub fn reads_every_row(&self, op: &Op) -> bool {
+        self.behaviour(op)
+            .is_some_and(|b| b.reads_every_row(Rel::Table))
+    }
+}
+
+impl Knowledge for RuleContext<'_> {
+    fn validated_not_null_check(&self, table: &Name, column: &str) -> bool {
+        self.catalog.has_validated_not_null_check(table, column)
+    }
+
+    fn type_change_free(&self, table: &Name, column: &str, new_type: &str) -> Option<bool> {
+        let old = self.catalog.column(table, column)?;
+        Some(util::type_change_is_free(
+            &util::SqlType::parse(&old.data_type),
+            &util::SqlType::parse(new_type),
+            self.options.pg_version,
+        ))
+    }
+
+    fn foreign_key(&self, _table: &Name, _name: &str) -> Option<bool> {
+        None
     }
 }
 

@@ -47,8 +47,8 @@ impl Rule for SetNotNull {
         if cx.is_new_table(table) {
             return;
         }
-        let proven = cx.catalog.has_validated_not_null_check(table, column);
-        if proven && cx.options.pg_version.set_not_null_uses_validated_check() {
+        // The behaviour table knows when a validated check spares the scan.
+        if !cx.reads_every_row(op) {
             return;
         }
         let (message, help) = if cx.options.pg_version.set_not_null_uses_validated_check() {
