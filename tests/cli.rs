@@ -251,6 +251,24 @@ fn schedule_honours_color() {
 }
 
 /// Lints `files` in `format`; returns the exit code and what was printed.
+#[test]
+fn explain_locks_prints_the_behaviour_table() {
+    let mut io = MemIo::default();
+    assert_eq!(io.run(&["explain", "locks"]), 0);
+    assert_eq!(
+        io.out.trim_end(),
+        zerodown::model::postgres::render_markdown().trim_end()
+    );
+    assert!(
+        io.out.contains("| CREATE TRIGGER (`create-trigger`) |"),
+        "{}",
+        io.out
+    );
+    let mut io = MemIo::default();
+    assert_eq!(io.run(&["explain", "lock"]), 2);
+    assert!(io.err.contains("`zerodown explain locks`"), "{}", io.err);
+}
+
 fn lint_as(files: &[(&str, &str)], args: &[&str]) -> (u8, String, String) {
     let mut io = MemIo::with(files);
     let mut argv = vec!["lint"];

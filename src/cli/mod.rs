@@ -102,9 +102,9 @@ enum Command {
     Cells(Deferred<cells::CellsArgs>),
     /// Schema changes across cells running different versions.
     Fleet(Deferred<cells::FleetArgs>),
-    /// Print a rule's documentation.
+    /// Print a rule's documentation, or (`locks`) PostgreSQL's locks and rewrites.
     Explain {
-        /// The rule id, e.g. add-index-non-concurrently.
+        /// The rule id, e.g. add-index-non-concurrently; or `locks`: the lock, rewrite and scan of every statement form by PostgreSQL version.
         rule: String,
     },
     /// The release migrations due at a version, and steps that collapse.

@@ -23,13 +23,18 @@ pub fn rule_catalogue() -> Vec<RuleInfo> {
 }
 
 /// The documentation of one rule, as Markdown.
+/// `locks` gives the table of PostgreSQL's locks and rewrites by statement
+/// form and version (`docs/postgres-locks.md`).
 pub fn explain(id: &str) -> Result<String> {
+    if id == "locks" {
+        return Ok(crate::model::postgres::render_markdown());
+    }
     crate::rules::find(id)
         .map(|r| format!("# {}\n\n{}", r.meta().id, r.meta().markdown()))
         .ok_or_else(|| {
             Error::new(
                 ErrorCode::UnknownRule,
-                format!("unknown rule `{id}`; `zerodown rules` lists them"),
+                format!("unknown rule `{id}`; `zerodown rules` lists them, and `zerodown explain locks` prints PostgreSQL's locks and rewrites"),
             )
         })
 }

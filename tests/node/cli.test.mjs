@@ -99,6 +99,7 @@ test("rules and explain print what the native CLI prints", () => {
   same(["rules"]);
   same(["rules", "--format", "json"]);
   same(["explain", "add-index-non-concurrently"]);
+  same(["explain", "locks"]);
   assert.equal(npx(["--version"]).stdout, native(["--version"]).stdout);
 });
 

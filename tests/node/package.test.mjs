@@ -1,7 +1,7 @@
 // The npm package as a user installs it: import, lint, lintFiles, rules,
 // explain and the errors it throws.
 import assert from "node:assert/strict";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -118,6 +118,9 @@ test("rules and explain", () => {
     assert.equal(zd.explain(r.id), `# ${r.id}\n\n${r.doc}`);
   }
   assert.match(zd.version(), /^\d+\.\d+\.\d+/);
+  // PostgreSQL's locks and rewrites, the table docs/postgres-locks.md renders.
+  const locks = zd.explain("locks");
+  assert.equal(locks, readFileSync(new URL("../../docs/postgres-locks.md", import.meta.url), "utf8"));
 });
 
 test("errors are Error objects with a code", () => {
