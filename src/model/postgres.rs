@@ -178,8 +178,10 @@ pub struct Form {
     /// Stable id (`add-column-volatile-default`).
     pub id: &'static str,
     /// What it is, in words.
+    #[cfg(any(not(target_arch = "wasm32"), feature = "full"))]
     pub title: &'static str,
     /// An example on the oracle's fixture.
+    #[cfg(any(not(target_arch = "wasm32"), feature = "full"))]
     pub example: &'static str,
     /// Can run inside a transaction block (the oracle reads its locks there).
     pub in_transaction: bool,
@@ -187,6 +189,7 @@ pub struct Form {
     /// major version that accepts the statement.
     pub eras: &'static [Era],
     /// A note for the docs, or "".
+    #[cfg(any(not(target_arch = "wasm32"), feature = "full"))]
     pub note: &'static str,
 }
 
@@ -236,10 +239,13 @@ macro_rules! form {
     ($id:literal, $title:literal, $example:literal, $eras:expr, $tx:expr, $note:literal) => {
         Form {
             id: $id,
+            #[cfg(any(not(target_arch = "wasm32"), feature = "full"))]
             title: $title,
+            #[cfg(any(not(target_arch = "wasm32"), feature = "full"))]
             example: $example,
             in_transaction: $tx,
             eras: $eras,
+            #[cfg(any(not(target_arch = "wasm32"), feature = "full"))]
             note: $note,
         }
     };
@@ -912,7 +918,9 @@ fn names(op: &Op, rel: Rel) -> Vec<Name> {
     }
 }
 
-/// `docs/postgres-locks.md`, rendered from [`FORMS`].
+/// `docs/postgres-locks.md`, rendered from [`FORMS`]. Not in the browser
+/// lint module, which carries no docs.
+#[cfg(any(not(target_arch = "wasm32"), feature = "full"))]
 pub fn render_markdown() -> String {
     let mut out = String::from(
         "# PostgreSQL's locks and rewrites\n\n\

@@ -26,6 +26,7 @@ pub fn rule_catalogue() -> Vec<RuleInfo> {
 /// `locks` gives the table of PostgreSQL's locks and rewrites by statement
 /// form and version (`docs/postgres-locks.md`).
 pub fn explain(id: &str) -> Result<String> {
+    #[cfg(any(not(target_arch = "wasm32"), feature = "full"))]
     if id == "locks" {
         return Ok(crate::model::postgres::render_markdown());
     }
