@@ -16,6 +16,9 @@
 //!   EXCLUSIVE on the table; the lock the statement waits for on it is its
 //!   lock on the table. Their other entries come from PostgreSQL's docs.
 //!
+//! - Column type changes (`TYPE_CHANGES`): whether the server rewrites the
+//!   table must match whether `change-column-type` fires on that version.
+//!
 //! `ZERODOWN_UPDATE_DOCS=1` rewrites `docs/postgres-locks.md`.
 
 mod common;
@@ -245,6 +248,89 @@ fn cleanup(f: &Form) -> &'static str {
     }
 }
 
+/// Column type changes (old, new, a value both hold): whether each skips
+/// the rewrite is `change-column-type`'s knowledge, checked here.
+const TYPE_CHANGES: &[(&str, &str, &str)] = &[
+    ("varchar(50)", "varchar(100)", "'x'"),
+    ("varchar(50)", "varchar", "'x'"),
+    ("varchar(100)", "varchar(50)", "'x'"),
+    ("varchar(50)", "text", "'x'"),
+    ("text", "varchar", "'x'"),
+    ("text", "varchar(100)", "'x'"),
+    ("numeric(10,2)", "numeric(12,2)", "1.5"),
+    ("numeric(10,2)", "numeric(10,4)", "1.5"),
+    ("numeric(10,2)", "numeric", "1.5"),
+    ("numeric", "numeric(10,2)", "1.5"),
+    ("numeric(10)", "numeric(12,0)", "1"),
+    ("integer", "bigint", "1"),
+    ("bigint", "integer", "1"),
+    ("smallint", "integer", "1"),
+    ("cidr", "inet", "'10.0.0.0/8'"),
+    ("inet", "cidr", "'10.0.0.0/8'"),
+    ("varbit(5)", "varbit(10)", "B'101'"),
+    ("bit(5)", "varbit", "B'10101'"),
+    ("char(5)", "varchar(10)", "'x'"),
+    ("bit(5)", "varbit(8)", "B'10101'"),
+    ("char(5)", "char(10)", "'x'"),
+    ("timestamp(3)", "timestamp(6)", "now()"),
+    ("timestamp(6)", "timestamp(3)", "now()"),
+    ("timestamptz(3)", "timestamptz", "now()"),
+    ("time(3)", "time(6)", "now()"),
+    ("interval(3)", "interval(6)", "'1 day'"),
+    ("json", "jsonb", "'{}'"),
+    ("integer[]", "bigint[]", "'{1}'"),
+    ("varchar(50)[]", "varchar(100)[]", "'{x}'"),
+    ("timestamp", "timestamptz", "now()"),
+];
+
+/// Each type change on the live server, against `change-column-type` on
+/// that version: the rule must fire exactly when the server rewrites (or
+/// scans) the table. The session time zone is not UTC, so timestamp to
+/// timestamptz rewrites, as the rule assumes.
+fn check_type_changes(pg: &Cluster, major: u32) -> Vec<String> {
+    let mut problems = Vec::new();
+    for (i, (old, new, value)) in TYPE_CHANGES.iter().enumerate() {
+        let setup = format!(
+            "CREATE TABLE tc{i} (id int, c {old}); INSERT INTO tc{i} SELECT g, {value} FROM generate_series(1, 100) g;"
+        );
+        pg.exec("oracle", &setup);
+        let script = format!(
+            "SET timezone = 'America/New_York';\nBEGIN;\nSELECT relfilenode FROM pg_class WHERE relname = 'tc{i}';\n\
+             ALTER TABLE tc{i} ALTER COLUMN c TYPE {new};\nSELECT relfilenode FROM pg_class WHERE relname = 'tc{i}';\nROLLBACK;\n"
+        );
+        let live = match pg.run("oracle", &script) {
+            Ok(out) => {
+                let nodes: Vec<&str> = out.lines().collect();
+                nodes.len() == 2 && nodes[0] != nodes[1]
+            }
+            Err(e) => {
+                problems.push(format!("{major} {old} -> {new}: {}", e.trim()));
+                continue;
+            }
+        };
+        let rule = findings(
+            &[
+                ("1.sql", &format!("CREATE TABLE tc (id int, c {old});")),
+                (
+                    "2.sql",
+                    &format!("ALTER TABLE tc ALTER COLUMN c TYPE {new};"),
+                ),
+            ],
+            major,
+        )
+        .iter()
+        .any(|r| r == "change-column-type");
+        if live != rule {
+            problems.push(format!(
+                "{major} {old} -> {new}: the server {} the table, change-column-type {}",
+                if live { "rewrites" } else { "does not rewrite" },
+                if rule { "fires" } else { "is silent" }
+            ));
+        }
+    }
+    problems
+}
+
 fn check_server(major: u32, bin: &Path, forms: &[Form]) -> Vec<String> {
     let pg = Cluster::start_at(bin.to_path_buf());
     pg.create_db("oracle");
@@ -366,6 +452,9 @@ fn check_server(major: u32, bin: &Path, forms: &[Form]) -> Vec<String> {
             }
         }
     }
+    if forms.len() == FORMS.len() {
+        problems.extend(check_type_changes(&pg, major));
+    }
     problems
 }
 
@@ -403,9 +492,10 @@ fn every_form_behaves_on_every_major_as_the_table_says() {
         .map(|f| MAJORS.iter().filter(|m| f.on(**m).is_some()).count())
         .sum();
     println!(
-        "oracle: {} forms on {} majors ({checks} form-version pairs that run, the rest refused as the table says) in {:.1} s",
+        "oracle: {} forms on {} majors ({checks} form-version pairs that run, the rest refused as the table says) and {} column type changes in {:.1} s",
         FORMS.len(),
         servers.len(),
+        TYPE_CHANGES.len(),
         start.elapsed().as_secs_f64()
     );
     assert!(

@@ -132,6 +132,9 @@ pub(crate) fn type_change_is_free(
         },
         ("cidr", "inet") => true,
         ("varbit", "varbit") => widened(&old.mods, &new.mods),
+        // bit(n) to unlimited varbit only: to varbit(m) rewrites, even for
+        // m >= n (both checked on live servers 11 to 18).
+        ("bit", "varbit") => new.mods.is_empty(),
         // Fractional-seconds precision up (no limit is the maximum).
         ("timestamp", "timestamp")
         | ("timestamptz", "timestamptz")
@@ -287,6 +290,8 @@ mod tests {
         assert!(free("cidr", "inet"));
         assert!(free("timestamp(3)", "timestamp(6) without time zone"));
         assert!(free("bit varying(4)", "varbit(8)"));
+        assert!(free("bit(5)", "bit varying"));
+        assert!(!free("bit(5)", "varbit(8)"));
         assert!(!free("varchar(20)", "varchar(10)"));
         assert!(!free("text", "varchar(10)"));
         assert!(!free("numeric(10,2)", "numeric(12,3)"));
