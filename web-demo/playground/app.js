@@ -298,23 +298,48 @@ function renderFindings() {
         ]
       : h("span", { class: "pill ok" }, "No findings: safe to run without downtime"),
   ].flat().filter(Boolean));
-  listed = 0;
-  $("findings").replaceChildren();
-  listMore(LIST_PAGE);
+  // A lint after a keystroke mostly finds what the last one found: items
+  // whose finding reads the same stay in the DOM, so only changed rows are
+  // laid out and painted again.
+  const list = $("findings");
+  list.querySelector(".more")?.remove();
+  const upto = Math.min(findings.length, LIST_PAGE);
+  const rows = list.children;
+  for (let i = 0; i < upto; i++) {
+    const key = itemKey(findings[i], i);
+    if (listKeys[i] === key && rows[i]) continue;
+    const item = findingItem(findings[i], i);
+    if (rows[i]) rows[i].replaceWith(item);
+    else list.append(item);
+    listKeys[i] = key;
+  }
+  while (rows.length > upto) rows[rows.length - 1].remove();
+  listKeys.length = upto;
+  listed = upto;
+  listMore(0);
   renderDetail();
+}
+
+/** What a list item shows: an item with the same key is kept as it is. */
+function itemKey(f, i) {
+  return [i === state.sel, f.severity, f.rule, location1(f), f.message, f.help].join("\u0000");
 }
 
 // A long migration can have thousands of findings: the list shows them a
 // page at a time ("Show more"), so a lint never stalls typing to build it.
 const LIST_PAGE = 200;
 let listed = 0;
+let listKeys = []; // itemKey of each listed finding, in order
 function listMore(count) {
   const { findings } = report;
   const list = $("findings");
   list.querySelector(".more")?.remove();
   const upto = Math.min(findings.length, listed + count);
   const items = [];
-  for (let i = listed; i < upto; i++) items.push(findingItem(findings[i], i));
+  for (let i = listed; i < upto; i++) {
+    items.push(findingItem(findings[i], i));
+    listKeys[i] = itemKey(findings[i], i);
+  }
   listed = upto;
   const rest = findings.length - listed;
   if (rest > 0) {
@@ -395,10 +420,18 @@ function fillDoc(body, rule) {
   );
 }
 
+// What the detail and plan panes show: a lint that finds the same finding
+// selected, with the same plan, leaves them as they are.
+let shownDetail = null;
 function renderDetail() {
   const f = report?.findings[state.sel];
   const detail = $("detail");
   const planBox = $("finding-plan");
+  const plan = f?.hasPlan ? report.plans.get(state.sel) : null;
+  const key = f && [itemKey(f, state.sel), Boolean(info?.rules.some((r) => r.id === f.rule)), f.hasPlan,
+    plan && !(plan instanceof Promise) ? JSON.stringify(plan) : ""].join("\u0001");
+  if (key && key === shownDetail) return;
+  shownDetail = key;
   if (!f) {
     detail.replaceChildren(h("p", { class: "muted" }, "Select a finding to read its rule and its safe path."));
     planBox.replaceChildren();

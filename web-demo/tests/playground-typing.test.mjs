@@ -126,3 +126,49 @@ test("marks stay on their lines: carried through an edit, then where the new fin
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test("a lint after a keystroke keeps the finding rows and the detail it did not change", async () => {
+  const { page, errors } = await open();
+  // Tag every row and the detail pane: a row the next lint rebuilds loses its tag.
+  await page.evaluate(() => {
+    for (const li of document.querySelectorAll("#findings > li")) li.dataset.kept = "1";
+    document.querySelector("#detail h3").dataset.kept = "1";
+    window.__lints = document.querySelectorAll("#summary .pill").length;
+  });
+  const rows = await page.evaluate(() => document.querySelectorAll("#findings > li").length);
+  assert.ok(rows >= 200, `rows listed: ${rows}`);
+  // A comment typed at the end of the file changes no listed finding.
+  await page.evaluate(() => {
+    const area = document.querySelector(".input");
+    area.focus();
+    area.setSelectionRange(area.value.length, area.value.length);
+    window.__before = document.querySelector("#findings > li .loc").textContent;
+    document.documentElement.removeAttribute("data-linted-again");
+    const summary = document.querySelector("#summary");
+    new MutationObserver(() => document.documentElement.setAttribute("data-linted-again", "1")).observe(summary, { childList: true, subtree: true });
+  });
+  await page.keyboard.type("-- note");
+  await page.waitForSelector("html[data-linted-again]", { timeout: 60_000 });
+  const kept = await page.evaluate(() => ({
+    rows: document.querySelectorAll("#findings > li").length,
+    kept: document.querySelectorAll("#findings > li[data-kept]").length,
+    detail: document.querySelector("#detail h3")?.dataset.kept === "1",
+  }));
+  // "Show more" is the one row drawn again (its count may change).
+  assert.ok(kept.kept >= kept.rows - 1, JSON.stringify(kept));
+  assert.ok(kept.detail, "the detail of the selected finding is kept");
+
+  // A statement inserted at the top moves every finding down a line: every row is drawn again.
+  await page.evaluate(() => {
+    const area = document.querySelector(".input");
+    area.setSelectionRange(0, 0);
+    document.documentElement.removeAttribute("data-linted-again");
+  });
+  const first = await page.evaluate(() => Number(/line (\d+)/.exec(document.querySelector("#findings > li .loc").textContent)[1]));
+  await page.keyboard.type("SELECT 1;\n");
+  await page.waitForFunction((n) => document.querySelector("#findings > li .loc")?.textContent.startsWith(`line ${n}:`), first + 1, { timeout: 60_000 });
+  const redrawn = await page.evaluate(() => document.querySelectorAll("#findings > li[data-kept]").length);
+  assert.equal(redrawn, 0, "rows whose line changed are drawn again");
+  assert.deepEqual(errors, []);
+  await page.close();
+});
