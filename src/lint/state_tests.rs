@@ -57,3 +57,16 @@ fn new_columns_are_known_per_table() {
     assert!(!state.is_new_column(&Name::new("t"), "b"));
     assert!(!state.is_new_column(&Name::new("v"), "a"));
 }
+
+#[test]
+fn default_null_is_no_default() {
+    let c = catalog(
+        "CREATE TABLE t (a int DEFAULT NULL, b int DEFAULT (NULL)::int, c int DEFAULT CAST(NULL AS int), d int DEFAULT 0, e text DEFAULT 'null');",
+    );
+    let has = |col: &str| {
+        c.column(&Name::new("t"), col)
+            .is_some_and(|i| i.has_default)
+    };
+    assert!(!has("a") && !has("b") && !has("c"));
+    assert!(has("d") && has("e"));
+}

@@ -7,7 +7,34 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::{strong_lock, ConstraintKind, LintOptions, Name, Op, OpKind, TransactionKind};
+use super::{
+    strong_lock, ConstraintKind, DefaultExpr, LintOptions, Name, Op, OpKind, TransactionKind,
+};
+
+impl DefaultExpr {
+    /// `DEFAULT NULL` (possibly parenthesized or cast, `NULL::text`): no
+    /// default at all, as PostgreSQL treats it.
+    pub fn is_null(&self) -> bool {
+        let mut s = self.sql.trim();
+        if let Some(inner) = s
+            .get(..5)
+            .filter(|h| h.eq_ignore_ascii_case("cast("))
+            .and_then(|_| s[5..].split_whitespace().next())
+        {
+            s = inner;
+        }
+        let mut s = s.split("::").next().unwrap_or(s).trim();
+        while let Some(inner) = s.strip_prefix('(').and_then(|r| r.strip_suffix(')')) {
+            s = inner.trim();
+        }
+        s.eq_ignore_ascii_case("null")
+    }
+}
+
+/// A default that gives values: present and not `DEFAULT NULL`.
+fn gives_default(d: Option<&DefaultExpr>) -> bool {
+    d.is_some_and(|d| !d.is_null())
+}
 
 /// A column as far as earlier statements of the run tell.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -94,7 +121,7 @@ impl Catalog {
                                 c.name.clone(),
                                 ColumnInfo {
                                     data_type: c.data_type.clone(),
-                                    has_default: c.default.is_some(),
+                                    has_default: gives_default(c.default.as_ref()),
                                     not_null: c.not_null,
                                 },
                             )
@@ -122,7 +149,7 @@ impl Catalog {
                     &column.name,
                     ColumnInfo {
                         data_type: column.data_type.clone(),
-                        has_default: column.default.is_some(),
+                        has_default: gives_default(column.default.as_ref()),
                         not_null: column.not_null,
                     },
                 );
@@ -167,7 +194,7 @@ impl Catalog {
                     .get_mut(&table.name)
                     .and_then(|c| c.get_mut(column))
                 {
-                    info.has_default = default.is_some();
+                    info.has_default = gives_default(default.as_ref());
                 }
             }
             OpKind::SetNotNull { table, column } | OpKind::DropNotNull { table, column } => {

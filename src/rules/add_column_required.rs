@@ -4,6 +4,8 @@ use crate::model::{Op, OpKind};
 declare_rule! {
     /// ## What it does
     /// Flags `ADD COLUMN ... NOT NULL` without a default on an existing table.
+    /// `DEFAULT NULL` is no default: `ADD COLUMN c int DEFAULT NULL NOT NULL`
+    /// is flagged too.
     ///
     /// ## Why it causes downtime
     /// On a table with rows the statement fails outright, so the deployment
@@ -40,7 +42,7 @@ impl Rule for AddColumnRequired {
             return;
         };
         if !column.not_null
-            || column.default.is_some()
+            || column.default.as_ref().is_some_and(|d| !d.is_null())
             || column.identity
             || column.generated
             || cx.is_new_table(table)

@@ -59,7 +59,7 @@ impl Rule for AddColumnVolatileDefault {
         } else if let Some(d) = column
             .default
             .as_ref()
-            .filter(|_| !cx.options.pg_version.fast_column_defaults())
+            .filter(|d| !d.is_null() && !cx.options.pg_version.fast_column_defaults())
         {
             format!(
                 "the default {} on PostgreSQL {} (before 11 every default rewrites the table)",
