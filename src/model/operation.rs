@@ -535,6 +535,23 @@ pub enum OpKind {
         /// Leading keywords, upper-case (`CREATE FUNCTION`).
         what: String,
     },
+    /// A new relation other than a table (`CREATE MATERIALIZED VIEW`):
+    /// empty to everyone until this migration commits. `SELECT ... INTO` and
+    /// `CREATE TABLE ... AS` lower to `CreateTable`.
+    CreateRelation {
+        /// Its name.
+        name: Name,
+        /// What it is, upper-case (`MATERIALIZED VIEW`).
+        what: String,
+    },
+    /// `ALTER TABLE parent ATTACH PARTITION partition`: lowered after the
+    /// `AlterTableOther` op of the same action, which names the parent only.
+    AttachPartition {
+        /// The partitioned table.
+        parent: Name,
+        /// The table attached.
+        partition: Name,
+    },
 }
 
 /// An operation with the byte range of the node that shows it best.

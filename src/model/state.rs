@@ -8,7 +8,8 @@
 use std::collections::{HashMap, HashSet};
 
 use super::{
-    strong_lock, ConstraintKind, DefaultExpr, LintOptions, Name, Op, OpKind, TransactionKind,
+    strong_lock, ConstraintKind, DataChangeKind, DefaultExpr, LintOptions, Name, Op, OpKind,
+    TransactionKind,
 };
 
 impl DefaultExpr {
@@ -52,11 +53,61 @@ pub struct ColumnInfo {
 /// an earlier migration is known to a later one.
 #[derive(Debug, Default)]
 pub struct Catalog {
-    tables: HashMap<String, Columns>,
+    /// The schema unqualified names resolve to in the current file.
+    schema: Schema,
+    tables: HashMap<Key, Columns>,
     /// Check constraints of the form `col IS NOT NULL`: (table, constraint) -> column.
-    not_null_checks: HashMap<(String, String), String>,
+    not_null_checks: HashMap<(Key, String), String>,
     /// (table, column) with a validated `col IS NOT NULL` check.
-    validated_not_null: HashSet<(String, String)>,
+    validated_not_null: HashSet<(Key, String)>,
+}
+
+/// A relation by schema and name: `(schema, name)`.
+type Key = (String, String);
+
+/// The schema unqualified names resolve to: `public`, unless `SET
+/// search_path` named another first. A simplification of PostgreSQL's
+/// search: the first schema of the path is taken to hold every unqualified
+/// name (`"$user"` is skipped), and `SET LOCAL` is read like `SET`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Schema(String);
+
+impl Default for Schema {
+    fn default() -> Self {
+        Schema("public".into())
+    }
+}
+
+impl Schema {
+    /// The key of `n`: its own schema, or this one.
+    fn key(&self, n: &Name) -> Key {
+        (
+            n.schema.clone().unwrap_or_else(|| self.0.clone()),
+            n.name.clone(),
+        )
+    }
+
+    /// Follows `SET search_path`; true when `op` is one.
+    fn follow(&mut self, op: &Op) -> bool {
+        let OpKind::SetSetting { name, value, .. } = &op.kind else {
+            return false;
+        };
+        if name != "search_path" {
+            return false;
+        }
+        let first = value
+            .split(',')
+            .map(str::trim)
+            .find(|p| !p.trim_matches(['\'', '"']).eq_ignore_ascii_case("$user"));
+        self.0 = match first {
+            Some(p) if p.starts_with('"') => p.trim_matches('"').to_string(),
+            Some(p) if !p.is_empty() && !p.eq_ignore_ascii_case("default") => {
+                p.trim_matches('\'').to_ascii_lowercase()
+            }
+            _ => "public".into(),
+        };
+        true
+    }
 }
 
 /// A table's columns by name: a list, since tables have few columns and
@@ -99,17 +150,31 @@ impl Columns {
 impl Catalog {
     /// The column's known definition.
     pub fn column(&self, table: &Name, column: &str) -> Option<&ColumnInfo> {
-        self.tables.get(&table.name)?.get(column)
+        self.tables.get(&self.schema.key(table))?.get(column)
+    }
+
+    /// True when an earlier statement of the run created or altered `table`.
+    pub fn has_table(&self, table: &Name) -> bool {
+        self.tables.contains_key(&self.schema.key(table))
+    }
+
+    /// Starts a file: unqualified names are in `public` again.
+    pub fn start_file(&mut self) {
+        self.schema = Schema::default();
     }
 
     /// True when a validated `CHECK (column IS NOT NULL)` exists.
     pub fn has_validated_not_null_check(&self, table: &Name, column: &str) -> bool {
         self.validated_not_null
-            .contains(&(table.name.clone(), column.to_string()))
+            .contains(&(self.schema.key(table), column.to_string()))
     }
 
     /// Records what `op` changes.
     pub fn apply(&mut self, op: &Op) {
+        if self.schema.follow(op) {
+            return;
+        }
+        let key = |t: &Name| self.schema.key(t);
         match &op.kind {
             OpKind::CreateTable(ct) => {
                 // A repeated name shadows the earlier column (see `Columns`).
@@ -128,23 +193,21 @@ impl Catalog {
                         })
                         .collect(),
                 );
-                self.tables.insert(ct.table.name.clone(), cols);
+                self.tables.insert(key(&ct.table), cols);
             }
             OpKind::DropTable { tables, .. } => {
                 for t in tables {
-                    self.tables.remove(&t.name);
+                    self.tables.remove(&key(t));
                 }
             }
             OpKind::RenameTable { table, new_name } => {
-                if let Some(cols) = self.tables.remove(&table.name) {
-                    self.tables.insert(new_name.clone(), cols);
+                let old = key(table);
+                if let Some(cols) = self.tables.remove(&old) {
+                    self.tables.insert((old.0, new_name.clone()), cols);
                 }
             }
             OpKind::AddColumn { table, column } => {
-                let cols = match self.tables.get_mut(&table.name) {
-                    Some(cols) => cols,
-                    None => self.tables.entry(table.name.clone()).or_default(),
-                };
+                let cols = self.tables.entry(key(table)).or_default();
                 cols.insert(
                     &column.name,
                     ColumnInfo {
@@ -155,7 +218,7 @@ impl Catalog {
                 );
             }
             OpKind::DropColumn { table, column, .. } => {
-                if let Some(cols) = self.tables.get_mut(&table.name) {
+                if let Some(cols) = self.tables.get_mut(&key(table)) {
                     cols.remove(column);
                 }
             }
@@ -164,7 +227,7 @@ impl Catalog {
                 column,
                 new_name,
             } => {
-                if let Some(cols) = self.tables.get_mut(&table.name) {
+                if let Some(cols) = self.tables.get_mut(&key(table)) {
                     if let Some(info) = cols.remove(column) {
                         cols.insert(new_name, info);
                     }
@@ -178,7 +241,7 @@ impl Catalog {
             } => {
                 if let Some(info) = self
                     .tables
-                    .get_mut(&table.name)
+                    .get_mut(&key(table))
                     .and_then(|c| c.get_mut(column))
                 {
                     info.data_type = new_type.clone();
@@ -191,7 +254,7 @@ impl Catalog {
             } => {
                 if let Some(info) = self
                     .tables
-                    .get_mut(&table.name)
+                    .get_mut(&key(table))
                     .and_then(|c| c.get_mut(column))
                 {
                     info.has_default = gives_default(default.as_ref());
@@ -201,7 +264,7 @@ impl Catalog {
                 let set = matches!(op.kind, OpKind::SetNotNull { .. });
                 if let Some(info) = self
                     .tables
-                    .get_mut(&table.name)
+                    .get_mut(&key(table))
                     .and_then(|c| c.get_mut(column))
                 {
                     info.not_null = set;
@@ -215,29 +278,21 @@ impl Catalog {
                 {
                     if let Some(name) = &constraint.name {
                         self.not_null_checks
-                            .insert((table.name.clone(), name.clone()), col.clone());
+                            .insert((key(table), name.clone()), col.clone());
                     }
                     if !constraint.not_valid {
-                        self.validated_not_null
-                            .insert((table.name.clone(), col.clone()));
+                        self.validated_not_null.insert((key(table), col.clone()));
                     }
                 }
             }
             OpKind::ValidateConstraint { table, name } => {
-                if let Some(col) = self
-                    .not_null_checks
-                    .get(&(table.name.clone(), name.clone()))
-                {
-                    self.validated_not_null
-                        .insert((table.name.clone(), col.clone()));
+                if let Some(col) = self.not_null_checks.get(&(key(table), name.clone())) {
+                    self.validated_not_null.insert((key(table), col.clone()));
                 }
             }
             OpKind::DropConstraint { table, name } => {
-                if let Some(col) = self
-                    .not_null_checks
-                    .remove(&(table.name.clone(), name.clone()))
-                {
-                    self.validated_not_null.remove(&(table.name.clone(), col));
+                if let Some(col) = self.not_null_checks.remove(&(key(table), name.clone())) {
+                    self.validated_not_null.remove(&(key(table), col));
                 }
             }
             _ => {}
@@ -246,6 +301,9 @@ impl Catalog {
 }
 
 /// The state of one file at a statement: transactions, settings, new tables.
+///
+/// Tables are told apart by schema: an unqualified name is in `public`, or
+/// in the first schema of the last `SET search_path` (see `Schema`).
 #[derive(Debug, Default)]
 pub struct FileState {
     /// The statement runs inside a transaction block (explicit or assumed).
@@ -261,21 +319,30 @@ pub struct FileState {
     pub lock_timeout_text: String,
     /// `SET statement_timeout` ran earlier in the file.
     pub statement_timeout_set: bool,
-    /// Tables created earlier in this file.
-    new_tables: HashSet<String>,
+    /// The schema unqualified names resolve to.
+    schema: Schema,
+    /// Relations created earlier in this file (tables, materialized views).
+    new_tables: HashSet<Key>,
     /// Constraints added NOT VALID in the current transaction: (table, name).
     pub not_valid_in_transaction: HashSet<(String, String)>,
-    /// How many statements so far took an ACCESS EXCLUSIVE lock in the current transaction.
-    pub exclusive_locks_in_transaction: u32,
+    /// Existing tables a statement of the current transaction locked ACCESS
+    /// EXCLUSIVE or SHARE ROW EXCLUSIVE, with the mode, in the order taken
+    /// (a table once, with its strongest mode).
+    pub locked_in_transaction: Vec<(Name, &'static str)>,
+    /// Enum values added in the current transaction: (type, label).
+    pub enum_values_in_transaction: Vec<(Name, String)>,
     /// A statement earlier in the file took ACCESS EXCLUSIVE or SHARE ROW
     /// EXCLUSIVE on an existing table.
     pub strong_lock_taken: bool,
     /// A statement took such a lock after the last `SET lock_timeout`.
     pub strong_lock_since_lock_timeout: bool,
     /// Columns added earlier in this file, by table.
-    new_columns: HashMap<String, HashSet<String>>,
+    new_columns: HashMap<Key, HashSet<String>>,
     /// Indexes created earlier in this file on tables new in this file.
-    new_indexes: HashSet<String>,
+    new_indexes: HashSet<Key>,
+    /// Tables emptied earlier in this file (TRUNCATE, DELETE without WHERE)
+    /// and not written to since.
+    emptied: HashSet<Key>,
 }
 
 impl FileState {
@@ -287,9 +354,16 @@ impl FileState {
         }
     }
 
-    /// True when `table` was created earlier in this file.
+    /// True when `table` was created earlier in this file (and not attached
+    /// since as a partition of an existing table).
     pub fn is_new_table(&self, table: &Name) -> bool {
-        self.new_tables.contains(&table.name)
+        self.new_tables.contains(&self.schema.key(table))
+    }
+
+    /// True when `table` was emptied earlier in this file (TRUNCATE, or
+    /// DELETE without WHERE) and no row was written to it since.
+    pub fn is_emptied(&self, table: &Name) -> bool {
+        self.emptied.contains(&self.schema.key(table))
     }
 
     /// True when `column` of `table` was added (or its table created) earlier in this file.
@@ -297,35 +371,62 @@ impl FileState {
         self.is_new_table(table)
             || self
                 .new_columns
-                .get(&table.name)
+                .get(&self.schema.key(table))
                 .is_some_and(|cols| cols.contains(column))
     }
 
     /// True when the index was created earlier in this file on a table new in this file.
     pub fn is_new_index(&self, index: &Name) -> bool {
-        self.new_indexes.contains(&index.name)
+        self.new_indexes.contains(&self.schema.key(index))
     }
 
     /// Records what `op` changes, after the rules have seen it.
     pub fn apply(&mut self, op: &Op, options: &LintOptions) {
-        if !(self.strong_lock_taken && self.strong_lock_since_lock_timeout)
-            && strong_lock(op, &|t| self.is_new_table(t)).is_some()
+        self.apply_with(op, options, &Catalog::default());
+    }
+
+    /// Records what `op` changes, after the rules have seen it, with what
+    /// earlier statements of the run created (`catalog`, before `op`).
+    pub fn apply_with(&mut self, op: &Op, options: &LintOptions, catalog: &Catalog) {
+        let lock = if self.in_transaction
+            || !(self.strong_lock_taken && self.strong_lock_since_lock_timeout)
         {
+            strong_lock(op, &|t| self.is_new_table(t))
+        } else {
+            None
+        };
+        if let Some((tables, mode)) = &lock {
             self.strong_lock_taken = true;
             self.strong_lock_since_lock_timeout = true;
+            if self.in_transaction {
+                for t in tables {
+                    let k = self.schema.key(t);
+                    match self
+                        .locked_in_transaction
+                        .iter_mut()
+                        .find(|(n, _)| self.schema.key(n) == k)
+                    {
+                        Some(held) if mode.starts_with('A') => held.1 = mode,
+                        Some(_) => {}
+                        None => self.locked_in_transaction.push((t.clone(), mode)),
+                    }
+                }
+            }
         }
+        if self.schema.follow(op) {
+            return;
+        }
+        let key = |t: &Name| self.schema.key(t);
         match &op.kind {
             OpKind::Transaction(TransactionKind::Begin) => {
                 self.in_transaction = true;
                 self.explicit_transaction = true;
-                self.not_valid_in_transaction.clear();
-                self.exclusive_locks_in_transaction = 0;
+                self.end_transaction();
             }
             OpKind::Transaction(TransactionKind::Commit | TransactionKind::Rollback) => {
                 self.in_transaction = options.assume_in_transaction && !self.explicit_transaction;
                 self.explicit_transaction = false;
-                self.not_valid_in_transaction.clear();
-                self.exclusive_locks_in_transaction = 0;
+                self.end_transaction();
             }
             OpKind::SetSetting { name, value, .. } if name == "lock_timeout" => {
                 self.lock_timeout_set = true;
@@ -342,22 +443,51 @@ impl FileState {
                 self.statement_timeout_set = true
             }
             OpKind::CreateTable(ct) => {
-                self.new_tables.insert(ct.table.name.clone());
-            }
-            OpKind::AddColumn { table, column } => {
-                let cols = match self.new_columns.get_mut(&table.name) {
-                    Some(cols) => cols,
-                    None => self.new_columns.entry(table.name.clone()).or_default(),
-                };
-                cols.insert(column.name.clone());
-            }
-            OpKind::CreateIndex(ci) if self.new_tables.contains(&ci.table.name) => {
-                if let Some(name) = &ci.name {
-                    self.new_indexes.insert(name.name.clone());
+                // `IF NOT EXISTS` of a table the run already has creates nothing.
+                let exists = ct.if_not_exists
+                    && catalog.has_table(&ct.table)
+                    && !self.is_new_table(&ct.table);
+                if !exists {
+                    let k = key(&ct.table);
+                    self.emptied.remove(&k);
+                    self.new_tables.insert(k);
                 }
             }
-            OpKind::RenameTable { table, new_name } if self.new_tables.remove(&table.name) => {
-                self.new_tables.insert(new_name.clone());
+            OpKind::CreateRelation { name, .. } => {
+                let k = key(name);
+                self.new_tables.insert(k);
+            }
+            OpKind::AttachPartition { parent, partition } if !self.is_new_table(parent) => {
+                // Now part of a table in use: no longer new.
+                let k = key(partition);
+                self.new_tables.remove(&k);
+            }
+            OpKind::AddColumn { table, column } => {
+                let k = key(table);
+                self.new_columns
+                    .entry(k)
+                    .or_default()
+                    .insert(column.name.clone());
+            }
+            OpKind::CreateIndex(ci) if self.is_new_table(&ci.table) => {
+                if let Some(name) = &ci.name {
+                    let schema = name.schema.clone().or_else(|| ci.table.schema.clone());
+                    let k = key(&Name {
+                        schema,
+                        name: name.name.clone(),
+                    });
+                    self.new_indexes.insert(k);
+                }
+            }
+            OpKind::RenameTable { table, new_name } => {
+                let (schema, old) = key(table);
+                let renamed = (schema.clone(), new_name.clone());
+                if self.new_tables.remove(&(schema.clone(), old.clone())) {
+                    self.new_tables.insert(renamed.clone());
+                }
+                if self.emptied.remove(&(schema, old)) {
+                    self.emptied.insert(renamed);
+                }
             }
             OpKind::AddConstraint { table, constraint } if constraint.not_valid => {
                 if let Some(name) = &constraint.name {
@@ -367,7 +497,43 @@ impl FileState {
                     }
                 }
             }
+            OpKind::Truncate { tables, .. } => {
+                for t in tables {
+                    let k = key(t);
+                    self.emptied.insert(k);
+                }
+            }
+            OpKind::DataChange {
+                kind,
+                table,
+                has_where,
+                ..
+            } => {
+                let k = key(table);
+                if *kind == DataChangeKind::Delete && !has_where {
+                    self.emptied.insert(k);
+                } else if *kind != DataChangeKind::Update {
+                    self.emptied.remove(&k);
+                }
+            }
+            OpKind::AddEnumValue {
+                type_name, value, ..
+            } if self.in_transaction => {
+                self.enum_values_in_transaction
+                    .push((type_name.clone(), value.clone()));
+            }
             _ => {}
         }
+        if !self.in_transaction {
+            // Outside a transaction each statement commits on its own.
+            self.end_transaction();
+        }
+    }
+
+    /// Forgets what the transaction held.
+    fn end_transaction(&mut self) {
+        self.not_valid_in_transaction.clear();
+        self.locked_in_transaction.clear();
+        self.enum_values_in_transaction.clear();
     }
 }

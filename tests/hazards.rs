@@ -1,0 +1,130 @@
+//! Issue #17's missed hazards: new-relation tracking by schema, statements
+//! inside WITH, transaction-level hazards, and messages that stay true.
+
+mod common;
+
+use common::{describe, lint_at};
+use zerodown::{LintOptions, LintReport, SourceFile};
+
+fn opts() -> LintOptions {
+    LintOptions {
+        plans: false,
+        ..LintOptions::default()
+    }
+}
+
+fn lint(sql: &str) -> LintReport {
+    lint_at(sql, "db/migrate/20240101_x.sql", &opts())
+}
+
+/// The rules that fired, in order.
+fn rules_of(report: &LintReport) -> Vec<&str> {
+    report.findings.iter().map(|f| f.rule.as_str()).collect()
+}
+
+/// Whether `rule` fired at `line`.
+fn fired(report: &LintReport, rule: &str, line: u32) -> bool {
+    report
+        .findings
+        .iter()
+        .any(|f| f.rule == rule && f.span.start.line == line)
+}
+
+const INDEX: &str = "add-index-non-concurrently";
+
+// ---- new relations ----
+
+#[test]
+fn a_new_table_is_new_in_its_own_schema_only() {
+    let r = lint(
+        "CREATE TABLE a.t (id bigint);\n\
+         CREATE INDEX t_a ON a.t (id);\n\
+         CREATE INDEX t_b ON b.t (id);\n\
+         CREATE INDEX t_u ON t (id);\n",
+    );
+    assert!(!fired(&r, INDEX, 2), "{:#?}", describe(&r));
+    assert!(fired(&r, INDEX, 3), "{:#?}", describe(&r));
+    assert!(fired(&r, INDEX, 4), "{:#?}", describe(&r));
+}
+
+#[test]
+fn unqualified_names_are_public_unless_search_path_says_otherwise() {
+    let r = lint(
+        "CREATE TABLE t (id bigint);\n\
+         CREATE INDEX t_1 ON public.t (id);\n\
+         SET search_path = app, public;\n\
+         CREATE INDEX t_2 ON t (id);\n\
+         CREATE TABLE u (id bigint);\n\
+         CREATE INDEX u_1 ON app.u (id);\n\
+         CREATE INDEX u_2 ON public.u (id);\n",
+    );
+    assert!(!fired(&r, INDEX, 2), "{:#?}", describe(&r));
+    assert!(fired(&r, INDEX, 4), "{:#?}", describe(&r));
+    assert!(!fired(&r, INDEX, 6), "{:#?}", describe(&r));
+    assert!(fired(&r, INDEX, 7), "{:#?}", describe(&r));
+}
+
+#[test]
+fn materialized_views_and_select_into_are_new_relations() {
+    let r = lint(
+        "CREATE MATERIALIZED VIEW totals AS SELECT user_id, count(*) FROM orders GROUP BY user_id;\n\
+         CREATE INDEX totals_user ON totals (user_id);\n\
+         SELECT * INTO archive.orders_2020 FROM orders WHERE created_at < '2021-01-01';\n\
+         CREATE INDEX orders_2020_id ON archive.orders_2020 (id);\n\
+         CREATE TABLE copy AS SELECT * FROM orders;\n\
+         CREATE INDEX copy_id ON copy (id);\n\
+         CREATE INDEX orders_id ON orders (id);\n",
+    );
+    assert_eq!(rules_of(&r), vec![INDEX], "{:#?}", describe(&r));
+    assert!(fired(&r, INDEX, 7), "{:#?}", describe(&r));
+}
+
+#[test]
+fn a_create_table_that_does_not_parse_still_makes_a_new_table() {
+    let r = lint(
+        "CREATE TABLE IF NOT EXISTS app.widgets (id bigint, CONSTRAINT c WIBBLE);\n\
+         CREATE INDEX widgets_id ON app.widgets (id);\n\
+         CREATE INDEX other_id ON app.other (id);\n",
+    );
+    assert!(fired(&r, "parse-error", 1), "{:#?}", describe(&r));
+    assert!(!fired(&r, INDEX, 2), "{:#?}", describe(&r));
+    assert!(fired(&r, INDEX, 3), "{:#?}", describe(&r));
+}
+
+#[test]
+fn create_table_if_not_exists_of_a_known_table_is_not_new() {
+    let files = [
+        SourceFile {
+            path: "db/migrate/1_create.sql".into(),
+            sql: "CREATE TABLE t (id bigint);\n".into(),
+        },
+        SourceFile {
+            path: "db/migrate/2_again.sql".into(),
+            sql: "CREATE TABLE IF NOT EXISTS t (id bigint);\n\
+                  CREATE INDEX t_id ON t (id);\n\
+                  CREATE TABLE IF NOT EXISTS fresh (id bigint);\n\
+                  CREATE INDEX fresh_id ON fresh (id);\n"
+                .into(),
+        },
+    ];
+    let r = zerodown::lint_files(&files, &opts()).expect("lint");
+    let second: Vec<u32> = r
+        .findings
+        .iter()
+        .filter(|f| f.rule == INDEX)
+        .map(|f| f.span.start.line)
+        .collect();
+    assert_eq!(second, vec![2], "{:#?}", describe(&r));
+}
+
+#[test]
+fn an_attached_partition_is_no_longer_new() {
+    let r = lint(
+        "CREATE TABLE events_2025 (id bigint, at timestamptz);\n\
+         CREATE INDEX events_2025_a ON events_2025 (id);\n\
+         ALTER TABLE events ATTACH PARTITION events_2025 FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');\n\
+         CREATE INDEX events_2025_b ON events_2025 (at);\n",
+    );
+    assert!(!fired(&r, INDEX, 2), "{:#?}", describe(&r));
+    assert!(fired(&r, INDEX, 4), "{:#?}", describe(&r));
+}
