@@ -128,3 +128,41 @@ fn an_attached_partition_is_no_longer_new() {
     assert!(!fired(&r, INDEX, 2), "{:#?}", describe(&r));
     assert!(fired(&r, INDEX, 4), "{:#?}", describe(&r));
 }
+
+// ---- data changes inside WITH ----
+
+#[test]
+fn data_changes_inside_with_are_data_migrations() {
+    let cases = [
+        "WITH moved AS (DELETE FROM orders WHERE archived RETURNING *) INSERT INTO archived_orders SELECT * FROM moved;",
+        "WITH stale AS (SELECT id FROM users WHERE last_seen < now() - interval '1 year') UPDATE users SET active = false WHERE id IN (SELECT id FROM stale);",
+        "WITH done AS (UPDATE users SET plan = 'free' WHERE plan IS NULL RETURNING id) SELECT count(*) FROM done;",
+    ];
+    for sql in cases {
+        let r = lint(sql);
+        assert!(
+            rules_of(&r).contains(&"data-migration"),
+            "{sql}\n{:#?}",
+            describe(&r)
+        );
+    }
+    // The same statements in a post-deployment migration are fine.
+    for sql in cases {
+        let r = lint_at(sql, "db/post_migrate/20240101_x.sql", &opts());
+        assert!(
+            !rules_of(&r).contains(&"data-migration"),
+            "{sql}\n{:#?}",
+            describe(&r)
+        );
+    }
+    let delete = lint(cases[0]);
+    let tables: Vec<&str> = delete
+        .findings
+        .iter()
+        .filter(|f| f.rule == "data-migration")
+        .map(|f| f.message.as_str())
+        .collect();
+    assert_eq!(tables.len(), 2, "{tables:#?}");
+    assert!(tables[0].contains("DELETE on `orders`"), "{tables:#?}");
+    assert!(tables[1].contains("`archived_orders`"), "{tables:#?}");
+}

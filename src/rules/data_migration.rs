@@ -4,8 +4,9 @@ use crate::model::{Change, DataChangeKind, Op, OpKind};
 
 declare_rule! {
     /// ## What it does
-    /// Flags `UPDATE`, `DELETE` and `INSERT ... SELECT` on existing tables in a
-    /// regular migration, and in any migration other than a batched
+    /// Flags `UPDATE`, `DELETE` and `INSERT ... SELECT` on existing tables
+    /// (also inside `WITH`: `WITH moved AS (DELETE ... RETURNING *) INSERT
+    /// ...` changes two tables) in a regular migration, and in any migration other than a batched
     /// background migration when the table is one of the configured large
     /// tables (`--large-table`).
     ///
