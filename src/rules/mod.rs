@@ -282,6 +282,7 @@ mod rename_table;
 mod schema_addition_in_post_deploy;
 mod set_not_null;
 mod sharding_key_missing;
+mod table_rewrite;
 mod truncate_table;
 mod unused_ignore;
 pub(crate) mod util;
@@ -325,6 +326,7 @@ pub use rename_table::RenameTable;
 pub use schema_addition_in_post_deploy::SchemaAdditionInPostDeploy;
 pub use set_not_null::SetNotNull;
 pub use sharding_key_missing::ShardingKeyMissing;
+pub use table_rewrite::TableRewrite;
 pub use truncate_table::TruncateTable;
 pub use unused_ignore::UnusedIgnore;
 pub use validate_in_same_transaction::ValidateInSameTransaction;
@@ -345,6 +347,7 @@ pub static RULES: &[&dyn Rule] = &[
     &RenameTable,
     &ChangeColumnType,
     &ChangeColumnDefault,
+    &TableRewrite,
     &AddColumnVolatileDefault,
     &AddColumnRequired,
     &DropTable,

@@ -682,6 +682,8 @@ fn recognize(w: &Words<'_>, loc: &Locator<'_>, span: &Range<usize>) -> Option<Ve
             (&["ATTACH", "PARTITION"][..], "ATTACH PARTITION", false),
             (&["DETACH", "PARTITION"][..], "DETACH PARTITION", true),
             (&["SET", "TABLESPACE"][..], "SET TABLESPACE", true),
+            (&["SET", "LOGGED"][..], "SET LOGGED", true),
+            (&["SET", "UNLOGGED"][..], "SET UNLOGGED", true),
         ] {
             if words
                 .iter()
