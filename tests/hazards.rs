@@ -166,3 +166,44 @@ fn data_changes_inside_with_are_data_migrations() {
     assert!(tables[0].contains("DELETE on `orders`"), "{tables:#?}");
     assert!(tables[1].contains("`archived_orders`"), "{tables:#?}");
 }
+
+// ---- compatibility breaks ----
+
+fn two_files(first: &str, second: &str) -> LintReport {
+    let files = [
+        SourceFile {
+            path: "db/migrate/1_first.sql".into(),
+            sql: first.into(),
+        },
+        SourceFile {
+            path: "db/migrate/2_second.sql".into(),
+            sql: second.into(),
+        },
+    ];
+    zerodown::lint_files(&files, &opts()).expect("lint")
+}
+
+#[test]
+fn keys_created_earlier_in_the_run_are_known_by_name() {
+    let r = two_files(
+        "CREATE TABLE accounts (id bigint PRIMARY KEY, email text, CONSTRAINT one_email UNIQUE (email), CONSTRAINT positive CHECK (id > 0));\n\
+         CREATE TABLE tokens (value text, CONSTRAINT token_id PRIMARY KEY (value));\n",
+        "SET lock_timeout = '1s';\n\
+         ALTER TABLE accounts DROP CONSTRAINT one_email;\n\
+         ALTER TABLE accounts DROP CONSTRAINT positive;\n\
+         ALTER TABLE accounts DROP CONSTRAINT accounts_pkey;\n\
+         ALTER TABLE tokens DROP CONSTRAINT token_id;\n",
+    );
+    let lines: Vec<(u32, bool)> = r
+        .findings
+        .iter()
+        .filter(|f| f.rule == "drop-key-constraint")
+        .map(|f| (f.span.start.line, f.message.contains("primary key")))
+        .collect();
+    assert_eq!(
+        lines,
+        vec![(2, false), (4, true), (5, true)],
+        "{:#?}",
+        describe(&r)
+    );
+}

@@ -535,7 +535,8 @@ pub enum OpKind {
         /// Leading keywords, upper-case (`CREATE FUNCTION`).
         what: String,
     },
-    /// A new relation other than a table (`CREATE MATERIALIZED VIEW`):
+    /// A new relation other than a table (`CREATE MATERIALIZED VIEW`, and
+    /// `CREATE VIEW` without `OR REPLACE`):
     /// empty to everyone until this migration commits. `SELECT ... INTO` and
     /// `CREATE TABLE ... AS` lower to `CreateTable`.
     CreateRelation {
@@ -551,6 +552,25 @@ pub enum OpKind {
         parent: Name,
         /// The table attached.
         partition: Name,
+    },
+    /// DROP VIEW / MATERIALIZED VIEW / FUNCTION / PROCEDURE / TYPE / DOMAIN /
+    /// SCHEMA / SEQUENCE.
+    DropObject {
+        /// What is dropped, upper-case (`VIEW`, `TYPE`, ...).
+        what: String,
+        /// The objects.
+        names: Vec<Name>,
+        /// `CASCADE`.
+        cascade: bool,
+    },
+    /// `ALTER TYPE ... RENAME TO` (`value` None) or `RENAME VALUE`.
+    RenameType {
+        /// The type.
+        type_name: Name,
+        /// The enum label renamed, for RENAME VALUE.
+        value: Option<String>,
+        /// The new name or label.
+        new_name: String,
     },
 }
 

@@ -8,8 +8,8 @@
 use std::collections::{HashMap, HashSet};
 
 use super::{
-    strong_lock, ConstraintKind, DataChangeKind, DefaultExpr, LintOptions, Name, Op, OpKind,
-    TransactionKind,
+    strong_lock, Constraint, ConstraintKind, DataChangeKind, DefaultExpr, LintOptions, Name, Op,
+    OpKind, TransactionKind,
 };
 
 impl DefaultExpr {
@@ -60,6 +60,25 @@ pub struct Catalog {
     not_null_checks: HashMap<(Key, String), String>,
     /// (table, column) with a validated `col IS NOT NULL` check.
     validated_not_null: HashSet<(Key, String)>,
+    /// Primary keys (true) and unique constraints (false) by (table, name).
+    keys: HashMap<(Key, String), bool>,
+}
+
+/// Records a primary key or unique constraint `c` of the table `table`
+/// (`name`: its own name, for an unnamed primary key's `name_pkey`).
+fn add_key(keys: &mut HashMap<(Key, String), bool>, table: Key, name: &str, c: &Constraint) {
+    let primary = match c.kind {
+        ConstraintKind::PrimaryKey { .. } => true,
+        ConstraintKind::Unique { .. } => false,
+        _ => return,
+    };
+    let cname = c
+        .name
+        .clone()
+        .or_else(|| primary.then(|| format!("{name}_pkey")));
+    if let Some(cname) = cname {
+        keys.insert((table, cname), primary);
+    }
 }
 
 /// A relation by schema and name: `(schema, name)`.
@@ -158,6 +177,15 @@ impl Catalog {
         self.tables.contains_key(&self.schema.key(table))
     }
 
+    /// Whether the constraint `name` of `table`, created earlier in the run,
+    /// is a primary key (`Some(true)`) or a unique constraint (`Some(false)`).
+    /// An unnamed primary key is known by PostgreSQL's name for it (`t_pkey`).
+    pub fn key_constraint(&self, table: &Name, name: &str) -> Option<bool> {
+        self.keys
+            .get(&(self.schema.key(table), name.to_string()))
+            .copied()
+    }
+
     /// Starts a file: unqualified names are in `public` again.
     pub fn start_file(&mut self) {
         self.schema = Schema::default();
@@ -194,6 +222,13 @@ impl Catalog {
                         .collect(),
                 );
                 self.tables.insert(key(&ct.table), cols);
+                if ct.columns.iter().any(|c| c.primary_key) {
+                    let name = format!("{}_pkey", ct.table.name);
+                    self.keys.insert((key(&ct.table), name), true);
+                }
+                for c in &ct.constraints {
+                    add_key(&mut self.keys, key(&ct.table), &ct.table.name, c);
+                }
             }
             OpKind::DropTable { tables, .. } => {
                 for t in tables {
@@ -271,6 +306,7 @@ impl Catalog {
                 }
             }
             OpKind::AddConstraint { table, constraint } => {
+                add_key(&mut self.keys, key(table), &table.name, constraint);
                 if let ConstraintKind::Check {
                     not_null_column: Some(col),
                     ..
@@ -291,6 +327,7 @@ impl Catalog {
                 }
             }
             OpKind::DropConstraint { table, name } => {
+                self.keys.remove(&(key(table), name.clone()));
                 if let Some(col) = self.not_null_checks.remove(&(key(table), name.clone())) {
                     self.validated_not_null.remove(&(key(table), col));
                 }

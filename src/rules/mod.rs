@@ -262,6 +262,8 @@ pub mod docs;
 mod drop_before_ignore_shipped;
 mod drop_column;
 mod drop_index_non_concurrently;
+mod drop_key_constraint;
+mod drop_object;
 mod drop_table;
 mod dynamic_sql;
 mod enum_value_in_transaction;
@@ -279,6 +281,7 @@ mod prefer_timestamptz;
 mod release_steps_collapse;
 mod rename_column;
 mod rename_table;
+mod rename_type;
 mod schema_addition_in_post_deploy;
 mod set_not_null;
 mod sharding_key_missing;
@@ -304,6 +307,8 @@ pub use data_migration::DataMigration;
 pub use drop_before_ignore_shipped::DropBeforeIgnoreShipped;
 pub use drop_column::DropColumn;
 pub use drop_index_non_concurrently::DropIndexNonConcurrently;
+pub use drop_key_constraint::DropKeyConstraint;
+pub use drop_object::DropObject;
 pub use drop_table::DropTable;
 pub use dynamic_sql::DynamicSql;
 pub use enum_value_in_transaction::EnumValueInTransaction;
@@ -323,6 +328,7 @@ pub use prefer_timestamptz::PreferTimestamptz;
 pub use release_steps_collapse::ReleaseStepsCollapse;
 pub use rename_column::RenameColumn;
 pub use rename_table::RenameTable;
+pub use rename_type::RenameType;
 pub use schema_addition_in_post_deploy::SchemaAdditionInPostDeploy;
 pub use set_not_null::SetNotNull;
 pub use sharding_key_missing::ShardingKeyMissing;
@@ -351,6 +357,9 @@ pub static RULES: &[&dyn Rule] = &[
     &AddColumnVolatileDefault,
     &AddColumnRequired,
     &DropTable,
+    &DropObject,
+    &DropKeyConstraint,
+    &RenameType,
     &DataMigration,
     &BackfillUnderLock,
     &IntegerPrimaryKey,

@@ -872,10 +872,43 @@ fn lower_statement(stmt: &ast::Statement, loc: &Locator<'_>, span: &Range<usize>
                 names: names.iter().map(name_of).collect(),
                 concurrently: false,
             }),
+            ObjectType::View
+            | ObjectType::MaterializedView
+            | ObjectType::Type
+            | ObjectType::Schema
+            | ObjectType::Sequence => whole(OpKind::DropObject {
+                what: object_type.to_string(),
+                names: names.iter().map(name_of).collect(),
+                cascade: *cascade,
+            }),
             other => whole(OpKind::Other {
                 what: format!("DROP {other}"),
             }),
         },
+        S::DropFunction(ast::DropFunction {
+            func_desc,
+            drop_behavior,
+            ..
+        })
+        | S::DropProcedure {
+            proc_desc: func_desc,
+            drop_behavior,
+            ..
+        } => whole(OpKind::DropObject {
+            what: if matches!(stmt, S::DropFunction(_)) {
+                "FUNCTION"
+            } else {
+                "PROCEDURE"
+            }
+            .into(),
+            names: func_desc.iter().map(|f| name_of(&f.name)).collect(),
+            cascade: matches!(drop_behavior, Some(ast::DropBehavior::Cascade)),
+        }),
+        S::DropDomain(d) => whole(OpKind::DropObject {
+            what: "DOMAIN".into(),
+            names: vec![name_of(&d.name)],
+            cascade: matches!(d.drop_behavior, Some(ast::DropBehavior::Cascade)),
+        }),
         S::Update(u) => {
             let table = table_factor_name(&u.table.relation);
             whole(OpKind::DataChange {
@@ -990,14 +1023,26 @@ fn lower_statement(stmt: &ast::Statement, loc: &Locator<'_>, span: &Range<usize>
                 value: av.value.value.clone(),
                 positioned: av.position.is_some(),
             }),
-            _ => whole(OpKind::Other {
-                what: "ALTER TYPE".into(),
+            ast::AlterTypeOperation::Rename(r) => whole(OpKind::RenameType {
+                type_name: name_of(&at.name),
+                value: None,
+                new_name: ident(&r.new_name),
+            }),
+            ast::AlterTypeOperation::RenameValue(r) => whole(OpKind::RenameType {
+                type_name: name_of(&at.name),
+                value: Some(r.from.value.clone()),
+                new_name: r.to.value.clone(),
             }),
         },
         S::Execute { .. } => whole(OpKind::Dynamic(DynamicKind::Execute)),
-        S::CreateView(cv) if cv.materialized => whole(OpKind::CreateRelation {
+        S::CreateView(cv) if cv.materialized || !cv.or_replace => whole(OpKind::CreateRelation {
             name: name_of(&cv.name),
-            what: "MATERIALIZED VIEW".into(),
+            what: if cv.materialized {
+                "MATERIALIZED VIEW"
+            } else {
+                "VIEW"
+            }
+            .into(),
         }),
         S::Query(q) => {
             let ops = query_ops(q, loc, span);
