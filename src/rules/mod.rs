@@ -258,6 +258,7 @@ mod change_column_default;
 mod change_column_type;
 mod concurrently_in_transaction;
 mod data_migration;
+mod disable_trigger;
 pub mod docs;
 mod drop_before_ignore_shipped;
 mod drop_column;
@@ -273,6 +274,7 @@ mod ignore_removed_too_early;
 mod integer_primary_key;
 mod invisible_characters;
 mod missing_lock_timeout;
+mod multiple_table_locks;
 mod parse_error;
 mod prefer_bigint;
 mod prefer_jsonb;
@@ -304,6 +306,7 @@ pub use change_column_default::ChangeColumnDefault;
 pub use change_column_type::ChangeColumnType;
 pub use concurrently_in_transaction::ConcurrentlyInTransaction;
 pub use data_migration::DataMigration;
+pub use disable_trigger::DisableTrigger;
 pub use drop_before_ignore_shipped::DropBeforeIgnoreShipped;
 pub use drop_column::DropColumn;
 pub use drop_index_non_concurrently::DropIndexNonConcurrently;
@@ -320,6 +323,7 @@ pub use invisible_characters::{
     invisible_character_diagnostic, invisible_characters, InvisibleCharacters,
 };
 pub use missing_lock_timeout::MissingLockTimeout;
+pub use multiple_table_locks::MultipleTableLocks;
 pub use parse_error::ParseError;
 pub use prefer_bigint::PreferBigint;
 pub use prefer_jsonb::PreferJsonb;
@@ -364,6 +368,8 @@ pub static RULES: &[&dyn Rule] = &[
     &BackfillUnderLock,
     &IntegerPrimaryKey,
     &MissingLockTimeout,
+    &MultipleTableLocks,
+    &DisableTrigger,
     &BlockingMaintenance,
     &SchemaAdditionInPostDeploy,
     &DynamicSql,

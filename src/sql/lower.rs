@@ -1443,6 +1443,16 @@ fn alter_table_op(
             action: "RENAME CONSTRAINT".into(),
             access_exclusive: true,
         },
+        AlterTableOperation::DisableTrigger { name }
+            if name.quote_style.is_none() && name.value.eq_ignore_ascii_case("all") =>
+        {
+            // Also the internal triggers that check foreign keys.
+            OpKind::AlterTableOther {
+                table: t(),
+                action: "DISABLE TRIGGER ALL".into(),
+                access_exclusive: false,
+            }
+        }
         AlterTableOperation::EnableTrigger { .. }
         | AlterTableOperation::DisableTrigger { .. }
         | AlterTableOperation::EnableAlwaysTrigger { .. }
