@@ -62,6 +62,10 @@ pub struct Catalog {
     validated_not_null: HashSet<(Key, String)>,
     /// Primary keys (true) and unique constraints (false) by (table, name).
     keys: HashMap<(Key, String), bool>,
+    /// Tables with a validated CHECK constraint (any expression).
+    checked: HashSet<Key>,
+    /// CHECK constraints added NOT VALID and not validated yet: (table, name).
+    unvalidated_checks: HashSet<(Key, String)>,
 }
 
 /// Records a primary key or unique constraint `c` of the table `table`
@@ -186,6 +190,13 @@ impl Catalog {
             .copied()
     }
 
+    /// True when an earlier statement of the run gave `table` a validated
+    /// CHECK constraint (in CREATE TABLE, ADD CONSTRAINT without NOT VALID,
+    /// or VALIDATE CONSTRAINT of one added NOT VALID).
+    pub fn has_validated_check(&self, table: &Name) -> bool {
+        self.checked.contains(&self.schema.key(table))
+    }
+
     /// Starts a file: unqualified names are in `public` again.
     pub fn start_file(&mut self) {
         self.schema = Schema::default();
@@ -228,6 +239,14 @@ impl Catalog {
                 }
                 for c in &ct.constraints {
                     add_key(&mut self.keys, key(&ct.table), &ct.table.name, c);
+                }
+                let checks = ct.columns.iter().any(|c| !c.checks.is_empty())
+                    || ct
+                        .constraints
+                        .iter()
+                        .any(|c| matches!(c.kind, ConstraintKind::Check { .. }) && !c.not_valid);
+                if checks {
+                    self.checked.insert(key(&ct.table));
                 }
             }
             OpKind::DropTable { tables, .. } => {
@@ -307,6 +326,17 @@ impl Catalog {
             }
             OpKind::AddConstraint { table, constraint } => {
                 add_key(&mut self.keys, key(table), &table.name, constraint);
+                if matches!(constraint.kind, ConstraintKind::Check { .. }) {
+                    match (&constraint.name, constraint.not_valid) {
+                        (_, false) => {
+                            self.checked.insert(key(table));
+                        }
+                        (Some(name), true) => {
+                            self.unvalidated_checks.insert((key(table), name.clone()));
+                        }
+                        (None, true) => {}
+                    }
+                }
                 if let ConstraintKind::Check {
                     not_null_column: Some(col),
                     ..
@@ -322,6 +352,9 @@ impl Catalog {
                 }
             }
             OpKind::ValidateConstraint { table, name } => {
+                if self.unvalidated_checks.remove(&(key(table), name.clone())) {
+                    self.checked.insert(key(table));
+                }
                 if let Some(col) = self.not_null_checks.get(&(key(table), name.clone())) {
                     self.validated_not_null.insert((key(table), col.clone()));
                 }

@@ -252,6 +252,7 @@ mod add_exclusion_constraint;
 mod add_foreign_key;
 mod add_index_non_concurrently;
 mod add_unique_constraint;
+mod attach_partition_scan;
 mod backfill_under_lock;
 mod blocking_maintenance;
 mod change_column_default;
@@ -300,6 +301,7 @@ pub use add_exclusion_constraint::AddExclusionConstraint;
 pub use add_foreign_key::AddForeignKey;
 pub use add_index_non_concurrently::AddIndexNonConcurrently;
 pub use add_unique_constraint::AddUniqueConstraint;
+pub use attach_partition_scan::AttachPartitionScan;
 pub use backfill_under_lock::BackfillUnderLock;
 pub use blocking_maintenance::BlockingMaintenance;
 pub use change_column_default::ChangeColumnDefault;
@@ -351,6 +353,7 @@ pub static RULES: &[&dyn Rule] = &[
     &ValidateInSameTransaction,
     &AddUniqueConstraint,
     &AddExclusionConstraint,
+    &AttachPartitionScan,
     &SetNotNull,
     &DropColumn,
     &RenameColumn,
