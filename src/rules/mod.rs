@@ -257,6 +257,7 @@ mod backfill_under_lock;
 mod blocking_maintenance;
 mod change_column_default;
 mod change_column_type;
+mod concurrently_if_not_exists;
 mod concurrently_in_transaction;
 mod data_migration;
 mod disable_trigger;
@@ -306,6 +307,7 @@ pub use backfill_under_lock::BackfillUnderLock;
 pub use blocking_maintenance::BlockingMaintenance;
 pub use change_column_default::ChangeColumnDefault;
 pub use change_column_type::ChangeColumnType;
+pub use concurrently_if_not_exists::ConcurrentlyIfNotExists;
 pub use concurrently_in_transaction::ConcurrentlyInTransaction;
 pub use data_migration::DataMigration;
 pub use disable_trigger::DisableTrigger;
@@ -348,6 +350,7 @@ pub static RULES: &[&dyn Rule] = &[
     &AddIndexNonConcurrently,
     &DropIndexNonConcurrently,
     &ConcurrentlyInTransaction,
+    &ConcurrentlyIfNotExists,
     &AddForeignKey,
     &AddCheckConstraint,
     &ValidateInSameTransaction,
