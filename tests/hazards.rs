@@ -207,3 +207,61 @@ fn keys_created_earlier_in_the_run_are_known_by_name() {
         describe(&r)
     );
 }
+
+// ---- messages that stay true ----
+
+fn message_of(report: &LintReport, rule: &str, line: u32) -> String {
+    report
+        .findings
+        .iter()
+        .find(|f| f.rule == rule && f.span.start.line == line)
+        .map(|f| f.message.clone())
+        .unwrap_or_else(|| panic!("no {rule} at line {line}: {:#?}", describe(report)))
+}
+
+#[test]
+fn add_column_required_after_the_table_was_emptied() {
+    let r = lint(
+        "SET lock_timeout = '1s';\n\
+         ALTER TABLE a ADD COLUMN x int NOT NULL;\n\
+         TRUNCATE a, b;\n\
+         ALTER TABLE a ADD COLUMN y int NOT NULL;\n\
+         DELETE FROM c;\n\
+         ALTER TABLE c ADD COLUMN y int NOT NULL;\n\
+         DELETE FROM d WHERE id > 10;\n\
+         ALTER TABLE d ADD COLUMN y int NOT NULL;\n\
+         INSERT INTO b SELECT * FROM a;\n\
+         ALTER TABLE b ADD COLUMN y int NOT NULL;\n",
+    );
+    let rule = "add-column-required";
+    let rows = "fails on a table with rows";
+    assert!(message_of(&r, rule, 2).contains(rows));
+    for line in [4, 6] {
+        let m = message_of(&r, rule, line);
+        assert!(!m.contains(rows) && m.contains("emptied"), "{m}");
+        assert!(m.contains("breaks every INSERT"), "{m}");
+    }
+    assert!(message_of(&r, rule, 8).contains(rows));
+    assert!(message_of(&r, rule, 10).contains(rows));
+}
+
+#[test]
+fn a_domain_cast_to_its_base_type_is_not_a_rewrite() {
+    let r = two_files(
+        "CREATE DOMAIN email AS text;\n\
+         CREATE DOMAIN positive AS integer CHECK (VALUE > 0);\n\
+         CREATE TABLE users (id bigint PRIMARY KEY, address email, note text, score integer, rank integer);\n",
+        "SET lock_timeout = '1s';\n\
+         ALTER TABLE users ALTER COLUMN address TYPE text;\n\
+         ALTER TABLE users ALTER COLUMN note TYPE email;\n\
+         ALTER TABLE users ALTER COLUMN score TYPE positive;\n\
+         ALTER TABLE users ALTER COLUMN rank TYPE bigint;\n",
+    );
+    let lines: Vec<u32> = r
+        .findings
+        .iter()
+        .filter(|f| f.rule == "change-column-type")
+        .map(|f| f.span.start.line)
+        .collect();
+    assert_eq!(lines, vec![4, 5], "{:#?}", describe(&r));
+}

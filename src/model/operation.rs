@@ -572,6 +572,15 @@ pub enum OpKind {
         /// The new name or label.
         new_name: String,
     },
+    /// CREATE DOMAIN.
+    CreateDomain {
+        /// The domain.
+        name: Name,
+        /// Its base type, lower-cased as written.
+        base_type: String,
+        /// It has constraints (`NOT NULL`, `CHECK`): a cast to it checks them.
+        constrained: bool,
+    },
 }
 
 /// An operation with the byte range of the node that shows it best.

@@ -66,6 +66,8 @@ pub struct Catalog {
     checked: HashSet<Key>,
     /// CHECK constraints added NOT VALID and not validated yet: (table, name).
     unvalidated_checks: HashSet<(Key, String)>,
+    /// Domains: base type, and whether they have constraints.
+    domains: HashMap<Key, (String, bool)>,
 }
 
 /// Records a primary key or unique constraint `c` of the table `table`
@@ -195,6 +197,16 @@ impl Catalog {
     /// or VALIDATE CONSTRAINT of one added NOT VALID).
     pub fn has_validated_check(&self, table: &Name) -> bool {
         self.checked.contains(&self.schema.key(table))
+    }
+
+    /// The base type of the domain `type_name` (as written in a column
+    /// type: `name` or `schema.name`), and whether the domain has
+    /// constraints, when an earlier statement of the run created it.
+    pub fn domain(&self, type_name: &str) -> Option<(&str, bool)> {
+        let name = Name::parse(type_name.trim()).ok()?;
+        self.domains
+            .get(&self.schema.key(&name))
+            .map(|(base, constrained)| (base.as_str(), *constrained))
     }
 
     /// Starts a file: unqualified names are in `public` again.
@@ -349,6 +361,19 @@ impl Catalog {
                     if !constraint.not_valid {
                         self.validated_not_null.insert((key(table), col.clone()));
                     }
+                }
+            }
+            OpKind::CreateDomain {
+                name,
+                base_type,
+                constrained,
+            } => {
+                self.domains
+                    .insert(key(name), (base_type.clone(), *constrained));
+            }
+            OpKind::DropObject { what, names, .. } if what == "DOMAIN" => {
+                for n in names {
+                    self.domains.remove(&key(n));
                 }
             }
             OpKind::ValidateConstraint { table, name } => {

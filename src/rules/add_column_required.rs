@@ -50,9 +50,14 @@ impl Rule for AddColumnRequired {
             return;
         }
         let name = &column.name;
+        let message = if cx.state.is_emptied(table) {
+            format!("adding `{table}`.`{name}` as NOT NULL without a default succeeds here, since this file emptied the table, but then breaks every INSERT from running code that does not know the column")
+        } else {
+            format!("adding `{table}`.`{name}` as NOT NULL without a default fails on a table with rows, and on an empty one breaks every INSERT from running code that does not know the column")
+        };
         out.push(Diagnostic::new(
             op.span.clone(),
-            format!("adding `{table}`.`{name}` as NOT NULL without a default fails on a table with rows, and on an empty one breaks every INSERT from running code that does not know the column"),
+            message,
             format!("give `{name}` a constant DEFAULT, or add it nullable, backfill it, and SET NOT NULL in a post-deployment migration"),
         ));
     }

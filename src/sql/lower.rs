@@ -904,6 +904,11 @@ fn lower_statement(stmt: &ast::Statement, loc: &Locator<'_>, span: &Range<usize>
             names: func_desc.iter().map(|f| name_of(&f.name)).collect(),
             cascade: matches!(drop_behavior, Some(ast::DropBehavior::Cascade)),
         }),
+        S::CreateDomain(d) => whole(OpKind::CreateDomain {
+            name: name_of(&d.name),
+            base_type: lowercase(d.data_type.to_string()),
+            constrained: !d.constraints.is_empty(),
+        }),
         S::DropDomain(d) => whole(OpKind::DropObject {
             what: "DOMAIN".into(),
             names: vec![name_of(&d.name)],
