@@ -455,6 +455,15 @@ impl FileState {
         self.new_tables.contains(&self.schema.key(table))
     }
 
+    /// True when the current transaction holds a strong lock on `table`
+    /// (see `locked_in_transaction`).
+    pub fn holds_strong_lock(&self, table: &Name) -> bool {
+        let k = self.schema.key(table);
+        self.locked_in_transaction
+            .iter()
+            .any(|(n, _)| self.schema.key(n) == k)
+    }
+
     /// True when `table` was emptied earlier in this file (TRUNCATE, or
     /// DELETE without WHERE) and no row was written to it since.
     pub fn is_emptied(&self, table: &Name) -> bool {

@@ -56,15 +56,7 @@ impl Rule for MultipleTableLocks {
         let Some((tables, mode)) = strong_lock(op, &is_new) else {
             return;
         };
-        let same = |a: &Name, b: &Name| {
-            a.name == b.name
-                && a.schema.as_deref().unwrap_or("public")
-                    == b.schema.as_deref().unwrap_or("public")
-        };
-        let Some(new) = tables
-            .iter()
-            .find(|t| !held.iter().any(|(h, _)| same(h, t)))
-        else {
+        let Some(new) = tables.iter().find(|t| !cx.state.holds_strong_lock(t)) else {
             return;
         };
         let others: Vec<String> = held.iter().map(|(h, _)| format!("`{h}`")).collect();
