@@ -265,3 +265,17 @@ fn a_domain_cast_to_its_base_type_is_not_a_rewrite() {
         .collect();
     assert_eq!(lines, vec![4, 5], "{:#?}", describe(&r));
 }
+
+#[test]
+fn a_backfill_under_lock_carries_the_backfill_plan() {
+    let sql = "-- zerodown: phase=post-deploy\nBEGIN;\nSET lock_timeout = '1s';\nLOCK TABLE users IN ACCESS EXCLUSIVE MODE;\nUPDATE users SET plan = 'free' WHERE plan IS NULL;\nCOMMIT;\n";
+    let options = LintOptions::default();
+    let r = lint_at(sql, "db/post_migrate/1_x.sql", &options);
+    let f = r
+        .findings
+        .iter()
+        .find(|f| f.rule == "backfill-under-lock")
+        .unwrap_or_else(|| panic!("{:#?}", describe(&r)));
+    let plan = serde_json::to_string(f.plan.as_ref().expect("a plan")).expect("json");
+    assert!(plan.contains("plan = 'free'"), "{plan}");
+}

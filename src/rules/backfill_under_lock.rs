@@ -1,5 +1,5 @@
 use super::{Diagnostic, Rule, RuleContext};
-use crate::model::{DataChangeKind, Op, OpKind};
+use crate::model::{Change, DataChangeKind, Op, OpKind};
 
 declare_rule! {
     /// ## What it does
@@ -26,7 +26,7 @@ declare_rule! {
     /// ## Safe alternative
     /// Commit the schema change on its own, then backfill in batches in a
     /// post-deployment (or background) migration, each batch its own short
-    /// transaction:
+    /// transaction (an UPDATE's finding carries the `backfill` plan):
     /// ```sql valid
     /// -- zerodown: phase=post-deploy
     /// UPDATE users SET plan = 'free' WHERE plan IS NULL;
@@ -42,7 +42,14 @@ impl Rule for BackfillUnderLock {
     rule_meta!();
 
     fn check(&self, op: &Op, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        let OpKind::DataChange { kind, table, .. } = &op.kind else {
+        let OpKind::DataChange {
+            kind,
+            table,
+            set,
+            predicate,
+            ..
+        } = &op.kind
+        else {
             return;
         };
         if *kind == DataChangeKind::InsertValues || !cx.in_transaction() || cx.is_new_table(table) {
@@ -56,10 +63,19 @@ impl Rule for BackfillUnderLock {
         else {
             return;
         };
-        out.push(Diagnostic::new(
+        let mut d = Diagnostic::new(
             op.span.clone(),
             format!("this data change on `{table}` runs while the transaction holds an ACCESS EXCLUSIVE lock on `{locked}`, taken by an earlier statement: every read and write of `{locked}` waits until the whole backfill commits"),
             "commit the schema change first (COMMIT, or its own migration), then backfill in batches in a post-deployment or background migration",
-        ));
+        );
+        if let (DataChangeKind::Update, Some(set)) = (kind, set) {
+            d = d.with_change(Change::Backfill {
+                table: table.clone(),
+                set: set.clone(),
+                predicate: predicate.clone(),
+                batch_size: None,
+            });
+        }
+        out.push(d);
     }
 }
