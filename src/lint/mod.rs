@@ -397,6 +397,7 @@ fn lint_one(
     let phase = infer_phase(path, header_phase, options);
 
     let mut state = FileState::new(options);
+    catalog.start_file();
     let mut pending: Vec<Pending> = Vec::new();
     let mut diags = Vec::new();
     let changed =
@@ -412,6 +413,12 @@ fn lint_one(
                 // says nothing about the file.
                 cut += u32::from(is_changed);
                 continue;
+            }
+            // What it still tells (a table it creates, recovered from its
+            // words) is learnt; no rule runs on it.
+            for op in &stmt.ops {
+                state.apply_with(op, options, catalog);
+                catalog.apply(op);
             }
             if !is_changed {
                 continue;
@@ -454,7 +461,7 @@ fn lint_one(
                     });
                 }
             }
-            state.apply(op, options);
+            state.apply_with(op, options, catalog);
             catalog.apply(op);
         }
     }

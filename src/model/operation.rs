@@ -535,6 +535,52 @@ pub enum OpKind {
         /// Leading keywords, upper-case (`CREATE FUNCTION`).
         what: String,
     },
+    /// A new relation other than a table (`CREATE MATERIALIZED VIEW`, and
+    /// `CREATE VIEW` without `OR REPLACE`):
+    /// empty to everyone until this migration commits. `SELECT ... INTO` and
+    /// `CREATE TABLE ... AS` lower to `CreateTable`.
+    CreateRelation {
+        /// Its name.
+        name: Name,
+        /// What it is, upper-case (`MATERIALIZED VIEW`).
+        what: String,
+    },
+    /// `ALTER TABLE parent ATTACH PARTITION partition`: lowered after the
+    /// `AlterTableOther` op of the same action, which names the parent only.
+    AttachPartition {
+        /// The partitioned table.
+        parent: Name,
+        /// The table attached.
+        partition: Name,
+    },
+    /// DROP VIEW / MATERIALIZED VIEW / FUNCTION / PROCEDURE / TYPE / DOMAIN /
+    /// SCHEMA / SEQUENCE.
+    DropObject {
+        /// What is dropped, upper-case (`VIEW`, `TYPE`, ...).
+        what: String,
+        /// The objects.
+        names: Vec<Name>,
+        /// `CASCADE`.
+        cascade: bool,
+    },
+    /// `ALTER TYPE ... RENAME TO` (`value` None) or `RENAME VALUE`.
+    RenameType {
+        /// The type.
+        type_name: Name,
+        /// The enum label renamed, for RENAME VALUE.
+        value: Option<String>,
+        /// The new name or label.
+        new_name: String,
+    },
+    /// CREATE DOMAIN.
+    CreateDomain {
+        /// The domain.
+        name: Name,
+        /// Its base type, lower-cased as written.
+        base_type: String,
+        /// It has constraints (`NOT NULL`, `CHECK`): a cast to it checks them.
+        constrained: bool,
+    },
 }
 
 /// An operation with the byte range of the node that shows it best.

@@ -562,7 +562,18 @@ pub static FORMS: &[Form] = &[
         true,
         "CREATE OR REPLACE VIEW of an existing view takes ACCESS EXCLUSIVE on that view; zerodown does not tell it apart yet."
     ),
-    form!("drop-view", "DROP VIEW", "DROP VIEW tv", &[era(OLDEST, &[(View, AX)], &[])]),
+    form!(
+        "create-materialized-view",
+        "CREATE MATERIALIZED VIEW",
+        "CREATE MATERIALIZED VIEW tmv2 AS SELECT id FROM t",
+        &[era(OLDEST, &[(Table, AS)], &[(Table, Scan)])]
+    ),
+    form!(
+        "drop-view",
+        "DROP VIEW / DROP MATERIALIZED VIEW",
+        "DROP VIEW tv",
+        &[era(OLDEST, &[(View, AX)], &[])]
+    ),
 ];
 
 /// The form with this id.
@@ -627,7 +638,7 @@ pub fn form_of(op: &Op, k: &dyn Knowledge) -> Option<&'static Form> {
                 "add-column-check"
             } else if column.references.is_some() {
                 "add-column-references"
-            } else if column.default.is_some() {
+            } else if column.default.as_ref().is_some_and(|d| !d.is_null()) {
                 "add-column-constant-default"
             } else {
                 "add-column"
@@ -714,12 +725,17 @@ pub fn form_of(op: &Op, k: &dyn Knowledge) -> Option<&'static Form> {
             }
         },
         OpKind::LockTable { .. } => "lock-table",
-        OpKind::Other { what } => match what.as_str() {
-            "CREATE VIEW" | "CREATE OR REPLACE VIEW" => "create-view",
-            "DROP VIEW" => "drop-view",
-            "ANALYZE" => "vacuum",
-            _ => return None,
-        },
+        OpKind::Other { what } if what == "ANALYZE" => "vacuum",
+        OpKind::CreateRelation { what, .. } if what == "VIEW" => "create-view",
+        OpKind::CreateRelation { what, .. } if what == "MATERIALIZED VIEW" => {
+            "create-materialized-view"
+        }
+        OpKind::DropObject { what, .. } if what == "VIEW" || what == "MATERIALIZED VIEW" => {
+            "drop-view"
+        }
+        // The partition is named here; the ALTER TABLE op before it names
+        // only the parent and is left out.
+        OpKind::AttachPartition { .. } => "attach-partition",
         _ => return None,
     };
     form(id)
@@ -731,7 +747,10 @@ pub fn forms_of(op: &Op, k: &dyn Knowledge) -> Vec<&'static Form> {
     let mut out: Vec<&'static Form> = form_of(op, k).into_iter().collect();
     if let OpKind::AddColumn { column, .. } = &op.kind {
         for (applies, id) in [
-            (column.default.is_some(), "add-column-constant-default"),
+            (
+                column.default.as_ref().is_some_and(|d| !d.is_null()),
+                "add-column-constant-default",
+            ),
             (!column.checks.is_empty(), "add-column-check"),
             (column.references.is_some(), "add-column-references"),
         ] {
@@ -799,7 +818,7 @@ fn alter_table_form(action: &str, access_exclusive: bool) -> Option<&'static str
     let a = action.to_ascii_uppercase();
     let starts = |p: &str| a.starts_with(p);
     Some(if starts("ATTACH PARTITION") {
-        "attach-partition"
+        return None;
     } else if starts("DETACH PARTITION") && !access_exclusive {
         "detach-partition-concurrently"
     } else if starts("DETACH PARTITION") {
@@ -897,6 +916,9 @@ fn names(op: &Op, rel: Rel) -> Vec<Name> {
             targets.clone()
         }
         (OpKind::Maintenance { targets, .. }, Rel::View) => targets.clone(),
+        (OpKind::DropObject { names, .. }, Rel::View) => names.clone(),
+        (OpKind::AttachPartition { parent, .. }, Rel::Parent) => one(parent),
+        (OpKind::AttachPartition { partition, .. }, Rel::Partition) => one(partition),
         (
             OpKind::RenameTable { table, .. }
             | OpKind::AddColumn { table, .. }

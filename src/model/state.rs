@@ -7,7 +7,35 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::{strong_lock, ConstraintKind, LintOptions, Name, Op, OpKind, TransactionKind};
+use super::{
+    strong_lock, Constraint, ConstraintKind, DataChangeKind, DefaultExpr, LintOptions, Name, Op,
+    OpKind, TransactionKind,
+};
+
+impl DefaultExpr {
+    /// `DEFAULT NULL` (possibly parenthesized or cast, `NULL::text`): no
+    /// default at all, as PostgreSQL treats it.
+    pub fn is_null(&self) -> bool {
+        let mut s = self.sql.trim();
+        if let Some(inner) = s
+            .get(..5)
+            .filter(|h| h.eq_ignore_ascii_case("cast("))
+            .and_then(|_| s[5..].split_whitespace().next())
+        {
+            s = inner;
+        }
+        let mut s = s.split("::").next().unwrap_or(s).trim();
+        while let Some(inner) = s.strip_prefix('(').and_then(|r| r.strip_suffix(')')) {
+            s = inner.trim();
+        }
+        s.eq_ignore_ascii_case("null")
+    }
+}
+
+/// A default that gives values: present and not `DEFAULT NULL`.
+fn gives_default(d: Option<&DefaultExpr>) -> bool {
+    d.is_some_and(|d| !d.is_null())
+}
 
 /// A column as far as earlier statements of the run tell.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,11 +53,86 @@ pub struct ColumnInfo {
 /// an earlier migration is known to a later one.
 #[derive(Debug, Default)]
 pub struct Catalog {
-    tables: HashMap<String, Columns>,
+    /// The schema unqualified names resolve to in the current file.
+    schema: Schema,
+    tables: HashMap<Key, Columns>,
     /// Check constraints of the form `col IS NOT NULL`: (table, constraint) -> column.
-    not_null_checks: HashMap<(String, String), String>,
+    not_null_checks: HashMap<(Key, String), String>,
     /// (table, column) with a validated `col IS NOT NULL` check.
-    validated_not_null: HashSet<(String, String)>,
+    validated_not_null: HashSet<(Key, String)>,
+    /// Primary keys (true) and unique constraints (false) by (table, name).
+    keys: HashMap<(Key, String), bool>,
+    /// Tables with a validated CHECK constraint (any expression).
+    checked: HashSet<Key>,
+    /// CHECK constraints added NOT VALID and not validated yet: (table, name).
+    unvalidated_checks: HashSet<(Key, String)>,
+    /// Domains: base type, and whether they have constraints.
+    domains: HashMap<Key, (String, bool)>,
+}
+
+/// Records a primary key or unique constraint `c` of the table `table`
+/// (`name`: its own name, for an unnamed primary key's `name_pkey`).
+fn add_key(keys: &mut HashMap<(Key, String), bool>, table: Key, name: &str, c: &Constraint) {
+    let primary = match c.kind {
+        ConstraintKind::PrimaryKey { .. } => true,
+        ConstraintKind::Unique { .. } => false,
+        _ => return,
+    };
+    let cname = c
+        .name
+        .clone()
+        .or_else(|| primary.then(|| format!("{name}_pkey")));
+    if let Some(cname) = cname {
+        keys.insert((table, cname), primary);
+    }
+}
+
+/// A relation by schema and name: `(schema, name)`.
+type Key = (String, String);
+
+/// The schema unqualified names resolve to: `public`, unless `SET
+/// search_path` named another first. A simplification of PostgreSQL's
+/// search: the first schema of the path is taken to hold every unqualified
+/// name (`"$user"` is skipped), and `SET LOCAL` is read like `SET`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Schema(String);
+
+impl Default for Schema {
+    fn default() -> Self {
+        Schema("public".into())
+    }
+}
+
+impl Schema {
+    /// The key of `n`: its own schema, or this one.
+    fn key(&self, n: &Name) -> Key {
+        (
+            n.schema.clone().unwrap_or_else(|| self.0.clone()),
+            n.name.clone(),
+        )
+    }
+
+    /// Follows `SET search_path`; true when `op` is one.
+    fn follow(&mut self, op: &Op) -> bool {
+        let OpKind::SetSetting { name, value, .. } = &op.kind else {
+            return false;
+        };
+        if name != "search_path" {
+            return false;
+        }
+        let first = value
+            .split(',')
+            .map(str::trim)
+            .find(|p| !p.trim_matches(['\'', '"']).eq_ignore_ascii_case("$user"));
+        self.0 = match first {
+            Some(p) if p.starts_with('"') => p.trim_matches('"').to_string(),
+            Some(p) if !p.is_empty() && !p.eq_ignore_ascii_case("default") => {
+                p.trim_matches('\'').to_ascii_lowercase()
+            }
+            _ => "public".into(),
+        };
+        true
+    }
 }
 
 /// A table's columns by name: a list, since tables have few columns and
@@ -72,17 +175,57 @@ impl Columns {
 impl Catalog {
     /// The column's known definition.
     pub fn column(&self, table: &Name, column: &str) -> Option<&ColumnInfo> {
-        self.tables.get(&table.name)?.get(column)
+        self.tables.get(&self.schema.key(table))?.get(column)
+    }
+
+    /// True when an earlier statement of the run created or altered `table`.
+    pub fn has_table(&self, table: &Name) -> bool {
+        self.tables.contains_key(&self.schema.key(table))
+    }
+
+    /// Whether the constraint `name` of `table`, created earlier in the run,
+    /// is a primary key (`Some(true)`) or a unique constraint (`Some(false)`).
+    /// An unnamed primary key is known by PostgreSQL's name for it (`t_pkey`).
+    pub fn key_constraint(&self, table: &Name, name: &str) -> Option<bool> {
+        self.keys
+            .get(&(self.schema.key(table), name.to_string()))
+            .copied()
+    }
+
+    /// True when an earlier statement of the run gave `table` a validated
+    /// CHECK constraint (in CREATE TABLE, ADD CONSTRAINT without NOT VALID,
+    /// or VALIDATE CONSTRAINT of one added NOT VALID).
+    pub fn has_validated_check(&self, table: &Name) -> bool {
+        self.checked.contains(&self.schema.key(table))
+    }
+
+    /// The base type of the domain `type_name` (as written in a column
+    /// type: `name` or `schema.name`), and whether the domain has
+    /// constraints, when an earlier statement of the run created it.
+    pub fn domain(&self, type_name: &str) -> Option<(&str, bool)> {
+        let name = Name::parse(type_name.trim()).ok()?;
+        self.domains
+            .get(&self.schema.key(&name))
+            .map(|(base, constrained)| (base.as_str(), *constrained))
+    }
+
+    /// Starts a file: unqualified names are in `public` again.
+    pub fn start_file(&mut self) {
+        self.schema = Schema::default();
     }
 
     /// True when a validated `CHECK (column IS NOT NULL)` exists.
     pub fn has_validated_not_null_check(&self, table: &Name, column: &str) -> bool {
         self.validated_not_null
-            .contains(&(table.name.clone(), column.to_string()))
+            .contains(&(self.schema.key(table), column.to_string()))
     }
 
     /// Records what `op` changes.
     pub fn apply(&mut self, op: &Op) {
+        if self.schema.follow(op) {
+            return;
+        }
+        let key = |t: &Name| self.schema.key(t);
         match &op.kind {
             OpKind::CreateTable(ct) => {
                 // A repeated name shadows the earlier column (see `Columns`).
@@ -94,41 +237,54 @@ impl Catalog {
                                 c.name.clone(),
                                 ColumnInfo {
                                     data_type: c.data_type.clone(),
-                                    has_default: c.default.is_some(),
+                                    has_default: gives_default(c.default.as_ref()),
                                     not_null: c.not_null,
                                 },
                             )
                         })
                         .collect(),
                 );
-                self.tables.insert(ct.table.name.clone(), cols);
+                self.tables.insert(key(&ct.table), cols);
+                if ct.columns.iter().any(|c| c.primary_key) {
+                    let name = format!("{}_pkey", ct.table.name);
+                    self.keys.insert((key(&ct.table), name), true);
+                }
+                for c in &ct.constraints {
+                    add_key(&mut self.keys, key(&ct.table), &ct.table.name, c);
+                }
+                let checks = ct.columns.iter().any(|c| !c.checks.is_empty())
+                    || ct
+                        .constraints
+                        .iter()
+                        .any(|c| matches!(c.kind, ConstraintKind::Check { .. }) && !c.not_valid);
+                if checks {
+                    self.checked.insert(key(&ct.table));
+                }
             }
             OpKind::DropTable { tables, .. } => {
                 for t in tables {
-                    self.tables.remove(&t.name);
+                    self.tables.remove(&key(t));
                 }
             }
             OpKind::RenameTable { table, new_name } => {
-                if let Some(cols) = self.tables.remove(&table.name) {
-                    self.tables.insert(new_name.clone(), cols);
+                let old = key(table);
+                if let Some(cols) = self.tables.remove(&old) {
+                    self.tables.insert((old.0, new_name.clone()), cols);
                 }
             }
             OpKind::AddColumn { table, column } => {
-                let cols = match self.tables.get_mut(&table.name) {
-                    Some(cols) => cols,
-                    None => self.tables.entry(table.name.clone()).or_default(),
-                };
+                let cols = self.tables.entry(key(table)).or_default();
                 cols.insert(
                     &column.name,
                     ColumnInfo {
                         data_type: column.data_type.clone(),
-                        has_default: column.default.is_some(),
+                        has_default: gives_default(column.default.as_ref()),
                         not_null: column.not_null,
                     },
                 );
             }
             OpKind::DropColumn { table, column, .. } => {
-                if let Some(cols) = self.tables.get_mut(&table.name) {
+                if let Some(cols) = self.tables.get_mut(&key(table)) {
                     cols.remove(column);
                 }
             }
@@ -137,7 +293,7 @@ impl Catalog {
                 column,
                 new_name,
             } => {
-                if let Some(cols) = self.tables.get_mut(&table.name) {
+                if let Some(cols) = self.tables.get_mut(&key(table)) {
                     if let Some(info) = cols.remove(column) {
                         cols.insert(new_name, info);
                     }
@@ -151,7 +307,7 @@ impl Catalog {
             } => {
                 if let Some(info) = self
                     .tables
-                    .get_mut(&table.name)
+                    .get_mut(&key(table))
                     .and_then(|c| c.get_mut(column))
                 {
                     info.data_type = new_type.clone();
@@ -164,23 +320,35 @@ impl Catalog {
             } => {
                 if let Some(info) = self
                     .tables
-                    .get_mut(&table.name)
+                    .get_mut(&key(table))
                     .and_then(|c| c.get_mut(column))
                 {
-                    info.has_default = default.is_some();
+                    info.has_default = gives_default(default.as_ref());
                 }
             }
             OpKind::SetNotNull { table, column } | OpKind::DropNotNull { table, column } => {
                 let set = matches!(op.kind, OpKind::SetNotNull { .. });
                 if let Some(info) = self
                     .tables
-                    .get_mut(&table.name)
+                    .get_mut(&key(table))
                     .and_then(|c| c.get_mut(column))
                 {
                     info.not_null = set;
                 }
             }
             OpKind::AddConstraint { table, constraint } => {
+                add_key(&mut self.keys, key(table), &table.name, constraint);
+                if matches!(constraint.kind, ConstraintKind::Check { .. }) {
+                    match (&constraint.name, constraint.not_valid) {
+                        (_, false) => {
+                            self.checked.insert(key(table));
+                        }
+                        (Some(name), true) => {
+                            self.unvalidated_checks.insert((key(table), name.clone()));
+                        }
+                        (None, true) => {}
+                    }
+                }
                 if let ConstraintKind::Check {
                     not_null_column: Some(col),
                     ..
@@ -188,29 +356,38 @@ impl Catalog {
                 {
                     if let Some(name) = &constraint.name {
                         self.not_null_checks
-                            .insert((table.name.clone(), name.clone()), col.clone());
+                            .insert((key(table), name.clone()), col.clone());
                     }
                     if !constraint.not_valid {
-                        self.validated_not_null
-                            .insert((table.name.clone(), col.clone()));
+                        self.validated_not_null.insert((key(table), col.clone()));
                     }
+                }
+            }
+            OpKind::CreateDomain {
+                name,
+                base_type,
+                constrained,
+            } => {
+                self.domains
+                    .insert(key(name), (base_type.clone(), *constrained));
+            }
+            OpKind::DropObject { what, names, .. } if what == "DOMAIN" => {
+                for n in names {
+                    self.domains.remove(&key(n));
                 }
             }
             OpKind::ValidateConstraint { table, name } => {
-                if let Some(col) = self
-                    .not_null_checks
-                    .get(&(table.name.clone(), name.clone()))
-                {
-                    self.validated_not_null
-                        .insert((table.name.clone(), col.clone()));
+                if self.unvalidated_checks.remove(&(key(table), name.clone())) {
+                    self.checked.insert(key(table));
+                }
+                if let Some(col) = self.not_null_checks.get(&(key(table), name.clone())) {
+                    self.validated_not_null.insert((key(table), col.clone()));
                 }
             }
             OpKind::DropConstraint { table, name } => {
-                if let Some(col) = self
-                    .not_null_checks
-                    .remove(&(table.name.clone(), name.clone()))
-                {
-                    self.validated_not_null.remove(&(table.name.clone(), col));
+                self.keys.remove(&(key(table), name.clone()));
+                if let Some(col) = self.not_null_checks.remove(&(key(table), name.clone())) {
+                    self.validated_not_null.remove(&(key(table), col));
                 }
             }
             _ => {}
@@ -219,6 +396,9 @@ impl Catalog {
 }
 
 /// The state of one file at a statement: transactions, settings, new tables.
+///
+/// Tables are told apart by schema: an unqualified name is in `public`, or
+/// in the first schema of the last `SET search_path` (see `Schema`).
 #[derive(Debug, Default)]
 pub struct FileState {
     /// The statement runs inside a transaction block (explicit or assumed).
@@ -234,21 +414,30 @@ pub struct FileState {
     pub lock_timeout_text: String,
     /// `SET statement_timeout` ran earlier in the file.
     pub statement_timeout_set: bool,
-    /// Tables created earlier in this file.
-    new_tables: HashSet<String>,
+    /// The schema unqualified names resolve to.
+    schema: Schema,
+    /// Relations created earlier in this file (tables, materialized views).
+    new_tables: HashSet<Key>,
     /// Constraints added NOT VALID in the current transaction: (table, name).
     pub not_valid_in_transaction: HashSet<(String, String)>,
-    /// How many statements so far took an ACCESS EXCLUSIVE lock in the current transaction.
-    pub exclusive_locks_in_transaction: u32,
+    /// Existing tables a statement of the current transaction locked ACCESS
+    /// EXCLUSIVE or SHARE ROW EXCLUSIVE, with the mode, in the order taken
+    /// (a table once, with its strongest mode).
+    pub locked_in_transaction: Vec<(Name, &'static str)>,
+    /// Enum values added in the current transaction: (type, label).
+    pub enum_values_in_transaction: Vec<(Name, String)>,
     /// A statement earlier in the file took ACCESS EXCLUSIVE or SHARE ROW
     /// EXCLUSIVE on an existing table.
     pub strong_lock_taken: bool,
     /// A statement took such a lock after the last `SET lock_timeout`.
     pub strong_lock_since_lock_timeout: bool,
     /// Columns added earlier in this file, by table.
-    new_columns: HashMap<String, HashSet<String>>,
+    new_columns: HashMap<Key, HashSet<String>>,
     /// Indexes created earlier in this file on tables new in this file.
-    new_indexes: HashSet<String>,
+    new_indexes: HashSet<Key>,
+    /// Tables emptied earlier in this file (TRUNCATE, DELETE without WHERE)
+    /// and not written to since.
+    emptied: HashSet<Key>,
 }
 
 impl FileState {
@@ -260,9 +449,25 @@ impl FileState {
         }
     }
 
-    /// True when `table` was created earlier in this file.
+    /// True when `table` was created earlier in this file (and not attached
+    /// since as a partition of an existing table).
     pub fn is_new_table(&self, table: &Name) -> bool {
-        self.new_tables.contains(&table.name)
+        self.new_tables.contains(&self.schema.key(table))
+    }
+
+    /// True when the current transaction holds a strong lock on `table`
+    /// (see `locked_in_transaction`).
+    pub fn holds_strong_lock(&self, table: &Name) -> bool {
+        let k = self.schema.key(table);
+        self.locked_in_transaction
+            .iter()
+            .any(|(n, _)| self.schema.key(n) == k)
+    }
+
+    /// True when `table` was emptied earlier in this file (TRUNCATE, or
+    /// DELETE without WHERE) and no row was written to it since.
+    pub fn is_emptied(&self, table: &Name) -> bool {
+        self.emptied.contains(&self.schema.key(table))
     }
 
     /// True when `column` of `table` was added (or its table created) earlier in this file.
@@ -270,35 +475,62 @@ impl FileState {
         self.is_new_table(table)
             || self
                 .new_columns
-                .get(&table.name)
+                .get(&self.schema.key(table))
                 .is_some_and(|cols| cols.contains(column))
     }
 
     /// True when the index was created earlier in this file on a table new in this file.
     pub fn is_new_index(&self, index: &Name) -> bool {
-        self.new_indexes.contains(&index.name)
+        self.new_indexes.contains(&self.schema.key(index))
     }
 
     /// Records what `op` changes, after the rules have seen it.
     pub fn apply(&mut self, op: &Op, options: &LintOptions) {
-        if !(self.strong_lock_taken && self.strong_lock_since_lock_timeout)
-            && strong_lock(op, options.pg_version, &|t| self.is_new_table(t)).is_some()
+        self.apply_with(op, options, &Catalog::default());
+    }
+
+    /// Records what `op` changes, after the rules have seen it, with what
+    /// earlier statements of the run created (`catalog`, before `op`).
+    pub fn apply_with(&mut self, op: &Op, options: &LintOptions, catalog: &Catalog) {
+        let lock = if self.in_transaction
+            || !(self.strong_lock_taken && self.strong_lock_since_lock_timeout)
         {
+            strong_lock(op, options.pg_version, &|t| self.is_new_table(t))
+        } else {
+            None
+        };
+        if let Some((tables, mode)) = &lock {
             self.strong_lock_taken = true;
             self.strong_lock_since_lock_timeout = true;
+            if self.in_transaction {
+                for t in tables {
+                    let k = self.schema.key(t);
+                    match self
+                        .locked_in_transaction
+                        .iter_mut()
+                        .find(|(n, _)| self.schema.key(n) == k)
+                    {
+                        Some(held) if mode.starts_with('A') => held.1 = mode,
+                        Some(_) => {}
+                        None => self.locked_in_transaction.push((t.clone(), mode)),
+                    }
+                }
+            }
         }
+        if self.schema.follow(op) {
+            return;
+        }
+        let key = |t: &Name| self.schema.key(t);
         match &op.kind {
             OpKind::Transaction(TransactionKind::Begin) => {
                 self.in_transaction = true;
                 self.explicit_transaction = true;
-                self.not_valid_in_transaction.clear();
-                self.exclusive_locks_in_transaction = 0;
+                self.end_transaction();
             }
             OpKind::Transaction(TransactionKind::Commit | TransactionKind::Rollback) => {
                 self.in_transaction = options.assume_in_transaction && !self.explicit_transaction;
                 self.explicit_transaction = false;
-                self.not_valid_in_transaction.clear();
-                self.exclusive_locks_in_transaction = 0;
+                self.end_transaction();
             }
             OpKind::SetSetting { name, value, .. } if name == "lock_timeout" => {
                 self.lock_timeout_set = true;
@@ -315,22 +547,51 @@ impl FileState {
                 self.statement_timeout_set = true
             }
             OpKind::CreateTable(ct) => {
-                self.new_tables.insert(ct.table.name.clone());
-            }
-            OpKind::AddColumn { table, column } => {
-                let cols = match self.new_columns.get_mut(&table.name) {
-                    Some(cols) => cols,
-                    None => self.new_columns.entry(table.name.clone()).or_default(),
-                };
-                cols.insert(column.name.clone());
-            }
-            OpKind::CreateIndex(ci) if self.new_tables.contains(&ci.table.name) => {
-                if let Some(name) = &ci.name {
-                    self.new_indexes.insert(name.name.clone());
+                // `IF NOT EXISTS` of a table the run already has creates nothing.
+                let exists = ct.if_not_exists
+                    && catalog.has_table(&ct.table)
+                    && !self.is_new_table(&ct.table);
+                if !exists {
+                    let k = key(&ct.table);
+                    self.emptied.remove(&k);
+                    self.new_tables.insert(k);
                 }
             }
-            OpKind::RenameTable { table, new_name } if self.new_tables.remove(&table.name) => {
-                self.new_tables.insert(new_name.clone());
+            OpKind::CreateRelation { name, .. } => {
+                let k = key(name);
+                self.new_tables.insert(k);
+            }
+            OpKind::AttachPartition { parent, partition } if !self.is_new_table(parent) => {
+                // Now part of a table in use: no longer new.
+                let k = key(partition);
+                self.new_tables.remove(&k);
+            }
+            OpKind::AddColumn { table, column } => {
+                let k = key(table);
+                self.new_columns
+                    .entry(k)
+                    .or_default()
+                    .insert(column.name.clone());
+            }
+            OpKind::CreateIndex(ci) if self.is_new_table(&ci.table) => {
+                if let Some(name) = &ci.name {
+                    let schema = name.schema.clone().or_else(|| ci.table.schema.clone());
+                    let k = key(&Name {
+                        schema,
+                        name: name.name.clone(),
+                    });
+                    self.new_indexes.insert(k);
+                }
+            }
+            OpKind::RenameTable { table, new_name } => {
+                let (schema, old) = key(table);
+                let renamed = (schema.clone(), new_name.clone());
+                if self.new_tables.remove(&(schema.clone(), old.clone())) {
+                    self.new_tables.insert(renamed.clone());
+                }
+                if self.emptied.remove(&(schema, old)) {
+                    self.emptied.insert(renamed);
+                }
             }
             OpKind::AddConstraint { table, constraint } if constraint.not_valid => {
                 if let Some(name) = &constraint.name {
@@ -340,7 +601,43 @@ impl FileState {
                     }
                 }
             }
+            OpKind::Truncate { tables, .. } => {
+                for t in tables {
+                    let k = key(t);
+                    self.emptied.insert(k);
+                }
+            }
+            OpKind::DataChange {
+                kind,
+                table,
+                has_where,
+                ..
+            } => {
+                let k = key(table);
+                if *kind == DataChangeKind::Delete && !has_where {
+                    self.emptied.insert(k);
+                } else if *kind != DataChangeKind::Update {
+                    self.emptied.remove(&k);
+                }
+            }
+            OpKind::AddEnumValue {
+                type_name, value, ..
+            } if self.in_transaction => {
+                self.enum_values_in_transaction
+                    .push((type_name.clone(), value.clone()));
+            }
             _ => {}
         }
+        if !self.in_transaction {
+            // Outside a transaction each statement commits on its own.
+            self.end_transaction();
+        }
+    }
+
+    /// Forgets what the transaction held.
+    fn end_transaction(&mut self) {
+        self.not_valid_in_transaction.clear();
+        self.locked_in_transaction.clear();
+        self.enum_values_in_transaction.clear();
     }
 }

@@ -4,6 +4,8 @@ use crate::model::{Op, OpKind};
 declare_rule! {
     /// ## What it does
     /// Flags `ADD COLUMN ... NOT NULL` without a default on an existing table.
+    /// `DEFAULT NULL` is no default: `ADD COLUMN c int DEFAULT NULL NOT NULL`
+    /// is flagged too.
     ///
     /// ## Why it causes downtime
     /// On a table with rows the statement fails outright, so the deployment
@@ -40,7 +42,7 @@ impl Rule for AddColumnRequired {
             return;
         };
         if !column.not_null
-            || column.default.is_some()
+            || column.default.as_ref().is_some_and(|d| !d.is_null())
             || column.identity
             || column.generated
             || cx.is_new_table(table)
@@ -48,9 +50,14 @@ impl Rule for AddColumnRequired {
             return;
         }
         let name = &column.name;
+        let message = if cx.state.is_emptied(table) {
+            format!("adding `{table}`.`{name}` as NOT NULL without a default succeeds here, since this file emptied the table, but then breaks every INSERT from running code that does not know the column")
+        } else {
+            format!("adding `{table}`.`{name}` as NOT NULL without a default fails on a table with rows, and on an empty one breaks every INSERT from running code that does not know the column")
+        };
         out.push(Diagnostic::new(
             op.span.clone(),
-            format!("adding `{table}`.`{name}` as NOT NULL without a default fails on a table with rows, and on an empty one breaks every INSERT from running code that does not know the column"),
+            message,
             format!("give `{name}` a constant DEFAULT, or add it nullable, backfill it, and SET NOT NULL in a post-deployment migration"),
         ));
     }

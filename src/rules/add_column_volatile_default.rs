@@ -57,7 +57,7 @@ impl Rule for AddColumnVolatileDefault {
             )
         } else if let Some(d) = column.default.as_ref().filter(|d| d.volatile) {
             format!("the volatile default {}", d.sql)
-        } else if let Some(d) = &column.default {
+        } else if let Some(d) = column.default.as_ref().filter(|d| !d.is_null()) {
             format!(
                 "the default {} on PostgreSQL {} (before 11 every default rewrites the table)",
                 d.sql, cx.options.pg_version

@@ -13,6 +13,10 @@ declare_rule! {
     /// to unlimited `varbit`. Each of these, and rewriting changes next to
     /// them, is checked on live PostgreSQL 11 to 18 (`tests/pg_oracle.rs`).
     ///
+    /// A domain changed to its base type, and a type changed to a domain over
+    /// it without constraints, are no rewrite either, as far as the run's
+    /// earlier statements created the domain.
+    ///
     /// The column's current type comes from earlier statements and files of
     /// the same run. When it is unknown and the new type could be a widening,
     /// the finding is a warning that says so.
@@ -112,6 +116,17 @@ impl Rule for ChangeColumnType {
             Some(old_text) => {
                 let old = SqlType::parse(old_text);
                 if using.is_none() && type_change_is_free(&old, new, cx.options.pg_version) {
+                    return;
+                }
+                // A domain to its base type relabels the column; the base type
+                // to a domain without constraints too (with constraints, each
+                // row is checked: a rewrite).
+                let base = |d: &str| cx.catalog.domain(d);
+                let to_base = base(old_text).is_some_and(|(b, _)| SqlType::parse(b) == *new);
+                let to_domain = base(new_type).is_some_and(|(b, constrained)| {
+                    !constrained && SqlType::parse(b) == old
+                });
+                if using.is_none() && (to_base || to_domain) {
                     return;
                 }
                 let mut message = format!("changing `{table}`.`{column}` from {old_text} to {new_type} rewrites the table and its indexes under an ACCESS EXCLUSIVE lock: reads and writes wait, and old code keeps writing the old type");

@@ -4,8 +4,10 @@ use crate::model::{Change, DataChangeKind, Op, OpKind};
 
 declare_rule! {
     /// ## What it does
-    /// Flags `UPDATE`, `DELETE` and `INSERT ... SELECT` on existing tables in a
-    /// regular migration, and in any migration other than a batched
+    /// Flags `UPDATE`, `DELETE`, `INSERT ... SELECT` and `COPY ... FROM` on
+    /// existing tables
+    /// (also inside `WITH`: `WITH moved AS (DELETE ... RETURNING *) INSERT
+    /// ...` changes two tables) in a regular migration, and in any migration other than a batched
     /// background migration when the table is one of the configured large
     /// tables (`--large-table`).
     ///
@@ -34,7 +36,7 @@ declare_rule! {
     pub struct DataMigration {
         id: "data-migration",
         severity: Error,
-        summary: "UPDATE / DELETE / INSERT ... SELECT in a regular migration, or unbatched on a large table",
+        summary: "UPDATE / DELETE / INSERT ... SELECT / COPY in a regular migration, or unbatched on a large table",
     }
 }
 
@@ -56,6 +58,7 @@ impl Rule for DataMigration {
             DataChangeKind::Update => "UPDATE",
             DataChangeKind::Delete => "DELETE",
             DataChangeKind::InsertSelect => "INSERT ... SELECT",
+            DataChangeKind::Copy => "COPY ... FROM",
             _ => return,
         };
         if cx.is_new_table(table) || cx.phase == Phase::Background {

@@ -290,15 +290,21 @@ mod add_exclusion_constraint;
 mod add_foreign_key;
 mod add_index_non_concurrently;
 mod add_unique_constraint;
+mod attach_partition_scan;
+mod backfill_under_lock;
 mod blocking_maintenance;
 mod change_column_default;
 mod change_column_type;
+mod concurrently_if_not_exists;
 mod concurrently_in_transaction;
 mod data_migration;
+mod disable_trigger;
 pub mod docs;
 mod drop_before_ignore_shipped;
 mod drop_column;
 mod drop_index_non_concurrently;
+mod drop_key_constraint;
+mod drop_object;
 mod drop_table;
 mod dynamic_sql;
 mod enum_value_in_transaction;
@@ -308,6 +314,7 @@ mod ignore_removed_too_early;
 mod integer_primary_key;
 mod invisible_characters;
 mod missing_lock_timeout;
+mod multiple_table_locks;
 mod parse_error;
 mod prefer_bigint;
 mod prefer_jsonb;
@@ -316,9 +323,11 @@ mod prefer_timestamptz;
 mod release_steps_collapse;
 mod rename_column;
 mod rename_table;
+mod rename_type;
 mod schema_addition_in_post_deploy;
 mod set_not_null;
 mod sharding_key_missing;
+mod table_rewrite;
 mod truncate_table;
 mod unused_ignore;
 pub(crate) mod util;
@@ -331,14 +340,20 @@ pub use add_exclusion_constraint::AddExclusionConstraint;
 pub use add_foreign_key::AddForeignKey;
 pub use add_index_non_concurrently::AddIndexNonConcurrently;
 pub use add_unique_constraint::AddUniqueConstraint;
+pub use attach_partition_scan::AttachPartitionScan;
+pub use backfill_under_lock::BackfillUnderLock;
 pub use blocking_maintenance::BlockingMaintenance;
 pub use change_column_default::ChangeColumnDefault;
 pub use change_column_type::ChangeColumnType;
+pub use concurrently_if_not_exists::ConcurrentlyIfNotExists;
 pub use concurrently_in_transaction::ConcurrentlyInTransaction;
 pub use data_migration::DataMigration;
+pub use disable_trigger::DisableTrigger;
 pub use drop_before_ignore_shipped::DropBeforeIgnoreShipped;
 pub use drop_column::DropColumn;
 pub use drop_index_non_concurrently::DropIndexNonConcurrently;
+pub use drop_key_constraint::DropKeyConstraint;
+pub use drop_object::DropObject;
 pub use drop_table::DropTable;
 pub use dynamic_sql::DynamicSql;
 pub use enum_value_in_transaction::EnumValueInTransaction;
@@ -350,6 +365,7 @@ pub use invisible_characters::{
     invisible_character_diagnostic, invisible_characters, InvisibleCharacters,
 };
 pub use missing_lock_timeout::MissingLockTimeout;
+pub use multiple_table_locks::MultipleTableLocks;
 pub use parse_error::ParseError;
 pub use prefer_bigint::PreferBigint;
 pub use prefer_jsonb::PreferJsonb;
@@ -358,9 +374,11 @@ pub use prefer_timestamptz::PreferTimestamptz;
 pub use release_steps_collapse::ReleaseStepsCollapse;
 pub use rename_column::RenameColumn;
 pub use rename_table::RenameTable;
+pub use rename_type::RenameType;
 pub use schema_addition_in_post_deploy::SchemaAdditionInPostDeploy;
 pub use set_not_null::SetNotNull;
 pub use sharding_key_missing::ShardingKeyMissing;
+pub use table_rewrite::TableRewrite;
 pub use truncate_table::TruncateTable;
 pub use unused_ignore::UnusedIgnore;
 pub use validate_in_same_transaction::ValidateInSameTransaction;
@@ -370,23 +388,32 @@ pub static RULES: &[&dyn Rule] = &[
     &AddIndexNonConcurrently,
     &DropIndexNonConcurrently,
     &ConcurrentlyInTransaction,
+    &ConcurrentlyIfNotExists,
     &AddForeignKey,
     &AddCheckConstraint,
     &ValidateInSameTransaction,
     &AddUniqueConstraint,
     &AddExclusionConstraint,
+    &AttachPartitionScan,
     &SetNotNull,
     &DropColumn,
     &RenameColumn,
     &RenameTable,
     &ChangeColumnType,
     &ChangeColumnDefault,
+    &TableRewrite,
     &AddColumnVolatileDefault,
     &AddColumnRequired,
     &DropTable,
+    &DropObject,
+    &DropKeyConstraint,
+    &RenameType,
     &DataMigration,
+    &BackfillUnderLock,
     &IntegerPrimaryKey,
     &MissingLockTimeout,
+    &MultipleTableLocks,
+    &DisableTrigger,
     &BlockingMaintenance,
     &SchemaAdditionInPostDeploy,
     &DynamicSql,

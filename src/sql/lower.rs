@@ -222,9 +222,57 @@ pub fn lower(source: &str, span: Range<usize>) -> Statement {
                 };
             }
             let (message, at) = parser_error(&e, &loc, span.start);
-            failed(span, message, at)
+            let mut st = failed(span, message, at);
+            st.ops = recover_new_relation(&words, &st.span);
+            st
         }
     }
+}
+
+/// What a statement that did not parse still tells: the table or
+/// materialized view it creates (`CREATE [UNLOGGED|TEMP] TABLE [IF NOT
+/// EXISTS] name ...`), so that later statements on it know it is new. The
+/// statement keeps its parse error.
+fn recover_new_relation(w: &Words<'_>, span: &Range<usize>) -> Vec<Op> {
+    if !w.is(0, "CREATE") {
+        return Vec::new();
+    }
+    let mut i = 1;
+    while ["GLOBAL", "LOCAL", "TEMP", "TEMPORARY", "UNLOGGED"]
+        .iter()
+        .any(|k| w.is(i, k))
+    {
+        i += 1;
+    }
+    let view = w.is(i, "MATERIALIZED") && w.is(i + 1, "VIEW");
+    if !(w.is(i, "TABLE") || view) {
+        return Vec::new();
+    }
+    i += 1 + usize::from(view);
+    let if_not_exists = w.is(i, "IF") && w.is(i + 1, "NOT") && w.is(i + 2, "EXISTS");
+    i += if if_not_exists { 3 } else { 0 };
+    let Some((table, _)) = w.name_at(i) else {
+        return Vec::new();
+    };
+    let kind = if view {
+        OpKind::CreateRelation {
+            name: table,
+            what: "MATERIALIZED VIEW".into(),
+        }
+    } else {
+        OpKind::CreateTable(CreateTable {
+            table,
+            columns: Vec::new(),
+            constraints: Vec::new(),
+            if_not_exists,
+            partition_of: None,
+            from_query: true,
+        })
+    };
+    vec![Op {
+        kind,
+        span: span.clone(),
+    }]
 }
 
 /// Parses one statement from its tokens (as [`tokenize`] leaves them) with
@@ -634,6 +682,8 @@ fn recognize(w: &Words<'_>, loc: &Locator<'_>, span: &Range<usize>) -> Option<Ve
             (&["ATTACH", "PARTITION"][..], "ATTACH PARTITION", false),
             (&["DETACH", "PARTITION"][..], "DETACH PARTITION", true),
             (&["SET", "TABLESPACE"][..], "SET TABLESPACE", true),
+            (&["SET", "LOGGED"][..], "SET LOGGED", true),
+            (&["SET", "UNLOGGED"][..], "SET UNLOGGED", true),
         ] {
             if words
                 .iter()
@@ -641,11 +691,20 @@ fn recognize(w: &Words<'_>, loc: &Locator<'_>, span: &Range<usize>) -> Option<Ve
                 .all(|(k, word)| w.is(next + k, word))
             {
                 let concurrently = action == "DETACH PARTITION" && w.any("CONCURRENTLY");
-                return Some(op(OpKind::AlterTableOther {
-                    table,
+                let mut ops = op(OpKind::AlterTableOther {
+                    table: table.clone(),
                     action: action.to_string(),
                     access_exclusive: exclusive && !concurrently,
-                }));
+                });
+                if let Some((partition, _)) =
+                    w.name_at(next + 2).filter(|_| action == "ATTACH PARTITION")
+                {
+                    ops.extend(op(OpKind::AttachPartition {
+                        parent: table,
+                        partition,
+                    }));
+                }
+                return Some(ops);
             }
         }
         if w.any("STATISTICS") && w.any("SET") {
@@ -823,10 +882,48 @@ fn lower_statement(stmt: &ast::Statement, loc: &Locator<'_>, span: &Range<usize>
                 names: names.iter().map(name_of).collect(),
                 concurrently: false,
             }),
+            ObjectType::View
+            | ObjectType::MaterializedView
+            | ObjectType::Type
+            | ObjectType::Schema
+            | ObjectType::Sequence => whole(OpKind::DropObject {
+                what: object_type.to_string(),
+                names: names.iter().map(name_of).collect(),
+                cascade: *cascade,
+            }),
             other => whole(OpKind::Other {
                 what: format!("DROP {other}"),
             }),
         },
+        S::DropFunction(ast::DropFunction {
+            func_desc,
+            drop_behavior,
+            ..
+        })
+        | S::DropProcedure {
+            proc_desc: func_desc,
+            drop_behavior,
+            ..
+        } => whole(OpKind::DropObject {
+            what: if matches!(stmt, S::DropFunction(_)) {
+                "FUNCTION"
+            } else {
+                "PROCEDURE"
+            }
+            .into(),
+            names: func_desc.iter().map(|f| name_of(&f.name)).collect(),
+            cascade: matches!(drop_behavior, Some(ast::DropBehavior::Cascade)),
+        }),
+        S::CreateDomain(d) => whole(OpKind::CreateDomain {
+            name: name_of(&d.name),
+            base_type: lowercase(d.data_type.to_string()),
+            constrained: !d.constraints.is_empty(),
+        }),
+        S::DropDomain(d) => whole(OpKind::DropObject {
+            what: "DOMAIN".into(),
+            names: vec![name_of(&d.name)],
+            cascade: matches!(d.drop_behavior, Some(ast::DropBehavior::Cascade)),
+        }),
         S::Update(u) => {
             let table = table_factor_name(&u.table.relation);
             whole(OpKind::DataChange {
@@ -941,8 +1038,15 @@ fn lower_statement(stmt: &ast::Statement, loc: &Locator<'_>, span: &Range<usize>
                 value: av.value.value.clone(),
                 positioned: av.position.is_some(),
             }),
-            _ => whole(OpKind::Other {
-                what: "ALTER TYPE".into(),
+            ast::AlterTypeOperation::Rename(r) => whole(OpKind::RenameType {
+                type_name: name_of(&at.name),
+                value: None,
+                new_name: ident(&r.new_name),
+            }),
+            ast::AlterTypeOperation::RenameValue(r) => whole(OpKind::RenameType {
+                type_name: name_of(&at.name),
+                value: Some(r.from.value.clone()),
+                new_name: r.to.value.clone(),
             }),
         },
         // A trigger lives on its table: the lock table (model::postgres)
@@ -963,10 +1067,76 @@ fn lower_statement(stmt: &ast::Statement, loc: &Locator<'_>, span: &Range<usize>
             },
         }),
         S::Execute { .. } => whole(OpKind::Dynamic(DynamicKind::Execute)),
+        S::CreateView(cv) if cv.materialized || !cv.or_replace => whole(OpKind::CreateRelation {
+            name: name_of(&cv.name),
+            what: if cv.materialized {
+                "MATERIALIZED VIEW"
+            } else {
+                "VIEW"
+            }
+            .into(),
+        }),
+        S::Query(q) => {
+            let ops = query_ops(q, loc, span);
+            if ops.is_empty() {
+                whole(OpKind::Other {
+                    what: leading_keywords(loc.text),
+                })
+            } else {
+                ops
+            }
+        }
         _ => whole(OpKind::Other {
             what: leading_keywords(loc.text),
         }),
     }
+}
+
+/// What a query does besides reading: `SELECT ... INTO new_table` creates a
+/// table (as `CREATE TABLE ... AS`), and `UPDATE`/`DELETE`/`INSERT` inside
+/// `WITH` (or a query whose body is one) change data. Empty for a plain query.
+fn query_ops(q: &ast::Query, loc: &Locator<'_>, span: &Range<usize>) -> Vec<Op> {
+    let mut ops = Vec::new();
+    for cte in q.with.iter().flat_map(|w| &w.cte_tables) {
+        ops.extend(query_ops(&cte.query, loc, span));
+    }
+    match q.body.as_ref() {
+        ast::SetExpr::Select(s) => {
+            if let Some(into) = &s.into {
+                let table = match into.targets.first() {
+                    Some(Expr::Identifier(i)) => Some(Name::new(ident(i))),
+                    Some(Expr::CompoundIdentifier(parts)) => match parts.as_slice() {
+                        [.., schema, name] => Some(Name {
+                            schema: Some(ident(schema)),
+                            name: ident(name),
+                        }),
+                        [name] => Some(Name::new(ident(name))),
+                        [] => None,
+                    },
+                    _ => None,
+                };
+                if let Some(table) = table {
+                    ops.push(Op {
+                        kind: OpKind::CreateTable(CreateTable {
+                            table,
+                            columns: Vec::new(),
+                            constraints: Vec::new(),
+                            if_not_exists: false,
+                            partition_of: None,
+                            from_query: true,
+                        }),
+                        span: span.clone(),
+                    });
+                }
+            }
+        }
+        ast::SetExpr::Query(inner) => ops.extend(query_ops(inner, loc, span)),
+        ast::SetExpr::Insert(st) | ast::SetExpr::Update(st) | ast::SetExpr::Delete(st) => {
+            ops.extend(lower_statement(st, loc, span));
+        }
+        _ => {}
+    }
+    ops
 }
 
 /// The first words of a statement, for `Other`: `CREATE FUNCTION`, `GRANT`, ...
@@ -1305,6 +1475,16 @@ fn alter_table_op(
             action: "RENAME CONSTRAINT".into(),
             access_exclusive: true,
         },
+        AlterTableOperation::DisableTrigger { name }
+            if name.quote_style.is_none() && name.value.eq_ignore_ascii_case("all") =>
+        {
+            // Also the internal triggers that check foreign keys.
+            OpKind::AlterTableOther {
+                table: t(),
+                action: "DISABLE TRIGGER ALL".into(),
+                access_exclusive: false,
+            }
+        }
         AlterTableOperation::EnableTrigger { .. }
         | AlterTableOperation::DisableTrigger { .. }
         | AlterTableOperation::EnableAlwaysTrigger { .. }
