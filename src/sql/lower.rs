@@ -583,7 +583,7 @@ fn tidy_message(m: &str) -> String {
     let m = m.strip_prefix("sql parser error: ").unwrap_or(m);
     let m = m.replace("Expected: ", "expected ");
     let (expected, found) = match m.rsplit_once(", found: ") {
-        Some((e, f)) if f == "EOF" => (e.to_string(), "the end of the statement".to_string()),
+        Some((e, "EOF")) => (e.to_string(), "the end of the statement".to_string()),
         Some((e, f)) => (e.to_string(), format!("`{f}`")),
         None => (m.clone(), String::new()),
     };
