@@ -510,11 +510,12 @@ fn parser_error(
     (tidy_message(&raw), fallback)
 }
 
-/// Words that start a statement.
+/// Words that start a statement and continue none (unlike `WITH`, `SET`
+/// or `DO`, which also start clauses).
 const STATEMENT_STARTS: &[&str] = &[
-    "CREATE", "ALTER", "DROP", "INSERT", "UPDATE", "DELETE", "SELECT", "WITH", "GRANT", "REVOKE",
-    "COMMENT", "SET", "RESET", "BEGIN", "COMMIT", "ROLLBACK", "TRUNCATE", "ANALYZE", "VACUUM",
-    "REINDEX", "CLUSTER", "DO", "CALL", "LOCK", "REFRESH", "COPY",
+    "CREATE", "ALTER", "DROP", "INSERT", "UPDATE", "DELETE", "SELECT", "GRANT", "REVOKE",
+    "COMMENT", "BEGIN", "COMMIT", "ROLLBACK", "TRUNCATE", "ANALYZE", "VACUUM", "REINDEX",
+    "CLUSTER", "CALL", "LOCK", "REFRESH", "COPY",
 ];
 
 /// Clauses PostgreSQL allows after CREATE INDEX's column list.
@@ -523,7 +524,11 @@ const INDEX_CLAUSES: &[&str] = &["INCLUDE", "NULLS", "WITH", "TABLESPACE", "WHER
 /// The message for token `k`, left over after a whole statement.
 fn leftover(w: &Words<'_>, k: usize) -> String {
     let new_line = k > 0 && w.toks[k].span.start.line > w.toks[k - 1].span.end.line;
-    if new_line && !nests(w) && STATEMENT_STARTS.iter().any(|s| w.is(k, s)) {
+    if new_line
+        && !CONTINUES.iter().any(|x| w.is(k - 1, x))
+        && STATEMENT_STARTS.iter().any(|s| w.is(k, s))
+        && !nests(w)
+    {
         return MISSING_SEMICOLON.to_string();
     }
     let found = short(&w.toks[k].token.to_string());
@@ -818,7 +823,6 @@ fn rejected(w: &Words<'_>, loc: &Locator<'_>) -> Option<(String, usize)> {
     let at = |k: usize| loc.offset(w.toks[k].span.start).unwrap_or(loc.base);
     let table_ddl = (w.is(0, "CREATE") || w.is(0, "ALTER")) && w.is(1, "TABLE")
         || w.is(0, "CREATE") && (w.is(2, "TABLE") || w.is(3, "TABLE"));
-    let nests = nests(w);
     let mut no_query = NO_QUERY_INSIDE.iter().any(|seq| w.starts_with(seq));
     let mut depth = 0i32;
     for k in 0..w.toks.len() {
@@ -860,7 +864,7 @@ fn rejected(w: &Words<'_>, loc: &Locator<'_>) -> Option<(String, usize)> {
             no_query = false;
         }
         let new_line = k > 0 && depth == 0 && t.span.start.line > w.toks[k - 1].span.end.line;
-        if new_line && !nests && !CONTINUES.iter().any(|x| prev_is(x)) {
+        if new_line && !CONTINUES.iter().any(|x| prev_is(x)) {
             let alter_or_drop = w.is(k, "ALTER") || w.is(k, "DROP");
             let starts = w.is(k, "CREATE") && k + 1 < w.toks.len()
                 || alter_or_drop && w.is(k + 1, "TABLE")
@@ -869,7 +873,7 @@ fn rejected(w: &Words<'_>, loc: &Locator<'_>) -> Option<(String, usize)> {
                     && ["INSERT", "UPDATE", "DELETE", "SELECT"]
                         .iter()
                         .any(|x| w.is(k, x));
-            if starts {
+            if starts && !nests(w) {
                 return Some((MISSING_SEMICOLON.into(), at(k)));
             }
         }
@@ -929,6 +933,8 @@ const TABLE_ACTIONS: &[(&[&str], &str, bool)] = &[
     (&["ATTACH", "PARTITION"], "ATTACH PARTITION", false),
     (&["DETACH", "PARTITION"], "DETACH PARTITION", true),
     (&["SET", "TABLESPACE"], "SET TABLESPACE", true),
+    (&["SET", "LOGGED"], "SET LOGGED", true),
+    (&["SET", "UNLOGGED"], "SET UNLOGGED", true),
     (&["SET", "("], "SET (storage parameters)", true),
     (&["RESET", "("], "RESET (storage parameters)", true),
     (&["SET", "WITHOUT", "CLUSTER"], "SET WITHOUT CLUSTER", false),
@@ -1027,7 +1033,7 @@ fn parts(w: &Words<'_>, from: usize, end: usize) -> Vec<Range<usize>> {
 /// - `ALTER CONSTRAINT`
 /// - `ATTACH PARTITION` (not ACCESS EXCLUSIVE: SHARE UPDATE EXCLUSIVE on the
 ///   parent), `DETACH PARTITION` (not with CONCURRENTLY)
-/// - `SET TABLESPACE`, `SET ACCESS METHOD`, `SET SCHEMA`, `SET WITH OIDS`,
+/// - `SET TABLESPACE`, `SET LOGGED`, `SET UNLOGGED`, `SET ACCESS METHOD`, `SET SCHEMA`, `SET WITH OIDS`,
 ///   `SET WITHOUT OIDS`, `INHERIT`, `NO INHERIT`, `OF`, `NOT OF`
 /// - `SET WITHOUT CLUSTER`, `CLUSTER ON` (not: SHARE UPDATE EXCLUSIVE)
 /// - `SET (storage parameters)`, `RESET (storage parameters)` (not when
@@ -1106,9 +1112,8 @@ fn patch(
                     .find(|(words, ..)| seq(r.start, words))
                     .map(|&(words, action, exclusive)| {
                         let exclusive = match action {
-                            "DETACH PARTITION" => {
-                                !(r.start..r.end).any(|k| w.is(k, "CONCURRENTLY"))
-                            }
+                            "DETACH PARTITION" => !(r.start..r.end)
+                                .any(|k| w.is(k, "CONCURRENTLY") || w.is(k, "FINALIZE")),
                             _ if words.last() == Some(&"(") => {
                                 storage_parameters_exclusive(w, r.start + 1, r.end)
                             }
@@ -1178,6 +1183,31 @@ fn patch(
                 }
             }
             p.rest = true;
+        }
+    } else if w.starts_with(&["CREATE", "MATERIALIZED", "VIEW"]) {
+        // `WITH [NO] DATA` at the end: left out.
+        let with = n.checked_sub(if w.is(n.saturating_sub(2), "NO") {
+            3
+        } else {
+            2
+        });
+        if let Some(k) = with.filter(|&k| k > 3 && w.is(k, "WITH") && w.is(n - 1, "DATA")) {
+            p.cut.push((w.toks[k].span.start, w.toks[n - 1].span.start));
+            p.rest = true;
+        }
+    } else if w.is(0, "CREATE") && (w.is(1, "INDEX") || w.is(1, "UNIQUE") && w.is(2, "INDEX")) {
+        // `TABLESPACE name` after the column list: left out.
+        let mut depth = 0;
+        for k in 3..n {
+            depth += i32::from(w.is(k, "(")) - i32::from(w.is(k, ")"));
+            if depth == 0 && w.is(k, "TABLESPACE") {
+                if let Some((_, after)) = w.name_at(k + 1) {
+                    p.cut
+                        .push((w.toks[k].span.start, w.toks[after - 1].span.start));
+                    p.rest = true;
+                }
+                break;
+            }
         }
     } else if w.is(0, "CREATE") && (1..4).any(|k| w.is(k, "TABLE")) {
         let Some(t) = (1..4).find(|&k| w.is(k, "TABLE")) else {
@@ -1690,7 +1720,7 @@ fn leading_keywords(text: &str) -> String {
         out.push_str(&w.to_ascii_uppercase());
         if !matches!(
             w.to_ascii_uppercase().as_str(),
-            "CREATE" | "ALTER" | "DROP" | "OR" | "REPLACE"
+            "CREATE" | "ALTER" | "DROP" | "OR" | "REPLACE" | "MATERIALIZED"
         ) {
             break;
         }
@@ -2160,6 +2190,13 @@ mod tests {
             ("CREATE EVENT TRIGGER e ON ddl_command_end EXECUTE FUNCTION f()", &["CREATE EVENT TRIGGER"]),
             ("CREATE CAST (a AS b) WITH FUNCTION f(a)", &["CREATE CAST"]),
             ("SELECT", &["SELECT"]),
+            ("ALTER TABLE t DETACH PARTITION p FINALIZE", &["DETACH PARTITION"]),
+            ("ALTER TABLE t SET UNLOGGED", &["SET UNLOGGED !"]),
+            (
+                "CREATE MATERIALIZED VIEW mv AS SELECT 1 FROM t\nWITH NO DATA",
+                &["CREATE MATERIALIZED VIEW"],
+            ),
+            ("CREATE MATERIALIZED VIEW mv AS SELECT 1 WITH DATA", &["CREATE MATERIALIZED VIEW"]),
             ("ALTER TABLE t ADD CONSTRAINT n NOT NULL a", &["SET NOT NULL a"]),
             ("ALTER TABLE t ADD NOT NULL a", &["SET NOT NULL a"]),
             // Actions zerodown reads and actions sqlparser reads, in order.
@@ -2179,6 +2216,12 @@ mod tests {
                 "{sql}"
             );
         }
+        // An index's tablespace is left out, its columns kept.
+        let st = lowered("CREATE INDEX CONCURRENTLY i ON t (a, b) TABLESPACE fast WHERE a > 0");
+        assert!(
+            matches!(&st.ops[..], [Op { kind: OpKind::CreateIndex(ci), .. }] if ci.columns == ["a", "b"] && ci.predicate.is_some()),
+            "{st:?}"
+        );
         // Collations of a new column type are left out, the type change kept.
         let st = lowered("ALTER TABLE t ALTER COLUMN c TYPE text COLLATE \"C\" USING c::text");
         assert!(
@@ -2329,6 +2372,9 @@ mod tests {
             "UPDATE t SET a = 1\nWHERE b = 2",
             "CREATE TABLE t (a text DEFAULT '{{x}}')",
             "CREATE SCHEMA s\nCREATE TABLE t (a int)",
+            "CREATE VIEW v AS SELECT 1\nWITH CHECK OPTION",
+            "ALTER FUNCTION f()\nSET search_path = public",
+            "INSERT INTO t VALUES (1) ON CONFLICT (a)\nDO NOTHING",
         ] {
             let st = lowered(sql);
             if let Some((m, _)) = &st.error {
