@@ -1258,7 +1258,9 @@ fn patch(
 /// follows their leading words (and a name):
 /// - `CREATE FUNCTION`, `CREATE PROCEDURE` (`OR REPLACE` included)
 /// - `CREATE TRIGGER` (also for `CREATE OR REPLACE TRIGGER` and `CREATE
-///   CONSTRAINT TRIGGER`); `DROP TRIGGER` comes from the parser
+///   CONSTRAINT TRIGGER`) when no `ON table` is found; with one it is
+///   `OpKind::AlterTableOther` on that table, action `CREATE TRIGGER` (and
+///   the parser's `DROP TRIGGER ... ON table` is action `DROP TRIGGER`)
 /// - `COMMENT`, `ALTER SEQUENCE`, `CREATE SEQUENCE`, `ALTER INDEX`,
 ///   `CREATE AGGREGATE`, `ALTER DEFAULT PRIVILEGES`, `SELECT SET_CONFIG`
 /// - `CREATE STATISTICS`, `ALTER STATISTICS`, `DROP STATISTICS`
@@ -2179,7 +2181,7 @@ mod tests {
             ("CREATE TRIGGER tr BEFORE INSERT ON t FOR EACH ROW EXECUTE PROCEDURE f()", &["CREATE TRIGGER"]),
             ("CREATE TRIGGER tr AFTER UPDATE OF a ON t FOR EACH ROW WHEN (OLD.a IS DISTINCT FROM NEW.a) EXECUTE FUNCTION f()", &["CREATE TRIGGER"]),
             ("CREATE CONSTRAINT TRIGGER tr AFTER INSERT ON t DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION f()", &["CREATE TRIGGER"]),
-            ("DROP TRIGGER IF EXISTS tr ON t", &["DROP TRIGGER"]),
+            ("DROP TRIGGER IF EXISTS tr ON t", &["DROP TRIGGER !"]),
             ("ANALYZE t1, public.t2", &["MAINTENANCE t1 public.t2"]),
             ("ANALYZE t (col1, col2), u", &["MAINTENANCE t u"]),
             ("ANALYZE VERBOSE t", &["MAINTENANCE t"]),
