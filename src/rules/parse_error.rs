@@ -12,9 +12,12 @@ declare_rule! {
     /// - two statements with no `;` between them;
     /// - words after a complete CREATE INDEX (`CREATE INDEX i ON t (a) garbage`);
     /// - MySQL and SQLite syntax: `AUTO_INCREMENT`/`AUTOINCREMENT` (use an
-    ///   identity column), `UNSIGNED` (a check constraint), `ENGINE=`
-    ///   (nothing), `MODIFY`/`CHANGE` (`ALTER COLUMN ... TYPE`, `RENAME
-    ///   COLUMN`), backtick-quoted names (double quotes);
+    ///   identity column), `UNSIGNED` (a check constraint), `ENGINE=` and
+    ///   other table options, `WITHOUT ROWID` (nothing), `MODIFY`/`CHANGE`
+    ///   (`ALTER COLUMN ... TYPE`, `RENAME COLUMN`), `AFTER`/`FIRST` (columns
+    ///   go at the end), a column's `COMMENT '...'` (`COMMENT ON COLUMN`),
+    ///   `DROP INDEX ... ON table` (the index's name alone), `ALTER VIEW ...
+    ///   AS` (`CREATE OR REPLACE VIEW`), backtick-quoted names (double quotes);
     /// - template text where a name belongs (`"{{.Schema}}"`, `${schema}`):
     ///   lint the SQL the template produces.
     ///

@@ -532,6 +532,9 @@ fn leftover(w: &Words<'_>, k: usize) -> String {
         return MISSING_SEMICOLON.to_string();
     }
     let found = short(&w.toks[k].token.to_string());
+    if w.starts_with(&["ALTER", "TABLE"]) && (w.is(k, "AFTER") || w.is(k, "FIRST")) {
+        return format!("`{found}` is MySQL syntax, which PostgreSQL rejects: PostgreSQL adds a column at the end of the table; leave the position out");
+    }
     let index =
         w.starts_with(&["CREATE", "INDEX"]) || w.starts_with(&["CREATE", "UNIQUE", "INDEX"]);
     if index && !INDEX_CLAUSES.iter().any(|c| w.is(k, c)) {
@@ -777,6 +780,16 @@ const CONTINUES: &[&str] = &[
     "IN", "SHARE", ",", "(",
 ];
 
+/// MySQL's table options (`ENGINE=InnoDB`, `DEFAULT CHARSET=utf8mb4`, ...).
+const MYSQL_TABLE_OPTIONS: &[&str] = &[
+    "ENGINE",
+    "CHARSET",
+    "COLLATE",
+    "AUTO_INCREMENT",
+    "ROW_FORMAT",
+    "COMMENT",
+];
+
 /// Type names MySQL's `UNSIGNED` follows.
 const NUMERIC_TYPES: &[&str] = &[
     "INT",
@@ -877,10 +890,19 @@ fn rejected(w: &Words<'_>, loc: &Locator<'_>) -> Option<(String, usize)> {
                 return Some((MISSING_SEMICOLON.into(), at(k)));
             }
         }
+        if depth == 0 && k > 2 && w.is(k, "ON") && w.starts_with(&["DROP", "INDEX"]) {
+            return Some(("`DROP INDEX ... ON table` is MySQL syntax, which PostgreSQL rejects: PostgreSQL drops an index by its name alone (`DROP INDEX CONCURRENTLY IF EXISTS schema.name`)".into(), at(k)));
+        }
+        if depth == 0 && w.is(k, "AS") && w.starts_with(&["ALTER", "VIEW"]) {
+            return Some(("`ALTER VIEW ... AS` is MySQL syntax, which PostgreSQL rejects: use `CREATE OR REPLACE VIEW`".into(), at(k)));
+        }
         if !table_ddl {
             continue;
         }
-        let mysql = if (w.is(k, "AUTO_INCREMENT") || w.is(k, "AUTOINCREMENT"))
+        let option = depth == 0 && next == Some(&Token::Eq);
+        let mysql = if option && MYSQL_TABLE_OPTIONS.iter().any(|x| w.is(k, x)) {
+            "= is a MySQL table option, which PostgreSQL rejects: leave it out (PostgreSQL has no storage engines, and sets encodings and collations per database or column)"
+        } else if (w.is(k, "AUTO_INCREMENT") || w.is(k, "AUTOINCREMENT"))
             && !["(", ",", "ADD", "COLUMN", "EXISTS", "."]
                 .iter()
                 .any(|x| prev_is(x))
@@ -888,8 +910,10 @@ fn rejected(w: &Words<'_>, loc: &Locator<'_>) -> Option<(String, usize)> {
             "is MySQL and SQLite syntax, which PostgreSQL rejects: use an identity column (`id bigint GENERATED ALWAYS AS IDENTITY`)"
         } else if w.is(k, "UNSIGNED") && NUMERIC_TYPES.iter().any(|x| prev_is(x)) {
             "is MySQL syntax, which PostgreSQL rejects: PostgreSQL has no unsigned numbers; use a check constraint (`CHECK (col >= 0)`)"
-        } else if w.is(k, "ENGINE") && depth == 0 && next == Some(&Token::Eq) {
-            "is MySQL syntax, which PostgreSQL rejects: PostgreSQL has no storage engines; leave it out"
+        } else if w.is(k, "COMMENT") && matches!(next, Some(Token::SingleQuotedString(_))) {
+            "on a column is MySQL syntax, which PostgreSQL rejects: use `COMMENT ON COLUMN table.column IS '...'`"
+        } else if depth == 0 && w.is(k, "WITHOUT") && w.is(k + 1, "ROWID") {
+            "ROWID is SQLite syntax, which PostgreSQL rejects: leave it out"
         } else {
             continue;
         };
@@ -897,7 +921,11 @@ fn rejected(w: &Words<'_>, loc: &Locator<'_>) -> Option<(String, usize)> {
             Token::Word(x) => x.value.to_ascii_uppercase(),
             _ => String::new(),
         };
-        return Some((format!("`{word}` {mysql}"), at(k)));
+        // `CHARSET=`, `WITHOUT ROWID`: the quote around the whole form.
+        let message = format!("`{word}` {mysql}")
+            .replacen("` = is", "=` is", 1)
+            .replacen("` ROWID", " ROWID`", 1);
+        return Some((message, at(k)));
     }
     None
 }
@@ -2319,6 +2347,43 @@ mod tests {
                 "ENGINE",
             ),
             (
+                "CREATE TABLE a (id int) DEFAULT CHARSET=utf8mb4",
+                "`CHARSET=` is a MySQL table option",
+                "CHARSET",
+            ),
+            (
+                "CREATE TABLE a (id int) AUTO_INCREMENT=10",
+                "table option",
+                "AUTO_INCREMENT",
+            ),
+            (
+                "CREATE TABLE a (id int COMMENT 'the id')",
+                "COMMENT ON COLUMN",
+                "COMMENT",
+            ),
+            (
+                "ALTER TABLE a ADD COLUMN b int COMMENT 'b'",
+                "COMMENT ON COLUMN",
+                "COMMENT",
+            ),
+            (
+                "CREATE TABLE a (id int PRIMARY KEY) WITHOUT ROWID",
+                "SQLite",
+                "WITHOUT",
+            ),
+            (
+                "ALTER TABLE a ADD COLUMN b int AFTER id",
+                "end of the table",
+                "AFTER",
+            ),
+            (
+                "ALTER TABLE a ADD COLUMN b int FIRST",
+                "end of the table",
+                "FIRST",
+            ),
+            ("DROP INDEX i ON a", "by its name alone", "ON a"),
+            ("ALTER VIEW v AS SELECT 1", "CREATE OR REPLACE VIEW", "AS"),
+            (
                 "ALTER TABLE a MODIFY COLUMN id bigint",
                 "ALTER COLUMN c TYPE",
                 "MODIFY",
@@ -2367,7 +2432,12 @@ mod tests {
             "CREATE TEMP TABLE t (a int) ON COMMIT\nDROP",
             "ALTER TABLE t ADD CONSTRAINT f FOREIGN KEY (a) REFERENCES p (id) ON\nDELETE CASCADE",
             "CREATE RULE r AS ON INSERT TO t DO INSTEAD\nINSERT INTO u VALUES (NEW.a)",
-            "CREATE TABLE t (unsigned int, auto_increment int, engine text)",
+            "CREATE TABLE t (unsigned int, auto_increment int, engine text, comment text)",
+            "CREATE TABLE t (a int, first int, after int)",
+            "ALTER TABLE t ADD COLUMN first int, RENAME COLUMN a TO after",
+            "COMMENT ON COLUMN t.a IS 'x'",
+            "DROP INDEX CONCURRENTLY IF EXISTS s.i",
+            "CREATE TABLE t (a text COLLATE \"C\")",
             "ALTER TABLE t ADD COLUMN modify int, DROP COLUMN change",
             "CREATE INDEX i ON t (a)\nWHERE a > 0",
             "INSERT INTO t\nSELECT * FROM u",
