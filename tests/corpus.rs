@@ -98,7 +98,7 @@ fn corpus_lints_without_panics_and_parses_postgres_files() {
             assert!(f.span.start.offset <= f.span.end.offset);
         }
         println!(
-            "{project:18} {files:4} files {statements:6} statements {:6} findings {parse_errors:4} parse errors, {templates} in templates ({} errors, {} warnings, {} infos)",
+            "{project:18} {files:4} files {statements:6} statements {:6} findings {parse_errors:4} parse errors (+{templates} in a Flyway template) ({} errors, {} warnings, {} infos)",
             report.findings.len(),
             report.summary.errors,
             report.summary.warnings,
