@@ -414,8 +414,17 @@ fn patch_trim_without_characters(mut tokens: Vec<TokenWithSpan>) -> Vec<TokenWit
 }
 
 /// Statements recognized from their words when sqlparser fails on them:
-/// CREATE INDEX with expressions it cannot read, or `ON ONLY`.
+/// CREATE INDEX with expressions it cannot read, or `ON ONLY`, and CREATE
+/// DOMAIN with NOT NULL or without AS (`OpKind::Other`, `CREATE DOMAIN`).
 fn recognize_unparsed(w: &Words<'_>, span: &Range<usize>) -> Option<Vec<Op>> {
+    if w.starts_with(&["CREATE", "DOMAIN"]) && w.name_at(2).is_some() {
+        return Some(vec![Op {
+            kind: OpKind::Other {
+                what: "CREATE DOMAIN".into(),
+            },
+            span: span.clone(),
+        }]);
+    }
     let unique = w.is(1, "UNIQUE");
     if !(w.is(0, "CREATE") && (w.is(1, "INDEX") || unique && w.is(2, "INDEX"))) {
         return None;
@@ -1292,7 +1301,9 @@ fn patch(
 /// - `COMMENT`, `ALTER SEQUENCE`, `CREATE SEQUENCE`, `ALTER INDEX`,
 ///   `CREATE AGGREGATE`, `ALTER DEFAULT PRIVILEGES`, `SELECT SET_CONFIG`
 /// - `CREATE STATISTICS`, `ALTER STATISTICS`, `DROP STATISTICS`
-/// - `CREATE DOMAIN`, `ALTER DOMAIN`, `DROP DOMAIN`
+/// - `ALTER DOMAIN` (CREATE and DROP DOMAIN are the parser's, and
+///   `recognize_unparsed` reads the CREATE DOMAIN it cannot: `CREATE
+///   DOMAIN` too)
 /// - `ALTER TRIGGER`, `ALTER VIEW`, `ALTER MATERIALIZED VIEW`
 /// - `CREATE RULE` (also `CREATE OR REPLACE RULE`), `ALTER RULE`, `DROP RULE`
 /// - `ALTER EXTENSION`, `CREATE PUBLICATION`, `ALTER PUBLICATION`, `DROP
@@ -1460,9 +1471,7 @@ fn recognize(w: &Words<'_>, loc: &Locator<'_>, span: &Range<usize>) -> Option<Ve
         (&["CREATE", "STATISTICS"][..], "CREATE STATISTICS"),
         (&["ALTER", "STATISTICS"][..], "ALTER STATISTICS"),
         (&["DROP", "STATISTICS"][..], "DROP STATISTICS"),
-        (&["CREATE", "DOMAIN"][..], "CREATE DOMAIN"),
         (&["ALTER", "DOMAIN"][..], "ALTER DOMAIN"),
-        (&["DROP", "DOMAIN"][..], "DROP DOMAIN"),
         (&["ALTER", "TRIGGER"][..], "ALTER TRIGGER"),
         (&["ALTER", "VIEW"][..], "ALTER VIEW"),
         (
@@ -2199,6 +2208,7 @@ mod tests {
             ("ALTER DOMAIN d VALIDATE CONSTRAINT c", &["ALTER DOMAIN"]),
             ("ALTER DOMAIN d RENAME TO e", &["ALTER DOMAIN"]),
             ("DROP DOMAIN IF EXISTS d CASCADE", &["DROP DOMAIN"]),
+            ("CREATE DOMAIN d AS int CHECK (VALUE > 0)", &["CREATE DOMAIN"]),
             ("ALTER TRIGGER t ON tbl RENAME TO x", &["ALTER TRIGGER"]),
             ("ALTER VIEW v RENAME TO x", &["ALTER VIEW"]),
             ("ALTER VIEW IF EXISTS v RENAME COLUMN a TO b", &["ALTER VIEW"]),
