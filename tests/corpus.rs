@@ -1,6 +1,7 @@
 //! Runs the linter over real migrations from other projects (`../shared/corpus`,
-//! skipped with a note when absent): no panic, JSON that round-trips, and a
-//! parse-error rate under 1% on the PostgreSQL-only files. Prints the counts.
+//! skipped with a note when absent): no panic, JSON that round-trips, and no
+//! parse error on the PostgreSQL-only files but for the templates among them,
+//! which must fail as templates. Prints the counts.
 
 mod common;
 
@@ -66,17 +67,38 @@ fn corpus_lints_without_panics_and_parses_postgres_files() {
         assert_eq!(back, report, "{project}: JSON does not round-trip");
 
         let statements: u32 = report.files.iter().map(|f| f.statements).sum();
+        // DSpace's Flyway upgrade script names its tables with Flyway
+        // placeholders (`"${schema}"."${table}"`): a template by design.
+        let template = |f: &&zerodown::Finding| {
+            f.path.ends_with("upgradeToFlyway4x.sql") && f.message.contains("unexpanded template")
+        };
+        let templates = report
+            .findings
+            .iter()
+            .filter(|f| f.rule == "parse-error")
+            .filter(template)
+            .count();
         let parse_errors = report
             .findings
             .iter()
             .filter(|f| f.rule == "parse-error")
-            .count();
+            .count()
+            - templates;
+        if postgres_only.contains(&project) {
+            for f in report
+                .findings
+                .iter()
+                .filter(|f| f.rule == "parse-error" && !template(f))
+            {
+                eprintln!("{}:{}: {}", f.path, f.span.start.line, f.message);
+            }
+        }
         for f in report.findings.iter().filter(|f| f.rule == "parse-error") {
             assert!(f.span.start.line >= 1 && f.span.start.column >= 1, "{f:?}");
             assert!(f.span.start.offset <= f.span.end.offset);
         }
         println!(
-            "{project:18} {files:4} files {statements:6} statements {:6} findings {parse_errors:4} parse errors ({} errors, {} warnings, {} infos)",
+            "{project:18} {files:4} files {statements:6} statements {:6} findings {parse_errors:4} parse errors (+{templates} in a Flyway template) ({} errors, {} warnings, {} infos)",
             report.findings.len(),
             report.summary.errors,
             report.summary.warnings,
@@ -87,8 +109,17 @@ fn corpus_lints_without_panics_and_parses_postgres_files() {
             total_errors += parse_errors;
         } else {
             // supabase's files use a Go template as the schema name: each must
-            // fail cleanly, with the position of the template.
+            // fail cleanly, with the position of the template, as a template.
             assert!(parse_errors > 0, "templated SQL should not parse");
+            let as_templates = report
+                .findings
+                .iter()
+                .filter(|f| f.rule == "parse-error" && f.message.contains("unexpanded template"))
+                .count();
+            assert!(
+                as_templates * 10 > parse_errors * 9,
+                "{as_templates} of {parse_errors} parse errors name the template"
+            );
         }
     }
     let rate = total_errors as f64 / total_statements.max(1) as f64;
@@ -96,9 +127,10 @@ fn corpus_lints_without_panics_and_parses_postgres_files() {
         "postgres-only: {total_errors} parse errors in {total_statements} statements ({:.3}%)",
         rate * 100.0
     );
-    assert!(
-        rate < 0.01,
-        "parse-error rate {:.3}% is not under 1%",
+    assert_eq!(
+        total_errors,
+        0,
+        "parse-error rate {:.3}% on valid PostgreSQL is not 0",
         rate * 100.0
     );
 }

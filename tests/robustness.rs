@@ -147,9 +147,10 @@ fn pieces(sql: &str) -> Vec<&str> {
 /// `count` token-level edits of `sql`: a piece deleted, doubled, swapped with
 /// its neighbour, replaced by another piece of the same text, or replaced by
 /// one of the characters that open or close quotes, comments and blocks or
-/// one of the words the rules look for.
+/// one of the words the rules look for, or a form the parser reads or rejects
+/// from its tokens.
 fn edits(sql: &str, rng: &mut Rng, count: usize) -> Vec<String> {
-    const INSERTS: [&str; 24] = [
+    const INSERTS: [&str; 32] = [
         "'",
         "\"",
         "$$",
@@ -174,6 +175,15 @@ fn edits(sql: &str, rng: &mut Rng, count: usize) -> Vec<String> {
         " CONSTRAINT ",
         " TYPE bigint ",
         " BEGIN; ",
+        // The forms zerodown reads or rejects from their tokens.
+        " ALTER CONSTRAINT c DEFERRABLE ",
+        " SET STATISTICS 100 ",
+        " SET (fillfactor = 70) ",
+        " NOT NULL a ",
+        " AUTO_INCREMENT ",
+        " UNSIGNED ",
+        "`",
+        "\nCREATE INDEX j ON t (b)\n",
     ];
     let p = pieces(sql);
     if p.is_empty() {

@@ -431,8 +431,14 @@ fn lint_one(
                     index: i,
                     diag: Diagnostic::new(
                         *at..end,
-                        format!("{message}; zerodown cannot check this statement"),
-                        "fix the syntax, or review the statement by hand and add `-- zerodown-ignore parse-error: reason` above it",
+                        message.clone(),
+                        if message.starts_with(sql::UNREADABLE) {
+                            "if PostgreSQL accepts it, review it by hand (zerodown checked nothing in it) and add `-- zerodown-ignore parse-error: reason` above it; if not, fix it"
+                        } else if message.contains("unexpanded template") {
+                            "lint the SQL after the template is filled in, or review this file by hand and add `-- zerodown-ignore-file parse-error: reason` at its top"
+                        } else {
+                            "fix it: PostgreSQL rejects this statement, so the migration would fail when it runs"
+                        },
                     ),
                     severity: sev,
                 });

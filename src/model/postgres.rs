@@ -452,6 +452,20 @@ pub static FORMS: &[Form] = &[
         &[era(OLDEST, &[(Table, SUE)], &[])]
     ),
     form!(
+        "alter-constraint",
+        "ALTER CONSTRAINT ... [NOT] DEFERRABLE",
+        "ALTER TABLE t ALTER CONSTRAINT t_r_fk DEFERRABLE",
+        ONE_AX
+    ),
+    form!(
+        "inherit",
+        "INHERIT / NO INHERIT",
+        "ALTER TABLE t INHERIT r",
+        &[era(OLDEST, &[(Table, AX), (Referenced, SUE)], &[])],
+        true,
+        "The parent table (here the referenced table `r`) takes SHARE UPDATE EXCLUSIVE."
+    ),
+    form!(
         "set-storage",
         "ALTER COLUMN ... SET STORAGE",
         "ALTER TABLE t ALTER COLUMN b SET STORAGE EXTERNAL",
@@ -831,8 +845,15 @@ fn alter_table_form(action: &str, access_exclusive: bool) -> Option<&'static str
         "set-logged"
     } else if starts("SET TABLESPACE") {
         "set-tablespace"
-    } else if starts("SET (") || starts("RESET (") || a.contains("STORAGE PARAMETER") {
+    } else if (starts("SET (") || starts("RESET (")) && access_exclusive {
+        // A parameter the lowering does not know as a weak one.
+        "alter-table"
+    } else if starts("SET (") || starts("RESET (") {
         "set-storage-parameter"
+    } else if starts("ALTER CONSTRAINT") {
+        "alter-constraint"
+    } else if starts("INHERIT") || starts("NO INHERIT") {
+        "inherit"
     } else if a.contains("STATISTICS") || a.contains("ATTRIBUTE OPTIONS") {
         "set-statistics"
     } else if a.contains("SET STORAGE") {

@@ -3,13 +3,32 @@ use crate::model::Op;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a statement that zerodown cannot parse, with the line and column
-    /// where parsing stopped. Linting goes on with the next statement.
+    /// Reports a statement that zerodown cannot read, or that PostgreSQL
+    /// would reject, with the line and column of the token at fault.
+    /// Linting goes on with the next statement.
+    ///
+    /// Where PostgreSQL's rejection is certain, the message says why and
+    /// what PostgreSQL accepts instead:
+    /// - two statements with no `;` between them;
+    /// - words after a complete CREATE INDEX (`CREATE INDEX i ON t (a) garbage`);
+    /// - MySQL and SQLite syntax: `AUTO_INCREMENT`/`AUTOINCREMENT` (use an
+    ///   identity column), `UNSIGNED` (a check constraint), `ENGINE=` and
+    ///   other table options, `WITHOUT ROWID` (nothing), `MODIFY`/`CHANGE`
+    ///   (`ALTER COLUMN ... TYPE`, `RENAME COLUMN`), `AFTER`/`FIRST` (columns
+    ///   go at the end), a column's `COMMENT '...'` (`COMMENT ON COLUMN`),
+    ///   `DROP INDEX ... ON table` (the index's name alone), `ALTER VIEW ...
+    ///   AS` (`CREATE OR REPLACE VIEW`), backtick-quoted names (double quotes);
+    /// - template text where a name belongs (`"{{.Schema}}"`, `${schema}`):
+    ///   lint the SQL the template produces.
+    ///
+    /// Anything else zerodown does not read may still be valid PostgreSQL:
+    /// the message then starts with "zerodown cannot read this statement" and
+    /// names what zerodown expected, in PostgreSQL's terms.
     ///
     /// ## Why it causes downtime
     /// A statement zerodown cannot read is a statement nobody checked: it may
-    /// take any lock or rewrite any table. It may also be a typo that fails
-    /// the migration halfway through a deployment.
+    /// take any lock or rewrite any table. A statement PostgreSQL rejects
+    /// fails the migration halfway through a deployment.
     ///
     /// ## Example
     /// ```sql invalid
@@ -17,8 +36,8 @@ declare_rule! {
     /// ```
     ///
     /// ## Safe alternative
-    /// Fix the syntax, or, for PostgreSQL syntax zerodown does not know yet,
-    /// review the statement by hand and suppress the finding with
+    /// Fix what PostgreSQL would reject. For PostgreSQL syntax zerodown does
+    /// not read, review the statement by hand and suppress the finding with
     /// `-- zerodown-ignore parse-error: reviewed by hand`.
     /// ```sql valid
     /// SET lock_timeout = '1s';

@@ -3,15 +3,21 @@
 //!
 //! # How to add a statement
 //!
-//! [`lower`] tries four paths in order; each owns a set of statements:
+//! [`lower`] first looks for what PostgreSQL rejects (`rejected`: template
+//! text, MySQL and SQLite syntax, a missing `;`), then tries four paths in
+//! order; each owns a set of statements:
 //!
 //! 1. `recognize`, before parsing: statements read from their words alone,
 //!    because sqlparser does not parse them, loses what rules need, or need
 //!    not be parsed at all (`DO`, `DROP INDEX`, `REINDEX`, `CLUSTER`,
-//!    `VACUUM`, `REFRESH MATERIALIZED VIEW`, `ALTER TABLE ... ATTACH/DETACH
-//!    PARTITION`, `SET TABLESPACE`, `SET STATISTICS`, `CREATE TABLE (LIKE
+//!    `VACUUM`, `ANALYZE`, `REFRESH MATERIALIZED VIEW`, `CREATE TABLE (LIKE
 //!    ...)`, function, procedure and trigger definitions, `COMMENT ON`,
-//!    sequences). It runs first, so what it returns wins over the parser.
+//!    sequences, statistics, domains, rules, ...; its doc lists them). It
+//!    runs first, so what it returns wins over the parser. Then `patch`
+//!    reads the ALTER TABLE actions (`ALTER CONSTRAINT`, `SET STATISTICS`,
+//!    storage parameters, `ATTACH/DETACH PARTITION`, ...) and CREATE TABLE
+//!    elements (`NOT NULL col`) sqlparser does not, and leaves them out of
+//!    what sqlparser parses.
 //! 2. `lower_statement` (with `create_table`, `column_def`, `constraint` and
 //!    `alter_table_op`), after sqlparser parsed the statement: the AST to
 //!    operations. Everything else that parses lands here; a statement it
@@ -21,14 +27,17 @@
 //!    ONLY`).
 //! 4. `failed` (with `parser_error` and `tidy_message`): anything still
 //!    unread becomes a `Statement` with an error, which the engine reports
-//!    as `parse-error`.
+//!    as `parse-error`: a message starting with [`UNREADABLE`] where the
+//!    statement may be PostgreSQL zerodown does not know, else one naming
+//!    what PostgreSQL rejects.
 //!
 //! To add a statement: give it an `OpKind` in `model/operation.rs` when no
 //! existing kind says what it does (and teach `model/state.rs` and
 //! `model/locks.rs` what it changes and locks); lower it in
 //! `lower_statement` when sqlparser parses it with the detail rules need,
-//! in `recognize` when it does not, and in `recognize_unparsed` only for a
-//! form the parser rejects; then add a case to the tests below.
+//! in `recognize` when it does not (an ALTER TABLE action: in `patch`'s
+//! tables), and in `recognize_unparsed` only for a form the parser rejects;
+//! then add a case to the tests below.
 
 use std::cell::RefCell;
 use std::ops::Range;
@@ -39,7 +48,7 @@ use sqlparser::ast::{
 };
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::{Parser, ParserError};
-use sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer};
+use sqlparser::tokenizer::{Location, Token, TokenWithSpan, Tokenizer};
 
 use crate::model::{
     ColumnDef, Constraint, ConstraintKind, CreateIndex, CreateTable, DataChangeKind, DefaultExpr,
@@ -150,7 +159,11 @@ pub fn lower(source: &str, span: Range<usize>) -> Statement {
             let at = loc.offset(e.location).unwrap_or(span.start);
             return failed(
                 span,
-                format!("cannot read this statement: {}", e.message),
+                if e.message.contains("nterminated") {
+                    format!("{}: PostgreSQL rejects it too; close it", e.message)
+                } else {
+                    format!("{UNREADABLE}: {}", e.message)
+                },
                 at,
             );
         }
@@ -178,13 +191,21 @@ pub fn lower(source: &str, span: Range<usize>) -> Statement {
         give_back(tokens);
         return failed(
             span.clone(),
-            format!("statement too complex to analyze ({operators} operators; the limit is {MAX_OPERATORS})"),
+            format!("{UNREADABLE}: it is too complex to analyze ({operators} operators; the limit is {MAX_OPERATORS})"),
             span.start,
         );
     }
+    let all = Words::new(significant(), usize::MAX);
+    // What PostgreSQL would reject, found from the tokens alone.
+    if let Some((message, at)) = rejected(&all, &loc) {
+        give_back(tokens);
+        return failed(span, message, at);
+    }
     // Statements sqlparser does not parse, or parses into something less precise.
-    let recognized = recognize(&Words::new(significant()), &loc, &span);
-    if let Some(ops) = recognized {
+    let head = Words {
+        toks: all.toks[..all.toks.len().min(WORDS_LOOKED_AT)].to_vec(),
+    };
+    if let Some(ops) = recognize(&head, &loc, &span) {
         give_back(tokens);
         return Statement {
             span,
@@ -192,11 +213,50 @@ pub fn lower(source: &str, span: Range<usize>) -> Statement {
             error: None,
         };
     }
+    // ALTER TABLE actions and CREATE TABLE elements sqlparser does not read:
+    // lowered here, and left out of what it parses.
+    let patch = match patch(&all, &loc, &span) {
+        Ok(p) => p,
+        Err((message, at)) => {
+            give_back(tokens);
+            return failed(span, message, at);
+        }
+    };
+    let mut read = Vec::new();
+    let mut not_null = Vec::new();
+    if let Some(p) = patch {
+        if !p.rest {
+            give_back(tokens);
+            return Statement {
+                span,
+                ops: p.ops,
+                error: None,
+            };
+        }
+        tokens.retain(|t| {
+            !p.cut
+                .iter()
+                .any(|(s, e)| *s <= t.span.start && t.span.start <= *e)
+        });
+        read = p.ops;
+        not_null = p.not_null;
+    }
     let (parsed, tokens) = parse_tokens(tokens);
     give_back(tokens);
     match parsed {
         Ok(stmt) => {
-            let ops = lower_statement(&stmt, &loc, &span);
+            let mut ops = lower_statement(&stmt, &loc, &span);
+            for op in &mut ops {
+                if let OpKind::CreateTable(ct) = &mut op.kind {
+                    for c in &mut ct.columns {
+                        c.not_null |= not_null.contains(&c.name);
+                    }
+                }
+            }
+            if !read.is_empty() {
+                ops.append(&mut read);
+                ops.sort_by_key(|o| o.span.start);
+            }
             Statement {
                 span,
                 ops,
@@ -213,15 +273,20 @@ pub fn lower(source: &str, span: Range<usize>) -> Statement {
                 again
                     .iter()
                     .filter(|t| !matches!(t.token, Token::Whitespace(_))),
+                usize::MAX,
             );
-            if let Some(ops) = recognize_unparsed(&words, &span) {
-                return Statement {
-                    span,
-                    ops,
-                    error: None,
-                };
+            let (message, at) = parser_error(&e, &words, &loc, span.start);
+            // A complete statement followed by more: `recognize_unparsed`
+            // would take it whole.
+            if message.starts_with(UNREADABLE) {
+                if let Some(ops) = recognize_unparsed(&words, &span) {
+                    return Statement {
+                        span,
+                        ops,
+                        error: None,
+                    };
+                }
             }
-            let (message, at) = parser_error(&e, &loc, span.start);
             let mut st = failed(span, message, at);
             st.ops = recover_new_relation(&words, &st.span);
             st
@@ -397,8 +462,17 @@ fn patch_trim_without_characters(mut tokens: Vec<TokenWithSpan>) -> Vec<TokenWit
 }
 
 /// Statements recognized from their words when sqlparser fails on them:
-/// CREATE INDEX with expressions it cannot read, or `ON ONLY`.
+/// CREATE INDEX with expressions it cannot read, or `ON ONLY`, and CREATE
+/// DOMAIN with NOT NULL or without AS (`OpKind::Other`, `CREATE DOMAIN`).
 fn recognize_unparsed(w: &Words<'_>, span: &Range<usize>) -> Option<Vec<Op>> {
+    if w.starts_with(&["CREATE", "DOMAIN"]) && w.name_at(2).is_some() {
+        return Some(vec![Op {
+            kind: OpKind::Other {
+                what: "CREATE DOMAIN".into(),
+            },
+            span: span.clone(),
+        }]);
+    }
     let unique = w.is(1, "UNIQUE");
     if !(w.is(0, "CREATE") && (w.is(1, "INDEX") || unique && w.is(2, "INDEX"))) {
         return None;
@@ -441,13 +515,22 @@ fn failed(span: Range<usize>, message: String, at: usize) -> Statement {
     }
 }
 
-/// Turns a ParserError into a message without the position and the file offset it names.
-fn parser_error(e: &ParserError, loc: &Locator<'_>, fallback: usize) -> (String, usize) {
+/// Turns a ParserError into a message without the position and the file
+/// offset it names. Where sqlparser read a whole statement and more follows,
+/// the message says what PostgreSQL rejects (a missing `;`, words after a
+/// complete CREATE INDEX); everywhere else the statement may be PostgreSQL
+/// that sqlparser does not know, and the message starts with [`UNREADABLE`].
+fn parser_error(
+    e: &ParserError,
+    w: &Words<'_>,
+    loc: &Locator<'_>,
+    fallback: usize,
+) -> (String, usize) {
     let raw = match e {
         ParserError::TokenizerError(m) | ParserError::ParserError(m) => m.clone(),
         ParserError::RecursionLimitExceeded => {
             return (
-                "statement nested too deeply to analyze".to_string(),
+                format!("{UNREADABLE}: it is nested too deeply to analyze"),
                 fallback,
             );
         }
@@ -462,10 +545,7 @@ fn parser_error(e: &ParserError, loc: &Locator<'_>, fallback: usize) -> (String,
             .last()
             .map_or(end, |(i, _)| loc.base + i);
         let msg = raw.split(" at Line: ").next().unwrap_or(&raw);
-        return (
-            tidy_message(msg).replace("found EOF", "found the end of the statement"),
-            at,
-        );
+        return (tidy_message(msg), at);
     }
     if let Some(idx) = raw.rfind(" at Line: ") {
         let tail = &raw[idx + " at Line: ".len()..];
@@ -473,25 +553,125 @@ fn parser_error(e: &ParserError, loc: &Locator<'_>, fallback: usize) -> (String,
         let line = parts.next().and_then(|l| l.trim().parse::<u64>().ok());
         let col = parts.next().and_then(|c| c.trim().parse::<u64>().ok());
         if let (Some(line), Some(column)) = (line, col) {
-            let at = loc
-                .offset(sqlparser::tokenizer::Location { line, column })
-                .unwrap_or(fallback);
-            return (tidy_message(&raw[..idx]), at);
+            let found = Location { line, column };
+            let at = loc.offset(found).unwrap_or(fallback);
+            let msg = &raw[..idx];
+            if msg.contains("Expected: end of statement") {
+                if let Some(k) = w.toks.iter().position(|t| t.span.start == found) {
+                    return (leftover(w, k), at);
+                }
+            }
+            return (tidy_message(msg), at);
         }
     }
     (tidy_message(&raw), fallback)
 }
 
+/// Words that start a statement and continue none (unlike `WITH`, `SET`
+/// or `DO`, which also start clauses).
+const STATEMENT_STARTS: &[&str] = &[
+    "CREATE", "ALTER", "DROP", "INSERT", "UPDATE", "DELETE", "SELECT", "GRANT", "REVOKE",
+    "COMMENT", "BEGIN", "COMMIT", "ROLLBACK", "TRUNCATE", "ANALYZE", "VACUUM", "REINDEX",
+    "CLUSTER", "CALL", "LOCK", "REFRESH", "COPY",
+];
+
+/// Clauses PostgreSQL allows after CREATE INDEX's column list.
+const INDEX_CLAUSES: &[&str] = &["INCLUDE", "NULLS", "WITH", "TABLESPACE", "WHERE"];
+
+/// The message for token `k`, left over after a whole statement.
+fn leftover(w: &Words<'_>, k: usize) -> String {
+    let new_line = k > 0 && w.toks[k].span.start.line > w.toks[k - 1].span.end.line;
+    if new_line
+        && !CONTINUES.iter().any(|x| w.is(k - 1, x))
+        && STATEMENT_STARTS.iter().any(|s| w.is(k, s))
+        && !nests(w)
+    {
+        return MISSING_SEMICOLON.to_string();
+    }
+    let found = short(&w.toks[k].token.to_string());
+    if w.starts_with(&["ALTER", "TABLE"]) && (w.is(k, "AFTER") || w.is(k, "FIRST")) {
+        return format!("`{found}` is MySQL syntax, which PostgreSQL rejects: PostgreSQL adds a column at the end of the table; leave the position out");
+    }
+    let index =
+        w.starts_with(&["CREATE", "INDEX"]) || w.starts_with(&["CREATE", "UNIQUE", "INDEX"]);
+    if index && !INDEX_CLAUSES.iter().any(|c| w.is(k, c)) {
+        return format!("`{found}` after a complete CREATE INDEX: PostgreSQL rejects it (after the column list come only INCLUDE, NULLS [NOT] DISTINCT, WITH, TABLESPACE and WHERE); remove it, or end the statement with `;` before it");
+    }
+    format!(
+        "{UNREADABLE}: it reads a whole statement before `{found}` and does not know what follows"
+    )
+}
+
+/// Lists of sqlparser's expectations that name other SQL dialects' syntax,
+/// and what PostgreSQL expects there.
+const EXPECTED: &[(&str, &str)] = &[
+    (
+        "[EXTERNAL] TABLE or [MATERIALIZED] VIEW or FUNCTION or SCHEMA or WAREHOUSE after CREATE OR REPLACE",
+        "FUNCTION, PROCEDURE, VIEW, RULE, TRIGGER, AGGREGATE, LANGUAGE or TRANSFORM after CREATE OR REPLACE",
+    ),
+    (
+        "COLLATION, CONNECTOR, DATABASE, EXTENSION, FUNCTION, INDEX, OPERATOR, POLICY, PROCEDURE, ROLE, SCHEMA, SECRET, SEQUENCE, STAGE, TABLE, TRIGGER, TYPE, VIEW, MATERIALIZED VIEW, USER or WAREHOUSE after DROP",
+        "an object type after DROP (TABLE, INDEX, VIEW, MATERIALIZED VIEW, SEQUENCE, FUNCTION, PROCEDURE, TRIGGER, TYPE, DOMAIN, SCHEMA, EXTENSION, POLICY, ...)",
+    ),
+    (
+        "ADD, RENAME, PARTITION, SWAP, DROP, REPLICA IDENTITY, SET, or SET TBLPROPERTIES after ALTER TABLE",
+        "an action after ALTER TABLE (ADD, DROP, ALTER, RENAME, SET, RESET, VALIDATE CONSTRAINT, ATTACH PARTITION, DETACH PARTITION, ENABLE, DISABLE, REPLICA IDENTITY, OWNER TO, ...)",
+    ),
+    (
+        "SET/DROP NOT NULL, SET DEFAULT, SET DATA TYPE, or ADD GENERATED after ALTER COLUMN",
+        "an action after ALTER COLUMN (TYPE, SET DATA TYPE, SET/DROP DEFAULT, SET/DROP NOT NULL, ADD GENERATED, SET/DROP IDENTITY, SET STATISTICS, SET STORAGE, SET (...), RESET (...), ...)",
+    ),
+];
+
+/// Words of other SQL dialects that sqlparser lists among its expectations.
+const OTHER_DIALECTS: &[&str] = &[
+    "CONNECTOR",
+    "ICEBERG",
+    "SECRET",
+    "STAGE",
+    "WAREHOUSE",
+    "SWAP",
+    "TBLPROPERTIES",
+    "EXTERNAL",
+    "STREAM",
+    "DYNAMIC",
+    "TAG",
+    "PIPE",
+    "MACRO",
+    "DICTIONARY",
+    "HIVEVAR",
+];
+
+/// sqlparser's message, in PostgreSQL's terms, after [`UNREADABLE`].
 fn tidy_message(m: &str) -> String {
     let m = m.trim();
     let m = m.strip_prefix("sql parser error: ").unwrap_or(m);
-    let mut out = String::with_capacity(m.len() + 8);
-    out.push_str("syntax error: ");
-    out.push_str(
-        &m.replace("Expected: ", "expected ")
-            .replace(", found: ", ", found "),
-    );
-    out
+    let m = m.replace("Expected: ", "expected ");
+    let (expected, found) = match m.rsplit_once(", found: ") {
+        Some((e, "EOF")) => (e.to_string(), "the end of the statement".to_string()),
+        Some((e, f)) => (e.to_string(), format!("`{f}`")),
+        None => (m.clone(), String::new()),
+    };
+    let mut expected = EXPECTED
+        .iter()
+        .fold(expected, |e, (theirs, ours)| e.replace(theirs, ours));
+    // `one of A or B or C`: without other dialects' words.
+    if let Some(list) = expected.strip_prefix("expected one of ") {
+        let kept: Vec<&str> = list
+            .split(" or ")
+            .filter(|x| !OTHER_DIALECTS.contains(x))
+            .collect();
+        expected = match kept.split_last() {
+            Some((last, [])) => format!("expected {last}"),
+            Some((last, rest)) => format!("expected one of {} or {last}", rest.join(", ")),
+            None => "expected something else".to_string(),
+        };
+    }
+    if found.is_empty() {
+        format!("{UNREADABLE}: {expected}")
+    } else {
+        format!("{UNREADABLE}: {expected}, found {found}")
+    }
 }
 
 /// The leading significant tokens of a statement, matched without allocating:
@@ -505,9 +685,10 @@ struct Words<'t> {
 const WORDS_LOOKED_AT: usize = 96;
 
 impl<'t> Words<'t> {
-    fn new(tokens: impl Iterator<Item = &'t TokenWithSpan>) -> Self {
-        let mut toks = Vec::with_capacity(WORDS_LOOKED_AT);
-        toks.extend(tokens.take(WORDS_LOOKED_AT));
+    /// The first `limit` tokens.
+    fn new(tokens: impl Iterator<Item = &'t TokenWithSpan>, limit: usize) -> Self {
+        let mut toks = Vec::with_capacity(limit.min(WORDS_LOOKED_AT));
+        toks.extend(tokens.take(limit));
         Words { toks }
     }
 
@@ -522,6 +703,7 @@ impl<'t> Words<'t> {
             Some(Token::RParen) => word == ")",
             Some(Token::Comma) => word == ",",
             Some(Token::Period) => word == ".",
+            Some(Token::Mul) => word == "*",
             _ => false,
         }
     }
@@ -551,6 +733,25 @@ impl<'t> Words<'t> {
         Some((Name::new(first), i + 1))
     }
 
+    /// Every table of a VACUUM or ANALYZE list starting at `i`, where each
+    /// may have a column list.
+    fn targets(&self, mut i: usize) -> Vec<Name> {
+        let mut names = Vec::new();
+        while let Some((n, mut next)) = self.name_at(i) {
+            names.push(n);
+            if self.is(next, "(") {
+                next = (next..self.toks.len())
+                    .find(|&k| self.is(k, ")"))
+                    .map_or(self.toks.len(), |k| k + 1);
+            }
+            if !self.is(next, ",") {
+                break;
+            }
+            i = next + 1;
+        }
+        names
+    }
+
     /// Every name in a comma-separated list starting at `i`.
     fn names_from(&self, mut i: usize) -> Vec<Name> {
         let mut names = Vec::new();
@@ -574,7 +775,603 @@ fn ident_of(t: &TokenWithSpan) -> Option<String> {
     }
 }
 
+/// The start of the message of every parse error where the statement may be
+/// valid PostgreSQL that zerodown cannot read; every other parse-error
+/// message names something PostgreSQL rejects.
+pub const UNREADABLE: &str = "zerodown cannot read this statement";
+
+const MISSING_SEMICOLON: &str = "missing `;` before this statement: without it PostgreSQL reads the two statements as one and rejects them; end the previous statement with `;`";
+
+/// Object types whose ALTER or DROP at the start of a line begins a new statement.
+const OBJECTS: &[&str] = &[
+    "TABLE",
+    "INDEX",
+    "VIEW",
+    "MATERIALIZED",
+    "SEQUENCE",
+    "FUNCTION",
+    "PROCEDURE",
+    "TRIGGER",
+    "TYPE",
+    "DOMAIN",
+    "SCHEMA",
+    "EXTENSION",
+    "POLICY",
+    "STATISTICS",
+    "RULE",
+];
+
+/// Statements after whose head an INSERT, UPDATE, DELETE or SELECT can only
+/// be the next statement (until an `AS` brings a query in).
+const NO_QUERY_INSIDE: &[&[&str]] = &[
+    &["DROP"],
+    &["ALTER", "TABLE"],
+    &["ALTER", "INDEX"],
+    &["ALTER", "SEQUENCE"],
+    &["ALTER", "TYPE"],
+    &["ALTER", "DOMAIN"],
+    &["COMMENT"],
+    &["REINDEX"],
+    &["VACUUM"],
+    &["CLUSTER"],
+    &["ANALYZE"],
+    &["REFRESH"],
+    &["TRUNCATE"],
+    &["SET"],
+    &["RESET"],
+    &["BEGIN"],
+    &["COMMIT"],
+    &["CREATE", "TABLE"],
+    &["CREATE", "UNLOGGED", "TABLE"],
+    &["CREATE", "INDEX"],
+    &["CREATE", "UNIQUE"],
+    &["CREATE", "SEQUENCE"],
+    &["CREATE", "EXTENSION"],
+    &["CREATE", "DOMAIN"],
+    &["CREATE", "STATISTICS"],
+];
+
+/// Words after which a keyword on a new line continues the statement.
+const CONTINUES: &[&str] = &[
+    "ON", "OR", "FOR", "BEFORE", "AFTER", "OF", "DO", "INSTEAD", "ALSO", "AS", "THEN", "ELSE",
+    "IN", "SHARE", ",", "(",
+];
+
+/// MySQL's table options (`ENGINE=InnoDB`, `DEFAULT CHARSET=utf8mb4`, ...).
+const MYSQL_TABLE_OPTIONS: &[&str] = &[
+    "ENGINE",
+    "CHARSET",
+    "COLLATE",
+    "AUTO_INCREMENT",
+    "ROW_FORMAT",
+    "COMMENT",
+];
+
+/// Type names MySQL's `UNSIGNED` follows.
+const NUMERIC_TYPES: &[&str] = &[
+    "INT",
+    "INTEGER",
+    "BIGINT",
+    "SMALLINT",
+    "TINYINT",
+    "MEDIUMINT",
+    "INT2",
+    "INT4",
+    "INT8",
+    "DECIMAL",
+    "NUMERIC",
+    "REAL",
+    "FLOAT",
+    "DOUBLE",
+    "PRECISION",
+    ")",
+];
+
+/// `text`, cut to 40 characters.
+fn short(text: &str) -> String {
+    match text.char_indices().nth(40) {
+        Some((i, _)) => format!("{}...", &text[..i]),
+        None => text.to_string(),
+    }
+}
+
+/// Whether a statement's words may start another statement inside it
+/// (CREATE SCHEMA's elements, privileges named after statements, SQL
+/// function bodies).
+fn nests(w: &Words<'_>) -> bool {
+    w.is(0, "GRANT")
+        || w.is(0, "REVOKE")
+        || w.starts_with(&["CREATE", "SCHEMA"])
+        || w.starts_with(&["ALTER", "DEFAULT"])
+        || w.any("ATOMIC")
+}
+
+/// What PostgreSQL rejects and the tokens show: template text where a name
+/// belongs, MySQL and SQLite syntax, and a second statement with no `;`
+/// before it. Returns the message and where it points.
+fn rejected(w: &Words<'_>, loc: &Locator<'_>) -> Option<(String, usize)> {
+    let at = |k: usize| loc.offset(w.toks[k].span.start).unwrap_or(loc.base);
+    let table_ddl = (w.is(0, "CREATE") || w.is(0, "ALTER")) && w.is(1, "TABLE")
+        || w.is(0, "CREATE") && (w.is(2, "TABLE") || w.is(3, "TABLE"));
+    let mut no_query = NO_QUERY_INSIDE.iter().any(|seq| w.starts_with(seq));
+    let mut depth = 0i32;
+    for k in 0..w.toks.len() {
+        let t = w.toks[k];
+        let next = w.toks.get(k + 1).map(|t| &t.token);
+        let prev_is = |x: &str| k > 0 && w.is(k - 1, x);
+        let template = match &t.token {
+            Token::LParen => {
+                depth += 1;
+                None
+            }
+            Token::RParen => {
+                depth -= 1;
+                None
+            }
+            Token::Word(x) if x.quote_style.is_some() => ["{{", "}}", "${", "<%"]
+                .iter()
+                .any(|m| x.value.contains(m))
+                .then(|| format!("\"{}\"", short(&x.value))),
+            Token::Placeholder(p) if p == "$" && next == Some(&Token::LBrace) => {
+                Some("${".to_string())
+            }
+            Token::LBrace if next == Some(&Token::LBrace) => Some("{{".to_string()),
+            Token::Char('`') => {
+                return Some((
+                    "backtick-quoted names are MySQL and SQLite syntax, which PostgreSQL rejects: quote names with double quotes (`\"name\"`)".into(),
+                    at(k),
+                ));
+            }
+            _ => None,
+        };
+        if let Some(text) = template {
+            return Some((
+                format!("`{text}` looks like an unexpanded template: PostgreSQL does not expand templates and would read it as a name or reject it; lint the SQL the template produces"),
+                at(k),
+            ));
+        }
+        if w.is(k, "AS") && depth == 0 {
+            no_query = false;
+        }
+        let new_line = k > 0 && depth == 0 && t.span.start.line > w.toks[k - 1].span.end.line;
+        if new_line && !CONTINUES.iter().any(|x| prev_is(x)) {
+            let alter_or_drop = w.is(k, "ALTER") || w.is(k, "DROP");
+            let starts = w.is(k, "CREATE") && k + 1 < w.toks.len()
+                || alter_or_drop && w.is(k + 1, "TABLE")
+                || alter_or_drop && !w.is(0, "ALTER") && OBJECTS.iter().any(|o| w.is(k + 1, o))
+                || no_query
+                    && ["INSERT", "UPDATE", "DELETE", "SELECT"]
+                        .iter()
+                        .any(|x| w.is(k, x));
+            if starts && !nests(w) {
+                return Some((MISSING_SEMICOLON.into(), at(k)));
+            }
+        }
+        if depth == 0 && k > 2 && w.is(k, "ON") && w.starts_with(&["DROP", "INDEX"]) {
+            return Some(("`DROP INDEX ... ON table` is MySQL syntax, which PostgreSQL rejects: PostgreSQL drops an index by its name alone (`DROP INDEX CONCURRENTLY IF EXISTS schema.name`)".into(), at(k)));
+        }
+        if depth == 0 && w.is(k, "AS") && w.starts_with(&["ALTER", "VIEW"]) {
+            return Some(("`ALTER VIEW ... AS` is MySQL syntax, which PostgreSQL rejects: use `CREATE OR REPLACE VIEW`".into(), at(k)));
+        }
+        if !table_ddl {
+            continue;
+        }
+        let option = depth == 0 && next == Some(&Token::Eq);
+        let mysql = if option && MYSQL_TABLE_OPTIONS.iter().any(|x| w.is(k, x)) {
+            "= is a MySQL table option, which PostgreSQL rejects: leave it out (PostgreSQL has no storage engines, and sets encodings and collations per database or column)"
+        } else if (w.is(k, "AUTO_INCREMENT") || w.is(k, "AUTOINCREMENT"))
+            && !["(", ",", "ADD", "COLUMN", "EXISTS", "."]
+                .iter()
+                .any(|x| prev_is(x))
+        {
+            "is MySQL and SQLite syntax, which PostgreSQL rejects: use an identity column (`id bigint GENERATED ALWAYS AS IDENTITY`)"
+        } else if w.is(k, "UNSIGNED") && NUMERIC_TYPES.iter().any(|x| prev_is(x)) {
+            "is MySQL syntax, which PostgreSQL rejects: PostgreSQL has no unsigned numbers; use a check constraint (`CHECK (col >= 0)`)"
+        } else if w.is(k, "COMMENT") && matches!(next, Some(Token::SingleQuotedString(_))) {
+            "on a column is MySQL syntax, which PostgreSQL rejects: use `COMMENT ON COLUMN table.column IS '...'`"
+        } else if depth == 0 && w.is(k, "WITHOUT") && w.is(k + 1, "ROWID") {
+            "ROWID is SQLite syntax, which PostgreSQL rejects: leave it out"
+        } else {
+            continue;
+        };
+        let word = match &t.token {
+            Token::Word(x) => x.value.to_ascii_uppercase(),
+            _ => String::new(),
+        };
+        // `CHARSET=`, `WITHOUT ROWID`: the quote around the whole form.
+        let message = format!("`{word}` {mysql}")
+            .replacen("` = is", "=` is", 1)
+            .replacen("` ROWID", " ROWID`", 1);
+        return Some((message, at(k)));
+    }
+    None
+}
+
+/// ALTER TABLE actions zerodown reads itself, after the column name
+/// (`ALTER [COLUMN] c ...`): the words, the action and whether it takes
+/// ACCESS EXCLUSIVE.
+const COLUMN_ACTIONS: &[(&[&str], &str, bool)] = &[
+    (&["SET", "STATISTICS"], "SET STATISTICS", false),
+    (&["SET", "("], "SET ATTRIBUTE OPTIONS", false),
+    (&["RESET", "("], "RESET ATTRIBUTE OPTIONS", false),
+    (&["SET", "STORAGE"], "SET STORAGE", true),
+    (&["SET", "COMPRESSION"], "SET COMPRESSION", true),
+    (&["SET", "EXPRESSION"], "SET EXPRESSION", true),
+    (&["DROP", "EXPRESSION"], "DROP EXPRESSION", true),
+    (&["DROP", "IDENTITY"], "DROP IDENTITY", true),
+    (&["SET", "GENERATED"], "ALTER IDENTITY", true),
+    (&["RESTART"], "ALTER IDENTITY", true),
+    (&["SET", "INCREMENT"], "ALTER IDENTITY", true),
+    (&["SET", "START"], "ALTER IDENTITY", true),
+    (&["SET", "MINVALUE"], "ALTER IDENTITY", true),
+    (&["SET", "MAXVALUE"], "ALTER IDENTITY", true),
+    (&["SET", "NO"], "ALTER IDENTITY", true),
+    (&["SET", "CYCLE"], "ALTER IDENTITY", true),
+    (&["SET", "CACHE"], "ALTER IDENTITY", true),
+];
+
+/// ALTER TABLE actions zerodown reads itself: the words they start with, the
+/// action and whether it takes ACCESS EXCLUSIVE. `SET (...)` and `RESET
+/// (...)` are decided by their parameters (`storage_parameters_exclusive`).
+const TABLE_ACTIONS: &[(&[&str], &str, bool)] = &[
+    (&["ALTER", "CONSTRAINT"], "ALTER CONSTRAINT", true),
+    (&["ATTACH", "PARTITION"], "ATTACH PARTITION", false),
+    (&["DETACH", "PARTITION"], "DETACH PARTITION", true),
+    (&["SET", "TABLESPACE"], "SET TABLESPACE", true),
+    (&["SET", "LOGGED"], "SET LOGGED", true),
+    (&["SET", "UNLOGGED"], "SET UNLOGGED", true),
+    (&["SET", "("], "SET (storage parameters)", true),
+    (&["RESET", "("], "RESET (storage parameters)", true),
+    (&["SET", "WITHOUT", "CLUSTER"], "SET WITHOUT CLUSTER", false),
+    (&["CLUSTER", "ON"], "CLUSTER ON", false),
+    (&["SET", "ACCESS", "METHOD"], "SET ACCESS METHOD", true),
+    (&["SET", "SCHEMA"], "SET SCHEMA", true),
+    (&["SET", "WITHOUT", "OIDS"], "SET WITHOUT OIDS", true),
+    (&["SET", "WITH", "OIDS"], "SET WITH OIDS", true),
+    (&["INHERIT"], "INHERIT", true),
+    (&["NO", "INHERIT"], "NO INHERIT", true),
+    (&["OF"], "OF", true),
+    (&["NOT", "OF"], "NOT OF", true),
+];
+
+/// Storage parameters whose change takes SHARE UPDATE EXCLUSIVE (PostgreSQL's
+/// ALTER TABLE documentation: fillfactor, toast and autovacuum parameters,
+/// parallel_workers and the vacuum ones); with any other (`user_catalog_table`,
+/// or one zerodown does not know) the lock is taken as ACCESS EXCLUSIVE.
+const WEAK_STORAGE_PARAMETERS: &[&str] = &[
+    "fillfactor",
+    "toast_tuple_target",
+    "parallel_workers",
+    "log_autovacuum_min_duration",
+    "vacuum_index_cleanup",
+    "vacuum_truncate",
+    "vacuum_max_eager_freeze_failure_rate",
+];
+
+/// Whether `SET (...)`/`RESET (...)` with the list opening at `open` takes
+/// ACCESS EXCLUSIVE (see `WEAK_STORAGE_PARAMETERS`).
+fn storage_parameters_exclusive(w: &Words<'_>, open: usize, end: usize) -> bool {
+    let mut k = open;
+    while k + 1 < end {
+        // A parameter name follows `(` or `,`.
+        if w.is(k, "(") || w.is(k, ",") {
+            let weak = w.is(k + 2, ".") && w.is(k + 1, "toast")
+                || w.toks
+                    .get(k + 1)
+                    .and_then(|t| ident_of(t))
+                    .is_some_and(|n| {
+                        n.starts_with("autovacuum_")
+                            || WEAK_STORAGE_PARAMETERS.contains(&n.as_str())
+                    });
+            if !weak {
+                return true;
+            }
+        }
+        // Skip the value, which may be parenthesized.
+        k += 1;
+        let mut depth = 0;
+        while k < end && (depth > 0 || !(w.is(k, ",") || w.is(k, ")"))) {
+            depth += i32::from(w.is(k, "(")) - i32::from(w.is(k, ")"));
+            k += 1;
+        }
+    }
+    false
+}
+
+/// What `patch` read: operations, the tokens to leave out before parsing,
+/// whether anything is left to parse, and the columns a CREATE TABLE's
+/// `NOT NULL col` constraints make NOT NULL.
+struct Patch {
+    ops: Vec<Op>,
+    cut: Vec<(Location, Location)>,
+    rest: bool,
+    not_null: Vec<String>,
+}
+
+/// The comma-separated parts of `w` from `from` to `end` at the depth of
+/// `from`: index ranges.
+fn parts(w: &Words<'_>, from: usize, end: usize) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let (mut start, mut depth) = (from, 0i32);
+    for k in from..end {
+        if w.is(k, "(") {
+            depth += 1;
+        } else if w.is(k, ")") {
+            depth -= 1;
+        } else if depth == 0 && w.is(k, ",") {
+            out.push(start..k);
+            start = k + 1;
+        }
+    }
+    out.push(start..end);
+    out
+}
+
+/// ALTER TABLE actions and CREATE TABLE elements sqlparser cannot read
+/// (PostgreSQL 18's `NOT NULL col` constraint, `ALTER CONSTRAINT`, `SET
+/// STATISTICS`, storage parameters, ...), lowered from their tokens; the
+/// rest of the statement is left to sqlparser. None when there are none.
+/// Errs on MySQL's MODIFY and CHANGE.
+///
+/// ALTER TABLE actions lower to `OpKind::AlterTableOther` with these
+/// `action`s (ACCESS EXCLUSIVE unless marked otherwise):
+/// - `ALTER CONSTRAINT`
+/// - `ATTACH PARTITION` (not ACCESS EXCLUSIVE: SHARE UPDATE EXCLUSIVE on the
+///   parent), `DETACH PARTITION` (not with CONCURRENTLY)
+/// - `SET TABLESPACE`, `SET LOGGED`, `SET UNLOGGED`, `SET ACCESS METHOD`, `SET SCHEMA`, `SET WITH OIDS`,
+///   `SET WITHOUT OIDS`, `INHERIT`, `NO INHERIT`, `OF`, `NOT OF`
+/// - `SET WITHOUT CLUSTER`, `CLUSTER ON` (not: SHARE UPDATE EXCLUSIVE)
+/// - `SET (storage parameters)`, `RESET (storage parameters)` (not when
+///   every parameter is one of fillfactor, toast.*, autovacuum_*,
+///   parallel_workers and the other `WEAK_STORAGE_PARAMETERS`)
+/// - of `ALTER [COLUMN] c`: `SET STATISTICS`, `SET ATTRIBUTE OPTIONS`
+///   (`SET (n_distinct = ...)`), `RESET ATTRIBUTE OPTIONS` (these three not:
+///   SHARE UPDATE EXCLUSIVE), `SET STORAGE`, `SET COMPRESSION`, `SET
+///   EXPRESSION`, `DROP EXPRESSION`, `DROP IDENTITY`, `ALTER IDENTITY` (`SET
+///   GENERATED`, `RESTART`, `SET INCREMENT BY`, ...).
+///
+/// `ADD [CONSTRAINT n] NOT NULL c` lowers to `OpKind::SetNotNull`, and with
+/// NOT VALID to `OpKind::AddConstraint` of a NOT VALID check `c IS NOT
+/// NULL`; in CREATE TABLE it makes the column NOT NULL.
+fn patch(
+    w: &Words<'_>,
+    loc: &Locator<'_>,
+    span: &Range<usize>,
+) -> Result<Option<Patch>, (String, usize)> {
+    let mut p = Patch {
+        ops: Vec::new(),
+        cut: Vec::new(),
+        rest: false,
+        not_null: Vec::new(),
+    };
+    let n = w.toks.len();
+    let range = |r: &Range<usize>| -> Range<usize> {
+        let first = w.toks[r.start].span.start;
+        let last = w.toks[r.end - 1].span.end;
+        loc.range(sqlparser::tokenizer::Span::new(first, last), span)
+    };
+    // Leaves out part `r` of `all` (index `i`) and the comma beside it.
+    let cut = |p: &mut Patch, all: &[Range<usize>], i: usize| {
+        let r = &all[i];
+        let from = if i > 0 { r.start - 1 } else { r.start };
+        let to = if i == 0 && all.len() > 1 {
+            r.end
+        } else {
+            r.end - 1
+        };
+        p.cut.push((w.toks[from].span.start, w.toks[to].span.start));
+    };
+    if w.starts_with(&["ALTER", "TABLE"]) {
+        let mut i = 2;
+        if w.is(i, "IF") && w.is(i + 1, "EXISTS") {
+            i += 2;
+        }
+        i += usize::from(w.is(i, "ONLY"));
+        let Some((table, mut next)) = w.name_at(i) else {
+            return Ok(None);
+        };
+        next += usize::from(w.is(next, "*"));
+        let actions = parts(w, next, n);
+        for (a, r) in actions.iter().enumerate() {
+            let is = |k: usize, word: &str| k < r.end && w.is(k, word);
+            let seq =
+                |k: usize, words: &[&str]| words.iter().enumerate().all(|(j, x)| is(k + j, x));
+            if is(r.start, "MODIFY") || is(r.start, "CHANGE") {
+                let at = loc.offset(w.toks[r.start].span.start).unwrap_or(loc.base);
+                return Err((
+                    "`MODIFY` and `CHANGE` are MySQL syntax, which PostgreSQL rejects: use `ALTER COLUMN c TYPE new_type` (and `SET NOT NULL`, `SET DEFAULT`; `RENAME COLUMN a TO b` for a new name)".into(),
+                    at,
+                ));
+            }
+            let column = r.start + 1 + usize::from(is(r.start + 1, "COLUMN"));
+            let mut found = None;
+            if is(r.start, "ALTER") && !is(r.start + 1, "CONSTRAINT") {
+                found = COLUMN_ACTIONS
+                    .iter()
+                    .find(|(words, ..)| seq(column + 1, words))
+                    .map(|&(_, action, exclusive)| (action, exclusive));
+            }
+            if found.is_none() {
+                found = TABLE_ACTIONS
+                    .iter()
+                    .find(|(words, ..)| seq(r.start, words))
+                    .map(|&(words, action, exclusive)| {
+                        let exclusive = match action {
+                            "DETACH PARTITION" => !(r.start..r.end)
+                                .any(|k| w.is(k, "CONCURRENTLY") || w.is(k, "FINALIZE")),
+                            _ if words.last() == Some(&"(") => {
+                                storage_parameters_exclusive(w, r.start + 1, r.end)
+                            }
+                            _ => exclusive,
+                        };
+                        (action, exclusive)
+                    });
+            }
+            if let Some((action, access_exclusive)) = found {
+                p.ops.push(Op {
+                    kind: OpKind::AlterTableOther {
+                        table: table.clone(),
+                        action: action.to_string(),
+                        access_exclusive,
+                    },
+                    span: range(r),
+                });
+                // The partition attached, for the rules and the lock table.
+                if let Some((partition, _)) = w
+                    .name_at(r.start + 2)
+                    .filter(|_| action == "ATTACH PARTITION")
+                {
+                    p.ops.push(Op {
+                        kind: OpKind::AttachPartition {
+                            parent: table.clone(),
+                            partition,
+                        },
+                        span: range(r),
+                    });
+                }
+                cut(&mut p, &actions, a);
+                continue;
+            }
+            // ADD [CONSTRAINT n] NOT NULL c [NO INHERIT] [NOT VALID] (PostgreSQL 18).
+            let k = r.start + 1 + if is(r.start + 1, "CONSTRAINT") { 2 } else { 0 };
+            if is(r.start, "ADD") && seq(k, &["NOT", "NULL"]) {
+                if let Some(column) = w
+                    .toks
+                    .get(k + 2)
+                    .filter(|_| k + 2 < r.end)
+                    .and_then(|t| ident_of(t))
+                {
+                    let not_valid = (k + 3..r.end).any(|j| seq(j, &["NOT", "VALID"]));
+                    let kind = if not_valid {
+                        OpKind::AddConstraint {
+                            table: table.clone(),
+                            constraint: Constraint {
+                                name: (k > r.start + 1)
+                                    .then(|| w.toks.get(r.start + 2).and_then(|t| ident_of(t)))
+                                    .flatten(),
+                                kind: ConstraintKind::Check {
+                                    expr: format!("{column} IS NOT NULL"),
+                                    not_null_column: Some(column),
+                                },
+                                not_valid: true,
+                                span: range(r),
+                            },
+                        }
+                    } else {
+                        OpKind::SetNotNull {
+                            table: table.clone(),
+                            column,
+                        }
+                    };
+                    p.ops.push(Op {
+                        kind,
+                        span: range(r),
+                    });
+                    cut(&mut p, &actions, a);
+                    continue;
+                }
+            }
+            // `ALTER COLUMN c TYPE t COLLATE x`: the collation is left out.
+            if is(r.start, "ALTER") {
+                if let Some(c) = (r.start..r.end).find(|&k| w.is(k, "COLLATE")) {
+                    if let Some((_, after)) = w.name_at(c + 1).filter(|(_, e)| *e <= r.end) {
+                        p.cut
+                            .push((w.toks[c].span.start, w.toks[after - 1].span.start));
+                    }
+                }
+            }
+            p.rest = true;
+        }
+    } else if w.starts_with(&["CREATE", "MATERIALIZED", "VIEW"]) {
+        // `WITH [NO] DATA` at the end: left out.
+        let with = n.checked_sub(if w.is(n.saturating_sub(2), "NO") {
+            3
+        } else {
+            2
+        });
+        if let Some(k) = with.filter(|&k| k > 3 && w.is(k, "WITH") && w.is(n - 1, "DATA")) {
+            p.cut.push((w.toks[k].span.start, w.toks[n - 1].span.start));
+            p.rest = true;
+        }
+    } else if w.is(0, "CREATE") && (w.is(1, "INDEX") || w.is(1, "UNIQUE") && w.is(2, "INDEX")) {
+        // `TABLESPACE name` after the column list: left out.
+        let mut depth = 0;
+        for k in 3..n {
+            depth += i32::from(w.is(k, "(")) - i32::from(w.is(k, ")"));
+            if depth == 0 && w.is(k, "TABLESPACE") {
+                if let Some((_, after)) = w.name_at(k + 1) {
+                    p.cut
+                        .push((w.toks[k].span.start, w.toks[after - 1].span.start));
+                    p.rest = true;
+                }
+                break;
+            }
+        }
+    } else if w.is(0, "CREATE") && (1..4).any(|k| w.is(k, "TABLE")) {
+        let Some(t) = (1..4).find(|&k| w.is(k, "TABLE")) else {
+            return Ok(None);
+        };
+        let mut i = t + 1;
+        if w.is(i, "IF") && w.is(i + 1, "NOT") && w.is(i + 2, "EXISTS") {
+            i += 3;
+        }
+        let Some((_, open)) = w.name_at(i) else {
+            return Ok(None);
+        };
+        if !w.is(open, "(") {
+            return Ok(None);
+        }
+        let mut depth = 0;
+        let close = (open..n).find(|&k| {
+            depth += i32::from(w.is(k, "(")) - i32::from(w.is(k, ")"));
+            depth == 0
+        });
+        let Some(close) = close else {
+            return Ok(None);
+        };
+        let elements = parts(w, open + 1, close);
+        for (e, r) in elements.iter().enumerate() {
+            let k = r.start + if w.is(r.start, "CONSTRAINT") { 2 } else { 0 };
+            if k + 2 < r.end && w.is(k, "NOT") && w.is(k + 1, "NULL") {
+                if let Some(c) = ident_of(w.toks[k + 2]) {
+                    p.not_null.push(c);
+                    cut(&mut p, &elements, e);
+                }
+            }
+        }
+        if p.cut.is_empty() {
+            return Ok(None);
+        }
+        p.rest = true;
+    }
+    Ok((!p.cut.is_empty()).then_some(p))
+}
+
 /// Recognizes statements from their words where sqlparser fails or loses detail.
+///
+/// Besides `DROP INDEX`, `REINDEX`, `CLUSTER`, `REFRESH MATERIALIZED VIEW`,
+/// `VACUUM` and `ANALYZE` (`OpKind::Maintenance`, `ANALYZE` as a plain
+/// vacuum with its tables), `DO` (`OpKind::Dynamic`) and `CREATE TABLE
+/// (LIKE ...)`, these lower to `OpKind::Other` with this `what`, whatever
+/// follows their leading words (and a name):
+/// - `CREATE FUNCTION`, `CREATE PROCEDURE` (`OR REPLACE` included)
+/// - `CREATE TRIGGER` (also for `CREATE OR REPLACE TRIGGER` and `CREATE
+///   CONSTRAINT TRIGGER`) when no `ON table` is found; with one it is
+///   `OpKind::AlterTableOther` on that table, action `CREATE TRIGGER` (and
+///   the parser's `DROP TRIGGER ... ON table` is action `DROP TRIGGER`)
+/// - `COMMENT`, `ALTER SEQUENCE`, `CREATE SEQUENCE`, `ALTER INDEX`,
+///   `CREATE AGGREGATE`, `ALTER DEFAULT PRIVILEGES`, `SELECT SET_CONFIG`
+/// - `CREATE STATISTICS`, `ALTER STATISTICS`, `DROP STATISTICS`
+/// - `ALTER DOMAIN` (CREATE and DROP DOMAIN are the parser's, and
+///   `recognize_unparsed` reads the CREATE DOMAIN it cannot: `CREATE
+///   DOMAIN` too)
+/// - `ALTER TRIGGER`, `ALTER VIEW`, `ALTER MATERIALIZED VIEW`
+/// - `CREATE RULE` (also `CREATE OR REPLACE RULE`), `ALTER RULE`, `DROP RULE`
+/// - `ALTER EXTENSION`, `CREATE PUBLICATION`, `ALTER PUBLICATION`, `DROP
+///   PUBLICATION`, `CREATE EVENT TRIGGER`, `CREATE CAST`
+/// - `SELECT` (`SELECT;`, no columns)
+///
+/// ALTER TABLE actions sqlparser does not read are `patch`'s.
 fn recognize(w: &Words<'_>, loc: &Locator<'_>, span: &Range<usize>) -> Option<Vec<Op>> {
     let op = |kind| {
         vec![Op {
@@ -630,8 +1427,9 @@ fn recognize(w: &Words<'_>, loc: &Locator<'_>, span: &Range<usize>) -> Option<Ve
             concurrently: false,
         }));
     }
-    if w.starts_with(&["VACUUM"]) {
-        let full = w.any("FULL");
+    let analyze = w.is(0, "ANALYZE") || w.is(0, "ANALYSE");
+    if w.starts_with(&["VACUUM"]) || analyze {
+        let full = !analyze && w.any("FULL");
         let kind = if full {
             MaintenanceKind::VacuumFull
         } else {
@@ -643,7 +1441,7 @@ fn recognize(w: &Words<'_>, loc: &Locator<'_>, span: &Range<usize>) -> Option<Ve
             1
         };
         let mut i = after_options;
-        while ["FULL", "FREEZE", "VERBOSE", "ANALYZE"]
+        while ["FULL", "FREEZE", "VERBOSE", "ANALYZE", "ANALYSE"]
             .iter()
             .any(|k| w.is(i, k))
         {
@@ -651,7 +1449,7 @@ fn recognize(w: &Words<'_>, loc: &Locator<'_>, span: &Range<usize>) -> Option<Ve
         }
         return Some(op(OpKind::Maintenance {
             kind,
-            targets: w.names_from(i),
+            targets: w.targets(i),
             concurrently: false,
         }));
     }
@@ -667,54 +1465,6 @@ fn recognize(w: &Words<'_>, loc: &Locator<'_>, span: &Range<usize>) -> Option<Ve
             targets,
             concurrently,
         }));
-    }
-    if w.starts_with(&["ALTER", "TABLE"]) {
-        let mut i = 2;
-        if w.is(i, "IF") && w.is(i + 1, "EXISTS") {
-            i += 2;
-        }
-        if w.is(i, "ONLY") {
-            i += 1;
-        }
-        let (table, next) = w.name_at(i)?;
-        // ATTACH/DETACH PARTITION and SET TABLESPACE / SET STATISTICS do not parse.
-        for (words, action, exclusive) in [
-            (&["ATTACH", "PARTITION"][..], "ATTACH PARTITION", false),
-            (&["DETACH", "PARTITION"][..], "DETACH PARTITION", true),
-            (&["SET", "TABLESPACE"][..], "SET TABLESPACE", true),
-            (&["SET", "LOGGED"][..], "SET LOGGED", true),
-            (&["SET", "UNLOGGED"][..], "SET UNLOGGED", true),
-        ] {
-            if words
-                .iter()
-                .enumerate()
-                .all(|(k, word)| w.is(next + k, word))
-            {
-                let concurrently = action == "DETACH PARTITION" && w.any("CONCURRENTLY");
-                let mut ops = op(OpKind::AlterTableOther {
-                    table: table.clone(),
-                    action: action.to_string(),
-                    access_exclusive: exclusive && !concurrently,
-                });
-                if let Some((partition, _)) =
-                    w.name_at(next + 2).filter(|_| action == "ATTACH PARTITION")
-                {
-                    ops.extend(op(OpKind::AttachPartition {
-                        parent: table,
-                        partition,
-                    }));
-                }
-                return Some(ops);
-            }
-        }
-        if w.any("STATISTICS") && w.any("SET") {
-            return Some(op(OpKind::AlterTableOther {
-                table,
-                action: "SET STATISTICS".into(),
-                access_exclusive: false,
-            }));
-        }
-        return None;
     }
     if w.starts_with(&["CREATE", "TABLE"]) || w.starts_with(&["CREATE", "UNLOGGED", "TABLE"]) {
         // `(LIKE other INCLUDING ALL)` does not parse: a new table with unknown columns.
@@ -779,6 +1529,26 @@ fn recognize(w: &Words<'_>, loc: &Locator<'_>, span: &Range<usize>) -> Option<Ve
             "CREATE TRIGGER",
         ),
         (&["CREATE", "AGGREGATE"][..], "CREATE AGGREGATE"),
+        (&["CREATE", "STATISTICS"][..], "CREATE STATISTICS"),
+        (&["ALTER", "STATISTICS"][..], "ALTER STATISTICS"),
+        (&["DROP", "STATISTICS"][..], "DROP STATISTICS"),
+        (&["ALTER", "DOMAIN"][..], "ALTER DOMAIN"),
+        (&["ALTER", "TRIGGER"][..], "ALTER TRIGGER"),
+        (&["ALTER", "VIEW"][..], "ALTER VIEW"),
+        (
+            &["ALTER", "MATERIALIZED", "VIEW"][..],
+            "ALTER MATERIALIZED VIEW",
+        ),
+        (&["CREATE", "RULE"][..], "CREATE RULE"),
+        (&["CREATE", "OR", "REPLACE", "RULE"][..], "CREATE RULE"),
+        (&["ALTER", "RULE"][..], "ALTER RULE"),
+        (&["DROP", "RULE"][..], "DROP RULE"),
+        (&["ALTER", "EXTENSION"][..], "ALTER EXTENSION"),
+        (&["CREATE", "PUBLICATION"][..], "CREATE PUBLICATION"),
+        (&["ALTER", "PUBLICATION"][..], "ALTER PUBLICATION"),
+        (&["DROP", "PUBLICATION"][..], "DROP PUBLICATION"),
+        (&["CREATE", "EVENT", "TRIGGER"][..], "CREATE EVENT TRIGGER"),
+        (&["CREATE", "CAST"][..], "CREATE CAST"),
         (
             &["ALTER", "DEFAULT", "PRIVILEGES"][..],
             "ALTER DEFAULT PRIVILEGES",
@@ -788,11 +1558,20 @@ fn recognize(w: &Words<'_>, loc: &Locator<'_>, span: &Range<usize>) -> Option<Ve
             "SELECT SET_CONFIG",
         ),
     ] {
-        if w.starts_with(seq) {
+        // A name (or `IF [NOT] EXISTS`, or CREATE CAST's `(`) follows.
+        if w.starts_with(seq) && w.name_at(seq.len()).is_some()
+            || w.is(seq.len(), "(") && seq[1] == "CAST" && w.starts_with(seq)
+        {
             return Some(op(OpKind::Other {
                 what: what.to_string(),
             }));
         }
+    }
+    // `SELECT;` selects no columns of one row.
+    if w.toks.len() == 1 && w.is(0, "SELECT") {
+        return Some(op(OpKind::Other {
+            what: "SELECT".to_string(),
+        }));
     }
     let _ = loc;
     None
@@ -1152,7 +1931,7 @@ fn leading_keywords(text: &str) -> String {
         out.push_str(&w.to_ascii_uppercase());
         if !matches!(
             w.to_ascii_uppercase().as_str(),
-            "CREATE" | "ALTER" | "DROP" | "OR" | "REPLACE"
+            "CREATE" | "ALTER" | "DROP" | "OR" | "REPLACE" | "MATERIALIZED"
         ) {
             break;
         }
@@ -1535,6 +2314,367 @@ mod tests {
                 before_ok && rest.starts_with('(')
             })
         })
+    }
+
+    fn lowered(sql: &str) -> Statement {
+        lower(sql, 0..sql.len())
+    }
+
+    /// The `what` or `action` of each operation, or the error.
+    fn kinds(sql: &str) -> Result<Vec<String>, (String, usize)> {
+        let st = lowered(sql);
+        if let Some(e) = st.error {
+            return Err(e);
+        }
+        Ok(st
+            .ops
+            .iter()
+            .map(|o| match &o.kind {
+                OpKind::Other { what } => what.clone(),
+                OpKind::AlterTableOther {
+                    action,
+                    access_exclusive,
+                    ..
+                } => format!("{action}{}", if *access_exclusive { " !" } else { "" }),
+                OpKind::SetNotNull { column, .. } => format!("SET NOT NULL {column}"),
+                OpKind::AttachPartition { parent, partition } => {
+                    format!("ATTACH {partition} TO {parent}")
+                }
+                OpKind::DropObject { what, .. } => format!("DROP {what}"),
+                OpKind::CreateDomain { .. } => "CREATE DOMAIN".into(),
+                OpKind::CreateRelation { what, .. } => format!("CREATE {what}"),
+                OpKind::Maintenance { targets, .. } => format!(
+                    "MAINTENANCE {}",
+                    targets
+                        .iter()
+                        .map(Name::qualified)
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                ),
+                other => format!("{other:?}").chars().take(20).collect(),
+            })
+            .collect())
+    }
+
+    #[test]
+    fn valid_postgres_forms_lower_to_operations() {
+        let cases: &[(&str, &[&str])] = &[
+            ("ALTER TABLE t ALTER CONSTRAINT c DEFERRABLE INITIALLY DEFERRED", &["ALTER CONSTRAINT !"]),
+            ("ALTER TABLE t ALTER CONSTRAINT c NOT DEFERRABLE", &["ALTER CONSTRAINT !"]),
+            ("CREATE STATISTICS s (dependencies) ON a, b FROM t", &["CREATE STATISTICS"]),
+            ("CREATE STATISTICS IF NOT EXISTS s ON a, b FROM t", &["CREATE STATISTICS"]),
+            ("DROP STATISTICS IF EXISTS s", &["DROP STATISTICS"]),
+            ("ALTER STATISTICS s SET STATISTICS 100", &["ALTER STATISTICS"]),
+            ("ALTER TABLE t ALTER COLUMN c SET STATISTICS 100", &["SET STATISTICS"]),
+            ("ALTER TABLE t ALTER c SET STATISTICS -1", &["SET STATISTICS"]),
+            ("ALTER TABLE t ALTER COLUMN c SET (n_distinct = -0.5)", &["SET ATTRIBUTE OPTIONS"]),
+            ("ALTER TABLE t ALTER COLUMN c RESET (n_distinct)", &["RESET ATTRIBUTE OPTIONS"]),
+            ("ALTER TABLE t ALTER COLUMN c SET STORAGE EXTERNAL", &["SET STORAGE !"]),
+            ("ALTER TABLE t ALTER COLUMN c SET COMPRESSION lz4", &["SET COMPRESSION !"]),
+            ("ALTER TABLE t ALTER COLUMN c DROP IDENTITY IF EXISTS", &["DROP IDENTITY !"]),
+            ("ALTER TABLE t ALTER COLUMN c RESTART WITH 10", &["ALTER IDENTITY !"]),
+            ("ALTER TABLE t SET (autovacuum_enabled = false, fillfactor = 70)", &["SET (storage parameters)"]),
+            ("ALTER TABLE t SET (toast.autovacuum_enabled = false)", &["SET (storage parameters)"]),
+            ("ALTER TABLE t RESET (autovacuum_vacuum_scale_factor)", &["RESET (storage parameters)"]),
+            ("ALTER TABLE t SET (user_catalog_table = true)", &["SET (storage parameters) !"]),
+            ("ALTER TABLE t SET (fillfactor = 70, user_catalog_table = true)", &["SET (storage parameters) !"]),
+            ("ALTER TABLE t SET WITHOUT CLUSTER", &["SET WITHOUT CLUSTER"]),
+            ("ALTER TABLE t CLUSTER ON t_pkey", &["CLUSTER ON"]),
+            ("ALTER TABLE t SET SCHEMA archive", &["SET SCHEMA !"]),
+            ("ALTER TABLE t INHERIT p", &["INHERIT !"]),
+            ("ALTER TABLE ONLY t NO INHERIT p", &["NO INHERIT !"]),
+            ("ALTER TABLE t ATTACH PARTITION p FOR VALUES IN (1)", &["ATTACH PARTITION", "ATTACH p TO t"]),
+            ("ALTER TABLE t DETACH PARTITION p CONCURRENTLY", &["DETACH PARTITION"]),
+            ("ALTER TABLE t DETACH PARTITION p", &["DETACH PARTITION !"]),
+            ("ALTER TABLE IF EXISTS t SET TABLESPACE x", &["SET TABLESPACE !"]),
+            ("CREATE DOMAIN d AS int NOT NULL", &["CREATE DOMAIN"]),
+            ("CREATE DOMAIN d int CHECK (VALUE > 0)", &["CREATE DOMAIN"]),
+            ("ALTER DOMAIN d ADD CONSTRAINT c CHECK (VALUE > 0) NOT VALID", &["ALTER DOMAIN"]),
+            ("ALTER DOMAIN d DROP CONSTRAINT IF EXISTS c", &["ALTER DOMAIN"]),
+            ("ALTER DOMAIN d SET DEFAULT 1", &["ALTER DOMAIN"]),
+            ("ALTER DOMAIN d DROP NOT NULL", &["ALTER DOMAIN"]),
+            ("ALTER DOMAIN d VALIDATE CONSTRAINT c", &["ALTER DOMAIN"]),
+            ("ALTER DOMAIN d RENAME TO e", &["ALTER DOMAIN"]),
+            ("DROP DOMAIN IF EXISTS d CASCADE", &["DROP DOMAIN"]),
+            ("CREATE DOMAIN d AS int CHECK (VALUE > 0)", &["CREATE DOMAIN"]),
+            ("ALTER TRIGGER t ON tbl RENAME TO x", &["ALTER TRIGGER"]),
+            ("ALTER VIEW v RENAME TO x", &["ALTER VIEW"]),
+            ("ALTER VIEW IF EXISTS v RENAME COLUMN a TO b", &["ALTER VIEW"]),
+            ("ALTER MATERIALIZED VIEW v RENAME TO w", &["ALTER MATERIALIZED VIEW"]),
+            ("CREATE RULE r AS ON INSERT TO t DO INSTEAD NOTHING", &["CREATE RULE"]),
+            ("CREATE OR REPLACE RULE r AS ON UPDATE TO t DO ALSO NOTIFY t", &["CREATE RULE"]),
+            ("DROP RULE r ON t", &["DROP RULE"]),
+            ("CREATE TRIGGER tr BEFORE INSERT ON t FOR EACH ROW EXECUTE PROCEDURE f()", &["CREATE TRIGGER"]),
+            ("CREATE TRIGGER tr AFTER UPDATE OF a ON t FOR EACH ROW WHEN (OLD.a IS DISTINCT FROM NEW.a) EXECUTE FUNCTION f()", &["CREATE TRIGGER"]),
+            ("CREATE CONSTRAINT TRIGGER tr AFTER INSERT ON t DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION f()", &["CREATE TRIGGER"]),
+            ("DROP TRIGGER IF EXISTS tr ON t", &["DROP TRIGGER !"]),
+            ("ANALYZE t1, public.t2", &["MAINTENANCE t1 public.t2"]),
+            ("ANALYZE t (col1, col2), u", &["MAINTENANCE t u"]),
+            ("ANALYZE VERBOSE t", &["MAINTENANCE t"]),
+            ("ANALYZE", &["MAINTENANCE "]),
+            ("VACUUM (ANALYZE) t (c), u", &["MAINTENANCE t u"]),
+            ("CREATE PUBLICATION p FOR TABLE t", &["CREATE PUBLICATION"]),
+            ("ALTER EXTENSION x UPDATE", &["ALTER EXTENSION"]),
+            ("CREATE EVENT TRIGGER e ON ddl_command_end EXECUTE FUNCTION f()", &["CREATE EVENT TRIGGER"]),
+            ("CREATE CAST (a AS b) WITH FUNCTION f(a)", &["CREATE CAST"]),
+            ("SELECT", &["SELECT"]),
+            ("ALTER TABLE t DETACH PARTITION p FINALIZE", &["DETACH PARTITION"]),
+            ("ALTER TABLE t SET UNLOGGED", &["SET UNLOGGED !"]),
+            (
+                "CREATE MATERIALIZED VIEW mv AS SELECT 1 FROM t\nWITH NO DATA",
+                &["CREATE MATERIALIZED VIEW"],
+            ),
+            ("CREATE MATERIALIZED VIEW mv AS SELECT 1 WITH DATA", &["CREATE MATERIALIZED VIEW"]),
+            ("ALTER TABLE t ADD CONSTRAINT n NOT NULL a", &["SET NOT NULL a"]),
+            ("ALTER TABLE t ADD NOT NULL a", &["SET NOT NULL a"]),
+            // Actions zerodown reads and actions sqlparser reads, in order.
+            (
+                "ALTER TABLE t ALTER COLUMN a SET STATISTICS 100, ALTER COLUMN b SET NOT NULL, SET (fillfactor = 70)",
+                &["SET STATISTICS", "SET NOT NULL b", "SET (storage parameters)"],
+            ),
+            (
+                "ALTER TABLE t ALTER COLUMN b SET NOT NULL, ALTER CONSTRAINT c DEFERRABLE",
+                &["SET NOT NULL b", "ALTER CONSTRAINT !"],
+            ),
+        ];
+        for (sql, expected) in cases {
+            assert_eq!(
+                kinds(sql),
+                Ok(expected.iter().map(|s| s.to_string()).collect()),
+                "{sql}"
+            );
+        }
+        // An index's tablespace is left out, its columns kept.
+        let st = lowered("CREATE INDEX CONCURRENTLY i ON t (a, b) TABLESPACE fast WHERE a > 0");
+        assert!(
+            matches!(&st.ops[..], [Op { kind: OpKind::CreateIndex(ci), .. }] if ci.columns == ["a", "b"] && ci.predicate.is_some()),
+            "{st:?}"
+        );
+        // Collations of a new column type are left out, the type change kept.
+        let st = lowered("ALTER TABLE t ALTER COLUMN c TYPE text COLLATE \"C\" USING c::text");
+        assert!(
+            matches!(&st.ops[..], [Op { kind: OpKind::AlterColumnType { new_type, .. }, .. }] if new_type == "text"),
+            "{st:?}"
+        );
+    }
+
+    #[test]
+    fn not_null_table_constraints_make_columns_not_null() {
+        let st = lowered("CREATE TABLE t (a int, b int, CONSTRAINT a_nn NOT NULL a, c int)");
+        let OpKind::CreateTable(ct) = &st.ops[0].kind else {
+            panic!("{st:?}");
+        };
+        let nn: Vec<(&str, bool)> = ct
+            .columns
+            .iter()
+            .map(|c| (c.name.as_str(), c.not_null))
+            .collect();
+        assert_eq!(nn, [("a", true), ("b", false), ("c", false)]);
+        let sql = "ALTER TABLE t ADD CONSTRAINT a_nn NOT NULL a NOT VALID";
+        let st = lowered(sql);
+        assert!(
+            matches!(&st.ops[..], [Op { kind: OpKind::AddConstraint { constraint: Constraint { not_valid: true, name: Some(n), kind: ConstraintKind::Check { not_null_column: Some(c), .. }, .. }, .. }, span }] if n == "a_nn" && c == "a" && &sql[span.clone()] == "ADD CONSTRAINT a_nn NOT NULL a NOT VALID"),
+            "{st:?}"
+        );
+    }
+
+    /// The message and the text from where it points.
+    fn error(sql: &str) -> (String, &str) {
+        let (m, at) = lowered(sql)
+            .error
+            .unwrap_or_else(|| panic!("no error: {sql}"));
+        (m, &sql[at..])
+    }
+
+    #[test]
+    fn what_postgres_rejects_is_a_located_error() {
+        let cases: &[(&str, &str, &str)] = &[
+            (
+                "CREATE INDEX i ON t (a)\nCREATE INDEX j ON t (b)",
+                "missing `;`",
+                "CREATE INDEX j",
+            ),
+            (
+                "DROP INDEX i\nCREATE INDEX j ON t (b)",
+                "missing `;`",
+                "CREATE INDEX j",
+            ),
+            (
+                "ALTER TABLE t ADD COLUMN c int\nUPDATE t SET c = 1",
+                "missing `;`",
+                "UPDATE t",
+            ),
+            (
+                "CREATE TABLE t (a int)\nINSERT INTO t VALUES (1)",
+                "missing `;`",
+                "INSERT",
+            ),
+            (
+                "ALTER TABLE t ADD COLUMN c int\nALTER TABLE u ADD COLUMN d int",
+                "missing `;`",
+                "ALTER TABLE u",
+            ),
+            (
+                "CREATE INDEX i ON t (a) garbage",
+                "after a complete CREATE INDEX",
+                "garbage",
+            ),
+            (
+                "CREATE TABLE a (id int AUTO_INCREMENT PRIMARY KEY)",
+                "identity column",
+                "AUTO_INCREMENT PRIMARY",
+            ),
+            (
+                "CREATE TABLE a (id integer PRIMARY KEY AUTOINCREMENT)",
+                "identity column",
+                "AUTOINCREMENT)",
+            ),
+            (
+                "CREATE TABLE a (id int unsigned)",
+                "check constraint",
+                "unsigned)",
+            ),
+            (
+                "ALTER TABLE a ADD COLUMN n int(10) UNSIGNED",
+                "check constraint",
+                "UNSIGNED",
+            ),
+            (
+                "CREATE TABLE a (id int) ENGINE=InnoDB",
+                "no storage engines",
+                "ENGINE",
+            ),
+            (
+                "CREATE TABLE a (id int) DEFAULT CHARSET=utf8mb4",
+                "`CHARSET=` is a MySQL table option",
+                "CHARSET",
+            ),
+            (
+                "CREATE TABLE a (id int) AUTO_INCREMENT=10",
+                "table option",
+                "AUTO_INCREMENT",
+            ),
+            (
+                "CREATE TABLE a (id int COMMENT 'the id')",
+                "COMMENT ON COLUMN",
+                "COMMENT",
+            ),
+            (
+                "ALTER TABLE a ADD COLUMN b int COMMENT 'b'",
+                "COMMENT ON COLUMN",
+                "COMMENT",
+            ),
+            (
+                "CREATE TABLE a (id int PRIMARY KEY) WITHOUT ROWID",
+                "SQLite",
+                "WITHOUT",
+            ),
+            (
+                "ALTER TABLE a ADD COLUMN b int AFTER id",
+                "end of the table",
+                "AFTER",
+            ),
+            (
+                "ALTER TABLE a ADD COLUMN b int FIRST",
+                "end of the table",
+                "FIRST",
+            ),
+            ("DROP INDEX i ON a", "by its name alone", "ON a"),
+            ("ALTER VIEW v AS SELECT 1", "CREATE OR REPLACE VIEW", "AS"),
+            (
+                "ALTER TABLE a MODIFY COLUMN id bigint",
+                "ALTER COLUMN c TYPE",
+                "MODIFY",
+            ),
+            (
+                "ALTER TABLE a ADD COLUMN b int, CHANGE b c int",
+                "RENAME COLUMN",
+                "CHANGE",
+            ),
+            ("CREATE TABLE `a` (id int)", "double quotes", "`a`"),
+            (
+                "CREATE TABLE \"{{ index .Options \"Namespace\" }}\".users (id int)",
+                "unexpanded template",
+                "\"{{",
+            ),
+            (
+                "ALTER TABLE \"{{.Schema}}\".users ADD COLUMN a int",
+                "unexpanded template",
+                "\"{{",
+            ),
+            (
+                "CREATE TABLE ${schema}.users (id int)",
+                "unexpanded template",
+                "${",
+            ),
+            ("DROP TABLE {{schema}}.users", "unexpanded template", "{{"),
+        ];
+        for (sql, says, at) in cases {
+            let (m, rest) = error(sql);
+            assert!(m.contains(says) && !m.starts_with(UNREADABLE), "{sql}: {m}");
+            assert!(rest.starts_with(at), "{sql}: points at {rest:?}");
+        }
+    }
+
+    #[test]
+    fn valid_statements_over_several_lines_are_not_two() {
+        for sql in [
+            "CREATE TABLE t AS\nSELECT 1",
+            "CREATE VIEW v AS\nWITH x AS (SELECT 1)\nSELECT * FROM x",
+            "CREATE TRIGGER tr\nBEFORE INSERT OR\nUPDATE ON t FOR EACH ROW\nEXECUTE FUNCTION f()",
+            "ALTER TABLE t\nDROP COLUMN a,\nALTER COLUMN b SET NOT NULL",
+            "ALTER TABLE t\nDROP CONSTRAINT c,\nDROP index",
+            "LOCK TABLE t IN SHARE\nUPDATE EXCLUSIVE MODE",
+            "GRANT SELECT, INSERT,\nUPDATE ON t TO u",
+            "CREATE TABLE t (a int, b int)\nWITH (fillfactor = 70)",
+            "CREATE TEMP TABLE t (a int) ON COMMIT\nDROP",
+            "ALTER TABLE t ADD CONSTRAINT f FOREIGN KEY (a) REFERENCES p (id) ON\nDELETE CASCADE",
+            "CREATE RULE r AS ON INSERT TO t DO INSTEAD\nINSERT INTO u VALUES (NEW.a)",
+            "CREATE TABLE t (unsigned int, auto_increment int, engine text, comment text)",
+            "CREATE TABLE t (a int, first int, after int)",
+            "ALTER TABLE t ADD COLUMN first int, RENAME COLUMN a TO after",
+            "COMMENT ON COLUMN t.a IS 'x'",
+            "DROP INDEX CONCURRENTLY IF EXISTS s.i",
+            "CREATE TABLE t (a text COLLATE \"C\")",
+            "ALTER TABLE t ADD COLUMN modify int, DROP COLUMN change",
+            "CREATE INDEX i ON t (a)\nWHERE a > 0",
+            "INSERT INTO t\nSELECT * FROM u",
+            "UPDATE t SET a = 1\nWHERE b = 2",
+            "CREATE TABLE t (a text DEFAULT '{{x}}')",
+            "CREATE SCHEMA s\nCREATE TABLE t (a int)",
+            "CREATE VIEW v AS SELECT 1\nWITH CHECK OPTION",
+            "ALTER FUNCTION f()\nSET search_path = public",
+            "INSERT INTO t VALUES (1) ON CONFLICT (a)\nDO NOTHING",
+        ] {
+            let st = lowered(sql);
+            if let Some((m, _)) = &st.error {
+                assert!(m.starts_with(UNREADABLE), "{sql}: {m}");
+            }
+        }
+    }
+
+    #[test]
+    fn messages_speak_postgres() {
+        for sql in [
+            "DROP FOO x",
+            "ALTER FOO x",
+            "CREATE OR REPLACE FOO x",
+            "ALTER TABLE t FOO",
+            "ALTER TABLE t ALTER COLUMN c FOO",
+            "ALTER TABLE users ADD COLUMN",
+        ] {
+            let (m, rest) = error(sql);
+            assert!(m.starts_with(UNREADABLE), "{sql}: {m}");
+            for word in OTHER_DIALECTS {
+                assert!(!m.contains(word), "{sql}: {m}");
+            }
+            assert!(
+                rest.starts_with("FOO") || sql.ends_with(rest),
+                "{sql}: points at {rest:?}"
+            );
+        }
+        let (m, _) = error("ALTER TABLE users ADD COLUMN");
+        assert!(m.ends_with("found the end of the statement"), "{m}");
     }
 
     #[test]

@@ -14,6 +14,6 @@ mod tokens;
 
 pub use dialect::Postgres;
 pub use directives::{parse_header, parse_ignore, Ignore};
-pub use lower::{lower, parse};
+pub use lower::{lower, parse, UNREADABLE};
 pub use position::LineIndex;
 pub use split::{split, LineComment, RawStatement, Split};
