@@ -331,17 +331,32 @@ fn check_type_changes(pg: &Cluster, major: u32) -> Vec<String> {
     problems
 }
 
+/// The era a form has on `major` when the server accepted it, as the table
+/// says it does; a server that rejects a form the table gives `major`, or
+/// accepts one the table does not, is a problem.
+fn accepted_as_said<T>(
+    major: u32,
+    f: &Form,
+    result: Result<T, String>,
+    problems: &mut Vec<String>,
+) -> Option<(T, &'static Era)> {
+    match (result, f.on(major)) {
+        (Ok(seen), Some(era)) => return Some((seen, era)),
+        (Err(e), Some(_)) => problems.push(format!("{major} {}: rejected: {}", f.id, e.trim())),
+        (Ok(_), None) => problems.push(format!(
+            "{major} {}: accepted, but the table says it needs {}",
+            f.id,
+            f.since()
+        )),
+        (Err(_), None) => {}
+    }
+    None
+}
+
 fn check_server(major: u32, bin: &Path, forms: &[Form]) -> Vec<String> {
     let pg = Cluster::start_at(bin.to_path_buf());
     pg.create_db("oracle");
-    let space = pg.socket_dir().join("space");
-    std::fs::create_dir_all(&space).expect("tablespace folder");
-    if is_root() {
-        let _ = Command::new("chown")
-            .args(["postgres:postgres"])
-            .arg(&space)
-            .status();
-    }
+    let space = pg.server_folder("space");
     pg.exec("oracle", FIXTURE);
     pg.exec(
         "oracle",
@@ -359,84 +374,65 @@ fn check_server(major: u32, bin: &Path, forms: &[Form]) -> Vec<String> {
             outside.push(f);
             continue;
         }
-        let expected = f.on(major);
-        match (observe(&pg, f), expected) {
-            (Err(e), Some(_)) => problems.push(format!("{major} {}: rejected: {}", f.id, e.trim())),
-            (Ok(_), None) => problems.push(format!(
-                "{major} {}: accepted, but the table says it needs {}",
-                f.id,
-                f.since()
-            )),
-            (Err(_), None) => {}
-            (Ok(seen), Some(era)) => {
-                // Using a table locks its indexes too (and a rewrite
-                // rebuilds them): the index is checked where the form names one.
-                let names_index = era.locks.iter().any(|(r, _)| *r == Rel::Index)
-                    || era.effects.iter().any(|(r, _)| *r == Rel::Index);
-                for rel in Rel::ALL
-                    .into_iter()
-                    .filter(|r| *r != Rel::Index || names_index)
-                {
-                    let want_lock = era.locks.iter().find(|(r, _)| *r == rel).map(|(_, m)| *m);
-                    let want_effect = era
-                        .effects
-                        .iter()
-                        .find(|(r, _)| *r == rel)
-                        .map_or(Effect::Catalog, |(_, e)| *e);
-                    let got = seen.get(&rel).cloned().unwrap_or_default();
-                    let got_effect = got.effect.unwrap_or(Effect::Catalog);
-                    if got.lock != want_lock {
-                        problems.push(format!(
-                            "{major} {}: {} lock: table says {}, server took {}",
-                            f.id,
-                            rel.as_str(),
-                            want_lock.map_or("none", |m| m.as_str()),
-                            got.lock.map_or("none", |m| m.as_str())
-                        ));
-                    }
-                    if got_effect != want_effect {
-                        problems.push(format!(
-                            "{major} {}: {}: table says {}, server {}",
-                            f.id,
-                            rel.as_str(),
-                            want_effect.as_str(),
-                            got_effect.as_str()
-                        ));
-                    }
+        if let Some((seen, era)) = accepted_as_said(major, f, observe(&pg, f), &mut problems) {
+            // Using a table locks its indexes too (and a rewrite
+            // rebuilds them): the index is checked where the form names one.
+            let names_index = era.locks.iter().any(|(r, _)| *r == Rel::Index)
+                || era.effects.iter().any(|(r, _)| *r == Rel::Index);
+            for rel in Rel::ALL
+                .into_iter()
+                .filter(|r| *r != Rel::Index || names_index)
+            {
+                let want_lock = era.locks.iter().find(|(r, _)| *r == rel).map(|(_, m)| *m);
+                let want_effect = era
+                    .effects
+                    .iter()
+                    .find(|(r, _)| *r == rel)
+                    .map_or(Effect::Catalog, |(_, e)| *e);
+                let got = seen.get(&rel).cloned().unwrap_or_default();
+                let got_effect = got.effect.unwrap_or(Effect::Catalog);
+                if got.lock != want_lock {
+                    problems.push(format!(
+                        "{major} {}: {} lock: table says {}, server took {}",
+                        f.id,
+                        rel.as_str(),
+                        want_lock.map_or("none", |m| m.as_str()),
+                        got.lock.map_or("none", |m| m.as_str())
+                    ));
+                }
+                if got_effect != want_effect {
+                    problems.push(format!(
+                        "{major} {}: {}: table says {}, server {}",
+                        f.id,
+                        rel.as_str(),
+                        want_effect.as_str(),
+                        got_effect.as_str()
+                    ));
                 }
             }
         }
     }
     for f in outside {
-        let expected = f.on(major);
         // The first relation the table lists is the one a blocker holds.
         let rel = f.eras[0].locks.first().map_or(Rel::Table, |(r, _)| *r);
-        match (observe_outside(&pg, f, rel), expected) {
-            (Err(e), Some(_)) => problems.push(format!("{major} {}: rejected: {}", f.id, e.trim())),
-            (Ok(_), None) => problems.push(format!(
-                "{major} {}: accepted, but the table says it needs {}",
-                f.id,
-                f.since()
-            )),
-            (Err(_), None) => {}
-            (Ok(got), Some(era)) => {
-                let want = era
-                    .locks
-                    .iter()
-                    .find(|(r, _)| *r == Rel::Table)
-                    .map(|(_, m)| *m);
-                if got != want {
-                    problems.push(format!(
-                        "{major} {}: table lock: table says {}, server waited for {}",
-                        f.id,
-                        want.map_or("none", |m| m.as_str()),
-                        got.map_or("none", |m| m.as_str())
-                    ));
-                }
-                let undo = cleanup(f);
-                if !undo.is_empty() {
-                    pg.exec("oracle", undo);
-                }
+        let result = observe_outside(&pg, f, rel);
+        if let Some((got, era)) = accepted_as_said(major, f, result, &mut problems) {
+            let want = era
+                .locks
+                .iter()
+                .find(|(r, _)| *r == Rel::Table)
+                .map(|(_, m)| *m);
+            if got != want {
+                problems.push(format!(
+                    "{major} {}: table lock: table says {}, server waited for {}",
+                    f.id,
+                    want.map_or("none", |m| m.as_str()),
+                    got.map_or("none", |m| m.as_str())
+                ));
+            }
+            let undo = cleanup(f);
+            if !undo.is_empty() {
+                pg.exec("oracle", undo);
             }
         }
         // Inside a transaction block it must be refused.
@@ -456,14 +452,6 @@ fn check_server(major: u32, bin: &Path, forms: &[Form]) -> Vec<String> {
         problems.extend(check_type_changes(&pg, major));
     }
     problems
-}
-
-fn is_root() -> bool {
-    Command::new("id")
-        .arg("-u")
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
-        .unwrap_or(false)
 }
 
 #[test]

@@ -453,8 +453,11 @@ pub enum OpKind {
         /// Constraint name.
         name: String,
     },
-    /// Other ALTER TABLE actions that take an ACCESS EXCLUSIVE lock
-    /// (ATTACH/DETACH PARTITION, SET LOGGED, SET TABLESPACE, ...).
+    /// Other statements on one table, kept as words: ALTER TABLE actions the
+    /// model has no variant for (ATTACH/DETACH PARTITION, SET LOGGED, SET
+    /// TABLESPACE, SET STATISTICS, ...) and CREATE/DROP TRIGGER. The lock
+    /// each takes comes from `postgres` (the behaviour table); an action it
+    /// does not list is read by `access_exclusive`.
     AlterTableOther {
         /// The table.
         table: Name,

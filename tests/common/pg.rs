@@ -175,6 +175,22 @@ impl Cluster {
         &self.psql
     }
 
+    /// A new folder in the cluster's own folder, owned by the server's user
+    /// (for `CREATE TABLESPACE ... LOCATION`).
+    pub fn server_folder(&self, name: &str) -> PathBuf {
+        let dir = self.root.join(name);
+        std::fs::create_dir_all(&dir).expect("create a folder for the server");
+        if self.as_postgres {
+            let ok = Command::new("chown")
+                .arg("postgres:postgres")
+                .arg(&dir)
+                .status()
+                .is_ok_and(|s| s.success());
+            assert!(ok, "chown of {} to postgres failed", dir.display());
+        }
+        dir
+    }
+
     /// The socket folder.
     pub fn socket_dir(&self) -> &Path {
         &self.root
