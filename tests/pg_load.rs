@@ -45,7 +45,7 @@ use zerodown::Change;
 
 /// Rows seeded in each scenario's main table: enough that a table rewrite,
 /// a full scan under an exclusive lock or a slow backfill shows, small
-/// enough that the 15 kinds run in about a minute on 2 cores.
+/// enough that the 16 kinds run in about a minute on 2 cores.
 const ROWS: u32 = 100_000;
 
 /// Sessions that prepare every query anew (prepared statements off).
@@ -1112,6 +1112,15 @@ fn scenarios() -> Vec<(&'static str, Load)> {
             tables: &["users"],
             old: vec![App { version: "old", data: "users", json: false, insert: "INSERT INTO users (name) VALUES ($1) RETURNING id", update: "UPDATE users SET name = $1 WHERE id = $2", read: "SELECT name FROM users WHERE id = $1", all: "SELECT id, name FROM users" }],
             new: vec![App { version: "new", data: "users", json: false, insert: "INSERT INTO users (name, score) VALUES ($1, char_length($1)) RETURNING id", update: "UPDATE users SET name = $1 WHERE id = $2", read: "SELECT name FROM users WHERE id = $1", all: "SELECT id, name FROM users" }],
+        }),
+        ("rename-enum-value", Load {
+            change: Change::RenameEnumValue { type_name: "issue_state".into(), value: "open".into(), new_value: "opened".into() },
+            options: o(),
+            schema: "CREATE TYPE issue_state AS ENUM ('open', 'closed'); CREATE TABLE issues (id bigserial PRIMARY KEY, title text, state issue_state NOT NULL DEFAULT 'open');",
+            seed: "INSERT INTO issues (title) SELECT 'seed' || i FROM generate_series(1, {rows}) i;",
+            tables: &["issues"],
+            old: vec![App { version: "old", data: "issues", json: false, insert: "INSERT INTO issues (title, state) VALUES ($1, 'open') RETURNING id", update: "UPDATE issues SET title = $1, state = 'open' WHERE id = $2", read: "SELECT title FROM issues WHERE id = $1", all: "SELECT id, title FROM issues" }],
+            new: vec![App { version: "new", data: "issues", json: false, insert: "INSERT INTO issues (title, state) VALUES ($1, 'opened') RETURNING id", update: "UPDATE issues SET title = $1, state = 'opened' WHERE id = $2", read: "SELECT title FROM issues WHERE id = $1", all: "SELECT id, title FROM issues" }],
         }),
         ("data-format-change", Load {
             change: Change::DataFormatChange { table: "users".into(), column: "settings".into(), new_column: "settings_json".into(), new_type: "jsonb".into(), transform: "settings::jsonb".into() },

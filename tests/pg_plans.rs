@@ -561,6 +561,35 @@ fn scenarios() -> Vec<(&'static str, Scenario)> {
             final_checks: vec![("SELECT count(*) FROM users WHERE score IS NULL", "0")],
             refusing_down: None,
         }),
+        ("rename-enum-value", Scenario {
+            change: Change::RenameEnumValue { type_name: "issue_state".into(), value: "open".into(), new_value: "opened".into() },
+            options: opts(),
+            schema: "CREATE TYPE issue_state AS ENUM ('open', 'closed');\nCREATE TABLE issues (id bigserial PRIMARY KEY, title text, state issue_state NOT NULL DEFAULT 'open');\nCREATE TABLE issue_events (event_id bigserial PRIMARY KEY, state issue_state);",
+            seed: vec![
+                ("issues", "INSERT INTO issues (title) VALUES ('{v}') RETURNING id;"),
+                ("events", "INSERT INTO issue_events (state) VALUES ('open') RETURNING event_id;"),
+            ],
+            old: vec![App {
+                data: "issues",
+                insert: "INSERT INTO issues (title, state) VALUES ('{v}', 'open') RETURNING id;",
+                update: "UPDATE issues SET title = '{v}', state = 'open' WHERE id = {id};",
+                read: "SELECT id, title FROM issues ORDER BY id;",
+            }],
+            new: vec![App {
+                data: "issues",
+                insert: "INSERT INTO issues (title, state) VALUES ('{v}', 'opened') RETURNING id;",
+                update: "UPDATE issues SET title = '{v}', state = 'opened' WHERE id = {id};",
+                read: "SELECT id, title FROM issues ORDER BY id;",
+            }],
+            target: "CREATE TYPE issue_state AS ENUM ('open', 'opened', 'closed');\nCREATE TABLE issues (id bigserial PRIMARY KEY, title text, state issue_state NOT NULL DEFAULT 'opened');\nCREATE TABLE issue_events (event_id bigserial PRIMARY KEY, state issue_state);".into(),
+            final_checks: vec![
+                ("SELECT count(*) FROM issues WHERE state = 'open'", "0"),
+                // A table without the batch column is relabeled in one statement.
+                ("SELECT string_agg(DISTINCT state::text, ',') FROM issue_events", "opened"),
+                ("SELECT string_agg(enumlabel::text, ',' ORDER BY enumsortorder) FROM pg_enum WHERE enumtypid = 'issue_state'::regtype", "open,opened,closed"),
+            ],
+            refusing_down: None,
+        }),
         ("data-format-change", Scenario {
             change: Change::DataFormatChange { table: "users".into(), column: "settings".into(), new_column: "settings_json".into(), new_type: "jsonb".into(), transform: "settings::jsonb".into() },
             options: opts(),

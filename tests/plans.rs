@@ -125,6 +125,11 @@ fn changes() -> Vec<Change> {
             new_type: "jsonb".into(),
             transform: "settings::jsonb".into(),
         },
+        Change::RenameEnumValue {
+            type_name: "issue_state".into(),
+            value: "open".into(),
+            new_value: "opened".into(),
+        },
     ]
 }
 

@@ -133,6 +133,8 @@ fn change_table(change: &Change) -> Option<String> {
         | Change::Backfill { table, .. }
         | Change::DataFormatChange { table, .. } => table,
         Change::DropIndex { table, .. } => table.as_ref()?,
+        // A type, used by columns of tables the plan does not name.
+        Change::RenameEnumValue { .. } => return None,
     };
     Some(normalize_table(&t.qualified()))
 }

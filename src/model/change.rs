@@ -205,6 +205,17 @@ pub enum Change {
         /// Expression converting the old value, in terms of the old column.
         transform: String,
     },
+    /// Rename a label of an enum type (expand and contract).
+    RenameEnumValue {
+        /// The enum type.
+        #[serde(rename = "type")]
+        #[cfg_attr(target_arch = "wasm32", tsify(type = "string"))]
+        type_name: Name,
+        /// The label in use.
+        value: String,
+        /// The label that replaces it.
+        new_value: String,
+    },
 }
 
 impl Change {
@@ -226,6 +237,7 @@ impl Change {
             Change::BigintPrimaryKey { .. } => "bigint-primary-key",
             Change::Backfill { .. } => "backfill",
             Change::DataFormatChange { .. } => "data-format-change",
+            Change::RenameEnumValue { .. } => "rename-enum-value",
         }
     }
 
@@ -246,5 +258,6 @@ impl Change {
         "bigint-primary-key",
         "backfill",
         "data-format-change",
+        "rename-enum-value",
     ];
 }

@@ -242,6 +242,14 @@ impl Change {
                     transform,
                 }
             }
+            "rename-enum-value" => {
+                arity(&k, args, 2, "TYPE OLD_LABEL NEW_LABEL")?;
+                Change::RenameEnumValue {
+                    type_name: table(target)?,
+                    value: a(0),
+                    new_value: a(1),
+                }
+            }
             other => {
                 return Err(bad(format!(
                     "`{other}` is not a change kind; the kinds are: {}",

@@ -25,6 +25,7 @@ mod drop_column;
 mod drop_index;
 mod drop_table;
 mod rename_column;
+mod rename_enum_value;
 mod rename_table;
 mod set_not_null;
 
@@ -192,6 +193,11 @@ pub fn change_name(change: &Change) -> String {
         Change::DropIndex { name, .. } => name.to_string(),
         Change::DropTable { table } | Change::RenameTable { table, .. } => table.to_string(),
         Change::Backfill { table, .. } => table.to_string(),
+        Change::RenameEnumValue {
+            type_name,
+            value,
+            new_value,
+        } => format!("{type_name}-{value}-{new_value}"),
     };
     let mut out = String::from(change.kind());
     out.push('-');
@@ -733,6 +739,7 @@ fn plan_with(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
         Change::BigintPrimaryKey { .. } => bigint_primary_key::plan(change, cx)?,
         Change::Backfill { .. } => backfill::plan(change, cx)?,
         Change::DataFormatChange { .. } => data_format_change::plan(change, cx)?,
+        Change::RenameEnumValue { .. } => rename_enum_value::plan(change, cx)?,
     }
     Ok(())
 }

@@ -89,6 +89,11 @@ pub fn describe_change(change: &Change) -> String {
         } => {
             format!("move {table}.{column} to {new_column} ({new_type})")
         }
+        Change::RenameEnumValue {
+            type_name,
+            value,
+            new_value,
+        } => format!("rename the label '{value}' of {type_name} to '{new_value}'"),
     }
 }
 

@@ -1,5 +1,5 @@
 use super::{Diagnostic, Rule, RuleContext};
-use crate::model::{Op, OpKind};
+use crate::model::{Change, Op, OpKind};
 
 declare_rule! {
     /// ## What it does
@@ -17,12 +17,15 @@ declare_rule! {
     /// ```
     ///
     /// ## Safe alternative
-    /// Expand and contract. Release M: add the new label (`ADD VALUE`, in its
-    /// own migration) and deploy code that reads both labels and writes the
-    /// new one. Release M, post-deployment: update the rows that still hold
-    /// the old label, in batches. The old label stays in the type, unused
-    /// (PostgreSQL cannot drop an enum label). For a type, stop naming it in
-    /// code and functions first, then rename it.
+    /// Expand and contract (the `rename-enum-value` plan, which the finding
+    /// carries). Release M: add the new label (`ADD VALUE`, in its own
+    /// migration) and deploy code that reads both labels and writes the new
+    /// one. Release M, background migration once that code runs everywhere:
+    /// relabel the rows that still hold the old label, in batches, in every
+    /// column of the type, and move a column default of the old label to the
+    /// new one. Release M+1: stop reading the old label. It stays in the type,
+    /// unused (PostgreSQL cannot drop an enum label). For a type, stop naming
+    /// it in code and functions first, then rename it.
     /// ```sql valid
     /// ALTER TYPE issue_state ADD VALUE IF NOT EXISTS 'opened';
     /// ```
@@ -50,8 +53,13 @@ impl Rule for RenameType {
             Some(old) => Diagnostic::new(
                 op.span.clone(),
                 format!("renaming the label '{old}' of `{type_name}` to '{new_name}' breaks running code that still writes '{old}': its writes fail until every process runs the new code"),
-                format!("add '{new_name}' with ADD VALUE, deploy code that reads both and writes '{new_name}', then update the old rows in a post-deployment migration"),
-            ),
+                format!("add '{new_name}' with ADD VALUE, deploy code that reads both and writes '{new_name}', then relabel the old rows in batches once that code runs everywhere"),
+            )
+            .with_change(Change::RenameEnumValue {
+                type_name: type_name.clone(),
+                value: old.clone(),
+                new_value: new_name.clone(),
+            }),
             None => Diagnostic::new(
                 op.span.clone(),
                 format!("renaming the type `{type_name}` to `{new_name}` breaks running code, functions and casts that name `{type_name}`"),

@@ -83,6 +83,11 @@ export const PLAN_CASES = [
       newType: "jsonb", transform: "settings::jsonb" },
     options: {},
   },
+  {
+    args: ["rename-enum-value", "issue_state", "open", "opened", "--release", "16.4", "--pg-version", "11"],
+    change: { kind: "rename-enum-value", type: "issue_state", value: "open", newValue: "opened" },
+    options: { release: "16.4", pgVersion: 11 },
+  },
 ];
 
 const BOOL_FLAGS = new Set(["--unique", "--primary-key", "--has-default"]);

@@ -76,6 +76,11 @@ export const CHANGE_KINDS = {
       { name: "transform", type: "text", required: true }],
     example: { table: "users", column: "settings", newColumn: "settings_json", newType: "jsonb", transform: "settings::jsonb" },
   },
+  "rename-enum-value": {
+    fields: [{ name: "type", type: "text", required: true }, { name: "value", type: "text", required: true, label: "current label" },
+      { name: "newValue", type: "text", required: true, label: "new label" }],
+    example: { type: "issue_state", value: "open", newValue: "opened" },
+  },
 };
 
 /**
