@@ -59,6 +59,12 @@ CREATE MATERIALIZED VIEW tmv AS SELECT id, a FROM t;
 CREATE UNIQUE INDEX tmv_id ON tmv (id);
 CREATE FUNCTION zd_trg() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$;
 CREATE TRIGGER t_trg BEFORE INSERT ON t FOR EACH ROW EXECUTE PROCEDURE zd_trg();
+CREATE TYPE zd_state AS ENUM ('a', 'b');
+ALTER TABLE t ADD COLUMN st zd_state DEFAULT 'a';
+CREATE TYPE zd_unused AS ENUM ('x');
+CREATE FUNCTION zd_f() RETURNS int LANGUAGE sql AS 'SELECT 1';
+CREATE SEQUENCE zd_seq;
+CREATE SCHEMA zd_empty;
 CREATE TABLE zd_rels (role text, rel oid);
 INSERT INTO zd_rels VALUES
   ('Table', 't'::regclass), ('Referenced', 'r'::regclass), ('Parent', 'p'::regclass),
@@ -370,7 +376,7 @@ fn check_server(major: u32, bin: &Path, forms: &[Form]) -> Vec<String> {
     let mut problems = Vec::new();
     let mut outside: Vec<&Form> = Vec::new();
     for f in forms {
-        if !f.in_transaction {
+        if major < f.in_transaction {
             outside.push(f);
             continue;
         }

@@ -107,7 +107,7 @@ fn hazard_statements_lower_to_their_operations() {
         [K::CreateRelation { name: n, .. }] if *n == name("m")));
     assert!(matches!(
         &ops("CREATE OR REPLACE VIEW v AS SELECT 1")[..],
-        [K::Other { .. }]
+        [K::ReplaceView { name: n }] if *n == name("v")
     ));
     assert!(matches!(&ops("SELECT 1 INTO s.t")[..],
         [K::CreateTable(ct)] if ct.table == name("s.t") && ct.from_query));

@@ -548,6 +548,19 @@ pub enum OpKind {
         /// What it is, upper-case (`MATERIALIZED VIEW`).
         what: String,
     },
+    /// `CREATE TYPE` (enum, composite, range): a new type, unused until
+    /// this migration commits.
+    CreateType {
+        /// Its name.
+        name: Name,
+    },
+    /// `CREATE OR REPLACE VIEW` of a view that may exist: PostgreSQL keeps
+    /// its columns (it refuses to drop, rename or retype one) and may add new
+    /// ones at the end.
+    ReplaceView {
+        /// The view.
+        name: Name,
+    },
     /// `ALTER TABLE parent ATTACH PARTITION partition`: lowered after the
     /// `AlterTableOther` op of the same action, which names the parent only.
     AttachPartition {

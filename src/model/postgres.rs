@@ -183,8 +183,10 @@ pub struct Form {
     /// An example on the oracle's fixture.
     #[cfg(any(not(target_arch = "wasm32"), feature = "full"))]
     pub example: &'static str,
-    /// Can run inside a transaction block (the oracle reads its locks there).
-    pub in_transaction: bool,
+    /// The first major version on which it can run inside a transaction
+    /// block (the oracle reads its locks there); [`NEVER`] for forms that
+    /// must run outside one.
+    pub in_transaction: u32,
     /// Its behaviour, oldest era first. The first era's `from` is the first
     /// major version that accepts the statement.
     pub eras: &'static [Era],
@@ -227,6 +229,9 @@ const fn era(
 /// The oldest major the table describes. Entries from it on hold back to it.
 pub const OLDEST: u32 = 9;
 
+/// No version: a form that never runs inside a transaction block.
+pub const NEVER: u32 = u32::MAX;
+
 const AX_T: &[(Rel, LockMode)] = &[(Table, AX)];
 const ONE_AX: &[Era] = &[era(OLDEST, AX_T, &[])];
 const REWRITE_T: &[(Rel, Effect)] = &[(Table, Rewrite)];
@@ -234,7 +239,7 @@ const SCAN_T: &[(Rel, Effect)] = &[(Table, Scan)];
 
 macro_rules! form {
     ($id:literal, $title:literal, $example:literal, $eras:expr) => {
-        form!($id, $title, $example, $eras, true, "")
+        form!($id, $title, $example, $eras, OLDEST, "")
     };
     ($id:literal, $title:literal, $example:literal, $eras:expr, $tx:expr, $note:literal) => {
         Form {
@@ -290,7 +295,7 @@ pub static FORMS: &[Form] = &[
         "TRUNCATE",
         "TRUNCATE t CASCADE",
         &[era(OLDEST, AX_T, REWRITE_T)],
-        true,
+        OLDEST,
         "TRUNCATE gives the table a new, empty file: instant once locked, but every row is gone."
     ),
     form!("add-column", "ADD COLUMN (no default)", "ALTER TABLE t ADD COLUMN c int", ONE_AX),
@@ -424,7 +429,7 @@ pub static FORMS: &[Form] = &[
         "DETACH PARTITION ... CONCURRENTLY",
         "ALTER TABLE p DETACH PARTITION p1 CONCURRENTLY",
         &[era(14, &[(Parent, SUE), (Partition, SUE)], &[])],
-        false,
+        NEVER,
         "Runs outside a transaction block, and not on a table with a default partition."
     ),
     form!(
@@ -462,7 +467,7 @@ pub static FORMS: &[Form] = &[
         "INHERIT / NO INHERIT",
         "ALTER TABLE t INHERIT r",
         &[era(OLDEST, &[(Table, AX), (Referenced, SUE)], &[])],
-        true,
+        OLDEST,
         "The parent table (here the referenced table `r`) takes SHARE UPDATE EXCLUSIVE."
     ),
     form!(
@@ -500,7 +505,7 @@ pub static FORMS: &[Form] = &[
         "CREATE INDEX CONCURRENTLY",
         "CREATE INDEX CONCURRENTLY t_b_idx ON t (b)",
         &[era(OLDEST, &[(Table, SUE)], SCAN_T)],
-        false,
+        NEVER,
         "Runs outside a transaction block; waits for every transaction that could use the index."
     ),
     form!("drop-index", "DROP INDEX", "DROP INDEX t_a_idx", &[era(OLDEST, &[(Table, AX), (Index, AX)], &[])]),
@@ -509,7 +514,7 @@ pub static FORMS: &[Form] = &[
         "DROP INDEX CONCURRENTLY",
         "DROP INDEX CONCURRENTLY t_a_idx",
         &[era(OLDEST, &[(Table, SUE), (Index, AX)], &[])],
-        false,
+        NEVER,
         "Runs outside a transaction block."
     ),
     form!(
@@ -523,7 +528,7 @@ pub static FORMS: &[Form] = &[
         "REINDEX ... CONCURRENTLY",
         "REINDEX INDEX CONCURRENTLY t_a_idx",
         &[era(12, &[(Table, SUE), (Index, SUE)], &[(Table, Scan)])],
-        false,
+        NEVER,
         "Runs outside a transaction block."
     ),
     form!(
@@ -572,9 +577,15 @@ pub static FORMS: &[Form] = &[
         "create-view",
         "CREATE VIEW",
         "CREATE VIEW tv2 AS SELECT id, a FROM t",
-        &[era(OLDEST, &[(Table, AS)], &[])],
-        true,
-        "CREATE OR REPLACE VIEW of an existing view takes ACCESS EXCLUSIVE on that view; zerodown does not tell it apart yet."
+        &[era(OLDEST, &[(Table, AS)], &[])]
+    ),
+    form!(
+        "replace-view",
+        "CREATE OR REPLACE VIEW",
+        "CREATE OR REPLACE VIEW tv AS SELECT id, a, b FROM t",
+        &[era(OLDEST, &[(Table, AS), (View, AX)], &[])],
+        OLDEST,
+        "PostgreSQL keeps the view's columns (it refuses to drop, rename or retype one) and may add new ones at the end."
     ),
     form!(
         "create-materialized-view",
@@ -587,6 +598,74 @@ pub static FORMS: &[Form] = &[
         "DROP VIEW / DROP MATERIALIZED VIEW",
         "DROP VIEW tv",
         &[era(OLDEST, &[(View, AX)], &[])]
+    ),
+    form!(
+        "add-enum-value",
+        "ALTER TYPE ... ADD VALUE",
+        "ALTER TYPE zd_state ADD VALUE 'c'",
+        &[era(OLDEST, &[], &[])],
+        12,
+        "Locks the type, not the tables whose columns use it. Before PostgreSQL 12 it cannot run inside a transaction block; from 12 on, a label added in a transaction cannot be used before it commits."
+    ),
+    form!(
+        "rename-enum-value",
+        "ALTER TYPE ... RENAME VALUE",
+        "ALTER TYPE zd_state RENAME VALUE 'b' TO 'b2'",
+        &[era(10, &[], &[])],
+        OLDEST,
+        "Locks the type, not the tables whose columns use it; running code that writes the old label fails from the commit on."
+    ),
+    form!(
+        "rename-type",
+        "ALTER TYPE ... RENAME TO",
+        "ALTER TYPE zd_state RENAME TO zd_state2",
+        &[era(OLDEST, &[], &[])],
+        OLDEST,
+        "Locks the type, not the tables whose columns use it; queries and functions that name the old type fail from the commit on."
+    ),
+    form!(
+        "create-type",
+        "CREATE TYPE",
+        "CREATE TYPE zd_mood AS ENUM ('sad', 'ok')",
+        &[era(OLDEST, &[], &[])]
+    ),
+    form!(
+        "create-domain",
+        "CREATE DOMAIN",
+        "CREATE DOMAIN zd_positive AS int CHECK (VALUE > 0)",
+        &[era(OLDEST, &[], &[])]
+    ),
+    form!(
+        "drop-type",
+        "DROP TYPE / DROP DOMAIN (without CASCADE)",
+        "DROP TYPE zd_unused",
+        &[era(OLDEST, &[], &[])],
+        OLDEST,
+        "Refused while a column uses the type. With CASCADE it drops those columns, under ACCESS EXCLUSIVE on their tables."
+    ),
+    form!(
+        "drop-function",
+        "DROP FUNCTION / DROP PROCEDURE (without CASCADE)",
+        "DROP FUNCTION zd_f()",
+        &[era(OLDEST, &[], &[])],
+        OLDEST,
+        "Locks the function, no table. Refused while a trigger, default or view uses it."
+    ),
+    form!(
+        "drop-sequence",
+        "DROP SEQUENCE (without CASCADE)",
+        "DROP SEQUENCE zd_seq",
+        &[era(OLDEST, &[], &[])],
+        OLDEST,
+        "ACCESS EXCLUSIVE on the sequence itself, no lock on tables. Refused while a column default uses it."
+    ),
+    form!(
+        "drop-schema",
+        "DROP SCHEMA (empty, without CASCADE)",
+        "DROP SCHEMA zd_empty",
+        &[era(OLDEST, &[], &[])],
+        OLDEST,
+        "Refused while the schema holds objects. With CASCADE it drops them all, each under its own lock."
     ),
 ];
 
@@ -747,6 +826,22 @@ pub fn form_of(op: &Op, k: &dyn Knowledge) -> Option<&'static Form> {
         OpKind::DropObject { what, .. } if what == "VIEW" || what == "MATERIALIZED VIEW" => {
             "drop-view"
         }
+        // CASCADE drops what depends on the object, under locks the
+        // operation does not name: no form.
+        OpKind::DropObject { cascade: true, .. } => return None,
+        OpKind::DropObject { what, .. } => match what.as_str() {
+            "TYPE" | "DOMAIN" => "drop-type",
+            "FUNCTION" | "PROCEDURE" => "drop-function",
+            "SEQUENCE" => "drop-sequence",
+            "SCHEMA" => "drop-schema",
+            _ => return None,
+        },
+        OpKind::ReplaceView { .. } => "replace-view",
+        OpKind::AddEnumValue { .. } => "add-enum-value",
+        OpKind::RenameType { value: Some(_), .. } => "rename-enum-value",
+        OpKind::RenameType { value: None, .. } => "rename-type",
+        OpKind::CreateDomain { .. } => "create-domain",
+        OpKind::CreateType { .. } => "create-type",
         // The partition is named here; the ALTER TABLE op before it names
         // only the parent and is left out.
         OpKind::AttachPartition { .. } => "attach-partition",
@@ -938,6 +1033,7 @@ fn names(op: &Op, rel: Rel) -> Vec<Name> {
         }
         (OpKind::Maintenance { targets, .. }, Rel::View) => targets.clone(),
         (OpKind::DropObject { names, .. }, Rel::View) => names.clone(),
+        (OpKind::ReplaceView { name }, Rel::View) => one(name),
         (OpKind::AttachPartition { parent, .. }, Rel::Parent) => one(parent),
         (OpKind::AttachPartition { partition, .. }, Rel::Partition) => one(partition),
         (
@@ -1025,5 +1121,13 @@ pub fn render_markdown() -> String {
     for f in FORMS.iter().filter(|f| !f.note.is_empty()) {
         out.push_str(&format!("- `{}`: {}\n", f.id, f.note));
     }
+    out.push_str(
+        "\nNot in the table: session and transaction control (`SET`, `BEGIN`, `COMMIT`), \
+         whose locks are those of the statements they wrap; `DO` blocks and `EXECUTE`, whose \
+         statements zerodown cannot read (`dynamic-sql`); drops with `CASCADE` of types, \
+         functions, schemas and sequences, which take the locks of everything that depends on \
+         them; and statements zerodown does not model (`COMMENT`, `GRANT`, `CREATE FUNCTION`, \
+         `CREATE EXTENSION`, ...).\n",
+    );
     out
 }

@@ -557,7 +557,11 @@ impl FileState {
                     self.new_tables.insert(k);
                 }
             }
-            OpKind::CreateRelation { name, .. } => {
+            // Views, types and domains made by this file: dropping them
+            // again breaks no running code.
+            OpKind::CreateRelation { name, .. }
+            | OpKind::CreateType { name }
+            | OpKind::CreateDomain { name, .. } => {
                 let k = key(name);
                 self.new_tables.insert(k);
             }

@@ -7,7 +7,7 @@ declare_rule! {
     /// PROCEDURE`, `DROP TYPE`, `DROP DOMAIN`, `DROP SCHEMA` and `DROP
     /// SEQUENCE` in a regular (or background) migration, and any of them with
     /// `CASCADE` in every phase. Objects created earlier in the same file
-    /// (views, materialized views) are left alone.
+    /// (views, materialized views, types, domains) are left alone.
     ///
     /// ## Why it causes downtime
     /// Old code keeps querying the view, calling the function or casting to

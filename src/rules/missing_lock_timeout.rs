@@ -105,7 +105,7 @@ impl Rule for MissingLockTimeout {
                 format!("keep lock_timeout at or under {} (`max-lock-timeout`) and retry the migration when it times out: short waits, tried again, stall traffic less than one long wait", cx.options.max_lock_timeout.trim()),
             ),
         };
-        let message = format!("this statement takes {a} {mode} lock on {} with {set}: while it waits for running transactions, every query on the table queues behind it", list(&tables));
+        let message = format!("this statement takes {a} {mode} lock on {} with {set}: while it waits for running transactions, every later query on {} queues behind the statement", list(&tables), if tables.len() > 1 { "those relations" } else { "that relation" });
         out.push(Diagnostic::new(op.span.clone(), message, help));
     }
 }

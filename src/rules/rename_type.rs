@@ -3,7 +3,8 @@ use crate::model::{Change, Op, OpKind};
 
 declare_rule! {
     /// ## What it does
-    /// Flags `ALTER TYPE ... RENAME VALUE` and `ALTER TYPE ... RENAME TO`.
+    /// Flags `ALTER TYPE ... RENAME VALUE` and `ALTER TYPE ... RENAME TO`,
+    /// except on a type created earlier in the same file.
     ///
     /// ## Why it causes downtime
     /// Old code keeps writing the old enum label while the deployment rolls
@@ -40,7 +41,7 @@ declare_rule! {
 impl Rule for RenameType {
     rule_meta!();
 
-    fn check(&self, op: &Op, _cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+    fn check(&self, op: &Op, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let OpKind::RenameType {
             type_name,
             value,
@@ -49,6 +50,10 @@ impl Rule for RenameType {
         else {
             return;
         };
+        // A type this file created is unused until the file commits.
+        if cx.is_new_table(type_name) {
+            return;
+        }
         let d = match value {
             Some(old) => Diagnostic::new(
                 op.span.clone(),

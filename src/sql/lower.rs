@@ -1693,6 +1693,9 @@ fn lower_statement(stmt: &ast::Statement, loc: &Locator<'_>, span: &Range<usize>
             names: func_desc.iter().map(|f| name_of(&f.name)).collect(),
             cascade: matches!(drop_behavior, Some(ast::DropBehavior::Cascade)),
         }),
+        S::CreateType { name, .. } => whole(OpKind::CreateType {
+            name: name_of(name),
+        }),
         S::CreateDomain(d) => whole(OpKind::CreateDomain {
             name: name_of(&d.name),
             base_type: lowercase(d.data_type.to_string()),
@@ -1846,7 +1849,10 @@ fn lower_statement(stmt: &ast::Statement, loc: &Locator<'_>, span: &Range<usize>
             },
         }),
         S::Execute { .. } => whole(OpKind::Dynamic(DynamicKind::Execute)),
-        S::CreateView(cv) if cv.materialized || !cv.or_replace => whole(OpKind::CreateRelation {
+        S::CreateView(cv) if cv.or_replace && !cv.materialized => whole(OpKind::ReplaceView {
+            name: name_of(&cv.name),
+        }),
+        S::CreateView(cv) => whole(OpKind::CreateRelation {
             name: name_of(&cv.name),
             what: if cv.materialized {
                 "MATERIALIZED VIEW"
