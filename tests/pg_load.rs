@@ -45,7 +45,7 @@ use zerodown::Change;
 
 /// Rows seeded in each scenario's main table: enough that a table rewrite,
 /// a full scan under an exclusive lock or a slow backfill shows, small
-/// enough that the 16 kinds run in about a minute on 2 cores.
+/// enough that the 17 kinds run in about a minute on 2 cores.
 const ROWS: u32 = 100_000;
 
 /// Sessions that prepare every query anew (prepared statements off).
@@ -1121,6 +1121,15 @@ fn scenarios() -> Vec<(&'static str, Load)> {
             tables: &["issues"],
             old: vec![App { version: "old", data: "issues", json: false, insert: "INSERT INTO issues (title, state) VALUES ($1, 'open') RETURNING id", update: "UPDATE issues SET title = $1, state = 'open' WHERE id = $2", read: "SELECT title FROM issues WHERE id = $1", all: "SELECT id, title FROM issues" }],
             new: vec![App { version: "new", data: "issues", json: false, insert: "INSERT INTO issues (title, state) VALUES ($1, 'opened') RETURNING id", update: "UPDATE issues SET title = $1, state = 'opened' WHERE id = $2", read: "SELECT title FROM issues WHERE id = $1", all: "SELECT id, title FROM issues" }],
+        }),
+        ("replace-view", Load {
+            change: Change::ReplaceView { view: "active_users".into(), new_name: "active_people".into(), definition: "SELECT id, name AS full_name FROM users WHERE email IS NOT NULL".into() },
+            options: PlanOptions { view_definition: Some("SELECT id, name FROM users WHERE email IS NOT NULL".into()), ..o() },
+            schema: "CREATE TABLE users (id bigserial PRIMARY KEY, name text NOT NULL, email text, created_at timestamptz, updated_at timestamptz); CREATE VIEW active_users AS SELECT id, name FROM users WHERE email IS NOT NULL;",
+            seed: SEED_USERS,
+            tables: &["users", "active_users"],
+            old: vec![App { version: "old", data: "users", json: false, insert: "INSERT INTO users (name, email) VALUES ($1, $1 || '@example.com') RETURNING id", update: "UPDATE active_users SET name = $1 WHERE id = $2", read: "SELECT name FROM active_users WHERE id = $1", all: "SELECT id, name FROM active_users" }],
+            new: vec![App { version: "new", data: "users", json: false, insert: "INSERT INTO users (name, email) VALUES ($1, $1 || '@example.com') RETURNING id", update: "UPDATE active_people SET full_name = $1 WHERE id = $2", read: "SELECT full_name FROM active_people WHERE id = $1", all: "SELECT id, full_name FROM active_people" }],
         }),
         ("data-format-change", Load {
             change: Change::DataFormatChange { table: "users".into(), column: "settings".into(), new_column: "settings_json".into(), new_type: "jsonb".into(), transform: "settings::jsonb".into() },

@@ -590,6 +590,27 @@ fn scenarios() -> Vec<(&'static str, Scenario)> {
             ],
             refusing_down: None,
         }),
+        ("replace-view", Scenario {
+            change: Change::ReplaceView { view: "active_users".into(), new_name: "active_people".into(), definition: "SELECT id, name AS full_name FROM users WHERE email IS NOT NULL".into() },
+            options: PlanOptions { view_definition: Some(" SELECT users.id,\n    users.name\n   FROM users\n  WHERE (users.email IS NOT NULL);".into()), ..opts() },
+            schema: "CREATE TABLE users (id bigserial PRIMARY KEY, name text NOT NULL, email text, updated_at timestamptz);\nCREATE VIEW active_users AS SELECT id, name FROM users WHERE email IS NOT NULL;",
+            seed: vec![("users", SEED_USERS)],
+            old: vec![App {
+                data: "users",
+                insert: "INSERT INTO users (name, email) VALUES ('{v}', 'x') RETURNING id;",
+                update: "UPDATE active_users SET name = '{v}' WHERE id = {id};",
+                read: "SELECT id, name FROM active_users ORDER BY id;",
+            }],
+            new: vec![App {
+                data: "users",
+                insert: "INSERT INTO users (name, email) VALUES ('{v}', 'x') RETURNING id;",
+                update: "UPDATE active_people SET full_name = '{v}' WHERE id = {id};",
+                read: "SELECT id, full_name FROM active_people ORDER BY id;",
+            }],
+            target: "CREATE TABLE users (id bigserial PRIMARY KEY, name text NOT NULL, email text, updated_at timestamptz);\nCREATE VIEW active_people AS SELECT id, name AS full_name FROM users WHERE email IS NOT NULL;".into(),
+            final_checks: vec![],
+            refusing_down: None,
+        }),
         ("data-format-change", Scenario {
             change: Change::DataFormatChange { table: "users".into(), column: "settings".into(), new_column: "settings_json".into(), new_type: "jsonb".into(), transform: "settings::jsonb".into() },
             options: opts(),

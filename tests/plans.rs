@@ -130,6 +130,11 @@ fn changes() -> Vec<Change> {
             value: "open".into(),
             new_value: "opened".into(),
         },
+        Change::ReplaceView {
+            view: "active_users".into(),
+            new_name: "active_people".into(),
+            definition: "SELECT id, name AS full_name FROM users".into(),
+        },
     ]
 }
 

@@ -135,6 +135,7 @@ fn change_table(change: &Change) -> Option<String> {
         Change::DropIndex { table, .. } => table.as_ref()?,
         // A type, used by columns of tables the plan does not name.
         Change::RenameEnumValue { .. } => return None,
+        Change::ReplaceView { view, .. } => view,
     };
     Some(normalize_table(&t.qualified()))
 }

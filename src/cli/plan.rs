@@ -50,7 +50,9 @@ pub struct PlanArgs {
     /// The column's current default (rollback of change-column-default).
     #[arg(long = "from", value_name = "DEFAULT")]
     previous_default: Option<String>,
-    /// The dropped index's definition, as pg_get_indexdef prints it (rollback of drop-index).
+    /// The current definition, for the rollback: of the dropped index as
+    /// pg_get_indexdef prints it (drop-index), or of the replaced view's
+    /// query as pg_get_viewdef prints it (replace-view).
     #[arg(long)]
     definition: Option<String>,
     /// The last minor of a major: after X.N comes (X+1).0.
@@ -158,6 +160,7 @@ fn build(a: &PlanArgs, io: &dyn Io) -> Result<(Change, PlanOptions), String> {
         column_type: a.column_type.clone(),
         previous_default: a.previous_default.clone(),
         index_definition: a.definition.clone(),
+        view_definition: a.definition.clone(),
         ..PlanOptions::default()
     };
     if let Some(c) = &a.calendar {

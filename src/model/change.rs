@@ -216,6 +216,17 @@ pub enum Change {
         /// The label that replaces it.
         new_value: String,
     },
+    /// Change a view incompatibly (drop, rename or retype a column): a new
+    /// view next to the old one (expand and contract).
+    ReplaceView {
+        /// The view in use.
+        #[cfg_attr(target_arch = "wasm32", tsify(type = "string"))]
+        view: Name,
+        /// The new view's name.
+        new_name: String,
+        /// The new view's query (`SELECT ...`).
+        definition: String,
+    },
 }
 
 impl Change {
@@ -238,6 +249,7 @@ impl Change {
             Change::Backfill { .. } => "backfill",
             Change::DataFormatChange { .. } => "data-format-change",
             Change::RenameEnumValue { .. } => "rename-enum-value",
+            Change::ReplaceView { .. } => "replace-view",
         }
     }
 
@@ -259,5 +271,6 @@ impl Change {
         "backfill",
         "data-format-change",
         "rename-enum-value",
+        "replace-view",
     ];
 }

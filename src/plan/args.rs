@@ -250,6 +250,19 @@ impl Change {
                     new_value: a(1),
                 }
             }
+            "replace-view" => {
+                arity(
+                    &k,
+                    args,
+                    2,
+                    "VIEW NEW_VIEW 'SELECT ...' [--definition CURRENT_QUERY]",
+                )?;
+                Change::ReplaceView {
+                    view: table(target)?,
+                    new_name: a(0),
+                    definition: a(1),
+                }
+            }
             other => {
                 return Err(bad(format!(
                     "`{other}` is not a change kind; the kinds are: {}",

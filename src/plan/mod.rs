@@ -27,6 +27,7 @@ mod drop_table;
 mod rename_column;
 mod rename_enum_value;
 mod rename_table;
+mod replace_view;
 mod set_not_null;
 
 use serde::{Deserialize, Serialize};
@@ -198,6 +199,7 @@ pub fn change_name(change: &Change) -> String {
             value,
             new_value,
         } => format!("{type_name}-{value}-{new_value}"),
+        Change::ReplaceView { view, .. } => view.to_string(),
     };
     let mut out = String::from(change.kind());
     out.push('-');
@@ -294,6 +296,9 @@ pub struct PlanOptions {
     /// The dropped index's definition (`pg_get_indexdef`), for the rollback of drop-index.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub index_definition: Option<String>,
+    /// The replaced view's query (`pg_get_viewdef`), for the rollback of replace-view.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub view_definition: Option<String>,
 }
 
 impl Default for PlanOptions {
@@ -312,6 +317,7 @@ impl Default for PlanOptions {
             column_type: None,
             previous_default: None,
             index_definition: None,
+            view_definition: None,
         }
     }
 }
@@ -740,6 +746,7 @@ fn plan_with(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
         Change::Backfill { .. } => backfill::plan(change, cx)?,
         Change::DataFormatChange { .. } => data_format_change::plan(change, cx)?,
         Change::RenameEnumValue { .. } => rename_enum_value::plan(change, cx)?,
+        Change::ReplaceView { .. } => replace_view::plan(change, cx)?,
     }
     Ok(())
 }

@@ -94,6 +94,9 @@ pub fn describe_change(change: &Change) -> String {
             value,
             new_value,
         } => format!("rename the label '{value}' of {type_name} to '{new_value}'"),
+        Change::ReplaceView { view, new_name, .. } => {
+            format!("replace view {view} with {new_name}")
+        }
     }
 }
 

@@ -27,7 +27,7 @@ declare_rule! {
     /// drop then fails if something still depends on it). To change a view,
     /// `CREATE OR REPLACE VIEW` keeps its columns and adds new ones at the end;
     /// for an incompatible change, create a view under a new name, switch the
-    /// code, and drop the old view later.
+    /// code, and drop the old view later (`zerodown plan replace-view`).
     /// ```sql valid
     /// -- zerodown: phase=post-deploy
     /// DROP VIEW active_users;

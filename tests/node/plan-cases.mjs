@@ -88,6 +88,11 @@ export const PLAN_CASES = [
     change: { kind: "rename-enum-value", type: "issue_state", value: "open", newValue: "opened" },
     options: { release: "16.4", pgVersion: 11 },
   },
+  {
+    args: ["replace-view", "active_users", "active_people", "SELECT id, name AS full_name FROM users", "--definition", "SELECT id, name FROM users"],
+    change: { kind: "replace-view", view: "active_users", newName: "active_people", definition: "SELECT id, name AS full_name FROM users" },
+    options: { indexDefinition: "SELECT id, name FROM users", viewDefinition: "SELECT id, name FROM users" },
+  },
 ];
 
 const BOOL_FLAGS = new Set(["--unique", "--primary-key", "--has-default"]);

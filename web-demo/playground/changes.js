@@ -81,6 +81,13 @@ export const CHANGE_KINDS = {
       { name: "newValue", type: "text", required: true, label: "new label" }],
     example: { type: "issue_state", value: "open", newValue: "opened" },
   },
+  "replace-view": {
+    fields: [{ name: "view", type: "text", required: true }, { name: "newName", type: "text", required: true, label: "new view" },
+      { name: "definition", type: "text", required: true, label: "new view's query" },
+      { name: "viewDefinition", type: "text", option: true, label: "current query (for the rollback)" }],
+    example: { view: "active_users", newName: "active_people", definition: "SELECT id, name AS full_name FROM users",
+      viewDefinition: "SELECT id, name FROM users" },
+  },
 };
 
 /**
