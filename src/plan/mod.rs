@@ -742,6 +742,21 @@ fn plan_with(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
         Change::DropIndex { .. } => drop_index::plan(change, cx)?,
         Change::DropTable { .. } => drop_table::plan(change, cx)?,
         Change::RenameTable { .. } => rename_table::plan(change, cx)?,
+        // No lint finding carries these three: the browser lint module,
+        // which plans only for its findings, leaves them out.
+        Change::BigintPrimaryKey { .. }
+        | Change::DataFormatChange { .. }
+        | Change::ReplaceView { .. }
+            if !PLANNING_API =>
+        {
+            return Err(Error::new(
+                ErrorCode::BadChange,
+                format!(
+                    "{} is planned by the full module (`zerodown/full`), not by the lint module",
+                    change.kind()
+                ),
+            ));
+        }
         Change::BigintPrimaryKey { .. } => bigint_primary_key::plan(change, cx)?,
         Change::Backfill { .. } => backfill::plan(change, cx)?,
         Change::DataFormatChange { .. } => data_format_change::plan(change, cx)?,
