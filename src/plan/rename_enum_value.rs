@@ -132,6 +132,7 @@ pub(crate) fn plan(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
     .push(format!(
         "release {l0}, which writes '{new_value}', runs everywhere"
     ));
+    let progress = cx.progress(&t, None, &label);
     let step = cx.migration(
         0,
         StepPhase::Background,
@@ -145,10 +146,7 @@ pub(crate) fn plan(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
         Some(relabel_down),
     );
     step.outside_transaction = true;
-    step.progress = Some(format!(
-        "SELECT application_name AS position FROM pg_stat_activity WHERE application_name LIKE {};",
-        lit(&format!("zerodown: {label} %"))
-    ));
+    step.progress = Some(progress);
     step.requires.push(format!(
         "release {l0}, which writes '{new_value}', runs everywhere"
     ));
