@@ -175,7 +175,7 @@ pub const DEFAULT_MIGRATIONS: &[&str] = &["db/migrate/**", "db/post_migrate/**",
 /// cannot be read (not SQL, binary, a damaged hunk) are listed, never linted
 /// and never shown as clean.
 pub fn lint_diff(diff: &str, options: &LintOptions, migrations: &[String]) -> Result<LintReport> {
-    lint_diff_files(diff::parse(diff), options, migrations, Vec::new())
+    lint_diff_files(diff::parse(diff), options, migrations, Vec::new(), None)
 }
 
 /// [`lint_diff`], with `context`: unchanged migrations read, in path order
@@ -189,6 +189,19 @@ pub fn lint_diff_with_context(
     migrations: &[String],
     context: &[SourceFile],
 ) -> Result<LintReport> {
+    lint_diff_with_schema(diff, options, migrations, context, None)
+}
+
+/// [`lint_diff_with_context`] on top of a loaded schema (`None`: no schema
+/// known): the context files and the diff's apply on top of it.
+#[cfg(any(not(target_arch = "wasm32"), feature = "full"))]
+pub fn lint_diff_with_schema(
+    diff: &str,
+    options: &LintOptions,
+    migrations: &[String],
+    context: &[SourceFile],
+    schema: Option<&Schema>,
+) -> Result<LintReport> {
     let files = diff::parse(diff);
     let mut context: Vec<DiffFile> = context
         .iter()
@@ -201,7 +214,7 @@ pub fn lint_diff_with_context(
         })
         .collect();
     context.sort_by(|a, b| a.path.cmp(&b.path));
-    lint_diff_files(files, options, migrations, context)
+    lint_diff_files(files, options, migrations, context, schema)
 }
 
 /// Lints a diff's files; `context` (sorted by path) is read, not reported.
@@ -210,11 +223,12 @@ fn lint_diff_files(
     options: &LintOptions,
     migrations: &[String],
     context: Vec<DiffFile>,
+    schema: Option<&Schema>,
 ) -> Result<LintReport> {
     validate_options(options)?;
     files.sort_by(|a, b| a.path.cmp(&b.path));
     let mut report = LintReport::default();
-    let mut catalog = Catalog::default();
+    let mut catalog = seed(schema);
     let rules = active_rules(options);
     let planner = planner_for(options)?;
     let is_migration = |path: &str| {
