@@ -218,8 +218,28 @@ fn doc_examples() {
                 m.id
             ));
         }
+        // A ```sql schema fence is the schema dump the fences after it are
+        // linted against.
+        let mut schema: Option<zerodown::lint::Schema> = None;
         for (kind, opts, sql) in fs {
-            let report = lint_at(&sql, "db/migrate/example.sql", &options_from(&opts));
+            if kind == "schema" {
+                let (loaded, problems) = zerodown::lint::Schema::load(&sql, "schema");
+                if !problems.is_empty() {
+                    failures.push(format!(
+                        "{}: schema example does not load: {problems:?}",
+                        m.id
+                    ));
+                }
+                schema = Some(loaded);
+                continue;
+            }
+            let report = zerodown::lint::lint_with_schema(
+                &sql,
+                "db/migrate/example.sql",
+                &options_from(&opts),
+                schema.as_ref(),
+            )
+            .expect("options are valid");
             let all = describe(&report);
             let mine = report.findings.iter().filter(|f| f.rule == m.id).count();
             match kind.as_str() {

@@ -496,6 +496,7 @@ fn lint_one(
                 statement: &stmt,
                 state: &state,
                 catalog,
+                source: text,
             };
             for (rule, forced) in rules.iter().filter(|_| is_changed) {
                 rule.check_op(op, &facts, &cx, &mut diags);

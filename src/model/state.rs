@@ -79,6 +79,12 @@ pub struct Catalog {
     /// Column sets a foreign key may reference: primary keys, unique
     /// constraints and non-partial unique indexes, by table.
     unique_sets: HashMap<Key, Vec<Vec<String>>>,
+    /// Tables whose columns are not all known (`CREATE TABLE ... AS`,
+    /// `PARTITION OF` without a column list).
+    opaque: HashSet<Key>,
+    /// Tables with a constraint PostgreSQL named itself (unnamed in the
+    /// SQL): their constraint names are not all known.
+    unnamed_constraints: HashSet<Key>,
     /// Partitioned tables, with their partitions in the order attached.
     partitions: HashMap<Key, Vec<Key>>,
     tables: HashMap<Key, Columns>,
@@ -266,6 +272,18 @@ impl Catalog {
             .unwrap_or_default()
     }
 
+    /// True when `table` is known and all its columns are (not created by
+    /// `CREATE TABLE ... AS` or `PARTITION OF` without a column list).
+    pub fn columns_known(&self, table: &Name) -> bool {
+        let k = self.schema.key(table);
+        self.tables.contains_key(&k) && !self.opaque.contains(&k)
+    }
+
+    /// True when every constraint of `table` has a known name.
+    pub fn constraint_names_known(&self, table: &Name) -> bool {
+        !self.unnamed_constraints.contains(&self.schema.key(table))
+    }
+
     /// The index `name` (unqualified: in the current schema).
     pub fn index(&self, name: &Name) -> Option<&IndexInfo> {
         self.indexes.get(&self.schema.key(name))
@@ -378,6 +396,17 @@ impl Catalog {
                 );
                 let k = key(&ct.table);
                 self.tables.insert(k.clone(), cols);
+                if ct.from_query || (ct.partition_of.is_some() && ct.columns.is_empty()) {
+                    self.opaque.insert(k.clone());
+                }
+                let unnamed = ct.constraints.iter().any(|c| c.name.is_none())
+                    || ct
+                        .columns
+                        .iter()
+                        .any(|c| c.unique || c.references.is_some() || !c.checks.is_empty());
+                if unnamed {
+                    self.unnamed_constraints.insert(k.clone());
+                }
                 if let Some(parent) = &ct.partition_of {
                     let p = key(parent);
                     self.partitions.entry(p).or_default().push(k.clone());
@@ -415,6 +444,8 @@ impl Catalog {
                     self.tables.remove(&k);
                     self.partitions.remove(&k);
                     self.unique_sets.remove(&k);
+                    self.opaque.remove(&k);
+                    self.unnamed_constraints.remove(&k);
                     let sp = self.schema.clone();
                     self.indexes.retain(|_, i| sp.key(&i.table) != k);
                     self.constraints.retain(|(t, _)| *t != k);
@@ -531,6 +562,9 @@ impl Catalog {
             }
             OpKind::AddConstraint { table, constraint } => {
                 add_key(&mut self.keys, key(table), &table.name, constraint);
+                if constraint.name.is_none() {
+                    self.unnamed_constraints.insert(key(table));
+                }
                 add_constraint(
                     &mut self.constraints,
                     &mut self.unique_sets,
