@@ -112,8 +112,17 @@ fn partitioned(op: &Op, ci: &crate::model::CreateIndex, cx: &RuleContext<'_>) ->
             .iter()
             .take(SHOWN)
             .map(|p| {
-                let pi = format!("{}_{}", p.name, index);
-                format!("`CREATE {unique}INDEX CONCURRENTLY {pi} ON {p} ({cols});` then `ALTER INDEX {index} ATTACH PARTITION {pi};`")
+                // PostgreSQL keeps 63 bytes of a name; the index lives in
+                // its partition's schema.
+                let mut pi = format!("{}_{}", p.name, index);
+                while pi.len() > 63 {
+                    pi.pop();
+                }
+                let qualified = match &p.schema {
+                    Some(s) if s != "public" => format!("{s}.{pi}"),
+                    _ => pi.clone(),
+                };
+                format!("`CREATE {unique}INDEX CONCURRENTLY {pi} ON {p} ({cols});` then `ALTER INDEX {index} ATTACH PARTITION {qualified};`")
             })
             .collect();
         help.push_str(&format!(": {}", steps.join(", ")));
