@@ -540,3 +540,82 @@ fn markdown_note_groups_by_file_with_plans_and_stays_within_its_limit() {
         .expect("count");
     assert_eq!(rows + left, report.findings.len());
 }
+
+const SCHEMA: &str = "CREATE TABLE public.users (\n    id bigint NOT NULL,\n    email text\n);\nCREATE TABLE public.broken (id bigint,, oops);\n";
+const TYPO: &str =
+    "SET lock_timeout = '1s';\nALTER TABLE users ALTER COLUMN emial SET DEFAULT '';\n";
+
+fn rules_of(report: &serde_json::Value) -> Vec<String> {
+    report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| f["rule"].as_str().expect("rule").to_string())
+        .collect()
+}
+
+#[test]
+fn lint_against_a_schema_from_the_flag_or_the_config() {
+    // Without a schema, the typo is not zerodown's to know.
+    let files = [("db/structure.sql", SCHEMA), ("m.sql", TYPO)];
+    assert!(!rules_of(&json_of(&files, &["m.sql"])).contains(&"schema-mismatch".to_string()));
+
+    let (code, out, err) = lint_as(
+        &files,
+        &["--format", "json", "--schema", "db/structure.sql", "m.sql"],
+    );
+    assert_eq!(code, 1, "{err}");
+    let report: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    let found = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["rule"] == "schema-mismatch")
+        .unwrap_or_else(|| panic!("no schema-mismatch: {out}"));
+    assert_eq!(found["span"]["start"]["line"], 2, "{out}");
+    let message = found["message"].as_str().expect("message");
+    assert!(
+        message.contains("`users`.`emial` does not exist"),
+        "{message}"
+    );
+    // The statement the loader could not read is a note with its line; the lint went on.
+    assert!(
+        err.contains("note: db/structure.sql:5: schema statement skipped"),
+        "{err}"
+    );
+
+    // `schema` in zerodown.toml is relative to the config file.
+    let files = [
+        ("/project/zerodown.toml", "schema = \"db/structure.sql\"\n"),
+        ("/project/db/structure.sql", SCHEMA),
+        ("m.sql", TYPO),
+    ];
+    assert!(rules_of(&json_of(&files, &["m.sql"])).contains(&"schema-mismatch".to_string()));
+    // The flag wins over the config.
+    let files = [
+        ("/project/zerodown.toml", "schema = \"db/structure.sql\"\n"),
+        ("/project/db/structure.sql", SCHEMA),
+        (
+            "other.sql",
+            "CREATE TABLE public.users (id bigint, emial text);\n",
+        ),
+        ("m.sql", TYPO),
+    ];
+    assert!(
+        !rules_of(&json_of(&files, &["--schema", "other.sql", "m.sql"]))
+            .contains(&"schema-mismatch".to_string())
+    );
+}
+
+#[test]
+fn a_missing_or_unreadable_schema_stops_the_lint_with_exit_2() {
+    let (code, out, err) = lint_as(&[("m.sql", TYPO)], &["--schema", "none.sql", "m.sql"]);
+    assert_eq!(code, 2);
+    assert_eq!(out, "");
+    assert!(err.starts_with("error: schema: "), "{err}");
+    assert!(err.contains("none.sql"), "{err}");
+    let mut io = MemIo::with(&[("m.sql", TYPO)]);
+    io.files.insert("bad.sql".into(), vec![0x53, 0xe9]);
+    assert_eq!(io.run(&["lint", "--schema", "bad.sql", "m.sql"]), 2);
+    assert!(io.err.contains("bad.sql: not UTF-8"), "{}", io.err);
+}

@@ -410,6 +410,7 @@ fn diagnostics(rule: &dyn Rule, sql: &str, options: &LintOptions) -> Vec<Diagnos
                 statement: &stmt,
                 state: &state,
                 catalog: &catalog,
+                source: sql,
             };
             rule.check(op, &cx, &mut out);
             state.apply(op, options);
@@ -445,6 +446,7 @@ fn findings_carry_the_change_to_plan() {
         statement: &stmt,
         state: &state,
         catalog: &catalog,
+        source: rename,
     };
     zerodown::rules::RenameColumn.check(&stmt.ops[0], &cx, &mut out);
     assert_eq!(

@@ -5,6 +5,11 @@
 //! in-transaction phase=post-deploy` and, in a `.fail.sql`, lists the exact
 //! findings of its rule as `-- expect: LINE:COLUMN SEVERITY`. A `.ok.sql`
 //! must give no finding of its rule and no error or warning at all.
+//!
+//! `-- schema: SQL` lines give the fixture a schema dump: their text, one
+//! line each, in order, is loaded with `lint::Schema::load` and the fixture
+//! is linted on top of it. Without them the fixture is linted with no
+//! schema (the rules' "does not know" behaviour).
 
 mod common;
 
@@ -17,18 +22,23 @@ use zerodown::Severity;
 
 struct Fixture {
     options: String,
+    schema: String,
     expect: Vec<(u32, u32, String)>,
 }
 
 fn header(sql: &str) -> Fixture {
     let mut f = Fixture {
         options: String::new(),
+        schema: String::new(),
         expect: Vec::new(),
     };
     for line in sql.lines() {
         if let Some(o) = line.strip_prefix("-- options:") {
             f.options.push_str(o);
             f.options.push(' ');
+        } else if let Some(s) = line.strip_prefix("-- schema:") {
+            f.schema.push_str(s);
+            f.schema.push('\n');
         } else if let Some(e) = line.strip_prefix("-- expect:") {
             let mut words = e.split_whitespace();
             let pos = words.next().expect("LINE:COLUMN");
@@ -102,7 +112,15 @@ fn fixtures() {
             let fx = header(&sql);
             let options = options_from(&fx.options);
             let shown = format!("{id}/{name}");
-            let report = lint_at(&sql, &format!("db/migrate/{name}"), &options);
+            let at = format!("db/migrate/{name}");
+            let report = if fx.schema.is_empty() {
+                lint_at(&sql, &at, &options)
+            } else {
+                let (schema, problems) = zerodown::lint::Schema::load(&fx.schema, "schema");
+                assert_eq!(problems, vec![], "{id}/{name}: its schema does not load");
+                zerodown::lint::lint_with_schema(&sql, &at, &options, Some(&schema))
+                    .expect("options are valid")
+            };
             let all = describe(&report);
             let mine: Vec<(u32, u32, String)> = report
                 .findings
@@ -200,8 +218,28 @@ fn doc_examples() {
                 m.id
             ));
         }
+        // A ```sql schema fence is the schema dump the fences after it are
+        // linted against.
+        let mut schema: Option<zerodown::lint::Schema> = None;
         for (kind, opts, sql) in fs {
-            let report = lint_at(&sql, "db/migrate/example.sql", &options_from(&opts));
+            if kind == "schema" {
+                let (loaded, problems) = zerodown::lint::Schema::load(&sql, "schema");
+                if !problems.is_empty() {
+                    failures.push(format!(
+                        "{}: schema example does not load: {problems:?}",
+                        m.id
+                    ));
+                }
+                schema = Some(loaded);
+                continue;
+            }
+            let report = zerodown::lint::lint_with_schema(
+                &sql,
+                "db/migrate/example.sql",
+                &options_from(&opts),
+                schema.as_ref(),
+            )
+            .expect("options are valid");
             let all = describe(&report);
             let mine = report.findings.iter().filter(|f| f.rule == m.id).count();
             match kind.as_str() {

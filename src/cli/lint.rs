@@ -63,6 +63,9 @@ pub struct LintArgs {
     /// missing-lock-timeout: the longest lock_timeout a migration may set (default 2s).
     #[arg(long, value_name = "DURATION")]
     max_lock_timeout: Option<String>,
+    /// A schema dump (`pg_dump --schema-only`, `structure.sql`) to lint against: overrides `schema` in zerodown.toml.
+    #[arg(long, value_name = "PATH")]
+    schema: Option<PathBuf>,
     /// Colour the text output: auto (when stdout is a terminal and NO_COLOR is not set), always or never.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
@@ -121,7 +124,13 @@ pub fn load_config(given: Option<&PathBuf>, io: &dyn Io) -> Result<Option<LintOp
     match given.cloned().or_else(|| find_config(io)) {
         Some(p) => {
             let text = super::read_text(io, &p)?;
-            let o = parse_config(&text, &p.display().to_string()).map_err(|e| e.to_string())?;
+            let mut o = parse_config(&text, &p.display().to_string()).map_err(|e| e.to_string())?;
+            // The schema path is relative to the config file.
+            if let (Some(s), Some(dir)) = (&o.schema, p.parent()) {
+                if !Path::new(s).is_absolute() && !dir.as_os_str().is_empty() {
+                    o.schema = Some(dir.join(s).display().to_string());
+                }
+            }
             Ok(Some(o))
         }
         None => Ok(None),
@@ -166,6 +175,9 @@ fn options(args: &LintArgs, io: &dyn Io) -> Result<LintOptions, String> {
     o.assume_in_transaction |= args.assume_in_transaction;
     if args.release.is_some() {
         o.release.clone_from(&args.release);
+    }
+    if let Some(s) = &args.schema {
+        o.schema = Some(s.display().to_string());
     }
     if args.lock_timeout.is_some() {
         o.lock_timeout.clone_from(&args.lock_timeout);
@@ -316,22 +328,36 @@ fn read_sources(paths: &[PathBuf], io: &dyn Io) -> Result<Vec<SourceFile>, Strin
     paths
         .iter()
         .map(|p| {
-            let bytes = io
-                .read(p)
-                .map_err(|e| format!("cannot read {}: {e}", p.display()))?;
-            let sql = String::from_utf8(bytes).map_err(|e| {
-                format!(
-                    "{}: not UTF-8 text (invalid byte at offset {})",
-                    p.display(),
-                    e.utf8_error().valid_up_to()
-                )
-            })?;
+            let sql = super::read_text(io, p)?;
             Ok(SourceFile {
                 path: p.to_string_lossy().replace('\\', "/"),
                 sql,
             })
         })
         .collect()
+}
+
+/// Loads the schema dump the options name, if any; its skipped statements
+/// go to stderr as notes (the lint goes on without them).
+pub fn load_schema(
+    options: &LintOptions,
+    io: &mut dyn Io,
+) -> Result<Option<crate::lint::Schema>, String> {
+    let Some(path) = &options.schema else {
+        return Ok(None);
+    };
+    let text = super::read_text(io, Path::new(path)).map_err(|e| format!("schema: {e}"))?;
+    let (schema, problems) = crate::lint::Schema::load(&text, path);
+    for p in &problems {
+        io.write(
+            Stream::Stderr,
+            &format!(
+                "note: {}:{}: schema statement skipped: {}\n",
+                p.path, p.line, p.reason
+            ),
+        );
+    }
+    Ok(Some(schema))
 }
 
 pub fn run(args: LintArgs, io: &mut dyn Io) -> u8 {
@@ -345,6 +371,11 @@ pub fn run(args: LintArgs, io: &mut dyn Io) -> u8 {
             "--migrations needs --diff or --changed-since".to_string(),
         );
     }
+    let schema = match load_schema(&options, io) {
+        Ok(s) => s,
+        Err(e) => return fail(io, e),
+    };
+    let schema = schema.as_ref();
     let diff = match (&args.diff, &args.changed_since) {
         (Some(d), _) => Some(super::read_text(io, d).map(|d| (d, Vec::new()))),
         (None, Some(rev)) => Some(changed_since(rev, &args.paths, &args.migrations, io)),
@@ -352,8 +383,13 @@ pub fn run(args: LintArgs, io: &mut dyn Io) -> u8 {
     };
     let result = match diff {
         Some(d) => d.and_then(|(diff, context)| {
-            let report =
-                crate::lint::lint_diff_with_context(&diff, &options, &args.migrations, &context);
+            let report = crate::lint::lint_diff_with_schema(
+                &diff,
+                &options,
+                &args.migrations,
+                &context,
+                schema,
+            );
             let sources = crate::diff::parse(&diff)
                 .into_iter()
                 .map(|f| SourceFile {
@@ -366,7 +402,8 @@ pub fn run(args: LintArgs, io: &mut dyn Io) -> u8 {
         None => collect(&args.paths, io)
             .and_then(|p| read_sources(&p, io))
             .and_then(|s| {
-                let report = crate::lint_files(&s, &options).map_err(|e| e.to_string());
+                let report = crate::lint::lint_files_with_schema(&s, &options, schema)
+                    .map_err(|e| e.to_string());
                 report.map(|r| (s, r))
             }),
     };

@@ -195,10 +195,11 @@ fn read_text(io: &dyn Io, path: &Path) -> Result<String, String> {
     let bytes = io
         .read(path)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    String::from_utf8(bytes).map_err(|_| {
+    String::from_utf8(bytes).map_err(|e| {
         format!(
-            "cannot read {}: stream did not contain valid UTF-8",
-            path.display()
+            "{}: not UTF-8 text (invalid byte at offset {})",
+            path.display(),
+            e.utf8_error().valid_up_to()
         )
     })
 }

@@ -7,8 +7,11 @@
 //! inference are defined in `model`, the comment syntax in `sql`; they are
 //! re-exported here.
 
+mod schema;
 #[cfg(test)]
 mod state_tests;
+
+pub use schema::Schema;
 
 use std::collections::BTreeSet;
 use std::ops::Range;
@@ -77,9 +80,24 @@ fn planner_for(options: &LintOptions) -> Result<Option<Planner>> {
 
 /// Lints one file.
 pub fn lint(sql: &str, path: &str, options: &LintOptions) -> Result<LintReport> {
+    lint_with_schema(sql, path, options, None)
+}
+
+/// The catalog a run starts from: the loaded schema's, or an empty one.
+fn seed(schema: Option<&Schema>) -> Catalog {
+    schema.map_or_else(Catalog::default, |s| s.catalog.clone())
+}
+
+/// Lints one file on top of a loaded schema (`None`: no schema known).
+pub fn lint_with_schema(
+    sql: &str,
+    path: &str,
+    options: &LintOptions,
+    schema: Option<&Schema>,
+) -> Result<LintReport> {
     validate_options(options)?;
     let mut report = LintReport::default();
-    let mut catalog = Catalog::default();
+    let mut catalog = seed(schema);
     let rules = active_rules(options);
     let planner = planner_for(options)?;
     let findings = lint_one(
@@ -100,11 +118,22 @@ pub fn lint(sql: &str, path: &str, options: &LintOptions) -> Result<LintReport> 
 /// Lints several files in path order; tables created by earlier files are
 /// known to later ones.
 pub fn lint_files(files: &[SourceFile], options: &LintOptions) -> Result<LintReport> {
+    lint_files_with_schema(files, options, None)
+}
+
+/// Lints several files in path order on top of a loaded schema (`None`: no
+/// schema known); each file applies on top of the schema and the files
+/// before it.
+pub fn lint_files_with_schema(
+    files: &[SourceFile],
+    options: &LintOptions,
+    schema: Option<&Schema>,
+) -> Result<LintReport> {
     validate_options(options)?;
     let mut order: Vec<&SourceFile> = files.iter().collect();
     order.sort_by(|a, b| a.path.cmp(&b.path));
     let mut report = LintReport::default();
-    let mut catalog = Catalog::default();
+    let mut catalog = seed(schema);
     let rules = active_rules(options);
     let planner = planner_for(options)?;
     // Each file's findings in their own vector, joined once at the end: the
@@ -146,7 +175,7 @@ pub const DEFAULT_MIGRATIONS: &[&str] = &["db/migrate/**", "db/post_migrate/**",
 /// cannot be read (not SQL, binary, a damaged hunk) are listed, never linted
 /// and never shown as clean.
 pub fn lint_diff(diff: &str, options: &LintOptions, migrations: &[String]) -> Result<LintReport> {
-    lint_diff_files(diff::parse(diff), options, migrations, Vec::new())
+    lint_diff_files(diff::parse(diff), options, migrations, Vec::new(), None)
 }
 
 /// [`lint_diff`], with `context`: unchanged migrations read, in path order
@@ -160,6 +189,19 @@ pub fn lint_diff_with_context(
     migrations: &[String],
     context: &[SourceFile],
 ) -> Result<LintReport> {
+    lint_diff_with_schema(diff, options, migrations, context, None)
+}
+
+/// [`lint_diff_with_context`] on top of a loaded schema (`None`: no schema
+/// known): the context files and the diff's apply on top of it.
+#[cfg(any(not(target_arch = "wasm32"), feature = "full"))]
+pub fn lint_diff_with_schema(
+    diff: &str,
+    options: &LintOptions,
+    migrations: &[String],
+    context: &[SourceFile],
+    schema: Option<&Schema>,
+) -> Result<LintReport> {
     let files = diff::parse(diff);
     let mut context: Vec<DiffFile> = context
         .iter()
@@ -172,7 +214,7 @@ pub fn lint_diff_with_context(
         })
         .collect();
     context.sort_by(|a, b| a.path.cmp(&b.path));
-    lint_diff_files(files, options, migrations, context)
+    lint_diff_files(files, options, migrations, context, schema)
 }
 
 /// Lints a diff's files; `context` (sorted by path) is read, not reported.
@@ -181,11 +223,12 @@ fn lint_diff_files(
     options: &LintOptions,
     migrations: &[String],
     context: Vec<DiffFile>,
+    schema: Option<&Schema>,
 ) -> Result<LintReport> {
     validate_options(options)?;
     files.sort_by(|a, b| a.path.cmp(&b.path));
     let mut report = LintReport::default();
-    let mut catalog = Catalog::default();
+    let mut catalog = seed(schema);
     let rules = active_rules(options);
     let planner = planner_for(options)?;
     let is_migration = |path: &str| {
@@ -453,6 +496,7 @@ fn lint_one(
                 statement: &stmt,
                 state: &state,
                 catalog,
+                source: text,
             };
             for (rule, forced) in rules.iter().filter(|_| is_changed) {
                 rule.check_op(op, &facts, &cx, &mut diags);

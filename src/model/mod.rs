@@ -35,6 +35,6 @@ pub use options::{FailOn, LintOptions, PhaseGlob, RuleLevel, DEFAULT_MAX_LOCK_TI
 pub use pg_version::{PgVersion, DEFAULT_PG_VERSION};
 pub use phase::{glob_match, infer_phase, phase_from_path};
 pub use sharding::{key_column_for_root, normalize_table, table_key};
-pub use state::{Catalog, ColumnInfo, FileState};
+pub use state::{Catalog, ColumnInfo, FileState, IndexInfo};
 pub use version::Version;
 pub use vocabulary::{Phase, Position, Severity, Span};

@@ -63,6 +63,11 @@ pub struct LintOptions {
     /// The release the migrations ship in; plans are laid out from it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub release: Option<String>,
+    /// A schema dump (`pg_dump --schema-only`, `structure.sql`) the CLI
+    /// loads and lints against; in `zerodown.toml`, relative to that file.
+    /// The engine reads the loaded schema (`lint::Schema`), not this path.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schema: Option<String>,
     /// Root tables for organization isolation (`sharding-key-missing`).
     #[serde(default)]
     pub roots: Vec<String>,
@@ -149,6 +154,7 @@ impl Default for LintOptions {
             rules: BTreeMap::new(),
             phases: Vec::new(),
             release: None,
+            schema: None,
             roots: Vec::new(),
             plans: true,
             lock_timeout: None,

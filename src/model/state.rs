@@ -37,6 +37,19 @@ fn gives_default(d: Option<&DefaultExpr>) -> bool {
     d.is_some_and(|d| !d.is_null())
 }
 
+/// An index as far as the schema and earlier statements of the run tell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexInfo {
+    /// The indexed table.
+    pub table: Name,
+    /// `UNIQUE`.
+    pub unique: bool,
+    /// Has a `WHERE` predicate.
+    pub partial: bool,
+    /// Key columns or expressions, as SQL.
+    pub columns: Vec<String>,
+}
+
 /// A column as far as earlier statements of the run tell.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ColumnInfo {
@@ -48,13 +61,32 @@ pub struct ColumnInfo {
     pub not_null: bool,
 }
 
-/// What earlier statements and files of this run created: tables, columns
-/// and NOT NULL checks. Files are linted in path order, so a table created in
-/// an earlier migration is known to a later one.
-#[derive(Debug, Default)]
+/// What the loaded schema holds and earlier statements and files of this
+/// run created: tables, columns, indexes, constraints, partitions. Files are
+/// linted in path order, so a table created in an earlier migration is known
+/// to a later one. Seeded from a schema dump (`lint::Schema`), it is
+/// `complete`: an object it does not hold does not exist.
+#[derive(Debug, Default, Clone)]
 pub struct Catalog {
     /// The schema unqualified names resolve to in the current file.
     schema: Schema,
+    /// Seeded from a whole schema: absence means the object does not exist.
+    complete: bool,
+    /// Indexes by (schema, name): an index lives in its table's schema.
+    indexes: HashMap<Key, IndexInfo>,
+    /// Named constraints of every kind: (table, name).
+    constraints: HashSet<(Key, String)>,
+    /// Column sets a foreign key may reference: primary keys, unique
+    /// constraints and non-partial unique indexes, by table.
+    unique_sets: HashMap<Key, Vec<Vec<String>>>,
+    /// Tables whose columns are not all known (`CREATE TABLE ... AS`,
+    /// `PARTITION OF` without a column list).
+    opaque: HashSet<Key>,
+    /// Tables with a constraint PostgreSQL named itself (unnamed in the
+    /// SQL): their constraint names are not all known.
+    unnamed_constraints: HashSet<Key>,
+    /// Partitioned tables, with their partitions in the order attached.
+    partitions: HashMap<Key, Vec<Key>>,
     tables: HashMap<Key, Columns>,
     /// Check constraints of the form `col IS NOT NULL`: (table, constraint) -> column.
     not_null_checks: HashMap<(Key, String), String>,
@@ -89,6 +121,36 @@ fn add_key(keys: &mut HashMap<(Key, String), bool>, table: Key, name: &str, c: &
 
 /// A relation by schema and name: `(schema, name)`.
 type Key = (String, String);
+
+/// The columns of a primary key or unique constraint, when it names them.
+fn key_columns(c: &Constraint) -> Option<&[String]> {
+    match &c.kind {
+        ConstraintKind::PrimaryKey { columns, .. } | ConstraintKind::Unique { columns, .. }
+            if !columns.is_empty() =>
+        {
+            Some(columns)
+        }
+        _ => None,
+    }
+}
+
+/// Records a named constraint and, for a key, its columns.
+fn add_constraint(
+    constraints: &mut HashSet<(Key, String)>,
+    unique_sets: &mut HashMap<Key, Vec<Vec<String>>>,
+    table: Key,
+    c: &Constraint,
+) {
+    if let Some(cols) = key_columns(c) {
+        unique_sets
+            .entry(table.clone())
+            .or_default()
+            .push(cols.to_vec());
+    }
+    if let Some(name) = &c.name {
+        constraints.insert((table, name.clone()));
+    }
+}
 
 /// The schema unqualified names resolve to: `public`, unless `SET
 /// search_path` named another first. A simplification of PostgreSQL's
@@ -139,7 +201,7 @@ impl Schema {
 /// lookups are rare next to CREATE TABLE (no hashing, one allocation).
 /// A later entry of the same name shadows earlier ones, as a map insert
 /// would replace them.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 struct Columns(Vec<(String, ColumnInfo)>);
 
 impl Columns {
@@ -173,6 +235,94 @@ impl Columns {
 }
 
 impl Catalog {
+    /// Marks the catalog as holding a whole schema (a loaded dump): from
+    /// now on an object it does not hold does not exist.
+    pub fn mark_complete(&mut self) {
+        self.complete = true;
+    }
+
+    /// True when seeded from a whole schema (see `mark_complete`).
+    pub fn is_complete(&self) -> bool {
+        self.complete
+    }
+
+    /// Marks `table` as partitioned (`PARTITION BY`), with no partition yet.
+    pub fn mark_partitioned(&mut self, table: &Name) {
+        let k = self.schema.key(table);
+        self.partitions.entry(k).or_default();
+    }
+
+    /// True when `table` is partitioned.
+    pub fn is_partitioned(&self, table: &Name) -> bool {
+        self.partitions.contains_key(&self.schema.key(table))
+    }
+
+    /// The partitions of `table`, in the order they were attached.
+    pub fn partitions(&self, table: &Name) -> Vec<Name> {
+        self.partitions
+            .get(&self.schema.key(table))
+            .map(|ps| {
+                ps.iter()
+                    .map(|(s, n)| Name {
+                        schema: Some(s.clone()),
+                        name: n.clone(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// True when `table` is known and all its columns are (not created by
+    /// `CREATE TABLE ... AS` or `PARTITION OF` without a column list).
+    pub fn columns_known(&self, table: &Name) -> bool {
+        let k = self.schema.key(table);
+        self.tables.contains_key(&k) && !self.opaque.contains(&k)
+    }
+
+    /// True when every constraint of `table` has a known name.
+    pub fn constraint_names_known(&self, table: &Name) -> bool {
+        !self.unnamed_constraints.contains(&self.schema.key(table))
+    }
+
+    /// The index `name` (unqualified: in the current schema).
+    pub fn index(&self, name: &Name) -> Option<&IndexInfo> {
+        self.indexes.get(&self.schema.key(name))
+    }
+
+    /// True when `table` has a constraint called `name`.
+    pub fn has_constraint(&self, table: &Name, name: &str) -> bool {
+        self.constraints
+            .contains(&(self.schema.key(table), name.to_string()))
+    }
+
+    /// True when `table` has a primary key, unique constraint or non-partial
+    /// unique index on exactly `columns` (in any order); with no columns, a
+    /// primary key.
+    pub fn has_unique_key(&self, table: &Name, columns: &[String]) -> bool {
+        let k = self.schema.key(table);
+        if columns.is_empty() {
+            return self
+                .keys
+                .iter()
+                .any(|((t, _), primary)| *primary && *t == k);
+        }
+        let mut want: Vec<&str> = columns.iter().map(String::as_str).collect();
+        want.sort_unstable();
+        self.unique_sets.get(&k).is_some_and(|sets| {
+            sets.iter().any(|s| {
+                let mut have: Vec<&str> = s.iter().map(String::as_str).collect();
+                have.sort_unstable();
+                have == want
+            })
+        })
+    }
+
+    /// How many tables, columns and indexes the catalog holds.
+    pub fn counts(&self) -> (usize, usize, usize) {
+        let columns = self.tables.values().map(|c| c.0.len()).sum();
+        (self.tables.len(), columns, self.indexes.len())
+    }
+
     /// The column's known definition.
     pub fn column(&self, table: &Name, column: &str) -> Option<&ColumnInfo> {
         self.tables.get(&self.schema.key(table))?.get(column)
@@ -244,10 +394,37 @@ impl Catalog {
                         })
                         .collect(),
                 );
-                self.tables.insert(key(&ct.table), cols);
-                if ct.columns.iter().any(|c| c.primary_key) {
+                let k = key(&ct.table);
+                self.tables.insert(k.clone(), cols);
+                if ct.from_query || (ct.partition_of.is_some() && ct.columns.is_empty()) {
+                    self.opaque.insert(k.clone());
+                }
+                let unnamed = ct.constraints.iter().any(|c| c.name.is_none())
+                    || ct
+                        .columns
+                        .iter()
+                        .any(|c| c.unique || c.references.is_some() || !c.checks.is_empty());
+                if unnamed {
+                    self.unnamed_constraints.insert(k.clone());
+                }
+                if let Some(parent) = &ct.partition_of {
+                    let p = key(parent);
+                    self.partitions.entry(p).or_default().push(k.clone());
+                }
+                let pk: Vec<String> = ct
+                    .columns
+                    .iter()
+                    .filter(|c| c.primary_key)
+                    .map(|c| c.name.clone())
+                    .collect();
+                if !pk.is_empty() {
                     let name = format!("{}_pkey", ct.table.name);
-                    self.keys.insert((key(&ct.table), name), true);
+                    self.keys.insert((k.clone(), name.clone()), true);
+                    self.constraints.insert((k.clone(), name));
+                    self.unique_sets.entry(k.clone()).or_default().push(pk);
+                }
+                for c in &ct.constraints {
+                    add_constraint(&mut self.constraints, &mut self.unique_sets, k.clone(), c);
                 }
                 for c in &ct.constraints {
                     add_key(&mut self.keys, key(&ct.table), &ct.table.name, c);
@@ -263,7 +440,54 @@ impl Catalog {
             }
             OpKind::DropTable { tables, .. } => {
                 for t in tables {
-                    self.tables.remove(&key(t));
+                    let k = key(t);
+                    self.tables.remove(&k);
+                    self.partitions.remove(&k);
+                    self.unique_sets.remove(&k);
+                    self.opaque.remove(&k);
+                    self.unnamed_constraints.remove(&k);
+                    let sp = self.schema.clone();
+                    self.indexes.retain(|_, i| sp.key(&i.table) != k);
+                    self.constraints.retain(|(t, _)| *t != k);
+                }
+            }
+            OpKind::CreateIndex(ci) => {
+                if let Some(name) = &ci.name {
+                    let schema = name.schema.clone().or_else(|| ci.table.schema.clone());
+                    let k = key(&Name {
+                        schema,
+                        name: name.name.clone(),
+                    });
+                    let tk = key(&ci.table);
+                    if ci.unique && ci.predicate.is_none() {
+                        self.unique_sets
+                            .entry(tk.clone())
+                            .or_default()
+                            .push(ci.columns.clone());
+                    }
+                    self.indexes.insert(
+                        k,
+                        IndexInfo {
+                            table: Name {
+                                schema: Some(tk.0),
+                                name: tk.1,
+                            },
+                            unique: ci.unique,
+                            partial: ci.predicate.is_some(),
+                            columns: ci.columns.clone(),
+                        },
+                    );
+                }
+            }
+            OpKind::DropIndex { names, .. } => {
+                for n in names {
+                    self.indexes.remove(&key(n));
+                }
+            }
+            OpKind::AttachPartition { parent, partition } => {
+                let (p, c) = (key(parent), key(partition));
+                if self.tables.contains_key(&c) || !self.indexes.contains_key(&c) {
+                    self.partitions.entry(p).or_default().push(c);
                 }
             }
             OpKind::RenameTable { table, new_name } => {
@@ -338,6 +562,15 @@ impl Catalog {
             }
             OpKind::AddConstraint { table, constraint } => {
                 add_key(&mut self.keys, key(table), &table.name, constraint);
+                if constraint.name.is_none() {
+                    self.unnamed_constraints.insert(key(table));
+                }
+                add_constraint(
+                    &mut self.constraints,
+                    &mut self.unique_sets,
+                    key(table),
+                    constraint,
+                );
                 if matches!(constraint.kind, ConstraintKind::Check { .. }) {
                     match (&constraint.name, constraint.not_valid) {
                         (_, false) => {
@@ -386,6 +619,7 @@ impl Catalog {
             }
             OpKind::DropConstraint { table, name } => {
                 self.keys.remove(&(key(table), name.clone()));
+                self.constraints.remove(&(key(table), name.clone()));
                 if let Some(col) = self.not_null_checks.remove(&(key(table), name.clone())) {
                     self.validated_not_null.remove(&(key(table), col));
                 }

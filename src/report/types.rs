@@ -166,3 +166,16 @@ pub struct RuleInfo {
     #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub doc: String,
 }
+
+/// A statement of a schema dump the loader could not read: skipped, and the
+/// load went on without it.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SchemaProblem {
+    /// The dump's path, as given.
+    pub path: String,
+    /// 1-based line where the statement starts.
+    pub line: u32,
+    /// Why it was skipped (the parser's message).
+    pub reason: String,
+}

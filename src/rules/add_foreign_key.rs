@@ -11,6 +11,14 @@ declare_rule! {
     /// tables and scans the whole referencing table while holding it: writes
     /// to both tables wait until every row has been checked.
     ///
+    /// ## With a schema
+    /// With `--schema` (see `docs/schema.md`), the referenced table's keys
+    /// are known: a foreign key whose referenced columns have no primary
+    /// key, unique constraint or unique index is an error, NOT VALID or not,
+    /// since PostgreSQL refuses it and the migration would fail at deploy
+    /// time. Without a schema zerodown does not know the referenced keys
+    /// and does not check them.
+    ///
     /// ## Example
     /// ```sql invalid
     /// ALTER TABLE issues ADD CONSTRAINT fk_issues_project
@@ -40,22 +48,53 @@ impl Rule for AddForeignKey {
 
     fn check(&self, op: &Op, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let (table, columns, references, name) = match &op.kind {
-            OpKind::AddConstraint { table, constraint } if !constraint.not_valid => {
-                match &constraint.kind {
-                    ConstraintKind::ForeignKey {
-                        columns,
-                        references,
-                    } => (table, columns.clone(), references, constraint.name.clone()),
-                    _ => return,
-                }
-            }
+            OpKind::AddConstraint { table, constraint } => match &constraint.kind {
+                ConstraintKind::ForeignKey {
+                    columns,
+                    references,
+                } => (table, columns.clone(), references, constraint.name.clone()),
+                _ => return,
+            },
             OpKind::AddColumn { table, column } => match &column.references {
                 Some(r) => (table, vec![column.name.clone()], r, None),
                 None => return,
             },
             _ => return,
         };
-        if cx.is_new_table(table) {
+        // With a whole schema loaded, the referenced key is known.
+        if cx.catalog.is_complete()
+            && cx.catalog.has_table(&references.table)
+            && !cx
+                .catalog
+                .has_unique_key(&references.table, &references.columns)
+        {
+            let cols = if references.columns.is_empty() {
+                "primary key".to_string()
+            } else {
+                format!(
+                    "primary key or unique constraint on ({})",
+                    references.columns.join(", ")
+                )
+            };
+            out.push(
+                Diagnostic::new(
+                    op.span.clone(),
+                    format!(
+                        "`{}` has no {cols}: PostgreSQL refuses this foreign key, so the migration would fail at deploy time",
+                        references.table
+                    ),
+                    format!(
+                        "reference the columns of a primary key or unique constraint of `{}`, or add a unique index (CONCURRENTLY) and constraint on them in an earlier migration",
+                        references.table
+                    ),
+                )
+                .with_severity(crate::model::Severity::Error),
+            );
+            return;
+        }
+        let not_valid =
+            matches!(&op.kind, OpKind::AddConstraint { constraint, .. } if constraint.not_valid);
+        if not_valid || cx.is_new_table(table) {
             return;
         }
         let inline = matches!(op.kind, OpKind::AddColumn { .. });

@@ -113,8 +113,11 @@ pub struct RuleContext<'a> {
     pub statement: &'a Statement,
     /// The state of the file before this statement.
     pub state: &'a FileState,
-    /// What earlier statements and files of this run created.
+    /// What the loaded schema holds and earlier statements and files of
+    /// this run created.
     pub catalog: &'a Catalog,
+    /// The file's text: the statement is `&source[statement.span]`.
+    pub source: &'a str,
 }
 
 impl RuleContext<'_> {
@@ -325,6 +328,7 @@ mod rename_column;
 mod rename_table;
 mod rename_type;
 mod schema_addition_in_post_deploy;
+mod schema_mismatch;
 mod set_not_null;
 mod sharding_key_missing;
 mod table_rewrite;
@@ -376,6 +380,7 @@ pub use rename_column::RenameColumn;
 pub use rename_table::RenameTable;
 pub use rename_type::RenameType;
 pub use schema_addition_in_post_deploy::SchemaAdditionInPostDeploy;
+pub use schema_mismatch::SchemaMismatch;
 pub use set_not_null::SetNotNull;
 pub use sharding_key_missing::ShardingKeyMissing;
 pub use table_rewrite::TableRewrite;
@@ -417,6 +422,7 @@ pub static RULES: &[&dyn Rule] = &[
     &BlockingMaintenance,
     &SchemaAdditionInPostDeploy,
     &DynamicSql,
+    &SchemaMismatch,
     &ParseError,
     &UnusedIgnore,
     &InvisibleCharacters,

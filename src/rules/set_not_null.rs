@@ -12,6 +12,13 @@ declare_rule! {
     /// PostgreSQL 12 on, the scan is skipped when a validated
     /// `CHECK (column IS NOT NULL)` constraint already proves it.
     ///
+    /// ## With a schema
+    /// With `--schema` (see `docs/schema.md`), the check may come from the
+    /// schema: the last step of the plan, reviewed alone after the check
+    /// shipped in an earlier release, is not flagged; nor is a column the
+    /// schema already has as NOT NULL. Without a schema, only checks created
+    /// earlier in the same run are known.
+    ///
     /// ## Example
     /// ```sql invalid
     /// ALTER TABLE users ALTER COLUMN email SET NOT NULL;
@@ -45,6 +52,11 @@ impl Rule for SetNotNull {
         };
         // A column added in this file still lives in an old table with rows.
         if cx.is_new_table(table) {
+            return;
+        }
+        // Already NOT NULL (the loaded schema or an earlier statement says):
+        // PostgreSQL does nothing.
+        if cx.catalog.column(table, column).is_some_and(|c| c.not_null) {
             return;
         }
         // The behaviour table knows when a validated check spares the scan.
