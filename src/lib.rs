@@ -53,6 +53,7 @@ pub mod model;
 pub mod plan;
 pub mod release;
 pub mod report;
+pub mod ruby;
 pub mod rules;
 pub mod sql;
 

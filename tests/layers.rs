@@ -25,6 +25,7 @@ const LAYERS: &[&[&str]] = &[
     &["error", "alloc", "tape"],
     &["model"],
     &["sql", "diff"],
+    &["ruby"],
     &["rules"],
     &["plan"],
     &["report"],
