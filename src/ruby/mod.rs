@@ -65,12 +65,21 @@ pub fn read(text: &str) -> Migration {
     let mut cx = Lowering {
         text,
         consts: HashMap::new(),
+        defs: HashMap::new(),
         out: Vec::new(),
         no_transaction: false,
+        gitlab: None,
+        inlining: 0,
     };
     // Constants and class-level calls anywhere; `up` and `change` lowered.
     let mut bodies: Vec<&[Node]> = Vec::new();
     collect(&nodes, &mut cx, &mut bodies, false);
+    if let (Some(span), false) = (cx.gitlab.clone(), cx.no_transaction) {
+        // GitLab's migration classes run a transactional migration with
+        // lock retries (a lock timeout, retried): what `with_lock_retries`
+        // does, around the whole migration.
+        cx.emit("SET lock_timeout = '100ms'", &span);
+    }
     for body in bodies {
         cx.body(body, &HashMap::new());
     }
@@ -90,13 +99,29 @@ fn collect<'n>(
 ) {
     for n in nodes {
         match n {
-            Node::Class { body, .. } => collect(body, cx, bodies, true),
+            // The migration class; a class that is no migration (a model
+            // defined for a data migration) is its own code, not read.
+            Node::Class {
+                body, parent, span, ..
+            } if parent.contains("Migration") => {
+                if parent.starts_with("Gitlab::Database::Migration") {
+                    cx.gitlab = Some(span.start..line_end(cx.text, span.start, span.end));
+                }
+                collect(body, cx, bodies, true);
+            }
+            Node::Class { parent, body, .. } if parent.is_empty() && !in_class => {
+                collect(body, cx, bodies, false);
+            }
+            Node::Class { .. } => {}
             Node::Assign { name, value, .. } => {
                 cx.consts.insert(name.clone(), value.clone());
             }
             Node::Def { name, body, .. } => {
                 if name == "up" || name == "change" {
                     bodies.push(body);
+                } else {
+                    // Helper methods: lowered where `up` calls them.
+                    cx.defs.insert(name.clone(), body.clone());
                 }
                 // `down` and helper methods: read, not lowered.
             }
@@ -169,6 +194,13 @@ const NO_SCHEMA_CHANGE: &[&str] = &[
     "foreign_key_exists?",
     "check_constraint_exists?",
     "transaction_open?",
+    "sidekiq_remove_jobs",
+    "track_record_deletions",
+    "untrack_record_deletions",
+    "track_record_deletions_override_table_name",
+    "ensure_backfill_conversion_of_integer_to_bigint_is_finished",
+    "suppress_messages",
+    "loop",
 ];
 
 /// GitLab helpers that do their work safely (concurrently, in small
@@ -224,13 +256,22 @@ const SAFE_HELPERS: &[&str] = &[
     "drop_function",
     "rename_trigger_function",
     "add_concurrent_index_on_partitioned_table",
+    "create_hash_partitions",
+    "add_cascading_namespace_setting",
+    "remove_cascading_namespace_setting",
 ];
 
 struct Lowering<'a> {
     text: &'a str,
     consts: HashMap<String, Value>,
+    /// The class's own methods, by name.
+    defs: HashMap<String, Vec<Node>>,
     out: Vec<Statement>,
     no_transaction: bool,
+    /// The class line of a `Gitlab::Database::Migration[...]` class.
+    gitlab: Option<Range<usize>>,
+    /// How deep calls to the class's own methods are being lowered.
+    inlining: usize,
 }
 
 type Locals = HashMap<String, Value>;
@@ -424,6 +465,13 @@ impl Lowering<'_> {
                     return;
                 }
             }
+            if c.recv
+                .as_deref()
+                .is_some_and(|r| r.starts_with("Gitlab.AppLogger") || r.starts_with("Rails.logger"))
+            {
+                // Logging.
+                return;
+            }
             if c.recv.as_deref() == Some("connection")
                 && matches!(
                     name,
@@ -434,6 +482,16 @@ impl Lowering<'_> {
                 return;
             }
             self.unknown(c);
+            return;
+        }
+        if let Some(body) = self.defs.get(name).cloned() {
+            // A method of the migration class: its statements, at most a
+            // few calls deep (recursion is cut).
+            if self.inlining < 4 {
+                self.inlining += 1;
+                self.body(&body, locals);
+                self.inlining -= 1;
+            }
             return;
         }
         let table = n(0);
@@ -496,6 +554,7 @@ impl Lowering<'_> {
                 table
             ),
             "rename_table" => format!("ALTER TABLE {table} RENAME TO {}", n(1)),
+            "rename_index" => format!("ALTER INDEX {} RENAME TO {}", n(1), n(2)),
             "add_column" => format!(
                 "ALTER TABLE {table} ADD COLUMN {}{} {}",
                 if self.flag(c, "if_not_exists", locals) == Some(true) {
@@ -629,7 +688,7 @@ impl Lowering<'_> {
                     };
                 let fk = match self.kw(c, "name", locals) {
                     Some(v) => self.name(Some(v), locals),
-                    None => format!("fk_{table}_{}", col.replace(", ", "_")),
+                    None => generated_name("fk", &format!("{table}_{col}")),
                 };
                 let on_delete = match self.kw(c, "on_delete", locals) {
                     Some(Value::Sym(s)) if s == "cascade" => " ON DELETE CASCADE",
@@ -639,8 +698,9 @@ impl Lowering<'_> {
                 let validate = self.flag(c, "validate", locals) != Some(false);
                 let mut s = format!("ALTER TABLE {table} ADD CONSTRAINT {fk} FOREIGN KEY ({col}) REFERENCES {to} ({pk}){on_delete}");
                 if name == "add_concurrent_foreign_key" {
-                    // Added NOT VALID, then validated on its own.
-                    s.push_str(" NOT VALID");
+                    // Added NOT VALID with lock retries, then validated on
+                    // its own.
+                    s = format!("SET lock_timeout = '100ms'; {s} NOT VALID; RESET lock_timeout");
                     if validate {
                         s.push_str(&format!("; ALTER TABLE {table} VALIDATE CONSTRAINT {fk}"));
                     }
@@ -680,11 +740,24 @@ impl Lowering<'_> {
                     Some(v) => self.name(Some(v), locals),
                     None => format!("chk_{table}"),
                 };
-                let not_valid = self.flag(c, "validate", locals) == Some(false);
-                format!(
-                    "ALTER TABLE {table} ADD CONSTRAINT {cname} CHECK ({expr}){}",
-                    if not_valid { " NOT VALID" } else { "" }
-                )
+                let validate = self.flag(c, "validate", locals) != Some(false);
+                if arg(2).is_some() {
+                    // GitLab's helper (name given third): added NOT VALID
+                    // with lock retries, validated on its own unless
+                    // `validate: false`.
+                    let mut s = format!("SET lock_timeout = '100ms'; ALTER TABLE {table} ADD CONSTRAINT {cname} CHECK ({expr}) NOT VALID; RESET lock_timeout");
+                    if validate {
+                        s.push_str(&format!(
+                            "; ALTER TABLE {table} VALIDATE CONSTRAINT {cname}"
+                        ));
+                    }
+                    s
+                } else {
+                    format!(
+                        "ALTER TABLE {table} ADD CONSTRAINT {cname} CHECK ({expr}){}",
+                        if validate { "" } else { " NOT VALID" }
+                    )
+                }
             }
             "validate_check_constraint"
             | "validate_not_null_constraint"
@@ -739,8 +812,7 @@ impl Lowering<'_> {
                     Some(v) => self.name(Some(v), locals),
                     None => format!("check_{table}_{col}"),
                 };
-                let mut s =
-                    format!("ALTER TABLE {table} ADD CONSTRAINT {cname} CHECK ({expr}) NOT VALID");
+                let mut s = format!("SET lock_timeout = '100ms'; ALTER TABLE {table} ADD CONSTRAINT {cname} CHECK ({expr}) NOT VALID; RESET lock_timeout");
                 if self.flag(c, "validate", locals) != Some(false) {
                     s.push_str(&format!(
                         "; ALTER TABLE {table} VALIDATE CONSTRAINT {cname}"
@@ -969,7 +1041,7 @@ impl Lowering<'_> {
     ) -> String {
         let idx = match self.kw(c, "name", locals) {
             Some(v) => self.name(Some(v), locals),
-            None => format!("index_{table}_on_{}", cols.join("_and_")),
+            None => generated_name("index", &format!("{table}_on_{}", cols.join("_and_"))),
         };
         let using = match self.kw(c, "using", locals) {
             Some(v) => format!(" USING {}", self.name(Some(v), locals)),
@@ -1063,6 +1135,20 @@ fn singular(s: &str) -> String {
     } else {
         s.strip_suffix('s').unwrap_or(s).to_string()
     }
+}
+
+/// A name Rails or GitLab would generate: `prefix_words`, or, past
+/// PostgreSQL's 63 bytes, `prefix_` and a hash (as GitLab's helpers do).
+fn generated_name(prefix: &str, words: &str) -> String {
+    let full = format!("{prefix}_{words}");
+    if full.len() <= 63 {
+        return full;
+    }
+    // FNV-1a: stable across runs and platforms.
+    let h = words.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    format!("{prefix}_{h:016x}")
 }
 
 /// A call's name with its receiver.
