@@ -64,6 +64,22 @@ fn gitlab_migrations() {
         with_unknown += usize::from(unknown);
     }
     let elapsed = started.elapsed();
+    // The front end alone, over every file, after the files are in memory.
+    let texts: Vec<String> = files
+        .iter()
+        .map(|(_, f)| std::fs::read_to_string(f).expect("read"))
+        .collect();
+    let bytes: usize = texts.iter().map(String::len).sum();
+    let started = std::time::Instant::now();
+    let read_ops: usize = texts
+        .iter()
+        .map(|t| zerodown::ruby::read(t).statements.len())
+        .sum();
+    let read_time = started.elapsed();
+    println!(
+        "front end alone: {bytes} bytes, {read_ops} statements in {read_time:?} ({:.1} MB/s)",
+        bytes as f64 / read_time.as_secs_f64().max(1e-9) / 1e6
+    );
     println!("files: {}", files.len());
     println!("operations: {ops}");
     println!("files with unrecognized-migration-code: {with_unknown}");
