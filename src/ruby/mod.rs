@@ -490,8 +490,24 @@ impl Lowering<'_> {
             if self.inlining < 4 {
                 self.inlining += 1;
                 self.body(&body, locals);
+                // The block it yields to runs too.
+                if let Some((params, block)) = &c.block {
+                    let mut l = locals.clone();
+                    for p in params {
+                        l.entry(p.clone()).or_insert(Value::Var(p.clone()));
+                    }
+                    self.body(block, &l);
+                }
                 self.inlining -= 1;
             }
+            return;
+        }
+        if c.args.is_empty()
+            && c.kwargs.is_empty()
+            && c.block.is_none()
+            && (locals.contains_key(name) || matches!(name, "nil" | "yield" | "self" | "super"))
+        {
+            // A local variable or a Ruby keyword as a statement: plain Ruby.
             return;
         }
         let table = n(0);
