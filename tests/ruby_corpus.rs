@@ -89,7 +89,7 @@ fn gitlab_migrations() {
         println!("  {rule}: {n}");
     }
     let mut unknown_methods: Vec<_> = unknown_methods.into_iter().collect();
-    unknown_methods.sort_by(|a, b| b.1.cmp(&a.1));
+    unknown_methods.sort_by_key(|m| std::cmp::Reverse(m.1));
     println!("unrecognized methods:");
     for (m, n) in &unknown_methods {
         println!("  {m}: {n}");

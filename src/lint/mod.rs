@@ -233,8 +233,8 @@ fn lint_diff_files(
             (FileStatus::Skipped, None)
         } else if let Some(why) = &f.problem {
             (FileStatus::NotChecked, Some(why.clone()))
-        } else if !f.path.to_ascii_lowercase().ends_with(".sql")
-            && !(cfg!(feature = "ruby") && f.path.to_ascii_lowercase().ends_with(".rb"))
+        } else if !(f.path.to_ascii_lowercase().ends_with(".sql")
+            || cfg!(feature = "ruby") && f.path.to_ascii_lowercase().ends_with(".rb"))
         {
             let why = "not SQL: zerodown reads SQL migrations (Ruby and other code migrations are not read yet)";
             (FileStatus::NotChecked, Some(why.to_string()))

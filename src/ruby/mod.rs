@@ -728,7 +728,7 @@ impl Lowering<'_> {
             "validate_foreign_key" => {
                 let fk = match self.kw(c, "name", locals) {
                     Some(v) => self.name(Some(v), locals),
-                    None if matches!(arg(1), Some(_)) => {
+                    None if arg(1).is_some() => {
                         let col = n(1);
                         format!("fk_{table}_{col}")
                     }

@@ -731,9 +731,7 @@ impl Parser<'_> {
                         pairs.push((k, v));
                     }
                     self.rest_of_value(true);
-                    if self.peek(&Tok::Punct(",")) {
-                        self.i += 1;
-                    } else if self.i == before {
+                    if self.peek(&Tok::Punct(",")) || self.i == before {
                         self.i += 1;
                     } else if matches!(self.tok(), Some(Tok::Punct(")" | "]")) | None) {
                         break;
