@@ -103,7 +103,7 @@ fn collect<'n>(
             // defined for a data migration) is its own code, not read.
             Node::Class {
                 body, parent, span, ..
-            } if parent.contains("Migration") => {
+            } if parent.ends_with("Migration") => {
                 if parent.starts_with("Gitlab::Database::Migration") {
                     cx.gitlab = Some(span.start..line_end(cx.text, span.start, span.end));
                 }
@@ -195,6 +195,8 @@ const NO_SCHEMA_CHANGE: &[&str] = &[
     "check_constraint_exists?",
     "transaction_open?",
     "sidekiq_remove_jobs",
+    "prepare_partitioned_async_check_constraint_validation",
+    "unprepare_partitioned_async_check_constraint_validation",
     "track_record_deletions",
     "untrack_record_deletions",
     "track_record_deletions_override_table_name",
@@ -257,6 +259,13 @@ const SAFE_HELPERS: &[&str] = &[
     "rename_trigger_function",
     "add_concurrent_index_on_partitioned_table",
     "create_hash_partitions",
+    "create_int_range_partitions",
+    "reset_all_trigger_functions",
+    "reset_trigger_function",
+    "swap_indexes",
+    "swap_foreign_keys",
+    "swap_partitioned_foreign_keys",
+    "swap_partitioned_indexes",
     "add_cascading_namespace_setting",
     "remove_cascading_namespace_setting",
 ];
@@ -448,6 +457,7 @@ impl Lowering<'_> {
                 if matches!(
                     name,
                     "each"
+                        | "each_partition"
                         | "each_with_index"
                         | "each_pair"
                         | "each_slice"
@@ -465,11 +475,12 @@ impl Lowering<'_> {
                     return;
                 }
             }
-            if c.recv
-                .as_deref()
-                .is_some_and(|r| r.starts_with("Gitlab.AppLogger") || r.starts_with("Rails.logger"))
-            {
-                // Logging.
+            if c.recv.as_deref().is_some_and(|r| {
+                r.starts_with("Gitlab.AppLogger")
+                    || r.starts_with("Rails.logger")
+                    || r == "Gitlab.Database.BackgroundMigration.BatchedMigration"
+            }) {
+                // Logging, and rows of GitLab's batched-migration bookkeeping.
                 return;
             }
             if c.recv.as_deref() == Some("connection")
@@ -500,6 +511,10 @@ impl Lowering<'_> {
                 }
                 self.inlining -= 1;
             }
+            return;
+        }
+        if name == "yield" {
+            // In a method of the class: the caller's block, lowered with it.
             return;
         }
         if c.args.is_empty()
@@ -571,6 +586,17 @@ impl Lowering<'_> {
             ),
             "rename_table" => format!("ALTER TABLE {table} RENAME TO {}", n(1)),
             "rename_index" => format!("ALTER INDEX {} RENAME TO {}", n(1), n(2)),
+            "rename_constraint" => {
+                format!("ALTER TABLE {table} RENAME CONSTRAINT {} TO {}", n(1), n(2))
+            }
+            "remove_column_default" => {
+                format!("ALTER TABLE {table} ALTER COLUMN {} DROP DEFAULT", n(1))
+            }
+            "add_primary_key_using_index" => format!(
+                "ALTER TABLE {table} ADD CONSTRAINT {} PRIMARY KEY USING INDEX {}",
+                n(1),
+                n(2)
+            ),
             "add_column" => format!(
                 "ALTER TABLE {table} ADD COLUMN {}{} {}",
                 if self.flag(c, "if_not_exists", locals) == Some(true) {
