@@ -19,27 +19,30 @@
 //!    zerodown's comments (`-- zerodown-ignore`, `-- zerodown:` headers);
 //!    and [`diff`]: a unified diff to the files it changes (their text as
 //!    far as shown, the changed lines, the gaps).
-//! 4. [`rules`]: one operation and its context in, diagnostics out. Rules
+//! 4. [`ruby`]: the Ruby front end: a Rails migration (`.rb`) to `model`
+//!    operations, through `sql` for the SQL its calls run (behind the
+//!    `ruby` feature in the engine).
+//! 5. [`rules`]: one operation and its context in, diagnostics out. Rules
 //!    read `model` only: the context they get (`RuleContext`) holds `model`
 //!    types, so the engine that fills it is above them, not beside them.
-//! 5. [`plan`]: a `model::Change` to a multi-release plan. It needs only
+//! 6. [`plan`]: a `model::Change` to a multi-release plan. It needs only
 //!    `model`; it sits below `report` and `lint` because a finding carries
 //!    its plan. (`rules` and `plan` do not know each other; the order
 //!    between them is arbitrary.)
-//! 6. [`report`]: the output model (findings, plans as files, schedules,
+//! 7. [`report`]: the output model (findings, plans as files, schedules,
 //!    cells reports) and every renderer (text, JSON). Renderers read these
 //!    types only; they never call the engines, so the engines can build
 //!    reports from below.
-//! 7. [`lint`](mod@lint) (the engine: runs `sql` and `rules`, attaches plans, builds a
+//! 8. [`lint`](mod@lint) (the engine: runs `sql` and `rules`, attaches plans, builds a
 //!    `LintReport`) and [`release`] (release-migration layouts, schedules and
 //!    upgrade paths). Neither imports the other.
-//! 8. [`cells`] (its fleet check reads release layouts and plans) and
+//! 9. [`cells`] (its fleet check reads release layouts and plans) and
 //!    [`config`] (`zerodown.toml`, checked with the engine's option checks).
-//! 9. [`cli`](mod@cli): the command line, `cli::run(argv, io)` over a small
-//!    I/O trait: argument parsing, file and stream access, and a call into
-//!    the core. The native binary and the Node module's `npx zerodown` both
-//!    run it, so their help, errors and exit codes are the same.
-//! 10. The WebAssembly bindings (`wasm`, whose Node module hands `runCli` to
+//! 10. [`cli`](mod@cli): the command line, `cli::run(argv, io)` over a small
+//!     I/O trait: argument parsing, file and stream access, and a call into
+//!     the core. The native binary and the Node module's `npx zerodown` both
+//!     run it, so their help, errors and exit codes are the same.
+//! 11. The WebAssembly bindings (`wasm`, whose Node module hands `runCli` to
 //!     the package's bin), with this crate root.
 
 pub mod cells;
@@ -53,6 +56,7 @@ pub mod model;
 pub mod plan;
 pub mod release;
 pub mod report;
+pub mod ruby;
 pub mod rules;
 pub mod sql;
 

@@ -33,13 +33,19 @@ fn header(sql: &str) -> Fixture {
         expect: Vec::new(),
     };
     for line in sql.lines() {
-        if let Some(o) = line.strip_prefix("-- options:") {
+        // SQL fixtures comment with `--`, Ruby ones with `#`.
+        let line = line.strip_prefix("# ").map_or(line, |l| l);
+        let line = match line.strip_prefix("-- ") {
+            Some(l) => l,
+            None => line,
+        };
+        if let Some(o) = line.strip_prefix("options:") {
             f.options.push_str(o);
             f.options.push(' ');
-        } else if let Some(s) = line.strip_prefix("-- schema:") {
+        } else if let Some(s) = line.strip_prefix("schema:") {
             f.schema.push_str(s);
             f.schema.push('\n');
-        } else if let Some(e) = line.strip_prefix("-- expect:") {
+        } else if let Some(e) = line.strip_prefix("expect:") {
             let mut words = e.split_whitespace();
             let pos = words.next().expect("LINE:COLUMN");
             let sev = words.next().expect("severity").to_string();
@@ -67,11 +73,15 @@ fn every_rule_has_fixtures() {
             .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
             .collect();
         assert!(
-            names.iter().any(|n| n.ends_with(".fail.sql")),
+            names
+                .iter()
+                .any(|n| n.ends_with(".fail.sql") || n.ends_with(".fail.rb")),
             "{id}: no .fail.sql fixture"
         );
         assert!(
-            names.iter().any(|n| n.ends_with(".ok.sql")),
+            names
+                .iter()
+                .any(|n| n.ends_with(".ok.sql") || n.ends_with(".ok.rb")),
             "{id}: no .ok.sql fixture"
         );
     }
@@ -135,7 +145,7 @@ fn fixtures() {
                 })
                 .collect();
             checked += 1;
-            if name.ends_with(".fail.sql") {
+            if name.ends_with(".fail.sql") || name.ends_with(".fail.rb") {
                 if fx.expect.is_empty() {
                     failures.push(format!("{shown}: no `-- expect:` line"));
                 }
@@ -145,7 +155,7 @@ fn fixtures() {
                         fx.expect, mine
                     ));
                 }
-            } else if name.ends_with(".ok.sql") {
+            } else if name.ends_with(".ok.sql") || name.ends_with(".ok.rb") {
                 let loud: Vec<&String> = report
                     .findings
                     .iter()
@@ -159,7 +169,9 @@ fn fixtures() {
                     ));
                 }
             } else {
-                failures.push(format!("{shown}: name must end in .fail.sql or .ok.sql"));
+                failures.push(format!(
+                    "{shown}: name must end in .fail.sql, .ok.sql, .fail.rb or .ok.rb"
+                ));
             }
         }
     }
@@ -167,7 +179,8 @@ fn fixtures() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
-/// The SQL fences of a rule's documentation: (kind, options, sql).
+/// The SQL and Ruby fences of a rule's documentation: (kind, options,
+/// text), with the kind prefixed `ruby ` for Ruby fences.
 fn fences(markdown: &str) -> Vec<(String, String, String)> {
     let mut out = Vec::new();
     let mut current: Option<(String, String, String)> = None;
@@ -180,9 +193,18 @@ fn fences(markdown: &str) -> Vec<(String, String, String)> {
                 body.push_str(line);
                 body.push('\n');
             }
-        } else if let Some(info) = line.trim_start().strip_prefix("```sql") {
+        } else if let Some((lang, info)) = line
+            .trim_start()
+            .strip_prefix("```sql")
+            .map(|i| ("", i))
+            .or_else(|| {
+                line.trim_start()
+                    .strip_prefix("```ruby")
+                    .map(|i| ("ruby ", i))
+            })
+        {
             let mut words = info.split_whitespace();
-            let kind = words.next().unwrap_or("").to_string();
+            let kind = format!("{lang}{}", words.next().unwrap_or(""));
             let opts = words.collect::<Vec<_>>().join(" ");
             current = Some((kind, opts, String::new()));
         }
@@ -212,7 +234,11 @@ fn doc_examples() {
             continue;
         }
         let fs = fences(&doc);
-        if !fs.iter().any(|(k, _, _)| k == "invalid") || !fs.iter().any(|(k, _, _)| k == "valid") {
+        let has = |want: &str| {
+            fs.iter()
+                .any(|(k, _, _)| k.strip_prefix("ruby ").unwrap_or(k) == want)
+        };
+        if !has("invalid") || !has("valid") {
             failures.push(format!(
                 "{}: needs a ```sql invalid and a ```sql valid example",
                 m.id
@@ -233,13 +259,17 @@ fn doc_examples() {
                 schema = Some(loaded);
                 continue;
             }
-            let report = zerodown::lint::lint_with_schema(
-                &sql,
-                "db/migrate/example.sql",
-                &options_from(&opts),
-                schema.as_ref(),
-            )
-            .expect("options are valid");
+            let (kind, path) = match kind.strip_prefix("ruby ") {
+                Some(k) => (k.to_string(), "db/migrate/example.rb"),
+                None => (kind, "db/migrate/example.sql"),
+            };
+            let report = match &schema {
+                None => lint_at(&sql, path, &options_from(&opts)),
+                Some(schema) => {
+                    zerodown::lint::lint_with_schema(&sql, path, &options_from(&opts), Some(schema))
+                        .expect("options are valid")
+                }
+            };
             let all = describe(&report);
             let mine = report.findings.iter().filter(|f| f.rule == m.id).count();
             match kind.as_str() {

@@ -12,7 +12,7 @@ use crate::{Phase, SourceFile};
 
 #[derive(Args)]
 pub struct LintArgs {
-    /// Files and folders (folders are searched for *.sql); with --changed-since, the migrations read for context.
+    /// Files and folders (folders are searched for *.sql and Rails' *.rb; schema dumps are skipped); with --changed-since, the migrations read for context.
     #[arg(required_unless_present_any = ["diff", "changed_since"], conflicts_with = "diff")]
     paths: Vec<PathBuf>,
     /// Lint the migrations a unified diff changes (`git diff`, a merge request's .diff): findings only for changed statements.
@@ -204,7 +204,20 @@ fn options(args: &LintArgs, io: &dyn Io) -> Result<LintOptions, String> {
     Ok(o)
 }
 
-/// Expands folders into their `.sql` files, sorted.
+/// Whether a folder's file is a migration: `.sql`, and `.rb` (Rails) with
+/// the Ruby front end; schema dumps (`structure.sql`, `schema.rb`) never.
+fn is_migration_file(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    if name == "structure.sql" || name == "schema.rb" {
+        return false;
+    }
+    name.ends_with(".sql") || (cfg!(feature = "ruby") && name.ends_with(".rb"))
+}
+
+/// Expands folders into their migrations (`.sql`, `.rb`), sorted.
 pub(super) fn collect(paths: &[PathBuf], io: &dyn Io) -> Result<Vec<PathBuf>, String> {
     let mut out = Vec::new();
     for p in paths {
@@ -226,10 +239,7 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>, io: &dyn Io) -> Result<(), String> {
     for path in io.read_dir(dir)? {
         if io.kind(&path) == EntryKind::Dir {
             walk(&path, out, io)?;
-        } else if path
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("sql"))
-        {
+        } else if is_migration_file(&path) {
             out.push(path);
         }
     }

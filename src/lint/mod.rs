@@ -277,7 +277,9 @@ fn lint_diff_files(
         } else if let Some(why) = &f.problem {
             (FileStatus::NotChecked, Some(why.clone()))
         } else if !f.path.to_ascii_lowercase().ends_with(".sql") {
-            let why = "not SQL: zerodown reads SQL migrations (Ruby and other code migrations are not read yet)";
+            // Ruby migrations in diffs (the reviewer widget's path) come
+            // with the later milestone of #16; files and folders read them.
+            let why = "not SQL: zerodown reads SQL migrations in diffs (Ruby and other code migrations are not read in diffs yet)";
             (FileStatus::NotChecked, Some(why.to_string()))
         } else if !f.has_hunks {
             (
@@ -402,7 +404,14 @@ fn lint_one(
     report: &mut LintReport,
 ) -> Vec<Finding> {
     let index = LineIndex::new(text);
-    let split = sql::split(text);
+    // The front end, by the file's kind: SQL, or a Rails migration read
+    // into the same operations (its statements lowered already).
+    let front = read_front_end(path, text, options);
+    let (split, lowered, options) = (
+        front.split,
+        front.lowered,
+        front.options.as_ref().unwrap_or(options),
+    );
     let file = u32::try_from(report.files.len()).unwrap_or(u32::MAX);
     // The engine's own findings, built from their rules' metadata.
     let level_of = |meta: &RuleMeta| match options.rules.get(meta.id) {
@@ -447,7 +456,13 @@ fn lint_one(
         |span: &Range<usize>| view.is_none_or(|v| v.changes.iter().any(|c| touches(c, span)));
     let (mut n_changed, mut cut) = (0u32, 0u32);
     for (i, raw) in split.statements.iter().enumerate() {
-        let stmt = sql::lower(text, raw.span.clone());
+        let stmt = match &lowered {
+            Some(v) => v
+                .get(i)
+                .cloned()
+                .unwrap_or_else(|| sql::lower(text, raw.span.clone())),
+            None => sql::lower(text, raw.span.clone()),
+        };
         let is_changed = changed(&raw.span);
         n_changed += u32::from(is_changed);
         if let Some((message, at)) = &stmt.error {
@@ -500,7 +515,10 @@ fn lint_one(
             };
             for (rule, forced) in rules.iter().filter(|_| is_changed) {
                 rule.check_op(op, &facts, &cx, &mut diags);
-                for d in diags.drain(..) {
+                for mut d in diags.drain(..) {
+                    if let Some(help) = front.help.and_then(|h| h(rule.meta().id)) {
+                        d.help = help.to_string();
+                    }
                     let severity = forced.or(d.severity).unwrap_or(rule.meta().severity);
                     pending.push(Pending {
                         rule: rule.meta().id,
@@ -610,6 +628,64 @@ fn lint_one(
         changed: view.map(|_| n_changed),
     });
     findings
+}
+
+/// A file read by its front end.
+struct FrontEnd {
+    /// Statements and comments (for a Rails migration, built from its
+    /// statements and `#` comments).
+    split: sql::Split,
+    /// The statements already lowered (Rails), or None (SQL: lowered one
+    /// by one).
+    lowered: Option<Vec<crate::model::Statement>>,
+    /// Options of this file when they differ from the run's (a Rails
+    /// migration runs in a transaction unless it says otherwise).
+    options: Option<LintOptions>,
+    /// Help in the front end's terms, by rule id.
+    help: Option<fn(&str) -> Option<&'static str>>,
+}
+
+/// Reads a file with the front end of its kind: `.rb` as a Rails migration
+/// (with the `ruby` feature), anything else as SQL.
+#[allow(unused_variables)]
+fn read_front_end(path: &str, text: &str, options: &LintOptions) -> FrontEnd {
+    #[cfg(feature = "ruby")]
+    if crate::ruby::is_ruby(path) {
+        let m = crate::ruby::read(text);
+        let mut prev = 0;
+        let statements = m
+            .statements
+            .iter()
+            .map(|st| {
+                let start = st.span.start.max(prev).min(st.span.start);
+                let leading = prev.min(start)..start;
+                prev = prev.max(st.span.end);
+                sql::RawStatement {
+                    span: st.span.clone(),
+                    leading,
+                }
+            })
+            .collect();
+        return FrontEnd {
+            split: sql::Split {
+                statements,
+                comments: m.comments,
+                unterminated: None,
+            },
+            lowered: Some(m.statements),
+            options: Some(LintOptions {
+                assume_in_transaction: m.in_transaction,
+                ..options.clone()
+            }),
+            help: Some(crate::ruby::rails_help),
+        };
+    }
+    FrontEnd {
+        split: sql::split(text),
+        lowered: None,
+        options: None,
+        help: None,
+    }
 }
 
 /// Whether a change (an added range, or the point where lines were

@@ -333,6 +333,7 @@ mod set_not_null;
 mod sharding_key_missing;
 mod table_rewrite;
 mod truncate_table;
+mod unrecognized_migration_code;
 mod unused_ignore;
 pub(crate) mod util;
 mod validate_in_same_transaction;
@@ -385,6 +386,7 @@ pub use set_not_null::SetNotNull;
 pub use sharding_key_missing::ShardingKeyMissing;
 pub use table_rewrite::TableRewrite;
 pub use truncate_table::TruncateTable;
+pub use unrecognized_migration_code::UnrecognizedMigrationCode;
 pub use unused_ignore::UnusedIgnore;
 pub use validate_in_same_transaction::ValidateInSameTransaction;
 
@@ -423,6 +425,7 @@ pub static RULES: &[&dyn Rule] = &[
     &SchemaAdditionInPostDeploy,
     &DynamicSql,
     &SchemaMismatch,
+    &UnrecognizedMigrationCode,
     &ParseError,
     &UnusedIgnore,
     &InvisibleCharacters,
