@@ -38,7 +38,7 @@ use wasm_bindgen::JsCast;
 use crate::error::{Error, ErrorCode};
 use crate::lint::SourceFile;
 use crate::model::LintOptions;
-use crate::report::{LintReport, RuleInfo};
+use crate::report::{LintReport, RuleInfo, SchemaProblem};
 #[cfg(feature = "full")]
 use crate::{
     cells::{Cell, Fleet},
@@ -206,13 +206,25 @@ fn release_options(options: Option<Ts<ReleaseOptions>>) -> Result<ReleaseOptions
     )
 }
 
-/// Lint options; undefined or null means the defaults.
+/// Lint options; undefined or null means the defaults. `schema` (a dump's
+/// path, which the command line reads) is refused: nothing here can read a
+/// path, and ignoring it would lint as if no schema were given.
 fn read_options(options: Option<Ts<LintOptions>>) -> Result<LintOptions, JsValue> {
-    optional(
+    let options: LintOptions = optional(
         options.map(|o| o.js_value()),
         ErrorCode::BadOptions,
         "options",
-    )
+    )?;
+    if options.schema.is_some() {
+        return Err(throw(Error::new(
+            ErrorCode::BadOptions,
+            "invalid options: `schema` is a path, which only the command line reads; \
+             load the dump with `loadSchema(text)` and lint with the schema's own \
+             `lint`, `lintFiles` or `lintDiff`"
+                .to_string(),
+        )));
+    }
+    Ok(options)
 }
 
 fn string(value: &JsValue, what: &str) -> Result<String, JsValue> {
@@ -326,6 +338,112 @@ pub fn lint_diff(
     let report =
         crate::lint_diff(&diff, &options, &migrations.unwrap_or_default()).map_err(throw)?;
     out(&report)
+}
+
+/// A schema dump (`pg_dump --schema-only`, `structure.sql`) read once:
+/// lint against it as often as needed with its `lint`, `lintFiles` and
+/// `lintDiff`, which take the same arguments as the module's functions of
+/// those names. (A schema is an argument of its own methods rather than an
+/// option: wasm-bindgen lends a Rust object to a call only as a direct
+/// argument; one inside an options object would be given up by JavaScript.)
+/// Free it with `free()` when done, or leave it to the garbage collector.
+#[wasm_bindgen(js_name = Schema)]
+pub struct JsSchema {
+    schema: crate::lint::Schema,
+    problems: Vec<SchemaProblem>,
+}
+
+/// Reads a schema dump. Statements that cannot be read are skipped and
+/// listed in `problems` (path, line, reason): they are data, not an
+/// exception; what the rest of the dump says is kept. `path` (default
+/// `structure.sql`) names the dump in those problems.
+#[wasm_bindgen(js_name = loadSchema)]
+pub fn load_schema(
+    #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+    path: Option<String>,
+) -> Result<JsSchema, JsValue> {
+    let text = string(&text, "`text`")?;
+    let path = path.unwrap_or_else(|| "structure.sql".to_string());
+    let (schema, problems) = crate::lint::Schema::load(&text, &path);
+    Ok(JsSchema { schema, problems })
+}
+
+#[wasm_bindgen(js_class = Schema)]
+impl JsSchema {
+    /// The statements the loader skipped, with their line and reason.
+    #[wasm_bindgen(getter, unchecked_return_type = "SchemaProblem[]")]
+    pub fn problems(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.problems)
+    }
+
+    /// How many tables, columns and indexes the schema holds.
+    #[wasm_bindgen(
+        getter,
+        unchecked_return_type = "{ tables: number; columns: number; indexes: number }"
+    )]
+    pub fn counts(&self) -> Result<JsValue, JsValue> {
+        let (tables, columns, indexes) = self.schema.catalog.counts();
+        let counts = js_sys::Object::new();
+        for (key, n) in [
+            ("tables", tables),
+            ("columns", columns),
+            ("indexes", indexes),
+        ] {
+            js_sys::Reflect::set(&counts, &key.into(), &JsValue::from(n as f64))?;
+        }
+        Ok(counts.into())
+    }
+
+    /// `lint` against this schema.
+    #[wasm_bindgen(js_name = lint)]
+    pub fn lint(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] sql: JsValue,
+        options: Option<Ts<LintOptions>>,
+        path: Option<String>,
+    ) -> Result<Ts<LintReport>, JsValue> {
+        let sql = string(&sql, "`sql`")?;
+        let options = read_options(options)?;
+        let path = path.unwrap_or_else(|| DEFAULT_PATH.to_string());
+        let report = crate::lint::lint_with_schema(&sql, &path, &options, Some(&self.schema))
+            .map_err(throw)?;
+        out(&report)
+    }
+
+    /// `lintFiles` against this schema: the files apply, in path order, on
+    /// top of it.
+    #[wasm_bindgen(js_name = lintFiles)]
+    pub fn lint_files(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "SourceFile[]")] files: JsValue,
+        options: Option<Ts<LintOptions>>,
+    ) -> Result<Ts<LintReport>, JsValue> {
+        let files = source_files(&files)?;
+        let options = read_options(options)?;
+        let report = crate::lint::lint_files_with_schema(&files, &options, Some(&self.schema))
+            .map_err(throw)?;
+        out(&report)
+    }
+
+    /// `lintDiff` against this schema.
+    #[wasm_bindgen(js_name = lintDiff)]
+    pub fn lint_diff(
+        &self,
+        diff: JsValue,
+        options: Option<Ts<LintOptions>>,
+        migrations: Option<Vec<String>>,
+    ) -> Result<Ts<LintReport>, JsValue> {
+        let diff = string(&diff, "`diff`")?;
+        let options = read_options(options)?;
+        let report = crate::lint::lint_diff_on_schema(
+            &diff,
+            &options,
+            &migrations.unwrap_or_default(),
+            &self.schema,
+        )
+        .map_err(throw)?;
+        out(&report)
+    }
 }
 
 /// The rule catalogue, with each rule's documentation (except in the

@@ -178,6 +178,23 @@ pub fn lint_diff(diff: &str, options: &LintOptions, migrations: &[String]) -> Re
     lint_diff_files(diff::parse(diff), options, migrations, Vec::new(), None)
 }
 
+/// [`lint_diff`] on top of a loaded schema (the browser's lint module has
+/// this, not the context-reading [`lint_diff_with_schema`]).
+pub fn lint_diff_on_schema(
+    diff: &str,
+    options: &LintOptions,
+    migrations: &[String],
+    schema: &Schema,
+) -> Result<LintReport> {
+    lint_diff_files(
+        diff::parse(diff),
+        options,
+        migrations,
+        Vec::new(),
+        Some(schema),
+    )
+}
+
 /// [`lint_diff`], with `context`: unchanged migrations read, in path order
 /// among the diff's files, for what they create (a table created before is
 /// known), never reported and not listed. A context file the diff also

@@ -98,6 +98,7 @@ impl Schema {
         }
         catalog.start_file();
         catalog.mark_complete();
+        catalog.freeze();
         (
             Schema {
                 catalog,

@@ -16,6 +16,7 @@
 
 mod change;
 mod duration;
+mod layered;
 mod locks;
 mod operation;
 mod options;

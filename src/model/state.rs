@@ -6,7 +6,10 @@
 //! updates it), so that neither of those imports the other to reach it.
 
 use std::collections::{HashMap, HashSet};
+use std::ops::{Deref, DerefMut};
+use std::sync::Arc;
 
+use super::layered::{LayeredMap, LayeredSet};
 use super::{
     strong_lock, Constraint, ConstraintKind, DataChangeKind, DefaultExpr, LintOptions, Name, Op,
     OpKind, TransactionKind,
@@ -61,6 +64,39 @@ pub struct ColumnInfo {
     pub not_null: bool,
 }
 
+/// A value copies share until one of them writes to it: a table's columns,
+/// so that a copy of the catalog (see `layered`) that changes a table of
+/// the loaded schema copies a reference count, and copies the columns only
+/// when it changes one. Reads go through `Deref`, writes through `DerefMut`
+/// (`Arc::make_mut`).
+#[derive(Debug, Default)]
+struct Shared<T>(Arc<T>);
+
+impl<T> Clone for Shared<T> {
+    fn clone(&self) -> Self {
+        Shared(Arc::clone(&self.0))
+    }
+}
+
+impl<T> Deref for Shared<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T: FromIterator<A>, A> FromIterator<A> for Shared<T> {
+    fn from_iter<I: IntoIterator<Item = A>>(items: I) -> Self {
+        Shared(Arc::new(items.into_iter().collect()))
+    }
+}
+
+impl<T: Clone> DerefMut for Shared<T> {
+    fn deref_mut(&mut self) -> &mut T {
+        Arc::make_mut(&mut self.0)
+    }
+}
+
 /// What the loaded schema holds and earlier statements and files of this
 /// run created: tables, columns, indexes, constraints, partitions. Files are
 /// linted in path order, so a table created in an earlier migration is known
@@ -73,38 +109,38 @@ pub struct Catalog {
     /// Seeded from a whole schema: absence means the object does not exist.
     complete: bool,
     /// Indexes by (schema, name): an index lives in its table's schema.
-    indexes: HashMap<Key, IndexInfo>,
+    indexes: LayeredMap<Key, IndexInfo>,
     /// Named constraints of every kind: (table, name).
-    constraints: HashSet<(Key, String)>,
+    constraints: LayeredSet<(Key, String)>,
     /// Column sets a foreign key may reference: primary keys, unique
     /// constraints and non-partial unique indexes, by table.
-    unique_sets: HashMap<Key, Vec<Vec<String>>>,
+    unique_sets: LayeredMap<Key, Vec<Vec<String>>>,
     /// Tables whose columns are not all known (`CREATE TABLE ... AS`,
     /// `PARTITION OF` without a column list).
-    opaque: HashSet<Key>,
+    opaque: LayeredSet<Key>,
     /// Tables with a constraint PostgreSQL named itself (unnamed in the
     /// SQL): their constraint names are not all known.
-    unnamed_constraints: HashSet<Key>,
+    unnamed_constraints: LayeredSet<Key>,
     /// Partitioned tables, with their partitions in the order attached.
-    partitions: HashMap<Key, Vec<Key>>,
-    tables: HashMap<Key, Columns>,
+    partitions: LayeredMap<Key, Vec<Key>>,
+    tables: LayeredMap<Key, Columns>,
     /// Check constraints of the form `col IS NOT NULL`: (table, constraint) -> column.
-    not_null_checks: HashMap<(Key, String), String>,
+    not_null_checks: LayeredMap<(Key, String), String>,
     /// (table, column) with a validated `col IS NOT NULL` check.
-    validated_not_null: HashSet<(Key, String)>,
+    validated_not_null: LayeredSet<(Key, String)>,
     /// Primary keys (true) and unique constraints (false) by (table, name).
-    keys: HashMap<(Key, String), bool>,
+    keys: LayeredMap<(Key, String), bool>,
     /// Tables with a validated CHECK constraint (any expression).
-    checked: HashSet<Key>,
+    checked: LayeredSet<Key>,
     /// CHECK constraints added NOT VALID and not validated yet: (table, name).
-    unvalidated_checks: HashSet<(Key, String)>,
+    unvalidated_checks: LayeredSet<(Key, String)>,
     /// Domains: base type, and whether they have constraints.
-    domains: HashMap<Key, (String, bool)>,
+    domains: LayeredMap<Key, (String, bool)>,
 }
 
 /// Records a primary key or unique constraint `c` of the table `table`
 /// (`name`: its own name, for an unnamed primary key's `name_pkey`).
-fn add_key(keys: &mut HashMap<(Key, String), bool>, table: Key, name: &str, c: &Constraint) {
+fn add_key(keys: &mut LayeredMap<(Key, String), bool>, table: Key, name: &str, c: &Constraint) {
     let primary = match c.kind {
         ConstraintKind::PrimaryKey { .. } => true,
         ConstraintKind::Unique { .. } => false,
@@ -136,15 +172,14 @@ fn key_columns(c: &Constraint) -> Option<&[String]> {
 
 /// Records a named constraint and, for a key, its columns.
 fn add_constraint(
-    constraints: &mut HashSet<(Key, String)>,
-    unique_sets: &mut HashMap<Key, Vec<Vec<String>>>,
+    constraints: &mut LayeredSet<(Key, String)>,
+    unique_sets: &mut LayeredMap<Key, Vec<Vec<String>>>,
     table: Key,
     c: &Constraint,
 ) {
     if let Some(cols) = key_columns(c) {
         unique_sets
-            .entry(table.clone())
-            .or_default()
+            .get_or_default(table.clone())
             .push(cols.to_vec());
     }
     if let Some(name) = &c.name {
@@ -202,7 +237,7 @@ impl Schema {
 /// A later entry of the same name shadows earlier ones, as a map insert
 /// would replace them.
 #[derive(Debug, Default, Clone)]
-struct Columns(Vec<(String, ColumnInfo)>);
+struct Columns(Shared<Vec<(String, ColumnInfo)>>);
 
 impl Columns {
     fn get(&self, name: &str) -> Option<&ColumnInfo> {
@@ -237,6 +272,25 @@ impl Columns {
 impl Catalog {
     /// Marks the catalog as holding a whole schema (a loaded dump): from
     /// now on an object it does not hold does not exist.
+    /// Makes what the catalog holds the base its copies share (see
+    /// `layered`): a copy then costs a reference count per map, and its
+    /// changes what they change. For a loaded schema, copied for every lint.
+    pub fn freeze(&mut self) {
+        self.indexes.freeze();
+        self.constraints.freeze();
+        self.unique_sets.freeze();
+        self.opaque.freeze();
+        self.unnamed_constraints.freeze();
+        self.partitions.freeze();
+        self.tables.freeze();
+        self.not_null_checks.freeze();
+        self.validated_not_null.freeze();
+        self.keys.freeze();
+        self.checked.freeze();
+        self.unvalidated_checks.freeze();
+        self.domains.freeze();
+    }
+
     pub fn mark_complete(&mut self) {
         self.complete = true;
     }
@@ -249,7 +303,7 @@ impl Catalog {
     /// Marks `table` as partitioned (`PARTITION BY`), with no partition yet.
     pub fn mark_partitioned(&mut self, table: &Name) {
         let k = self.schema.key(table);
-        self.partitions.entry(k).or_default();
+        self.partitions.get_or_default(k);
     }
 
     /// True when `table` is partitioned.
@@ -409,7 +463,7 @@ impl Catalog {
                 }
                 if let Some(parent) = &ct.partition_of {
                     let p = key(parent);
-                    self.partitions.entry(p).or_default().push(k.clone());
+                    self.partitions.get_or_default(p).push(k.clone());
                 }
                 let pk: Vec<String> = ct
                     .columns
@@ -421,7 +475,7 @@ impl Catalog {
                     let name = format!("{}_pkey", ct.table.name);
                     self.keys.insert((k.clone(), name.clone()), true);
                     self.constraints.insert((k.clone(), name));
-                    self.unique_sets.entry(k.clone()).or_default().push(pk);
+                    self.unique_sets.get_or_default(k.clone()).push(pk);
                 }
                 for c in &ct.constraints {
                     add_constraint(&mut self.constraints, &mut self.unique_sets, k.clone(), c);
@@ -461,8 +515,7 @@ impl Catalog {
                     let tk = key(&ci.table);
                     if ci.unique && ci.predicate.is_none() {
                         self.unique_sets
-                            .entry(tk.clone())
-                            .or_default()
+                            .get_or_default(tk.clone())
                             .push(ci.columns.clone());
                     }
                     self.indexes.insert(
@@ -487,7 +540,7 @@ impl Catalog {
             OpKind::AttachPartition { parent, partition } => {
                 let (p, c) = (key(parent), key(partition));
                 if self.tables.contains_key(&c) || !self.indexes.contains_key(&c) {
-                    self.partitions.entry(p).or_default().push(c);
+                    self.partitions.get_or_default(p).push(c);
                 }
             }
             OpKind::RenameTable { table, new_name } => {
@@ -497,7 +550,7 @@ impl Catalog {
                 }
             }
             OpKind::AddColumn { table, column } => {
-                let cols = self.tables.entry(key(table)).or_default();
+                let cols = self.tables.get_or_default(key(table));
                 cols.insert(
                     &column.name,
                     ColumnInfo {

@@ -1,14 +1,15 @@
-// The size budget of the shipped WebAssembly module: gzip -9 at most 575 KiB
-// (550 KiB for wave 1's 37 rules; raised for wave 2's rules, the table of
-// PostgreSQL's behaviour and the parser's PostgreSQL forms, see BENCHMARKS.md).
+// The size budget of the shipped WebAssembly module: gzip -9 at most 590 KiB
+// (550 KiB for wave 1's 37 rules; 575 KiB for wave 2's rules, the table of
+// PostgreSQL's behaviour and the parser's PostgreSQL forms; 590 KiB for
+// linting against a loaded schema, see BENCHMARKS.md).
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { gzipSize, installDir } from "./helpers.mjs";
 
-/** 575 KiB. */
-const BUDGET = 575 * 1024;
+/** 590 KiB. */
+const BUDGET = 590 * 1024;
 
 // The browser's `zerodown/full` module (plans, schedules, cells on top of
 // linting) has no budget: its size is printed and reported in BENCHMARKS.md.
@@ -17,7 +18,7 @@ test("the full browser module's size is reported", () => {
   console.log(`# ${wasm}: ${readFileSync(wasm).length} bytes, gzip -9 ${gzipSize(wasm)} bytes`);
 });
 
-test("the .wasm is within 575 KiB gzip -9", () => {
+test("the .wasm is within 590 KiB gzip -9", () => {
   const wasm = join(installDir(), "node_modules/zerodown/web/zerodown_bg.wasm");
   const size = gzipSize(wasm);
   console.log(`# ${wasm}: ${readFileSync(wasm).length} bytes, gzip -9 ${size} bytes`);

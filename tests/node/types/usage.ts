@@ -9,6 +9,7 @@ import init, {
   formatText,
   lint,
   lintFiles,
+  loadSchema,
   moveCheck,
   parseConfig,
   plan,
@@ -41,6 +42,8 @@ import init, {
   type LintReport,
   type Phase,
   type RuleInfo,
+  type Schema,
+  type SchemaProblem,
   type SourceFile,
   type ZerodownError,
 } from "zerodown";
@@ -69,6 +72,13 @@ const text: string = formatText(report, files);
 const v: string = version();
 const fromToml: LintOptions = parseConfig("pg-version = 12\n", "zerodown.toml");
 const steps: number | undefined = first?.plan?.releases[0].steps.length;
+const schema: Schema = loadSchema("CREATE TABLE public.t (id bigint);", "db/structure.sql");
+const skipped: SchemaProblem[] = schema.problems;
+const line: number | undefined = skipped[0]?.line;
+const tables: number = schema.counts.tables;
+const against: LintReport = schema.lint("ALTER TABLE t DROP COLUMN x;", {}, "db/migrate/2.sql");
+const againstAll: LintReport = schema.lintFiles(files, {});
+schema.free();
 
 try {
   lint("SELECT 1;", { pgVersion: 3 });
@@ -77,6 +87,8 @@ try {
   console.log(code);
 }
 
+// @ts-expect-error a schema is text
+loadSchema(42);
 // @ts-expect-error pgVersion is a number
 lint("SELECT 1;", { pgVersion: "15" });
 // @ts-expect-error unknown option
