@@ -66,6 +66,9 @@ pub struct LintArgs {
     /// A schema dump (`pg_dump --schema-only`, `structure.sql`) to lint against: overrides `schema` in zerodown.toml.
     #[arg(long, value_name = "PATH")]
     schema: Option<PathBuf>,
+    /// Read the schema from a live database instead (native only): a read-only transaction on its catalog; the password never appears in output. Overrides `schema` in zerodown.toml.
+    #[arg(long, value_name = "URL", conflicts_with = "schema")]
+    database_url: Option<String>,
     /// Colour the text output: auto (when stdout is a terminal and NO_COLOR is not set), always or never.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
@@ -347,17 +350,36 @@ fn read_sources(paths: &[PathBuf], io: &dyn Io) -> Result<Vec<SourceFile>, Strin
         .collect()
 }
 
-/// Loads the schema dump the options name, if any; its skipped statements
-/// go to stderr as notes (the lint goes on without them).
+/// Loads the schema: from the database at `database_url` when given, else
+/// from the dump the options name, if any. Skipped statements go to stderr
+/// as notes (the lint goes on without them).
 pub fn load_schema(
     options: &LintOptions,
+    database_url: Option<&str>,
     io: &mut dyn Io,
 ) -> Result<Option<crate::lint::Schema>, String> {
-    let Some(path) = &options.schema else {
-        return Ok(None);
+    let (schema, problems) = if let Some(url) = database_url {
+        let label = scrub(url, url);
+        let rows = io
+            .query_database(
+                url,
+                crate::lint::CATALOG_SESSION,
+                &[crate::lint::CATALOG_QUERY],
+            )
+            .map_err(|e| format!("--database-url {label}: {}", scrub(&e, url)))?;
+        let ddl: Vec<&str> = rows
+            .iter()
+            .flatten()
+            .filter_map(|row| row.first().map(String::as_str))
+            .collect();
+        crate::lint::Schema::from_catalog_rows(&ddl, &label)
+    } else {
+        let Some(path) = &options.schema else {
+            return Ok(None);
+        };
+        let text = super::read_text(io, Path::new(path)).map_err(|e| format!("schema: {e}"))?;
+        crate::lint::Schema::load(&text, path)
     };
-    let text = super::read_text(io, Path::new(path)).map_err(|e| format!("schema: {e}"))?;
-    let (schema, problems) = crate::lint::Schema::load(&text, path);
     for p in &problems {
         io.write(
             Stream::Stderr,
@@ -368,6 +390,78 @@ pub fn load_schema(
         );
     }
     Ok(Some(schema))
+}
+
+/// `text` with every password `url` holds replaced by `****`: the
+/// password of a `postgres://user:password@host` URL (as written and
+/// percent-decoded) and of `password=...` words or query parameters.
+pub(super) fn scrub(text: &str, url: &str) -> String {
+    let mut out = text.to_string();
+    for secret in passwords(url) {
+        if !secret.is_empty() {
+            out = out.replace(&secret, "****");
+        }
+    }
+    out
+}
+
+/// The passwords a database URL holds, longest first (so that a password
+/// containing another is replaced whole).
+fn passwords(url: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    if let Some((_, rest)) = url.split_once("://") {
+        let before_query = rest.split('?').next().unwrap_or(rest);
+        if let Some(at) = before_query.rfind('@') {
+            if let Some((_, pw)) = before_query[..at].split_once(':') {
+                found.push(pw.to_string());
+                found.push(percent_decode(pw));
+            }
+        }
+    }
+    let lower = url.to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(i) = lower[from..].find("password") {
+        let start = from + i + "password".len();
+        let value = url[start..].trim_start();
+        if let Some(value) = value.strip_prefix('=') {
+            let value = value.trim_start();
+            let end = if let Some(quoted) = value.strip_prefix('\'') {
+                quoted.find('\'').map_or(value.len(), |e| e + 2)
+            } else {
+                value
+                    .find(|c: char| c == '&' || c.is_whitespace())
+                    .unwrap_or(value.len())
+            };
+            let raw = &value[..end];
+            found.push(raw.to_string());
+            found.push(raw.trim_matches('\'').to_string());
+            found.push(percent_decode(raw));
+        }
+        from = start;
+    }
+    found.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    found.dedup();
+    found
+}
+
+/// `%XX` escapes decoded (invalid ones kept as written).
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| char::from(b).to_digit(16);
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push(u8::try_from(h * 16 + l).unwrap_or(b'?'));
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 pub fn run(args: LintArgs, io: &mut dyn Io) -> u8 {
@@ -381,7 +475,7 @@ pub fn run(args: LintArgs, io: &mut dyn Io) -> u8 {
             "--migrations needs --diff or --changed-since".to_string(),
         );
     }
-    let schema = match load_schema(&options, io) {
+    let schema = match load_schema(&options, args.database_url.as_deref(), io) {
         Ok(s) => s,
         Err(e) => return fail(io, e),
     };

@@ -11,7 +11,7 @@ mod schema;
 #[cfg(test)]
 mod state_tests;
 
-pub use schema::Schema;
+pub use schema::{Schema, CATALOG_QUERY, CATALOG_SESSION};
 
 use std::collections::BTreeSet;
 use std::ops::Range;
