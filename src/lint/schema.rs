@@ -9,7 +9,7 @@
 //! reader, so a dump and a database cannot drift apart in what they tell
 //! the rules (tests/pg_schema.rs lints against both and compares).
 
-use crate::model::{Catalog, OpKind};
+use crate::model::{Catalog, ConstraintKind, OpKind};
 use crate::report::SchemaProblem;
 use crate::sql;
 
@@ -223,6 +223,25 @@ impl Schema {
                     if declares_partition_by(body) {
                         catalog.mark_partitioned(&ct.table);
                     }
+                    // pg_dump writes a validated CHECK inline in CREATE
+                    // TABLE (`CONSTRAINT c CHECK ((col IS NOT NULL))`);
+                    // the catalog learns which column it proves not null
+                    // from ADD CONSTRAINT only, so it is told again as one
+                    // (idempotent for everything else a CHECK records).
+                    for c in &ct.constraints {
+                        if let ConstraintKind::Check {
+                            not_null_column: Some(_),
+                            ..
+                        } = &c.kind
+                        {
+                            let mut add = op.clone();
+                            add.kind = OpKind::AddConstraint {
+                                table: ct.table.clone(),
+                                constraint: c.clone(),
+                            };
+                            catalog.apply(&add);
+                        }
+                    }
                 }
             }
         }
@@ -284,6 +303,34 @@ mod tests {
         assert!(idx.unique && !idx.partial);
         // Schemas are told apart: staging.users is not public.users.
         assert!(!c.has_table(&name("staging.users")));
+    }
+
+    #[test]
+    fn an_inline_validated_not_null_check_is_known() {
+        // pg_dump's form: a validated CHECK inline, a NOT VALID one after.
+        let dump = "CREATE TABLE public.users (\n    age integer,\n    nickname text,\n    \
+            CONSTRAINT users_age_not_null CHECK ((age IS NOT NULL))\n);\n\
+            ALTER TABLE public.users ADD CONSTRAINT users_nickname_not_null CHECK ((nickname IS NOT NULL)) NOT VALID;\n";
+        let (s, problems) = Schema::load(dump, "structure.sql");
+        assert_eq!(problems, vec![]);
+        let c = &s.catalog;
+        assert!(c.has_validated_not_null_check(&name("users"), "age"));
+        assert!(!c.has_validated_not_null_check(&name("users"), "nickname"));
+        assert!(c.has_constraint(&name("users"), "users_age_not_null"));
+    }
+
+    #[test]
+    fn catalog_rows_load_as_a_dump() {
+        let rows = [
+            "CREATE TABLE staging.t (\n    id bigint NOT NULL\n) PARTITION BY RANGE (id);",
+            "CREATE TABLE staging.t_1 (\n    id bigint NOT NULL\n);",
+            "ALTER TABLE ONLY staging.t ATTACH PARTITION staging.t_1 FOR VALUES FROM (0) TO (10);",
+        ];
+        let (s, problems) = Schema::from_catalog_rows(&rows, "postgres://u@h/db");
+        assert_eq!(problems, vec![]);
+        assert!(s.catalog.is_partitioned(&name("staging.t")));
+        assert!(!s.catalog.has_table(&name("t")));
+        assert_eq!(s.path, "postgres://u@h/db");
     }
 
     #[test]
