@@ -27,6 +27,12 @@ pub fn query(url: &str, setup: &str, queries: &[&str]) -> Result<Vec<Rows>, Stri
     let mut config: postgres::Config = url
         .parse()
         .map_err(|e: postgres::Error| format!("not a database URL: {}", describe(&e)))?;
+    if config.get_ssl_mode() == postgres::config::SslMode::Require {
+        return Err(
+            "sslmode=require: zerodown connects without TLS for now; use a local socket, a tunnel, or sslmode=disable on a trusted network"
+                .to_string(),
+        );
+    }
     config.connect_timeout(CONNECT_TIMEOUT);
     if config.get_application_name().is_none() {
         config.application_name("zerodown");

@@ -90,7 +90,7 @@ pub const CATALOG_SESSION: &str = "SET LOCAL statement_timeout = '10s'; \
 ///   than those a constraint owns, and their `ALTER INDEX ... ATTACH
 ///   PARTITION`.
 ///
-/// Runs after [`CATALOG_SESSION`]; docs/schema.md quotes it.
+/// Runs after [`CATALOG_SESSION`]; docs/schema.md describes it.
 pub const CATALOG_QUERY: &str = r"WITH rel AS (
     SELECT c.oid, c.relkind, c.relpersistence, c.relispartition,
            c.oid::pg_catalog.regclass::text AS name
