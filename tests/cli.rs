@@ -665,7 +665,10 @@ fn lint_against_a_database_reads_the_catalog_rows_as_a_schema() {
     let asked = io.queried.borrow().clone();
     assert_eq!(asked.len(), 1);
     assert_eq!(asked[0].0, url);
-    assert_eq!(asked[0].1, [zerodown::lint::CATALOG_QUERY.to_string()]);
+    assert_eq!(
+        asked[0].1,
+        [zerodown::lint::CATALOG_QUERY, zerodown::lint::STATS_QUERY]
+    );
     // A row that does not load is a note naming the database, not its password.
     assert!(
         io.err
@@ -740,4 +743,136 @@ fn a_database_error_is_exit_2_and_never_shows_the_password() {
     );
     assert!(io.err.contains("cannot be used with"), "{}", io.err);
     assert!(!io.err.contains("s3cr3tpw"), "{}", io.err);
+}
+
+const BACKFILL: &str = "UPDATE accounts SET code = 'x';\nUPDATE public.tiny SET v = 1;\nUPDATE staging.events SET kind = 'k';\n";
+
+/// The tables a post-deploy backfill is told are large.
+fn large_in(out: &str) -> Vec<String> {
+    let report: serde_json::Value = serde_json::from_str(out).expect("JSON");
+    report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| {
+            let m = f["message"].as_str()?;
+            let rest = m.split_once("on the large table `")?.1;
+            Some(rest.split('`').next()?.to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn table_sizes_from_stats_or_the_database_mark_large_tables() {
+    let csv = "table,rows,bytes\npublic.accounts,2000000,100\npublic.tiny,3,8192\nstaging.events,2,2147483648\n";
+    let files = [
+        ("db/post_migrate/1_backfill.sql", BACKFILL),
+        ("stats.csv", csv),
+    ];
+    let args = ["lint", "--format", "json", "--fail-on", "never"];
+    // Without sizes, nothing is known to be large.
+    let mut io = MemIo::with(&files);
+    assert_eq!(
+        io.run(&[&args[..], &["db/post_migrate/1_backfill.sql"]].concat()),
+        0,
+        "{}",
+        io.err
+    );
+    assert!(large_in(&io.out).is_empty(), "{}", io.out);
+    // Default limits: 1,000,000 rows or 1 GiB.
+    let mut io = MemIo::with(&files);
+    io.run(
+        &[
+            &args[..],
+            &["--stats", "stats.csv", "db/post_migrate/1_backfill.sql"],
+        ]
+        .concat(),
+    );
+    assert_eq!(
+        large_in(&io.out),
+        ["accounts", "staging.events"],
+        "{}",
+        io.err
+    );
+    // Limits from the flags.
+    let mut io = MemIo::with(&files);
+    io.run(
+        &[
+            &args[..],
+            &[
+                "--stats",
+                "stats.csv",
+                "--large-rows",
+                "3",
+                "--large-bytes",
+                "4294967296",
+                "db/post_migrate/1_backfill.sql",
+            ],
+        ]
+        .concat(),
+    );
+    assert_eq!(large_in(&io.out), ["accounts", "public.tiny"], "{}", io.err);
+    // The database's sizes, the same way; --stats wins over them.
+    let rows = |t: &[(&str, &str, &str)]| {
+        t.iter()
+            .map(|(a, b, c)| vec![a.to_string(), b.to_string(), c.to_string()])
+            .collect::<Vec<_>>()
+    };
+    let mut io = MemIo::with(&files);
+    io.database = Some(Ok(vec![vec![], rows(&[("public.tiny", "5000000", "1")])]));
+    io.run(
+        &[
+            &args[..],
+            &[
+                "--database-url",
+                "postgres://h/db",
+                "db/post_migrate/1_backfill.sql",
+            ],
+        ]
+        .concat(),
+    );
+    assert_eq!(large_in(&io.out), ["public.tiny"], "{}", io.err);
+    let mut io = MemIo::with(&files);
+    io.database = Some(Ok(vec![vec![]]));
+    io.run(
+        &[
+            &args[..],
+            &[
+                "--database-url",
+                "postgres://h/db",
+                "--stats",
+                "stats.csv",
+                "db/post_migrate/1_backfill.sql",
+            ],
+        ]
+        .concat(),
+    );
+    assert_eq!(
+        large_in(&io.out),
+        ["accounts", "staging.events"],
+        "{}",
+        io.err
+    );
+    assert_eq!(io.queried.borrow()[0].1, [zerodown::lint::CATALOG_QUERY]);
+}
+
+#[test]
+fn bad_stats_are_exit_2_with_the_location() {
+    let bad = "table,rows,bytes\npublic.accounts,lots,100\n";
+    let mut io = MemIo::with(&[("m.sql", BACKFILL), ("stats.csv", bad)]);
+    assert_eq!(io.run(&["lint", "--stats", "stats.csv", "m.sql"]), 2);
+    assert_eq!(
+        io.err,
+        "error: stats: stats.csv:2: rows `lots` is not a non-negative number\n"
+    );
+    let mut io = MemIo::with(&[("m.sql", BACKFILL)]);
+    assert_eq!(io.run(&["lint", "--stats", "none.csv", "m.sql"]), 2);
+    assert!(
+        io.err.starts_with("error: stats: cannot read none.csv"),
+        "{}",
+        io.err
+    );
+    let mut io = MemIo::with(&[("m.sql", BACKFILL)]);
+    assert_eq!(io.run(&["lint", "--large-rows", "10", "m.sql"]), 2);
+    assert!(io.err.contains("need table sizes"), "{}", io.err);
 }

@@ -447,3 +447,101 @@ fn an_unreachable_database_is_exit_2_without_the_password() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn table_sizes_from_the_database_and_from_the_documented_query_agree() {
+    let Some(pg) = Cluster::start() else { return };
+    pg.create_db("app");
+    pg.exec(
+        "app",
+        "CREATE TABLE public.accounts (id bigint, code text);
+         INSERT INTO public.accounts SELECT g, 'c' FROM generate_series(1, 500) g;
+         CREATE TABLE public.tiny (id bigint, v int);
+         INSERT INTO public.tiny VALUES (1, 1), (2, 2);
+         CREATE SCHEMA staging;
+         CREATE TABLE staging.events (id bigint, kind text) PARTITION BY RANGE (id);
+         CREATE TABLE staging.events_1 PARTITION OF staging.events FOR VALUES FROM (0) TO (1000);
+         CREATE TABLE staging.events_2 PARTITION OF staging.events FOR VALUES FROM (1000) TO (2000);
+         INSERT INTO staging.events SELECT g, 'k' FROM generate_series(800, 1199) g;
+         ANALYZE;",
+    );
+    let dir = scratch("sizes");
+    let migration = dir.join("db/post_migrate/1_backfill.sql");
+    std::fs::create_dir_all(migration.parent().expect("folder")).expect("create folder");
+    std::fs::write(
+        &migration,
+        "UPDATE public.accounts SET code = 'x';\nUPDATE public.tiny SET v = 1;\nUPDATE staging.events SET kind = 'k';\n",
+    )
+    .expect("write the migration");
+    // The file the docs say to write, by the query they quote.
+    let csv = pg.exec(
+        "app",
+        &format!(
+            "COPY ({}) TO STDOUT WITH (FORMAT csv, HEADER)",
+            zerodown::lint::STATS_QUERY
+        ),
+    );
+    let stats = dir.join("stats.csv");
+    std::fs::write(&stats, format!("{csv}\n")).expect("write stats");
+    assert!(csv.starts_with("table,rows,bytes\n"), "{csv}");
+    assert!(csv.contains("public.accounts,500,"), "{csv}");
+    // A partitioned table sums its partitions; the partitions are not rows.
+    assert!(csv.contains("staging.events,400,"), "{csv}");
+    assert!(!csv.contains("events_1"), "{csv}");
+
+    let large = |source: &[&str]| {
+        let mut args = vec![
+            "lint",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+            "--large-rows",
+            "300",
+        ];
+        args.extend_from_slice(source);
+        let m = migration.display().to_string();
+        args.push(&m);
+        let (code, out, err) = zerodown(&args);
+        assert_eq!(code, 0, "{err}");
+        findings(&out)
+            .iter()
+            .filter_map(|f| {
+                let m = f["message"].as_str()?;
+                Some(
+                    m.split_once("on the large table `")?
+                        .1
+                        .split('`')
+                        .next()?
+                        .to_string(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let url = url(&pg, "app");
+    let stats = stats.display().to_string();
+    let from_db = large(&["--database-url", &url]);
+    let from_file = large(&["--stats", &stats]);
+    assert_eq!(from_db, ["public.accounts", "staging.events"]);
+    assert_eq!(from_file, from_db);
+    // Without sizes, --large-rows is refused; without either, nothing is large.
+    let (code, _, _) = zerodown(&[
+        "lint",
+        "--large-rows",
+        "1",
+        &migration.display().to_string(),
+    ]);
+    assert_eq!(code, 2);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn the_docs_quote_the_stats_query_as_it_is() {
+    let docs =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/schema.md"))
+            .expect("docs/schema.md");
+    assert!(
+        docs.contains(zerodown::lint::STATS_QUERY),
+        "docs/schema.md must quote lint::STATS_QUERY verbatim"
+    );
+}

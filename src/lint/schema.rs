@@ -257,6 +257,181 @@ impl Schema {
     }
 }
 
+/// Table sizes, one row a table: `table,rows,bytes`, the table
+/// schema-qualified (`quote_ident`ed), rows the planner's estimate
+/// (`reltuples`; the collector's `n_live_tup` for a table never analyzed:
+/// it can count a batch twice around an ANALYZE), bytes with
+/// indexes and TOAST; a partitioned table sums its leaf partitions
+/// (`pg_partition_tree`, PostgreSQL 12+), and a partition is not listed on
+/// its own. `--database-url` runs it in the
+/// catalog's transaction; docs/schema.md quotes it (a test keeps them
+/// equal) to produce a `--stats` file with `COPY (...) TO STDOUT WITH
+/// (FORMAT csv, HEADER)`.
+pub const STATS_QUERY: &str = r"SELECT
+    pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.relname) AS table,
+    (SELECT coalesce(sum(CASE WHEN l.reltuples > 0 THEN l.reltuples::bigint
+                              ELSE coalesce(s.n_live_tup, 0) END), 0)::bigint
+     FROM (SELECT c.oid AS relid WHERE c.relkind = 'r'
+           UNION SELECT t.relid FROM pg_catalog.pg_partition_tree(c.oid) t WHERE t.isleaf) leaf
+     JOIN pg_catalog.pg_class l ON l.oid = leaf.relid
+     LEFT JOIN pg_catalog.pg_stat_user_tables s ON s.relid = l.oid) AS rows,
+    (SELECT coalesce(sum(pg_catalog.pg_total_relation_size(part.relid)), 0)::bigint
+     FROM (SELECT c.oid AS relid
+           UNION SELECT t.relid FROM pg_catalog.pg_partition_tree(c.oid) t) part) AS bytes
+FROM pg_catalog.pg_class c
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relkind IN ('r', 'p')
+  AND NOT c.relispartition
+  AND n.nspname <> 'information_schema'
+  AND n.nspname NOT LIKE 'pg\_%'
+ORDER BY 1";
+
+/// The size of one table, from a `--stats` file or [`STATS_QUERY`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableSize {
+    /// The table, as written (`public.users`, `"Odd".t`).
+    pub table: String,
+    /// Rows (an estimate).
+    pub rows: u64,
+    /// Bytes, indexes and TOAST included.
+    pub bytes: u64,
+}
+
+/// When a table counts as large: at least `rows` rows or `bytes` bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LargeThresholds {
+    /// Rows (default 1,000,000).
+    pub rows: u64,
+    /// Bytes (default 1 GiB).
+    pub bytes: u64,
+}
+
+impl Default for LargeThresholds {
+    fn default() -> Self {
+        LargeThresholds {
+            rows: 1_000_000,
+            bytes: 1 << 30,
+        }
+    }
+}
+
+/// Reads a `--stats` CSV: a header `table,rows,bytes` (in that order; more
+/// columns after them are ignored), then one table a line, fields quoted as
+/// CSV quotes them (`"a,b"`, `""` for `"`). Blank lines are skipped. An
+/// error names `path`, the line and what is wrong.
+pub fn parse_stats(text: &str, path: &str) -> Result<Vec<TableSize>, String> {
+    let mut out = Vec::new();
+    let mut header = false;
+    for (i, line) in text.lines().enumerate() {
+        let at = i + 1;
+        let line = line.trim_end_matches('\r');
+        if line.trim().is_empty() {
+            continue;
+        }
+        let fields =
+            csv_fields(line).ok_or_else(|| format!("{path}:{at}: a quote is not closed"))?;
+        if !header {
+            let names: Vec<String> = fields
+                .iter()
+                .map(|f| f.trim().to_ascii_lowercase())
+                .collect();
+            if names.len() < 3 || names[..3] != ["table", "rows", "bytes"] {
+                return Err(format!(
+                    "{path}:{at}: the first line must be the header `table,rows,bytes`, found `{line}`"
+                ));
+            }
+            header = true;
+            continue;
+        }
+        if fields.len() < 3 {
+            return Err(format!(
+                "{path}:{at}: expected 3 fields (table,rows,bytes), found {}",
+                fields.len()
+            ));
+        }
+        let number = |what: &str, v: &str| {
+            let v = v.trim();
+            v.parse::<u64>()
+                .or_else(|_| {
+                    v.parse::<f64>()
+                        .ok()
+                        .filter(|f| f.is_finite() && *f >= 0.0)
+                        .map(|f| f.round() as u64)
+                        .ok_or(())
+                })
+                .map_err(|()| format!("{path}:{at}: {what} `{v}` is not a non-negative number"))
+        };
+        let table = fields[0].trim().to_string();
+        if table.is_empty() {
+            return Err(format!("{path}:{at}: the table name is empty"));
+        }
+        crate::model::Name::parse(&table).map_err(|e| format!("{path}:{at}: {e}"))?;
+        out.push(TableSize {
+            table,
+            rows: number("rows", &fields[1])?,
+            bytes: number("bytes", &fields[2])?,
+        });
+    }
+    if !header {
+        return Err(format!(
+            "{path}: empty: expected the header `table,rows,bytes`"
+        ));
+    }
+    Ok(out)
+}
+
+/// The fields of one CSV line; None when a quoted field is not closed.
+fn csv_fields(line: &str) -> Option<Vec<String>> {
+    let mut fields = Vec::new();
+    let mut chars = line.chars().peekable();
+    loop {
+        let mut field = String::new();
+        if chars.peek() == Some(&'"') {
+            chars.next();
+            loop {
+                match chars.next()? {
+                    '"' if chars.peek() == Some(&'"') => {
+                        chars.next();
+                        field.push('"');
+                    }
+                    '"' => break,
+                    c => field.push(c),
+                }
+            }
+            // Anything between the closing quote and the comma is kept.
+            while let Some(c) = chars.peek().copied().filter(|c| *c != ',') {
+                field.push(c);
+                chars.next();
+            }
+        } else {
+            while let Some(c) = chars.peek().copied().filter(|c| *c != ',') {
+                field.push(c);
+                chars.next();
+            }
+        }
+        fields.push(field);
+        if chars.next().is_none() {
+            return Some(fields);
+        }
+    }
+}
+
+/// The tables of `sizes` that reach `limits`, as `--large-table` takes them:
+/// a table of `public` by its bare name (so that `users` and `public.users`
+/// in a migration both match; a table of that name in another schema then
+/// counts as large too, the safe side), others schema-qualified.
+pub fn large_tables(sizes: &[TableSize], limits: LargeThresholds) -> Vec<String> {
+    sizes
+        .iter()
+        .filter(|s| s.rows >= limits.rows || s.bytes >= limits.bytes)
+        .filter_map(|s| crate::model::Name::parse(&s.table).ok())
+        .map(|n| match n.schema.as_deref() {
+            None | Some("public") => n.name,
+            Some(_) => n.qualified(),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -317,6 +492,43 @@ mod tests {
         assert!(c.has_validated_not_null_check(&name("users"), "age"));
         assert!(!c.has_validated_not_null_check(&name("users"), "nickname"));
         assert!(c.has_constraint(&name("users"), "users_age_not_null"));
+    }
+
+    #[test]
+    fn stats_are_read_with_located_errors_and_thresholds() {
+        let csv = "table,rows,bytes\n\"public\".\"users\",2000000,10\npublic.tiny,5,100\nstaging.events,10,2147483648\n\"a,b\".t,3,4\n\n";
+        let sizes = parse_stats(csv, "stats.csv").unwrap();
+        assert_eq!(sizes.len(), 4);
+        assert_eq!(sizes[3].table, "a,b.t");
+        let large = large_tables(&sizes, LargeThresholds::default());
+        assert_eq!(large, ["users", "staging.events"]);
+        let all = large_tables(
+            &sizes,
+            LargeThresholds {
+                rows: 1,
+                bytes: u64::MAX,
+            },
+        );
+        assert_eq!(all.len(), 4);
+        // Errors name the file and the line.
+        let e = parse_stats("table,rows,bytes\nusers,many,1\n", "s.csv").unwrap_err();
+        assert_eq!(e, "s.csv:2: rows `many` is not a non-negative number");
+        let e = parse_stats("name,count\n", "s.csv").unwrap_err();
+        assert!(
+            e.starts_with("s.csv:1: the first line must be the header"),
+            "{e}"
+        );
+        let e = parse_stats("table,rows,bytes\nusers,1\n", "s.csv").unwrap_err();
+        assert!(e.starts_with("s.csv:2: expected 3 fields"), "{e}");
+        let e = parse_stats("table,rows,bytes\n\"users,1,2\n", "s.csv").unwrap_err();
+        assert_eq!(e, "s.csv:2: a quote is not closed");
+        let e = parse_stats("", "s.csv").unwrap_err();
+        assert!(e.contains("empty"), "{e}");
+        // The planner's estimate may be written as a float.
+        assert_eq!(
+            parse_stats("table,rows,bytes\nt,1e6,0\n", "s").unwrap()[0].rows,
+            1_000_000
+        );
     }
 
     #[test]
