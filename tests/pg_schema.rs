@@ -545,3 +545,23 @@ fn the_docs_quote_the_stats_query_as_it_is() {
         "docs/schema.md must quote lint::STATS_QUERY verbatim"
     );
 }
+
+#[test]
+fn a_server_that_never_answers_is_an_error_within_the_deadline() {
+    // Accepts the connection, then says nothing.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let hold = std::thread::spawn(move || listener.accept().map(|(s, _)| s));
+    let started = std::time::Instant::now();
+    let err = zerodown::cli::database::query_within(
+        &format!("postgres://alice:{PASSWORD}@127.0.0.1:{port}/app"),
+        zerodown::lint::CATALOG_SESSION,
+        &[zerodown::lint::CATALOG_QUERY],
+        std::time::Duration::from_millis(500),
+    )
+    .expect_err("no answer");
+    assert!(err.contains("no answer within 0.5 s"), "{err}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    assert!(!err.contains(PASSWORD));
+    drop(hold);
+}
