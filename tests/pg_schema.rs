@@ -565,3 +565,94 @@ fn a_server_that_never_answers_is_an_error_within_the_deadline() {
     assert!(!err.contains(PASSWORD));
     drop(hold);
 }
+
+/// The server binaries of each major in `$ZERODOWN_PG_SERVERS` (default
+/// `/var/tmp/zerodown-pg`, what `.ci/pg-servers` unpacks for the oracle).
+fn servers() -> Option<Vec<(u32, PathBuf)>> {
+    let dir = std::env::var_os("ZERODOWN_PG_SERVERS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/var/tmp/zerodown-pg"));
+    let mut found: std::collections::BTreeMap<u32, PathBuf> = Default::default();
+    for e in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if let Some(major) = name.split('.').next().and_then(|m| m.parse::<u32>().ok()) {
+            let bin = e.path().join("bin");
+            if bin.join("postgres").is_file() {
+                found.insert(major, bin);
+            }
+        }
+    }
+    let missing: Vec<u32> = (11..=18).filter(|m| !found.contains_key(m)).collect();
+    if !missing.is_empty() {
+        if std::env::var("ZERODOWN_SKIP_PG").is_ok_and(|v| v == "1") {
+            eprintln!(
+                "ZERODOWN_SKIP_PG=1: PostgreSQL {missing:?} not in {}, skipping",
+                dir.display()
+            );
+            return None;
+        }
+        panic!(
+            "PostgreSQL {missing:?} not found in {} (run `bash .ci/pg-servers`, as .ci/run does, or set ZERODOWN_SKIP_PG=1)",
+            dir.display()
+        );
+    }
+    Some(found.into_iter().collect())
+}
+
+#[test]
+fn the_live_catalog_reads_alike_on_postgresql_12_to_18() {
+    let Some(servers) = servers() else { return };
+    let dir = scratch("majors");
+    let files = write_migrations(&dir.join("db/migrate"));
+    let mut seen: Vec<(u32, Vec<String>)> = Vec::new();
+    for (major, bin) in servers {
+        let pg = Cluster::start_at(bin);
+        pg.create_db("app");
+        pg.exec("app", SCHEMA);
+        let url = url(&pg, "app");
+        let mut args = vec![
+            "lint",
+            "--format",
+            "json",
+            "--no-plans",
+            "--fail-on",
+            "never",
+        ];
+        args.extend(["--database-url", &url]);
+        args.extend(files.iter().map(String::as_str));
+        let (code, out, err) = zerodown(&args);
+        if major < 12 {
+            // The catalog query needs PostgreSQL 12: a clear error, exit 2.
+            assert_eq!(code, 2, "PostgreSQL {major}: {out}{err}");
+            assert!(
+                err.contains("zerodown reads PostgreSQL 12 or later; this server is 11."),
+                "{err}"
+            );
+            assert!(err.starts_with("error: --database-url "), "{err}");
+            assert!(!err.contains(PASSWORD), "{err}");
+            continue;
+        }
+        assert_eq!(code, 0, "PostgreSQL {major}: {err}");
+        assert!(!err.contains("skipped"), "PostgreSQL {major}: {err}");
+        let found = findings(&out);
+        let all: Vec<String> = MIGRATIONS
+            .iter()
+            .flat_map(|(f, _)| {
+                described(&found, f)
+                    .into_iter()
+                    .map(move |d| format!("{f}: {d}"))
+            })
+            .collect();
+        assert!(
+            all.iter().any(|d| d.contains("schema-mismatch")),
+            "PostgreSQL {major}: {all:#?}"
+        );
+        seen.push((major, all));
+    }
+    let (first, reference) = &seen[0];
+    for (major, all) in &seen[1..] {
+        assert_eq!(all, reference, "PostgreSQL {major} and {first} disagree");
+    }
+    assert_eq!(seen.len(), 7);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -67,10 +67,16 @@ fn declares_partition_by(text: &str) -> bool {
 /// before [`CATALOG_QUERY`]: short timeouts (a busy catalog makes the lint
 /// fail, never wait), and an empty `search_path` so that every name the
 /// `pg_get_*` functions print is schema-qualified, as in `pg_dump`'s output.
+/// Its last statement refuses a server older than 12 with a message that
+/// says so (the cast of that message to an integer is the error: plain SQL
+/// has no RAISE), instead of a missing catalog column.
 pub const CATALOG_SESSION: &str = "SET LOCAL statement_timeout = '10s'; \
     SET LOCAL lock_timeout = '2s'; \
     SET LOCAL idle_in_transaction_session_timeout = '30s'; \
-    SET LOCAL search_path = ''";
+    SET LOCAL search_path = ''; \
+    SELECT CASE WHEN pg_catalog.current_setting('server_version_num')::int < 120000 \
+    THEN ('zerodown reads PostgreSQL 12 or later; this server is ' \
+    || pg_catalog.current_setting('server_version'))::int END";
 
 /// The catalog of a live database (PostgreSQL 12 or later) as the DDL a
 /// `pg_dump --schema-only` would hold for what the rules read, one
