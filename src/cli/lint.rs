@@ -395,22 +395,8 @@ pub fn load_schema(
             .filter_map(|row| row.first().map(String::as_str))
             .collect();
         if let Some(rows) = results.next() {
-            let sizes =
-                rows.iter()
-                    .map(|row| {
-                        let number =
-                            |i: usize| {
-                                row.get(i).and_then(|v| v.parse::<u64>().ok()).ok_or_else(|| {
-                            format!("--database-url {label}: the size query returned {row:?}")
-                        })
-                            };
-                        Ok(crate::lint::TableSize {
-                            table: row.first().cloned().unwrap_or_default(),
-                            rows: number(1)?,
-                            bytes: number(2)?,
-                        })
-                    })
-                    .collect::<Result<Vec<_>, String>>()?;
+            let sizes = crate::lint::TableSize::from_rows(&rows)
+                .map_err(|e| format!("--database-url {label}: {e}"))?;
             known.sizes = Some(sizes);
         }
         crate::lint::Schema::from_catalog_rows(&ddl, &label)

@@ -306,6 +306,26 @@ pub struct TableSize {
     pub bytes: u64,
 }
 
+impl TableSize {
+    /// The rows of [`STATS_QUERY`] (table, rows, bytes, as text).
+    pub fn from_rows(rows: &[Vec<String>]) -> Result<Vec<TableSize>, String> {
+        rows.iter()
+            .map(|row| {
+                let number = |i: usize| {
+                    row.get(i)
+                        .and_then(|v| v.parse::<u64>().ok())
+                        .ok_or_else(|| format!("the size query returned {row:?}"))
+                };
+                Ok(TableSize {
+                    table: row.first().cloned().unwrap_or_default(),
+                    rows: number(1)?,
+                    bytes: number(2)?,
+                })
+            })
+            .collect()
+    }
+}
+
 /// When a table counts as large: at least `rows` rows or `bytes` bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LargeThresholds {
