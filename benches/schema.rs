@@ -86,7 +86,11 @@ fn main() {
         .position(|a| a == "--dump")
         .and_then(|i| args.get(i + 1).cloned())
         .unwrap_or_else(|| {
-            concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus/gitlab/structure.sql").into()
+            concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../shared/corpus/gitlab/structure.sql"
+            )
+            .into()
         });
     let dump = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("cannot read {path}: {e} (pass -- --dump PATH)"));
@@ -127,8 +131,13 @@ fn main() {
         .expect("valid options");
     let lint = time(|| {
         black_box(
-            lint_with_schema(black_box(&sql), "db/migrate/1_bench.sql", &options, Some(&schema))
-                .expect("valid options"),
+            lint_with_schema(
+                black_box(&sql),
+                "db/migrate/1_bench.sql",
+                &options,
+                Some(&schema),
+            )
+            .expect("valid options"),
         );
     });
     println!(
@@ -144,7 +153,9 @@ fn main() {
         .and_then(|i| args.get(i + 1)?.parse::<usize>().ok())
     {
         for _ in 0..n {
-            black_box(lint_with_schema(&sql, "db/migrate/1_bench.sql", &options, Some(&schema)).ok());
+            black_box(
+                lint_with_schema(&sql, "db/migrate/1_bench.sql", &options, Some(&schema)).ok(),
+            );
         }
         return;
     }

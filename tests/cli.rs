@@ -21,6 +21,10 @@ struct MemIo {
     asked: RefCell<Vec<PathBuf>>,
     terminal: bool,
     vars: BTreeMap<String, String>,
+    /// What `query_database` answers (None: the real client), and the
+    /// URL and queries it was asked.
+    database: Option<Result<Vec<Vec<Vec<String>>>, String>>,
+    queried: RefCell<Vec<(String, Vec<String>)>>,
 }
 
 impl MemIo {
@@ -92,6 +96,21 @@ impl Io for MemIo {
     }
     fn env(&self, name: &str) -> Option<String> {
         self.vars.get(name).cloned()
+    }
+    fn query_database(
+        &self,
+        url: &str,
+        setup: &str,
+        queries: &[&str],
+    ) -> Result<Vec<Vec<Vec<String>>>, String> {
+        self.queried.borrow_mut().push((
+            url.to_string(),
+            queries.iter().map(|q| q.to_string()).collect(),
+        ));
+        match &self.database {
+            Some(answer) => answer.clone(),
+            None => zerodown::cli::database::query(url, setup, queries),
+        }
     }
 }
 
@@ -618,4 +637,242 @@ fn a_missing_or_unreadable_schema_stops_the_lint_with_exit_2() {
     io.files.insert("bad.sql".into(), vec![0x53, 0xe9]);
     assert_eq!(io.run(&["lint", "--schema", "bad.sql", "m.sql"]), 2);
     assert!(io.err.contains("bad.sql: not UTF-8"), "{}", io.err);
+}
+
+#[test]
+fn lint_against_a_database_reads_the_catalog_rows_as_a_schema() {
+    let url = "postgres://app:pw-9f3k@db.internal:5432/app";
+    let mut io = MemIo::with(&[("m.sql", TYPO)]);
+    io.database = Some(Ok(vec![vec![
+        vec![
+            "CREATE TABLE public.users (\n    id bigint NOT NULL,\n    email text\n);".to_string(),
+        ],
+        vec!["CREATE TABLE public.broken (id bigint,, oops);".to_string()],
+    ]]));
+    assert_eq!(
+        io.run(&["lint", "--format", "json", "--database-url", url, "m.sql"]),
+        1,
+        "{}",
+        io.err
+    );
+    assert!(
+        rules_of(&serde_json::from_str(&io.out).expect("JSON"))
+            .contains(&"schema-mismatch".to_string()),
+        "{}",
+        io.out
+    );
+    // One query, the catalog's, against the URL as given.
+    let asked = io.queried.borrow().clone();
+    assert_eq!(asked.len(), 1);
+    assert_eq!(asked[0].0, url);
+    assert_eq!(
+        asked[0].1,
+        [zerodown::lint::CATALOG_QUERY, zerodown::lint::STATS_QUERY]
+    );
+    // A row that does not load is a note naming the database, not its password.
+    assert!(
+        io.err
+            .contains("note: postgres://app:****@db.internal:5432/app:5: schema statement skipped"),
+        "{}",
+        io.err
+    );
+    assert!(!io.err.contains("pw-9f3k") && !io.out.contains("pw-9f3k"));
+    // --database-url wins over `schema` in zerodown.toml.
+    let mut io = MemIo::with(&[
+        ("/project/zerodown.toml", "schema = \"db/structure.sql\"\n"),
+        ("m.sql", TYPO),
+    ]);
+    io.database = Some(Ok(vec![vec![]]));
+    // (the config's dump is not there: reading it would be exit 2; the
+    // empty database makes `users` unknown instead)
+    assert_eq!(
+        io.run(&["lint", "--format", "json", "--database-url", url, "m.sql"]),
+        1,
+        "{}",
+        io.err
+    );
+    assert!(!io.err.contains("structure.sql"), "{}", io.err);
+    assert!(rules_of(&serde_json::from_str(&io.out).expect("JSON"))
+        .contains(&"schema-mismatch".to_string()));
+}
+
+#[test]
+fn a_database_error_is_exit_2_and_never_shows_the_password() {
+    for (url, secret) in [
+        ("postgres://alice:s3cr%2Ft@db:5432/app", "s3cr/t"),
+        (
+            "postgresql://alice:plain-secret@db/app?sslmode=disable",
+            "plain-secret",
+        ),
+        (
+            "host=db user=alice password='kv secret' dbname=app",
+            "kv secret",
+        ),
+        (
+            "postgres://alice@db/app?password=q-secret&sslmode=disable",
+            "q-secret",
+        ),
+    ] {
+        let mut io = MemIo::with(&[("m.sql", TYPO)]);
+        // An error that (unlike the client's) repeats the URL and the password.
+        io.database = Some(Err(format!(
+            "cannot connect to {url}: bad password {secret}"
+        )));
+        assert_eq!(io.run(&["lint", "--database-url", url, "m.sql"]), 2);
+        assert_eq!(io.out, "");
+        assert!(io.err.starts_with("error: --database-url "), "{}", io.err);
+        assert!(!io.err.contains(secret), "{}", io.err);
+        assert!(io.err.contains("bad password ****"), "{}", io.err);
+    }
+    // The real client: a closed port and a URL that does not parse.
+    for url in [
+        "postgres://alice:s3cr3tpw@127.0.0.1:1/app",
+        "postgres://alice:s3cr3tpw@localhost:notaport/app",
+    ] {
+        let mut io = MemIo::with(&[("m.sql", TYPO)]);
+        assert_eq!(io.run(&["lint", "--database-url", url, "m.sql"]), 2);
+        assert!(!io.err.contains("s3cr3tpw"), "{}", io.err);
+        assert!(io.err.contains("postgres://alice:****@"), "{}", io.err);
+    }
+    // --schema and --database-url are one or the other.
+    let mut io = MemIo::with(&[("m.sql", TYPO), ("s.sql", SCHEMA)]);
+    let url = "postgres://alice:s3cr3tpw@127.0.0.1:1/app";
+    assert_eq!(
+        io.run(&["lint", "--schema", "s.sql", "--database-url", url, "m.sql"]),
+        2
+    );
+    assert!(io.err.contains("cannot be used with"), "{}", io.err);
+    assert!(!io.err.contains("s3cr3tpw"), "{}", io.err);
+}
+
+const BACKFILL: &str = "UPDATE accounts SET code = 'x';\nUPDATE public.tiny SET v = 1;\nUPDATE staging.events SET kind = 'k';\n";
+
+/// The tables a post-deploy backfill is told are large.
+fn large_in(out: &str) -> Vec<String> {
+    let report: serde_json::Value = serde_json::from_str(out).expect("JSON");
+    report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| {
+            let m = f["message"].as_str()?;
+            let rest = m.split_once("on the large table `")?.1;
+            Some(rest.split('`').next()?.to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn table_sizes_from_stats_or_the_database_mark_large_tables() {
+    let csv = "table,rows,bytes\npublic.accounts,2000000,100\npublic.tiny,3,8192\nstaging.events,2,2147483648\n";
+    let files = [
+        ("db/post_migrate/1_backfill.sql", BACKFILL),
+        ("stats.csv", csv),
+    ];
+    let args = ["lint", "--format", "json", "--fail-on", "never"];
+    // Without sizes, nothing is known to be large.
+    let mut io = MemIo::with(&files);
+    assert_eq!(
+        io.run(&[&args[..], &["db/post_migrate/1_backfill.sql"]].concat()),
+        0,
+        "{}",
+        io.err
+    );
+    assert!(large_in(&io.out).is_empty(), "{}", io.out);
+    // Default limits: 1,000,000 rows or 1 GiB.
+    let mut io = MemIo::with(&files);
+    io.run(
+        &[
+            &args[..],
+            &["--stats", "stats.csv", "db/post_migrate/1_backfill.sql"],
+        ]
+        .concat(),
+    );
+    assert_eq!(
+        large_in(&io.out),
+        ["accounts", "staging.events"],
+        "{}",
+        io.err
+    );
+    // Limits from the flags.
+    let mut io = MemIo::with(&files);
+    io.run(
+        &[
+            &args[..],
+            &[
+                "--stats",
+                "stats.csv",
+                "--large-rows",
+                "3",
+                "--large-bytes",
+                "4294967296",
+                "db/post_migrate/1_backfill.sql",
+            ],
+        ]
+        .concat(),
+    );
+    assert_eq!(large_in(&io.out), ["accounts", "public.tiny"], "{}", io.err);
+    // The database's sizes, the same way; --stats wins over them.
+    let rows = |t: &[(&str, &str, &str)]| {
+        t.iter()
+            .map(|(a, b, c)| vec![a.to_string(), b.to_string(), c.to_string()])
+            .collect::<Vec<_>>()
+    };
+    let mut io = MemIo::with(&files);
+    io.database = Some(Ok(vec![vec![], rows(&[("public.tiny", "5000000", "1")])]));
+    io.run(
+        &[
+            &args[..],
+            &[
+                "--database-url",
+                "postgres://h/db",
+                "db/post_migrate/1_backfill.sql",
+            ],
+        ]
+        .concat(),
+    );
+    assert_eq!(large_in(&io.out), ["public.tiny"], "{}", io.err);
+    let mut io = MemIo::with(&files);
+    io.database = Some(Ok(vec![vec![]]));
+    io.run(
+        &[
+            &args[..],
+            &[
+                "--database-url",
+                "postgres://h/db",
+                "--stats",
+                "stats.csv",
+                "db/post_migrate/1_backfill.sql",
+            ],
+        ]
+        .concat(),
+    );
+    assert_eq!(
+        large_in(&io.out),
+        ["accounts", "staging.events"],
+        "{}",
+        io.err
+    );
+    assert_eq!(io.queried.borrow()[0].1, [zerodown::lint::CATALOG_QUERY]);
+}
+
+#[test]
+fn bad_stats_are_exit_2_with_the_location() {
+    let bad = "table,rows,bytes\npublic.accounts,lots,100\n";
+    let mut io = MemIo::with(&[("m.sql", BACKFILL), ("stats.csv", bad)]);
+    assert_eq!(io.run(&["lint", "--stats", "stats.csv", "m.sql"]), 2);
+    assert_eq!(
+        io.err,
+        "error: stats: stats.csv:2: rows `lots` is not a non-negative number\n"
+    );
+    let mut io = MemIo::with(&[("m.sql", BACKFILL)]);
+    assert_eq!(io.run(&["lint", "--stats", "none.csv", "m.sql"]), 2);
+    assert!(
+        io.err.starts_with("error: stats: cannot read none.csv"),
+        "{}",
+        io.err
+    );
+    let mut io = MemIo::with(&[("m.sql", BACKFILL)]);
+    assert_eq!(io.run(&["lint", "--large-rows", "10", "m.sql"]), 2);
+    assert!(io.err.contains("need table sizes"), "{}", io.err);
 }

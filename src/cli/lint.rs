@@ -66,6 +66,18 @@ pub struct LintArgs {
     /// A schema dump (`pg_dump --schema-only`, `structure.sql`) to lint against: overrides `schema` in zerodown.toml.
     #[arg(long, value_name = "PATH")]
     schema: Option<PathBuf>,
+    /// Read the schema from a live database instead (native only): a read-only transaction on its catalog; the password never appears in output. Overrides `schema` in zerodown.toml.
+    #[arg(long, value_name = "URL", conflicts_with = "schema")]
+    database_url: Option<String>,
+    /// Table sizes, a CSV `table,rows,bytes` (docs/schema.md has the query that writes it): tables at --large-rows or --large-bytes count as large tables. Overrides the sizes --database-url reads.
+    #[arg(long, value_name = "PATH")]
+    stats: Option<PathBuf>,
+    /// With table sizes: a table of at least this many rows is large (default 1000000).
+    #[arg(long, value_name = "N")]
+    large_rows: Option<u64>,
+    /// With table sizes: a table of at least this many bytes (indexes and TOAST included) is large (default 1073741824, 1 GiB).
+    #[arg(long, value_name = "N")]
+    large_bytes: Option<u64>,
     /// Colour the text output: auto (when stdout is a terminal and NO_COLOR is not set), always or never.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
@@ -347,17 +359,56 @@ fn read_sources(paths: &[PathBuf], io: &dyn Io) -> Result<Vec<SourceFile>, Strin
         .collect()
 }
 
-/// Loads the schema dump the options name, if any; its skipped statements
+/// What a run knows of the database: its schema and its table sizes.
+#[derive(Default)]
+pub struct Known {
+    /// The schema, from a dump or the database.
+    pub schema: Option<crate::lint::Schema>,
+    /// Table sizes, from `--stats` or the database.
+    pub sizes: Option<Vec<crate::lint::TableSize>>,
+}
+
+/// Loads the schema (from the database at `database_url` when given, else
+/// from the dump the options name, if any) and the table sizes (from
+/// `stats` when given, else from that database). Skipped schema statements
 /// go to stderr as notes (the lint goes on without them).
 pub fn load_schema(
     options: &LintOptions,
+    database_url: Option<&str>,
+    stats: Option<&Path>,
     io: &mut dyn Io,
-) -> Result<Option<crate::lint::Schema>, String> {
-    let Some(path) = &options.schema else {
-        return Ok(None);
+) -> Result<Known, String> {
+    let mut known = Known::default();
+    let (schema, problems) = if let Some(url) = database_url {
+        let label = scrub(url, url);
+        let mut queries = vec![crate::lint::CATALOG_QUERY];
+        if stats.is_none() {
+            queries.push(crate::lint::STATS_QUERY);
+        }
+        let results = io
+            .query_database(url, crate::lint::CATALOG_SESSION, &queries)
+            .map_err(|e| format!("--database-url {label}: {}", scrub(&e, url)))?;
+        let mut results = results.into_iter();
+        let ddl = results.next().unwrap_or_default();
+        let ddl: Vec<&str> = ddl
+            .iter()
+            .filter_map(|row| row.first().map(String::as_str))
+            .collect();
+        if let Some(rows) = results.next() {
+            let sizes = crate::lint::TableSize::from_rows(&rows)
+                .map_err(|e| format!("--database-url {label}: {e}"))?;
+            known.sizes = Some(sizes);
+        }
+        crate::lint::Schema::from_catalog_rows(&ddl, &label)
+    } else if let Some(path) = &options.schema {
+        let text = super::read_text(io, Path::new(path)).map_err(|e| format!("schema: {e}"))?;
+        crate::lint::Schema::load(&text, path)
+    } else {
+        (crate::lint::Schema::default(), Vec::new())
     };
-    let text = super::read_text(io, Path::new(path)).map_err(|e| format!("schema: {e}"))?;
-    let (schema, problems) = crate::lint::Schema::load(&text, path);
+    if database_url.is_some() || options.schema.is_some() {
+        known.schema = Some(schema);
+    }
     for p in &problems {
         io.write(
             Stream::Stderr,
@@ -367,7 +418,85 @@ pub fn load_schema(
             ),
         );
     }
-    Ok(Some(schema))
+    if let Some(path) = stats {
+        let text = super::read_text(io, path).map_err(|e| format!("stats: {e}"))?;
+        let shown = path.to_string_lossy().replace('\\', "/");
+        known.sizes =
+            Some(crate::lint::parse_stats(&text, &shown).map_err(|e| format!("stats: {e}"))?);
+    }
+    Ok(known)
+}
+
+/// `text` with every password `url` holds replaced by `****`: the
+/// password of a `postgres://user:password@host` URL (as written and
+/// percent-decoded) and of `password=...` words or query parameters.
+pub(super) fn scrub(text: &str, url: &str) -> String {
+    let mut out = text.to_string();
+    for secret in passwords(url) {
+        if !secret.is_empty() {
+            out = out.replace(&secret, "****");
+        }
+    }
+    out
+}
+
+/// The passwords a database URL holds, longest first (so that a password
+/// containing another is replaced whole).
+fn passwords(url: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    if let Some((_, rest)) = url.split_once("://") {
+        let before_query = rest.split('?').next().unwrap_or(rest);
+        if let Some(at) = before_query.rfind('@') {
+            if let Some((_, pw)) = before_query[..at].split_once(':') {
+                found.push(pw.to_string());
+                found.push(percent_decode(pw));
+            }
+        }
+    }
+    let lower = url.to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(i) = lower[from..].find("password") {
+        let start = from + i + "password".len();
+        let value = url[start..].trim_start();
+        if let Some(value) = value.strip_prefix('=') {
+            let value = value.trim_start();
+            let end = if let Some(quoted) = value.strip_prefix('\'') {
+                quoted.find('\'').map_or(value.len(), |e| e + 2)
+            } else {
+                value
+                    .find(|c: char| c == '&' || c.is_whitespace())
+                    .unwrap_or(value.len())
+            };
+            let raw = &value[..end];
+            found.push(raw.to_string());
+            found.push(raw.trim_matches('\'').to_string());
+            found.push(percent_decode(raw));
+        }
+        from = start;
+    }
+    found.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    found.dedup();
+    found
+}
+
+/// `%XX` escapes decoded (invalid ones kept as written).
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| char::from(b).to_digit(16);
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push(u8::try_from(h * 16 + l).unwrap_or(b'?'));
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 pub fn run(args: LintArgs, io: &mut dyn Io) -> u8 {
@@ -381,11 +510,32 @@ pub fn run(args: LintArgs, io: &mut dyn Io) -> u8 {
             "--migrations needs --diff or --changed-since".to_string(),
         );
     }
-    let schema = match load_schema(&options, io) {
-        Ok(s) => s,
+    let known = match load_schema(
+        &options,
+        args.database_url.as_deref(),
+        args.stats.as_deref(),
+        io,
+    ) {
+        Ok(k) => k,
         Err(e) => return fail(io, e),
     };
-    let schema = schema.as_ref();
+    let mut options = options;
+    if let Some(sizes) = &known.sizes {
+        let defaults = crate::lint::LargeThresholds::default();
+        let limits = crate::lint::LargeThresholds {
+            rows: args.large_rows.unwrap_or(defaults.rows),
+            bytes: args.large_bytes.unwrap_or(defaults.bytes),
+        };
+        options
+            .large_tables
+            .extend(crate::lint::large_tables(sizes, limits));
+    } else if args.large_rows.is_some() || args.large_bytes.is_some() {
+        return fail(
+            io,
+            "--large-rows and --large-bytes need table sizes: --stats or --database-url",
+        );
+    }
+    let schema = known.schema.as_ref();
     let diff = match (&args.diff, &args.changed_since) {
         (Some(d), _) => Some(super::read_text(io, d).map(|d| (d, Vec::new()))),
         (None, Some(rev)) => Some(changed_since(rev, &args.paths, &args.migrations, io)),

@@ -10,6 +10,8 @@
 //! WebAssembly module); the browser modules leave clap out.
 
 mod cells;
+#[cfg(all(feature = "cli", not(target_arch = "wasm32")))]
+pub mod database;
 mod lint;
 mod plan;
 mod schedule;
@@ -70,6 +72,27 @@ pub trait Io {
     fn git(&self, args: &[&str]) -> Result<String, String> {
         let _ = args;
         Err("git cannot be run here".to_string())
+    }
+    /// Runs `setup`, then each of `queries`, on the database at `url` in one
+    /// read-only transaction that is rolled back: each query's rows, each
+    /// row's columns as text. The native command line connects with the
+    /// `postgres` crate (`cli::database::query`); the Node module cannot
+    /// (an error). Errors may hold anything but the caller scrubs them.
+    fn query_database(
+        &self,
+        url: &str,
+        setup: &str,
+        queries: &[&str],
+    ) -> Result<Vec<Vec<Vec<String>>>, String> {
+        #[cfg(all(feature = "cli", not(target_arch = "wasm32")))]
+        {
+            database::query(url, setup, queries)
+        }
+        #[cfg(not(all(feature = "cli", not(target_arch = "wasm32"))))]
+        {
+            let _ = (url, setup, queries);
+            Err("reading a database needs the native command line".to_string())
+        }
     }
 }
 

@@ -11,7 +11,10 @@ mod schema;
 #[cfg(test)]
 mod state_tests;
 
-pub use schema::Schema;
+pub use schema::{
+    large_tables, parse_stats, LargeThresholds, Schema, TableSize, CATALOG_QUERY, CATALOG_SESSION,
+    STATS_QUERY,
+};
 
 use std::collections::BTreeSet;
 use std::ops::Range;

@@ -202,10 +202,7 @@ mod tests {
         copy.retain(|k, _| k != "c");
         let mut seen: Vec<(String, u32)> = copy.iter().map(|(k, v)| (k.clone(), *v)).collect();
         seen.sort();
-        assert_eq!(
-            seen,
-            [("a".into(), 10), ("d".into(), 4), ("e".into(), 5)]
-        );
+        assert_eq!(seen, [("a".into(), 10), ("d".into(), 4), ("e".into(), 5)]);
         assert_eq!(copy.len(), 3);
         assert!(!copy.contains_key("c"));
         // The base and other copies are untouched.

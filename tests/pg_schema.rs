@@ -1,0 +1,658 @@
+//! Parity on a real PostgreSQL server: a schema is built there, then read
+//! both by `pg_dump --schema-only` (into `lint --schema`) and by `lint
+//! --database-url`; the same migrations linted against each must give the
+//! same findings, and the schema-aware verdicts must be there. Also: the
+//! database session is read-only and a password never shows.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::pg::Cluster;
+use serde_json::Value;
+
+/// The schema on the server: two schemas with a table `t` each, a
+/// varchar(50), a column already NOT NULL, a validated and a NOT VALID
+/// CHECK (col IS NOT NULL), a unique index, a foreign-key target without a
+/// unique key, a partitioned table with partitions, named constraints.
+const SCHEMA: &str = "
+CREATE SCHEMA staging;
+CREATE TABLE public.users (
+    id bigserial CONSTRAINT users_pkey PRIMARY KEY,
+    username varchar(50),
+    email text NOT NULL,
+    score integer,
+    age integer,
+    nickname text,
+    CONSTRAINT users_age_not_null CHECK (age IS NOT NULL)
+);
+ALTER TABLE public.users ADD CONSTRAINT users_nickname_not_null CHECK (nickname IS NOT NULL) NOT VALID;
+CREATE UNIQUE INDEX index_users_on_email ON public.users (email);
+CREATE TABLE public.t (id bigint CONSTRAINT t_pkey PRIMARY KEY, note text);
+CREATE TABLE staging.t (id bigint, name text);
+CREATE TABLE public.accounts (id bigint, code text);
+CREATE TABLE public.orders (
+    id bigint GENERATED ALWAYS AS IDENTITY CONSTRAINT orders_pkey PRIMARY KEY,
+    user_id bigint CONSTRAINT orders_user_fk REFERENCES public.users (id),
+    account_id bigint,
+    total numeric(10,2) DEFAULT 0 NOT NULL
+);
+CREATE TABLE public.events (
+    id bigint NOT NULL,
+    created_at timestamptz NOT NULL,
+    kind text,
+    CONSTRAINT events_pkey PRIMARY KEY (id, created_at),
+    CONSTRAINT events_id_positive CHECK (id > 0)
+) PARTITION BY RANGE (created_at);
+CREATE TABLE public.events_2025 PARTITION OF public.events FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+CREATE TABLE public.events_2026 PARTITION OF public.events FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
+CREATE INDEX index_events_on_created_at ON public.events (created_at);
+";
+
+/// Migrations, one verdict each: (file, SQL).
+const MIGRATIONS: &[(&str, &str)] = &[
+    // varchar(50) -> varchar(512): a free widening.
+    (
+        "001_widen.sql",
+        "ALTER TABLE public.users ALTER COLUMN username TYPE varchar(512);\n",
+    ),
+    // integer -> bigint: a rewrite.
+    (
+        "002_int_to_bigint.sql",
+        "ALTER TABLE public.users ALTER COLUMN score TYPE bigint;\n",
+    ),
+    // A validated CHECK (age IS NOT NULL): SET NOT NULL is quiet.
+    (
+        "003_set_not_null_checked.sql",
+        "SET lock_timeout = '1s';\nALTER TABLE public.users ALTER COLUMN age SET NOT NULL;\n",
+    ),
+    // Only a NOT VALID check: SET NOT NULL scans the table.
+    (
+        "004_set_not_null_not_valid.sql",
+        "SET lock_timeout = '1s';\nALTER TABLE public.users ALTER COLUMN nickname SET NOT NULL;\n",
+    ),
+    // Already NOT NULL.
+    (
+        "005_already_not_null.sql",
+        "SET lock_timeout = '1s';\nALTER TABLE public.users ALTER COLUMN email SET NOT NULL;\n",
+    ),
+    // accounts.id has no primary key or unique constraint.
+    (
+        "006_fk_without_key.sql",
+        "SET lock_timeout = '1s';\nALTER TABLE public.orders ADD CONSTRAINT orders_account_fk FOREIGN KEY (account_id) REFERENCES public.accounts (id) NOT VALID;\n",
+    ),
+    // A partitioned parent: PostgreSQL refuses CONCURRENTLY there.
+    (
+        "007_partitioned_index.sql",
+        "CREATE INDEX CONCURRENTLY index_events_on_kind ON public.events (kind);\n",
+    ),
+    // A typo: the column does not exist.
+    (
+        "008_typo.sql",
+        "SET lock_timeout = '1s';\nALTER TABLE public.users RENAME COLUMN usernme TO handle;\n",
+    ),
+    // staging.t is not public.t: `note` is public.t's, `name` staging.t's.
+    (
+        "009_schemas.sql",
+        "SET lock_timeout = '1s';\nALTER TABLE staging.t RENAME COLUMN note TO remark;\nALTER TABLE public.t RENAME COLUMN name TO title;\nALTER TABLE staging.t RENAME COLUMN name TO title;\n",
+    ),
+];
+
+const PASSWORD: &str = "Zd-s3cret-pw";
+
+fn zerodown(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_zerodown"))
+        .args(args)
+        .output()
+        .expect("run zerodown");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// A `postgres://` URL to the cluster's Unix socket (with a password the
+/// trust authentication ignores, to prove it never shows).
+fn url(pg: &Cluster, db: &str) -> String {
+    let dir: String = pg
+        .socket_dir()
+        .display()
+        .to_string()
+        .bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' => {
+                char::from(b).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    format!("postgresql://postgres:{PASSWORD}@{dir}:{}/{db}", pg.port())
+}
+
+fn pg_dump(pg: &Cluster, db: &str) -> String {
+    let bin = pg.psql_path().with_file_name("pg_dump");
+    let out = Command::new(&bin)
+        .args(["--schema-only", "--no-owner", "-h"])
+        .arg(pg.socket_dir())
+        .args(["-p", &pg.port().to_string(), "-U", "postgres", db])
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", bin.display()));
+    assert!(
+        out.status.success(),
+        "pg_dump failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("pg_dump writes UTF-8")
+}
+
+/// The findings of a JSON report.
+fn findings(stdout: &str) -> Vec<Value> {
+    let v: Value = serde_json::from_str(stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"));
+    v["findings"].as_array().expect("findings").clone()
+}
+
+/// The rules found in `file`.
+fn rules_in(found: &[Value], file: &str) -> Vec<String> {
+    found
+        .iter()
+        .filter(|f| f["path"].as_str().is_some_and(|p| p.ends_with(file)))
+        .map(|f| f["rule"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+/// `rule line:column message` of every finding in `file`.
+fn described(found: &[Value], file: &str) -> Vec<String> {
+    found
+        .iter()
+        .filter(|f| f["path"].as_str().is_some_and(|p| p.ends_with(file)))
+        .map(|f| {
+            format!(
+                "{} {}:{} {}",
+                f["rule"].as_str().unwrap_or_default(),
+                f["span"]["start"]["line"],
+                f["span"]["start"]["column"],
+                f["message"].as_str().unwrap_or_default()
+            )
+        })
+        .collect()
+}
+
+fn write_migrations(dir: &Path) -> Vec<String> {
+    std::fs::create_dir_all(dir).expect("create the migrations folder");
+    MIGRATIONS
+        .iter()
+        .map(|(name, sql)| {
+            let p = dir.join(name);
+            std::fs::write(&p, sql).expect("write a migration");
+            p.display().to_string()
+        })
+        .collect()
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir =
+        std::env::temp_dir().join(format!("zerodown-pg-schema-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("create a scratch folder");
+    dir
+}
+
+#[test]
+fn a_dump_and_the_live_database_give_the_same_findings() {
+    let Some(pg) = Cluster::start() else { return };
+    pg.create_db("app");
+    pg.exec("app", SCHEMA);
+    // The migrations are valid on the server only where schema-mismatch
+    // says nothing: a check that the verdicts below are PostgreSQL's.
+    let dir = scratch("parity");
+    let files = write_migrations(&dir.join("db/migrate"));
+    let dump_path = dir.join("structure.sql");
+    std::fs::write(&dump_path, pg_dump(&pg, "app")).expect("write the dump");
+    // Every statement is logged with its session's application name: the
+    // zerodown session's statements are read below.
+    pg.exec(
+        "postgres",
+        "ALTER SYSTEM SET log_statement = 'all'; ALTER SYSTEM SET log_line_prefix = '[%a] '; SELECT pg_reload_conf();",
+    );
+
+    let lint = |source: &[&str]| {
+        let mut args = vec![
+            "lint",
+            "--format",
+            "json",
+            "--no-plans",
+            "--fail-on",
+            "never",
+        ];
+        args.extend_from_slice(source);
+        args.extend(files.iter().map(String::as_str));
+        let (code, out, err) = zerodown(&args);
+        assert_eq!(code, 0, "{args:?}: {err}");
+        (findings(&out), out, err)
+    };
+    let dump = dump_path.display().to_string();
+    let (from_dump, _, dump_err) = lint(&["--schema", &dump]);
+    let url = url(&pg, "app");
+    let (from_db, db_out, db_err) = lint(&["--database-url", &url]);
+    let (without, _, _) = lint(&[]);
+
+    // Identical: rule, line, column, message (shown first, readable), then
+    // everything else (severity, span, help, fingerprint).
+    let all = |found: &[Value]| {
+        MIGRATIONS
+            .iter()
+            .flat_map(|(f, _)| {
+                described(found, f)
+                    .into_iter()
+                    .map(move |d| format!("{f}: {d}"))
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        all(&from_dump),
+        all(&from_db),
+        "dump and database disagree\n--- dump notes:\n{dump_err}\n--- database notes:\n{db_err}"
+    );
+    assert_eq!(
+        from_dump, from_db,
+        "dump and database disagree\n--- dump notes:\n{dump_err}\n--- database notes:\n{db_err}"
+    );
+    assert!(
+        !db_err.contains("skipped"),
+        "the catalog query's DDL must load whole: {db_err}"
+    );
+    assert!(!db_out.contains(PASSWORD) && !db_err.contains(PASSWORD));
+
+    // Each verdict, against the schema and (where it differs) without it.
+    let on = |f: &str| rules_in(&from_db, f);
+    let off = |f: &str| rules_in(&without, f);
+    let ct = "change-column-type".to_string();
+    assert!(
+        !on("001_widen.sql").contains(&ct),
+        "{:?}",
+        described(&from_db, "001_widen.sql")
+    );
+    assert!(
+        off("001_widen.sql").contains(&ct),
+        "without a schema the widening is a guess"
+    );
+    assert!(on("002_int_to_bigint.sql").contains(&ct));
+    let snn = "set-not-null".to_string();
+    assert!(
+        !on("003_set_not_null_checked.sql").contains(&snn),
+        "{:?}",
+        described(&from_db, "003_set_not_null_checked.sql")
+    );
+    assert!(off("003_set_not_null_checked.sql").contains(&snn));
+    assert!(on("004_set_not_null_not_valid.sql").contains(&snn));
+    assert!(!on("005_already_not_null.sql").contains(&snn));
+    assert!(off("005_already_not_null.sql").contains(&snn));
+    let fk = described(&from_db, "006_fk_without_key.sql");
+    assert!(
+        fk.iter().any(|d| d.starts_with("add-foreign-key ")
+            && d.contains("no primary key or unique constraint")),
+        "{fk:?}"
+    );
+    assert!(!described(&without, "006_fk_without_key.sql")
+        .iter()
+        .any(|d| d.contains("no primary key or unique constraint")));
+    let part = from_db
+        .iter()
+        .find(|f| {
+            f["path"]
+                .as_str()
+                .is_some_and(|p| p.ends_with("007_partitioned_index.sql"))
+        })
+        .expect("a finding on the partitioned index");
+    let help = part["help"].as_str().unwrap_or_default();
+    assert!(
+        help.contains("ON ONLY") && help.contains("events_2025") && help.contains("events_2026"),
+        "{part}"
+    );
+    let typo = described(&from_db, "008_typo.sql");
+    assert!(
+        typo.iter()
+            .any(|d| d.starts_with("schema-mismatch 2:") && d.contains("usernme")),
+        "{typo:?}"
+    );
+    assert!(!off("008_typo.sql").contains(&"schema-mismatch".to_string()));
+    // staging.t has `name` and not `note`; public.t the other way round.
+    let schemas = described(&from_db, "009_schemas.sql");
+    let mismatch_lines: Vec<&str> = schemas
+        .iter()
+        .filter(|d| d.starts_with("schema-mismatch "))
+        .map(|d| d.split(' ').nth(1).unwrap_or_default())
+        .collect();
+    assert_eq!(
+        mismatch_lines
+            .iter()
+            .map(|l| l.split(':').next().unwrap_or_default())
+            .collect::<Vec<_>>(),
+        ["2", "3"],
+        "{schemas:?}"
+    );
+
+    // What the server saw from zerodown's session: a read-only transaction
+    // and nothing but reads in it.
+    let log = std::fs::read_to_string(pg.socket_dir().join("server.log")).expect("server log");
+    let statements: Vec<&str> = log
+        .lines()
+        .filter(|l| l.starts_with("[zerodown] "))
+        .filter_map(|l| {
+            l.split_once("statement: ")
+                .or_else(|| l.split_once("execute <unnamed>: "))
+                .map(|(_, s)| s.trim())
+        })
+        .collect();
+    assert!(
+        statements
+            .first()
+            .is_some_and(|s| s.starts_with("START TRANSACTION") && s.contains("READ ONLY")),
+        "{statements:#?}"
+    );
+    assert!(statements.len() >= 4, "{statements:#?}");
+    for s in &statements {
+        let first = s
+            .split_whitespace()
+            .next()
+            .unwrap_or_default()
+            .to_ascii_uppercase();
+        assert!(
+            ["START", "SET", "WITH", "SELECT", "ROLLBACK"].contains(&first.as_str()),
+            "a statement other than a read: {s}"
+        );
+    }
+    assert_eq!(
+        statements.last().copied(),
+        Some("ROLLBACK"),
+        "{statements:#?}"
+    );
+    assert!(!log.contains(PASSWORD));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn the_database_session_refuses_writes() {
+    let Some(pg) = Cluster::start() else { return };
+    pg.create_db("app");
+    let url = url(&pg, "app");
+    // The session zerodown reads the catalog in: a write in it fails, and
+    // nothing is left behind.
+    let err = zerodown::cli::database::query(
+        &url,
+        zerodown::lint::CATALOG_SESSION,
+        &["CREATE TABLE public.written (id int)"],
+    )
+    .expect_err("a write in the read-only session");
+    assert!(err.contains("read-only transaction"), "{err}");
+    pg.exec("app", "CREATE SEQUENCE public.s");
+    let err = zerodown::cli::database::query(
+        &url,
+        zerodown::lint::CATALOG_SESSION,
+        &["SELECT 1", "SELECT pg_catalog.nextval('public.s')"],
+    )
+    .expect_err("nextval in the read-only session");
+    assert!(err.contains("read-only transaction"), "{err}");
+    assert_eq!(
+        pg.exec("app", "SELECT last_value, is_called FROM public.s"),
+        "1|f"
+    );
+    assert_eq!(
+        pg.exec(
+            "app",
+            "SELECT count(*) FROM pg_class WHERE relname = 'written'"
+        ),
+        "0"
+    );
+    // The reads work, with the session's settings in force.
+    let rows = zerodown::cli::database::query(
+        &url,
+        zerodown::lint::CATALOG_SESSION,
+        &["SELECT current_setting('transaction_read_only'), current_setting('statement_timeout'), current_setting('search_path')"],
+    )
+    .expect("a read");
+    assert_eq!(
+        rows,
+        vec![vec![vec![
+            "on".to_string(),
+            "10s".to_string(),
+            "\"\"".to_string()
+        ]]]
+    );
+}
+
+#[test]
+fn an_unreachable_database_is_exit_2_without_the_password() {
+    let Some(pg) = Cluster::start() else { return };
+    let dir = scratch("unreachable");
+    let files = write_migrations(&dir);
+    // The cluster's socket with a database that does not exist, a closed
+    // port, and a URL that does not parse.
+    let missing = url(&pg, "nosuchdb");
+    let closed = format!("postgres://alice:{PASSWORD}@127.0.0.1:1/app");
+    let bad = format!("postgres://alice:{PASSWORD}@localhost:notaport/app");
+    for u in [&missing, &closed, &bad] {
+        let (code, out, err) = zerodown(&["lint", "--database-url", u, &files[0]]);
+        assert_eq!(code, 2, "{u}: {out}{err}");
+        assert!(err.starts_with("error: --database-url "), "{err}");
+        assert!(err.contains("****"), "{err}");
+        assert!(!out.contains(PASSWORD) && !err.contains(PASSWORD), "{err}");
+    }
+    let (_, _, err) = zerodown(&["lint", "--database-url", &missing, &files[0]]);
+    assert!(
+        err.contains("nosuchdb") && err.contains("does not exist"),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn table_sizes_from_the_database_and_from_the_documented_query_agree() {
+    let Some(pg) = Cluster::start() else { return };
+    pg.create_db("app");
+    pg.exec(
+        "app",
+        "CREATE TABLE public.accounts (id bigint, code text);
+         INSERT INTO public.accounts SELECT g, 'c' FROM generate_series(1, 500) g;
+         CREATE TABLE public.tiny (id bigint, v int);
+         INSERT INTO public.tiny VALUES (1, 1), (2, 2);
+         CREATE SCHEMA staging;
+         CREATE TABLE staging.events (id bigint, kind text) PARTITION BY RANGE (id);
+         CREATE TABLE staging.events_1 PARTITION OF staging.events FOR VALUES FROM (0) TO (1000);
+         CREATE TABLE staging.events_2 PARTITION OF staging.events FOR VALUES FROM (1000) TO (2000);
+         INSERT INTO staging.events SELECT g, 'k' FROM generate_series(800, 1199) g;
+         ANALYZE;",
+    );
+    let dir = scratch("sizes");
+    let migration = dir.join("db/post_migrate/1_backfill.sql");
+    std::fs::create_dir_all(migration.parent().expect("folder")).expect("create folder");
+    std::fs::write(
+        &migration,
+        "UPDATE public.accounts SET code = 'x';\nUPDATE public.tiny SET v = 1;\nUPDATE staging.events SET kind = 'k';\n",
+    )
+    .expect("write the migration");
+    // The file the docs say to write, by the query they quote.
+    let csv = pg.exec(
+        "app",
+        &format!(
+            "COPY ({}) TO STDOUT WITH (FORMAT csv, HEADER)",
+            zerodown::lint::STATS_QUERY
+        ),
+    );
+    let stats = dir.join("stats.csv");
+    std::fs::write(&stats, format!("{csv}\n")).expect("write stats");
+    assert!(csv.starts_with("table,rows,bytes\n"), "{csv}");
+    assert!(csv.contains("public.accounts,500,"), "{csv}");
+    // A partitioned table sums its partitions; the partitions are not rows.
+    assert!(csv.contains("staging.events,400,"), "{csv}");
+    assert!(!csv.contains("events_1"), "{csv}");
+
+    let large = |source: &[&str]| {
+        let mut args = vec![
+            "lint",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+            "--large-rows",
+            "300",
+        ];
+        args.extend_from_slice(source);
+        let m = migration.display().to_string();
+        args.push(&m);
+        let (code, out, err) = zerodown(&args);
+        assert_eq!(code, 0, "{err}");
+        findings(&out)
+            .iter()
+            .filter_map(|f| {
+                let m = f["message"].as_str()?;
+                Some(
+                    m.split_once("on the large table `")?
+                        .1
+                        .split('`')
+                        .next()?
+                        .to_string(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let url = url(&pg, "app");
+    let stats = stats.display().to_string();
+    let from_db = large(&["--database-url", &url]);
+    let from_file = large(&["--stats", &stats]);
+    assert_eq!(from_db, ["public.accounts", "staging.events"]);
+    assert_eq!(from_file, from_db);
+    // Without sizes, --large-rows is refused; without either, nothing is large.
+    let (code, _, _) = zerodown(&[
+        "lint",
+        "--large-rows",
+        "1",
+        &migration.display().to_string(),
+    ]);
+    assert_eq!(code, 2);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn the_docs_quote_the_stats_query_as_it_is() {
+    let docs =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/schema.md"))
+            .expect("docs/schema.md");
+    assert!(
+        docs.contains(zerodown::lint::STATS_QUERY),
+        "docs/schema.md must quote lint::STATS_QUERY verbatim"
+    );
+}
+
+#[test]
+fn a_server_that_never_answers_is_an_error_within_the_deadline() {
+    // Accepts the connection, then says nothing.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let hold = std::thread::spawn(move || listener.accept().map(|(s, _)| s));
+    let started = std::time::Instant::now();
+    let err = zerodown::cli::database::query_within(
+        &format!("postgres://alice:{PASSWORD}@127.0.0.1:{port}/app"),
+        zerodown::lint::CATALOG_SESSION,
+        &[zerodown::lint::CATALOG_QUERY],
+        std::time::Duration::from_millis(500),
+    )
+    .expect_err("no answer");
+    assert!(err.contains("no answer within 0.5 s"), "{err}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    assert!(!err.contains(PASSWORD));
+    drop(hold);
+}
+
+/// The server binaries of each major in `$ZERODOWN_PG_SERVERS` (default
+/// `/var/tmp/zerodown-pg`, what `.ci/pg-servers` unpacks for the oracle).
+fn servers() -> Option<Vec<(u32, PathBuf)>> {
+    let dir = std::env::var_os("ZERODOWN_PG_SERVERS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/var/tmp/zerodown-pg"));
+    let mut found: std::collections::BTreeMap<u32, PathBuf> = Default::default();
+    for e in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if let Some(major) = name.split('.').next().and_then(|m| m.parse::<u32>().ok()) {
+            let bin = e.path().join("bin");
+            if bin.join("postgres").is_file() {
+                found.insert(major, bin);
+            }
+        }
+    }
+    let missing: Vec<u32> = (11..=18).filter(|m| !found.contains_key(m)).collect();
+    if !missing.is_empty() {
+        if std::env::var("ZERODOWN_SKIP_PG").is_ok_and(|v| v == "1") {
+            eprintln!(
+                "ZERODOWN_SKIP_PG=1: PostgreSQL {missing:?} not in {}, skipping",
+                dir.display()
+            );
+            return None;
+        }
+        panic!(
+            "PostgreSQL {missing:?} not found in {} (run `bash .ci/pg-servers`, as .ci/run does, or set ZERODOWN_SKIP_PG=1)",
+            dir.display()
+        );
+    }
+    Some(found.into_iter().collect())
+}
+
+#[test]
+fn the_live_catalog_reads_alike_on_postgresql_12_to_18() {
+    let Some(servers) = servers() else { return };
+    let dir = scratch("majors");
+    let files = write_migrations(&dir.join("db/migrate"));
+    let mut seen: Vec<(u32, Vec<String>)> = Vec::new();
+    for (major, bin) in servers {
+        let pg = Cluster::start_at(bin);
+        pg.create_db("app");
+        pg.exec("app", SCHEMA);
+        let url = url(&pg, "app");
+        let mut args = vec![
+            "lint",
+            "--format",
+            "json",
+            "--no-plans",
+            "--fail-on",
+            "never",
+        ];
+        args.extend(["--database-url", &url]);
+        args.extend(files.iter().map(String::as_str));
+        let (code, out, err) = zerodown(&args);
+        if major < 12 {
+            // The catalog query needs PostgreSQL 12: a clear error, exit 2.
+            assert_eq!(code, 2, "PostgreSQL {major}: {out}{err}");
+            assert!(
+                err.contains("zerodown reads PostgreSQL 12 or later; this server is 11."),
+                "{err}"
+            );
+            assert!(err.starts_with("error: --database-url "), "{err}");
+            assert!(!err.contains(PASSWORD), "{err}");
+            continue;
+        }
+        assert_eq!(code, 0, "PostgreSQL {major}: {err}");
+        assert!(!err.contains("skipped"), "PostgreSQL {major}: {err}");
+        let found = findings(&out);
+        let all: Vec<String> = MIGRATIONS
+            .iter()
+            .flat_map(|(f, _)| {
+                described(&found, f)
+                    .into_iter()
+                    .map(move |d| format!("{f}: {d}"))
+            })
+            .collect();
+        assert!(
+            all.iter().any(|d| d.contains("schema-mismatch")),
+            "PostgreSQL {major}: {all:#?}"
+        );
+        seen.push((major, all));
+    }
+    let (first, reference) = &seen[0];
+    for (major, all) in &seen[1..] {
+        assert_eq!(all, reference, "PostgreSQL {major} and {first} disagree");
+    }
+    assert_eq!(seen.len(), 7);
+    let _ = std::fs::remove_dir_all(&dir);
+}
