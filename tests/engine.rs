@@ -607,3 +607,31 @@ fn a_foreign_key_span_ends_at_its_closing_parenthesis() {
         ]
     );
 }
+
+#[test]
+fn an_inline_not_null_check_of_an_earlier_file_makes_set_not_null_safe() {
+    let files = |column: &str| {
+        vec![
+            SourceFile {
+                path: "db/migrate/1_create.sql".into(),
+                sql: format!("CREATE TABLE notes (id bigint, body text, CONSTRAINT check_body CHECK ({column} IS NOT NULL));\n"),
+            },
+            SourceFile {
+                path: "db/migrate/2_set.sql".into(),
+                sql: "SET lock_timeout = '1s';\nALTER TABLE notes ALTER COLUMN body SET NOT NULL;\n".into(),
+            },
+        ]
+    };
+    let set_not_null = |column: &str| {
+        let report = zerodown::lint_files(&files(column), &opts()).expect("valid options");
+        report
+            .findings
+            .iter()
+            .filter(|f| f.rule == "set-not-null")
+            .count()
+    };
+    // A CHECK in CREATE TABLE is validated: the scan is skipped (PostgreSQL 12+).
+    assert_eq!(set_not_null("body"), 0);
+    // A check of another column proves nothing about this one.
+    assert_eq!(set_not_null("id"), 1);
+}

@@ -9,7 +9,7 @@
 //! reader, so a dump and a database cannot drift apart in what they tell
 //! the rules (tests/pg_schema.rs lints against both and compares).
 
-use crate::model::{Catalog, ConstraintKind, OpKind};
+use crate::model::{Catalog, OpKind};
 use crate::report::SchemaProblem;
 use crate::sql;
 
@@ -228,25 +228,6 @@ impl Schema {
                 if let OpKind::CreateTable(ct) = &op.kind {
                     if declares_partition_by(body) {
                         catalog.mark_partitioned(&ct.table);
-                    }
-                    // pg_dump writes a validated CHECK inline in CREATE
-                    // TABLE (`CONSTRAINT c CHECK ((col IS NOT NULL))`);
-                    // the catalog learns which column it proves not null
-                    // from ADD CONSTRAINT only, so it is told again as one
-                    // (idempotent for everything else a CHECK records).
-                    for c in &ct.constraints {
-                        if let ConstraintKind::Check {
-                            not_null_column: Some(_),
-                            ..
-                        } = &c.kind
-                        {
-                            let mut add = op.clone();
-                            add.kind = OpKind::AddConstraint {
-                                table: ct.table.clone(),
-                                constraint: c.clone(),
-                            };
-                            catalog.apply(&add);
-                        }
                     }
                 }
             }

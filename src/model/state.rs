@@ -155,6 +155,28 @@ fn add_key(keys: &mut LayeredMap<(Key, String), bool>, table: Key, name: &str, c
     }
 }
 
+/// Records a `CHECK (col IS NOT NULL)` of `table`, from CREATE TABLE
+/// (pg_dump writes validated ones there) or ADD CONSTRAINT.
+fn note_not_null_check(
+    checks: &mut LayeredMap<(Key, String), String>,
+    validated: &mut LayeredSet<(Key, String)>,
+    table: &Key,
+    c: &Constraint,
+) {
+    if let ConstraintKind::Check {
+        not_null_column: Some(col),
+        ..
+    } = &c.kind
+    {
+        if let Some(name) = &c.name {
+            checks.insert((table.clone(), name.clone()), col.clone());
+        }
+        if !c.not_valid {
+            validated.insert((table.clone(), col.clone()));
+        }
+    }
+}
+
 /// A relation by schema and name: `(schema, name)`.
 type Key = (String, String);
 
@@ -482,6 +504,12 @@ impl Catalog {
                 }
                 for c in &ct.constraints {
                     add_key(&mut self.keys, key(&ct.table), &ct.table.name, c);
+                    note_not_null_check(
+                        &mut self.not_null_checks,
+                        &mut self.validated_not_null,
+                        &k,
+                        c,
+                    );
                 }
                 let checks = ct.columns.iter().any(|c| !c.checks.is_empty())
                     || ct
@@ -635,19 +663,12 @@ impl Catalog {
                         (None, true) => {}
                     }
                 }
-                if let ConstraintKind::Check {
-                    not_null_column: Some(col),
-                    ..
-                } = &constraint.kind
-                {
-                    if let Some(name) = &constraint.name {
-                        self.not_null_checks
-                            .insert((key(table), name.clone()), col.clone());
-                    }
-                    if !constraint.not_valid {
-                        self.validated_not_null.insert((key(table), col.clone()));
-                    }
-                }
+                note_not_null_check(
+                    &mut self.not_null_checks,
+                    &mut self.validated_not_null,
+                    &key(table),
+                    constraint,
+                );
             }
             OpKind::CreateDomain {
                 name,
