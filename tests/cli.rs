@@ -876,3 +876,73 @@ fn bad_stats_are_exit_2_with_the_location() {
     assert_eq!(io.run(&["lint", "--large-rows", "10", "m.sql"]), 2);
     assert!(io.err.contains("need table sizes"), "{}", io.err);
 }
+
+#[test]
+fn plan_takes_the_rollbacks_facts_from_a_schema() {
+    let dump = "CREATE TABLE public.users (\n    id bigint NOT NULL,\n    email character varying(255) DEFAULT 'none'::character varying NOT NULL,\n    legacy text NOT NULL\n);\n";
+    let plan_json = |args: &[&str]| {
+        let mut io = MemIo::with(&[("db/structure.sql", dump)]);
+        let mut argv = vec!["plan"];
+        argv.extend_from_slice(args);
+        argv.extend_from_slice(&["--format", "json"]);
+        let code = io.run(&argv);
+        assert_eq!(code, 0, "{}", io.err);
+        let plan: serde_json::Value = serde_json::from_str(&io.out).expect("JSON");
+        (plan.to_string(), io.err)
+    };
+    // Without a schema the rollback of a default change cannot be written.
+    let (plain, _) = plan_json(&["change-column-default", "users.email", "'x'"]);
+    assert!(plain.contains("plan with --from VALUE"), "{plain}");
+    let (with, notes) = plan_json(&[
+        "change-column-default",
+        "users.email",
+        "'x'",
+        "--schema",
+        "db/structure.sql",
+    ]);
+    assert!(!with.contains("plan with --from VALUE"), "{with}");
+    assert!(with.contains("SET DEFAULT 'none'"), "{with}");
+    assert!(
+        notes.contains("note: from the schema (db/structure.sql): `users`.`email` has default"),
+        "{notes}"
+    );
+    // drop-column: the type for the re-adding rollback, and the NOT NULL step
+    // for a NOT NULL column without a default.
+    let (drop, _) = plan_json(&[
+        "drop-column",
+        "users.legacy",
+        "--schema",
+        "db/structure.sql",
+    ]);
+    assert!(
+        drop.contains("ADD COLUMN IF NOT EXISTS legacy text"),
+        "{drop}"
+    );
+    let (unknown, _) = plan_json(&["drop-column", "users.legacy"]);
+    assert_ne!(drop, unknown);
+    // A flag wins over the schema.
+    let (flag, _) = plan_json(&[
+        "change-column-default",
+        "users.email",
+        "'x'",
+        "--from",
+        "'y'",
+        "--schema",
+        "db/structure.sql",
+    ]);
+    assert!(
+        flag.contains("SET DEFAULT 'y'") && !flag.contains("'none'"),
+        "{flag}"
+    );
+    // A column the schema lacks: said, and the plan is the one without a schema.
+    let (typo, notes) = plan_json(&["drop-column", "users.nope", "--schema", "db/structure.sql"]);
+    assert!(notes.contains("has no column `users`.`nope`"), "{notes}");
+    assert_eq!(typo, plan_json(&["drop-column", "users.nope"]).0);
+    // A missing schema is an error, exit 2.
+    let mut io = MemIo::default();
+    assert_eq!(
+        io.run(&["plan", "drop-column", "users.x", "--schema", "none.sql"]),
+        2
+    );
+    assert!(io.err.contains("none.sql"), "{}", io.err);
+}

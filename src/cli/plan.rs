@@ -109,13 +109,23 @@ pub struct PlanArgs {
     /// How many times a step tries again to take its locks (default 20).
     #[arg(long, value_name = "N")]
     lock_retries: Option<u32>,
-    /// Config file for pg-version, release, lock-timeout and lock-retries
-    /// (default: zerodown.toml found from the current folder upwards).
+    /// Config file for pg-version, release, lock-timeout, lock-retries and
+    /// schema (default: zerodown.toml found from the current folder upwards).
     #[arg(long)]
     config: Option<PathBuf>,
+    /// A schema dump (`pg_dump --schema-only`, `structure.sql`): the column's
+    /// type, default and nullability for the rollbacks, where --type, --from,
+    /// --not-null/--nullable and --has-default leave them open. Overrides
+    /// `schema` in zerodown.toml.
+    #[arg(long, value_name = "PATH")]
+    schema: Option<PathBuf>,
+    /// The same from a live database (native only; read-only, as `lint
+    /// --database-url`).
+    #[arg(long, value_name = "URL", conflicts_with = "schema")]
+    database_url: Option<String>,
 }
 
-fn build(a: &PlanArgs, io: &dyn Io) -> Result<(Change, PlanOptions), String> {
+fn build(a: &PlanArgs, io: &mut dyn Io) -> Result<(Change, PlanOptions), String> {
     let change_args = ChangeArgs {
         using: a.using.clone(),
         column_type: a.column_type.clone(),
@@ -129,7 +139,7 @@ fn build(a: &PlanArgs, io: &dyn Io) -> Result<(Change, PlanOptions), String> {
         batch_size: a.batch_size,
         has_default: a.has_default,
     };
-    let change =
+    let mut change =
         Change::from_args(&a.kind, &a.target, &a.args, &change_args).map_err(|e| e.to_string())?;
     let config = super::lint::load_config(a.config.as_ref(), io)?;
     let defaults = PlanOptions::default();
@@ -174,6 +184,21 @@ fn build(a: &PlanArgs, io: &dyn Io) -> Result<(Change, PlanOptions), String> {
     }
     if let Some(c) = &a.batch_column {
         o.batch_column.clone_from(c);
+    }
+    // The schema: the flag, else the config's (relative to the config file).
+    let schema_options = crate::model::LintOptions {
+        schema: a
+            .schema
+            .as_ref()
+            .map(|p| p.display().to_string())
+            .or_else(|| config.as_ref().and_then(|c| c.schema.clone())),
+        ..crate::model::LintOptions::default()
+    };
+    let known = super::lint::load_schema(&schema_options, a.database_url.as_deref(), None, io)?;
+    if let Some(schema) = &known.schema {
+        for note in schema.complete_plan(&mut change, &mut o) {
+            io.write(Stream::Stderr, &format!("note: {note}\n"));
+        }
     }
     Ok((change, o))
 }

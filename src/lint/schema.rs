@@ -9,7 +9,8 @@
 //! reader, so a dump and a database cannot drift apart in what they tell
 //! the rules (tests/pg_schema.rs lints against both and compares).
 
-use crate::model::{Catalog, OpKind};
+use crate::model::{Catalog, Change, OpKind};
+use crate::plan::PlanOptions;
 use crate::report::SchemaProblem;
 use crate::sql;
 
@@ -178,6 +179,90 @@ SELECT ddl FROM (
 ORDER BY step, tbl, obj";
 
 impl Schema {
+    /// Fills in what a plan's rollback needs and the schema knows, where
+    /// the caller left it open (`--type`, `--from`, `--not-null` /
+    /// `--nullable`, `--has-default`): the column's type, its default,
+    /// whether it is NOT NULL without a default. Returns notes for the
+    /// user: what was taken from the schema, or that the schema does not
+    /// have the column (the plan then stays as without a schema).
+    pub fn complete_plan(&self, change: &mut Change, options: &mut PlanOptions) -> Vec<String> {
+        let (table, column) = match &*change {
+            Change::DropColumn { table, column }
+            | Change::RenameColumn { table, column, .. }
+            | Change::ChangeColumnType { table, column, .. }
+            | Change::ChangeColumnDefault { table, column, .. } => (table.clone(), column.clone()),
+            _ => return Vec::new(),
+        };
+        let Some(info) = self.catalog.column(&table, &column) else {
+            let what = if self.catalog.has_table(&table) {
+                format!("column `{table}`.`{column}`")
+            } else {
+                format!("table `{table}`")
+            };
+            return vec![format!(
+                "the schema ({}) has no {what}: the plan does not use it",
+                self.path
+            )];
+        };
+        let mut took = Vec::new();
+        let mut take = |what: &str, slot: &mut Option<String>, value: &str| {
+            if slot.is_none() {
+                *slot = Some(value.to_string());
+                took.push(format!("{what} `{value}`"));
+            }
+        };
+        match change {
+            Change::DropColumn { .. } => {
+                take("type", &mut options.column_type, &info.data_type);
+                if options.not_null.is_none() {
+                    let strict = info.not_null && !info.has_default;
+                    options.not_null = Some(strict);
+                    took.push(
+                        if strict {
+                            "NOT NULL without a default"
+                        } else {
+                            "nullable or with a default"
+                        }
+                        .to_string(),
+                    );
+                }
+            }
+            Change::RenameColumn {
+                column_type,
+                has_default,
+                ..
+            } => {
+                take("type", column_type, &info.data_type);
+                if !*has_default && info.has_default {
+                    *has_default = true;
+                    took.push("a default".to_string());
+                }
+            }
+            Change::ChangeColumnType { column_type, .. } => {
+                take("type", column_type, &info.data_type);
+                take("type", &mut options.column_type, &info.data_type);
+            }
+            Change::ChangeColumnDefault { .. } => match &info.default {
+                Some(d) => take("default", &mut options.previous_default, d),
+                None if options.previous_default.is_none() => {
+                    options.previous_default = Some("NULL".to_string());
+                    took.push("no default".to_string());
+                }
+                None => {}
+            },
+            _ => {}
+        }
+        took.dedup();
+        if took.is_empty() {
+            return Vec::new();
+        }
+        vec![format!(
+            "from the schema ({}): `{table}`.`{column}` has {}",
+            self.path,
+            took.join(", ")
+        )]
+    }
+
     /// Reads the rows of [`CATALOG_QUERY`] (one statement each) through
     /// [`Schema::load`]: a database and a dump build the catalog alike.
     /// `label` names the source in problems (a URL without its password).

@@ -40,6 +40,11 @@ fn gives_default(d: Option<&DefaultExpr>) -> bool {
     d.is_some_and(|d| !d.is_null())
 }
 
+/// The default's SQL, when it gives one.
+fn default_sql(d: Option<&DefaultExpr>) -> Option<String> {
+    d.filter(|d| !d.is_null()).map(|d| d.sql.clone())
+}
+
 /// An index as far as the schema and earlier statements of the run tell.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IndexInfo {
@@ -60,6 +65,8 @@ pub struct ColumnInfo {
     pub data_type: String,
     /// Has a default.
     pub has_default: bool,
+    /// The default, as SQL, when it has one.
+    pub default: Option<String>,
     /// NOT NULL.
     pub not_null: bool,
 }
@@ -464,6 +471,7 @@ impl Catalog {
                                 ColumnInfo {
                                     data_type: c.data_type.clone(),
                                     has_default: gives_default(c.default.as_ref()),
+                                    default: default_sql(c.default.as_ref()),
                                     not_null: c.not_null,
                                 },
                             )
@@ -584,6 +592,7 @@ impl Catalog {
                     ColumnInfo {
                         data_type: column.data_type.clone(),
                         has_default: gives_default(column.default.as_ref()),
+                        default: default_sql(column.default.as_ref()),
                         not_null: column.not_null,
                     },
                 );
@@ -629,6 +638,7 @@ impl Catalog {
                     .and_then(|c| c.get_mut(column))
                 {
                     info.has_default = gives_default(default.as_ref());
+                    info.default = default_sql(default.as_ref());
                 }
             }
             OpKind::SetNotNull { table, column } | OpKind::DropNotNull { table, column } => {
