@@ -224,6 +224,23 @@ fn read_options(options: Option<Ts<LintOptions>>) -> Result<LintOptions, JsValue
                 .to_string(),
         )));
     }
+    // Table sizes and table docs are files the command line reads; here the
+    // large tables are given as `largeTables`.
+    let cli_only = [
+        ("stats", options.stats.is_some()),
+        ("tableDocs", options.table_docs.is_some()),
+        ("largeRows", options.large_rows.is_some()),
+        ("largeBytes", options.large_bytes.is_some()),
+    ];
+    if let Some((key, _)) = cli_only.iter().find(|(_, given)| *given) {
+        return Err(throw(Error::new(
+            ErrorCode::BadOptions,
+            format!(
+                "invalid options: `{key}` works with table sizes the command line reads \
+                 from files; give the large tables as `largeTables`"
+            ),
+        )));
+    }
     Ok(options)
 }
 

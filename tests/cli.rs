@@ -946,3 +946,82 @@ fn plan_takes_the_rollbacks_facts_from_a_schema() {
     );
     assert!(io.err.contains("none.sql"), "{}", io.err);
 }
+
+#[test]
+fn gitlab_table_docs_and_stats_from_the_config_make_tables_large() {
+    let migration = (
+        "db/post_migrate/1_backfill.sql",
+        "UPDATE users SET plan = 'free' WHERE plan IS NULL;\n",
+    );
+    let severity = |files: &[(&str, &str)], args: &[&str]| {
+        let report = json_of(files, args);
+        report["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .find(|f| f["rule"] == "data-migration")
+            .map(|f| f["severity"].as_str().expect("severity").to_string())
+    };
+    let docs = [
+        (
+            "/project/db/docs/users.yml",
+            "---\ntable_name: users\ntable_size: over_limit\n",
+        ),
+        (
+            "/project/db/docs/notes.yml",
+            "---\ntable_name: notes\ntable_size: small\n",
+        ),
+        ("/project/db/docs/README.md", "not a doc"),
+    ];
+    let plain = severity(&[migration], &["db/post_migrate/1_backfill.sql"]);
+    let mut files = docs.to_vec();
+    files.push(migration);
+    let large = severity(
+        &files,
+        &[
+            "--table-docs",
+            "/project/db/docs",
+            "db/post_migrate/1_backfill.sql",
+        ],
+    );
+    assert_eq!(large.as_deref(), Some("error"));
+    assert_ne!(plain, large);
+    // The config key, relative to the config file.
+    files.push(("/project/zerodown.toml", "table-docs = \"db/docs\"\n"));
+    assert_eq!(severity(&files, &["db/post_migrate/1_backfill.sql"]), large);
+    // Sizes and thresholds from the config.
+    let sized = [
+        migration,
+        (
+            "/project/sizes.csv",
+            "table,rows,bytes\npublic.users,5000,100\n",
+        ),
+        (
+            "/project/zerodown.toml",
+            "stats = \"sizes.csv\"\nlarge-rows = 1000\n",
+        ),
+    ];
+    assert_eq!(severity(&sized, &["db/post_migrate/1_backfill.sql"]), large);
+    let (code, _, err) = lint_as(
+        &[migration, ("/project/zerodown.toml", "large-rows = 1000\n")],
+        &["db/post_migrate/1_backfill.sql"],
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("need table sizes"), "{err}");
+    // A docs folder without docs, and a doc without its table's name, are errors.
+    let (code, _, err) = lint_as(
+        &[migration, ("/x/README.md", "")],
+        &["--table-docs", "/x", "db/post_migrate/1_backfill.sql"],
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("holds no .yml files"), "{err}");
+    let (code, _, err) = lint_as(
+        &[migration, ("/x/a.yml", "table_size: large\n")],
+        &["--table-docs", "/x", "db/post_migrate/1_backfill.sql"],
+    );
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("/x/a.yml: a table_size without a table_name"),
+        "{err}"
+    );
+}

@@ -72,6 +72,9 @@ pub struct LintArgs {
     /// Table sizes, a CSV `table,rows,bytes` (docs/schema.md has the query that writes it): tables at --large-rows or --large-bytes count as large tables. Overrides the sizes --database-url reads.
     #[arg(long, value_name = "PATH")]
     stats: Option<PathBuf>,
+    /// GitLab's table docs folder (`db/docs`): tables whose `table_size` is `large` or `over_limit` count as large tables. Overrides `table-docs` in zerodown.toml.
+    #[arg(long, value_name = "DIR")]
+    table_docs: Option<PathBuf>,
     /// With table sizes: a table of at least this many rows is large (default 1000000).
     #[arg(long, value_name = "N")]
     large_rows: Option<u64>,
@@ -137,10 +140,15 @@ pub fn load_config(given: Option<&PathBuf>, io: &dyn Io) -> Result<Option<LintOp
         Some(p) => {
             let text = super::read_text(io, &p)?;
             let mut o = parse_config(&text, &p.display().to_string()).map_err(|e| e.to_string())?;
-            // The schema path is relative to the config file.
-            if let (Some(s), Some(dir)) = (&o.schema, p.parent()) {
-                if !Path::new(s).is_absolute() && !dir.as_os_str().is_empty() {
-                    o.schema = Some(dir.join(s).display().to_string());
+            // Paths in the config are relative to the config file.
+            if let Some(dir) = p.parent().filter(|d| !d.as_os_str().is_empty()) {
+                for path in [&mut o.schema, &mut o.stats, &mut o.table_docs] {
+                    if let Some(s) = path
+                        .as_mut()
+                        .filter(|s| !Path::new(s.as_str()).is_absolute())
+                    {
+                        *s = dir.join(&*s).display().to_string();
+                    }
                 }
             }
             Ok(Some(o))
@@ -190,6 +198,18 @@ fn options(args: &LintArgs, io: &dyn Io) -> Result<LintOptions, String> {
     }
     if let Some(s) = &args.schema {
         o.schema = Some(s.display().to_string());
+    }
+    if let Some(s) = &args.stats {
+        o.stats = Some(s.display().to_string());
+    }
+    if let Some(d) = &args.table_docs {
+        o.table_docs = Some(d.display().to_string());
+    }
+    if args.large_rows.is_some() {
+        o.large_rows = args.large_rows;
+    }
+    if args.large_bytes.is_some() {
+        o.large_bytes = args.large_bytes;
     }
     if args.lock_timeout.is_some() {
         o.lock_timeout.clone_from(&args.lock_timeout);
@@ -372,6 +392,24 @@ pub struct Known {
 /// from the dump the options name, if any) and the table sizes (from
 /// `stats` when given, else from that database). Skipped schema statements
 /// go to stderr as notes (the lint goes on without them).
+/// The large tables of a GitLab table-docs folder (`db/docs`): its
+/// `*.yml` files, read through `io`, judged by the core.
+fn table_docs(dir: &Path, io: &dyn Io) -> Result<Vec<String>, String> {
+    let mut paths = io
+        .read_dir(dir)
+        .map_err(|e| format!("table docs: cannot read {}: {e}", dir.display()))?;
+    paths.retain(|p| p.extension().is_some_and(|e| e == "yml" || e == "yaml"));
+    paths.sort();
+    if paths.is_empty() {
+        return Err(format!("table docs: {} holds no .yml files", dir.display()));
+    }
+    let files = paths
+        .iter()
+        .map(|p| Ok((p.display().to_string(), super::read_text(io, p)?)))
+        .collect::<Result<Vec<_>, String>>()?;
+    crate::lint::large_tables_from_docs(&files).map_err(|e| format!("table docs: {e}"))
+}
+
 pub fn load_schema(
     options: &LintOptions,
     database_url: Option<&str>,
@@ -510,12 +548,8 @@ pub fn run(args: LintArgs, io: &mut dyn Io) -> u8 {
             "--migrations needs --diff or --changed-since".to_string(),
         );
     }
-    let known = match load_schema(
-        &options,
-        args.database_url.as_deref(),
-        args.stats.as_deref(),
-        io,
-    ) {
+    let stats = options.stats.as_ref().map(PathBuf::from);
+    let known = match load_schema(&options, args.database_url.as_deref(), stats.as_deref(), io) {
         Ok(k) => k,
         Err(e) => return fail(io, e),
     };
@@ -523,17 +557,23 @@ pub fn run(args: LintArgs, io: &mut dyn Io) -> u8 {
     if let Some(sizes) = &known.sizes {
         let defaults = crate::lint::LargeThresholds::default();
         let limits = crate::lint::LargeThresholds {
-            rows: args.large_rows.unwrap_or(defaults.rows),
-            bytes: args.large_bytes.unwrap_or(defaults.bytes),
+            rows: options.large_rows.unwrap_or(defaults.rows),
+            bytes: options.large_bytes.unwrap_or(defaults.bytes),
         };
         options
             .large_tables
             .extend(crate::lint::large_tables(sizes, limits));
-    } else if args.large_rows.is_some() || args.large_bytes.is_some() {
+    } else if options.large_rows.is_some() || options.large_bytes.is_some() {
         return fail(
             io,
-            "--large-rows and --large-bytes need table sizes: --stats or --database-url",
+            "--large-rows and --large-bytes (large-rows, large-bytes in zerodown.toml) need table sizes: --stats or --database-url",
         );
+    }
+    if let Some(dir) = options.table_docs.clone() {
+        match table_docs(Path::new(&dir), io) {
+            Ok(large) => options.large_tables.extend(large),
+            Err(e) => return fail(io, e),
+        }
     }
     let schema = known.schema.as_ref();
     let diff = match (&args.diff, &args.changed_since) {

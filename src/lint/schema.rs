@@ -528,10 +528,66 @@ pub fn large_tables(sizes: &[TableSize], limits: LargeThresholds) -> Vec<String>
         .collect()
 }
 
+/// The tables GitLab's table docs (`db/docs/*.yml`, one table each) call
+/// large: `table_size: large` or `over_limit`. Only the two top-level keys
+/// `table_name` and `table_size` are read, as plain scalars (the docs'
+/// form); a file with a `table_size` but no `table_name` is an error with
+/// its path. Files are `(path, text)`.
+pub fn large_tables_from_docs(files: &[(String, String)]) -> Result<Vec<String>, String> {
+    let mut out = Vec::new();
+    for (path, text) in files {
+        let scalar = |key: &str| {
+            text.lines().find_map(|l| {
+                let v = l.strip_prefix(key)?.strip_prefix(':')?.trim();
+                Some(v.trim_matches(['\'', '"']).to_string())
+            })
+        };
+        let Some(size) = scalar("table_size") else {
+            continue;
+        };
+        let Some(table) = scalar("table_name").filter(|t| !t.is_empty()) else {
+            return Err(format!("{path}: a table_size without a table_name"));
+        };
+        if matches!(size.as_str(), "large" | "over_limit") {
+            out.push(table);
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::model::Name;
+
+    #[test]
+    fn gitlab_table_docs_name_the_large_tables() {
+        let doc = |name: &str, size: &str| {
+            (
+                format!("db/docs/{name}.yml"),
+                format!("---\ntable_name: {name}\nclasses:\n- X\ntable_size: {size}\n"),
+            )
+        };
+        let files = vec![
+            doc("ci_builds", "over_limit"),
+            doc("users", "large"),
+            doc("abuse_events", "small"),
+            doc("projects", "medium"),
+            ("db/docs/views/v.yml".into(), "---\nview_name: v\n".into()),
+        ];
+        assert_eq!(
+            large_tables_from_docs(&files).unwrap(),
+            ["ci_builds", "users"]
+        );
+        let broken = vec![(
+            "db/docs/x.yml".to_string(),
+            "table_size: large\n".to_string(),
+        )];
+        assert!(large_tables_from_docs(&broken)
+            .unwrap_err()
+            .contains("db/docs/x.yml"));
+    }
 
     fn name(s: &str) -> Name {
         Name::parse(s).unwrap()

@@ -68,6 +68,25 @@ pub struct LintOptions {
     /// The engine reads the loaded schema (`lint::Schema`), not this path.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schema: Option<String>,
+    /// Table sizes, a CSV `table,rows,bytes` (`--stats`) the CLI reads;
+    /// in `zerodown.toml`, relative to that file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stats: Option<String>,
+    /// A folder of GitLab-style table docs (`db/docs/*.yml`) whose
+    /// `table_size: large` and `over_limit` tables count as large; the CLI
+    /// reads it; in `zerodown.toml`, relative to that file.
+    #[serde(default, skip_serializing_if = "Option::is_none", alias = "table-docs")]
+    pub table_docs: Option<String>,
+    /// With table sizes: a table of at least this many rows is large.
+    #[serde(default, skip_serializing_if = "Option::is_none", alias = "large-rows")]
+    pub large_rows: Option<u64>,
+    /// With table sizes: a table of at least this many bytes is large.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        alias = "large-bytes"
+    )]
+    pub large_bytes: Option<u64>,
     /// Root tables for organization isolation (`sharding-key-missing`).
     #[serde(default)]
     pub roots: Vec<String>,
@@ -155,6 +174,10 @@ impl Default for LintOptions {
             phases: Vec::new(),
             release: None,
             schema: None,
+            stats: None,
+            table_docs: None,
+            large_rows: None,
+            large_bytes: None,
             roots: Vec::new(),
             plans: true,
             lock_timeout: None,
