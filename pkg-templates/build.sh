@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # Builds the npm package `zerodown` into pkg/ (git-ignored):
-#   1. three cargo builds of the library for wasm32-unknown-unknown, without
+#   1. four cargo builds of the library for wasm32-unknown-unknown, without
 #      the `cli` feature (no clap):
 #      web/  the browser module: profile `wasm` (release with opt-level "z"),
 #            lint, lintFiles, rules, explain, version (findings carry plans);
+#      ruby/ the same exports with feature `ruby`: also reads Rails
+#            migrations (`.rb`), in lint, lintFiles and lintDiff. Loaded
+#            separately (by the widget only when a diff holds a `.rb`
+#            migration) so that web/ stays within its size budget;
 #      full/ the same with feature `full`: also plan, planFiles, formatPlan,
 #            changeFromArgs, schedule, upgradePath, fleetCheck, analyzeSchema,
 #            moveCheck;
@@ -57,7 +61,7 @@ fi
 
 out=pkg
 rm -rf "$out"
-mkdir -p "$out/web" "$out/full" "$out/node" "$out/bin"
+mkdir -p "$out/web" "$out/ruby" "$out/full" "$out/node" "$out/bin"
 
 # bindgen FEATURES PROFILE DIR [RUSTFLAGS [WASM_OPT_LEVEL]]: one module, its
 # glue and its declarations.
@@ -82,9 +86,10 @@ bindgen() {
   rm -f "$out/$dir/zerodown_bg.wasm.d.ts" "$out/$dir/.gitignore" "$out/$dir/package.json"
 }
 
-# Browser: size first (web: linting; full: every export). Node: speed first,
-# every export plus the CLI's.
+# Browser: size first (web: linting; ruby: linting with the Ruby front end;
+# full: every export). Node: speed first, every export plus the CLI's.
 bindgen "" "$web_profile" web
+bindgen ruby "$web_profile" ruby
 bindgen full "$web_profile" full
 bindgen node "$node_profile" node "-C llvm-args=-inline-threshold=60" "-O3 -ocimfs 150"
 

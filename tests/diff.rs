@@ -79,18 +79,26 @@ index 1111111..2222222 100644
 fn only_changed_statements_get_findings() {
     let r = review(RAILS_MR);
     // The context lines hold a CREATE INDEX and a DROP COLUMN: not reported.
+    // The Ruby migration is read (this build has the Ruby front end): its
+    // `add_index` is not concurrent, reported on its line of the `.rb` file.
     assert_eq!(
         found(&r),
-        [(
-            "add-index-non-concurrently".into(),
-            "db/sql/002_more.sql".into(),
-            14
-        )]
+        [
+            (
+                "add-index-non-concurrently".into(),
+                "db/migrate/20240101000000_add_index.rb".into(),
+                2
+            ),
+            (
+                "add-index-non-concurrently".into(),
+                "db/sql/002_more.sql".into(),
+                14
+            )
+        ]
     );
     assert_eq!(status(&r, "db/structure.sql").0, FileStatus::Schema);
-    let (s, why) = status(&r, "db/migrate/20240101000000_add_index.rb");
-    assert_eq!(s, FileStatus::NotChecked);
-    assert!(why.expect("reason").contains("not SQL"));
+    let (s, _) = status(&r, "db/migrate/20240101000000_add_index.rb");
+    assert_eq!(s, FileStatus::Checked);
     // The hunks of 002_more.sql do not run together into a parse error; the
     // CREATE TABLE cut by the gap is named as partly shown.
     let (s, why) = status(&r, "db/sql/002_more.sql");
@@ -98,12 +106,15 @@ fn only_changed_statements_get_findings() {
     assert!(why
         .expect("reason")
         .contains("1 changed statement is shown only in part"));
-    assert_eq!(r.summary.changed, Some(2));
+    // The Ruby migration's statements: GitLab's lock retries around it
+    // (a lock timeout) and its `add_index`, both new.
+    assert_eq!(r.files[0].statements, 2, "{:?}", r.files);
+    assert_eq!(r.summary.changed, Some(4));
     assert_eq!(r.summary.context, Some(3));
-    assert_eq!(r.summary.not_checked, Some(1));
+    assert_eq!(r.summary.not_checked, Some(0));
     let text = zerodown::report::summary_line(&r);
     assert!(
-        text.ends_with("(2 statements changed, 3 read for context; 1 migration not checked)"),
+        text.ends_with("(4 statements changed, 3 read for context)"),
         "{text}"
     );
 }
@@ -201,7 +212,15 @@ diff --git a/app/models/user.rb b/app/models/user.rb\n--- a/app/models/user.rb\n
         ..LintOptions::default()
     };
     let r = lint_diff(diff, &options, &["app/**".to_string()]).expect("lint_diff");
-    assert_eq!(status(&r, "app/models/user.rb").0, FileStatus::NotChecked);
+    // A Ruby file the globs call a migration is read as one; shown in part
+    // (the diff starts at line 1 but a modified file's end is unknown: read).
+    assert_eq!(status(&r, "app/models/user.rb").0, FileStatus::Checked);
+    // Code of another language is not read.
+    let py = diff.replace("app/models/user.rb", "app/models/user.py");
+    let r = lint_diff(&py, &options, &["app/**".to_string()]).expect("lint_diff");
+    let (s, why) = status(&r, "app/models/user.py");
+    assert_eq!(s, FileStatus::NotChecked);
+    assert!(why.expect("reason").contains("not SQL"));
 }
 
 #[test]
@@ -299,4 +318,104 @@ fn fingerprints_follow_the_statement_not_the_line() {
         drops,
         "whitespace does not count"
     );
+}
+
+/// The reviewer widget's GitLab merge request (web-demo/tests/fixtures):
+/// a Ruby migration, a Ruby post-deployment migration, GitLab's
+/// `db/schema_migrations` records and a `db/structure.sql` hunk.
+const GITLAB_RUBY_MR: &str = include_str!("../web-demo/tests/fixtures/gitlab-rails-mr.diff");
+
+const MIGRATE_RB: &str = "db/migrate/20240601120000_add_index_on_projects_name.rb";
+const POST_RB: &str = "db/post_migrate/20240602090000_remove_projects_legacy_token.rb";
+
+#[test]
+fn ruby_migrations_in_a_diff_are_linted_in_place() {
+    let r = review(GITLAB_RUBY_MR);
+    assert_eq!(
+        found(&r),
+        [
+            ("add-index-non-concurrently".into(), MIGRATE_RB.into(), 10),
+            ("drop-column".into(), POST_RB.into(), 7),
+        ]
+    );
+    // The span is the call in the `.rb` file, not SQL zerodown wrote.
+    let index = &r.findings[0];
+    assert_eq!(index.span.start.column, 5);
+    assert_eq!(status(&r, MIGRATE_RB).0, FileStatus::Checked);
+    assert_eq!(status(&r, POST_RB).0, FileStatus::Checked);
+    let phase = |p: &str| r.files.iter().find(|f| f.path == p).expect(p).phase;
+    assert_eq!(phase(MIGRATE_RB), zerodown::Phase::Regular);
+    assert_eq!(phase(POST_RB), zerodown::Phase::PostDeploy);
+    assert_eq!(status(&r, "db/structure.sql").0, FileStatus::Schema);
+    for record in [
+        "db/schema_migrations/20240601120000",
+        "db/schema_migrations/20240602090000",
+    ] {
+        assert_eq!(status(&r, record).0, FileStatus::Skipped);
+    }
+    assert_eq!(r.summary.not_checked, Some(0));
+}
+
+#[test]
+fn schema_files_are_never_migrations_whatever_the_globs() {
+    let schema_rb = "diff --git a/db/schema.rb b/db/schema.rb\n--- a/db/schema.rb\n+++ b/db/schema.rb\n@@ -1,3 +1,3 @@\n ActiveRecord::Schema[7.1].define(version: 2024_06_01_120000) do\n-  create_table \"projects\" do |t|\n+  create_table \"projects\", force: :cascade do |t|\n   end\n";
+    let diff = format!("{GITLAB_RUBY_MR}{schema_rb}");
+    let options = LintOptions {
+        plans: false,
+        ..LintOptions::default()
+    };
+    let r = lint_diff(&diff, &options, &["db/**".to_string()]).expect("lint_diff");
+    assert_eq!(status(&r, "db/structure.sql").0, FileStatus::Schema);
+    assert_eq!(status(&r, "db/schema.rb").0, FileStatus::Schema);
+    for record in [
+        "db/schema_migrations/20240601120000",
+        "db/schema_migrations/20240602090000",
+    ] {
+        assert_eq!(status(&r, record).0, FileStatus::Skipped);
+    }
+    let linted: Vec<&str> = r
+        .files
+        .iter()
+        .filter(|f| f.status == Some(FileStatus::Checked))
+        .map(|f| f.path.as_str())
+        .collect();
+    assert_eq!(linted, [MIGRATE_RB, POST_RB]);
+    assert!(r.findings.iter().all(|f| f.path.ends_with(".rb")));
+}
+
+#[test]
+fn a_ruby_migration_shown_in_part_is_not_checked() {
+    // A hunk in the middle of an existing migration: its class line and
+    // `disable_ddl_transaction!` are not shown, so it is not guessed at.
+    let diff = "diff --git a/db/migrate/1_x.rb b/db/migrate/1_x.rb\n--- a/db/migrate/1_x.rb\n+++ b/db/migrate/1_x.rb\n@@ -8,3 +8,4 @@ class X < Gitlab::Database::Migration[2.2]\n   def up\n     add_concurrent_index :users, :name\n+    add_concurrent_index :users, :email\n   end\n";
+    let r = review(diff);
+    let (s, why) = status(&r, "db/migrate/1_x.rb");
+    assert_eq!(s, FileStatus::NotChecked);
+    let why = why.expect("reason");
+    assert!(why.contains("does not show line 1 "), "{why}");
+    assert!(why.contains("zerodown lint db/migrate/1_x.rb"), "{why}");
+    assert_eq!(found(&r), []);
+    // Shown from line 1 (a small migration's context reaches its top): read,
+    // up to what the diff shows.
+    let diff = "diff --git a/db/migrate/1_x.rb b/db/migrate/1_x.rb\n--- a/db/migrate/1_x.rb\n+++ b/db/migrate/1_x.rb\n@@ -1,4 +1,5 @@\n class X < ActiveRecord::Migration[7.1]\n   def up\n     add_column :users, :a, :text\n+    add_index :users, :a\n   end\n";
+    let r = review(diff);
+    assert_eq!(status(&r, "db/migrate/1_x.rb").0, FileStatus::Checked);
+    assert_eq!(
+        found(&r),
+        [(
+            "add-index-non-concurrently".into(),
+            "db/migrate/1_x.rb".into(),
+            4
+        )]
+    );
+}
+
+#[test]
+fn every_prefix_of_a_ruby_diff_is_read_without_panic() {
+    for (i, _) in GITLAB_RUBY_MR.char_indices() {
+        let r = review(&GITLAB_RUBY_MR[..i]);
+        for f in &r.findings {
+            assert!((f.file.expect("file") as usize) < r.files.len());
+        }
+    }
 }

@@ -292,20 +292,19 @@ fn lint_diff_files(
                 FileStatus::Schema,
                 Some("a schema dump, not a migration".to_string()),
             )
-        } else if !is_migration(&f.path) {
+        } else if !is_migration(&f.path) || is_migration_record(&f.path) {
             (FileStatus::Skipped, None)
         } else if let Some(why) = &f.problem {
             (FileStatus::NotChecked, Some(why.clone()))
-        } else if !f.path.to_ascii_lowercase().ends_with(".sql") {
-            // Ruby migrations in diffs (the reviewer widget's path) come
-            // with the later milestone of #16; files and folders read them.
-            let why = "not SQL: zerodown reads SQL migrations in diffs (Ruby and other code migrations are not read in diffs yet)";
+        } else if let Some(why) = unread_kind(&f.path) {
             (FileStatus::NotChecked, Some(why.to_string()))
         } else if !f.has_hunks {
             (
                 FileStatus::Checked,
                 Some("renamed or mode changed; its text did not change".to_string()),
             )
+        } else if let Some(why) = ruby_shown_in_part(f) {
+            (FileStatus::NotChecked, Some(why))
         } else {
             let p = planner.as_ref();
             per_file.push(lint_one(
@@ -341,6 +340,53 @@ fn lint_diff_files(
     report.summary.not_checked = not_checked;
     finish(&mut report);
     Ok(report)
+}
+
+/// GitLab's record of the migrations that ran (`db/schema_migrations/
+/// <timestamp>`, one file per migration, holding a checksum): part of the
+/// schema's bookkeeping, never a migration, whatever the globs say.
+fn is_migration_record(path: &str) -> bool {
+    let mut dirs = path.rsplit('/').skip(1);
+    dirs.any(|d| d == "schema_migrations")
+}
+
+/// Why a migration of this kind is not read in a diff, if it is not: SQL
+/// is read, and Ruby (Rails) when the Ruby front end is compiled in (not
+/// in the browser's lint module: its `zerodown/ruby` module has it).
+fn unread_kind(path: &str) -> Option<&'static str> {
+    let lower = path.to_ascii_lowercase();
+    if lower.ends_with(".sql") {
+        None
+    } else if lower.ends_with(".rb") {
+        if cfg!(feature = "ruby") {
+            None
+        } else {
+            Some("a Ruby (Rails) migration: this module has no Ruby front end; the browser's Ruby module (`zerodown/ruby`), the Node module and the CLI read it")
+        }
+    } else {
+        Some("not SQL: zerodown reads SQL and Ruby (Rails) migrations; other code migrations are not read")
+    }
+}
+
+/// A Ruby migration is read from its top (its class, whether it runs in a
+/// transaction, its constants): in a diff it is read when every line up to
+/// the last one shown is shown (a new file, or hunks that start at line 1
+/// with no gap between them). Otherwise, why not.
+fn ruby_shown_in_part(f: &DiffFile) -> Option<String> {
+    // Without the Ruby front end `.rb` is not read at all (`unread_kind`);
+    // the constant check keeps this message out of the lint module.
+    if !cfg!(feature = "ruby") || !f.path.to_ascii_lowercase().ends_with(".rb") {
+        return None;
+    }
+    // The gap after the last hunk (`;` and a newline at the text's end) is
+    // the only one allowed.
+    let trailing = f.text.len().saturating_sub(2);
+    let first = f.gaps.iter().copied().filter(|&g| g < trailing).min()?;
+    let line = f.text[..first].matches('\n').count() + 1;
+    Some(format!(
+        "the diff does not show line {line} of this Ruby migration, and a Ruby migration is read from its top (its class, `disable_ddl_transaction!`, its constants): lint the file itself (`zerodown lint {}`)",
+        f.path
+    ))
 }
 
 /// Schema dumps, by name (`structure.sql`, `schema.rb`) or by what

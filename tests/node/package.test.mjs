@@ -98,15 +98,60 @@ test("lintDiff reviews what a diff changes", () => {
     "--- a/db/migrate/2_x.rb", "+++ b/db/migrate/2_x.rb", "@@ -1 +1 @@", "-a", "+b", "",
   ].join("\n");
   const r = zd.lintDiff(diff, { plans: false });
+  // The `.rb` migration is read by the Ruby front end (shown from line 1):
+  // `b` is no Rails call, so it is unrecognized code, on its line.
   assert.deepEqual(r.findings.map((f) => [f.rule, r.files[f.file].path, f.span.start.line]), [
     ["add-index-non-concurrently", "db/migrate/1.sql", 2],
+    ["unrecognized-migration-code", "db/migrate/2_x.rb", 1],
   ]);
   assert.deepEqual(r.files.map((f) => [f.path, f.status]), [
     ["db/migrate/1.sql", "checked"],
-    ["db/migrate/2_x.rb", "not-checked"],
+    ["db/migrate/2_x.rb", "checked"],
     ["db/structure.sql", "schema"],
   ]);
-  assert.deepEqual([r.summary.changed, r.summary.context, r.summary.notChecked], [1, 2, 1]);
+  assert.deepEqual([r.summary.changed, r.summary.context, r.summary.notChecked], [2, 2, 0]);
+});
+
+// The Node module has the Ruby front end (feature `node` includes `ruby`):
+// a `.rb` path is read as a Rails migration, its findings on its own lines.
+const RAILS = `# frozen_string_literal: true
+
+class AddIndexOnUsersEmail < ActiveRecord::Migration[7.1]
+  def change
+    add_index :users, :email
+  end
+end
+`;
+const RAILS_POST = `class RemoveUsersLegacyToken < ActiveRecord::Migration[7.1]
+  def up
+    remove_column :users, :legacy_token
+  end
+end
+`;
+
+test("lint and lintFiles read .rb paths as Rails migrations", () => {
+  const one = zd.lint(RAILS, { plans: false }, "db/migrate/20240101000000_add_index_on_users_email.rb");
+  assert.deepEqual(one.findings.map((f) => [f.rule, f.span.start.line, f.span.start.column]), [["add-index-non-concurrently", 5, 5]]);
+  // Help in Rails terms.
+  assert.match(one.findings[0].help, /algorithm: :concurrently/);
+  // The same text as SQL is not Ruby: a parse error, not the index finding.
+  assert.notDeepEqual(zd.lint(RAILS, { plans: false }, "x.sql").findings.map((f) => f.rule), ["add-index-non-concurrently"]);
+  const r = zd.lintFiles([
+    { path: "db/post_migrate/20240102000000_remove_users_legacy_token.rb", sql: RAILS_POST },
+    { path: "db/migrate/20240101000000_add_index_on_users_email.rb", sql: RAILS },
+    { path: "db/migrate/20240101000001_create_t.sql", sql: "CREATE TABLE t (id bigint);\n" },
+  ], { plans: false });
+  assert.deepEqual(r.files.map((f) => [f.path, f.phase]), [
+    ["db/migrate/20240101000000_add_index_on_users_email.rb", "regular"],
+    ["db/migrate/20240101000001_create_t.sql", "regular"],
+    ["db/post_migrate/20240102000000_remove_users_legacy_token.rb", "post-deploy"],
+  ]);
+  assert.deepEqual(r.findings.map((f) => [f.rule, r.files[f.file].path, f.span.start.line]), [
+    ["add-index-non-concurrently", "db/migrate/20240101000000_add_index_on_users_email.rb", 5],
+    ["drop-column", "db/post_migrate/20240102000000_remove_users_legacy_token.rb", 3],
+    // A plain Rails migration sets no lock timeout (GitLab's class would).
+    ["missing-lock-timeout", "db/post_migrate/20240102000000_remove_users_legacy_token.rb", 3],
+  ]);
 });
 
 test("rules and explain", () => {

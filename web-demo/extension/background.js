@@ -4,12 +4,21 @@
 // page's reach), and keeps the content script registered on the self-hosted
 // GitLab hosts the user granted.
 import init, { lintDiff, lintFiles } from "./vendor/zerodown.js";
+// The package's Ruby module (lint exports that also read Rails migrations):
+// its glue is imported here (a service worker cannot import() later), its
+// WebAssembly is fetched and compiled only for a change holding a `.rb`
+// migration.
+import initRuby, * as ruby from "./vendor/ruby/zerodown.js";
 
 const SCRIPT_ID = "zerodown-self-hosted";
 // The manifest's own hosts (content scripts, the GitHub diff fetch): not self-hosted GitLab hosts.
 const manifest = chrome.runtime.getManifest();
 const BUILT_IN = [...manifest.content_scripts.flatMap((c) => c.matches), ...(manifest.host_permissions ?? [])];
 let ready = null;
+let readyRuby = null;
+// Which WebAssembly modules this worker has compiled (for debugging, and
+// read by the end-to-end tests: the Ruby one only after a change with Ruby).
+globalThis.zerodownLoaded = { lint: false, ruby: false };
 
 const failure = (e) => ({ ok: false, error: { message: String(e?.message ?? e), code: e?.code } });
 
@@ -34,13 +43,28 @@ chrome.runtime.onMessage.addListener((message, sender, reply) => {
     return true; // reply is asynchronous
   }
   if (message?.type !== "lintDiff" && message?.type !== "lintFiles") return false;
-  ready ??= init({ module_or_path: chrome.runtime.getURL("vendor/zerodown_bg.wasm") });
-  ready
+  let loaded;
+  let mod;
+  if (message.ruby === true) {
+    loaded = readyRuby ??= initRuby({ module_or_path: chrome.runtime.getURL("vendor/ruby/zerodown_bg.wasm") }).then(() => {
+      globalThis.zerodownLoaded.ruby = true;
+    }, (e) => {
+      readyRuby = null; // a later review tries again
+      throw new Error(`the zerodown Ruby module failed to load: ${e?.message ?? e}`);
+    });
+    mod = ruby;
+  } else {
+    loaded = ready ??= init({ module_or_path: chrome.runtime.getURL("vendor/zerodown_bg.wasm") }).then(() => {
+      globalThis.zerodownLoaded.lint = true;
+    });
+    mod = { lintDiff, lintFiles };
+  }
+  loaded
     .then(() => reply({
       ok: true,
       report: message.type === "lintDiff"
-        ? lintDiff(message.diff, message.options, message.migrations)
-        : lintFiles(message.files, message.options),
+        ? mod.lintDiff(message.diff, message.options, message.migrations)
+        : mod.lintFiles(message.files, message.options),
     }))
     .catch((e) => reply(failure(e)));
   return true;

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Fills extension/vendor/ (git-ignored): the package's browser files
 // (zerodown.js, zerodown_bg.wasm and the snippets/ zerodown.js imports) from
-// pkg/web/, and vendor/review.js: the widget's modules bundled by esbuild
+// pkg/web/, the Ruby module's (the same files) from pkg/ruby/ into
+// vendor/ruby/, and vendor/review.js: the widget's modules bundled by esbuild
 // from extension/review-entry.js into one classic script (content scripts
 // cannot be ES modules). The package must be built first
 // (pkg-templates/build.sh).
@@ -20,17 +21,22 @@ import { build } from "esbuild";
 const here = dirname(fileURLToPath(import.meta.url));
 const demo = join(here, "..");
 const pkgWeb = join(demo, "..", "pkg", "web");
+const pkgRuby = join(demo, "..", "pkg", "ruby");
 const vendor = join(here, "vendor");
 
-if (!existsSync(join(pkgWeb, "zerodown_bg.wasm"))) {
-  console.error(`build.mjs: ${pkgWeb} has no zerodown_bg.wasm: build the package first (pkg-templates/build.sh)`);
-  process.exit(1);
+for (const dir of [pkgWeb, pkgRuby]) {
+  if (!existsSync(join(dir, "zerodown_bg.wasm"))) {
+    console.error(`build.mjs: ${dir} has no zerodown_bg.wasm: build the package first (pkg-templates/build.sh)`);
+    process.exit(1);
+  }
 }
 rmSync(vendor, { recursive: true, force: true });
-mkdirSync(vendor, { recursive: true });
-copyFileSync(join(pkgWeb, "zerodown.js"), join(vendor, "zerodown.js"));
-copyFileSync(join(pkgWeb, "zerodown_bg.wasm"), join(vendor, "zerodown_bg.wasm"));
-cpSync(join(pkgWeb, "snippets"), join(vendor, "snippets"), { recursive: true });
+for (const [from, to] of [[pkgWeb, vendor], [pkgRuby, join(vendor, "ruby")]]) {
+  mkdirSync(to, { recursive: true });
+  copyFileSync(join(from, "zerodown.js"), join(to, "zerodown.js"));
+  copyFileSync(join(from, "zerodown_bg.wasm"), join(to, "zerodown_bg.wasm"));
+  if (existsSync(join(from, "snippets"))) cpSync(join(from, "snippets"), join(to, "snippets"), { recursive: true });
+}
 await build({
   entryPoints: [join(here, "review-entry.js")],
   outfile: join(vendor, "review.js"),

@@ -21,8 +21,9 @@
     if (!answer?.ok) throw new Error(answer?.error?.message ?? "no answer from the extension");
     return answer;
   };
-  const lintDiff = async (diff, options, migrations) => (await ask({ type: "lintDiff", diff, options, migrations })).report;
-  const lintFiles = async (files, options) => (await ask({ type: "lintFiles", files, options })).report;
+  // `ruby`: the change holds a Rails migration, which the package's Ruby module reads (loaded only then).
+  const lintDiff = async (diff, options, migrations, how) => (await ask({ type: "lintDiff", diff, options, migrations, ruby: Boolean(how?.ruby) })).report;
+  const lintFiles = async (files, options, how) => (await ask({ type: "lintFiles", files, options, ruby: Boolean(how?.ruby) })).report;
 
   /**
    * The change the current URL belongs to (`key`), whether this tab shows the

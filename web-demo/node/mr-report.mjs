@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Lints the SQL migrations a merge request changes with the zerodown npm
+// Lints the migrations (SQL, Rails) a merge request changes with the zerodown npm
 // package and writes a GitLab Code Quality report and a Markdown summary for
 // a merge-request note. Self-contained: copy this one file into your
 // repository, install the package (`npm install ./zerodown-X.Y.Z.tgz`), and
@@ -14,8 +14,10 @@
 // It reads `git diff BASE HEAD` with the package's `lintDiff`: findings only
 // for statements that overlap added or changed lines (the rest of each file is
 // read for context), schema dumps (structure.sql, schema.rb, pg_dump output)
-// are not linted, and migrations it cannot read as SQL (Ruby) are listed as
-// not checked. Options come from HEAD's zerodown.toml when there is one.
+// are not linted, Rails migrations (`.rb`) are read with the Ruby front end
+// (the package's Node module has it), and migrations it cannot read (other
+// code, a Ruby migration the diff shows only in part) are listed as not
+// checked. Options come from HEAD's zerodown.toml when there is one.
 //
 // Exit status: 0 no finding at --fail-on (default: error), 1 findings at
 // --fail-on, 2 a set-up failure (usage, the package not installed, not a git

@@ -15,6 +15,7 @@ const $ = (id) => document.getElementById(id);
 
 const DEFAULTS = {
   sql: EXAMPLES[0].sql,
+  lang: "sql", // "ruby": the text is a Rails migration, read by the package's Ruby module
   phase: "regular",
   release: "",
   pg: "16",
@@ -95,6 +96,7 @@ function linkNotice(text) {
 function writeHash() {
   const q = new URLSearchParams();
   q.set("sql", state.sql);
+  if (state.lang !== "sql") q.set("lang", state.lang);
   q.set("phase", state.phase);
   if (state.release) q.set("release", state.release);
   q.set("pg", state.pg);
@@ -140,6 +142,7 @@ const editor = new Editor($("editor"), {
 editor.value = state.sql;
 
 const controls = {
+  lang: $("opt-lang"),
   phase: $("opt-phase"),
   release: $("opt-release"),
   pg: $("opt-pg"),
@@ -161,6 +164,8 @@ examples.addEventListener("change", () => {
   examples.value = "";
   if (!e) return;
   state.sql = e.sql;
+  state.lang = e.lang ?? "sql";
+  controls.lang.value = state.lang;
   state.phase = e.phase ?? "regular";
   state.large = e.largeTables ?? "";
   state.sel = 0;
@@ -243,7 +248,8 @@ async function lintOnce() {
   const sql = state.sql;
   let result;
   try {
-    const request = call({ type: "lint", sql, options: lintOptions(), path: "migration.sql" });
+    // The file name picks the front end: a Rails migration is read by the Ruby module (loaded on first use).
+    const request = call({ type: "lint", sql, options: lintOptions(), path: state.lang === "ruby" ? "migration.rb" : "migration.sql" });
     const { json } = await request;
     if (sql !== editor.value) return; // a newer edit is on its way
     result = JSON.parse(json);

@@ -35,6 +35,11 @@ export const EXAMPLES = [
     largeTables: "users",
   },
   {
+    name: "Rails migration (Ruby)",
+    lang: "ruby",
+    sql: "# frozen_string_literal: true\n\nclass AddIndexOnUsersEmail < ActiveRecord::Migration[7.1]\n  def change\n    add_index :users, :email\n    remove_column :users, :legacy_token, :text\n  end\nend\n",
+  },
+  {
     name: "Safe migration",
     sql: "SET lock_timeout = '1s';\nCREATE TABLE audit_events (\n  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n  author_id bigint NOT NULL,\n  details jsonb NOT NULL DEFAULT '{}',\n  created_at timestamptz NOT NULL DEFAULT now()\n);\n",
   },

@@ -10,6 +10,7 @@ import { CHANGE_KINDS } from "./changes.js";
 export const LINK_LIMIT = 1024 * 1024;
 
 export const PHASES = ["regular", "post-deploy", "background"];
+export const LANGS = ["sql", "ruby"];
 export const PG_VERSIONS = ["12", "13", "14", "15", "16", "17", "18"];
 const RELEASE = /^\d+\.\d+(\.\d+)?$/;
 
@@ -28,6 +29,11 @@ export function readState(hash, defaults) {
   const problems = [];
   const q = new URLSearchParams(hash);
   if (q.has("sql")) state.sql = q.get("sql");
+  if (q.has("lang")) {
+    const v = q.get("lang");
+    if (LANGS.includes(v)) state.lang = v;
+    else problems.push(`the language ${quote(v)} is not one of ${LANGS.join(", ")}, so it is ${defaults.lang}`);
+  }
   if (q.has("phase")) {
     const v = q.get("phase");
     if (PHASES.includes(v)) state.phase = v;

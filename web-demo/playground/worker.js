@@ -3,7 +3,9 @@
 // It starts with the package's lint module (`pkg/web`: findings, with their
 // plans, and the rule list without docs). The full module (`pkg/full`:
 // `plan()` and the rules' docs) is fetched only when the page first asks for
-// a change's plan or a rule's documentation.
+// a change's plan or a rule's documentation; the Ruby module (`pkg/ruby`:
+// the lint module that also reads Rails migrations) only when the page
+// first lints a `.rb` path.
 //
 // Protocol: {id, type: "lint", sql, options, path}  -> {json}: the LintReport
 //             as JSON text (parsed by the page only if still current), each
@@ -35,6 +37,19 @@ function loadFull() {
   return full;
 }
 
+let ruby = null;
+/** The Ruby module, fetched and compiled on first use. */
+function loadRuby() {
+  ruby ??= import("../pkg/ruby/zerodown.js").then(async (module) => {
+    await module.default({ module_or_path: new URL("../pkg/ruby/zerodown_bg.wasm", import.meta.url) });
+    return module;
+  }).catch((e) => {
+    ruby = null; // a later request tries again
+    throw new Error(`The zerodown Ruby module failed to load: ${e?.message ?? e}`);
+  });
+  return ruby;
+}
+
 // The plans of the last lint's findings: a long migration's plans are most of
 // its report, and the page shows one at a time.
 let plans = { lint: 0, list: [] };
@@ -44,7 +59,8 @@ onmessage = async ({ data }) => {
   try {
     let result;
     if (data.type === "lint") {
-      result = zerodown.lint(data.sql, data.options, data.path ?? null);
+      const linter = /\.rb$/i.test(data.path ?? "") ? await loadRuby() : zerodown;
+      result = linter.lint(data.sql, data.options, data.path ?? null);
       plans = { lint: data.id, list: result.findings.map((f) => f.plan ?? null) };
       for (const f of result.findings) {
         if (f.plan) f.hasPlan = true;

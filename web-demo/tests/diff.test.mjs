@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseUnifiedDiff, decodePath, MAX_ROWS } from "../widget/diff.js";
-import { globToRegExp, isMigration, parseGlobs, DEFAULT_GLOBS } from "../widget/glob.js";
+import { globToRegExp, isMigration, isRubyMigration, parseGlobs, DEFAULT_GLOBS } from "../widget/glob.js";
 import { FIXTURES } from "./helpers.mjs";
 
 test("a git diff gives each file's path, status and rows", () => {
@@ -115,7 +115,16 @@ test("globs: ** spans folders, * stays in one, code files are not migrations", (
   assert.ok(globToRegExp("**/migrations/**/*.sql").test("app/x/migrations/v2/0001.sql"));
   assert.ok(!globToRegExp("db/*.sql").test("db/a/b.sql"));
   assert.ok(isMigration("schema/001.sql"));
-  assert.ok(!isMigration("db/migrate/20240101_add.rb"));
+  // Rails migrations are read (by the Ruby module); the schema dump, GitLab's
+  // migration records and other code are not.
+  assert.ok(isMigration("db/migrate/20240101_add.rb"));
+  assert.ok(isMigration("db/post_migrate/20240101_drop.rb"));
+  assert.ok(isRubyMigration("db/post_migrate/20240101_drop.rb"));
+  assert.ok(!isRubyMigration("db/migrate/20240101_add.sql"));
+  assert.ok(!isMigration("db/schema.rb", ["db/**"]));
+  assert.ok(!isMigration("db/schema_migrations/20240101000000", ["db/**"]));
+  assert.ok(!isRubyMigration("app/models/user.rb"));
+  assert.ok(!isMigration("db/migrate/0001_initial.py"));
   assert.ok(!isMigration("src/main.rs"));
   assert.ok(!isMigration("db/a.sql", ["sql/**"]));
   assert.deepEqual(parseGlobs(""), DEFAULT_GLOBS);

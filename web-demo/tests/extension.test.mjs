@@ -80,6 +80,31 @@ test("on a GitLab merge request the review reads the same-origin .diff and is on
   await page.close();
 });
 
+/** Which WebAssembly modules the extension's service worker has compiled since it started. */
+async function workerLoaded() {
+  const worker = context.serviceWorkers().find((w) => w.url().startsWith("chrome-extension://")) ?? await context.waitForEvent("serviceworker");
+  return worker.evaluate(() => globalThis.zerodownLoaded);
+}
+
+test("on a GitLab merge request with Rails migrations the Ruby module reviews them; it is fetched only for such a change", async () => {
+  // A change without Ruby first: the lint module only.
+  const sql = await reviewOn(`${server.base}/group/project/-/merge_requests/1`);
+  await sql.page.close();
+  assert.deepEqual(await workerLoaded(), { lint: true, ruby: false });
+
+  const { page, host, errors } = await reviewOn(`${server.base}/group/project/-/merge_requests/16`);
+  assert.deepEqual(await paths(host), [
+    "db/migrate/20240601120000_add_index_on_projects_name.rb checked",
+    "db/post_migrate/20240602090000_remove_projects_legacy_token.rb checked",
+    "db/structure.sql schema",
+  ]);
+  assert.deepEqual(await rules(host), ["add-index-non-concurrently 10", "drop-column 7"]);
+  assert.match(await host.locator("details.zd-review").getAttribute("aria-label"), /^zerodown: 1 error, 1 warning in 2 migrations$/);
+  assert.equal((await workerLoaded()).ruby, true);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test("on a GitHub pull request the review reads the .diff (through the service worker, past its cross-origin redirect) and keeps its text inert", async () => {
   server.requests.length = 0;
   const { page, host, requests, errors } = await reviewOn(`${server.base}/owner/repo/pull/1/files`);
@@ -108,16 +133,16 @@ test("GitHub: from Conversation to Files changed by history.pushState there is o
   const host = page.locator("#zerodown-review");
   await host.locator(".zd-file").first().waitFor({ state: "attached", timeout: 15000 });
   assert.deepEqual(await paths(host), [
-    "db/migrate/20240601000000_add_index_to_orders_state.rb not-checked",
+    "db/migrate/20240601000000_add_index_to_orders_state.rb checked",
     "db/migrate/20240602000000_orders_state.sql checked",
     "db/migrate/20240603000000_orders_customer_index.sql checked",
     "db/structure.sql schema",
   ]);
-  // Only the changed statement of the modified file; the index GitHub showed
-  // as "Load diff" is checked from the diff; structure.sql is the schema.
-  assert.deepEqual(await rules(host), ["add-column-required 4", "add-index-non-concurrently 2"]);
-  assert.match(await host.locator("details.zd-review").getAttribute("aria-label"), /^zerodown: 2 errors in 3 migrations \(1 not checked\)$/);
-  assert.match(await host.locator('.zd-file[data-status="not-checked"]').textContent(), /not checked/i);
+  // The Rails migration, read by the Ruby module; only the changed statement
+  // of the modified file; the index GitHub showed as "Load diff" is checked
+  // from the diff; structure.sql is the schema.
+  assert.deepEqual(await rules(host), ["add-index-non-concurrently 3", "add-column-required 4", "add-index-non-concurrently 2"]);
+  assert.match(await host.locator("details.zd-review").getAttribute("aria-label"), /^zerodown: 3 errors in 3 migrations$/);
   await page.setViewportSize({ width: 1100, height: 420 });
   await page.screenshot({ path: join(SCREENSHOTS, "extension-github-collapsed.png") });
 

@@ -19,10 +19,12 @@ export const ARGS = [
 
 /**
  * Pages that mimic the hosts: GitLab `/<group>/<project>/-/merge_requests/<n>`
- * (and its same-origin `.diff`), GitHub `/<owner>/<repo>/pull/<n>` (1: a
+ * (and its same-origin `.diff`: `mr.diff`, `gitlab-rails-mr.diff` for 16), GitHub `/<owner>/<repo>/pull/<n>` (1: a
  * classic "Files changed" page; 2: tabs that navigate with history.pushState).
  */
 function fixtureRoute(path) {
+  // Merge request 16: a GitLab merge request with Rails migrations (Ruby).
+  if (/^\/[^/]+\/[^/]+\/-\/merge_requests\/16\.diff$/.test(path)) return join(FIXTURES, "gitlab-rails-mr.diff");
   if (/^\/[^/]+\/[^/]+\/-\/merge_requests\/\d+\.diff$/.test(path)) return join(FIXTURES, "mr.diff");
   if (/^\/[^/]+\/[^/]+\/-\/merge_requests\/\d+(\/diffs)?$/.test(path)) return join(FIXTURES, "gitlab-mr.html");
   if (/^\/[^/]+\/[^/]+\/pull\/1(\/files)?$/.test(path)) return join(FIXTURES, "github-pr.html");

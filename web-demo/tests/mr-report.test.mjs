@@ -53,6 +53,8 @@ function railsRepo() {
   // Modified: the CREATE INDEX above is context (unchanged), the new line is changed.
   r.write("db/migrate/005_orders.sql", "SET lock_timeout = '1s';\nCREATE INDEX index_users_on_id ON users (id);\nALTER TABLE users ADD COLUMN plan_id bigint;\n");
   r.write("db/migrate/006_add_plan_index.rb", "class AddPlanIndex < ActiveRecord::Migration[7.1]\n  def change\n    add_index :users, :plan_id\n  end\nend\n");
+  // A code migration zerodown has no front end for: not checked.
+  r.write("db/migrate/007_backfill.py", "def upgrade():\n    pass\n");
   r.write("db/structure.sql", STRUCTURE("CREATE INDEX index_users_on_plan_id ON public.users USING btree (plan_id);\n"));
   r.write("app/models/user.rb", "class User; end\n");
   r.write("README.md", "not a migration\n");
@@ -61,13 +63,15 @@ function railsRepo() {
   return r;
 }
 
-test("the CI script reports only changed statements, skips schema dumps and lists Ruby migrations as not checked", () => {
+test("the CI script reports only changed statements, skips schema dumps, reads Ruby migrations and lists other code migrations as not checked", () => {
   const r = railsRepo();
   const run = r.run(["HEAD~1", "HEAD", "--code-quality", "cq.json", "--note", "note.md"]);
   assert.equal(run.status, 1, `exit 1 on errors; stderr: ${run.stderr}`);
   const cq = JSON.parse(r.read("cq.json"));
   assert.deepEqual(cq.map((e) => [e.check_name, e.severity, e.location.path, e.location.lines.begin]), [
     ["add-index-non-concurrently", "major", "db/migrate/003_index.sql", 2],
+    // The Rails migration, read by the Node module's Ruby front end.
+    ["add-index-non-concurrently", "major", "db/migrate/006_add_plan_index.rb", 3],
     ["drop-column", "minor", "db/post_migrate/004_drop.sql", 2],
   ]);
   for (const e of cq) {
@@ -76,8 +80,8 @@ test("the CI script reports only changed statements, skips schema dumps and list
   }
   const note = r.read("note.md");
   assert.equal(run.stdout, note);
-  assert.match(note, /^### zerodown: 1 error, 1 warning in 4 migrations \(1 not checked\)\n/);
-  assert.match(note, /\*\*Not checked\*\*[^\n]*\n\n- `db\/migrate\/006_add_plan_index\.rb`: not SQL/);
+  assert.match(note, /^### zerodown: 2 errors, 1 warning in 5 migrations \(1 not checked\)\n/);
+  assert.match(note, /\*\*Not checked\*\*[^\n]*\n\n- `db\/migrate\/007_backfill\.py`: not SQL/);
   assert.match(note, /#### `db\/migrate\/003_index\.sql` \(regular\)\n\n\| \| Line \| Rule \| Problem \| Do instead \|\n\|---\|---\|---\|---\|---\|\n\| 🔴 error \| 2 \| `add-index-non-concurrently` \| CREATE INDEX on `users` without/);
   assert.match(note, /`db\/post_migrate\/004_drop\.sql` \(post-deploy, 2 statements, 2 changed\)/);
   assert.match(note, /`db\/migrate\/005_orders\.sql` \(regular, 3 statements, 1 changed\)/);
@@ -180,5 +184,5 @@ test("the script copied alone into a repository runs with the packed tarball ins
   });
   const run = r.run(["HEAD~1", "HEAD", "--note", "note.md"], copy);
   assert.equal(run.status, 1, run.stderr);
-  assert.match(r.read("note.md"), /^### zerodown: 1 error, 1 warning in 4 migrations \(1 not checked\)/);
+  assert.match(r.read("note.md"), /^### zerodown: 2 errors, 1 warning in 5 migrations \(1 not checked\)/);
 });

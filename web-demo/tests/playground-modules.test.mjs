@@ -1,5 +1,6 @@
-// The playground loads the lint module first and the full module (plans of
-// changes, rule docs) only when the reader asks for one of those.
+// The playground loads the lint module first, the full module (plans of
+// changes, rule docs) only when the reader asks for one of those, and the
+// Ruby module only for a Rails migration.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { serve, browser, watchErrors } from "./helpers.mjs";
@@ -41,7 +42,7 @@ test("first load: findings (and their plan) from the lint module only; the full 
   assert.equal(await page.locator("#finding-plan .zd-release").count(), 3);
   await page.waitForTimeout(500); // nothing more arrives later either
   assert.ok(requested.includes(WEB_WASM), requested.join(", "));
-  assert.deepEqual(requested.filter((p) => p.startsWith("/pkg/full/")), [], requested.join(", "));
+  assert.deepEqual(requested.filter((p) => p.startsWith("/pkg/full/") || p.startsWith("/pkg/ruby/")), [], requested.join(", "));
   // The rule list (without docs) comes from the lint module: its summary shows.
   assert.match(await page.textContent("#detail .summary-line"), /\S/);
   assert.deepEqual(errors, []);
@@ -80,6 +81,41 @@ test("a link holding a planned change loads the full module at once and draws th
   const { context, page, requested, errors } = await open(`#${new URLSearchParams({ sql: "SELECT 1;\n", release: "17.2", change })}`);
   await page.locator('#change-plan .zd-release[data-version="17.2"]').waitFor();
   assert.ok(requested.includes(FULL_WASM));
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+const RUBY_WASM = "/pkg/ruby/zerodown_bg.wasm";
+const RAILS = "class AddIndexOnUsersEmail < ActiveRecord::Migration[7.1]\n  def change\n    add_index :users, :email\n  end\nend\n";
+
+test("a Rails migration: choosing Ruby loads the Ruby module, which marks the Ruby call", async () => {
+  const { context, page, requested, errors } = await open(`#${new URLSearchParams({ sql: RAILS })}`);
+  // Read as SQL, Ruby is a parse error; the Ruby module is not loaded.
+  await page.waitForSelector('#findings .finding[data-rule="parse-error"]');
+  assert.ok(!requested.includes(RUBY_WASM), requested.join(", "));
+  await page.selectOption("#opt-lang", "ruby");
+  await page.waitForSelector('#findings .finding[data-rule="add-index-non-concurrently"]');
+  assert.ok(requested.includes(RUBY_WASM), requested.join(", "));
+  assert.equal(await page.locator("#findings .finding").count(), 1);
+  // Marked at the call, on its line of the Ruby text; help in Rails terms.
+  assert.equal(await page.locator('.layer mark[data-rule="add-index-non-concurrently"]').textContent(), "add_index :users, :email");
+  assert.match(await page.textContent("#findings .finding .help"), /algorithm: :concurrently/);
+  // The language is in the link.
+  await page.waitForFunction(() => new URLSearchParams(location.hash.slice(1)).get("lang") === "ruby");
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("a link with lang=ruby and the Rails example lint as Ruby", async () => {
+  const { context, page, errors } = await open(`#${new URLSearchParams({ sql: RAILS, lang: "ruby" })}`);
+  await page.waitForSelector('#findings .finding[data-rule="add-index-non-concurrently"]');
+  assert.equal(await page.inputValue("#opt-lang"), "ruby");
+  // Back to SQL: the Ruby text is no SQL.
+  await page.selectOption("#opt-lang", "sql");
+  await page.waitForSelector('#findings .finding[data-rule="parse-error"]');
+  await page.selectOption("#examples", { label: "Rails migration (Ruby)" });
+  await page.waitForSelector('#findings .finding[data-rule="drop-column"]');
+  assert.equal(await page.inputValue("#opt-lang"), "ruby");
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -174,13 +174,14 @@ function shownFiles(page) {
   })));
 }
 
-test("a Rails merge request: findings only for what changed, structure.sql is the schema, Ruby is not checked", async () => {
+test("a Rails merge request: findings only for what changed, structure.sql is the schema, the Ruby migration is read", async () => {
   const { page, errors } = await review(readFileSync(join(FIXTURES, "rails-mr.diff"), "utf8"));
   assert.deepEqual(await shownFiles(page), [
     // The context lines hold an index without CONCURRENTLY, a required column
     // and a dropped column: read, not reported. The two changes are.
     { path: "db/migrate/20240601000000_widgets.sql", status: "checked", count: "2 findings", rules: ["add-index-non-concurrently", "data-migration"] },
-    { path: "db/migrate/20240602000000_add_owner_to_widgets.rb", status: "not-checked", count: "not checked", rules: [] },
+    // Read by the Ruby module: a nullable bigint column, nothing to report.
+    { path: "db/migrate/20240602000000_add_owner_to_widgets.rb", status: "checked", count: "clean", rules: [] },
     { path: "db/structure.sql", status: "schema", count: "schema dump", rules: [] },
   ]);
   const sql = page.locator('zerodown-review .zd-file[data-path$="widgets.sql"]');
@@ -190,13 +191,70 @@ test("a Rails merge request: findings only for what changed, structure.sql is th
   assert.deepEqual(rows.slice(3, 5), ["9", "add-index-non-concurrently"]);
   assert.deepEqual(rows.slice(-2), ["25", "data-migration"]);
   assert.match(await sql.locator(".zd-note").first().textContent(), /^2 statements changed, 6 read for context/);
-  assert.match(await page.locator('zerodown-review .zd-file[data-status="not-checked"] .zd-note').textContent(), /Not checked: not SQL/);
+  assert.equal(await page.locator('zerodown-review .zd-file[data-status="not-checked"]').count(), 0);
   const head = await page.locator("zerodown-review .zd-review-head").textContent();
-  assert.match(head, /2 migration files · 2 statements changed, 6 read for context/);
-  assert.match(head, /2 errors.*1 not checked/);
-  assert.doesNotMatch(head, /No downtime risks/);
+  // The Ruby migration's statements: GitLab's lock retries and its add_column.
+  assert.match(head, /2 migration files · 4 statements changed, 6 read for context/);
+  assert.match(head, /2 errors/);
+  assert.doesNotMatch(head, /not checked|No downtime risks/);
   const report = await page.evaluate(() => window.__report);
-  assert.deepEqual(report.summary, { errors: 2, warnings: 0, infos: 0, changed: 2, context: 6, notChecked: 1 });
+  assert.deepEqual(report.summary, { errors: 2, warnings: 0, infos: 0, changed: 4, context: 6, notChecked: 0 });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+/** The paths the server was asked for since `from` (an index into `server.requests`). */
+const asked = (from) => server.requests.slice(from).map((r) => r.split(" ")[1]);
+
+test("a GitLab merge request with Ruby migrations: the Ruby module reviews them at their lines; structure.sql and schema_migrations are no migrations", async () => {
+  const from = server.requests.length;
+  const { page, errors } = await review(readFileSync(join(FIXTURES, "gitlab-rails-mr.diff"), "utf8"));
+  assert.deepEqual(await shownFiles(page), [
+    { path: "db/migrate/20240601120000_add_index_on_projects_name.rb", status: "checked", count: "1 finding", rules: ["add-index-non-concurrently"] },
+    { path: "db/post_migrate/20240602090000_remove_projects_legacy_token.rb", status: "checked", count: "1 finding", rules: ["drop-column"] },
+    // GitLab's db/schema_migrations records are not listed: not migrations.
+    { path: "db/structure.sql", status: "schema", count: "schema dump", rules: [] },
+  ]);
+  const phases = await page.locator("zerodown-review .zd-phase-badge").allTextContents();
+  assert.deepEqual(phases, ["regular", "post-deploy", "regular"]);
+  // Each finding sits right under the Ruby line it points at.
+  const rows = (path) => page.locator(`zerodown-review .zd-file[data-path="${path}"]`).locator("tr.zd-line, tr.zd-finding").evaluateAll((trs) =>
+    trs.map((tr) => (tr.classList.contains("zd-finding") ? `finding ${tr.dataset.rule}` : `line ${tr.dataset.line}`)));
+  const migrate = await rows("db/migrate/20240601120000_add_index_on_projects_name.rb");
+  assert.deepEqual(migrate.slice(9, 11), ["line 10", "finding add-index-non-concurrently"]);
+  assert.equal(migrate.filter((r) => r.startsWith("finding")).length, 1);
+  const post = await rows("db/post_migrate/20240602090000_remove_projects_legacy_token.rb");
+  assert.deepEqual(post.slice(6, 8), ["line 7", "finding drop-column"]);
+  const card = page.locator('zerodown-review tr.zd-finding[data-rule="add-index-non-concurrently"]');
+  assert.equal(await card.locator(".zd-loc").textContent(), "line 10, col 5");
+  assert.match(await card.locator(".zd-help").textContent(), /add_concurrent_index|algorithm: :concurrently/);
+  const report = await page.evaluate(() => window.__report);
+  assert.deepEqual(report.files.map((f) => [f.path, f.status]), [
+    ["db/migrate/20240601120000_add_index_on_projects_name.rb", "checked"],
+    ["db/post_migrate/20240602090000_remove_projects_legacy_token.rb", "checked"],
+    ["db/schema_migrations/20240601120000", "skipped"],
+    ["db/schema_migrations/20240602090000", "skipped"],
+    ["db/structure.sql", "schema"],
+  ]);
+  assert.equal(report.summary.notChecked, 0);
+  // The Ruby module was fetched for this change, and the lint module was not needed.
+  const paths = asked(from);
+  assert.ok(paths.includes("/pkg/ruby/zerodown_bg.wasm"), paths.join(" "));
+  assert.ok(!paths.includes("/pkg/web/zerodown_bg.wasm"), paths.join(" "));
+  await page.screenshot({ path: join(SCREENSHOTS, "widget-rails.png"), fullPage: true });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("a change without a Ruby migration does not fetch the Ruby module", async () => {
+  const from = server.requests.length;
+  // SQL migrations, and Ruby files that are no migrations (app/models, db/schema.rb).
+  const diff = `${readFileSync(join(FIXTURES, "mr.diff"), "utf8")}diff --git a/db/schema.rb b/db/schema.rb\n--- a/db/schema.rb\n+++ b/db/schema.rb\n@@ -1 +1 @@\n-a\n+b\n`;
+  const { page, errors } = await review(diff);
+  assert.equal(await page.locator("zerodown-review .zd-file").count(), 4);
+  const paths = asked(from);
+  assert.ok(paths.includes("/pkg/web/zerodown_bg.wasm"), paths.join(" "));
+  assert.ok(!paths.some((p) => p.startsWith("/pkg/ruby/")), paths.join(" "));
   assert.deepEqual(errors, []);
   await page.close();
 });

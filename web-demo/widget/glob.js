@@ -28,12 +28,25 @@ export function matchesAny(path, globs) {
   return globs.some((g) => globToRegExp(g.trim()).test(path));
 }
 
-// Matched by a glob but not SQL (Rails and Django migrations are code).
-const NOT_SQL = /\.(rb|py|js|mjs|cjs|ts|go|java|kt|scala|php|exs?|cs|rs|md|ya?ml|json|xml|toml|lock)$/i;
+// Matched by a glob but not read: code migrations zerodown has no front end
+// for (Django, Go, ...). Rails migrations (`.rb`) are read, by the package's
+// Ruby module.
+const NOT_READ = /\.(py|js|mjs|cjs|ts|go|java|kt|scala|php|exs?|cs|rs|md|ya?ml|json|xml|toml|lock)$/i;
+// Never migrations, whatever the globs: Rails' Ruby schema dump, GitLab's
+// records of the migrations that ran (db/schema_migrations/<timestamp>).
+const NEVER = /(^|\/)(schema\.rb$|schema_migrations\/)/i;
 
-/** Whether `path` is an SQL migration: matched by `globs` and not a code file. */
+/** Whether `path` is a Rails migration (`.rb`) `globs` match: the package's Ruby module reads it. */
+export function isRubyMigration(path, globs = DEFAULT_GLOBS) {
+  return /\.rb$/i.test(path) && !NEVER.test(path) && matchesAny(path, globs);
+}
+
+/**
+ * Whether `path` is a migration zerodown reads: matched by `globs`, SQL or
+ * a Rails migration (Ruby), not other code.
+ */
 export function isMigration(path, globs = DEFAULT_GLOBS) {
-  return matchesAny(path, globs) && !NOT_SQL.test(path);
+  return matchesAny(path, globs) && !NEVER.test(path) && !NOT_READ.test(path);
 }
 
 /** Globs from an attribute value: comma- or newline-separated; `fallback` when there are none. */

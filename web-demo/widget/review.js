@@ -10,7 +10,7 @@
 // Findings are matched to files by the index the package returns.
 import { h } from "../lib/dom.js";
 import { renderPlan } from "../lib/timeline.js";
-import { isMigration, matchesAny, DEFAULT_GLOBS } from "./glob.js";
+import { isMigration, isRubyMigration, matchesAny, DEFAULT_GLOBS } from "./glob.js";
 import { parseUnifiedDiff } from "./diff.js";
 
 // The characters the package's `invisible-characters` rule reports.
@@ -37,8 +37,11 @@ const plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 export class ReviewView {
   /**
-   * `lintDiff(diff, options, migrations)` and `lintFiles(files, options)`
-   * resolve to a LintReport (the package's functions of those names).
+   * `lintDiff(diff, options, migrations, { ruby })` and `lintFiles(files,
+   * options, { ruby })` resolve to a LintReport (the package's functions of
+   * those names). `ruby` is true when the change holds a Rails migration
+   * (`.rb`): the caller then lints with the package's Ruby module
+   * (`zerodown/ruby`), and only then loads it.
    * `collapsible`: the review is a closed `<details>` whose summary is one line.
    */
   constructor(root, { lintDiff, lintFiles, collapsible = false }) {
@@ -81,8 +84,10 @@ export class ReviewView {
   async checkDiff(diff, globs, options) {
     // Both readers of the diff see the same well-formed text, so their paths agree.
     diff = diff.toWellFormed ? diff.toWellFormed() : diff;
-    const report = await this.lintDiff(diff, { plans: true, ...options }, globs?.length ? globs : undefined);
     const shown = parseUnifiedDiff(diff).map((f) => ({ path: f.path, status: f.status, hunks: f.hunks, problem: f.problem, truncated: f.truncated }));
+    // Which module reads the change; what is a migration, and its findings, come from it.
+    const ruby = shown.some((f) => f.status !== "deleted" && isRubyMigration(f.path, globs?.length ? globs : DEFAULT_GLOBS));
+    const report = await this.lintDiff(diff, { plans: true, ...options }, globs?.length ? globs : undefined, { ruby });
     return { shown, report };
   }
 
@@ -91,11 +96,12 @@ export class ReviewView {
     const picked = files
       .map((f) => ({ path: String(f.path ?? "").toWellFormed?.() ?? String(f.path ?? ""), sql: String(f.sql ?? "") }))
       .filter((f) => matchesAny(f.path, globs));
-    const sql = picked.filter((f) => isMigration(f.path, globs));
-    const report = sql.length ? await this.lintFiles(sql, { plans: true, ...options }) : { findings: [], files: [], summary: { errors: 0, warnings: 0, infos: 0 } };
+    const read = picked.filter((f) => isMigration(f.path, globs));
+    const ruby = read.some((f) => isRubyMigration(f.path, globs));
+    const report = read.length ? await this.lintFiles(read, { plans: true, ...options }, { ruby }) : { findings: [], files: [], summary: { errors: 0, warnings: 0, infos: 0 } };
     // Code migrations the globs match: listed as not checked, as lintDiff does.
     for (const f of picked) {
-      if (!sql.includes(f)) report.files.push({ path: f.path, phase: "regular", statements: 0, status: "not-checked", reason: "not SQL: zerodown reads SQL migrations" });
+      if (!read.includes(f)) report.files.push({ path: f.path, phase: "regular", statements: 0, status: "not-checked", reason: "not read: zerodown reads SQL and Ruby (Rails) migrations" });
     }
     const shown = picked.map((f) => ({ path: f.path, status: "file", text: f.sql, hunks: null }));
     return { shown, report };

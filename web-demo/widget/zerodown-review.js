@@ -1,8 +1,14 @@
-// <zerodown-review diff="..." globs="db/migrate/**, **/*.sql" module-url="/pkg/web/zerodown.js">
+// <zerodown-review diff="..." globs="db/migrate/**, **/*.sql" module-url="/pkg/web/zerodown.js"
+//                  ruby-module-url="/pkg/ruby/zerodown.js">
 // Properties: diff (string), files ([{path, sql}]), globs (string[]),
 // unchecked ([{path, reason}]: files the page could not read), options (lint
 // options), linter ({lintDiff, lintFiles}; default: the zerodown package
-// loaded from `module-url`). Fires `zerodown-review` with the report in
+// loaded from `module-url`). A change holding a Rails migration (`.rb`) is
+// linted by the package's Ruby module instead, loaded from
+// `ruby-module-url` (default: `../ruby/zerodown.js` next to the lint
+// module's folder, as the package lays them out) only then; with a `linter`
+// set, its `ruby` property ({lintDiff, lintFiles}) when it has one. Fires
+// `zerodown-review` with the report in
 // `detail` after each render, and `zerodown-review-error` (detail: {error,
 // message}) when a review fails: the element then shows the error, never the
 // previous review.
@@ -26,7 +32,7 @@ function loadPackage(url) {
 }
 
 export class ZerodownReview extends HTMLElement {
-  static observedAttributes = ["diff", "globs", "module-url"];
+  static observedAttributes = ["diff", "globs", "module-url", "ruby-module-url"];
 
   #diff = null;
   #files = null;
@@ -41,8 +47,8 @@ export class ZerodownReview extends HTMLElement {
     const root = this.attachShadow({ mode: "open" });
     adoptStyles(root, BASE_CSS, TIMELINE_CSS, REVIEW_CSS);
     this.view = new ReviewView(root, {
-      lintDiff: async (diff, options, migrations) => (await this.#linter_()).lintDiff(diff, options, migrations),
-      lintFiles: async (files, options) => (await this.#linter_()).lintFiles(files, options),
+      lintDiff: async (diff, options, migrations, how) => (await this.#linter_(how?.ruby)).lintDiff(diff, options, migrations),
+      lintFiles: async (files, options, how) => (await this.#linter_(how?.ruby)).lintFiles(files, options),
     });
   }
 
@@ -63,10 +69,14 @@ export class ZerodownReview extends HTMLElement {
   connectedCallback() { this.#render(); }
   attributeChangedCallback() { this.#render(); }
 
-  async #linter_() {
-    if (this.#linter) return this.#linter;
-    const url = this.getAttribute("module-url");
-    return loadPackage(url ? new URL(url, document.baseURI).href : DEFAULT_MODULE);
+  /** The package's lint module, or its Ruby module when `ruby` (a change with a `.rb` migration). */
+  async #linter_(ruby = false) {
+    if (this.#linter) return (ruby && this.#linter.ruby) || this.#linter;
+    const given = this.getAttribute("module-url");
+    const lint = given ? new URL(given, document.baseURI).href : DEFAULT_MODULE;
+    if (!ruby) return loadPackage(lint);
+    const rubyUrl = this.getAttribute("ruby-module-url");
+    return loadPackage(rubyUrl ? new URL(rubyUrl, document.baseURI).href : new URL("../ruby/zerodown.js", lint).href);
   }
 
   #render() {
