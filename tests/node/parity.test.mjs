@@ -1,4 +1,4 @@
-// Parity: every fixture (tests/fixtures/**/*.sql: the rule fixtures, release
+// Parity: every fixture (tests/fixtures/**/*.sql and the Ruby rule fixtures: the rule fixtures, release
 // and cells fixtures) and every real migration in ../shared/corpus/ linted
 // by the native CLI (`--format json`) and by the npm package must give
 // deep-equal reports: file by file, and each folder as one run (tables
@@ -10,6 +10,7 @@ import { createRequire } from "node:module";
 import { dirname, join, relative } from "node:path";
 import { test } from "node:test";
 import { pathToFileURL } from "node:url";
+import { readdirSync, statSync } from "node:fs";
 import { CORPUS, FIXTURES, NATIVE, installDir, run, sqlFiles } from "./helpers.mjs";
 import { PLAN_CASES, changeFromArgsCall } from "./plan-cases.mjs";
 
@@ -79,6 +80,55 @@ for (const [name, root] of [
     }
   });
 }
+
+/** The `.rb` files under `dir`, sorted. */
+function rubyFiles(dir) {
+  const out = [];
+  const walk = (d) => {
+    for (const name of readdirSync(d)) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (name.endsWith(".rb")) out.push(p);
+    }
+  };
+  walk(dir);
+  return out.sort();
+}
+
+// Rails migrations: the Ruby front end, native and in the package.
+test("Ruby fixtures: every file alone", () => {
+  const files = rubyFiles(join(FIXTURES, "rules"));
+  assert.ok(files.length >= 10, `only ${files.length} Ruby fixtures`);
+  let findings = 0;
+  for (const src of sources(FIXTURES, files)) {
+    const native = nativeReport(FIXTURES, [src.path]);
+    const wasm = zd.lintFiles([src], {});
+    assert.deepStrictEqual(wasm, native, src.path);
+    findings += wasm.findings.length;
+  }
+  assert.ok(findings > 0);
+  console.log(`# Ruby fixtures: ${files.length} files, ${findings} findings, identical`);
+});
+
+const gitlab = join(CORPUS, "gitlab");
+const gitlabRuby = ["migrate", "post_migrate"].flatMap((d) => {
+  try {
+    return rubyFiles(join(gitlab, d));
+  } catch {
+    return [];
+  }
+});
+test("GitLab's Ruby migrations: each folder as one run", { skip: gitlabRuby.length === 0 && `no ${gitlab}` }, () => {
+  let findings = 0;
+  for (const [folder, group] of byFolder(gitlabRuby)) {
+    const srcs = sources(gitlab, group);
+    const native = nativeReport(gitlab, srcs.map((s) => s.path));
+    const wasm = zd.lintFiles(srcs, {});
+    assert.deepStrictEqual(wasm, native, folder);
+    findings += wasm.findings.length;
+  }
+  console.log(`# GitLab Ruby migrations: ${gitlabRuby.length} files, ${findings} findings, identical`);
+});
 
 // Plans: `zerodown plan ... --format json` and the package's `plan()`, for
 // every change kind, called as a user of each would.
