@@ -656,3 +656,167 @@ fn the_live_catalog_reads_alike_on_postgresql_12_to_18() {
     assert_eq!(seen.len(), 7);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Runs `sql` with psql in `db` and returns its stderr (notices and debug
+/// messages), panicking on failure.
+fn psql_messages(pg: &Cluster, db: &str, sql: &str) -> String {
+    let out = Command::new(pg.psql_path())
+        .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-h"])
+        .arg(pg.socket_dir())
+        .args([
+            "-p",
+            &pg.port().to_string(),
+            "-U",
+            "postgres",
+            "-d",
+            db,
+            "-c",
+            sql,
+        ])
+        .output()
+        .expect("run psql");
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "psql failed on {sql}: {stderr}");
+    stderr
+}
+
+/// The migration a reviewer sees alone in the merge request that ships the
+/// last step of set-not-null: linted without a schema it is the full-table
+/// scan under ACCESS EXCLUSIVE; linted against the schema dumped after the
+/// earlier steps ran, it is clean, and PostgreSQL confirms it skips the
+/// scan (its DEBUG1 message says the validated check proves the column).
+#[test]
+fn the_last_step_of_set_not_null_alone_is_clean_against_the_schema_and_skips_the_scan() {
+    let Some(pg) = Cluster::start() else { return };
+    pg.create_db("snn");
+    pg.exec(
+        "snn",
+        "CREATE TABLE users (id bigint PRIMARY KEY, email text);\n\
+         INSERT INTO users SELECT g, 'u' || g FROM generate_series(1, 1000) g;",
+    );
+    // The plan's first two steps, as zerodown writes them.
+    let dir = scratch("snn");
+    let (code, _, err) = zerodown(&[
+        "plan",
+        "set-not-null",
+        "users.email",
+        "--format",
+        "sql",
+        "--out",
+        dir.to_str().expect("UTF-8 path"),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    for step in [
+        "01_add_users_email_not_null_check",
+        "02_validate_users_email_not_null_check",
+    ] {
+        let sql = std::fs::read_to_string(dir.join(format!("M/post-deploy/{step}.sql")))
+            .expect("the plan's step");
+        pg.exec("snn", &sql);
+    }
+    let dump = dir.join("structure.sql");
+    std::fs::write(&dump, pg_dump(&pg, "snn")).expect("write the dump");
+    let last = dir.join("20240102_set_users_email_not_null.sql");
+    std::fs::write(
+        &last,
+        "SET lock_timeout = '1s';\nALTER TABLE users ALTER COLUMN email SET NOT NULL;\n",
+    )
+    .expect("write the migration");
+    let last = last.to_str().expect("UTF-8 path");
+    let (_, alone, _) = zerodown(&["lint", "--format", "json", last]);
+    assert_eq!(rules_in(&findings(&alone), last), ["set-not-null"]);
+    let (code, with, err) = zerodown(&[
+        "lint",
+        "--format",
+        "json",
+        "--schema",
+        dump.to_str().expect("UTF-8 path"),
+        last,
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        rules_in(&findings(&with), last),
+        Vec::<String>::new(),
+        "{with}"
+    );
+    // PostgreSQL agrees: the validated check proves the column, no scan.
+    let messages = psql_messages(
+        &pg,
+        "snn",
+        "SET client_min_messages = debug1; ALTER TABLE users ALTER COLUMN email SET NOT NULL;",
+    );
+    assert!(
+        messages.contains("existing constraints on column \"users.email\" are sufficient to prove that it does not contain nulls"),
+        "{messages}"
+    );
+}
+
+/// The advice for an index on a partitioned table, known from the schema
+/// (CONCURRENTLY is refused there): each statement it gives runs on
+/// PostgreSQL, in order, outside a transaction, and leaves the parent's
+/// index valid with every partition's index attached.
+#[test]
+fn the_partitioned_index_advice_runs_on_postgresql() {
+    let Some(pg) = Cluster::start() else { return };
+    pg.create_db("parts");
+    pg.exec(
+        "parts",
+        "CREATE TABLE events (id bigint NOT NULL, created_at timestamptz NOT NULL) PARTITION BY RANGE (created_at);\n\
+         CREATE TABLE events_2025 PARTITION OF events FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');\n\
+         CREATE TABLE events_2026 PARTITION OF events FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');\n\
+         INSERT INTO events SELECT g, '2025-06-01'::timestamptz + g * interval '1 hour' FROM generate_series(1, 2000) g;",
+    );
+    // PostgreSQL refuses what the usual advice says.
+    assert!(pg
+        .run(
+            "parts",
+            "CREATE INDEX CONCURRENTLY i ON events (created_at);"
+        )
+        .is_err());
+    let dir = scratch("parts");
+    let dump = dir.join("structure.sql");
+    std::fs::write(&dump, pg_dump(&pg, "parts")).expect("write the dump");
+    let migration = dir.join("20240101_index_events.sql");
+    std::fs::write(
+        &migration,
+        "CREATE INDEX index_events_on_created_at ON events (created_at);\n",
+    )
+    .expect("write the migration");
+    let (_, out, err) = zerodown(&[
+        "lint",
+        "--format",
+        "json",
+        "--schema",
+        dump.to_str().expect("UTF-8 path"),
+        migration.to_str().expect("UTF-8 path"),
+    ]);
+    let found = findings(&out);
+    let help = found
+        .iter()
+        .find(|f| f["rule"] == "add-index-non-concurrently")
+        .and_then(|f| f["help"].as_str())
+        .unwrap_or_else(|| panic!("no add-index-non-concurrently finding: {out}{err}"));
+    // The statements of the advice, in its order: every `...;` in backquotes.
+    let statements: Vec<&str> = help
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .filter(|s| s.ends_with(';') && !s.contains('<'))
+        .collect();
+    assert!(
+        statements.len() >= 5,
+        "ON ONLY, and per partition CONCURRENTLY and ATTACH: {statements:?}"
+    );
+    for s in &statements {
+        pg.exec("parts", s);
+    }
+    let state = pg.exec(
+        "parts",
+        "SELECT i.indisvalid, (SELECT count(*) FROM pg_inherits WHERE inhparent = i.indexrelid) \
+         FROM pg_index i WHERE i.indexrelid = 'index_events_on_created_at'::regclass;",
+    );
+    assert_eq!(
+        state, "t|2",
+        "the parent's index is valid with both partitions attached"
+    );
+}
