@@ -1025,3 +1025,98 @@ fn gitlab_table_docs_and_stats_from_the_config_make_tables_large() {
         "{err}"
     );
 }
+
+#[test]
+fn plan_writes_rails_migrations_named_by_timestamp() {
+    let mut io = MemIo::default();
+    let code = io.run(&[
+        "plan",
+        "set-not-null",
+        "users.email",
+        "--format",
+        "rails",
+        "--out",
+        "app",
+        "--timestamp",
+        "20240101120000",
+    ]);
+    assert_eq!(code, 0, "{}", io.err);
+    let paths: Vec<String> = io.written.keys().map(|p| p.display().to_string()).collect();
+    assert_eq!(
+        paths,
+        [
+            "app/db/post_migrate/20240101120000_add_users_email_not_null_check.rb",
+            "app/db/post_migrate/20240101120001_validate_users_email_not_null_check.rb",
+            "app/db/post_migrate/20240101120002_set_users_email_not_null.rb",
+        ]
+    );
+    let first = &io.written[&PathBuf::from(&paths[0])];
+    assert!(
+        first.contains("class AddUsersEmailNotNullCheck < ActiveRecord::Migration[7.1]"),
+        "{first}"
+    );
+    assert!(first.contains("execute <<~'SQL'"), "{first}");
+    // Read back, the files lint clean (no error) as post-deploy Ruby migrations.
+    let files: Vec<(&str, &str)> = paths
+        .iter()
+        .map(|p| (p.as_str(), io.written[&PathBuf::from(p)].as_str()))
+        .collect();
+    let report = json_of(&files, &["app/db"]);
+    assert_eq!(report["summary"]["errors"], 0, "{report}");
+    assert_eq!(report["files"].as_array().map(Vec::len), Some(3));
+    // The timestamp: 14 digits, or a calendar's first date; otherwise an error.
+    let mut io = MemIo::default();
+    assert_eq!(
+        io.run(&[
+            "plan",
+            "add-index",
+            "users.email",
+            "--format",
+            "rails",
+            "--out",
+            "o"
+        ]),
+        2
+    );
+    assert!(
+        io.err.contains("give --timestamp YYYYMMDDHHMMSS"),
+        "{}",
+        io.err
+    );
+    let mut io = MemIo::default();
+    assert_eq!(
+        io.run(&[
+            "plan",
+            "add-index",
+            "users.email",
+            "--format",
+            "rails",
+            "--out",
+            "o",
+            "--timestamp",
+            "2024"
+        ]),
+        2
+    );
+    assert!(io.err.contains("write 14 digits"), "{}", io.err);
+    let mut io = MemIo::default();
+    let code = io.run(&[
+        "plan",
+        "add-index",
+        "users.email",
+        "--format",
+        "rails",
+        "--out",
+        "o",
+        "--release",
+        "16.4",
+        "--calendar",
+        "monthly:3-thu:2024-01",
+    ]);
+    assert_eq!(code, 0, "{}", io.err);
+    assert!(
+        io.out.starts_with("o/db/migrate/20240118000001_"),
+        "{}",
+        io.out
+    );
+}

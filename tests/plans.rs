@@ -659,3 +659,84 @@ fn plan_sources_and_templates_stay_readable() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// `(kind of each operation)` of SQL, statement by statement, as the SQL
+/// front end lowers it.
+fn sql_ops(sql: &str) -> Vec<String> {
+    zerodown::sql::split(sql)
+        .statements
+        .iter()
+        .flat_map(|raw| zerodown::sql::lower(sql, raw.span.clone()).ops)
+        .map(|op| format!("{:?}", op.kind))
+        .collect()
+}
+
+/// Every plan's migrations written as Rails migration files (`--format
+/// rails`) read back by the Ruby front end: each file gives its step's
+/// operations, in the folder of its phase, and linting the files together
+/// gives no error-level finding.
+#[test]
+fn rails_files_read_back_as_the_plans_operations() {
+    let mut problems = Vec::new();
+    let mut files_seen = 0;
+    for o in option_sets() {
+        for c in changes() {
+            let p = plan(&c, &o).unwrap_or_else(|e| panic!("{}: {e}", c.kind()));
+            let steps: Vec<_> = p
+                .steps()
+                .map(|(_, s)| s)
+                .filter(|s| s.is_migration())
+                .collect();
+            let files = zerodown::report::plan_files_rails(&p, 20_240_101_000_001);
+            assert_eq!(steps.len(), files.len(), "one file per migration step");
+            for (step, file) in steps.iter().zip(&files) {
+                files_seen += 1;
+                let read = zerodown::ruby::read(&file.contents);
+                let ops: Vec<String> = read
+                    .statements
+                    .iter()
+                    .flat_map(|s| s.ops.iter().map(|op| format!("{:?}", op.kind)))
+                    .collect();
+                let want = sql_ops(step.sql.as_deref().unwrap_or(""));
+                if ops != want {
+                    problems.push(format!(
+                        "{} {}: read back {ops:?}, the step has {want:?}\n{}",
+                        p.change_name(),
+                        file.path,
+                        file.contents
+                    ));
+                }
+                assert_eq!(
+                    read.in_transaction, !step.outside_transaction,
+                    "{}",
+                    file.path
+                );
+                let phase = zerodown::model::infer_phase(&file.path, None, &LintOptions::default());
+                assert_eq!(Some(phase), step.phase.lint_phase(), "{}", file.path);
+            }
+            let sources: Vec<zerodown::SourceFile> = files
+                .iter()
+                .map(|f| zerodown::SourceFile {
+                    path: f.path.clone(),
+                    sql: f.contents.clone(),
+                })
+                .collect();
+            let report = zerodown::lint_files(&sources, &LintOptions::default()).unwrap();
+            for f in report.findings.iter().filter(|f| {
+                f.severity == Severity::Error || f.rule == "unrecognized-migration-code"
+            }) {
+                problems.push(format!(
+                    "{}: {} in {} at {}:{}: {}",
+                    p.change_name(),
+                    f.rule,
+                    f.path,
+                    f.span.start.line,
+                    f.span.start.column,
+                    f.message
+                ));
+            }
+        }
+    }
+    assert!(files_seen > 50, "{files_seen}");
+    assert!(problems.is_empty(), "{}", problems.join("\n\n"));
+}

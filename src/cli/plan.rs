@@ -18,6 +18,9 @@ pub enum PlanFormat {
     Json,
     /// One file per migration under --out DIR/RELEASE/PHASE/.
     Sql,
+    /// Rails migrations under --out DIR: db/migrate, db/post_migrate,
+    /// db/background_migrations, named from --timestamp.
+    Rails,
 }
 
 #[derive(Args)]
@@ -34,9 +37,14 @@ pub struct PlanArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = PlanFormat::Text)]
     format: PlanFormat,
-    /// Folder for --format sql.
+    /// Folder for --format sql and --format rails.
     #[arg(long)]
     out: Option<PathBuf>,
+    /// --format rails: the first migration's timestamp (YYYYMMDDHHMMSS); each
+    /// later one is one more. Default: the first release's date (with
+    /// --calendar) at 00:00:01.
+    #[arg(long, value_name = "YYYYMMDDHHMMSS")]
+    timestamp: Option<String>,
     /// `--layout release-dir DIR`: write the files into a release-migrations
     /// folder (`DIR/<version>/<phase>/NN_name.sql`, what `zerodown schedule` reads).
     #[arg(long, num_args = 2, value_names = ["LAYOUT", "DIR"])]
@@ -215,6 +223,21 @@ pub fn run(a: PlanArgs, io: &mut dyn Io) -> u8 {
     match a.format {
         PlanFormat::Text => io.write(Stream::Stdout, &crate::report::render_plan_text(&plan)),
         PlanFormat::Json => print_json(io, &plan),
+        PlanFormat::Rails => {
+            let Some(out) = a.out.as_ref() else {
+                return fail(
+                    io,
+                    "--format rails writes files: give the folder with --out DIR",
+                );
+            };
+            let stamp = match rails_timestamp(a.timestamp.as_deref(), &plan) {
+                Ok(t) => t,
+                Err(e) => return fail(io, e),
+            };
+            if let Err(e) = write_files(io, out, &crate::report::plan_files_rails(&plan, stamp)) {
+                return fail(io, e);
+            }
+        }
         PlanFormat::Sql => {
             let layout_dir = match a.layout.as_deref() {
                 Some([kind, dir]) if kind == "release-dir" => Some(PathBuf::from(dir)),
@@ -232,19 +255,54 @@ pub fn run(a: PlanArgs, io: &mut dyn Io) -> u8 {
                     "--format sql writes files: give the folder with --out DIR",
                 );
             };
-            for f in crate::report::plan_files(&plan) {
-                let path = out.join(&f.path);
-                if let Some(dir) = path.parent() {
-                    if let Err(e) = io.create_dir_all(dir) {
-                        return fail(io, format!("cannot create {}: {e}", dir.display()));
-                    }
-                }
-                if let Err(e) = io.write_file(&path, &f.contents) {
-                    return fail(io, format!("cannot write {}: {e}", path.display()));
-                }
-                io.write(Stream::Stdout, &format!("{}\n", path.display()));
+            if let Err(e) = write_files(io, out, &crate::report::plan_files(&plan)) {
+                return fail(io, e);
             }
         }
     }
     0
+}
+
+/// Writes `files` under `out`, printing each path.
+fn write_files(
+    io: &mut dyn Io,
+    out: &std::path::Path,
+    files: &[crate::report::PlanFile],
+) -> Result<(), String> {
+    for f in files {
+        let path = out.join(&f.path);
+        if let Some(dir) = path.parent() {
+            io.create_dir_all(dir)
+                .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        }
+        io.write_file(&path, &f.contents)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        io.write(Stream::Stdout, &format!("{}\n", path.display()));
+    }
+    Ok(())
+}
+
+/// The first Rails migration's timestamp: `--timestamp`, else the first
+/// release's date at 00:00:01.
+fn rails_timestamp(given: Option<&str>, plan: &crate::plan::Plan) -> Result<u64, String> {
+    let text = match given {
+        Some(t) => t.to_string(),
+        None => match plan.releases.first().and_then(|r| r.date.as_deref()) {
+            Some(date) => format!("{}000001", date.replace('-', "")),
+            None => {
+                return Err(
+                    "--format rails names files by timestamp: give --timestamp YYYYMMDDHHMMSS \
+                     (the first migration's), or --calendar for release dates"
+                        .to_string(),
+                )
+            }
+        },
+    };
+    if text.len() != 14 || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!(
+            "--timestamp `{text}`: write 14 digits, YYYYMMDDHHMMSS"
+        ));
+    }
+    text.parse()
+        .map_err(|_| format!("--timestamp `{text}`: write 14 digits, YYYYMMDDHHMMSS"))
 }
