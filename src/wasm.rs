@@ -229,6 +229,7 @@ fn read_options(options: Option<Ts<LintOptions>>) -> Result<LintOptions, JsValue
     let cli_only = [
         ("stats", options.stats.is_some()),
         ("tableDocs", options.table_docs.is_some()),
+        ("rubocopMigrations", options.rubocop_migrations.is_some()),
         ("largeRows", options.large_rows.is_some()),
         ("largeBytes", options.large_bytes.is_some()),
     ];

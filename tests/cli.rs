@@ -1120,3 +1120,59 @@ fn plan_writes_rails_migrations_named_by_timestamp() {
         io.out
     );
 }
+
+#[test]
+fn gitlab_rubocop_migration_config_makes_tables_large() {
+    let migration = (
+        "db/post_migrate/1_backfill.sql",
+        "UPDATE users SET plan = 'free' WHERE plan IS NULL;\n",
+    );
+    let config = (
+        "/project/rubocop/rubocop-migrations.yml",
+        "---\nMigration/UpdateLargeTable:\n  Enabled: true\n  LargeTables:\n  - :users\n",
+    );
+    let severity = |files: &[(&str, &str)], args: &[&str]| {
+        json_of(files, args)["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .find(|f| f["rule"] == "data-migration")
+            .map(|f| f["severity"].as_str().expect("severity").to_string())
+    };
+    let plain = severity(&[migration, config], &["db/post_migrate/1_backfill.sql"]);
+    let large = severity(
+        &[migration, config],
+        &[
+            "--rubocop-migrations",
+            "/project/rubocop/rubocop-migrations.yml",
+            "db/post_migrate/1_backfill.sql",
+        ],
+    );
+    assert_eq!(large.as_deref(), Some("error"));
+    assert_ne!(plain, large);
+    let with_config = [
+        migration,
+        config,
+        (
+            "/project/zerodown.toml",
+            "rubocop-migrations = \"rubocop/rubocop-migrations.yml\"\n",
+        ),
+    ];
+    assert_eq!(
+        severity(&with_config, &["db/post_migrate/1_backfill.sql"]),
+        large
+    );
+    let (code, _, err) = lint_as(
+        &[migration, ("other.yml", "---\nAllCops: {}\n")],
+        &[
+            "--rubocop-migrations",
+            "other.yml",
+            "db/post_migrate/1_backfill.sql",
+        ],
+    );
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("other.yml: no `Migration/UpdateLargeTable:` block"),
+        "{err}"
+    );
+}

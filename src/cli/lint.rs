@@ -75,6 +75,9 @@ pub struct LintArgs {
     /// GitLab's table docs folder (`db/docs`): tables whose `table_size` is `large` or `over_limit` count as large tables. Overrides `table-docs` in zerodown.toml.
     #[arg(long, value_name = "DIR")]
     table_docs: Option<PathBuf>,
+    /// GitLab's RuboCop migration config (`rubocop-migrations.yml`): its `Migration/UpdateLargeTable` `LargeTables` and `OverLimitTables` count as large tables. Overrides `rubocop-migrations` in zerodown.toml.
+    #[arg(long, value_name = "PATH")]
+    rubocop_migrations: Option<PathBuf>,
     /// With table sizes: a table of at least this many rows is large (default 1000000).
     #[arg(long, value_name = "N")]
     large_rows: Option<u64>,
@@ -142,7 +145,12 @@ pub fn load_config(given: Option<&PathBuf>, io: &dyn Io) -> Result<Option<LintOp
             let mut o = parse_config(&text, &p.display().to_string()).map_err(|e| e.to_string())?;
             // Paths in the config are relative to the config file.
             if let Some(dir) = p.parent().filter(|d| !d.as_os_str().is_empty()) {
-                for path in [&mut o.schema, &mut o.stats, &mut o.table_docs] {
+                for path in [
+                    &mut o.schema,
+                    &mut o.stats,
+                    &mut o.table_docs,
+                    &mut o.rubocop_migrations,
+                ] {
                     if let Some(s) = path
                         .as_mut()
                         .filter(|s| !Path::new(s.as_str()).is_absolute())
@@ -204,6 +212,9 @@ fn options(args: &LintArgs, io: &dyn Io) -> Result<LintOptions, String> {
     }
     if let Some(d) = &args.table_docs {
         o.table_docs = Some(d.display().to_string());
+    }
+    if let Some(r) = &args.rubocop_migrations {
+        o.rubocop_migrations = Some(r.display().to_string());
     }
     if args.large_rows.is_some() {
         o.large_rows = args.large_rows;
@@ -568,6 +579,15 @@ pub fn run(args: LintArgs, io: &mut dyn Io) -> u8 {
             io,
             "--large-rows and --large-bytes (large-rows, large-bytes in zerodown.toml) need table sizes: --stats or --database-url",
         );
+    }
+    if let Some(path) = options.rubocop_migrations.clone() {
+        let listed = super::read_text(io, Path::new(&path))
+            .map_err(|e| format!("rubocop migrations: {e}"))
+            .and_then(|text| crate::lint::large_tables_from_rubocop(&text, &path));
+        match listed {
+            Ok(large) => options.large_tables.extend(large),
+            Err(e) => return fail(io, e),
+        }
     }
     if let Some(dir) = options.table_docs.clone() {
         match table_docs(Path::new(&dir), io) {

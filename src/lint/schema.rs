@@ -556,10 +556,65 @@ pub fn large_tables_from_docs(files: &[(String, String)]) -> Result<Vec<String>,
     Ok(out)
 }
 
+/// The tables GitLab's RuboCop migration config
+/// (`rubocop-migrations.yml`) lists under `Migration/UpdateLargeTable`:
+/// its `LargeTables` and `OverLimitTables`, items written `- :name`. Only
+/// that block's lists are read (the file's form); a file without the block
+/// is an error naming it.
+pub fn large_tables_from_rubocop(text: &str, path: &str) -> Result<Vec<String>, String> {
+    let mut in_cop = false;
+    let mut in_list = false;
+    let mut found = false;
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let indent = line.len() - line.trim_start().len();
+        let item = line.trim();
+        if item.is_empty() || item.starts_with('#') {
+            continue;
+        }
+        if indent == 0 {
+            in_cop = item == "Migration/UpdateLargeTable:";
+            found |= in_cop;
+            in_list = false;
+        } else if in_cop && !item.starts_with('-') {
+            in_list = matches!(item, "LargeTables:" | "OverLimitTables:");
+        } else if in_cop && in_list {
+            let name = item
+                .trim_start_matches('-')
+                .trim()
+                .trim_start_matches(':')
+                .trim_matches(['\'', '"']);
+            if !name.is_empty() {
+                out.push(name.to_string());
+            }
+        }
+    }
+    if !found {
+        return Err(format!(
+            "{path}: no `Migration/UpdateLargeTable:` block (GitLab's rubocop-migrations.yml has one)"
+        ));
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::model::Name;
+
+    #[test]
+    fn gitlab_rubocop_config_names_the_large_tables() {
+        let yml = "---\nMigration/UpdateLargeTable:\n  Enabled: true\n  OverLimitTables:\n  - :ci_builds\n  - :events\n  LargeTables:\n  - :users\n  - :events\n  DeniedMethods:\n  - :update_all\nMigration/Other:\n  LargeTables:\n  - :not_this\n";
+        assert_eq!(
+            large_tables_from_rubocop(yml, "r.yml").unwrap(),
+            ["ci_builds", "events", "users"]
+        );
+        assert!(large_tables_from_rubocop("---\nOther: 1\n", "r.yml")
+            .unwrap_err()
+            .contains("r.yml"));
+    }
 
     #[test]
     fn gitlab_table_docs_name_the_large_tables() {

@@ -77,6 +77,15 @@ pub struct LintOptions {
     /// reads it; in `zerodown.toml`, relative to that file.
     #[serde(default, skip_serializing_if = "Option::is_none", alias = "table-docs")]
     pub table_docs: Option<String>,
+    /// GitLab's RuboCop migration config (`rubocop-migrations.yml`), whose
+    /// `Migration/UpdateLargeTable` tables count as large; the CLI reads
+    /// it; in `zerodown.toml`, relative to that file.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        alias = "rubocop-migrations"
+    )]
+    pub rubocop_migrations: Option<String>,
     /// With table sizes: a table of at least this many rows is large.
     #[serde(default, skip_serializing_if = "Option::is_none", alias = "large-rows")]
     pub large_rows: Option<u64>,
@@ -176,6 +185,7 @@ impl Default for LintOptions {
             schema: None,
             stats: None,
             table_docs: None,
+            rubocop_migrations: None,
             large_rows: None,
             large_bytes: None,
             roots: Vec::new(),
