@@ -46,6 +46,7 @@ fn gitlab_migrations() {
     let (mut ops, mut with_unknown) = (0usize, 0usize);
     let mut by_rule: BTreeMap<String, usize> = BTreeMap::new();
     let mut unknown_methods: BTreeMap<String, usize> = BTreeMap::new();
+    let mut unknown_files: Vec<String> = Vec::new();
     let started = std::time::Instant::now();
     for (path, file) in &files {
         let text = std::fs::read_to_string(file).expect("read");
@@ -58,6 +59,7 @@ fn gitlab_migrations() {
             if f.rule == "unrecognized-migration-code" {
                 unknown = true;
                 let method = f.message.split('`').nth(1).unwrap_or("").to_string();
+                unknown_files.push(format!("{path}:{}: {method}", f.span.start.line));
                 *unknown_methods.entry(method).or_default() += 1;
             }
         }
@@ -93,6 +95,10 @@ fn gitlab_migrations() {
     println!("unrecognized methods:");
     for (m, n) in &unknown_methods {
         println!("  {m}: {n}");
+    }
+    println!("unrecognized calls by file:");
+    for f in &unknown_files {
+        println!("  {f}");
     }
     assert!(
         with_unknown <= MAX_FILES_WITH_UNRECOGNIZED,
