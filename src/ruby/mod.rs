@@ -17,7 +17,7 @@ mod parse;
 use std::collections::HashMap;
 use std::ops::Range;
 
-use crate::model::{DynamicKind, Op, OpKind, Statement};
+use crate::model::{DataChangeKind, DynamicKind, Name, Op, OpKind, Statement};
 use crate::sql::{self, LineComment};
 
 pub use lexer::{lex, Lit, Tok, Token};
@@ -70,6 +70,8 @@ pub fn read(text: &str) -> Migration {
         no_transaction: false,
         gitlab: None,
         inlining: 0,
+        expanded: 0,
+        models: HashMap::new(),
     };
     // Constants and class-level calls anywhere; `up` and `change` lowered.
     let mut bodies: Vec<&[Node]> = Vec::new();
@@ -112,7 +114,17 @@ fn collect<'n>(
             Node::Class { parent, body, .. } if parent.is_empty() && !in_class => {
                 collect(body, cx, bodies, false);
             }
-            Node::Class { .. } => {}
+            Node::Class { name, body, .. } => {
+                // A model defined for a data migration: its table.
+                for n in body {
+                    if let Node::Call(k) = n {
+                        if k.recv.as_deref() == Some("self") && k.name == "table_name=" {
+                            let table = cx.name(k.args.first(), &HashMap::new());
+                            cx.models.insert(name.clone(), table);
+                        }
+                    }
+                }
+            }
             Node::Assign { name, value, .. } => {
                 cx.consts.insert(name.clone(), value.clone());
             }
@@ -205,6 +217,78 @@ const NO_SCHEMA_CHANGE: &[&str] = &[
     "loop",
 ];
 
+/// Iterations: their block runs (per item of a literal collection).
+const ITERATIONS: &[&str] = &[
+    "each",
+    "each_partition",
+    "each_with_index",
+    "each_pair",
+    "each_slice",
+    "each_batch",
+    "map",
+    "find_each",
+    "find_in_batches",
+    "in_batches",
+    "tap",
+    "times",
+];
+
+/// Model methods that write rows: `UPDATE`.
+const MODEL_UPDATES: &[&str] = &[
+    "update_all",
+    "update",
+    "update!",
+    "update_column",
+    "update_columns",
+    "update_attribute",
+    "save",
+    "save!",
+    "touch",
+    "touch_all",
+    "increment!",
+    "decrement!",
+];
+
+/// Model methods that remove rows: `DELETE`.
+const MODEL_DELETES: &[&str] = &[
+    "delete_all",
+    "delete",
+    "delete_by",
+    "destroy",
+    "destroy!",
+    "destroy_all",
+    "destroy_by",
+];
+
+/// Model methods that add rows from literal values: `INSERT ... VALUES`.
+const MODEL_INSERTS: &[&str] = &[
+    "insert",
+    "insert!",
+    "insert_all",
+    "insert_all!",
+    "upsert",
+    "upsert_all",
+    "create",
+    "create!",
+    "find_or_create_by",
+    "find_or_create_by!",
+];
+
+/// Model methods that only read (or refresh the model's column cache).
+const MODEL_READS: &[&str] = &[
+    "reset_column_information",
+    "pluck",
+    "ids",
+    "count",
+    "exists?",
+    "first",
+    "last",
+    "find",
+    "find_by",
+    "take",
+    "to_a",
+];
+
 /// GitLab helpers that do their work safely (concurrently, in small
 /// steps, or with their own lock retries): recognized, kept as an operation
 /// no rule reports (`OpKind::Other`, named after the helper).
@@ -281,9 +365,25 @@ struct Lowering<'a> {
     gitlab: Option<Range<usize>>,
     /// How deep calls to the class's own methods are being lowered.
     inlining: usize,
+    /// Iteration items expanded so far (bounded).
+    expanded: usize,
+    /// Model classes defined in the file, by name: their tables.
+    models: HashMap<String, String>,
 }
 
 type Locals = HashMap<String, Value>;
+
+/// What a receiver chain starts from.
+enum Root {
+    /// A model (or relation, or record) of this table.
+    Model(String),
+    /// GitLab's batched-migration bookkeeping, or logging.
+    Bookkeeping,
+    /// Not the database: Sidekiq's Redis, query-analyzer assertions.
+    NotDatabase,
+    /// Something else.
+    Unknown,
+}
 
 impl Lowering<'_> {
     /// Lowers the statements of `up`/`change` or of a block in them.
@@ -302,6 +402,251 @@ impl Lowering<'_> {
                 Node::Class { .. } | Node::Def { .. } => {}
             }
         }
+    }
+
+    /// An iteration's block: once per item, its parameters bound to the
+    /// item, when the collection is a literal (or a constant or local
+    /// holding one) of at most `MAX_ITEMS` items; else once, the
+    /// parameters standing for themselves.
+    fn iterate(&mut self, c: &Call, params: &[String], body: &[Node], locals: &Locals) {
+        const MAX_ITEMS: usize = 64;
+        let collection = match (&c.recv_value, c.recv.as_deref()) {
+            (Some(v), _) => Some(self.resolve(v, locals).clone()),
+            (None, Some(r)) if !r.contains('.') => {
+                let v = if r.starts_with(|ch: char| ch.is_ascii_uppercase()) {
+                    Value::Const(r.to_string())
+                } else {
+                    Value::Var(r.to_string())
+                };
+                Some(self.resolve(&v, locals).clone())
+            }
+            _ => None,
+        };
+        let items: Option<Vec<Vec<Value>>> = match (&collection, c.name.as_str()) {
+            (Some(Value::Array(items)), "each" | "map" | "each_with_index")
+                if items.len() <= MAX_ITEMS =>
+            {
+                Some(
+                    items
+                        .iter()
+                        .map(|it| match (it, params.len(), c.name.as_str()) {
+                            // `|a, b|` over `[[x, y], ...]`: destructured.
+                            (Value::Array(parts), n, "each" | "map") if n > 1 => parts.clone(),
+                            _ => vec![it.clone()],
+                        })
+                        .collect(),
+                )
+            }
+            (Some(Value::Hash(pairs)), "each" | "map" | "each_pair") if pairs.len() <= MAX_ITEMS => {
+                Some(
+                    pairs
+                        .iter()
+                        .map(|(k, v)| vec![Value::Sym(k.clone()), v.clone()])
+                        .collect(),
+                )
+            }
+            _ => None,
+        };
+        match items {
+            // Items expanded in all, for one file: bounded, so nested
+            // iterations cannot multiply without end.
+            Some(items) if self.expanded + items.len() <= 1024 => {
+                self.expanded += items.len();
+                for item in items {
+                    let mut l = locals.clone();
+                    for (k, p) in params.iter().enumerate() {
+                        let v = item.get(k).cloned().unwrap_or(Value::Var(p.clone()));
+                        l.insert(p.clone(), v);
+                    }
+                    self.body(body, &l);
+                }
+            }
+            _ => {
+                let mut l = locals.clone();
+                for p in params {
+                    l.entry(p.clone()).or_insert(Value::Var(p.clone()));
+                }
+                self.body(body, &l);
+            }
+        }
+    }
+
+    /// A call on a receiver: an iteration runs its block, a model's data
+    /// method is a data change on its table, GitLab's bookkeeping and
+    /// logging change no schema; anything else is unrecognized.
+    fn receiver_call(&mut self, c: &Call, locals: &Locals) {
+        let name = c.name.as_str();
+        let recv = c.recv.as_deref().unwrap_or_default();
+        let root = self.receiver_root(c, locals);
+        if matches!(&root, Root::Bookkeeping | Root::NotDatabase) {
+            // Logging; rows of GitLab's batched-migration bookkeeping
+            // (`batched_background_migrations` and its jobs), which only
+            // schedule work; Sidekiq's Redis; query-analyzer assertions.
+            return;
+        }
+        let model = match &root {
+            Root::Model(t) => Some(t.clone()),
+            _ => None,
+        };
+        if let Some((params, body)) = &c.block {
+            if ITERATIONS.contains(&name) {
+                match &model {
+                    // `Model.each_batch do |batch|`: each parameter a
+                    // relation of the model's table.
+                    Some(t) => {
+                        let mut l = locals.clone();
+                        for p in params {
+                            l.insert(p.clone(), Value::Model(t.clone()));
+                        }
+                        self.body(body, &l);
+                    }
+                    None => self.iterate(c, params, body, locals),
+                }
+                return;
+            }
+            if name == "transaction" {
+                // `Model.transaction do`: a transaction (a savepoint inside
+                // the migration's own) around its block.
+                self.body(body, locals);
+                return;
+            }
+        }
+        if (recv == "connection" || recv.ends_with(".connection"))
+            && matches!(
+                name,
+                "execute" | "exec_query" | "select_value" | "select_all" | "select_rows"
+            )
+        {
+            self.execute(c, c.args.first(), locals);
+            return;
+        }
+        if let Some(table) = model {
+            if MODEL_READS.contains(&name) {
+                // Reads, and the model's cached column list: no change.
+                return;
+            }
+            let kind = if MODEL_UPDATES.contains(&name) {
+                Some(DataChangeKind::Update)
+            } else if MODEL_DELETES.contains(&name) {
+                Some(DataChangeKind::Delete)
+            } else if MODEL_INSERTS.contains(&name) {
+                Some(DataChangeKind::InsertValues)
+            } else {
+                None
+            };
+            if let Some(kind) = kind {
+                let set = match kind {
+                    DataChangeKind::Update => self.update_set(c, locals),
+                    _ => None,
+                };
+                let span = c.name_span.start..line_end(self.text, c.name_span.start, c.span.end);
+                self.out.push(Statement {
+                    span: span.clone(),
+                    ops: vec![Op {
+                        kind: OpKind::DataChange {
+                            kind,
+                            table: Name::new(table),
+                            // A relation (`where`, a batch) or one record.
+                            has_where: true,
+                            set,
+                            predicate: None,
+                        },
+                        span,
+                    }],
+                    error: None,
+                });
+                return;
+            }
+        }
+        self.unknown(c);
+    }
+
+    /// What a call's receiver chain starts from.
+    fn receiver_root(&self, c: &Call, locals: &Locals) -> Root {
+        let recv = c.recv.as_deref().unwrap_or_default();
+        if recv.starts_with("Gitlab.AppLogger")
+            || recv.starts_with("Rails.logger")
+            || recv.starts_with("Gitlab.Database.BackgroundMigration.BatchedMigration")
+        {
+            return Root::Bookkeeping;
+        }
+        if recv.starts_with("Sidekiq.")
+            || recv.starts_with("Gitlab.SidekiqSharding.")
+            || recv.starts_with("Gitlab.Database.QueryAnalyzers.")
+        {
+            return Root::NotDatabase;
+        }
+        // The chain's first link: `define_batchable_model('t').where(...)`.
+        let mut first = c;
+        while let Some(r) = &first.recv_call {
+            first = r;
+        }
+        if first.recv.is_none() && first.name == "define_batchable_model" {
+            return Root::Model(self.name(first.args.first(), locals));
+        }
+        let head = recv.split('.').next().unwrap_or_default();
+        let second = recv.split('.').nth(1);
+        let is_const = head.starts_with(|ch: char| ch.is_ascii_uppercase());
+        let bound = if is_const {
+            self.consts.get(head)
+        } else {
+            locals.get(head)
+        };
+        match bound.map(|v| self.resolve(v, locals)) {
+            Some(Value::Model(t)) => Root::Model(t.clone()),
+            Some(Value::Call(k)) if k.recv.is_none() && k.name == "define_batchable_model" => {
+                Root::Model(self.name(k.args.first(), locals))
+            }
+            Some(Value::Const(k)) if k.starts_with("Gitlab::Database::BackgroundMigration::") => {
+                Root::Bookkeeping
+            }
+            Some(Value::Const(k)) if k.starts_with("Sidekiq::") => Root::NotDatabase,
+            Some(Value::Const(k)) if !k.contains("::") => self.model_class(k),
+            None if is_const && second.is_none_or(|s| !s.starts_with(char::is_uppercase)) => {
+                // `User.where(...)`: a model class, not a namespace.
+                self.model_class(head)
+            }
+            _ => Root::Unknown,
+        }
+    }
+
+    /// A model class's table: `self.table_name` of a class in the file,
+    /// else Rails' convention (`NamespaceSetting` -> `namespace_settings`).
+    fn model_class(&self, class: &str) -> Root {
+        match self.models.get(class) {
+            Some(t) => Root::Model(t.clone()),
+            None => Root::Model(plural(&snake_case(class))),
+        }
+    }
+
+    /// The `SET` list of `update_all(col: v)`, `update!(col: v)`,
+    /// `update_column(:col, v)` or `update_all("col = ...")`, when literal.
+    fn update_set(&self, c: &Call, locals: &Locals) -> Option<String> {
+        if c.name == "update_column" {
+            let v = c.args.get(1).map(|v| self.resolve(v, locals))?;
+            return Some(format!(
+                "{} = {}",
+                self.name(c.args.first(), locals),
+                sql_literal(v)
+            ));
+        }
+        if let Some(Value::Str(l)) = c.args.first().map(|v| self.resolve(v, locals)) {
+            return (!l.interpolated).then(|| l.value.clone());
+        }
+        let pairs: Vec<(String, Value)> = match c.args.first().map(|v| self.resolve(v, locals)) {
+            Some(Value::Hash(h)) => h.clone(),
+            _ => c.kwargs.clone(),
+        };
+        if pairs.is_empty() {
+            return None;
+        }
+        Some(
+            pairs
+                .iter()
+                .map(|(k, v)| format!("{k} = {}", sql_literal(self.resolve(v, locals))))
+                .collect::<Vec<_>>()
+                .join(", "),
+        )
     }
 
     /// An unrecognized call: an operation the rule reports.
@@ -336,10 +681,46 @@ impl Lowering<'_> {
         v
     }
 
+    /// An interpolated string's value when each `#{...}` in it is a
+    /// constant or local holding a literal (`"#{TABLE_NAME}_idx"`).
+    fn interpolate(&self, value: &str, locals: &Locals) -> Option<String> {
+        let mut out = String::new();
+        let mut rest = value;
+        while let Some(k) = rest.find("#{") {
+            out.push_str(&rest[..k]);
+            let after = &rest[k + 2..];
+            let end = after.find('}')?;
+            let expr = after[..end].trim();
+            if expr.is_empty()
+                || !expr
+                    .chars()
+                    .all(|ch| ch.is_ascii_alphanumeric() || ch == '_' || ch == ':')
+            {
+                return None;
+            }
+            let v = if expr.starts_with(|ch: char| ch.is_ascii_uppercase() || ch == ':') {
+                Value::Const(expr.trim_start_matches(':').to_string())
+            } else {
+                Value::Var(expr.to_string())
+            };
+            match self.resolve(&v, locals) {
+                Value::Sym(s) | Value::Num(s) => out.push_str(s),
+                Value::Str(l) if !l.interpolated => out.push_str(&l.value),
+                _ => return None,
+            }
+            rest = &after[end + 1..];
+        }
+        out.push_str(rest);
+        Some(out)
+    }
+
     /// A value as a name: symbols, strings, or the variable's own name.
     fn name(&self, v: Option<&Value>, locals: &Locals) -> String {
         match v.map(|v| self.resolve(v, locals)) {
             Some(Value::Sym(s)) => s.clone(),
+            Some(Value::Str(l)) if l.interpolated => self
+                .interpolate(&l.value, locals)
+                .unwrap_or_else(|| l.value.clone()),
             Some(Value::Str(l)) => l.value.clone(),
             Some(Value::Var(n) | Value::Const(n)) => n.to_lowercase(),
             _ => "unknown".into(),
@@ -411,6 +792,14 @@ impl Lowering<'_> {
     /// file's text as is, else from its value.
     fn execute(&mut self, c: &Call, v: Option<&Value>, locals: &Locals) {
         match v.map(|v| self.resolve(v, locals)) {
+            Some(Value::Str(l))
+                if l.interpolated && self.interpolate(&l.value, locals).is_some() =>
+            {
+                // Built from constants and locals holding literals: the SQL
+                // is known, linted as SQL on the call.
+                let sql = self.interpolate(&l.value, locals).unwrap_or_default();
+                self.emit(&sql, &c.span);
+            }
             Some(Value::Str(l)) if l.interpolated => {
                 self.out.push(Statement {
                     span: c.span.clone(),
@@ -451,48 +840,7 @@ impl Lowering<'_> {
         let n = |i: usize| self.name(arg(i), locals);
         let name = c.name.as_str();
         if c.recv.is_some() {
-            // `Model.where(...).update_all`, `FOREIGN_KEYS.each do ... end`:
-            // iterations run their block; model calls change data.
-            if let Some((params, body)) = &c.block {
-                if matches!(
-                    name,
-                    "each"
-                        | "each_partition"
-                        | "each_with_index"
-                        | "each_pair"
-                        | "each_slice"
-                        | "each_batch"
-                        | "map"
-                        | "find_each"
-                        | "tap"
-                        | "times"
-                ) {
-                    let mut l = locals.clone();
-                    for p in params {
-                        l.entry(p.clone()).or_insert(Value::Var(p.clone()));
-                    }
-                    self.body(body, &l);
-                    return;
-                }
-            }
-            if c.recv.as_deref().is_some_and(|r| {
-                r.starts_with("Gitlab.AppLogger")
-                    || r.starts_with("Rails.logger")
-                    || r == "Gitlab.Database.BackgroundMigration.BatchedMigration"
-            }) {
-                // Logging, and rows of GitLab's batched-migration bookkeeping.
-                return;
-            }
-            if c.recv.as_deref() == Some("connection")
-                && matches!(
-                    name,
-                    "execute" | "exec_query" | "select_value" | "select_all" | "select_rows"
-                )
-            {
-                self.execute(c, arg(0), locals);
-                return;
-            }
-            self.unknown(c);
+            self.receiver_call(c, locals);
             return;
         }
         if let Some(body) = self.defs.get(name).cloned() {
@@ -1060,7 +1408,7 @@ impl Lowering<'_> {
         }
         match self.kw(c, "default", locals) {
             None | Some(Value::Nil) => {}
-            Some(Value::Other) => {
+            Some(Value::Other | Value::Call(_)) => {
                 // A proc (`-> { 'now()' }`): an expression the reader does
                 // not evaluate; now() is the common one.
                 s.push_str(" DEFAULT now()");
@@ -1169,6 +1517,22 @@ fn plural(s: &str) -> String {
     } else {
         format!("{s}s")
     }
+}
+
+/// `NamespaceSetting` -> `namespace_setting`.
+fn snake_case(s: &str) -> String {
+    let mut out = String::new();
+    for (k, ch) in s.chars().enumerate() {
+        if ch.is_ascii_uppercase() {
+            if k > 0 {
+                out.push('_');
+            }
+            out.push(ch.to_ascii_lowercase());
+        } else {
+            out.push(ch);
+        }
+    }
+    out
 }
 
 fn singular(s: &str) -> String {
