@@ -162,6 +162,9 @@ const CLASS_LEVEL: &[&str] = &[
     "attr_accessor",
     "disable_statement_timeout",
     "skip_require_disable_ddl_transactions!",
+    // Without `!`: Rails' reader of the setting, which changes nothing (the
+    // migration stays in its transaction).
+    "disable_ddl_transaction",
 ];
 
 /// Calls that change nothing in the schema: logging, batched background
@@ -215,6 +218,10 @@ const NO_SCHEMA_CHANGE: &[&str] = &[
     "ensure_backfill_conversion_of_integer_to_bigint_is_finished",
     "suppress_messages",
     "loop",
+    // Raises when the database user may not create triggers: a check.
+    "check_trigger_permissions!",
+    // Pauses between batches.
+    "sleep",
 ];
 
 /// Iterations: their block runs (per item of a literal collection).
@@ -229,6 +236,9 @@ const ITERATIONS: &[&str] = &[
     "find_each",
     "find_in_batches",
     "in_batches",
+    "reverse_each",
+    "each_key",
+    "each_value",
     "tap",
     "times",
 ];
@@ -351,6 +361,8 @@ const SAFE_HELPERS: &[&str] = &[
     "swap_partitioned_foreign_keys",
     "swap_partitioned_indexes",
     "add_cascading_namespace_setting",
+    // Concurrent index builds on the bigint copy of each index on a column.
+    "add_bigint_column_indexes",
     "remove_cascading_namespace_setting",
 ];
 
@@ -437,7 +449,9 @@ impl Lowering<'_> {
                         .collect(),
                 )
             }
-            (Some(Value::Hash(pairs)), "each" | "map" | "each_pair") if pairs.len() <= MAX_ITEMS => {
+            (Some(Value::Hash(pairs)), "each" | "map" | "each_pair")
+                if pairs.len() <= MAX_ITEMS =>
+            {
                 Some(
                     pairs
                         .iter()
@@ -521,8 +535,9 @@ impl Lowering<'_> {
             return;
         }
         if let Some(table) = model {
-            if MODEL_READS.contains(&name) {
-                // Reads, and the model's cached column list: no change.
+            if MODEL_READS.contains(&name) || (name.ends_with('=') && name != "==") {
+                // Reads, the model's cached column list, and attributes
+                // set in memory (written by a later `save`/`update`).
                 return;
             }
             let kind = if MODEL_UPDATES.contains(&name) {
@@ -539,30 +554,40 @@ impl Lowering<'_> {
                     DataChangeKind::Update => self.update_set(c, locals),
                     _ => None,
                 };
-                let span = c.name_span.start..line_end(self.text, c.name_span.start, c.span.end);
-                self.out.push(Statement {
-                    span: span.clone(),
-                    ops: vec![Op {
-                        kind: OpKind::DataChange {
-                            kind,
-                            table: Name::new(table),
-                            // A relation (`where`, a batch) or one record.
-                            has_where: true,
-                            set,
-                            predicate: None,
-                        },
-                        span,
-                    }],
-                    error: None,
-                });
+                self.data_change(kind, &table, set, c);
                 return;
             }
         }
         self.unknown(c);
     }
 
+    /// A data change on a table, at the call.
+    fn data_change(&mut self, kind: DataChangeKind, table: &str, set: Option<String>, c: &Call) {
+        let span = c.name_span.start..line_end(self.text, c.name_span.start, c.span.end);
+        let has_where = kind != DataChangeKind::InsertValues;
+        self.out.push(Statement {
+            span: span.clone(),
+            ops: vec![Op {
+                kind: OpKind::DataChange {
+                    kind,
+                    table: Name::new(table),
+                    // A relation (`where`, a batch) or one record.
+                    has_where,
+                    set,
+                    predicate: None,
+                },
+                span,
+            }],
+            error: None,
+        });
+    }
+
     /// What a call's receiver chain starts from.
     fn receiver_root(&self, c: &Call, locals: &Locals) -> Root {
+        self.receiver_root_at(c, locals, 0)
+    }
+
+    fn receiver_root_at(&self, c: &Call, locals: &Locals, depth: usize) -> Root {
         let recv = c.recv.as_deref().unwrap_or_default();
         if recv.starts_with("Gitlab.AppLogger")
             || recv.starts_with("Rails.logger")
@@ -596,6 +621,10 @@ impl Lowering<'_> {
             Some(Value::Model(t)) => Root::Model(t.clone()),
             Some(Value::Call(k)) if k.recv.is_none() && k.name == "define_batchable_model" => {
                 Root::Model(self.name(k.args.first(), locals))
+            }
+            // `rel = batch.where(...)`: what `batch` is.
+            Some(Value::Call(k)) if k.recv.is_some() && depth < 8 => {
+                self.receiver_root_at(k, locals, depth + 1)
             }
             Some(Value::Const(k)) if k.starts_with("Gitlab::Database::BackgroundMigration::") => {
                 Root::Bookkeeping
@@ -865,11 +894,14 @@ impl Lowering<'_> {
             // In a method of the class: the caller's block, lowered with it.
             return;
         }
-        if c.args.is_empty()
-            && c.kwargs.is_empty()
-            && c.block.is_none()
-            && (locals.contains_key(name) || matches!(name, "nil" | "yield" | "self" | "super"))
+        if locals.contains_key(name)
+            || (c.args.is_empty()
+                && c.kwargs.is_empty()
+                && c.block.is_none()
+                && matches!(name, "nil" | "yield" | "self" | "super"))
         {
+            // A local variable is never a call in Ruby: `updates[:a] = 1`,
+            // `rows << x` work on the local.
             // A local variable or a Ruby keyword as a statement: plain Ruby.
             return;
         }
@@ -1209,6 +1241,98 @@ impl Lowering<'_> {
                     ));
                 }
                 s
+            }
+            "drop_sequence" => format!(
+                // GitLab: the column's default, then the sequence.
+                "ALTER TABLE {table} ALTER COLUMN {} DROP DEFAULT; DROP SEQUENCE IF EXISTS {}",
+                n(1),
+                n(2)
+            ),
+            "drop_constraint" => format!(
+                "ALTER TABLE {table} DROP CONSTRAINT {}{}",
+                n(1),
+                if self.flag(c, "cascade", locals) == Some(true) {
+                    " CASCADE"
+                } else {
+                    ""
+                }
+            ),
+            "install_rename_triggers" => {
+                // GitLab: a function copying the old column into the new one
+                // and a trigger on the table running it (CREATE TRIGGER:
+                // SHARE ROW EXCLUSIVE on the table), no lock retries.
+                let trigger = match self.kw(c, "trigger_name", locals) {
+                    Some(v) => self.name(Some(v), locals),
+                    None => generated_name("trigger", &format!("{table}_{}_{}", n(1), n(2))),
+                };
+                format!(
+                    "CREATE OR REPLACE FUNCTION {trigger}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$; \
+                     DROP TRIGGER IF EXISTS {trigger} ON {table}; \
+                     CREATE TRIGGER {trigger} BEFORE INSERT OR UPDATE ON {table} FOR EACH ROW EXECUTE FUNCTION {trigger}()"
+                )
+            }
+            "remove_rename_triggers" => {
+                let trigger = n(1);
+                format!("DROP TRIGGER IF EXISTS {trigger} ON {table}; DROP FUNCTION IF EXISTS {trigger}()")
+            }
+            "ensure_unique_id" => {
+                // GitLab (partitioned tables): ids from a trigger instead of
+                // the column's default.
+                let function = format!("assign_{table}_id_value");
+                format!(
+                    "ALTER TABLE {table} ALTER COLUMN id DROP DEFAULT; \
+                     CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$; \
+                     CREATE TRIGGER assign_{table}_id_trigger BEFORE INSERT ON {table} FOR EACH ROW EXECUTE FUNCTION {function}()"
+                )
+            }
+            "revert_ensure_unique_id" => {
+                let seq = match self.kw(c, "seq", locals) {
+                    Some(v) => self.name(Some(v), locals),
+                    None => format!("{table}_id_seq"),
+                };
+                format!(
+                    "ALTER TABLE {table} ALTER COLUMN id SET DEFAULT nextval('{seq}'::regclass); \
+                     DROP FUNCTION IF EXISTS assign_{table}_id_value CASCADE"
+                )
+            }
+            "up_migrate_to_setting"
+            | "down_migrate_to_setting"
+            | "up_migrate_to_jsonb_setting"
+            | "down_migrate_to_jsonb_setting" => {
+                // GitLab: a feature flag's state into the one row of
+                // application_settings.
+                // The value is the flag's state, read at run time; the
+                // default stands for it.
+                let setting = self.name(self.kw(c, "setting_name", locals), locals);
+                let value = self
+                    .kw(c, "default_enabled", locals)
+                    .map_or("NULL".into(), sql_literal);
+                let set = match (
+                    self.kw(c, "jsonb_column_name", locals),
+                    name.starts_with("up"),
+                ) {
+                    (Some(v), true) => {
+                        let col = self.name(Some(v), locals);
+                        format!("{col} = jsonb_set(COALESCE({col}, '{{}}'::jsonb), '{{{setting}}}', to_jsonb({value}))")
+                    }
+                    (Some(v), false) => {
+                        let col = self.name(Some(v), locals);
+                        format!("{col} = {col} - '{setting}'")
+                    }
+                    (None, _) => format!("{setting} = {value}"),
+                };
+                format!("UPDATE application_settings SET {set}, updated_at = NOW() WHERE id = (SELECT MAX(id) FROM application_settings)")
+            }
+            "add_widget_definitions" | "remove_widget_definitions" => {
+                // GitLab: rows of work_item_widget_definitions for the
+                // given work item types (upsert_all / delete_all).
+                let kind = if name == "add_widget_definitions" {
+                    DataChangeKind::InsertValues
+                } else {
+                    DataChangeKind::Delete
+                };
+                self.data_change(kind, "work_item_widget_definitions", None, c);
+                return;
             }
             _ if NO_SCHEMA_CHANGE.contains(&name) => return,
             _ if SAFE_HELPERS.contains(&name) => {

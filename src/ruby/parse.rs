@@ -786,6 +786,28 @@ impl Parser<'_> {
                     return Value::Call(Box::new(call));
                 }
                 if matches!(self.tok(), Some(Tok::Punct("." | "&."))) {
+                    // `batch.where(...)...`: the first call of the chain,
+                    // its arguments not read (the rest is skipped by the
+                    // caller).
+                    if let Some(Tok::Ident(m)) = self.t.get(self.i + 1).map(|t| t.tok.clone()) {
+                        let name_span = self.t.get(self.i + 1).map_or(0..0, |t| t.span.clone());
+                        self.i += 2;
+                        if self.peek(&Tok::Punct("(")) {
+                            self.i += 1;
+                            self.skip_to_close(")");
+                        }
+                        return Value::Call(Box::new(Call {
+                            recv: Some(w),
+                            recv_value: None,
+                            recv_call: None,
+                            name: m,
+                            args: Vec::new(),
+                            kwargs: Vec::new(),
+                            block: None,
+                            span: name_span.start..self.prev_end(),
+                            name_span,
+                        }));
+                    }
                     return Value::Other;
                 }
                 return Value::Var(w);
