@@ -35,6 +35,53 @@ pub fn unrecognized(op: &Op) -> Option<&str> {
     }
 }
 
+/// The `what` of an [`OpKind::Other`] marking a call of a GitLab helper
+/// that raises inside a transaction; the helper's name follows.
+pub const OUTSIDE_TRANSACTION: &str = "GITLAB HELPER OUTSIDE TRANSACTION ";
+
+/// The GitLab helper named by an outside-a-transaction marker.
+pub fn outside_transaction_helper(op: &Op) -> Option<&str> {
+    match &op.kind {
+        OpKind::Other { what } => what.strip_prefix(OUTSIDE_TRANSACTION),
+        _ => None,
+    }
+}
+
+/// GitLab helpers that raise when a transaction is open
+/// (`transaction_open?`, `validate_not_in_transaction!`,
+/// `assert_not_in_transaction_block`), other than the index helpers, whose
+/// `CONCURRENTLY` statements say so themselves.
+const OUTSIDE_TRANSACTION_HELPERS: &[&str] = &[
+    "add_concurrent_foreign_key",
+    "add_not_null_constraint",
+    "add_text_limit",
+    "add_multi_column_not_null_constraint",
+    "remove_not_null_constraint",
+    "remove_text_limit",
+    "remove_multi_column_not_null_constraint",
+    "copy_check_constraints",
+    "add_concurrent_partitioned_index",
+    "remove_concurrent_partitioned_index_by_name",
+    "add_concurrent_partitioned_foreign_key",
+    "validate_partitioned_foreign_key",
+    "remove_partitioned_foreign_key",
+    "partition_table_by_int_range",
+    "partition_table_by_date",
+    "partition_table_by_list",
+    "drop_partitioned_table_for",
+    "enqueue_partitioning_data_migration",
+    "prepare_constraint_for_list_partitioning",
+    "revert_preparing_constraint_for_list_partitioning",
+    "convert_table_to_first_list_partition",
+    "revert_converting_table_to_first_list_partition",
+    "update_column_in_batches",
+    "rename_column_concurrently",
+    "undo_cleanup_concurrent_column_type_change",
+    "undo_cleanup_concurrent_column_rename",
+    "sidekiq_remove_jobs",
+    "add_bigint_column_indexes",
+];
+
 /// Whether a path is read by this front end.
 pub fn is_ruby(path: &str) -> bool {
     path.to_ascii_lowercase().ends_with(".rb")
@@ -865,9 +912,33 @@ impl Lowering<'_> {
     #[allow(clippy::too_many_lines)]
     fn call(&mut self, c: &Call, locals: &Locals) {
         let span = c.span.clone();
+        let name = c.name.as_str();
+        // GitLab's own `add_check_constraint(table, check, name)` and
+        // `remove_check_constraint(table, name)` (in a GitLab migration
+        // class, or with the name third) raise in a transaction too.
+        let gitlab_check = (name == "add_check_constraint"
+            && (c.args.get(2).is_some() || self.gitlab.is_some()))
+            || (name == "remove_check_constraint"
+                && self.gitlab.is_some()
+                && c.kw("name").is_none());
+        if c.recv.is_none()
+            && !self.defs.contains_key(name)
+            && (OUTSIDE_TRANSACTION_HELPERS.contains(&name) || gitlab_check)
+        {
+            let at = c.name_span.start..line_end(self.text, c.name_span.start, c.span.end);
+            self.out.push(Statement {
+                span: at.clone(),
+                ops: vec![Op {
+                    kind: OpKind::Other {
+                        what: format!("{OUTSIDE_TRANSACTION}{name}"),
+                    },
+                    span: at,
+                }],
+                error: None,
+            });
+        }
         let arg = |i: usize| c.args.get(i);
         let n = |i: usize| self.name(arg(i), locals);
-        let name = c.name.as_str();
         if c.recv.is_some() {
             self.receiver_call(c, locals);
             return;
@@ -1719,7 +1790,9 @@ fn relocate(op: &mut Op, span: &Range<usize>) {
 /// Ruby migrations.
 pub fn rails_help(rule: &str) -> Option<&'static str> {
     Some(match rule {
-        "add-index-non-concurrently" => "use add_concurrent_index (GitLab) or add_index ... algorithm: :concurrently, with disable_ddl_transaction! in the migration class",
+        "add-index-non-concurrently" => "use add_concurrent_index (GitLab) or add_index ... algorithm: :concurrently, with disable_ddl_transaction! in the migration class; for add_reference, pass index: false and add the index concurrently",
+        "gitlab-helper-in-transaction" => "add disable_ddl_transaction! to the migration class: this GitLab helper takes its locks in short steps with lock retries and raises inside a transaction",
+        "data-migration" => "move the data change to a post-deployment migration (db/post_migrate); on a large table, queue a batched background migration (queue_batched_background_migration)",
         "drop-index-non-concurrently" => "use remove_concurrent_index_by_name (GitLab) or remove_index ... algorithm: :concurrently, with disable_ddl_transaction!",
         "concurrently-in-transaction" => "add disable_ddl_transaction! to the migration class: concurrent index changes cannot run in the transaction Rails wraps each migration in",
         "add-foreign-key" => "use add_concurrent_foreign_key (GitLab), or add_foreign_key ... validate: false and validate_foreign_key in a later migration",
