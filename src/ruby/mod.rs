@@ -742,11 +742,22 @@ impl Lowering<'_> {
 
     /// Resolves a value through constants and locals.
     fn resolve<'v>(&'v self, v: &'v Value, locals: &'v Locals) -> &'v Value {
+        self.resolve_at(v, locals, 0)
+    }
+
+    /// `resolve`, `depth` indexes deep (bounded: `a = a[:k]` ends).
+    fn resolve_at<'v>(&'v self, v: &'v Value, locals: &'v Locals, depth: usize) -> &'v Value {
         let mut v = v;
         for _ in 0..8 {
             let next = match v {
                 Value::Const(c) => self.consts.get(c.rsplit("::").next().unwrap_or(c)),
                 Value::Var(n) => locals.get(n),
+                Value::Index(base, key) if depth < 4 => {
+                    match self.resolve_at(base, locals, depth + 1) {
+                        Value::Hash(pairs) => pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+                        _ => None,
+                    }
+                }
                 _ => None,
             };
             match next {
@@ -767,18 +778,27 @@ impl Lowering<'_> {
             let after = &rest[k + 2..];
             let end = after.find('}')?;
             let expr = after[..end].trim();
-            if expr.is_empty()
-                || !expr
-                    .chars()
-                    .all(|ch| ch.is_ascii_alphanumeric() || ch == '_' || ch == ':')
-            {
+            // `NAME`, `name`, or `name[:key]`.
+            let (expr, key) = match expr.strip_suffix(']').and_then(|e| e.split_once("[:")) {
+                Some((base, key)) => (base, Some(key)),
+                None => (expr, None),
+            };
+            let word = |w: &str| {
+                !w.is_empty()
+                    && w.chars()
+                        .all(|ch| ch.is_ascii_alphanumeric() || ch == '_' || ch == ':')
+            };
+            if !word(expr) || key.is_some_and(|k| !word(k)) {
                 return None;
             }
-            let v = if expr.starts_with(|ch: char| ch.is_ascii_uppercase() || ch == ':') {
+            let mut v = if expr.starts_with(|ch: char| ch.is_ascii_uppercase() || ch == ':') {
                 Value::Const(expr.trim_start_matches(':').to_string())
             } else {
                 Value::Var(expr.to_string())
             };
+            if let Some(k) = key {
+                v = Value::Index(Box::new(v), k.to_string());
+            }
             match self.resolve(&v, locals) {
                 Value::Sym(s) | Value::Num(s) => out.push_str(s),
                 Value::Str(l) if !l.interpolated => out.push_str(&l.value),

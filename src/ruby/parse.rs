@@ -38,6 +38,8 @@ pub enum Value {
     /// A method call with arguments in parentheses
     /// (`define_batchable_model('users')`).
     Call(Box<Call>),
+    /// `value[:key]` (`fk[:name]`, `PRIMARY_KEY[:columns]`).
+    Index(Box<Value>, String),
     /// A model of a table (set by the lowering for block parameters of
     /// `Model.each_batch do |batch|`; never read from the text).
     Model(String),
@@ -810,7 +812,7 @@ impl Parser<'_> {
                     }
                     return Value::Other;
                 }
-                return Value::Var(w);
+                return self.index(Value::Var(w));
             }
             Tok::Const(c) => {
                 self.i += 1;
@@ -823,7 +825,7 @@ impl Parser<'_> {
                         break;
                     }
                 }
-                return Value::Const(name);
+                return self.index(Value::Const(name));
             }
             Tok::Punct("[") => {
                 self.i += 1;
@@ -938,6 +940,28 @@ impl Parser<'_> {
         };
         self.i += 1;
         v
+    }
+
+    /// `base[:key]` or `base['key']` right after a name: an index.
+    fn index(&mut self, base: Value) -> Value {
+        let adjacent = self.i > 0
+            && matches!(
+                (self.t.get(self.i - 1), self.t.get(self.i)),
+                (Some(a), Some(b)) if a.span.end == b.span.start
+            );
+        if !adjacent || !self.peek(&Tok::Punct("[")) {
+            return base;
+        }
+        let key = match self.t.get(self.i + 1).map(|t| &t.tok) {
+            Some(Tok::Symbol(k)) => k.clone(),
+            Some(Tok::Str(l)) if !l.interpolated => l.value.clone(),
+            _ => return base,
+        };
+        if self.t.get(self.i + 2).map(|t| &t.tok) != Some(&Tok::Punct("]")) {
+            return base;
+        }
+        self.i += 3;
+        Value::Index(Box::new(base), key)
     }
 
     /// Skips past the closer matching an opener already consumed.

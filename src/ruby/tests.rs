@@ -92,3 +92,14 @@ fn literal_statements_and_multiple_assignment_keep_the_reader_in_step() {
         "{k:?}"
     );
 }
+
+#[test]
+fn hash_items_are_indexed_and_self_reference_ends() {
+    let k = kinds("class A < Gitlab::Database::Migration[2.3]\n  FKS = [{ table: 'todos', old: 'fk_a', new: 'fk_rails_a' }].freeze\n  def up\n    FKS.each do |data|\n      with_lock_retries do\n        rename_constraint(data[:table], data[:old], data[:new])\n      end\n    end\n    a = a[:k]\n    remove_column a[:k], :x\n  end\nend\n");
+    assert!(
+        k.iter()
+            .any(|x| x.contains("\"todos\"") && x.contains("RENAME CONSTRAINT")),
+        "{k:?}"
+    );
+    assert!(!k.iter().any(|x| x.contains("UNRECOGNIZED")), "{k:?}");
+}
