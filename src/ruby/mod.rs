@@ -1291,14 +1291,23 @@ impl Lowering<'_> {
             | "remove_not_null_constraint"
             | "remove_text_limit"
             | "remove_multi_column_not_null_constraint" => {
+                // GitLab's helpers (`remove_check_constraint t, name` in
+                // a GitLab class) drop it with lock retries.
+                let gitlab_form = name != "remove_check_constraint" || gitlab_check;
                 let cname = match self
                     .kw(c, "constraint_name", locals)
                     .or(self.kw(c, "name", locals))
                 {
                     Some(v) => self.name(Some(v), locals),
+                    None if name == "remove_check_constraint" => n(1),
                     None => format!("check_{table}_{}", n(1)),
                 };
-                format!("ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {cname}")
+                let drop = format!("ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {cname}");
+                if gitlab_form {
+                    format!("SET lock_timeout = '100ms'; {drop}; RESET lock_timeout")
+                } else {
+                    drop
+                }
             }
             "add_not_null_constraint"
             | "add_text_limit"
