@@ -10,10 +10,10 @@ use std::path::Path;
 
 use zerodown::{lint::lint, LintOptions};
 
-/// Files with an unrecognized call: an upper bound at today's count (1 of
-/// 1,976, 0.05%; #16's goal was under 2%, 39 files), so coverage can only
-/// grow. See docs/rails.md for the one that remains.
-const MAX_FILES_WITH_UNRECOGNIZED: usize = 1;
+/// Files with an unrecognized call: an upper bound at today's count (none
+/// of 1,976; #16's goal was under 2%, 39 files; 52 before), so coverage can
+/// only grow.
+const MAX_FILES_WITH_UNRECOGNIZED: usize = 0;
 
 #[test]
 fn gitlab_migrations() {
@@ -100,9 +100,11 @@ fn gitlab_migrations() {
     for f in &unknown_files {
         println!("  {f}");
     }
-    assert!(
-        with_unknown <= MAX_FILES_WITH_UNRECOGNIZED,
-        "{with_unknown} of {} files have unrecognized code",
+    // At the bound of none, `<=` is `==`.
+    assert_eq!(
+        with_unknown,
+        MAX_FILES_WITH_UNRECOGNIZED,
+        "{with_unknown} of {} files have unrecognized code: {unknown_files:#?}",
         files.len()
     );
 }

@@ -673,6 +673,21 @@ impl Lowering<'_> {
             Some(Value::Call(k)) if k.recv.is_some() && depth < 8 => {
                 self.receiver_root_at(k, locals, depth + 1)
             }
+            // `m = find_migration(...)`, a method of the class: what its
+            // last statement, the value it returns, is a call on.
+            Some(v @ (Value::Call(_) | Value::Var(_))) if depth < 8 => {
+                let method = match v {
+                    Value::Call(k) if k.recv.is_none() => k.name.as_str(),
+                    Value::Var(n) => n.as_str(),
+                    _ => "",
+                };
+                match self.defs.get(method).and_then(|b| b.last()) {
+                    Some(Node::Call(last)) if last.recv.is_some() => {
+                        self.receiver_root_at(last, &Locals::new(), depth + 1)
+                    }
+                    _ => Root::Unknown,
+                }
+            }
             Some(Value::Const(k)) if k.starts_with("Gitlab::Database::BackgroundMigration::") => {
                 Root::Bookkeeping
             }
