@@ -1221,6 +1221,9 @@ impl Lowering<'_> {
                 let on_delete = match self.kw(c, "on_delete", locals) {
                     Some(Value::Sym(s)) if s == "cascade" => " ON DELETE CASCADE",
                     Some(Value::Sym(s)) if s == "nullify" => " ON DELETE SET NULL",
+                    // GitLab's add_concurrent_foreign_key cascades unless
+                    // told otherwise (`on_delete: nil` for none).
+                    None if name == "add_concurrent_foreign_key" => " ON DELETE CASCADE",
                     _ => "",
                 };
                 let validate = self.flag(c, "validate", locals) != Some(false);
