@@ -10,10 +10,10 @@ use std::path::Path;
 
 use zerodown::{lint::lint, LintOptions};
 
-/// Files with an unrecognized call: an upper bound at today's count (52 of
-/// 1,976, 2.6%), so coverage can only grow. #16's goal is under 2% (39
-/// files); not reached yet (see docs/rails.md for what remains).
-const MAX_FILES_WITH_UNRECOGNIZED: usize = 52;
+/// Files with an unrecognized call: an upper bound at today's count (none
+/// of 1,976; #16's goal was under 2%, 39 files; 52 before), so coverage can
+/// only grow.
+const MAX_FILES_WITH_UNRECOGNIZED: usize = 0;
 
 #[test]
 fn gitlab_migrations() {
@@ -46,6 +46,7 @@ fn gitlab_migrations() {
     let (mut ops, mut with_unknown) = (0usize, 0usize);
     let mut by_rule: BTreeMap<String, usize> = BTreeMap::new();
     let mut unknown_methods: BTreeMap<String, usize> = BTreeMap::new();
+    let mut unknown_files: Vec<String> = Vec::new();
     let started = std::time::Instant::now();
     for (path, file) in &files {
         let text = std::fs::read_to_string(file).expect("read");
@@ -58,6 +59,7 @@ fn gitlab_migrations() {
             if f.rule == "unrecognized-migration-code" {
                 unknown = true;
                 let method = f.message.split('`').nth(1).unwrap_or("").to_string();
+                unknown_files.push(format!("{path}:{}: {method}", f.span.start.line));
                 *unknown_methods.entry(method).or_default() += 1;
             }
         }
@@ -94,9 +96,15 @@ fn gitlab_migrations() {
     for (m, n) in &unknown_methods {
         println!("  {m}: {n}");
     }
-    assert!(
-        with_unknown <= MAX_FILES_WITH_UNRECOGNIZED,
-        "{with_unknown} of {} files have unrecognized code",
+    println!("unrecognized calls by file:");
+    for f in &unknown_files {
+        println!("  {f}");
+    }
+    // At the bound of none, `<=` is `==`.
+    assert_eq!(
+        with_unknown,
+        MAX_FILES_WITH_UNRECOGNIZED,
+        "{with_unknown} of {} files have unrecognized code: {unknown_files:#?}",
         files.len()
     );
 }

@@ -118,3 +118,41 @@ fn random_edits_read() {
         }
     }
 }
+
+/// Inputs built to make the reader's newer steps expensive: a long run of
+/// blank and comment lines before a chained line (each line end looks
+/// ahead), literal iterations nested deep (each multiplies the items),
+/// chains of many links, and locals that index themselves.
+#[test]
+fn pathological_inputs_are_bounded() {
+    let mut nested = String::from("class A < Gitlab::Database::Migration[2.3]\n  def up\n");
+    for k in 0..40 {
+        nested.push_str(&format!("    %w[a b c d e f g h].each do |x{k}|\n"));
+    }
+    nested.push_str("      add_column \"#{x0}_#{x1}\", :c, :text\n");
+    for _ in 0..40 {
+        nested.push_str("    end\n");
+    }
+    nested.push_str("  end\nend\n");
+    let blank = format!(
+        "class A < ActiveRecord::Migration[7.1]\n  def up\n    x = foo{}\n      .bar\n  end\nend\n",
+        "\n# c\n".repeat(100_000)
+    );
+    let chain = format!(
+        "class A < ActiveRecord::Migration[7.1]\n  def up\n    User{}.update_all(a: 1)\n    a = a[:k]\n    b = b.where(c)\n    b.delete_all\n    remove_column a[:k], \"#{{a[:k]}}\"\n  end\nend\n",
+        ".where(x: 1)".repeat(5_000)
+    );
+    let options = LintOptions::default();
+    for text in [&nested, &blank, &chain] {
+        let started = Instant::now();
+        let m = zerodown::ruby::read(text);
+        let _ = zerodown::lint::lint(text, "db/migrate/1_a.rb", &options).expect("lint");
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "{:?} for {} bytes, {} statements",
+            started.elapsed(),
+            text.len(),
+            m.statements.len()
+        );
+    }
+}

@@ -51,9 +51,9 @@ pub struct Token {
 }
 
 const PUNCT: &[&str] = &[
-    "**", "=>", "==", "!=", "<=", ">=", "&&", "||", "::", "&.", "..", "->", "+=", "-=", "||=", "(",
-    ")", "[", "]", "{", "}", ",", ".", "=", "<", ">", "+", "-", "*", "/", "%", "!", "?", "|", "&",
-    "^", "~", ":",
+    "**", "=>", "==", "!=", "<=", ">=", "&&=", "||=", "&&", "||", "::", "&.", "..", "->", "+=",
+    "-=", "(", ")", "[", "]", "{", "}", ",", ".", "=", "<", ">", "+", "-", "*", "/", "%", "!", "?",
+    "|", "&", "^", "~", ":",
 ];
 
 /// Reads `text` into tokens. Never fails: what it cannot read becomes
@@ -66,16 +66,31 @@ pub fn lex(text: &str) -> (Vec<Token>, Vec<Range<usize>>) {
     // Heredocs whose bodies start at the next line: (terminator, squiggly or
     // dash, interpolating, index of their token in `out`).
     let mut pending: Vec<(String, bool, bool, usize)> = Vec::new();
+    let mut chain_cache: Option<(usize, bool)> = None;
     while i < b.len() {
         let c = b[i];
         let start = i;
         match c {
             b'\n' => {
                 i += 1;
-                out.push(Token {
-                    tok: Tok::Newline,
-                    span: start..i,
-                });
+                // A line starting with `.name` or `&.` continues the call
+                // chain of the line before (comment lines between).
+                // The answer is the same from every line end of one run of
+                // blank and comment lines: computed once per run (linear).
+                let cont = match chain_cache {
+                    Some((upto, v)) if i <= upto => v,
+                    _ => {
+                        let (upto, v) = continues_chain(b, i);
+                        chain_cache = Some((upto, v));
+                        v
+                    }
+                };
+                if !(pending.is_empty() && cont) {
+                    out.push(Token {
+                        tok: Tok::Newline,
+                        span: start..i,
+                    });
+                }
                 for (term, indented, interp, at) in pending.drain(..) {
                     let (lit, end) = heredoc_body(text, i, &term, indented, interp);
                     if let Some(t) = out.get_mut(at) {
@@ -241,6 +256,31 @@ pub fn lex(text: &str) -> (Vec<Token>, Vec<Range<usize>>) {
         }
     }
     (out, comments)
+}
+
+/// Whether the next code after `i` (past blank space and comment lines)
+/// is a leading `.name` or `&.`: a call chain continued from the line
+/// before. Also gives where the scan stopped.
+fn continues_chain(b: &[u8], mut i: usize) -> (usize, bool) {
+    loop {
+        while matches!(b.get(i), Some(b' ' | b'\t' | b'\r' | b'\n')) {
+            i += 1;
+        }
+        if b.get(i) == Some(&b'#') {
+            while i < b.len() && b[i] != b'\n' {
+                i += 1;
+            }
+            continue;
+        }
+        let v = match b.get(i) {
+            Some(b'.') => b
+                .get(i + 1)
+                .is_some_and(|&x| x.is_ascii_alphabetic() || x == b'_'),
+            Some(b'&') => b.get(i + 1) == Some(&b'.'),
+            _ => false,
+        };
+        return (i, v);
+    }
 }
 
 /// The end of a word (letters, digits, `_`, any non-ASCII byte).

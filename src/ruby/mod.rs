@@ -17,7 +17,7 @@ mod parse;
 use std::collections::HashMap;
 use std::ops::Range;
 
-use crate::model::{DynamicKind, Op, OpKind, Statement};
+use crate::model::{DataChangeKind, DynamicKind, Name, Op, OpKind, Statement};
 use crate::sql::{self, LineComment};
 
 pub use lexer::{lex, Lit, Tok, Token};
@@ -34,6 +34,53 @@ pub fn unrecognized(op: &Op) -> Option<&str> {
         _ => None,
     }
 }
+
+/// The `what` of an [`OpKind::Other`] marking a call of a GitLab helper
+/// that raises inside a transaction; the helper's name follows.
+pub const OUTSIDE_TRANSACTION: &str = "GITLAB HELPER OUTSIDE TRANSACTION ";
+
+/// The GitLab helper named by an outside-a-transaction marker.
+pub fn outside_transaction_helper(op: &Op) -> Option<&str> {
+    match &op.kind {
+        OpKind::Other { what } => what.strip_prefix(OUTSIDE_TRANSACTION),
+        _ => None,
+    }
+}
+
+/// GitLab helpers that raise when a transaction is open
+/// (`transaction_open?`, `validate_not_in_transaction!`,
+/// `assert_not_in_transaction_block`), other than the index helpers, whose
+/// `CONCURRENTLY` statements say so themselves.
+const OUTSIDE_TRANSACTION_HELPERS: &[&str] = &[
+    "add_concurrent_foreign_key",
+    "add_not_null_constraint",
+    "add_text_limit",
+    "add_multi_column_not_null_constraint",
+    "remove_not_null_constraint",
+    "remove_text_limit",
+    "remove_multi_column_not_null_constraint",
+    "copy_check_constraints",
+    "add_concurrent_partitioned_index",
+    "remove_concurrent_partitioned_index_by_name",
+    "add_concurrent_partitioned_foreign_key",
+    "validate_partitioned_foreign_key",
+    "remove_partitioned_foreign_key",
+    "partition_table_by_int_range",
+    "partition_table_by_date",
+    "partition_table_by_list",
+    "drop_partitioned_table_for",
+    "enqueue_partitioning_data_migration",
+    "prepare_constraint_for_list_partitioning",
+    "revert_preparing_constraint_for_list_partitioning",
+    "convert_table_to_first_list_partition",
+    "revert_converting_table_to_first_list_partition",
+    "update_column_in_batches",
+    "rename_column_concurrently",
+    "undo_cleanup_concurrent_column_type_change",
+    "undo_cleanup_concurrent_column_rename",
+    "sidekiq_remove_jobs",
+    "add_bigint_column_indexes",
+];
 
 /// Whether a path is read by this front end.
 pub fn is_ruby(path: &str) -> bool {
@@ -70,6 +117,8 @@ pub fn read(text: &str) -> Migration {
         no_transaction: false,
         gitlab: None,
         inlining: 0,
+        expanded: 0,
+        models: HashMap::new(),
     };
     // Constants and class-level calls anywhere; `up` and `change` lowered.
     let mut bodies: Vec<&[Node]> = Vec::new();
@@ -112,7 +161,17 @@ fn collect<'n>(
             Node::Class { parent, body, .. } if parent.is_empty() && !in_class => {
                 collect(body, cx, bodies, false);
             }
-            Node::Class { .. } => {}
+            Node::Class { name, body, .. } => {
+                // A model defined for a data migration: its table.
+                for n in body {
+                    if let Node::Call(k) = n {
+                        if k.recv.as_deref() == Some("self") && k.name == "table_name=" {
+                            let table = cx.name(k.args.first(), &HashMap::new());
+                            cx.models.insert(name.clone(), table);
+                        }
+                    }
+                }
+            }
             Node::Assign { name, value, .. } => {
                 cx.consts.insert(name.clone(), value.clone());
             }
@@ -150,6 +209,9 @@ const CLASS_LEVEL: &[&str] = &[
     "attr_accessor",
     "disable_statement_timeout",
     "skip_require_disable_ddl_transactions!",
+    // Without `!`: Rails' reader of the setting, which changes nothing (the
+    // migration stays in its transaction).
+    "disable_ddl_transaction",
 ];
 
 /// Calls that change nothing in the schema: logging, batched background
@@ -203,6 +265,85 @@ const NO_SCHEMA_CHANGE: &[&str] = &[
     "ensure_backfill_conversion_of_integer_to_bigint_is_finished",
     "suppress_messages",
     "loop",
+    // Raises when the database user may not create triggers: a check.
+    "check_trigger_permissions!",
+    // Pauses between batches.
+    "sleep",
+];
+
+/// Iterations: their block runs (per item of a literal collection).
+const ITERATIONS: &[&str] = &[
+    "each",
+    "each_partition",
+    "each_with_index",
+    "each_pair",
+    "each_slice",
+    "each_batch",
+    "map",
+    "find_each",
+    "find_in_batches",
+    "in_batches",
+    "reverse_each",
+    "each_key",
+    "each_value",
+    "tap",
+    "times",
+];
+
+/// Model methods that write rows: `UPDATE`.
+const MODEL_UPDATES: &[&str] = &[
+    "update_all",
+    "update",
+    "update!",
+    "update_column",
+    "update_columns",
+    "update_attribute",
+    "save",
+    "save!",
+    "touch",
+    "touch_all",
+    "increment!",
+    "decrement!",
+];
+
+/// Model methods that remove rows: `DELETE`.
+const MODEL_DELETES: &[&str] = &[
+    "delete_all",
+    "delete",
+    "delete_by",
+    "destroy",
+    "destroy!",
+    "destroy_all",
+    "destroy_by",
+];
+
+/// Model methods that add rows from literal values: `INSERT ... VALUES`.
+const MODEL_INSERTS: &[&str] = &[
+    "insert",
+    "insert!",
+    "insert_all",
+    "insert_all!",
+    "upsert",
+    "upsert_all",
+    "create",
+    "create!",
+    "find_or_create_by",
+    "find_or_create_by!",
+];
+
+/// Model methods that only read (or refresh the model's column cache).
+const MODEL_READS: &[&str] = &[
+    "reset_column_information",
+    "pluck",
+    "ids",
+    "count",
+    "exists?",
+    "first",
+    "last",
+    "find",
+    "find_by",
+    "take",
+    "to_a",
 ];
 
 /// GitLab helpers that do their work safely (concurrently, in small
@@ -267,6 +408,8 @@ const SAFE_HELPERS: &[&str] = &[
     "swap_partitioned_foreign_keys",
     "swap_partitioned_indexes",
     "add_cascading_namespace_setting",
+    // Concurrent index builds on the bigint copy of each index on a column.
+    "add_bigint_column_indexes",
     "remove_cascading_namespace_setting",
 ];
 
@@ -281,9 +424,25 @@ struct Lowering<'a> {
     gitlab: Option<Range<usize>>,
     /// How deep calls to the class's own methods are being lowered.
     inlining: usize,
+    /// Iteration items expanded so far (bounded).
+    expanded: usize,
+    /// Model classes defined in the file, by name: their tables.
+    models: HashMap<String, String>,
 }
 
 type Locals = HashMap<String, Value>;
+
+/// What a receiver chain starts from.
+enum Root {
+    /// A model (or relation, or record) of this table.
+    Model(String),
+    /// GitLab's batched-migration bookkeeping, or logging.
+    Bookkeeping,
+    /// Not the database: Sidekiq's Redis, query-analyzer assertions.
+    NotDatabase,
+    /// Something else.
+    Unknown,
+}
 
 impl Lowering<'_> {
     /// Lowers the statements of `up`/`change` or of a block in them.
@@ -304,6 +463,283 @@ impl Lowering<'_> {
         }
     }
 
+    /// An iteration's block: once per item, its parameters bound to the
+    /// item, when the collection is a literal (or a constant or local
+    /// holding one) of at most `MAX_ITEMS` items; else once, the
+    /// parameters standing for themselves.
+    fn iterate(&mut self, c: &Call, params: &[String], body: &[Node], locals: &Locals) {
+        const MAX_ITEMS: usize = 64;
+        let collection = match (&c.recv_value, c.recv.as_deref()) {
+            (Some(v), _) => Some(self.resolve(v, locals).clone()),
+            (None, Some(r)) if !r.contains('.') => {
+                let v = if r.starts_with(|ch: char| ch.is_ascii_uppercase()) {
+                    Value::Const(r.to_string())
+                } else {
+                    Value::Var(r.to_string())
+                };
+                Some(self.resolve(&v, locals).clone())
+            }
+            _ => None,
+        };
+        let items: Option<Vec<Vec<Value>>> = match (&collection, c.name.as_str()) {
+            (Some(Value::Array(items)), "each" | "map" | "each_with_index")
+                if items.len() <= MAX_ITEMS =>
+            {
+                Some(
+                    items
+                        .iter()
+                        .map(|it| match (it, params.len(), c.name.as_str()) {
+                            // `|a, b|` over `[[x, y], ...]`: destructured.
+                            (Value::Array(parts), n, "each" | "map") if n > 1 => parts.clone(),
+                            _ => vec![it.clone()],
+                        })
+                        .collect(),
+                )
+            }
+            (Some(Value::Hash(pairs)), "each" | "map" | "each_pair")
+                if pairs.len() <= MAX_ITEMS =>
+            {
+                Some(
+                    pairs
+                        .iter()
+                        .map(|(k, v)| vec![Value::Sym(k.clone()), v.clone()])
+                        .collect(),
+                )
+            }
+            _ => None,
+        };
+        match items {
+            // Items expanded in all, for one file: bounded, so nested
+            // iterations cannot multiply without end.
+            Some(items) if self.expanded + items.len() <= 1024 => {
+                self.expanded += items.len();
+                for item in items {
+                    let mut l = locals.clone();
+                    for (k, p) in params.iter().enumerate() {
+                        let v = item.get(k).cloned().unwrap_or(Value::Var(p.clone()));
+                        l.insert(p.clone(), v);
+                    }
+                    self.body(body, &l);
+                }
+            }
+            _ => {
+                let mut l = locals.clone();
+                for p in params {
+                    l.entry(p.clone()).or_insert(Value::Var(p.clone()));
+                }
+                self.body(body, &l);
+            }
+        }
+    }
+
+    /// A call on a receiver: an iteration runs its block, a model's data
+    /// method is a data change on its table, GitLab's bookkeeping and
+    /// logging change no schema; anything else is unrecognized.
+    fn receiver_call(&mut self, c: &Call, locals: &Locals) {
+        let name = c.name.as_str();
+        let recv = c.recv.as_deref().unwrap_or_default();
+        let root = self.receiver_root(c, locals);
+        if matches!(&root, Root::Bookkeeping | Root::NotDatabase) {
+            // Logging; rows of GitLab's batched-migration bookkeeping
+            // (`batched_background_migrations` and its jobs), which only
+            // schedule work; Sidekiq's Redis; query-analyzer assertions.
+            return;
+        }
+        let model = match &root {
+            Root::Model(t) => Some(t.clone()),
+            _ => None,
+        };
+        if let Some((params, body)) = &c.block {
+            if ITERATIONS.contains(&name) {
+                match &model {
+                    // `Model.each_batch do |batch|`: each parameter a
+                    // relation of the model's table.
+                    Some(t) => {
+                        let mut l = locals.clone();
+                        for p in params {
+                            l.insert(p.clone(), Value::Model(t.clone()));
+                        }
+                        self.body(body, &l);
+                    }
+                    None => self.iterate(c, params, body, locals),
+                }
+                return;
+            }
+            if name == "transaction" {
+                // `Model.transaction do`: a transaction (a savepoint inside
+                // the migration's own) around its block.
+                self.body(body, locals);
+                return;
+            }
+        }
+        if (recv == "connection" || recv.ends_with(".connection"))
+            && matches!(
+                name,
+                "execute" | "exec_query" | "select_value" | "select_all" | "select_rows"
+            )
+        {
+            self.execute(c, c.args.first(), locals);
+            return;
+        }
+        if let Some(table) = model {
+            if MODEL_READS.contains(&name) || (name.ends_with('=') && name != "==") {
+                // Reads, the model's cached column list, and attributes
+                // set in memory (written by a later `save`/`update`).
+                return;
+            }
+            let kind = if MODEL_UPDATES.contains(&name) {
+                Some(DataChangeKind::Update)
+            } else if MODEL_DELETES.contains(&name) {
+                Some(DataChangeKind::Delete)
+            } else if MODEL_INSERTS.contains(&name) {
+                Some(DataChangeKind::InsertValues)
+            } else {
+                None
+            };
+            if let Some(kind) = kind {
+                let set = match kind {
+                    DataChangeKind::Update => self.update_set(c, locals),
+                    _ => None,
+                };
+                self.data_change(kind, &table, set, c);
+                return;
+            }
+        }
+        self.unknown(c);
+    }
+
+    /// A data change on a table, at the call.
+    fn data_change(&mut self, kind: DataChangeKind, table: &str, set: Option<String>, c: &Call) {
+        let span = c.name_span.start..line_end(self.text, c.name_span.start, c.span.end);
+        let has_where = kind != DataChangeKind::InsertValues;
+        self.out.push(Statement {
+            span: span.clone(),
+            ops: vec![Op {
+                kind: OpKind::DataChange {
+                    kind,
+                    table: Name::new(table),
+                    // A relation (`where`, a batch) or one record.
+                    has_where,
+                    set,
+                    predicate: None,
+                },
+                span,
+            }],
+            error: None,
+        });
+    }
+
+    /// What a call's receiver chain starts from.
+    fn receiver_root(&self, c: &Call, locals: &Locals) -> Root {
+        self.receiver_root_at(c, locals, 0)
+    }
+
+    fn receiver_root_at(&self, c: &Call, locals: &Locals, depth: usize) -> Root {
+        let recv = c.recv.as_deref().unwrap_or_default();
+        if recv.starts_with("Gitlab.AppLogger")
+            || recv.starts_with("Rails.logger")
+            || recv.starts_with("Gitlab.Database.BackgroundMigration.BatchedMigration")
+        {
+            return Root::Bookkeeping;
+        }
+        if recv.starts_with("Sidekiq.")
+            || recv.starts_with("Gitlab.SidekiqSharding.")
+            || recv.starts_with("Gitlab.Database.QueryAnalyzers.")
+        {
+            return Root::NotDatabase;
+        }
+        // The chain's first link: `define_batchable_model('t').where(...)`.
+        let mut first = c;
+        while let Some(r) = &first.recv_call {
+            first = r;
+        }
+        if first.recv.is_none() && first.name == "define_batchable_model" {
+            return Root::Model(self.name(first.args.first(), locals));
+        }
+        let head = recv.split('.').next().unwrap_or_default();
+        let second = recv.split('.').nth(1);
+        let is_const = head.starts_with(|ch: char| ch.is_ascii_uppercase());
+        let bound = if is_const {
+            self.consts.get(head)
+        } else {
+            locals.get(head)
+        };
+        match bound.map(|v| self.resolve(v, locals)) {
+            Some(Value::Model(t)) => Root::Model(t.clone()),
+            Some(Value::Call(k)) if k.recv.is_none() && k.name == "define_batchable_model" => {
+                Root::Model(self.name(k.args.first(), locals))
+            }
+            // `rel = batch.where(...)`: what `batch` is.
+            Some(Value::Call(k)) if k.recv.is_some() && depth < 8 => {
+                self.receiver_root_at(k, locals, depth + 1)
+            }
+            // `m = find_migration(...)`, a method of the class: what its
+            // last statement, the value it returns, is a call on.
+            Some(v @ (Value::Call(_) | Value::Var(_))) if depth < 8 => {
+                let method = match v {
+                    Value::Call(k) if k.recv.is_none() => k.name.as_str(),
+                    Value::Var(n) => n.as_str(),
+                    _ => "",
+                };
+                match self.defs.get(method).and_then(|b| b.last()) {
+                    Some(Node::Call(last)) if last.recv.is_some() => {
+                        self.receiver_root_at(last, &Locals::new(), depth + 1)
+                    }
+                    _ => Root::Unknown,
+                }
+            }
+            Some(Value::Const(k)) if k.starts_with("Gitlab::Database::BackgroundMigration::") => {
+                Root::Bookkeeping
+            }
+            Some(Value::Const(k)) if k.starts_with("Sidekiq::") => Root::NotDatabase,
+            Some(Value::Const(k)) if !k.contains("::") => self.model_class(k),
+            None if is_const && second.is_none_or(|s| !s.starts_with(char::is_uppercase)) => {
+                // `User.where(...)`: a model class, not a namespace.
+                self.model_class(head)
+            }
+            _ => Root::Unknown,
+        }
+    }
+
+    /// A model class's table: `self.table_name` of a class in the file,
+    /// else Rails' convention (`NamespaceSetting` -> `namespace_settings`).
+    fn model_class(&self, class: &str) -> Root {
+        match self.models.get(class) {
+            Some(t) => Root::Model(t.clone()),
+            None => Root::Model(plural(&snake_case(class))),
+        }
+    }
+
+    /// The `SET` list of `update_all(col: v)`, `update!(col: v)`,
+    /// `update_column(:col, v)` or `update_all("col = ...")`, when literal.
+    fn update_set(&self, c: &Call, locals: &Locals) -> Option<String> {
+        if c.name == "update_column" {
+            let v = c.args.get(1).map(|v| self.resolve(v, locals))?;
+            return Some(format!(
+                "{} = {}",
+                self.name(c.args.first(), locals),
+                sql_literal(v)
+            ));
+        }
+        if let Some(Value::Str(l)) = c.args.first().map(|v| self.resolve(v, locals)) {
+            return (!l.interpolated).then(|| l.value.clone());
+        }
+        let pairs: Vec<(String, Value)> = match c.args.first().map(|v| self.resolve(v, locals)) {
+            Some(Value::Hash(h)) => h.clone(),
+            _ => c.kwargs.clone(),
+        };
+        if pairs.is_empty() {
+            return None;
+        }
+        Some(
+            pairs
+                .iter()
+                .map(|(k, v)| format!("{k} = {}", sql_literal(self.resolve(v, locals))))
+                .collect::<Vec<_>>()
+                .join(", "),
+        )
+    }
+
     /// An unrecognized call: an operation the rule reports.
     fn unknown(&mut self, c: &Call) {
         let span = c.name_span.start..line_end(self.text, c.name_span.start, c.span.end);
@@ -321,11 +757,22 @@ impl Lowering<'_> {
 
     /// Resolves a value through constants and locals.
     fn resolve<'v>(&'v self, v: &'v Value, locals: &'v Locals) -> &'v Value {
+        self.resolve_at(v, locals, 0)
+    }
+
+    /// `resolve`, `depth` indexes deep (bounded: `a = a[:k]` ends).
+    fn resolve_at<'v>(&'v self, v: &'v Value, locals: &'v Locals, depth: usize) -> &'v Value {
         let mut v = v;
         for _ in 0..8 {
             let next = match v {
                 Value::Const(c) => self.consts.get(c.rsplit("::").next().unwrap_or(c)),
                 Value::Var(n) => locals.get(n),
+                Value::Index(base, key) if depth < 4 => {
+                    match self.resolve_at(base, locals, depth + 1) {
+                        Value::Hash(pairs) => pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+                        _ => None,
+                    }
+                }
                 _ => None,
             };
             match next {
@@ -336,10 +783,55 @@ impl Lowering<'_> {
         v
     }
 
+    /// An interpolated string's value when each `#{...}` in it is a
+    /// constant or local holding a literal (`"#{TABLE_NAME}_idx"`).
+    fn interpolate(&self, value: &str, locals: &Locals) -> Option<String> {
+        let mut out = String::new();
+        let mut rest = value;
+        while let Some(k) = rest.find("#{") {
+            out.push_str(&rest[..k]);
+            let after = &rest[k + 2..];
+            let end = after.find('}')?;
+            let expr = after[..end].trim();
+            // `NAME`, `name`, or `name[:key]`.
+            let (expr, key) = match expr.strip_suffix(']').and_then(|e| e.split_once("[:")) {
+                Some((base, key)) => (base, Some(key)),
+                None => (expr, None),
+            };
+            let word = |w: &str| {
+                !w.is_empty()
+                    && w.chars()
+                        .all(|ch| ch.is_ascii_alphanumeric() || ch == '_' || ch == ':')
+            };
+            if !word(expr) || key.is_some_and(|k| !word(k)) {
+                return None;
+            }
+            let mut v = if expr.starts_with(|ch: char| ch.is_ascii_uppercase() || ch == ':') {
+                Value::Const(expr.trim_start_matches(':').to_string())
+            } else {
+                Value::Var(expr.to_string())
+            };
+            if let Some(k) = key {
+                v = Value::Index(Box::new(v), k.to_string());
+            }
+            match self.resolve(&v, locals) {
+                Value::Sym(s) | Value::Num(s) => out.push_str(s),
+                Value::Str(l) if !l.interpolated => out.push_str(&l.value),
+                _ => return None,
+            }
+            rest = &after[end + 1..];
+        }
+        out.push_str(rest);
+        Some(out)
+    }
+
     /// A value as a name: symbols, strings, or the variable's own name.
     fn name(&self, v: Option<&Value>, locals: &Locals) -> String {
         match v.map(|v| self.resolve(v, locals)) {
             Some(Value::Sym(s)) => s.clone(),
+            Some(Value::Str(l)) if l.interpolated => self
+                .interpolate(&l.value, locals)
+                .unwrap_or_else(|| l.value.clone()),
             Some(Value::Str(l)) => l.value.clone(),
             Some(Value::Var(n) | Value::Const(n)) => n.to_lowercase(),
             _ => "unknown".into(),
@@ -411,6 +903,14 @@ impl Lowering<'_> {
     /// file's text as is, else from its value.
     fn execute(&mut self, c: &Call, v: Option<&Value>, locals: &Locals) {
         match v.map(|v| self.resolve(v, locals)) {
+            Some(Value::Str(l))
+                if l.interpolated && self.interpolate(&l.value, locals).is_some() =>
+            {
+                // Built from constants and locals holding literals: the SQL
+                // is known, linted as SQL on the call.
+                let sql = self.interpolate(&l.value, locals).unwrap_or_default();
+                self.emit(&sql, &c.span);
+            }
             Some(Value::Str(l)) if l.interpolated => {
                 self.out.push(Statement {
                     span: c.span.clone(),
@@ -447,52 +947,35 @@ impl Lowering<'_> {
     #[allow(clippy::too_many_lines)]
     fn call(&mut self, c: &Call, locals: &Locals) {
         let span = c.span.clone();
+        let name = c.name.as_str();
+        // GitLab's own `add_check_constraint(table, check, name)` and
+        // `remove_check_constraint(table, name)` (in a GitLab migration
+        // class, or with the name third) raise in a transaction too.
+        let gitlab_check = (name == "add_check_constraint"
+            && (c.args.get(2).is_some() || self.gitlab.is_some()))
+            || (name == "remove_check_constraint"
+                && self.gitlab.is_some()
+                && c.kw("name").is_none());
+        if c.recv.is_none()
+            && !self.defs.contains_key(name)
+            && (OUTSIDE_TRANSACTION_HELPERS.contains(&name) || gitlab_check)
+        {
+            let at = c.name_span.start..line_end(self.text, c.name_span.start, c.span.end);
+            self.out.push(Statement {
+                span: at.clone(),
+                ops: vec![Op {
+                    kind: OpKind::Other {
+                        what: format!("{OUTSIDE_TRANSACTION}{name}"),
+                    },
+                    span: at,
+                }],
+                error: None,
+            });
+        }
         let arg = |i: usize| c.args.get(i);
         let n = |i: usize| self.name(arg(i), locals);
-        let name = c.name.as_str();
         if c.recv.is_some() {
-            // `Model.where(...).update_all`, `FOREIGN_KEYS.each do ... end`:
-            // iterations run their block; model calls change data.
-            if let Some((params, body)) = &c.block {
-                if matches!(
-                    name,
-                    "each"
-                        | "each_partition"
-                        | "each_with_index"
-                        | "each_pair"
-                        | "each_slice"
-                        | "each_batch"
-                        | "map"
-                        | "find_each"
-                        | "tap"
-                        | "times"
-                ) {
-                    let mut l = locals.clone();
-                    for p in params {
-                        l.entry(p.clone()).or_insert(Value::Var(p.clone()));
-                    }
-                    self.body(body, &l);
-                    return;
-                }
-            }
-            if c.recv.as_deref().is_some_and(|r| {
-                r.starts_with("Gitlab.AppLogger")
-                    || r.starts_with("Rails.logger")
-                    || r == "Gitlab.Database.BackgroundMigration.BatchedMigration"
-            }) {
-                // Logging, and rows of GitLab's batched-migration bookkeeping.
-                return;
-            }
-            if c.recv.as_deref() == Some("connection")
-                && matches!(
-                    name,
-                    "execute" | "exec_query" | "select_value" | "select_all" | "select_rows"
-                )
-            {
-                self.execute(c, arg(0), locals);
-                return;
-            }
-            self.unknown(c);
+            self.receiver_call(c, locals);
             return;
         }
         if let Some(body) = self.defs.get(name).cloned() {
@@ -517,11 +1000,14 @@ impl Lowering<'_> {
             // In a method of the class: the caller's block, lowered with it.
             return;
         }
-        if c.args.is_empty()
-            && c.kwargs.is_empty()
-            && c.block.is_none()
-            && (locals.contains_key(name) || matches!(name, "nil" | "yield" | "self" | "super"))
+        if locals.contains_key(name)
+            || (c.args.is_empty()
+                && c.kwargs.is_empty()
+                && c.block.is_none()
+                && matches!(name, "nil" | "yield" | "self" | "super"))
         {
+            // A local variable is never a call in Ruby: `updates[:a] = 1`,
+            // `rows << x` work on the local.
             // A local variable or a Ruby keyword as a statement: plain Ruby.
             return;
         }
@@ -735,6 +1221,9 @@ impl Lowering<'_> {
                 let on_delete = match self.kw(c, "on_delete", locals) {
                     Some(Value::Sym(s)) if s == "cascade" => " ON DELETE CASCADE",
                     Some(Value::Sym(s)) if s == "nullify" => " ON DELETE SET NULL",
+                    // GitLab's add_concurrent_foreign_key cascades unless
+                    // told otherwise (`on_delete: nil` for none).
+                    None if name == "add_concurrent_foreign_key" => " ON DELETE CASCADE",
                     _ => "",
                 };
                 let validate = self.flag(c, "validate", locals) != Some(false);
@@ -820,14 +1309,23 @@ impl Lowering<'_> {
             | "remove_not_null_constraint"
             | "remove_text_limit"
             | "remove_multi_column_not_null_constraint" => {
+                // GitLab's helpers (`remove_check_constraint t, name` in
+                // a GitLab class) drop it with lock retries.
+                let gitlab_form = name != "remove_check_constraint" || gitlab_check;
                 let cname = match self
                     .kw(c, "constraint_name", locals)
                     .or(self.kw(c, "name", locals))
                 {
                     Some(v) => self.name(Some(v), locals),
+                    None if name == "remove_check_constraint" => n(1),
                     None => format!("check_{table}_{}", n(1)),
                 };
-                format!("ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {cname}")
+                let drop = format!("ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {cname}");
+                if gitlab_form {
+                    format!("SET lock_timeout = '100ms'; {drop}; RESET lock_timeout")
+                } else {
+                    drop
+                }
             }
             "add_not_null_constraint"
             | "add_text_limit"
@@ -861,6 +1359,98 @@ impl Lowering<'_> {
                     ));
                 }
                 s
+            }
+            "drop_sequence" => format!(
+                // GitLab: the column's default, then the sequence.
+                "ALTER TABLE {table} ALTER COLUMN {} DROP DEFAULT; DROP SEQUENCE IF EXISTS {}",
+                n(1),
+                n(2)
+            ),
+            "drop_constraint" => format!(
+                "ALTER TABLE {table} DROP CONSTRAINT {}{}",
+                n(1),
+                if self.flag(c, "cascade", locals) == Some(true) {
+                    " CASCADE"
+                } else {
+                    ""
+                }
+            ),
+            "install_rename_triggers" => {
+                // GitLab: a function copying the old column into the new one
+                // and a trigger on the table running it (CREATE TRIGGER:
+                // SHARE ROW EXCLUSIVE on the table), no lock retries.
+                let trigger = match self.kw(c, "trigger_name", locals) {
+                    Some(v) => self.name(Some(v), locals),
+                    None => generated_name("trigger", &format!("{table}_{}_{}", n(1), n(2))),
+                };
+                format!(
+                    "CREATE OR REPLACE FUNCTION {trigger}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$; \
+                     DROP TRIGGER IF EXISTS {trigger} ON {table}; \
+                     CREATE TRIGGER {trigger} BEFORE INSERT OR UPDATE ON {table} FOR EACH ROW EXECUTE FUNCTION {trigger}()"
+                )
+            }
+            "remove_rename_triggers" => {
+                let trigger = n(1);
+                format!("DROP TRIGGER IF EXISTS {trigger} ON {table}; DROP FUNCTION IF EXISTS {trigger}()")
+            }
+            "ensure_unique_id" => {
+                // GitLab (partitioned tables): ids from a trigger instead of
+                // the column's default.
+                let function = format!("assign_{table}_id_value");
+                format!(
+                    "ALTER TABLE {table} ALTER COLUMN id DROP DEFAULT; \
+                     CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$; \
+                     CREATE TRIGGER assign_{table}_id_trigger BEFORE INSERT ON {table} FOR EACH ROW EXECUTE FUNCTION {function}()"
+                )
+            }
+            "revert_ensure_unique_id" => {
+                let seq = match self.kw(c, "seq", locals) {
+                    Some(v) => self.name(Some(v), locals),
+                    None => format!("{table}_id_seq"),
+                };
+                format!(
+                    "ALTER TABLE {table} ALTER COLUMN id SET DEFAULT nextval('{seq}'::regclass); \
+                     DROP FUNCTION IF EXISTS assign_{table}_id_value CASCADE"
+                )
+            }
+            "up_migrate_to_setting"
+            | "down_migrate_to_setting"
+            | "up_migrate_to_jsonb_setting"
+            | "down_migrate_to_jsonb_setting" => {
+                // GitLab: a feature flag's state into the one row of
+                // application_settings.
+                // The value is the flag's state, read at run time; the
+                // default stands for it.
+                let setting = self.name(self.kw(c, "setting_name", locals), locals);
+                let value = self
+                    .kw(c, "default_enabled", locals)
+                    .map_or("NULL".into(), sql_literal);
+                let set = match (
+                    self.kw(c, "jsonb_column_name", locals),
+                    name.starts_with("up"),
+                ) {
+                    (Some(v), true) => {
+                        let col = self.name(Some(v), locals);
+                        format!("{col} = jsonb_set(COALESCE({col}, '{{}}'::jsonb), '{{{setting}}}', to_jsonb({value}))")
+                    }
+                    (Some(v), false) => {
+                        let col = self.name(Some(v), locals);
+                        format!("{col} = {col} - '{setting}'")
+                    }
+                    (None, _) => format!("{setting} = {value}"),
+                };
+                format!("UPDATE application_settings SET {set}, updated_at = NOW() WHERE id = (SELECT MAX(id) FROM application_settings)")
+            }
+            "add_widget_definitions" | "remove_widget_definitions" => {
+                // GitLab: rows of work_item_widget_definitions for the
+                // given work item types (upsert_all / delete_all).
+                let kind = if name == "add_widget_definitions" {
+                    DataChangeKind::InsertValues
+                } else {
+                    DataChangeKind::Delete
+                };
+                self.data_change(kind, "work_item_widget_definitions", None, c);
+                return;
             }
             _ if NO_SCHEMA_CHANGE.contains(&name) => return,
             _ if SAFE_HELPERS.contains(&name) => {
@@ -1060,7 +1650,7 @@ impl Lowering<'_> {
         }
         match self.kw(c, "default", locals) {
             None | Some(Value::Nil) => {}
-            Some(Value::Other) => {
+            Some(Value::Other | Value::Call(_)) => {
                 // A proc (`-> { 'now()' }`): an expression the reader does
                 // not evaluate; now() is the common one.
                 s.push_str(" DEFAULT now()");
@@ -1171,6 +1761,22 @@ fn plural(s: &str) -> String {
     }
 }
 
+/// `NamespaceSetting` -> `namespace_setting`.
+fn snake_case(s: &str) -> String {
+    let mut out = String::new();
+    for (k, ch) in s.chars().enumerate() {
+        if ch.is_ascii_uppercase() {
+            if k > 0 {
+                out.push('_');
+            }
+            out.push(ch.to_ascii_lowercase());
+        } else {
+            out.push(ch);
+        }
+    }
+    out
+}
+
 fn singular(s: &str) -> String {
     if let Some(stem) = s.strip_suffix("ies") {
         format!("{stem}y")
@@ -1231,7 +1837,9 @@ fn relocate(op: &mut Op, span: &Range<usize>) {
 /// Ruby migrations.
 pub fn rails_help(rule: &str) -> Option<&'static str> {
     Some(match rule {
-        "add-index-non-concurrently" => "use add_concurrent_index (GitLab) or add_index ... algorithm: :concurrently, with disable_ddl_transaction! in the migration class",
+        "add-index-non-concurrently" => "use add_concurrent_index (GitLab) or add_index ... algorithm: :concurrently, with disable_ddl_transaction! in the migration class; for add_reference, pass index: false and add the index concurrently",
+        "gitlab-helper-in-transaction" => "add disable_ddl_transaction! to the migration class: this GitLab helper takes its locks in short steps with lock retries and raises inside a transaction",
+        "data-migration" => "move the data change to a post-deployment migration (db/post_migrate); on a large table, queue a batched background migration (queue_batched_background_migration)",
         "drop-index-non-concurrently" => "use remove_concurrent_index_by_name (GitLab) or remove_index ... algorithm: :concurrently, with disable_ddl_transaction!",
         "concurrently-in-transaction" => "add disable_ddl_transaction! to the migration class: concurrent index changes cannot run in the transaction Rails wraps each migration in",
         "add-foreign-key" => "use add_concurrent_foreign_key (GitLab), or add_foreign_key ... validate: false and validate_foreign_key in a later migration",

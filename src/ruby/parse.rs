@@ -35,6 +35,14 @@ pub enum Value {
     Const(String),
     /// A local variable or a method call without arguments.
     Var(String),
+    /// A method call with arguments in parentheses
+    /// (`define_batchable_model('users')`).
+    Call(Box<Call>),
+    /// `value[:key]` (`fk[:name]`, `PRIMARY_KEY[:columns]`).
+    Index(Box<Value>, String),
+    /// A model of a table (set by the lowering for block parameters of
+    /// `Model.each_batch do |batch|`; never read from the text).
+    Model(String),
     /// Anything else.
     Other,
 }
@@ -44,6 +52,11 @@ pub enum Value {
 pub struct Call {
     /// The receiver, as written (`t` in `t.string`), if any.
     pub recv: Option<String>,
+    /// A literal receiver's value (`%w[a b].each`).
+    pub recv_value: Option<Value>,
+    /// The call this one is chained on when that call has arguments or a
+    /// block (`where(...)` in `Model.where(...).update_all(...)`).
+    pub recv_call: Option<Box<Call>>,
     /// The method.
     pub name: String,
     /// Positional arguments.
@@ -338,6 +351,14 @@ impl Parser<'_> {
                 }
                 let p0 = self.start();
                 self.skip_line();
+                // `class Name <` with the parent on the next line.
+                if self.i > 0
+                    && self.t.get(self.i - 1).map(|t| &t.tok) == Some(&Tok::Punct("<"))
+                    && self.peek(&Tok::Newline)
+                {
+                    self.skip_newlines();
+                    self.skip_line();
+                }
                 let parent = self
                     .t
                     .get(self.i.saturating_sub(1))
@@ -384,10 +405,53 @@ impl Parser<'_> {
                     span: start..self.prev_end(),
                 })
             }
-            Tok::Ident(w) if !matches!(w.as_str(), "return" | "next" | "break" | "raise") => {
-                self.call().map(Node::Call)
+            Tok::Ident(_) if self.multiple_assignment() => {
+                // `a, b = ...`: plain Ruby, its values not read.
+                let _ = self.skip_line();
+                Some(Node::Other {
+                    word: "=".into(),
+                    span: start..self.prev_end(),
+                })
             }
-            Tok::Const(_) => self.call().map(Node::Call),
+            Tok::Ident(w) if !matches!(w.as_str(), "return" | "next" | "break" | "raise") => {
+                self.call(None).map(Node::Call)
+            }
+            Tok::Const(_) => self.call(None).map(Node::Call),
+            Tok::Punct("::")
+                if matches!(self.t.get(self.i + 1).map(|t| &t.tok), Some(Tok::Const(_))) =>
+            {
+                self.i += 1;
+                self.call(None).map(Node::Call)
+            }
+            Tok::Punct("(" | "[" | "{")
+            | Tok::Words(_)
+            | Tok::Str(_)
+            | Tok::Symbol(_)
+            | Tok::Num(_)
+                if self.depth <= MAX_DEPTH =>
+            {
+                // A literal first: `%w[a b].each do |x|`, `{ a: 1 }.each`,
+                // `(a, b) = ...` (plain Ruby).
+                self.depth += 1;
+                let value = self.value();
+                self.depth -= 1;
+                let chained = matches!(self.tok(), Some(Tok::Punct("." | "&.")))
+                    && matches!(
+                        self.t.get(self.i + 1).map(|t| &t.tok),
+                        Some(Tok::Ident(_) | Tok::Const(_))
+                    );
+                if chained && self.i > 0 {
+                    self.i += 1;
+                    let mut c = self.call(Some(value))?;
+                    c.span = start..c.span.end;
+                    return Some(Node::Call(c));
+                }
+                let _ = self.skip_line();
+                Some(Node::Other {
+                    word: String::new(),
+                    span: start..self.prev_end(),
+                })
+            }
             _ => {
                 let word = match &tok {
                     Tok::Ident(w) | Tok::Const(w) => w.clone(),
@@ -401,6 +465,22 @@ impl Parser<'_> {
                 })
             }
         }
+    }
+
+    /// `a, b = ...` or `a, *b = ...` from here: names and commas, then `=`.
+    fn multiple_assignment(&self) -> bool {
+        let mut k = self.i;
+        let mut names = 0;
+        while let Some(t) = self.t.get(k) {
+            match &t.tok {
+                Tok::Ident(_) => names += 1,
+                Tok::Punct("," | "*") => {}
+                Tok::Punct("=") => return names > 1,
+                _ => return false,
+            }
+            k += 1;
+        }
+        false
     }
 
     /// Statements of a nested body, depth-bounded.
@@ -431,13 +511,20 @@ impl Parser<'_> {
 
     /// A call statement: `recv.name args [block]`, with trailing chains and
     /// modifiers skipped.
-    fn call(&mut self) -> Option<Call> {
+    fn call(&mut self, literal: Option<Value>) -> Option<Call> {
         let start = self.start();
-        let mut recv: Option<String> = None;
+        let (mut recv, recv_value) = match literal {
+            Some(v) => (Some(literal_text(&v)), Some(v)),
+            None => (None, None),
+        };
         let mut name_tok = self.t.get(self.i)?.clone();
         self.i += 1;
         // A receiver chain: a.b.c, A::B.c
         while matches!(self.tok(), Some(Tok::Punct("." | "&." | "::")))
+            // `include ::Gitlab::Foo`: a spaced `::` starts an argument.
+            && self.t.get(self.i).is_some_and(|t| {
+                t.tok != Tok::Punct("::") || t.span.start == name_tok.span.end
+            })
             && matches!(
                 self.t.get(self.i + 1).map(|t| &t.tok),
                 Some(Tok::Ident(_) | Tok::Const(_) | Tok::Label(_))
@@ -455,6 +542,8 @@ impl Parser<'_> {
         let name = tok_text(&name_tok.tok);
         let mut call = Call {
             recv,
+            recv_value,
+            recv_call: None,
             name,
             args: Vec::new(),
             kwargs: Vec::new(),
@@ -465,6 +554,14 @@ impl Parser<'_> {
         // A label right after the name (`foo key: 1`) is the first argument.
         if let Tok::Label(l) = &name_tok.tok {
             call.name.clone_from(l);
+        }
+        if call.recv.is_some() && self.peek(&Tok::Punct("=")) {
+            // `self.table_name = 'x'`: the writer `table_name=`.
+            self.i += 1;
+            self.skip_newlines();
+            call.name.push('=');
+            let v = self.value();
+            call.args.push(v);
         }
         let adjacent = self
             .t
@@ -480,6 +577,35 @@ impl Parser<'_> {
             self.args(&mut call, false);
         }
         self.block(&mut call);
+        // `a.b(1).c ...`: the chain goes on, `c` is the call, on `a.b(1)`.
+        if self.depth <= MAX_DEPTH
+            && matches!(self.tok(), Some(Tok::Punct("." | "&.")))
+            && matches!(
+                self.t.get(self.i + 1).map(|t| &t.tok),
+                Some(Tok::Ident(_) | Tok::Const(_) | Tok::Label(_))
+            )
+        {
+            self.i += 1;
+            call.span = start..self.prev_end();
+            let recv = format!("{}.{}", call.recv.clone().unwrap_or_default(), call.name);
+            let recv = recv.trim_start_matches('.').to_string();
+            self.depth += 1;
+            let next = self.call(None);
+            self.depth -= 1;
+            let mut next = next?;
+            next.recv = Some(match next.recv.take() {
+                Some(r) => format!("{recv}.{r}"),
+                None => recv,
+            });
+            // The chain's first link keeps what this call received.
+            let mut inner = &mut next;
+            while inner.recv_call.is_some() {
+                inner = inner.recv_call.as_deref_mut()?;
+            }
+            inner.recv_call = Some(Box::new(call));
+            next.span = start..next.span.end;
+            return Some(next);
+        }
         // Chained calls and modifiers: read past, keeping nested blocks.
         let rest = self.skip_line();
         if let Some((_, b)) = &mut call.block {
@@ -529,7 +655,7 @@ impl Parser<'_> {
                     | "then"
                     | "rescue"
             ),
-            Some(Tok::Punct("[" | "(" | "->" | "-" | "!" | "*" | "**" | "&")) => true,
+            Some(Tok::Punct("[" | "(" | "->" | "-" | "!" | "*" | "**" | "&" | "::")) => true,
             _ => false,
         }
     }
@@ -637,16 +763,56 @@ impl Parser<'_> {
             Tok::Ident(w) if w == "false" => Value::Bool(false),
             Tok::Ident(w) if w == "nil" => Value::Nil,
             Tok::Ident(w) => {
+                let name_span = self.t.get(self.i).map_or(0..0, |t| t.span.clone());
                 self.i += 1;
                 if self.peek(&Tok::Punct("(")) {
                     self.i += 1;
-                    self.skip_to_close(")");
-                    return Value::Other;
+                    let mut call = Call {
+                        recv: None,
+                        recv_value: None,
+                        recv_call: None,
+                        name: w,
+                        args: Vec::new(),
+                        kwargs: Vec::new(),
+                        block: None,
+                        span: name_span.clone(),
+                        name_span,
+                    };
+                    self.depth += 1;
+                    self.args(&mut call, true);
+                    self.depth -= 1;
+                    if self.peek(&Tok::Punct(")")) {
+                        self.i += 1;
+                    }
+                    call.span = call.span.start..self.prev_end();
+                    return Value::Call(Box::new(call));
                 }
                 if matches!(self.tok(), Some(Tok::Punct("." | "&."))) {
+                    // `batch.where(...)...`: the first call of the chain,
+                    // its arguments not read (the rest is skipped by the
+                    // caller).
+                    if let Some(Tok::Ident(m)) = self.t.get(self.i + 1).map(|t| t.tok.clone()) {
+                        let name_span = self.t.get(self.i + 1).map_or(0..0, |t| t.span.clone());
+                        self.i += 2;
+                        if self.peek(&Tok::Punct("(")) {
+                            self.i += 1;
+                            self.skip_to_close(")");
+                        }
+                        return Value::Call(Box::new(Call {
+                            recv: Some(w),
+                            recv_value: None,
+                            recv_call: None,
+                            name: m,
+                            args: Vec::new(),
+                            kwargs: Vec::new(),
+                            block: None,
+                            span: name_span.start..self.prev_end(),
+                            name_span,
+                        }));
+                    }
                     return Value::Other;
                 }
-                return Value::Var(w);
+                return self.index(Value::Var(w));
             }
             Tok::Const(c) => {
                 self.i += 1;
@@ -659,7 +825,7 @@ impl Parser<'_> {
                         break;
                     }
                 }
-                return Value::Const(name);
+                return self.index(Value::Const(name));
             }
             Tok::Punct("[") => {
                 self.i += 1;
@@ -743,6 +909,13 @@ impl Parser<'_> {
                 }
                 return Value::Hash(pairs);
             }
+            Tok::Punct("::")
+                if matches!(self.t.get(self.i + 1).map(|t| &t.tok), Some(Tok::Const(_))) =>
+            {
+                // `::Gitlab::Foo`: the top-level constant.
+                self.i += 1;
+                return self.value();
+            }
             Tok::Punct("->") => {
                 self.i += 1;
                 if self.peek(&Tok::Punct("(")) {
@@ -769,6 +942,28 @@ impl Parser<'_> {
         v
     }
 
+    /// `base[:key]` or `base['key']` right after a name: an index.
+    fn index(&mut self, base: Value) -> Value {
+        let adjacent = self.i > 0
+            && matches!(
+                (self.t.get(self.i - 1), self.t.get(self.i)),
+                (Some(a), Some(b)) if a.span.end == b.span.start
+            );
+        if !adjacent || !self.peek(&Tok::Punct("[")) {
+            return base;
+        }
+        let key = match self.t.get(self.i + 1).map(|t| &t.tok) {
+            Some(Tok::Symbol(k)) => k.clone(),
+            Some(Tok::Str(l)) if !l.interpolated => l.value.clone(),
+            _ => return base,
+        };
+        if self.t.get(self.i + 2).map(|t| &t.tok) != Some(&Tok::Punct("]")) {
+            return base;
+        }
+        self.i += 3;
+        Value::Index(Box::new(base), key)
+    }
+
     /// Skips past the closer matching an opener already consumed.
     fn skip_to_close(&mut self, _close: &str) {
         let mut d = 1usize;
@@ -786,6 +981,18 @@ impl Parser<'_> {
             }
             self.i += 1;
         }
+    }
+}
+
+/// A literal receiver as text, for `recv`.
+fn literal_text(v: &Value) -> String {
+    match v {
+        Value::Array(_) => "[]".into(),
+        Value::Hash(_) => "{}".into(),
+        Value::Str(_) => "''".into(),
+        Value::Sym(s) => format!(":{s}"),
+        Value::Num(n) => n.clone(),
+        _ => "()".into(),
     }
 }
 

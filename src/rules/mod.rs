@@ -312,6 +312,7 @@ mod drop_table;
 mod dynamic_sql;
 mod enum_value_in_transaction;
 mod enum_value_not_appended;
+mod gitlab_helper_in_transaction;
 mod identifier_too_long;
 mod ignore_removed_too_early;
 mod integer_primary_key;
@@ -363,6 +364,7 @@ pub use drop_table::DropTable;
 pub use dynamic_sql::DynamicSql;
 pub use enum_value_in_transaction::EnumValueInTransaction;
 pub use enum_value_not_appended::EnumValueNotAppended;
+pub use gitlab_helper_in_transaction::GitlabHelperInTransaction;
 pub use identifier_too_long::IdentifierTooLong;
 pub use ignore_removed_too_early::IgnoreRemovedTooEarly;
 pub use integer_primary_key::IntegerPrimaryKey;
@@ -395,6 +397,7 @@ pub static RULES: &[&dyn Rule] = &[
     &AddIndexNonConcurrently,
     &DropIndexNonConcurrently,
     &ConcurrentlyInTransaction,
+    &GitlabHelperInTransaction,
     &ConcurrentlyIfNotExists,
     &AddForeignKey,
     &AddCheckConstraint,
