@@ -27,11 +27,12 @@ test("the .wasm is within 595 KiB gzip -9", () => {
 
 // The browser's Ruby module (`zerodown/ruby`: the lint module's exports and
 // the Ruby front end, loaded only for changes holding a Rails migration) has
-// its own budget: 620 KiB gzip -9, the lint module's 595 KiB plus the Ruby
-// front end's 23.5 KB, with 3.9 KB to spare (see BENCHMARKS.md).
-const RUBY_BUDGET = 620 * 1024;
+// its own budget: 630 KiB gzip -9, the lint module's 595 KiB plus the Ruby
+// front end's 31.5 KB (23.5 KB before its coverage work), with 5.9 KB to
+// spare (see BENCHMARKS.md).
+const RUBY_BUDGET = 630 * 1024;
 
-test("the Ruby browser module is within 620 KiB gzip -9 and reads Rails migrations", async () => {
+test("the Ruby browser module is within 630 KiB gzip -9 and reads Rails migrations", async () => {
   const dir = join(installDir(), "node_modules/zerodown/ruby");
   const wasm = join(dir, "zerodown_bg.wasm");
   const size = gzipSize(wasm);
