@@ -1,0 +1,104 @@
+// The playground's schema pane: a dump pasted (or loaded from a file) is read
+// once by loadSchema in the worker and every lint runs on it; the counts and
+// the skipped statements show as data; an empty pane is no schema; the dump
+// is never put in the link; Ruby mode reads it with the Ruby module's own
+// loadSchema.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { serve, browser, watchErrors } from "./helpers.mjs";
+
+let server;
+let chromium;
+before(async () => {
+  server = await serve();
+  chromium = await browser();
+});
+after(async () => {
+  await chromium?.close();
+  await server?.close();
+});
+
+// A dump with one statement the loader skips (line 5), and a migration with a typo'd column.
+const DUMP = `CREATE TABLE public.users (
+    id bigint NOT NULL,
+    email text
+);
+CREATE TABLE public.broken (id bigint,, oops);
+CREATE UNIQUE INDEX index_users_on_email ON public.users USING btree (email);
+`;
+const TYPO = "SET lock_timeout = '1s';\nALTER TABLE users ALTER COLUMN emial SET DEFAULT '';\n";
+
+async function open(hash) {
+  const context = await chromium.newContext({ viewport: { width: 1360, height: 900 } });
+  const requested = [];
+  context.on("request", (r) => requested.push(new URL(r.url()).pathname));
+  const page = await context.newPage();
+  const errors = watchErrors(page);
+  await page.goto(`${server.base}/playground/#${new URLSearchParams(hash)}`);
+  await page.waitForSelector("html[data-linted]");
+  return { context, page, errors, requested };
+}
+
+const rules = (page) => page.$$eval("#findings .finding", (els) => els.map((e) => e.dataset.rule));
+const loads = (page) => page.$eval("#schema-pane", (el) => Number(el.dataset.schemaLoads));
+
+test("a typo'd column is a schema-mismatch with the schema, not without; typing reuses the schema", async () => {
+  const { context, page, errors } = await open({ sql: TYPO });
+  await page.waitForSelector("#findings .finding");
+  assert.ok(!(await rules(page)).includes("schema-mismatch"), "no schema: nothing knows the column is missing");
+  assert.match(await page.textContent("#schema-info"), /No schema/);
+  assert.equal(await loads(page), 0);
+
+  await page.fill("#schema-text", DUMP);
+  await page.waitForSelector('#findings .finding[data-rule="schema-mismatch"]');
+  const finding = await page.textContent('#findings .finding[data-rule="schema-mismatch"]');
+  assert.match(finding, /line 2:/);
+  assert.match(finding, /emial/);
+  assert.match(await page.textContent("#schema-counts"), /2 tables, 2 columns, 1 index\b/);
+  // The skipped statement, as data: its line and reason.
+  const skipped = await page.$$eval("#schema-problems li", (els) => els.map((e) => e.textContent));
+  assert.equal(skipped.length, 1);
+  assert.match(skipped[0], /^structure\.sql:5\S*\s*\S/);
+  assert.equal(await loads(page), 1);
+
+  // Typing a second typo, key by key: each lint runs on the same handle.
+  await page.focus(".input");
+  await page.keyboard.press("Control+End");
+  await page.keyboard.type("ALTER TABLE users ALTER COLUMN nmae SET DEFAULT '';\n");
+  await page.waitForFunction(() => document.querySelectorAll('#findings .finding[data-rule="schema-mismatch"]').length === 2);
+  assert.equal(await loads(page), 1, "typing called loadSchema again");
+
+  // The dump is not in the link.
+  assert.ok(!decodeURIComponent(await page.evaluate(() => location.hash)).includes("public.users"));
+
+  // Changing the dump reads it again (the old handle freed): the column now exists.
+  await page.fill("#schema-text", DUMP.replace("email text", "email text,\n    emial text,\n    nmae text"));
+  await page.waitForFunction(() => /4 columns/.test(document.querySelector("#schema-counts")?.textContent));
+  await page.waitForFunction(() => !document.querySelector('#findings .finding[data-rule="schema-mismatch"]'));
+  assert.equal(await loads(page), 2);
+
+  // Cleared: no schema again.
+  await page.click("#schema-clear");
+  await page.waitForSelector("#schema-none");
+  await page.fill("#schema-text", "");
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("a broken dump loaded from a file shows what was skipped and never throws", async () => {
+  const { context, page, errors } = await open({ sql: TYPO });
+  await page.setInputFiles("#schema-file", {
+    name: "broken.sql", mimeType: "text/plain",
+    buffer: Buffer.from("CREATE TABLE ((((;\nCREATE TABLE public.users (id bigint);\nnot sql at all \u202e;\nCREATE INDEX ON;\n"),
+  });
+  await page.waitForSelector("#schema-problems li");
+  const skipped = await page.$$eval("#schema-problems li", (els) => els.map((e) => e.textContent));
+  assert.ok(skipped.length >= 2, skipped.join("\n"));
+  for (const s of skipped) assert.match(s, /^broken\.sql:\d+/);
+  assert.match(await page.textContent("#schema-counts"), /1 table\b/);
+  // The table it kept is used: `emial` is not a column of it.
+  await page.waitForSelector('#findings .finding[data-rule="schema-mismatch"]');
+  assert.equal(await page.locator("#status").isHidden(), true);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
