@@ -5,7 +5,11 @@
 // loadSchema.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { serve, browser, watchErrors } from "./helpers.mjs";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { serve, browser, watchErrors, DEMO } from "./helpers.mjs";
+
+const AXE = readFileSync(join(DEMO, "node_modules", "axe-core", "axe.min.js"), "utf8");
 
 let server;
 let chromium;
@@ -60,6 +64,10 @@ test("a typo'd column is a schema-mismatch with the schema, not without; typing 
   assert.equal(skipped.length, 1);
   assert.match(skipped[0], /^structure\.sql:5\S*\s*\S/);
   assert.equal(await loads(page), 1);
+  // The pane with its counts and skipped statements: no accessibility violation.
+  await page.evaluate(AXE);
+  const violations = await page.evaluate(async () => (await window.axe.run(document.querySelector("#schema-pane"))).violations.map((v) => v.id));
+  assert.deepEqual(violations, []);
 
   // Typing a second typo, key by key: each lint runs on the same handle.
   await page.focus(".input");
@@ -99,6 +107,30 @@ test("a broken dump loaded from a file shows what was skipped and never throws",
   // The table it kept is used: `emial` is not a column of it.
   await page.waitForSelector('#findings .finding[data-rule="schema-mismatch"]');
   assert.equal(await page.locator("#status").isHidden(), true);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("Ruby mode reads the schema with the Ruby module's own loadSchema, once", async () => {
+  const RB = "class FixDefault < ActiveRecord::Migration[7.1]\n  def change\n    change_column_default :users, :emial, from: nil, to: \"\"\n  end\nend\n";
+  const { context, page, errors, requested } = await open({ sql: RB, lang: "ruby" });
+  await page.waitForSelector('#findings .finding[data-rule="change-column-default"]');
+  assert.ok(!(await rules(page)).includes("schema-mismatch"));
+  await page.fill("#schema-text", DUMP);
+  await page.waitForSelector('#findings .finding[data-rule="schema-mismatch"]');
+  assert.match(await page.textContent('#findings .finding[data-rule="schema-mismatch"]'), /line 3:/);
+  assert.ok(requested.includes("/pkg/ruby/zerodown_bg.wasm"));
+  assert.equal(await loads(page), 1, "read once, by the Ruby module");
+  await page.focus(".input");
+  await page.keyboard.press("Control+End");
+  await page.keyboard.type("# more\n");
+  await page.waitForFunction(() => /# more/.test(new URLSearchParams(location.hash.slice(1)).get("sql")));
+  assert.equal(await loads(page), 1, "typing called loadSchema again");
+  // Back to SQL: the lint module reads it once too (a handle cannot cross modules).
+  await page.selectOption("#opt-lang", "sql");
+  await page.fill(".input", TYPO);
+  await page.waitForFunction(() => document.querySelector('#findings .finding[data-rule="schema-mismatch"] .loc')?.textContent === "line 2:32");
+  assert.equal(await loads(page), 2);
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -5,7 +5,11 @@
 // without it, today's review.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { serve, browser, watchErrors } from "./helpers.mjs";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { serve, browser, watchErrors, DEMO } from "./helpers.mjs";
+
+const AXE = readFileSync(join(DEMO, "node_modules", "axe-core", "axe.min.js"), "utf8");
 
 let server;
 let chromium;
@@ -89,6 +93,8 @@ test("with `schema` a typo'd column in a diff is a schema-mismatch; without it, 
   const skipped = await p.locator("zerodown-review .zd-schema-problems li").allTextContents();
   assert.equal(skipped.length, 1);
   assert.match(skipped[0], /^db\/structure\.sql:5 \S/);
+  await p.evaluate(AXE);
+  assert.deepEqual(await p.evaluate(async () => (await window.axe.run(document.querySelector("zerodown-review"))).violations.map((v) => v.id)), []);
 
   // Another schema (the column exists): reviewed again, no mismatch. Then none: as before.
   const fixed = await reviewWith(p, { schema: DUMP.replace("email text", "email text,\n    emial text") });
