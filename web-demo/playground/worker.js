@@ -16,7 +16,7 @@
 //           {id, type: "plan", change, options}     -> plan(change, options)  (full)
 //           {id, type: "explain", rule}              -> the rule's Markdown   (full)
 //           {id, type: "load-full"}                  -> {hasPlan}            (full)
-//           {id, type: "schema", text, path, ruby}   -> {counts, problems, loads}: the
+//           {id, type: "schema", text, path, ruby}   -> {counts, problems, loads, ms}: the
 //             schema every later lint runs on ("" for none). Read once per
 //             module with loadSchema (in the Ruby module when `ruby`, or when
 //             a lint of a `.rb` path first needs it: handles cannot cross
@@ -101,8 +101,11 @@ onmessage = async ({ data }) => {
     } else if (data.type === "schema") {
       setSchema(String(data.text ?? ""), data.path || "db/structure.sql");
       try {
-        const handle = schemaIn(data.ruby ? await loadRuby() : zerodown);
-        result = handle ? { counts: handle.counts, problems: handle.problems, loads: schemaLoads } : { counts: null, problems: [], loads: schemaLoads };
+        const module = data.ruby ? await loadRuby() : zerodown;
+        const t0 = performance.now();
+        const handle = schemaIn(module);
+        const ms = Math.round(performance.now() - t0); // loadSchema (and freeing the previous handles: above)
+        result = handle ? { counts: handle.counts, problems: handle.problems, loads: schemaLoads, ms } : { counts: null, problems: [], loads: schemaLoads, ms: 0 };
       } catch (e) {
         setSchema("", null); // lints go on without it; the page says why
         throw e;

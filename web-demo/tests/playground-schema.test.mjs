@@ -104,6 +104,9 @@ test("a broken dump loaded from a file shows what was skipped and never throws",
   assert.ok(skipped.length >= 2, skipped.join("\n"));
   for (const s of skipped) assert.match(s, /^broken\.sql:\d+/);
   assert.match(await page.textContent("#schema-counts"), /1 table\b/);
+  // A file is kept aside, not drawn in the text area (megabytes there block the page).
+  assert.equal(await page.inputValue("#schema-text"), "");
+  assert.match(await page.textContent("#schema-source"), /^From the file broken\.sql \(1 KB\)/);
   // The table it kept is used: `emial` is not a column of it.
   await page.waitForSelector('#findings .finding[data-rule="schema-mismatch"]');
   assert.equal(await page.locator("#status").isHidden(), true);
