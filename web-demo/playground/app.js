@@ -636,14 +636,14 @@ function showSchema({ counts = null, problems = [], reading = false, error = nul
   const items = problems.slice(0, SCHEMA_PROBLEMS_SHOWN).map((p) => h("li", null,
     h("span", { class: "loc" }, `${p.path}:${p.line}`), p.reason));
   if (problems.length > items.length) items.push(h("li", null, `and ${problems.length - items.length} more`));
-  box.replaceChildren(
+  box.replaceChildren(...[
     file ? h("p", { id: "schema-source" }, `From the file ${file.name} (${file.size < 1048576 ? `${Math.ceil(file.size / 1024)} KB` : megabytes(file.size)}), not shown above.`) : null,
     h("p", { id: "schema-counts" }, `Schema read${ms === null ? "" : ` in ${ms} ms`}: ${n("tables", "table", "tables")}, ${n("columns", "column", "columns")}, ${n("indexes", "index", "indexes")}.`),
     problems.length
       ? h("p", null, `${problems.length} statement${problems.length === 1 ? "" : "s"} skipped (the rest of the dump is used):`)
       : null,
     problems.length ? h("ol", { id: "schema-problems", class: "schema-problems", "aria-label": "Skipped statements" }, items) : null,
-  );
+  ].filter(Boolean));
 }
 showSchema({});
 

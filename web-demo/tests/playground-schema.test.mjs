@@ -7,7 +7,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { serve, browser, watchErrors, DEMO } from "./helpers.mjs";
+import { serve, browser, watchErrors, DEMO, SCREENSHOTS } from "./helpers.mjs";
 
 const AXE = readFileSync(join(DEMO, "node_modules", "axe-core", "axe.min.js"), "utf8");
 
@@ -64,10 +64,14 @@ test("a typo'd column is a schema-mismatch with the schema, not without; typing 
   assert.equal(skipped.length, 1);
   assert.match(skipped[0], /^structure\.sql:5\S*\s*\S/);
   assert.equal(await loads(page), 1);
+  // Only what is there: no stray text (an absent part drawn as "null").
+  assert.deepEqual(await page.$eval("#schema-info", (el) => [...el.childNodes].filter((n) => n.nodeType !== 1).map((n) => n.textContent)), []);
   // The pane with its counts and skipped statements: no accessibility violation.
   await page.evaluate(AXE);
   const violations = await page.evaluate(async () => (await window.axe.run(document.querySelector("#schema-pane"))).violations.map((v) => v.id));
   assert.deepEqual(violations, []);
+  const bottom = await page.$eval("#schema-pane", (el) => el.getBoundingClientRect().bottom + window.scrollY + 12);
+  await page.screenshot({ path: join(SCREENSHOTS, "playground-schema.png"), fullPage: true, clip: { x: 0, y: 0, width: 1360, height: bottom } });
 
   // Typing a second typo, key by key: each lint runs on the same handle.
   await page.focus(".input");

@@ -144,3 +144,19 @@ test("a broken dump is reviewed with what could be read, its skipped statements 
   assert.deepEqual(errors, []);
   await p.close();
 });
+
+test("the demo page's schema field sets the property", async () => {
+  const p = await chromium.newPage({ viewport: { width: 1100, height: 900 } });
+  const errors = watchErrors(p);
+  await p.goto(`${server.base}/widget/`);
+  await p.locator("zerodown-review .zd-file").first().waitFor();
+  await p.fill("#diff", DIFF);
+  await p.click("button[type=submit]");
+  await p.locator('zerodown-review .zd-file[data-path$="_default.sql"]').waitFor();
+  assert.equal(await p.locator('zerodown-review tr.zd-finding[data-rule="schema-mismatch"]').count(), 0);
+  await p.fill("#schema", DUMP);
+  await p.click("button[type=submit]");
+  await p.locator('zerodown-review tr.zd-finding[data-rule="schema-mismatch"]').waitFor();
+  assert.deepEqual(errors, []);
+  await p.close();
+});
