@@ -61,6 +61,8 @@ test("on a GitLab merge request the review reads the same-origin .diff and is on
     "db/migrate/20240503100000_create_audit_events.sql checked",
   ]);
   assert.deepEqual(await rules(host), ["add-index-non-concurrently 3", "add-column-required 4", "drop-column 2"]);
+  // group/project's target branch has a db/structure.sql holding everything these migrations use.
+  assert.equal(await host.locator(".zd-schema-info").textContent(), "Checked against the schema: 2 tables, 7 columns, 1 index.");
   // Placed above the merge request's diff, before the tabs, closed: one line.
   assert.ok(await page.evaluate(() => document.querySelector("#zerodown-review").nextElementSibling.matches(".merge-request-tabs-holder")));
   const summary = host.locator("details.zd-review > summary");

@@ -141,3 +141,15 @@ test("Ruby mode reads the schema with the Ruby module's own loadSchema, once", a
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test("on a phone the schema pane, with skipped statements listed, fits the screen", async () => {
+  const page = await chromium.newPage({ viewport: { width: 390, height: 844 } });
+  const errors = watchErrors(page);
+  await page.goto(`${server.base}/playground/#${new URLSearchParams({ sql: TYPO })}`);
+  await page.waitForSelector("html[data-linted]");
+  await page.setInputFiles("#schema-file", { name: "a-rather-long-name-for-a-structure-dump.sql", mimeType: "text/plain", buffer: Buffer.from(DUMP) });
+  await page.waitForSelector("#schema-problems li");
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth) <= 390, "no horizontal scrolling");
+  assert.deepEqual(errors, []);
+  await page.close();
+});
