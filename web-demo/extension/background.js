@@ -3,7 +3,7 @@
 // GitHub pull request's `.diff` (which redirects to another origin, out of the
 // page's reach), and keeps the content script registered on the self-hosted
 // GitLab hosts the user granted.
-import init, { lintDiff, lintFiles } from "./vendor/zerodown.js";
+import init, { lintDiff, lintFiles, loadSchema } from "./vendor/zerodown.js";
 // The package's Ruby module (lint exports that also read Rails migrations):
 // its glue is imported here (a service worker cannot import() later), its
 // WebAssembly is fetched and compiled only for a change holding a `.rb`
@@ -18,7 +18,27 @@ let ready = null;
 let readyRuby = null;
 // Which WebAssembly modules this worker has compiled (for debugging, and
 // read by the end-to-end tests: the Ruby one only after a change with Ruby).
-globalThis.zerodownLoaded = { lint: false, ruby: false };
+globalThis.zerodownLoaded = { lint: false, ruby: false, schemaLoads: 0 };
+
+// The last schema a content script sent (a GitLab target branch's
+// db/structure.sql), read once per module with that module's loadSchema and
+// freed when another one comes.
+let schema = { text: null, handles: new Map() };
+/** `mod` (a module's lint exports) or its handle of the schema `text`: {linter, info}. */
+function withSchema(name, mod, text) {
+  if (typeof text !== "string" || !text) return { linter: mod, info: null };
+  if (schema.text !== text) {
+    for (const handle of schema.handles.values()) handle.free();
+    schema = { text, handles: new Map() };
+  }
+  let handle = schema.handles.get(name);
+  if (!handle) {
+    handle = mod.loadSchema(text, "db/structure.sql");
+    globalThis.zerodownLoaded.schemaLoads++;
+    schema.handles.set(name, handle);
+  }
+  return { linter: handle, info: { counts: handle.counts, problems: handle.problems } };
+}
 
 const failure = (e) => ({ ok: false, error: { message: String(e?.message ?? e), code: e?.code } });
 
@@ -57,15 +77,14 @@ chrome.runtime.onMessage.addListener((message, sender, reply) => {
     loaded = ready ??= init({ module_or_path: chrome.runtime.getURL("vendor/zerodown_bg.wasm") }).then(() => {
       globalThis.zerodownLoaded.lint = true;
     });
-    mod = { lintDiff, lintFiles };
+    mod = { lintDiff, lintFiles, loadSchema };
   }
   loaded
-    .then(() => reply({
-      ok: true,
-      report: message.type === "lintDiff"
-        ? mod.lintDiff(message.diff, message.options, message.migrations)
-        : mod.lintFiles(message.files, message.options),
-    }))
+    .then(() => {
+      if (message.type !== "lintDiff") return reply({ ok: true, report: mod.lintFiles(message.files, message.options) });
+      const { linter, info } = withSchema(message.ruby === true ? "ruby" : "lint", mod, message.schema);
+      reply({ ok: true, report: linter.lintDiff(message.diff, message.options, message.migrations), schema: info });
+    })
     .catch((e) => reply(failure(e)));
   return true;
 });

@@ -16,6 +16,13 @@
 //           {id, type: "plan", change, options}     -> plan(change, options)  (full)
 //           {id, type: "explain", rule}              -> the rule's Markdown   (full)
 //           {id, type: "load-full"}                  -> {hasPlan}            (full)
+//           {id, type: "schema", text, path, ruby}   -> {counts, problems, loads, ms}: the
+//             schema every later lint runs on ("" for none). Read once per
+//             module with loadSchema (in the Ruby module when `ruby`, or when
+//             a lint of a `.rb` path first needs it: handles cannot cross
+//             modules) and freed when the text changes.
+//           A lint's answer also carries `schemaLoads`: how many times
+//           loadSchema has run in this worker (a keystroke never adds one).
 //        -> {id, ok: true, result} | {id, ok: false, error: {message, code}}
 // On start it posts {type: "ready", version, rules}.
 import init, * as zerodown from "../pkg/web/zerodown.js";
@@ -50,6 +57,28 @@ function loadRuby() {
   return ruby;
 }
 
+// The schema the lints run on: its text, and one handle per module that has read it.
+let schema = { text: "", path: null, handles: new Map() };
+let schemaLoads = 0;
+
+/** The schema's handle in `linter` (a module), read on first use; null without a schema. */
+function schemaIn(linter) {
+  if (!schema.text) return null;
+  let handle = schema.handles.get(linter);
+  if (!handle) {
+    schemaLoads++;
+    handle = linter.loadSchema(schema.text, schema.path);
+    schema.handles.set(linter, handle);
+  }
+  return handle;
+}
+
+function setSchema(text, path) {
+  if (text === schema.text && path === schema.path) return;
+  for (const handle of schema.handles.values()) handle.free();
+  schema = { text, path, handles: new Map() };
+}
+
 // The plans of the last lint's findings: a long migration's plans are most of
 // its report, and the page shows one at a time.
 let plans = { lint: 0, list: [] };
@@ -60,14 +89,27 @@ onmessage = async ({ data }) => {
     let result;
     if (data.type === "lint") {
       const linter = /\.rb$/i.test(data.path ?? "") ? await loadRuby() : zerodown;
-      result = linter.lint(data.sql, data.options, data.path ?? null);
+      const withSchema = schemaIn(linter);
+      result = (withSchema ?? linter).lint(data.sql, data.options, data.path ?? null);
       plans = { lint: data.id, list: result.findings.map((f) => f.plan ?? null) };
       for (const f of result.findings) {
         if (f.plan) f.hasPlan = true;
         delete f.plan;
         delete f.statement; // the page marks the finding's own span
       }
-      result = { json: JSON.stringify(result) };
+      result = { json: JSON.stringify(result), schemaLoads };
+    } else if (data.type === "schema") {
+      setSchema(String(data.text ?? ""), data.path || "db/structure.sql");
+      try {
+        const module = data.ruby ? await loadRuby() : zerodown;
+        const t0 = performance.now();
+        const handle = schemaIn(module);
+        const ms = Math.round(performance.now() - t0); // loadSchema (and freeing the previous handles: above)
+        result = handle ? { counts: handle.counts, problems: handle.problems, loads: schemaLoads, ms } : { counts: null, problems: [], loads: schemaLoads, ms: 0 };
+      } catch (e) {
+        setSchema("", null); // lints go on without it; the page says why
+        throw e;
+      }
     } else if (data.type === "finding-plan") {
       if (data.lint !== plans.lint) throw Object.assign(new Error("a newer lint replaced these findings"), { code: "stale" });
       result = plans.list[data.index] ?? null;

@@ -61,6 +61,8 @@ test("on a GitLab merge request the review reads the same-origin .diff and is on
     "db/migrate/20240503100000_create_audit_events.sql checked",
   ]);
   assert.deepEqual(await rules(host), ["add-index-non-concurrently 3", "add-column-required 4", "drop-column 2"]);
+  // group/project's target branch has a db/structure.sql holding everything these migrations use.
+  assert.equal(await host.locator(".zd-schema-info").textContent(), "Checked against the schema: 2 tables, 7 columns, 1 index.");
   // Placed above the merge request's diff, before the tabs, closed: one line.
   assert.ok(await page.evaluate(() => document.querySelector("#zerodown-review").nextElementSibling.matches(".merge-request-tabs-holder")));
   const summary = host.locator("details.zd-review > summary");
@@ -90,7 +92,7 @@ test("on a GitLab merge request with Rails migrations the Ruby module reviews th
   // A change without Ruby first: the lint module only.
   const sql = await reviewOn(`${server.base}/group/project/-/merge_requests/1`);
   await sql.page.close();
-  assert.deepEqual(await workerLoaded(), { lint: true, ruby: false });
+  assert.deepEqual(await workerLoaded(), { lint: true, ruby: false, schemaLoads: 1 });
 
   const { page, host, errors } = await reviewOn(`${server.base}/group/project/-/merge_requests/16`);
   assert.deepEqual(await paths(host), [
@@ -101,6 +103,8 @@ test("on a GitLab merge request with Rails migrations the Ruby module reviews th
   assert.deepEqual(await rules(host), ["add-index-non-concurrently 10", "drop-column 7"]);
   assert.match(await host.locator("details.zd-review").getAttribute("aria-label"), /^zerodown: 1 error, 1 warning in 2 migrations$/);
   assert.equal((await workerLoaded()).ruby, true);
+  // The target branch's schema, read once more: by the Ruby module (a handle cannot cross modules).
+  assert.equal((await workerLoaded()).schemaLoads, 2);
   assert.deepEqual(errors, []);
   await page.close();
 });
@@ -109,6 +113,7 @@ test("on a GitHub pull request the review reads the .diff (through the service w
   server.requests.length = 0;
   const { page, host, requests, errors } = await reviewOn(`${server.base}/owner/repo/pull/1/files`);
   assert.deepEqual(await paths(host), ["db/migrations/0042_orders_customer_fk.sql checked"]);
+  assert.match(await host.locator(".zd-schema-missing").textContent(), /^Reviewed without a schema: on GitHub the schema is not fetched/);
   assert.deepEqual(await rules(host), ["add-foreign-key 3"]);
   assert.equal(await host.locator("tr.zd-line[data-line='1'] .zd-text").textContent(), '-- <img src=x onerror="window.__zdPwned=1"> orders belong to customers');
   assert.equal(await page.evaluate(() => document.querySelector("#zerodown-review").shadowRoot.querySelectorAll("img").length), 0);
@@ -171,5 +176,34 @@ test("pages that are not merge requests are left alone", async () => {
   await page.goto(`${server.base}/widget/blank.html`);
   await page.waitForTimeout(500);
   assert.equal(await page.locator("#zerodown-review").count(), 0);
+  await page.close();
+});
+
+test("GitLab: the target branch's db/structure.sql, read on the same origin, is the schema the review checks against", async () => {
+  server.requests.length = 0;
+  const { page, host, requests, errors } = await reviewOn(`${server.base}/rails/app/-/merge_requests/1`);
+  // The column the post-deploy migration drops is not in the target branch's schema.
+  assert.deepEqual((await rules(host)).slice(0, 3), ["add-index-non-concurrently 3", "add-column-required 4", "drop-column 2"]);
+  const mismatch = host.locator('.zd-file[data-path$="drop_legacy_token.sql"] tr.zd-finding[data-rule="schema-mismatch"]');
+  assert.equal(await mismatch.count(), 1);
+  assert.match(await mismatch.locator(".zd-loc").textContent(), /^line 2,/);
+  assert.match(await mismatch.locator(".zd-msg").textContent(), /legacy_token/);
+  const note = host.locator(".zd-schema-info");
+  assert.match(await note.textContent(), /Checked against the schema: 2 tables, 2 columns, 0 indexes\./);
+  assert.match(await note.locator(".zd-schema-problems summary").textContent(), /^1 statement of the schema skipped$/);
+  assert.match(await note.locator(".zd-schema-problems li").textContent(), /^db\/structure\.sql:8 \S/);
+  assert.ok(server.requests.includes("localhost /api/v4/projects/rails%2Fapp/merge_requests/1"), server.requests.join("\n"));
+  assert.ok(server.requests.includes("localhost /rails/app/-/raw/main/db/structure.sql"));
+  assert.deepEqual(requests.filter((u) => !u.startsWith(server.base)), [], "no request beyond the page's origin");
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("GitLab: a project without db/structure.sql is reviewed without a schema, and the review says so", async () => {
+  const { page, host, errors } = await reviewOn(`${server.base}/plain/app/-/merge_requests/1`);
+  assert.deepEqual(await rules(host), ["add-index-non-concurrently 3", "add-column-required 4", "drop-column 2"]);
+  assert.equal(await host.locator(".zd-schema-missing").textContent(), "Reviewed without a schema: main has no db/structure.sql");
+  // The 404 of the raw file is the only error the page logs.
+  assert.deepEqual(errors.filter((e) => !/404/.test(e)), []);
   await page.close();
 });

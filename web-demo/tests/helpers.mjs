@@ -18,11 +18,17 @@ export const ARGS = [
 ];
 
 /**
- * Pages that mimic the hosts: GitLab `/<group>/<project>/-/merge_requests/<n>`
+ * Pages that mimic the hosts (and GitLab's merge request API and raw files, for the schema): GitLab `/<group>/<project>/-/merge_requests/<n>`
  * (and its same-origin `.diff`: `mr.diff`, `gitlab-rails-mr.diff` for 16), GitHub `/<owner>/<repo>/pull/<n>` (1: a
  * classic "Files changed" page; 2: tabs that navigate with history.pushState).
  */
 function fixtureRoute(path) {
+  // GitLab's merge request API (its target branch) for any project, and the
+  // raw db/structure.sql of branch main of projects rails/app (a column is
+  // missing) and group/project (all there); elsewhere: 404, no Rails.
+  if (/^\/api\/v4\/projects\/[^/]+\/merge_requests\/\d+$/.test(path)) return join(FIXTURES, "gitlab-mr.json");
+  if (path === "/rails/app/-/raw/main/db/structure.sql") return join(FIXTURES, "structure.sql");
+  if (path === "/group/project/-/raw/main/db/structure.sql") return join(FIXTURES, "structure-complete.sql");
   // Merge request 16: a GitLab merge request with Rails migrations (Ruby).
   if (/^\/[^/]+\/[^/]+\/-\/merge_requests\/16\.diff$/.test(path)) return join(FIXTURES, "gitlab-rails-mr.diff");
   if (/^\/[^/]+\/[^/]+\/-\/merge_requests\/\d+\.diff$/.test(path)) return join(FIXTURES, "mr.diff");

@@ -43,12 +43,17 @@ export class ReviewView {
    * (`.rb`): the caller then lints with the package's Ruby module
    * (`zerodown/ruby`), and only then loads it.
    * `collapsible`: the review is a closed `<details>` whose summary is one line.
+   * `schemaInfo()`: what the review was checked against, asked after each
+   * lint: null (no schema, nothing said), `{counts, problems, path}` (a
+   * schema handle's: its counts and the statements it skipped), or
+   * `{missing}` (a sentence: why there is no schema).
    */
-  constructor(root, { lintDiff, lintFiles, collapsible = false }) {
+  constructor(root, { lintDiff, lintFiles, collapsible = false, schemaInfo = () => null }) {
     this.root = root;
     this.lintDiff = lintDiff;
     this.lintFiles = lintFiles;
     this.collapsible = collapsible;
+    this.schemaInfo = schemaInfo;
     this.seq = 0;
   }
 
@@ -129,6 +134,7 @@ export class ReviewView {
       articles.push(this.renderFile(file, s));
     }
     for (const f of files) if (!used.has(f)) articles.push(this.renderFile(f, null));
+    const schemaNote = this.schemaNote();
     for (const u of unchecked) {
       articles.push(this.renderFile({ path: String(u.path ?? ""), phase: null, status: "not-checked", reason: String(u.reason ?? "not read"), findings: [] }, null));
     }
@@ -136,7 +142,7 @@ export class ReviewView {
     const notChecked = listed.filter((f) => f.status === "not-checked").length + unchecked.length;
     const migrations = listed.filter((f) => f.status !== "schema").length + unchecked.length;
     if (!articles.some(Boolean)) {
-      this.root.replaceChildren(this.frame(h("p", { class: "empty" }, "No migration files in this change."), [], "", "zerodown: no migrations in this change"));
+      this.root.replaceChildren(this.frame([schemaNote, h("p", { class: "empty" }, "No migration files in this change.")], [], "", "zerodown: no migrations in this change"));
       return;
     }
     const { errors, warnings, infos } = report.summary;
@@ -153,7 +159,25 @@ export class ReviewView {
       plural(migrations, "migration file"),
       report.summary.changed !== undefined ? `${plural(report.summary.changed, "statement")} changed, ${report.summary.context ?? 0} read for context` : null,
     ].filter(Boolean).join(" · ");
-    this.root.replaceChildren(this.frame(articles, pills, subtitle, line));
+    this.root.replaceChildren(this.frame([schemaNote, ...articles], pills, subtitle, line));
+  }
+
+  /** What the review was checked against (see `schemaInfo`), or null. */
+  schemaNote() {
+    const info = this.schemaInfo?.();
+    if (!info) return null;
+    if (info.missing) {
+      return h("p", { class: "zd-schema-info zd-schema-missing", role: "note" }, "Reviewed without a schema: ", visible(info.missing));
+    }
+    const { counts, problems = [] } = info;
+    const text = `Checked against the schema: ${plural(counts.tables, "table")}, ${plural(counts.columns, "column")}, ${plural(counts.indexes, "index", "indexes")}.`;
+    if (!problems.length) return h("p", { class: "zd-schema-info" }, text);
+    const shown = problems.slice(0, 100);
+    return h("div", { class: "zd-schema-info" }, h("p", null, text),
+      h("details", { class: "zd-schema-problems" },
+        h("summary", null, `${plural(problems.length, "statement")} of the schema skipped`),
+        h("ol", null, shown.map((p) => h("li", null, h("code", null, visible(`${p.path}:${p.line}`)), " ", visible(p.reason))),
+          problems.length > shown.length ? h("li", null, `and ${problems.length - shown.length} more`) : null)));
   }
 
   frame(body, pills, subtitle, line = "zerodown") {
@@ -313,6 +337,11 @@ export const REVIEW_CSS = `
 .zd-unchecked { border-color: var(--zd-warning); } .zd-count-unchecked { color: #6b4a00; font-weight: 600; }
 .zd-unchecked-note { color: #6b4a00; background: var(--zd-warning-bg); }
 .zd-schema .zd-file-head { border-bottom: 0; } .zd-schema .zd-note { border-bottom: 0; }
+.zd-schema-info { margin: 0 0 6px; font-size: 12.5px; color: var(--zd-muted); } .zd-schema-info p { margin: 0; }
+.zd-schema-missing { color: #6b4a00; background: var(--zd-warning-bg); padding: 6px 10px; border-radius: 6px; }
+.zd-schema-problems summary { cursor: pointer; color: var(--zd-accent); }
+.zd-schema-problems ol { margin: 4px 0 0; padding-left: 18px; } .zd-schema-problems code { font-weight: 600; }
+.zd-schema-problems summary:focus-visible { outline: 2px solid var(--zd-accent); outline-offset: 2px; }
 details.zd-review > summary { cursor: pointer; margin-bottom: 0; list-style: none; }
 details.zd-review > summary::-webkit-details-marker { display: none; }
 details.zd-review > summary::before { content: "▸"; color: var(--zd-muted); width: 1em; }

@@ -7,7 +7,13 @@
 // linted by the package's Ruby module instead, loaded from
 // `ruby-module-url` (default: `../ruby/zerodown.js` next to the lint
 // module's folder, as the package lays them out) only then; with a `linter`
-// set, its `ruby` property ({lintDiff, lintFiles}) when it has one. Fires
+// set, its `ruby` property ({lintDiff, lintFiles}) when it has one.
+// schema (string or null): a schema dump (`db/structure.sql`) the change is
+// checked against. It is read once per module with that module's
+// `loadSchema` (a `linter` needs one too) and every review lints the diff
+// with the handle's `lintDiff`; setting another text frees the handles and
+// reviews again. The review says what it was checked against and lists the
+// statements of the dump it skipped. Fires
 // `zerodown-review` with the report in
 // `detail` after each render, and `zerodown-review-error` (detail: {error,
 // message}) when a review fails: the element then shows the error, never the
@@ -41,14 +47,21 @@ export class ZerodownReview extends HTMLElement {
   #options = {};
   #linter = null;
   #queued = false;
+  #schema = null;
+  #schemas = new Map(); // module (or linter) -> its Schema handle of #schema
+  #schemaUsed = null; // the handle the last lint ran on
 
   constructor() {
     super();
     const root = this.attachShadow({ mode: "open" });
     adoptStyles(root, BASE_CSS, TIMELINE_CSS, REVIEW_CSS);
     this.view = new ReviewView(root, {
-      lintDiff: async (diff, options, migrations, how) => (await this.#linter_(how?.ruby)).lintDiff(diff, options, migrations),
-      lintFiles: async (files, options, how) => (await this.#linter_(how?.ruby)).lintFiles(files, options),
+      lintDiff: async (diff, options, migrations, how) => this.#withSchema(await this.#linter_(how?.ruby)).lintDiff(diff, options, migrations),
+      lintFiles: async (files, options, how) => this.#withSchema(await this.#linter_(how?.ruby)).lintFiles(files, options),
+      schemaInfo: () => {
+        const s = this.#schemaUsed;
+        return s ? { counts: s.counts, problems: s.problems } : null;
+      },
     });
   }
 
@@ -65,6 +78,34 @@ export class ZerodownReview extends HTMLElement {
   set options(v) { this.#options = v ?? {}; this.#render(); }
   get linter() { return this.#linter; }
   set linter(v) { this.#linter = v; this.#render(); }
+
+  /** The schema dump the change is checked against, or null. */
+  get schema() { return this.#schema; }
+  set schema(v) {
+    v = v === null || v === undefined || v === "" ? null : String(v);
+    if (v === this.#schema) return;
+    for (const handle of this.#schemas.values()) handle.free?.();
+    this.#schemas.clear();
+    this.#schemaUsed = null;
+    this.#schema = v;
+    this.#render();
+  }
+
+  /** What lints: `linter`, or its schema handle (read on first use in that module) when a schema is set. */
+  #withSchema(linter) {
+    if (this.#schema === null) {
+      this.#schemaUsed = null;
+      return linter;
+    }
+    let handle = this.#schemas.get(linter);
+    if (!handle) {
+      if (typeof linter.loadSchema !== "function") throw new Error("this linter has no loadSchema: it cannot check the change against a schema");
+      handle = linter.loadSchema(this.#schema, "db/structure.sql");
+      this.#schemas.set(linter, handle);
+    }
+    this.#schemaUsed = handle;
+    return handle;
+  }
 
   connectedCallback() { this.#render(); }
   attributeChangedCallback() { this.#render(); }
