@@ -34,15 +34,17 @@
 //!    types only; they never call the engines, so the engines can build
 //!    reports from below.
 //! 8. [`lint`](mod@lint) (the engine: runs `sql` and `rules`, attaches plans, builds a
-//!    `LintReport`) and [`release`] (release-migration layouts, schedules and
-//!    upgrade paths). Neither imports the other.
-//! 9. [`cells`] (its fleet check reads release layouts and plans) and
-//!    [`config`] (`zerodown.toml`, checked with the engine's option checks).
-//! 10. [`cli`](mod@cli): the command line, `cli::run(argv, io)` over a small
+//!    `LintReport`).
+//! 9. [`release`] (release-migration layouts, schedules and upgrade paths):
+//!    above the engine because, given a schema, it runs the engine over the
+//!    migrations in the order a deployment runs them.
+//! 10. [`cells`] (its fleet check reads release layouts and plans) and
+//!     [`config`] (`zerodown.toml`, checked with the engine's option checks).
+//! 11. [`cli`](mod@cli): the command line, `cli::run(argv, io)` over a small
 //!     I/O trait: argument parsing, file and stream access, and a call into
 //!     the core. The native binary and the Node module's `npx zerodown` both
 //!     run it, so their help, errors and exit codes are the same.
-//! 11. The WebAssembly bindings (`wasm`, whose Node module hands `runCli` to
+//! 12. The WebAssembly bindings (`wasm`, whose Node module hands `runCli` to
 //!     the package's bin), with this crate root.
 
 pub mod cells;

@@ -1176,3 +1176,65 @@ fn gitlab_rubocop_migration_config_makes_tables_large() {
         "{err}"
     );
 }
+
+#[test]
+fn upgrade_path_and_schedule_take_a_schema_and_fail_on_a_bad_one() {
+    let dir = "tests/fixtures/releases/on-schema";
+    let schema = "tests/fixtures/releases/on-schema-at-8.17.sql";
+    let args = |extra: &[&'static str]| {
+        let mut a = vec!["upgrade-path", dir, "--from", "8.17", "--to", "9.0"];
+        a.extend_from_slice(extra);
+        a
+    };
+    // Without the schema the layout alone is clean.
+    let (code, out, err) = zerodown(&args(&[]));
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, out, err) = zerodown(&args(&["--schema", schema]));
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        out.contains("error[schema-mismatch]: table `user_details` does not exist")
+            && out.contains("It runs in deployment 1 (9.0) of the upgrade 8.17 → 9.0"),
+        "{out}"
+    );
+    let (code, out, _) = zerodown(&args(&["--schema", schema, "--format", "json"]));
+    assert_eq!(code, 1);
+    let report: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(rules_of(&report), vec!["schema-mismatch"]);
+    // A level from --rule applies to it.
+    let (code, _, _) = zerodown(&args(&[
+        "--schema",
+        schema,
+        "--rule",
+        "schema-mismatch=warning",
+    ]));
+    assert_eq!(code, 0);
+    // schedule: on the database at 8.17, the first due file's table exists.
+    let (code, out, _) = zerodown(&[
+        "schedule",
+        dir,
+        "--version",
+        "9.0.1",
+        "--mode",
+        "continuous",
+        "--schema",
+        schema,
+    ]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("table `users` already exists"), "{out}");
+    // A missing schema is a set-up error: exit 2, nothing on stdout.
+    let (code, out, err) = zerodown(&args(&["--schema", "tests/fixtures/none.sql"]));
+    assert_eq!(code, 2);
+    assert_eq!(out, "");
+    assert!(
+        err.starts_with("error: schema: ") && err.contains("none.sql"),
+        "{err}"
+    );
+    // --schema and --database-url are one or the other.
+    let (code, _, err) = zerodown(&args(&[
+        "--schema",
+        schema,
+        "--database-url",
+        "postgres://x@h/db",
+    ]));
+    assert_eq!(code, 2, "{err}");
+}

@@ -891,3 +891,120 @@ fn cli_explains_the_release_rules() {
         }
     }
 }
+
+const ON_SCHEMA_SQL: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/releases/on-schema-at-8.17.sql"
+);
+const ON_SCHEMA_BIO: &str = "9.0.1/20170401_add_bio_to_user_details.sql";
+
+fn schema_at_8_17() -> zerodown::lint::Schema {
+    let text = std::fs::read_to_string(ON_SCHEMA_SQL).unwrap();
+    let (schema, problems) = zerodown::lint::Schema::load(&text, "schema-at-8.17.sql");
+    assert!(problems.is_empty(), "{problems:?}");
+    schema
+}
+
+#[test]
+fn an_upgrade_path_on_the_schema_finds_a_migration_that_would_fail_in_its_deployment() {
+    use zerodown::release::upgrade_path_on_schema;
+    let files = fixture("on-schema");
+    let schema = schema_at_8_17();
+    // Self-managed: 9.0.0 and 9.0.1 are one deployment; 9.0.1's regular
+    // migration runs before 9.0.0's post-deploy one that creates its table.
+    let report = upgrade_path_on_schema(
+        &files,
+        "8.17",
+        "9.0",
+        &opts(UpgradeMode::SelfManaged),
+        Some(&schema),
+    )
+    .unwrap();
+    assert_eq!(
+        rules(&report.findings),
+        vec![("schema-mismatch", ON_SCHEMA_BIO)]
+    );
+    let f = &report.findings[0];
+    assert!(
+        f.message.contains("table `user_details` does not exist"),
+        "{}",
+        f.message
+    );
+    assert!(
+        f.help
+            .contains("deployment 1 (9.0) of the upgrade 8.17 → 9.0")
+            && f.help.contains("the database at 8.17 (schema-at-8.17.sql)"),
+        "{}",
+        f.help
+    );
+    // The finding points at the statement, not the file's first line.
+    assert_eq!(f.span.start.line, 5);
+    // The migration already run at 8.17 (its table is in the schema) is
+    // not applied again: no "already exists".
+    assert_eq!(report.already_run.len(), 1);
+
+    // Continuous: each version is its own deployment, in order: clean.
+    let report = upgrade_path_on_schema(
+        &files,
+        "8.17.0",
+        "9.0.1",
+        &opts(UpgradeMode::Continuous),
+        Some(&schema),
+    )
+    .unwrap();
+    assert!(report.findings.is_empty(), "{:?}", report.findings);
+
+    // Without a schema nothing is known: the layout alone is clean.
+    let report = upgrade_path(&files, "8.17", "9.0", &opts(UpgradeMode::SelfManaged)).unwrap();
+    assert!(report.findings.is_empty(), "{:?}", report.findings);
+
+    // The level of schema-mismatch applies as for lint.
+    let mut o = opts(UpgradeMode::SelfManaged);
+    o.rules
+        .insert("schema-mismatch".into(), zerodown::model::RuleLevel::Off);
+    let report = upgrade_path_on_schema(&files, "8.17", "9.0", &o, Some(&schema)).unwrap();
+    assert!(report.findings.is_empty(), "{:?}", report.findings);
+}
+
+#[test]
+fn a_schedule_on_the_schema_applies_the_due_migrations_in_the_order_listed() {
+    use zerodown::release::schedule_on_schema;
+    let files = fixture("on-schema");
+    // The database the due migrations run on: here an empty one, so the
+    // 8.17 file creates users, 9.0.0's post-deploy migration user_details,
+    // and 9.0.1's ALTER finds it.
+    let (empty, _) = zerodown::lint::Schema::load("", "empty.sql");
+    let report = schedule_on_schema(
+        &files,
+        "9.0.1",
+        &opts(UpgradeMode::Continuous),
+        Some(&empty),
+    )
+    .unwrap();
+    assert!(report.findings.is_empty(), "{:?}", report.findings);
+    // On the database at 8.17 the first due migration creates a table that
+    // exists: PostgreSQL would reject it.
+    let report = schedule_on_schema(
+        &files,
+        "9.0.1",
+        &opts(UpgradeMode::Continuous),
+        Some(&schema_at_8_17()),
+    )
+    .unwrap();
+    assert_eq!(
+        rules(&report.findings),
+        vec![("schema-mismatch", "8.17.0/20170101_create_users.sql")]
+    );
+    assert!(
+        report.findings[0].message.contains("already exists"),
+        "{}",
+        report.findings[0].message
+    );
+    assert!(
+        report.findings[0]
+            .help
+            .contains("the migrations due at 9.0.1, in the order listed"),
+        "{}",
+        report.findings[0].help
+    );
+}

@@ -34,9 +34,20 @@ pub struct ReleaseArgs {
     /// over the `[rules]` of zerodown.toml).
     #[arg(long = "rule", value_name = "RULE=LEVEL")]
     rules: Vec<String>,
-    /// Config file for `[rules]` (default: zerodown.toml found from the current folder upwards).
+    /// Config file for `[rules]` and `schema` (default: zerodown.toml found
+    /// from the current folder upwards).
     #[arg(long)]
     config: Option<PathBuf>,
+    /// A schema dump (`pg_dump --schema-only`, `structure.sql`) of the
+    /// database the migrations run on (upgrade-path: at --from): they apply
+    /// on it in the order they run, and a statement PostgreSQL would reject
+    /// there is a schema-mismatch error. Overrides `schema` in zerodown.toml.
+    #[arg(long, value_name = "PATH")]
+    schema: Option<PathBuf>,
+    /// The same from a live database (native only; read-only, as `lint
+    /// --database-url`).
+    #[arg(long, value_name = "URL", conflicts_with = "schema")]
+    database_url: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
@@ -102,19 +113,31 @@ struct Loaded {
     options: ReleaseOptions,
     /// The ignored-columns file, for code frames.
     ignored: Option<(String, String)>,
+    /// The schema the migrations run on, when given.
+    schema: Option<crate::lint::Schema>,
 }
 
-fn load(dir: &Path, args: &ReleaseArgs, io: &dyn Io) -> Result<Loaded, String> {
+fn load(dir: &Path, args: &ReleaseArgs, io: &mut dyn Io) -> Result<Loaded, String> {
     let entries = read_dir(dir, io)?;
+    let config = super::lint::load_config(args.config.as_ref(), io)?;
+    // The schema: the flag, else the config's (relative to the config file).
+    let schema_options = crate::model::LintOptions {
+        schema: args
+            .schema
+            .as_ref()
+            .map(|p| p.display().to_string())
+            .or_else(|| config.as_ref().and_then(|c| c.schema.clone())),
+        ..crate::model::LintOptions::default()
+    };
+    let schema =
+        super::lint::load_schema(&schema_options, args.database_url.as_deref(), None, io)?.schema;
     let mut options = ReleaseOptions {
         mode: args.mode,
         required_stops: args.required_stops.clone(),
         unreleased_as: args.unreleased_as.clone(),
         last_minor: args.last_minor,
         ignored_columns: Vec::new(),
-        rules: super::lint::load_config(args.config.as_ref(), io)?
-            .map(|c| c.rules)
-            .unwrap_or_default(),
+        rules: config.map(|c| c.rules).unwrap_or_default(),
     };
     super::lint::apply_rule_flags(&args.rules, &mut options.rules)?;
     let mut ignored = None;
@@ -128,6 +151,7 @@ fn load(dir: &Path, args: &ReleaseArgs, io: &dyn Io) -> Result<Loaded, String> {
         entries,
         options,
         ignored,
+        schema,
     })
 }
 
@@ -148,7 +172,12 @@ pub fn run_schedule(args: ScheduleArgs, io: &mut dyn Io) -> u8 {
         Ok(l) => l,
         Err(e) => return fail(io, e),
     };
-    let report = match crate::release::schedule(&loaded.entries, &args.version, &loaded.options) {
+    let report = match crate::release::schedule_on_schema(
+        &loaded.entries,
+        &args.version,
+        &loaded.options,
+        loaded.schema.as_ref(),
+    ) {
         Ok(r) => r,
         Err(e) => return fail(io, e),
     };
@@ -169,11 +198,12 @@ pub fn run_upgrade_path(args: UpgradePathArgs, io: &mut dyn Io) -> u8 {
         Ok(l) => l,
         Err(e) => return fail(io, e),
     };
-    let report = match crate::release::upgrade_path(
+    let report = match crate::release::upgrade_path_on_schema(
         &loaded.entries,
         &args.from,
         &args.to,
         &loaded.options,
+        loaded.schema.as_ref(),
     ) {
         Ok(r) => r,
         Err(e) => return fail(io, e),

@@ -132,9 +132,20 @@ pub fn lint_files_with_schema(
     options: &LintOptions,
     schema: Option<&Schema>,
 ) -> Result<LintReport> {
-    validate_options(options)?;
     let mut order: Vec<&SourceFile> = files.iter().collect();
     order.sort_by(|a, b| a.path.cmp(&b.path));
+    lint_in_order(&order, options, schema)
+}
+
+/// Lints files in the order given (not path order: the order a deployment
+/// runs them in) on top of a loaded schema; each file applies on top of the
+/// schema and the files before it.
+pub fn lint_in_order(
+    order: &[&SourceFile],
+    options: &LintOptions,
+    schema: Option<&Schema>,
+) -> Result<LintReport> {
+    validate_options(options)?;
     let mut report = LintReport::default();
     let mut catalog = seed(schema);
     let rules = active_rules(options);
@@ -143,7 +154,7 @@ pub fn lint_files_with_schema(
     // findings are large and a single growing vector would copy them over
     // and over.
     let per_file: Vec<Vec<Finding>> = order
-        .into_iter()
+        .iter()
         .map(|f| {
             let p = planner.as_ref();
             lint_one(

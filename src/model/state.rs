@@ -586,6 +586,11 @@ impl Catalog {
                 }
             }
             OpKind::AddColumn { table, column } => {
+                // On a whole schema, a table it does not hold stays absent:
+                // the statement fails there, it creates nothing.
+                if self.complete && !self.tables.contains_key(&key(table)) {
+                    return;
+                }
                 let cols = self.tables.get_or_default(key(table));
                 cols.insert(
                     &column.name,

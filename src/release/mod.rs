@@ -1,14 +1,15 @@
 //! The release-migrations layout, schedules and upgrade paths, and the
 //! checks on them (steps collapsed into one deployment, ignored columns).
 //!
-//! Layer: beside `lint`, importing neither it nor anything above it. It reads
-//! migrations with `sql` (statements and `-- zerodown:` headers), takes
-//! [`Version`] and phases from `model` (re-exporting `Version`), and builds
-//! `report` types.
+//! Layer: above `lint`, which it runs only to apply migrations on a loaded
+//! schema in deployment order (`on_schema`). It reads migrations with `sql`
+//! (statements and `-- zerodown:` headers), takes [`Version`] and phases
+//! from `model` (re-exporting `Version`), and builds `report` types.
 
 mod collapse;
 mod ignored;
 mod layout;
+mod on_schema;
 mod schedule;
 mod upgrade;
 
@@ -20,8 +21,8 @@ pub use ignored::{
     IGNORE_REMOVED_TOO_EARLY,
 };
 pub use layout::{read_layout, DroppedColumn, Folder, MigrationFile, UNRELEASED};
-pub use schedule::schedule;
-pub use upgrade::{upgrade_path, ReleaseOptions};
+pub use schedule::{schedule, schedule_on_schema};
+pub use upgrade::{upgrade_path, upgrade_path_on_schema, ReleaseOptions};
 
 /// Sorts findings by path, then position, then rule.
 fn sort_findings(findings: &mut [crate::report::Finding]) {

@@ -1,11 +1,13 @@
 //! Which release migrations are due at a version.
 
 use crate::error::Result;
+use crate::lint::Schema;
 use crate::report::{count_findings, ScheduleReport};
 
 use super::collapse::check_collapse;
 use super::ignored::check_ignored;
 use super::layout::{read_layout, MigrationFile};
+use super::on_schema::{check_on_schema, Run};
 use super::upgrade::{Path, ReleaseOptions, Resolved};
 use super::Version;
 
@@ -36,6 +38,18 @@ pub fn schedule(
     version: &str,
     options: &ReleaseOptions,
 ) -> Result<ScheduleReport> {
+    schedule_on_schema(entries, version, options, None)
+}
+
+/// [`schedule`] with a loaded schema: the database the due migrations run
+/// on. They apply on it in the order listed, and each statement PostgreSQL
+/// would reject at that point is a `schema-mismatch` finding.
+pub fn schedule_on_schema(
+    entries: &[(String, String)],
+    version: &str,
+    options: &ReleaseOptions,
+    schema: Option<&Schema>,
+) -> Result<ScheduleReport> {
     let at = Version::parse(version)?;
     let resolved = Resolved::new(options)?;
     let files = read_layout(entries)?;
@@ -65,6 +79,23 @@ pub fn schedule(
     let mut findings = Vec::new();
     check_collapse(&files, &path, ua, &mut findings);
     check_ignored(&files, &options.ignored_columns, &path, ua, &mut findings);
+    if let Some(schema) = schema {
+        let place = format!("the migrations due at {at}, in the order listed");
+        let runs: Vec<Run<'_>> = due
+            .iter()
+            .map(|file| Run {
+                file,
+                place: place.clone(),
+            })
+            .collect();
+        check_on_schema(
+            &runs,
+            entries,
+            schema,
+            "the database they run on",
+            &mut findings,
+        )?;
+    }
     super::collapse::apply_levels(&mut findings, &options.rules);
     super::sort_findings(&mut findings);
 

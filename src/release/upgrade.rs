@@ -4,11 +4,13 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, ErrorCode, Result};
+use crate::lint::Schema;
 use crate::report::{count_findings, Deployment, UpgradeMode, UpgradePathReport};
 
 use super::collapse::check_collapse;
 use super::ignored::{check_ignored, IgnoredColumn};
 use super::layout::{read_layout, MigrationFile};
+use super::on_schema::{check_on_schema, Run};
 use super::Version;
 
 /// Options of `schedule` and `upgrade_path`: the same struct for CLI flags
@@ -242,6 +244,20 @@ pub fn upgrade_path(
     to: &str,
     options: &ReleaseOptions,
 ) -> Result<UpgradePathReport> {
+    upgrade_path_on_schema(entries, from, to, options, None)
+}
+
+/// [`upgrade_path`] with a loaded schema: the database at `from`. The
+/// deployments' migrations apply on it in the order they run, and each
+/// statement PostgreSQL would reject at that point is a `schema-mismatch`
+/// finding that names its deployment.
+pub fn upgrade_path_on_schema(
+    entries: &[(String, String)],
+    from: &str,
+    to: &str,
+    options: &ReleaseOptions,
+    schema: Option<&Schema>,
+) -> Result<UpgradePathReport> {
     let from_v = Version::parse(from)?;
     let to_v = Version::parse(to)?;
     let resolved = Resolved::new(options)?;
@@ -287,6 +303,37 @@ pub fn upgrade_path(
     let mut findings = Vec::new();
     check_collapse(&files, &path, ua, &mut findings);
     check_ignored(&files, &options.ignored_columns, &path, ua, &mut findings);
+    if let Some(schema) = schema {
+        let upgrade = format!(
+            "{} → {}",
+            path.from
+                .as_ref()
+                .map_or_else(|| from.to_string(), ToString::to_string),
+            path.target(path.targets.len().saturating_sub(1))
+        );
+        let runs: Vec<Run<'_>> = buckets
+            .iter()
+            .enumerate()
+            .flat_map(|(i, files)| {
+                let place = format!(
+                    "deployment {} ({}) of the upgrade {upgrade}",
+                    i + 1,
+                    path.target(i)
+                );
+                files.iter().map(move |file| Run {
+                    file,
+                    place: place.clone(),
+                })
+            })
+            .collect();
+        check_on_schema(
+            &runs,
+            entries,
+            schema,
+            &format!("the database at {from}"),
+            &mut findings,
+        )?;
+    }
     super::collapse::apply_levels(&mut findings, &options.rules);
     super::sort_findings(&mut findings);
 
