@@ -820,3 +820,103 @@ fn the_partitioned_index_advice_runs_on_postgresql() {
         "the parent's index is valid with both partitions attached"
     );
 }
+
+/// Plans from the schema on PostgreSQL: the rollbacks of drop-index and
+/// replace-view come from the dump (`pg_get_indexdef`, `pg_get_viewdef` as
+/// pg_dump writes them) and from the live catalog alike, and they run: the
+/// index and the view they recreate are the ones dropped. bigint-primary-key
+/// lists the foreign keys that reference the key, with the integer one.
+#[test]
+fn rollbacks_from_the_schema_recreate_what_was_dropped_on_postgresql() {
+    let Some(pg) = Cluster::start() else { return };
+    pg.create_db("rb");
+    pg.exec(
+        "rb",
+        "CREATE TABLE projects (id integer PRIMARY KEY, name text, archived boolean NOT NULL DEFAULT false);\n\
+         CREATE TABLE issues (id bigint PRIMARY KEY, project_id integer REFERENCES projects (id), title text);\n\
+         CREATE TABLE notes (id bigint PRIMARY KEY, project_id bigint CONSTRAINT notes_project_fk REFERENCES projects (id));\n\
+         CREATE INDEX index_issues_on_project_id_and_title ON issues USING btree (project_id, lower(title)) WHERE title IS NOT NULL;\n\
+         CREATE VIEW active_projects AS SELECT p.id, p.name, count(i.id) AS open_issues FROM projects p LEFT JOIN issues i ON i.project_id = p.id WHERE NOT p.archived GROUP BY p.id;",
+    );
+    let dir = scratch("rollbacks");
+    let dump = dir.join("structure.sql");
+    std::fs::write(&dump, pg_dump(&pg, "rb")).expect("write the dump");
+    let dump = dump.to_str().expect("UTF-8 path").to_string();
+    let live = url(&pg, "rb");
+    let plan = |args: &[&str], source: &[&str]| {
+        let mut a = vec!["plan"];
+        a.extend_from_slice(args);
+        a.extend_from_slice(&["--format", "json"]);
+        a.extend_from_slice(source);
+        let (code, out, err) = zerodown(&a);
+        assert_eq!(code, 0, "{a:?}: {err}");
+        let plan: Value = serde_json::from_str(&out).expect("plan JSON");
+        (plan, err)
+    };
+    let downs = |plan: &Value| -> Vec<String> {
+        plan["releases"]
+            .as_array()
+            .expect("releases")
+            .iter()
+            .flat_map(|r| r["steps"].as_array().expect("steps").iter())
+            .filter_map(|s| s["down"].as_str().map(str::to_string))
+            .collect()
+    };
+
+    // drop-index: the same plan from the dump and from the database.
+    let index = ["drop-index", "index_issues_on_project_id_and_title"];
+    let (from_dump, notes) = plan(&index, &["--schema", &dump]);
+    let (from_db, _) = plan(&index, &["--database-url", &live]);
+    assert_eq!(from_dump, from_db);
+    assert!(notes.contains("its table `public.issues`"), "{notes}");
+    assert_eq!(from_dump["change"]["table"], "public.issues");
+    let before = pg.exec(
+        "rb",
+        "SELECT pg_get_indexdef('index_issues_on_project_id_and_title'::regclass)",
+    );
+    pg.exec("rb", "DROP INDEX index_issues_on_project_id_and_title;");
+    for down in downs(&from_dump) {
+        pg.exec("rb", &down);
+    }
+    let after = pg.exec(
+        "rb",
+        "SELECT pg_get_indexdef('index_issues_on_project_id_and_title'::regclass)",
+    );
+    assert_eq!(before, after);
+
+    // replace-view: the old view's query for the rollback, both ways.
+    let view = [
+        "replace-view",
+        "active_projects",
+        "active_projects_v2",
+        "SELECT id, name FROM projects WHERE NOT archived",
+    ];
+    let (from_dump, notes) = plan(&view, &["--schema", &dump]);
+    let (from_db, _) = plan(&view, &["--database-url", &live]);
+    assert_eq!(from_dump, from_db);
+    assert!(notes.contains("the query of `active_projects`"), "{notes}");
+    let restore: Vec<String> = downs(&from_dump)
+        .into_iter()
+        .filter(|d| d.contains("CREATE VIEW"))
+        .collect();
+    assert_eq!(restore.len(), 1, "{from_dump}");
+    let before = pg.exec("rb", "SELECT pg_get_viewdef('active_projects'::regclass)");
+    pg.exec("rb", "DROP VIEW active_projects;");
+    pg.exec("rb", &restore[0]);
+    let after = pg.exec("rb", "SELECT pg_get_viewdef('active_projects'::regclass)");
+    assert_eq!(before, after);
+
+    // bigint-primary-key: the referencing keys, the integer one named.
+    let key = ["bigint-primary-key", "projects.id"];
+    let (_, notes) = plan(&key, &["--schema", &dump]);
+    let (_, notes_db) = plan(&key, &["--database-url", &live]);
+    for n in [&notes, &notes_db] {
+        assert!(
+            n.contains("2 foreign key(s) reference `projects`.`id`")
+                && n.contains("`public.issues`.`project_id` (integer, `issues_project_id_fkey`)")
+                && n.contains("`public.notes`.`project_id` (bigint, `notes_project_fk`)")
+                && n.contains("public.issues.project_id still integer"),
+            "{n}"
+        );
+    }
+}

@@ -9,7 +9,7 @@
 //! reader, so a dump and a database cannot drift apart in what they tell
 //! the rules (tests/pg_schema.rs lints against both and compares).
 
-use crate::model::{Catalog, Change, OpKind};
+use crate::model::{Catalog, Change, ConstraintKind, Name, OpKind};
 use crate::plan::PlanOptions;
 use crate::report::SchemaProblem;
 use crate::sql;
@@ -21,13 +21,74 @@ pub struct Schema {
     pub catalog: Catalog,
     /// The dump's path, as given.
     pub path: String,
+    /// What plans take from the schema beyond the catalog.
+    facts: PlanFacts,
+}
+
+/// The dump's own text for what a plan's rollback recreates, and the
+/// foreign keys a key change must carry along. Read as the dump states
+/// them: migrations linted later do not change these.
+#[derive(Debug, Clone, Default)]
+struct PlanFacts {
+    /// `CREATE [UNIQUE] INDEX ...` as the dump writes it (`pg_get_indexdef`),
+    /// with the index's name and table.
+    indexes: Vec<(Name, Name, String)>,
+    /// Views and their queries (`pg_get_viewdef`).
+    views: Vec<(Name, String)>,
+    /// Foreign keys, as the dump states them.
+    foreign_keys: Vec<ForeignKeyFact>,
+}
+
+/// A foreign key: (table, constraint, columns, referenced table, referenced
+/// columns; empty: the primary key).
+type ForeignKeyFact = (Name, String, Vec<String>, Name, Vec<String>);
+
+/// Whether two names are the same object, an unqualified name standing for
+/// `public` (the search path of a migration).
+fn same(a: &Name, b: &Name) -> bool {
+    let schema = |n: &Name| n.schema.clone().unwrap_or_else(|| "public".to_string());
+    a.name == b.name && schema(a) == schema(b)
+}
+
+/// The query of `CREATE VIEW name [(cols)] [WITH (...)] AS query`: the text
+/// after the first `AS` word outside quotes and parentheses.
+fn view_query(body: &str) -> Option<&str> {
+    let bytes = body.as_bytes();
+    let (mut depth, mut quote) = (0usize, None::<u8>);
+    for (i, &b) in bytes.iter().enumerate() {
+        match (quote, b) {
+            (Some(q), _) if b == q => quote = None,
+            (Some(_), _) => {}
+            (None, b'"' | b'\'') => quote = Some(b),
+            (None, b'(') => depth += 1,
+            (None, b')') => depth = depth.saturating_sub(1),
+            (None, _)
+                if depth == 0
+                    && body
+                        .get(i..i + 2)
+                        .is_some_and(|w| w.eq_ignore_ascii_case("AS"))
+                    && i > 0
+                    && bytes[i - 1].is_ascii_whitespace()
+                    && bytes.get(i + 2).is_none_or(u8::is_ascii_whitespace) =>
+            {
+                let q = body[i + 2..].trim().trim_end_matches(';').trim_end();
+                return (!q.is_empty()).then_some(q);
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Statement kinds the catalog learns from, by their leading words
 /// (upper-case, single-spaced). Every other statement of a dump (functions,
-/// triggers, comments, sequences, extensions, views, grants...) is skipped
+/// triggers, comments, sequences, extensions, grants...) is skipped
 /// without a word: it neither creates nor changes what the rules ask about.
 const READ: &[&str] = &[
+    "CREATE VIEW",
+    // pg_dump writes a placeholder view first when the query depends on a
+    // constraint created later, then the real query with OR REPLACE.
+    "CREATE OR REPLACE VIEW",
     "CREATE TABLE",
     "CREATE UNLOGGED TABLE",
     "CREATE INDEX",
@@ -95,7 +156,9 @@ pub const CATALOG_SESSION: &str = "SET LOCAL statement_timeout = '10s'; \
 ///   `convalidated` is false);
 /// - indexes (`pg_get_indexdef`, `ON ONLY` for a partitioned parent) other
 ///   than those a constraint owns, and their `ALTER INDEX ... ATTACH
-///   PARTITION`.
+///   PARTITION`;
+/// - views (`relkind` `v`) with their query (`pg_get_viewdef`, which ends
+///   with `;`), for the rollback of a replace-view plan.
 ///
 /// Runs after [`CATALOG_SESSION`]; docs/schema.md describes it.
 pub const CATALOG_QUERY: &str = r"WITH rel AS (
@@ -175,6 +238,19 @@ SELECT ddl FROM (
     FROM pg_catalog.pg_inherits i
     JOIN pg_catalog.pg_index x ON x.indexrelid = i.inhrelid
     JOIN rel r ON r.oid = x.indrelid
+    UNION ALL
+    SELECT 7, v.oid::pg_catalog.regclass::text, '',
+        'CREATE VIEW ' || v.oid::pg_catalog.regclass::text || E' AS\n'
+        || pg_catalog.pg_get_viewdef(v.oid)
+    FROM pg_catalog.pg_class v
+    JOIN pg_catalog.pg_namespace n ON n.oid = v.relnamespace
+    WHERE v.relkind = 'v'
+      AND n.nspname <> 'information_schema'
+      AND n.nspname NOT LIKE 'pg\_%'
+      AND NOT EXISTS (
+          SELECT FROM pg_catalog.pg_depend d
+          WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
+            AND d.objid = v.oid AND d.deptype = 'e')
 ) ddl
 ORDER BY step, tbl, obj";
 
@@ -186,6 +262,31 @@ impl Schema {
     /// user: what was taken from the schema, or that the schema does not
     /// have the column (the plan then stays as without a schema).
     pub fn complete_plan(&self, change: &mut Change, options: &mut PlanOptions) -> Vec<String> {
+        match change {
+            Change::DropIndex { name, table } => {
+                return self.complete_drop_index(name, table, options)
+            }
+            Change::ReplaceView { view, .. } => {
+                let Some((_, query)) = self.facts.views.iter().find(|(v, _)| same(v, view)) else {
+                    return vec![format!(
+                        "the schema ({}) has no view `{view}`: the plan does not use it",
+                        self.path
+                    )];
+                };
+                if options.view_definition.is_some() {
+                    return Vec::new();
+                }
+                options.view_definition = Some(query.clone());
+                return vec![format!(
+                    "from the schema ({}): the query of `{view}`, for the rollback",
+                    self.path
+                )];
+            }
+            Change::BigintPrimaryKey { table, column } => {
+                return self.referencing_keys(table, column);
+            }
+            _ => {}
+        }
         let (table, column) = match &*change {
             Change::DropColumn { table, column }
             | Change::RenameColumn { table, column, .. }
@@ -263,6 +364,94 @@ impl Schema {
         )]
     }
 
+    /// drop-index: the index's definition (for the rollback) and table.
+    fn complete_drop_index(
+        &self,
+        name: &Name,
+        table: &mut Option<Name>,
+        options: &mut PlanOptions,
+    ) -> Vec<String> {
+        let Some((_, on, def)) = self.facts.indexes.iter().find(|(n, _, _)| same(n, name)) else {
+            return vec![format!(
+                "the schema ({}) has no index `{name}`: the plan does not use it",
+                self.path
+            )];
+        };
+        let mut took = Vec::new();
+        if table.is_none() {
+            *table = Some(on.clone());
+            took.push(format!("its table `{on}`"));
+        }
+        if options.index_definition.is_none() {
+            options.index_definition = Some(def.clone());
+            took.push(format!("its definition `{def}`"));
+        }
+        if took.is_empty() {
+            return Vec::new();
+        }
+        vec![format!(
+            "from the schema ({}): index `{name}`: {}",
+            self.path,
+            took.join(", ")
+        )]
+    }
+
+    /// bigint-primary-key: the foreign keys that reference the key, with
+    /// their columns' types. The plan re-adds them at run time from the
+    /// catalog; what it cannot do is widen them: an integer column that
+    /// references a bigint key overflows at the same value.
+    fn referencing_keys(&self, table: &Name, column: &str) -> Vec<String> {
+        if !self.catalog.has_table(table) {
+            return vec![format!(
+                "the schema ({}) has no table `{table}`: the plan does not use it",
+                self.path
+            )];
+        }
+        let mut listed = Vec::new();
+        let mut narrow = Vec::new();
+        for (from, name, columns, to, to_columns) in &self.facts.foreign_keys {
+            let to_key =
+                to_columns.is_empty() || to_columns.iter().map(String::as_str).eq([column]);
+            if !same(to, table) || !to_key || columns.len() != 1 {
+                continue;
+            }
+            let col = &columns[0];
+            let ty = self
+                .catalog
+                .column(from, col)
+                .map_or("type unknown", |c| c.data_type.as_str());
+            listed.push(format!("`{from}`.`{col}` ({ty}, `{name}`)"));
+            if matches!(
+                ty,
+                "integer" | "int" | "int4" | "smallint" | "int2" | "serial"
+            ) {
+                narrow.push(format!("{from}.{col}"));
+            }
+        }
+        if listed.is_empty() {
+            return vec![format!(
+                "from the schema ({}): no foreign key references `{table}`.`{column}`",
+                self.path
+            )];
+        }
+        const SHOWN: usize = 10;
+        let more = listed.len().saturating_sub(SHOWN);
+        let mut notes = vec![format!(
+            "from the schema ({}): {} foreign key(s) reference `{table}`.`{column}`, which the plan drops and re-adds NOT VALID, then validates: {}{}",
+            self.path,
+            listed.len(),
+            listed[..listed.len().min(SHOWN)].join(", "),
+            if more > 0 { format!(" and {more} more") } else { String::new() }
+        )];
+        if !narrow.is_empty() {
+            notes.push(format!(
+                "{} still integer: a row that references a key over 2147483647 cannot be written there; widen each with its own plan (`zerodown plan change-column-type TABLE.COLUMN bigint`) before the key passes that value",
+                narrow.join(", ")
+            ));
+        }
+        notes
+    }
+
     /// Reads the rows of [`CATALOG_QUERY`] (one statement each) through
     /// [`Schema::load`]: a database and a dump build the catalog alike.
     /// `label` names the source in problems (a URL without its password).
@@ -283,12 +472,13 @@ impl Schema {
     /// they still tell is kept, and the load goes on.
     pub fn load(text: &str, path: &str) -> (Schema, Vec<SchemaProblem>) {
         let mut catalog = Catalog::default();
+        let mut facts = PlanFacts::default();
         let mut problems = Vec::new();
         let split = sql::split(text);
         let (mut line, mut seen) = (1u32, 0usize);
         for raw in &split.statements {
             let body = &text[raw.span.clone()];
-            let words = leading_words(body, 3);
+            let words = leading_words(body, 4);
             if !READ.iter().any(|k| {
                 words.starts_with(k) && words[k.len()..].chars().next().is_none_or(|c| c == ' ')
             }) {
@@ -310,10 +500,52 @@ impl Schema {
             }
             for op in &stmt.ops {
                 catalog.apply(op);
-                if let OpKind::CreateTable(ct) = &op.kind {
-                    if declares_partition_by(body) {
+                match &op.kind {
+                    OpKind::CreateTable(ct) if declares_partition_by(body) => {
                         catalog.mark_partitioned(&ct.table);
                     }
+                    OpKind::CreateIndex(ci) => {
+                        if let Some(name) = &ci.name {
+                            let name = Name {
+                                schema: name.schema.clone().or_else(|| ci.table.schema.clone()),
+                                name: name.name.clone(),
+                            };
+                            let def = body.trim().trim_end_matches(';').trim_end();
+                            facts
+                                .indexes
+                                .push((name, ci.table.clone(), def.to_string()));
+                        }
+                    }
+                    OpKind::CreateRelation { name, what } if what == "VIEW" => {
+                        if let Some(q) = view_query(body) {
+                            facts.views.push((name.clone(), q.to_string()));
+                        }
+                    }
+                    OpKind::ReplaceView { name } => {
+                        if let Some(q) = view_query(body) {
+                            facts.views.retain(|(v, _)| !same(v, name));
+                            facts.views.push((name.clone(), q.to_string()));
+                        }
+                    }
+                    OpKind::AddConstraint { table, constraint } => {
+                        if let (
+                            Some(n),
+                            ConstraintKind::ForeignKey {
+                                columns,
+                                references,
+                            },
+                        ) = (&constraint.name, &constraint.kind)
+                        {
+                            facts.foreign_keys.push((
+                                table.clone(),
+                                n.clone(),
+                                columns.clone(),
+                                references.table.clone(),
+                                references.columns.clone(),
+                            ));
+                        }
+                    }
+                    _ => {}
                 }
             }
         }
@@ -324,6 +556,7 @@ impl Schema {
             Schema {
                 catalog,
                 path: path.to_string(),
+                facts,
             },
             problems,
         )
