@@ -9,7 +9,7 @@
 //! reader, so a dump and a database cannot drift apart in what they tell
 //! the rules (tests/pg_schema.rs lints against both and compares).
 
-use crate::model::{Catalog, Change, ConstraintKind, Name, OpKind};
+use crate::model::{Catalog, Change, Name, OpKind};
 use crate::plan::PlanOptions;
 use crate::report::SchemaProblem;
 use crate::sql;
@@ -43,6 +43,57 @@ struct PlanFacts {
 /// columns; empty: the primary key).
 type ForeignKeyFact = (Name, String, Vec<String>, Name, Vec<String>);
 
+#[cfg(any(feature = "cli", feature = "full"))]
+impl PlanFacts {
+    /// Keeps what a plan may take from one statement of the dump (`body`,
+    /// the statement's text). Only where plans are made: the browser's lint
+    /// modules carry no planner input and skip this code.
+    fn note(&mut self, op: &crate::model::Op, body: &str) {
+        match &op.kind {
+            OpKind::CreateIndex(ci) => {
+                if let Some(name) = &ci.name {
+                    let name = Name {
+                        schema: name.schema.clone().or_else(|| ci.table.schema.clone()),
+                        name: name.name.clone(),
+                    };
+                    let def = body.trim().trim_end_matches(';').trim_end();
+                    self.indexes.push((name, ci.table.clone(), def.to_string()));
+                }
+            }
+            OpKind::CreateRelation { name, what } if what == "VIEW" => {
+                if let Some(q) = view_query(body) {
+                    self.views.push((name.clone(), q.to_string()));
+                }
+            }
+            OpKind::ReplaceView { name } => {
+                if let Some(q) = view_query(body) {
+                    self.views.retain(|(v, _)| !same(v, name));
+                    self.views.push((name.clone(), q.to_string()));
+                }
+            }
+            OpKind::AddConstraint { table, constraint } => {
+                if let (
+                    Some(n),
+                    crate::model::ConstraintKind::ForeignKey {
+                        columns,
+                        references,
+                    },
+                ) = (&constraint.name, &constraint.kind)
+                {
+                    self.foreign_keys.push((
+                        table.clone(),
+                        n.clone(),
+                        columns.clone(),
+                        references.table.clone(),
+                        references.columns.clone(),
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Whether two names are the same object, an unqualified name standing for
 /// `public` (the search path of a migration).
 fn same(a: &Name, b: &Name) -> bool {
@@ -52,6 +103,7 @@ fn same(a: &Name, b: &Name) -> bool {
 
 /// The query of `CREATE VIEW name [(cols)] [WITH (...)] AS query`: the text
 /// after the first `AS` word outside quotes and parentheses.
+#[cfg(any(feature = "cli", feature = "full"))]
 fn view_query(body: &str) -> Option<&str> {
     let bytes = body.as_bytes();
     let (mut depth, mut quote) = (0usize, None::<u8>);
@@ -472,6 +524,7 @@ impl Schema {
     /// they still tell is kept, and the load goes on.
     pub fn load(text: &str, path: &str) -> (Schema, Vec<SchemaProblem>) {
         let mut catalog = Catalog::default();
+        #[allow(unused_mut)] // filled only where plans are made (`PlanFacts::note`)
         let mut facts = PlanFacts::default();
         let mut problems = Vec::new();
         let split = sql::split(text);
@@ -504,48 +557,10 @@ impl Schema {
                     OpKind::CreateTable(ct) if declares_partition_by(body) => {
                         catalog.mark_partitioned(&ct.table);
                     }
-                    OpKind::CreateIndex(ci) => {
-                        if let Some(name) = &ci.name {
-                            let name = Name {
-                                schema: name.schema.clone().or_else(|| ci.table.schema.clone()),
-                                name: name.name.clone(),
-                            };
-                            let def = body.trim().trim_end_matches(';').trim_end();
-                            facts
-                                .indexes
-                                .push((name, ci.table.clone(), def.to_string()));
-                        }
+                    _ => {
+                        #[cfg(any(feature = "cli", feature = "full"))]
+                        facts.note(op, body);
                     }
-                    OpKind::CreateRelation { name, what } if what == "VIEW" => {
-                        if let Some(q) = view_query(body) {
-                            facts.views.push((name.clone(), q.to_string()));
-                        }
-                    }
-                    OpKind::ReplaceView { name } => {
-                        if let Some(q) = view_query(body) {
-                            facts.views.retain(|(v, _)| !same(v, name));
-                            facts.views.push((name.clone(), q.to_string()));
-                        }
-                    }
-                    OpKind::AddConstraint { table, constraint } => {
-                        if let (
-                            Some(n),
-                            ConstraintKind::ForeignKey {
-                                columns,
-                                references,
-                            },
-                        ) = (&constraint.name, &constraint.kind)
-                        {
-                            facts.foreign_keys.push((
-                                table.clone(),
-                                n.clone(),
-                                columns.clone(),
-                                references.table.clone(),
-                                references.columns.clone(),
-                            ));
-                        }
-                    }
-                    _ => {}
                 }
             }
         }
