@@ -237,6 +237,19 @@ fn a_dump_and_the_live_database_give_the_same_findings() {
     let url = url(&pg, "app");
     let (from_db, db_out, db_err) = lint(&["--database-url", &url]);
     let (without, _, _) = lint(&[]);
+    // pg_dump's dump, identity column included (its `ALTER TABLE ... ADD
+    // GENERATED ... AS IDENTITY (SEQUENCE NAME ...)`), reads without a
+    // skipped statement.
+    assert!(
+        !dump_err.contains("skipped"),
+        "the dump did not read whole:\n{dump_err}"
+    );
+    assert!(
+        std::fs::read_to_string(&dump_path)
+            .expect("the dump")
+            .contains("ADD GENERATED ALWAYS AS IDENTITY"),
+        "the dump has the identity form"
+    );
 
     // Identical: rule, line, column, message (shown first, readable), then
     // everything else (severity, span, help, fingerprint).

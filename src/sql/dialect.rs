@@ -20,6 +20,18 @@
 //!   otherwise (words starting with `_`, which MySQL reads as charset
 //!   introducers, are left to sqlparser).
 //!
+//! One statement form is read by the dialect's statement hook: pg_dump's
+//! identity columns, `ALTER TABLE [IF EXISTS] [ONLY] t ALTER [COLUMN] c ADD
+//! GENERATED {ALWAYS | BY DEFAULT} AS IDENTITY (SEQUENCE NAME s START WITH 1
+//! INCREMENT BY 1 NO MINVALUE NO MAXVALUE CACHE 1)`. sqlparser reads these
+//! sequence options only in CREATE SEQUENCE's order and without `SEQUENCE
+//! NAME` or `AS type`; PostgreSQL takes them in any order, and every dump of a
+//! table with an identity column holds one. [`identity`] reads the options
+//! in any order into sqlparser's own `AddGenerated` operation (the sequence's
+//! name and type, which nothing downstream reads, are dropped); any other
+//! statement, or a variant it does not recognise, is left to sqlparser
+//! untouched.
+//!
 //! Everything else, keywords above all, goes the usual way. Every other
 //! method delegates to `PostgreSqlDialect`, and [`Dialect::dialect`] answers
 //! as it, so sqlparser's `dialect_of!(... is PostgreSqlDialect)` checks hold.
@@ -30,7 +42,11 @@
 
 use std::any::TypeId;
 
-use sqlparser::ast::{Expr, ObjectName};
+use sqlparser::ast::helpers::attached_token::AttachedToken;
+use sqlparser::ast::{
+    AlterColumnOperation, AlterTable, AlterTableOperation, Expr, GeneratedAs, ObjectName,
+    SequenceOptions, Statement,
+};
 use sqlparser::dialect::{Dialect, PostgreSqlDialect, Precedence};
 use sqlparser::keywords::Keyword;
 use sqlparser::parser::{Parser, ParserError};
@@ -71,9 +87,115 @@ impl Postgres {
     }
 }
 
+/// Reads pg_dump's `ALTER TABLE ... ALTER COLUMN c ADD GENERATED ... AS
+/// IDENTITY (options)` (see the module doc), or gives `None` with the parser
+/// where it was, for sqlparser to read the statement.
+fn identity(parser: &mut Parser) -> Option<Result<Statement, ParserError>> {
+    let is = |p: &Parser, n: usize, k: Keyword| matches!(&p.peek_nth_token_ref(n).token, Token::Word(w) if w.keyword == k);
+    if !(is(parser, 0, Keyword::ALTER) && is(parser, 1, Keyword::TABLE)) {
+        return None;
+    }
+    let start = parser.index();
+    match identity_body(parser) {
+        Ok(Some(statement)) => Some(Ok(statement)),
+        // Not this form: back to the start, for sqlparser.
+        Ok(None) | Err(_) => {
+            while parser.index() > start {
+                parser.prev_token();
+            }
+            None
+        }
+    }
+}
+
+#[inline(never)]
+fn identity_body(p: &mut Parser) -> Result<Option<Statement>, ParserError> {
+    p.expect_keywords(&[Keyword::ALTER, Keyword::TABLE])?;
+    let if_exists = p.parse_keywords(&[Keyword::IF, Keyword::EXISTS]);
+    let only = p.parse_keyword(Keyword::ONLY);
+    let name = p.parse_object_name(false)?;
+    if !p.parse_keyword(Keyword::ALTER) {
+        return Ok(None);
+    }
+    let _ = p.parse_keyword(Keyword::COLUMN);
+    let column_name = p.parse_identifier()?;
+    if !p.parse_keywords(&[Keyword::ADD, Keyword::GENERATED]) {
+        return Ok(None);
+    }
+    let generated_as = if p.parse_keyword(Keyword::ALWAYS) {
+        GeneratedAs::Always
+    } else if p.parse_keywords(&[Keyword::BY, Keyword::DEFAULT]) {
+        GeneratedAs::ByDefault
+    } else {
+        return Ok(None);
+    };
+    p.expect_keywords(&[Keyword::AS, Keyword::IDENTITY])?;
+    let mut options = Vec::new();
+    let listed = p.consume_token(&Token::LParen);
+    if listed {
+        while !p.consume_token(&Token::RParen) {
+            if p.parse_keywords(&[Keyword::SEQUENCE, Keyword::NAME]) {
+                p.parse_object_name(false)?;
+            } else if p.parse_keyword(Keyword::AS) {
+                p.parse_data_type()?;
+            } else if p.parse_keyword(Keyword::START) {
+                let with = p.parse_keyword(Keyword::WITH);
+                options.push(SequenceOptions::StartWith(p.parse_number()?, with));
+            } else if p.parse_keyword(Keyword::INCREMENT) {
+                let by = p.parse_keyword(Keyword::BY);
+                options.push(SequenceOptions::IncrementBy(p.parse_number()?, by));
+            } else if p.parse_keyword(Keyword::MINVALUE) {
+                options.push(SequenceOptions::MinValue(Some(p.parse_number()?)));
+            } else if p.parse_keyword(Keyword::MAXVALUE) {
+                options.push(SequenceOptions::MaxValue(Some(p.parse_number()?)));
+            } else if p.parse_keywords(&[Keyword::NO, Keyword::MINVALUE]) {
+                options.push(SequenceOptions::MinValue(None));
+            } else if p.parse_keywords(&[Keyword::NO, Keyword::MAXVALUE]) {
+                options.push(SequenceOptions::MaxValue(None));
+            } else if p.parse_keyword(Keyword::CACHE) {
+                options.push(SequenceOptions::Cache(p.parse_number()?));
+            } else if p.parse_keywords(&[Keyword::NO, Keyword::CYCLE]) {
+                options.push(SequenceOptions::Cycle(true));
+            } else if p.parse_keyword(Keyword::CYCLE) {
+                options.push(SequenceOptions::Cycle(false));
+            } else {
+                return Ok(None);
+            }
+        }
+    }
+    let end = p.peek_token_ref().clone();
+    if !matches!(end.token, Token::SemiColon | Token::EOF) {
+        return Ok(None);
+    }
+    Ok(Some(
+        AlterTable {
+            name,
+            if_exists,
+            only,
+            operations: vec![AlterTableOperation::AlterColumn {
+                column_name,
+                op: AlterColumnOperation::AddGenerated {
+                    generated_as: Some(generated_as),
+                    // As sqlparser: no list, no options.
+                    sequence_options: listed.then_some(options),
+                },
+            }],
+            location: None,
+            on_cluster: None,
+            table_type: None,
+            end_token: AttachedToken(end),
+        }
+        .into(),
+    ))
+}
+
 impl Dialect for Postgres {
     fn dialect(&self) -> TypeId {
         TypeId::of::<PostgreSqlDialect>()
+    }
+
+    fn parse_statement(&self, parser: &mut Parser) -> Option<Result<Statement, ParserError>> {
+        identity(parser)
     }
 
     fn parse_prefix(&self, parser: &mut Parser) -> Option<Result<Expr, ParserError>> {

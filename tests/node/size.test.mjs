@@ -1,15 +1,16 @@
-// The size budget of the shipped WebAssembly module: gzip -9 at most 595 KiB
+// The size budget of the shipped WebAssembly module: gzip -9 at most 600 KiB
 // (550 KiB for wave 1's 37 rules; 575 KiB for wave 2's rules, the table of
 // PostgreSQL's behaviour and the parser's PostgreSQL forms; 595 KiB for
-// linting against a loaded schema, see BENCHMARKS.md).
+// linting against a loaded schema; 600 KiB for reading pg_dump's identity
+// columns, see BENCHMARKS.md).
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { gzipSize, installDir } from "./helpers.mjs";
 
-/** 595 KiB. */
-const BUDGET = 595 * 1024;
+/** 600 KiB. */
+const BUDGET = 600 * 1024;
 
 // The browser's `zerodown/full` module (plans, schedules, cells on top of
 // linting) has no budget: its size is printed and reported in BENCHMARKS.md.
@@ -18,7 +19,7 @@ test("the full browser module's size is reported", () => {
   console.log(`# ${wasm}: ${readFileSync(wasm).length} bytes, gzip -9 ${gzipSize(wasm)} bytes`);
 });
 
-test("the .wasm is within 595 KiB gzip -9", () => {
+test("the .wasm is within 600 KiB gzip -9", () => {
   const wasm = join(installDir(), "node_modules/zerodown/web/zerodown_bg.wasm");
   const size = gzipSize(wasm);
   console.log(`# ${wasm}: ${readFileSync(wasm).length} bytes, gzip -9 ${size} bytes`);
@@ -27,7 +28,7 @@ test("the .wasm is within 595 KiB gzip -9", () => {
 
 // The browser's Ruby module (`zerodown/ruby`: the lint module's exports and
 // the Ruby front end, loaded only for changes holding a Rails migration) has
-// its own budget: 630 KiB gzip -9, the lint module's 595 KiB plus the Ruby
+// its own budget: 630 KiB gzip -9, the lint module's 600 KiB plus the Ruby
 // front end's 31.5 KB (23.5 KB before its coverage work), with 5.9 KB to
 // spare (see BENCHMARKS.md).
 const RUBY_BUDGET = 630 * 1024;
