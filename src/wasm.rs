@@ -462,6 +462,87 @@ impl JsSchema {
         .map_err(throw)?;
         out(&report)
     }
+
+    /// What a plan takes from this schema, as `zerodown plan --schema`
+    /// does: the change and options with what they left open filled in
+    /// (the column's type, default and nullability, a dropped index's table
+    /// and definition, a replaced view's query), and the notes the CLI
+    /// prints on stderr (what was taken, what the schema lacks, the foreign
+    /// keys that reference a bigint-primary-key's key). Pass the result's
+    /// `change` and `options` to `plan`.
+    #[cfg(feature = "full")]
+    #[wasm_bindgen(
+        js_name = completePlan,
+        unchecked_return_type = "{ change: Change; options: PlanOptions; notes: string[] }"
+    )]
+    pub fn complete_plan(
+        &self,
+        change: Ts<Change>,
+        options: Option<Ts<PlanOptions>>,
+    ) -> Result<JsValue, JsValue> {
+        #[derive(Serialize)]
+        struct Completed {
+            change: Change,
+            options: PlanOptions,
+            notes: Vec<String>,
+        }
+        let mut change: Change = input(change.js_value(), ErrorCode::BadChange, "change")?;
+        let mut options: PlanOptions = optional(
+            options.map(|o| o.js_value()),
+            ErrorCode::BadOptions,
+            "options",
+        )?;
+        let notes = self.schema.complete_plan(&mut change, &mut options);
+        to_js(&Completed {
+            change,
+            options,
+            notes,
+        })
+    }
+
+    /// `schedule` with the due migrations applied on this schema (the
+    /// database they run on), in the order listed: `zerodown schedule
+    /// --schema`.
+    #[cfg(feature = "full")]
+    #[wasm_bindgen(js_name = schedule)]
+    pub fn schedule(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "SourceFile[]")] files: JsValue,
+        version: &str,
+        options: Option<Ts<ReleaseOptions>>,
+    ) -> Result<Ts<ScheduleReport>, JsValue> {
+        let entries = entries(files)?;
+        let options = release_options(options)?;
+        let report =
+            crate::release::schedule_on_schema(&entries, version, &options, Some(&self.schema))
+                .map_err(throw)?;
+        out(&report)
+    }
+
+    /// `upgradePath` with the deployments' migrations applied on this
+    /// schema (the database at `from`), in the order they run: `zerodown
+    /// upgrade-path --schema`.
+    #[cfg(feature = "full")]
+    #[wasm_bindgen(js_name = upgradePath)]
+    pub fn upgrade_path(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "SourceFile[]")] files: JsValue,
+        from: &str,
+        to: &str,
+        options: Option<Ts<ReleaseOptions>>,
+    ) -> Result<Ts<UpgradePathReport>, JsValue> {
+        let entries = entries(files)?;
+        let options = release_options(options)?;
+        let report = crate::release::upgrade_path_on_schema(
+            &entries,
+            from,
+            to,
+            &options,
+            Some(&self.schema),
+        )
+        .map_err(throw)?;
+        out(&report)
+    }
 }
 
 /// The rule catalogue, with each rule's documentation (except in the

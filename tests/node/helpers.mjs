@@ -1,6 +1,6 @@
 // Shared by the package's Node tests: where things are, and the package
 // installed from its packed tarball into an empty folder, as a user gets it.
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -60,18 +60,16 @@ export function sqlFiles(dir) {
 
 /** Runs a command; returns its status, stdout and stderr, never throws on exit status. */
 export function run(cmd, args, options = {}) {
-  try {
-    const stdout = execFileSync(cmd, args, {
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "pipe"],
-      maxBuffer: 1 << 30,
-      ...options,
-    });
-    return { status: 0, stdout, stderr: "" };
-  } catch (e) {
-    if (e.status === null || e.status === undefined) throw e;
-    return { status: e.status, stdout: e.stdout, stderr: e.stderr };
-  }
+  // spawnSync, not execFileSync: stderr is kept on success too (notes).
+  const r = spawnSync(cmd, args, {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+    maxBuffer: 1 << 30,
+    ...options,
+  });
+  if (r.error) throw r.error;
+  if (r.status === null) throw new Error(`${cmd} ${args.join(" ")}: killed by ${r.signal}`);
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** gzip -9 size in bytes (the gzip tool when present, else zlib at level 9). */

@@ -140,3 +140,61 @@ test("parity: GitLab's structure.sql under its own SQL, native and the package",
   console.log(`# GitLab structure.sql: ${JSON.stringify(schema.counts)}, loaded in ${ms.toFixed(0)} ms in Node; ${srcs.length} files identical`);
   schema.free();
 });
+
+// Plans and release folders on a schema, as the CLI's --schema: the
+// schema handle's completePlan, schedule and upgradePath against the
+// native command's JSON and notes.
+const PLAN_DUMP = `CREATE TABLE public.projects (id integer NOT NULL, name text);
+CREATE TABLE public.issues (id bigint NOT NULL, project_id integer NOT NULL, title text DEFAULT 'untitled'::text NOT NULL);
+ALTER TABLE ONLY public.projects ADD CONSTRAINT projects_pkey PRIMARY KEY (id);
+CREATE INDEX index_issues_on_project_id ON public.issues USING btree (project_id) WHERE (title IS NOT NULL);
+CREATE VIEW public.named_projects AS
+ SELECT projects.id,
+    projects.name
+   FROM public.projects
+  WHERE (projects.name IS NOT NULL);
+ALTER TABLE ONLY public.issues ADD CONSTRAINT fk_issues_project FOREIGN KEY (project_id) REFERENCES public.projects(id);
+`;
+
+test("parity: plans completed from a schema, native plan --schema and completePlan", () => {
+  const tmp = mkdtempSync(join(tmpdir(), "zerodown-plan-schema-"));
+  const schemaPath = join(tmp, "structure.sql");
+  writeFileSync(schemaPath, PLAN_DUMP);
+  const schema = zd.loadSchema(PLAN_DUMP, schemaPath);
+  const cases = [
+    ["drop-index", "index_issues_on_project_id"],
+    ["drop-column", "issues.title"],
+    ["change-column-default", "issues.title", "'none'"],
+    ["replace-view", "named_projects", "named_projects_v2", "SELECT id FROM projects"],
+    ["bigint-primary-key", "projects.id"],
+    ["drop-index", "no_such_index"],
+  ];
+  for (const [kind, target, ...args] of cases) {
+    const out = run(NATIVE, ["plan", kind, target, ...args, "--format", "json", "--schema", schemaPath]);
+    assert.equal(out.status, 0, `${kind}: ${out.stderr}`);
+    const completed = schema.completePlan(zd.changeFromArgs(kind, target, args), {});
+    const plan = zd.plan(completed.change, completed.options);
+    assert.deepStrictEqual(plan, JSON.parse(out.stdout), kind);
+    const notes = out.stderr.split("\n").filter((l) => l.startsWith("note: ")).map((l) => l.slice(6));
+    assert.deepStrictEqual(completed.notes, notes, kind);
+    assert.ok(notes.length > 0, `${kind}: no note`);
+  }
+  schema.free();
+});
+
+test("parity: schedule and upgrade-path on a schema, native and the package", () => {
+  const folder = join(FIXTURES, "releases/on-schema");
+  const schemaPath = join(FIXTURES, "releases/on-schema-at-8.17.sql");
+  const files = sqlFiles(folder).map((p) => ({ path: relative(folder, p), sql: readFileSync(p, "utf8") }));
+  const schema = zd.loadSchema(readFileSync(schemaPath, "utf8"), schemaPath);
+  const native = run(NATIVE, ["upgrade-path", folder, "--from", "8.17", "--to", "9.0", "--format", "json", "--schema", schemaPath]);
+  assert.equal(native.status, 1, native.stderr);
+  const report = schema.upgradePath(files, "8.17", "9.0", {});
+  assert.deepStrictEqual(report, JSON.parse(native.stdout));
+  assert.deepEqual(rules(report), ["schema-mismatch"]);
+  // Without the schema the module's upgradePath knows nothing of it.
+  assert.deepEqual(rules(zd.upgradePath(files, "8.17", "9.0", {})), []);
+  const nativeSchedule = run(NATIVE, ["schedule", folder, "--version", "9.0.1", "--mode", "continuous", "--format", "json", "--schema", schemaPath]);
+  assert.deepStrictEqual(schema.schedule(files, "9.0.1", { mode: "continuous" }), JSON.parse(nativeSchedule.stdout));
+  schema.free();
+});

@@ -78,6 +78,11 @@ const line: number | undefined = skipped[0]?.line;
 const tables: number = schema.counts.tables;
 const against: LintReport = schema.lint("ALTER TABLE t DROP COLUMN x;", {}, "db/migrate/2.sql");
 const againstAll: LintReport = schema.lintFiles(files, {});
+const completed = schema.completePlan(changeFromArgs("drop-index", "index_t_on_id"), {});
+const fromSchema: Plan = plan(completed.change, completed.options);
+const planNotes: string[] = completed.notes;
+const dueOnSchema: ScheduleReport = schema.schedule([{ path: "9.0.0/1_a.sql", sql: "SELECT 1;" }], "9.0.0");
+const pathOnSchema: UpgradePathReport = schema.upgradePath([], "8.17", "9.0", { mode: "continuous" });
 schema.free();
 
 try {
