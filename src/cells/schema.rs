@@ -1,6 +1,12 @@
-//! The schema model of a full dump (`pg_dump --schema-only`, `structure.sql`):
-//! tables, columns, keys, foreign keys and partitions, read with the same
-//! splitter and lowering as migrations.
+//! The table model of a full dump (`pg_dump --schema-only`, `structure.sql`)
+//! for the cells analysis: tables, ordered columns, primary keys, named
+//! unique keys, foreign keys and partitions. The dump is read by the one
+//! reader of schema dumps, [`crate::lint::read_dump`], with the lowering of
+//! migrations, as the rules' [`crate::lint::Schema`] reads it; this module
+//! keeps its own view of the same operations because the analysis needs
+//! what the rules' catalog does not carry (foreign keys and constraint
+//! names per table, column order), and that catalog stays lean for the
+//! browser's lint module, which has no cells analysis.
 //!
 //! Only the statements the analysis needs are lowered (CREATE TABLE, ALTER
 //! TABLE, CREATE UNIQUE INDEX); everything else (functions, triggers,
@@ -10,9 +16,8 @@
 use std::collections::{BTreeMap, HashMap};
 
 pub use crate::model::{normalize_table, table_key};
-use crate::model::{ColumnDef, Constraint, ConstraintKind, ForeignKeyRef, Name, OpKind};
+use crate::model::{ColumnDef, Constraint, ConstraintKind, ForeignKeyRef, OpKind};
 use crate::report::cells::{KindCount, StatementCounts, StatementFailure};
-use crate::sql;
 
 /// A column.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -141,57 +146,66 @@ pub fn statement_kind(text: &str) -> String {
     out
 }
 
-/// Reads a schema dump into the model. Never fails: statements that cannot
-/// be read are counted in `statements.failed` and listed with their line.
+/// Reads a schema dump into the model with the dump reader the rules' schema
+/// uses ([`crate::lint::read_dump`]). Never fails: statements that cannot be
+/// read are counted in `statements.failed` and listed with their line.
 pub fn parse_schema(text: &str) -> Schema {
-    let split = sql::split(text);
     let mut schema = Schema::default();
     let mut kinds: HashMap<String, KindCount> = HashMap::new();
+    let mut total = 0u32;
+    // (kind, line, error) of each statement read, in order.
+    let mut read: Vec<(String, u32, Option<String>)> = Vec::new();
     let mut builder = Builder::default();
-    // Line of the current statement, counted incrementally (statements come in order).
-    let mut line = 1u32;
-    let mut counted_to = 0usize;
-    for raw in &split.statements {
-        let stmt_text = &text[raw.span.clone()];
-        let kind = statement_kind(stmt_text);
-        let entry = kinds.entry(kind.clone()).or_insert_with(|| KindCount {
-            kind: kind.clone(),
-            ..KindCount::default()
-        });
-        schema.statements.total += 1;
-        if !needed(&kind) {
-            entry.skipped += 1;
-            schema.statements.skipped += 1;
-            continue;
-        }
-        let lowered = sql::lower(text, raw.span.clone());
-        if let Some((message, _)) = lowered.error {
-            line += count_newlines(&text[counted_to..raw.span.start]);
-            counted_to = raw.span.start;
-            entry.failed += 1;
-            schema.statements.failed += 1;
-            schema.statements.failures.push(StatementFailure {
-                line,
+    crate::lint::read_dump(
+        text,
+        |body| {
+            total += 1;
+            let kind = statement_kind(body);
+            let needed = needed(&kind);
+            let entry = kinds.entry(kind.clone()).or_insert_with(|| KindCount {
                 kind,
-                message,
+                ..KindCount::default()
             });
-            continue;
-        }
-        entry.used += 1;
-        schema.statements.used += 1;
-        for op in lowered.ops {
-            builder.apply(op.kind, stmt_text);
+            if !needed {
+                entry.skipped += 1;
+            }
+            needed
+        },
+        |body, line, stmt| {
+            let error = stmt.error.as_ref().map(|(message, _)| message.clone());
+            if error.is_none() {
+                for op in &stmt.ops {
+                    builder.apply(op.kind.clone());
+                }
+            }
+            read.push((statement_kind(body), line, error));
+        },
+    );
+    schema.statements.total = total;
+    for (kind, line, error) in read {
+        let entry = kinds.entry(kind.clone()).or_default();
+        match error {
+            Some(message) => {
+                entry.failed += 1;
+                schema.statements.failed += 1;
+                schema.statements.failures.push(StatementFailure {
+                    line,
+                    kind,
+                    message,
+                });
+            }
+            None => {
+                entry.used += 1;
+                schema.statements.used += 1;
+            }
         }
     }
+    schema.statements.skipped = kinds.values().map(|k| k.skipped).sum();
     let mut by_kind: Vec<KindCount> = kinds.into_values().collect();
     by_kind.sort_by(|a, b| a.kind.cmp(&b.kind));
     schema.statements.by_kind = by_kind;
     schema.tables = builder.finish();
     schema
-}
-
-fn count_newlines(s: &str) -> u32 {
-    u32::try_from(s.bytes().filter(|b| *b == b'\n').count()).unwrap_or(u32::MAX)
 }
 
 #[derive(Default)]
@@ -212,7 +226,7 @@ impl Builder {
             .or_insert_with(|| Table::new(key.to_string()))
     }
 
-    fn apply(&mut self, kind: OpKind, stmt_text: &str) {
+    fn apply(&mut self, kind: OpKind) {
         match kind {
             OpKind::CreateTable(ct) => {
                 let key = table_key(&ct.table);
@@ -237,11 +251,9 @@ impl Builder {
                     c.not_null = true;
                 }
             }
-            OpKind::AlterTableOther { table, action, .. } if action == "ATTACH PARTITION" => {
-                if let Some(child) = attached_partition(stmt_text) {
-                    let parent = table_key(&table);
-                    self.table(&table_key(&child)).partition_of = Some(parent);
-                }
+            OpKind::AttachPartition { parent, partition } => {
+                let parent = table_key(&parent);
+                self.table(&table_key(&partition)).partition_of = Some(parent);
             }
             OpKind::CreateIndex(ci) if ci.unique => {
                 let key = table_key(&ci.table);
@@ -368,60 +380,6 @@ fn foreign_key(name: Option<String>, columns: Vec<String>, r: &ForeignKeyRef) ->
     }
 }
 
-/// The partition named by `ALTER TABLE parent ATTACH PARTITION child ...`.
-/// (The lowering keeps only the parent; the child's name is read here.)
-fn attached_partition(text: &str) -> Option<Name> {
-    let upper = text.to_ascii_uppercase();
-    let at = upper.find("ATTACH")?;
-    let rest = &text[at + "ATTACH".len()..];
-    let rest = rest.trim_start();
-    if !rest
-        .get(..9)
-        .is_some_and(|w| w.eq_ignore_ascii_case("PARTITION"))
-    {
-        return None;
-    }
-    let mut parts = Vec::new();
-    let mut s = rest[9..].trim_start();
-    loop {
-        let (part, after) = read_ident(s)?;
-        parts.push(part);
-        match after.strip_prefix('.') {
-            Some(next) => s = next,
-            None => break,
-        }
-    }
-    let name = parts.pop()?;
-    Some(Name {
-        schema: parts.pop(),
-        name,
-    })
-}
-
-/// Reads one identifier (quoted or not; unquoted ones are lower-cased).
-fn read_ident(s: &str) -> Option<(String, &str)> {
-    if let Some(body) = s.strip_prefix('"') {
-        let mut out = String::new();
-        let mut rest = body;
-        loop {
-            let end = rest.find('"')?;
-            out.push_str(&rest[..end]);
-            rest = &rest[end + 1..];
-            match rest.strip_prefix('"') {
-                Some(r) => {
-                    out.push('"');
-                    rest = r;
-                }
-                None => return Some((out, rest)),
-            }
-        }
-    }
-    let end = s
-        .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
-        .unwrap_or(s.len());
-    (end > 0).then(|| (s[..end].to_lowercase(), &s[end..]))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -443,23 +401,5 @@ mod tests {
         );
         assert_eq!(statement_kind("ALTER TABLE ONLY t ADD"), "ALTER TABLE");
         assert_eq!(statement_kind("SET search_path = public"), "SET");
-    }
-
-    #[test]
-    fn attached_partition_names() {
-        let n = attached_partition(
-            "ALTER TABLE ONLY p ATTACH PARTITION gitlab_partitions_static.\"P_1\" FOR VALUES IN (1)",
-        );
-        assert_eq!(
-            n,
-            Some(Name {
-                schema: Some("gitlab_partitions_static".into()),
-                name: "P_1".into()
-            })
-        );
-        assert_eq!(
-            attached_partition("ALTER TABLE p ATTACH PARTITION Child DEFAULT").map(|n| n.name),
-            Some("child".into())
-        );
     }
 }

@@ -12,8 +12,8 @@ mod schema;
 mod state_tests;
 
 pub use schema::{
-    large_tables, large_tables_from_docs, large_tables_from_rubocop, parse_stats, LargeThresholds,
-    Schema, TableSize, CATALOG_QUERY, CATALOG_SESSION, STATS_QUERY,
+    large_tables, large_tables_from_docs, large_tables_from_rubocop, parse_stats, read_dump,
+    LargeThresholds, Schema, TableSize, CATALOG_QUERY, CATALOG_SESSION, STATS_QUERY,
 };
 
 use std::collections::BTreeSet;

@@ -306,6 +306,36 @@ SELECT ddl FROM (
 ) ddl
 ORDER BY step, tbl, obj";
 
+/// Reads a dump's statements in order, the one reader of schema dumps
+/// (the rules' [`Schema`] and `cells`' table model both use it): each
+/// statement's text goes to `select`, and those it selects are lowered and
+/// given to `each` with their text and first line (1-based). A statement
+/// that does not parse comes with its `error` set and whatever ops the
+/// lowering still found.
+pub fn read_dump(
+    text: &str,
+    mut select: impl FnMut(&str) -> bool,
+    mut each: impl FnMut(&str, u32, &crate::model::Statement),
+) {
+    let split = sql::split(text);
+    let (mut line, mut counted) = (1u32, 0usize);
+    for raw in &split.statements {
+        let body = &text[raw.span.clone()];
+        if !select(body) {
+            continue;
+        }
+        let at = raw.span.start.max(counted);
+        let newlines = text.as_bytes()[counted..at]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count();
+        line = line.saturating_add(u32::try_from(newlines).unwrap_or(u32::MAX));
+        counted = at;
+        let stmt = sql::lower(text, raw.span.clone());
+        each(body, line, &stmt);
+    }
+}
+
 impl Schema {
     /// Fills in what a plan's rollback needs and the schema knows, where
     /// the caller left it open (`--type`, `--from`, `--not-null` /
@@ -527,24 +557,14 @@ impl Schema {
         #[allow(unused_mut)] // filled only where plans are made (`PlanFacts::note`)
         let mut facts = PlanFacts::default();
         let mut problems = Vec::new();
-        let split = sql::split(text);
-        let (mut line, mut seen) = (1u32, 0usize);
-        for raw in &split.statements {
-            let body = &text[raw.span.clone()];
+        let read = |body: &str| {
             let words = leading_words(body, 4);
-            if !READ.iter().any(|k| {
+            READ.iter().any(|k| {
                 words.starts_with(k) && words[k.len()..].chars().next().is_none_or(|c| c == ' ')
-            }) {
-                continue;
-            }
-            let stmt = sql::lower(text, raw.span.clone());
+            })
+        };
+        read_dump(text, read, |body, line, stmt| {
             if let Some((reason, _)) = &stmt.error {
-                let newlines = text.as_bytes()[seen..raw.span.start.max(seen)]
-                    .iter()
-                    .filter(|b| **b == b'\n')
-                    .count();
-                line = line.saturating_add(u32::try_from(newlines).unwrap_or(u32::MAX));
-                seen = raw.span.start.max(seen);
                 problems.push(SchemaProblem {
                     path: path.to_string(),
                     line,
@@ -563,7 +583,7 @@ impl Schema {
                     }
                 }
             }
-        }
+        });
         catalog.start_file();
         catalog.mark_complete();
         catalog.freeze();
