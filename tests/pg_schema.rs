@@ -933,3 +933,50 @@ fn rollbacks_from_the_schema_recreate_what_was_dropped_on_postgresql() {
         );
     }
 }
+
+/// A concurrent index build that fails leaves an INVALID index behind. The
+/// plan's index step, run again once the cause is gone, must end with a
+/// valid index, not keep the invalid one (as `IF NOT EXISTS` would).
+#[test]
+fn a_failed_index_step_run_again_builds_a_valid_index_on_postgresql() {
+    let Some(pg) = Cluster::start() else { return };
+    pg.create_db("retry");
+    pg.exec(
+        "retry",
+        "CREATE TABLE users (id bigint PRIMARY KEY, email text);\n\
+         INSERT INTO users VALUES (1, 'a'), (2, 'a'), (3, 'b');",
+    );
+    let dir = scratch("retry");
+    let (code, _, err) = zerodown(&[
+        "plan",
+        "add-index",
+        "users.email",
+        "--unique",
+        "--format",
+        "sql",
+        "--out",
+        dir.to_str().expect("UTF-8 path"),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let step =
+        std::fs::read_to_string(dir.join("M/regular/01_add_index_unique_users_on_email.sql"))
+            .expect("the plan's step");
+    // psql runs each statement on its own (no transaction), as the step needs.
+    let first = pg.run("retry", &step);
+    assert!(
+        first
+            .as_ref()
+            .is_err_and(|e| e.contains("could not create unique index")),
+        "{first:?}"
+    );
+    let valid = "SELECT coalesce(bool_and(indisvalid)::text, 'none') FROM pg_index \
+                 WHERE indexrelid = to_regclass('index_unique_users_on_email')";
+    assert_eq!(
+        pg.exec("retry", valid),
+        "false",
+        "the failed build left an INVALID index"
+    );
+    pg.exec("retry", "DELETE FROM users WHERE id = 2;");
+    pg.exec("retry", &step);
+    assert_eq!(pg.exec("retry", valid), "true");
+}

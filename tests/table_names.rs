@@ -142,7 +142,7 @@ fn a_quoted_dotted_index_name_stays_one_name_from_lint_to_plan() {
     assert_eq!(n, &name(None, "my.idx"));
     let sql = all_sql(&change);
     assert!(
-        sql.contains("CONCURRENTLY IF NOT EXISTS \"my.idx\" ON users"),
+        sql.contains("DROP INDEX CONCURRENTLY IF EXISTS \"my.idx\";\nCREATE INDEX CONCURRENTLY \"my.idx\" ON users"),
         "{sql}"
     );
 

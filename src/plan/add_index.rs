@@ -88,10 +88,10 @@ pub(crate) fn plan(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
         format!("Create {bare} concurrently"),
         "CREATE INDEX CONCURRENTLY builds the index without blocking writes (it waits for \
          running transactions instead), and must run outside a transaction. If it fails it \
-         leaves an INVALID index behind: the rollback drops it, and rerunning builds it \
-         again.",
+         leaves an INVALID index behind, which IF NOT EXISTS would keep on a retry: the step \
+         drops any leftover first (concurrently), so rerunning it builds the index again.",
         format!(
-            "CREATE {u}INDEX CONCURRENTLY IF NOT EXISTS {n} ON {}{using} ({cols}){pred};\n",
+            "DROP INDEX CONCURRENTLY IF EXISTS {dropped};\nCREATE {u}INDEX CONCURRENTLY {n} ON {}{using} ({cols}){pred};\n",
             t.sql()
         ),
         Some(format!("DROP INDEX CONCURRENTLY IF EXISTS {dropped};\n")),

@@ -61,8 +61,11 @@ pub(crate) fn plan(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
         "ADD CONSTRAINT UNIQUE would build the index under a lock that blocks writes. \
          Building it CONCURRENTLY first keeps writes going; it must run outside a \
          transaction. The index is named like the constraint, so that USING INDEX keeps its \
-         name.",
-        format!("CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS {n} ON {ts} ({cols});\n"),
+         name. A failed build leaves an INVALID index, which IF NOT EXISTS would keep on a \
+         retry: the step drops any leftover first (concurrently).",
+        format!(
+            "DROP INDEX CONCURRENTLY IF EXISTS {qualified};\nCREATE UNIQUE INDEX CONCURRENTLY {n} ON {ts} ({cols});\n"
+        ),
         Some(format!("DROP INDEX CONCURRENTLY IF EXISTS {qualified};\n")),
     );
     step.outside_transaction = true;

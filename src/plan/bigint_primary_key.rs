@@ -112,15 +112,17 @@ pub(crate) fn plan(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
             ("new_name", &new_name),
         ],
     );
-    let up = format!(
-        "{finished}{}CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS {} ON {ts} ({new});\n",
-        index_guard(&t, column, &new_name, true),
-        ident(&index)
-    );
     let schema_index = match &t.schema {
         Some(s) => format!("{}.{}", ident(s), ident(&index)),
         None => ident(&index),
     };
+    // A failed concurrent build leaves an INVALID index, which IF NOT
+    // EXISTS would keep on a retry: drop any leftover first.
+    let up = format!(
+        "{finished}{}DROP INDEX CONCURRENTLY IF EXISTS {schema_index};\nCREATE UNIQUE INDEX CONCURRENTLY {} ON {ts} ({new});\n",
+        index_guard(&t, column, &new_name, true),
+        ident(&index)
+    );
     let l0 = cx.label(0);
     let step = cx.migration(
         1,

@@ -25,10 +25,12 @@ pub(crate) fn plan(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
         Some(def) => {
             let d = def.trim().trim_end_matches(';');
             let upper = d.to_ascii_uppercase();
+            // A failed concurrent build leaves an INVALID index, which IF
+            // NOT EXISTS would keep on a retry: drop any leftover first.
             match upper.find(" INDEX ") {
                 Some(at) if upper.starts_with("CREATE") && !upper.contains("CONCURRENTLY") => {
                     format!(
-                        "{} INDEX CONCURRENTLY IF NOT EXISTS {};\n",
+                        "DROP INDEX CONCURRENTLY IF EXISTS {n};\n{} INDEX CONCURRENTLY {};\n",
                         &d[..at],
                         &d[at + 7..]
                     )

@@ -1128,7 +1128,26 @@ impl Lowering<'_> {
             "add_index" | "add_concurrent_index" => {
                 let concurrently = name == "add_concurrent_index"
                     || matches!(self.kw(c, "algorithm", locals), Some(Value::Sym(s)) if s == "concurrently");
-                self.index_sql(c, &table, &self.names(arg(1), locals), concurrently, locals)
+                // Rails' `if_not_exists: true`. (GitLab's helper is not
+                // IF NOT EXISTS: it skips a valid index of that name and
+                // rebuilds an invalid one, which is a plain build.)
+                let if_not_exists = self.flag(c, "if_not_exists", locals) == Some(true);
+                let sql =
+                    self.index_sql(c, &table, &self.names(arg(1), locals), concurrently, locals);
+                if if_not_exists {
+                    sql.replacen(" INDEX ", " INDEX IF NOT EXISTS ", 1)
+                        .replacen(
+                            " INDEX IF NOT EXISTS CONCURRENTLY ",
+                            " INDEX CONCURRENTLY IF NOT EXISTS ",
+                            1,
+                        )
+                } else {
+                    sql
+                }
+            }
+            // Rails' PostgreSQL adapter: `validate_constraint :table, "name"`.
+            "validate_constraint" => {
+                format!("ALTER TABLE {table} VALIDATE CONSTRAINT {}", n(1))
             }
             "remove_index" | "remove_concurrent_index" | "remove_concurrent_index_by_name" => {
                 let concurrently = name != "remove_index"
