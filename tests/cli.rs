@@ -1238,3 +1238,83 @@ fn upgrade_path_and_schedule_take_a_schema_and_fail_on_a_bad_one() {
     ]));
     assert_eq!(code, 2, "{err}");
 }
+
+#[test]
+fn plan_rails_files_with_rails_or_gitlab_helpers() {
+    let run = |helpers: &str| {
+        let mut io = MemIo::default();
+        let code = io.run(&[
+            "plan",
+            "add-index",
+            "users.email",
+            "--unique",
+            "--release",
+            "16.4",
+            "--format",
+            "rails",
+            "--out",
+            "app",
+            "--timestamp",
+            "20240101120000",
+            "--helpers",
+            helpers,
+        ]);
+        assert_eq!(code, 0, "{}", io.err);
+        let (path, text) = io.written.iter().next().expect("a file");
+        (path.display().to_string(), text.clone())
+    };
+    let (path, gitlab) = run("gitlab");
+    assert_eq!(
+        path,
+        "app/db/migrate/20240101120000_add_index_unique_users_on_email.rb"
+    );
+    for want in [
+        "class AddIndexUniqueUsersOnEmail < Gitlab::Database::Migration[2.2]",
+        "  milestone '16.4'\n  disable_ddl_transaction!\n",
+        "    remove_concurrent_index_by_name :users, \"index_unique_users_on_email\"\n    add_concurrent_index :users, :email, name: \"index_unique_users_on_email\", unique: true\n",
+    ] {
+        assert!(gitlab.contains(want), "{want}\n---\n{gitlab}");
+    }
+    assert!(!gitlab.contains("execute"), "{gitlab}");
+    let (_, rails) = run("rails");
+    assert!(
+        rails.contains("add_index :users, :email, name: \"index_unique_users_on_email\", unique: true, algorithm: :concurrently")
+            && rails.contains("remove_index :users, name: \"index_unique_users_on_email\", algorithm: :concurrently, if_exists: true")
+            && rails.contains("< ActiveRecord::Migration[7.1]"),
+        "{rails}"
+    );
+    let (_, sql) = run("sql");
+    assert!(
+        sql.contains("execute <<~'SQL'") && !sql.contains("add_index"),
+        "{sql}"
+    );
+    // Only with --format rails.
+    let mut io = MemIo::default();
+    assert_eq!(
+        io.run(&["plan", "add-index", "users.email", "--helpers", "gitlab"]),
+        2
+    );
+    assert!(
+        io.err.contains("--helpers applies to --format rails"),
+        "{}",
+        io.err
+    );
+    let mut io = MemIo::default();
+    assert_eq!(
+        io.run(&[
+            "plan",
+            "add-index",
+            "users.email",
+            "--format",
+            "rails",
+            "--out",
+            "o",
+            "--timestamp",
+            "20240101120000",
+            "--helpers",
+            "django"
+        ]),
+        2
+    );
+    assert!(io.err.contains("invalid value 'django'"), "{}", io.err);
+}

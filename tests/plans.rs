@@ -675,68 +675,109 @@ fn sql_ops(sql: &str) -> Vec<String> {
 /// gives no error-level finding.
 #[test]
 fn rails_files_read_back_as_the_plans_operations() {
+    use zerodown::report::Helpers;
     let mut problems = Vec::new();
     let mut files_seen = 0;
-    for o in option_sets() {
-        for c in changes() {
-            let p = plan(&c, &o).unwrap_or_else(|e| panic!("{}: {e}", c.kind()));
-            let steps: Vec<_> = p
-                .steps()
-                .map(|(_, s)| s)
-                .filter(|s| s.is_migration())
-                .collect();
-            let files = zerodown::report::plan_files_rails(&p, 20_240_101_000_001);
-            assert_eq!(steps.len(), files.len(), "one file per migration step");
-            for (step, file) in steps.iter().zip(&files) {
-                files_seen += 1;
-                let read = zerodown::ruby::read(&file.contents);
-                let ops: Vec<String> = read
-                    .statements
-                    .iter()
-                    .flat_map(|s| s.ops.iter().map(|op| format!("{:?}", op.kind)))
+    // Calls the helpers wrote instead of `execute`, by helper set.
+    let mut calls: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for helpers in [Helpers::Sql, Helpers::Rails, Helpers::Gitlab] {
+        for o in option_sets() {
+            for c in changes() {
+                let p = plan(&c, &o).unwrap_or_else(|e| panic!("{}: {e}", c.kind()));
+                let steps: Vec<_> = p
+                    .steps()
+                    .map(|(_, s)| s)
+                    .filter(|s| s.is_migration())
                     .collect();
-                let want = sql_ops(step.sql.as_deref().unwrap_or(""));
-                if ops != want {
+                let files = zerodown::report::plan_files_rails(&p, 20_240_101_000_001, helpers);
+                assert_eq!(steps.len(), files.len(), "one file per migration step");
+                for (step, file) in steps.iter().zip(&files) {
+                    files_seen += 1;
+                    for call in [
+                        "add_index :",
+                        "add_concurrent_index :",
+                        "remove_index :",
+                        "remove_concurrent_index_by_name :",
+                        "validate_constraint :",
+                    ] {
+                        *calls.entry(call).or_default() += file.contents.matches(call).count();
+                    }
+                    if helpers == Helpers::Gitlab {
+                        assert!(
+                            file.contents.contains("< Gitlab::Database::Migration[2.2]"),
+                            "{}",
+                            file.contents
+                        );
+                    }
+                    let read = zerodown::ruby::read(&file.contents);
+                    let mut ops: Vec<String> = read
+                        .statements
+                        .iter()
+                        .flat_map(|s| s.ops.iter().map(|op| format!("{:?}", op.kind)))
+                        .collect();
+                    // GitLab's migration class runs a migration that keeps
+                    // its transaction under GitLab's lock retries, which set
+                    // lock_timeout first (100 ms, then more on each retry):
+                    // read back, that SET comes before the step's own.
+                    if helpers == Helpers::Gitlab && !step.outside_transaction {
+                        let first = ops.first().map(String::as_str);
+                        assert_eq!(
+                            first,
+                            Some("SetSetting { name: \"lock_timeout\", value: \"'100ms'\", local: false }"),
+                            "{}",
+                            file.path
+                        );
+                        ops.remove(0);
+                    }
+                    let want = sql_ops(step.sql.as_deref().unwrap_or(""));
+                    if ops != want {
+                        problems.push(format!(
+                            "{} {}: read back {ops:?}, the step has {want:?}\n{}",
+                            p.change_name(),
+                            file.path,
+                            file.contents
+                        ));
+                    }
+                    assert_eq!(
+                        read.in_transaction, !step.outside_transaction,
+                        "{}",
+                        file.path
+                    );
+                    let phase =
+                        zerodown::model::infer_phase(&file.path, None, &LintOptions::default());
+                    assert_eq!(Some(phase), step.phase.lint_phase(), "{}", file.path);
+                }
+                let sources: Vec<zerodown::SourceFile> = files
+                    .iter()
+                    .map(|f| zerodown::SourceFile {
+                        path: f.path.clone(),
+                        sql: f.contents.clone(),
+                    })
+                    .collect();
+                let report = zerodown::lint_files(&sources, &LintOptions::default()).unwrap();
+                for f in report.findings.iter().filter(|f| {
+                    f.severity == Severity::Error || f.rule == "unrecognized-migration-code"
+                }) {
                     problems.push(format!(
-                        "{} {}: read back {ops:?}, the step has {want:?}\n{}",
+                        "{}: {} in {} at {}:{}: {}",
                         p.change_name(),
-                        file.path,
-                        file.contents
+                        f.rule,
+                        f.path,
+                        f.span.start.line,
+                        f.span.start.column,
+                        f.message
                     ));
                 }
-                assert_eq!(
-                    read.in_transaction, !step.outside_transaction,
-                    "{}",
-                    file.path
-                );
-                let phase = zerodown::model::infer_phase(&file.path, None, &LintOptions::default());
-                assert_eq!(Some(phase), step.phase.lint_phase(), "{}", file.path);
-            }
-            let sources: Vec<zerodown::SourceFile> = files
-                .iter()
-                .map(|f| zerodown::SourceFile {
-                    path: f.path.clone(),
-                    sql: f.contents.clone(),
-                })
-                .collect();
-            let report = zerodown::lint_files(&sources, &LintOptions::default()).unwrap();
-            for f in report.findings.iter().filter(|f| {
-                f.severity == Severity::Error || f.rule == "unrecognized-migration-code"
-            }) {
-                problems.push(format!(
-                    "{}: {} in {} at {}:{}: {}",
-                    p.change_name(),
-                    f.rule,
-                    f.path,
-                    f.span.start.line,
-                    f.span.start.column,
-                    f.message
-                ));
             }
         }
     }
-    assert!(files_seen > 50, "{files_seen}");
+    assert!(files_seen > 150, "{files_seen}");
     assert!(problems.is_empty(), "{}", problems.join("\n\n"));
+    // The helpers are used where exact: each call appears.
+    eprintln!("helper calls written: {calls:?}");
+    for (call, n) in &calls {
+        assert!(*n > 0, "no `{call}` written: {calls:?}");
+    }
 }
 
 /// Every plan's forward migration steps, linted as the files they are (in a

@@ -23,6 +23,17 @@ pub enum PlanFormat {
     Rails,
 }
 
+/// `--helpers` of `--format rails`.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum HelpersArg {
+    /// Every statement as the plan's SQL.
+    Sql,
+    /// Rails' schema statements where one is exact.
+    Rails,
+    /// GitLab's migration helpers where one is exact.
+    Gitlab,
+}
+
 #[derive(Args)]
 pub struct PlanArgs {
     /// The change kind: drop-column, rename-column, change-column-type, ...
@@ -45,6 +56,13 @@ pub struct PlanArgs {
     /// --calendar) at 00:00:01.
     #[arg(long, value_name = "YYYYMMDDHHMMSS")]
     timestamp: Option<String>,
+    /// --format rails: what statements are written with: sql (every one as
+    /// the plan's SQL, in `execute`), rails (Rails' schema statements where
+    /// one is exact) or gitlab (GitLab's migration helpers where one is
+    /// exact, in a Gitlab::Database::Migration with its milestone).
+    /// Default: sql.
+    #[arg(long, value_enum)]
+    helpers: Option<HelpersArg>,
     /// `--layout release-dir DIR`: write the files into a release-migrations
     /// folder (`DIR/<version>/<phase>/NN_name.sql`, what `zerodown schedule` reads).
     #[arg(long, num_args = 2, value_names = ["LAYOUT", "DIR"])]
@@ -220,6 +238,12 @@ pub fn run(a: PlanArgs, io: &mut dyn Io) -> u8 {
         Ok(p) => p,
         Err(e) => return fail(io, e),
     };
+    if a.helpers.is_some() && !matches!(a.format, PlanFormat::Rails) {
+        return fail(
+            io,
+            "--helpers applies to --format rails (the Rails migration files)",
+        );
+    }
     match a.format {
         PlanFormat::Text => io.write(Stream::Stdout, &crate::report::render_plan_text(&plan)),
         PlanFormat::Json => print_json(io, &plan),
@@ -234,7 +258,13 @@ pub fn run(a: PlanArgs, io: &mut dyn Io) -> u8 {
                 Ok(t) => t,
                 Err(e) => return fail(io, e),
             };
-            if let Err(e) = write_files(io, out, &crate::report::plan_files_rails(&plan, stamp)) {
+            let helpers = match a.helpers {
+                None | Some(HelpersArg::Sql) => crate::report::Helpers::Sql,
+                Some(HelpersArg::Rails) => crate::report::Helpers::Rails,
+                Some(HelpersArg::Gitlab) => crate::report::Helpers::Gitlab,
+            };
+            let files = crate::report::plan_files_rails(&plan, stamp, helpers);
+            if let Err(e) = write_files(io, out, &files) {
                 return fail(io, e);
             }
         }
