@@ -45,7 +45,7 @@ pub(crate) fn plan(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
         format!("Add CHECK ({expression}) NOT VALID as {name}"),
         "NOT VALID skips the scan of existing rows, so the ACCESS EXCLUSIVE lock lasts an instant; new writes are checked from now on.",
         format!("{}ALTER TABLE {ts} ADD CONSTRAINT {n} CHECK ({expression}) NOT VALID;\n", cx.lock_timeout()),
-        Some(format!("ALTER TABLE {ts} DROP CONSTRAINT IF EXISTS {n};\n")),
+        Some(format!("{}ALTER TABLE {ts} DROP CONSTRAINT IF EXISTS {n};\n", cx.lock_timeout())),
     )
     .requires
     .push(format!("release {l0}, which writes only valid rows, runs everywhere"));

@@ -84,7 +84,7 @@ pub(crate) fn plan(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
          columns should be indexed (add-index) so that deletes on the referenced table stay \
          fast.",
         format!("{}ALTER TABLE {ts} ADD CONSTRAINT {n} FOREIGN KEY ({cols}) REFERENCES {} ({rcols}){on_delete} NOT VALID;\n", cx.lock_timeout(), r.sql()),
-        Some(format!("ALTER TABLE {ts} DROP CONSTRAINT IF EXISTS {n};\n")),
+        Some(format!("{}ALTER TABLE {ts} DROP CONSTRAINT IF EXISTS {n};\n", cx.lock_timeout())),
     )
     .requires
     .push(format!("every running release writes only {} values that exist in {target}", columns.join(", ")));

@@ -84,7 +84,7 @@ pub(crate) fn plan(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
         format!("Add the {kind} constraint {name} using the index"),
         "USING INDEX turns the valid unique index into the constraint without a scan: the ACCESS EXCLUSIVE lock lasts an instant. Its rollback drops the constraint and the index with it.",
         format!("{}ALTER TABLE {ts} ADD CONSTRAINT {n} {kind} USING INDEX {n};\n", cx.lock_timeout()),
-        Some(format!("ALTER TABLE {ts} DROP CONSTRAINT IF EXISTS {n};\n")),
+        Some(format!("{}ALTER TABLE {ts} DROP CONSTRAINT IF EXISTS {n};\n", cx.lock_timeout())),
     );
     if *primary_key {
         step.requires.push(format!(

@@ -47,9 +47,15 @@ pub(crate) fn plan(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
     };
     let down = match cx.known(&cx.options.previous_default) {
         Some(d) if d.trim().eq_ignore_ascii_case("null") || d.trim().is_empty() => {
-            format!("ALTER TABLE {ts} ALTER COLUMN {c} DROP DEFAULT;\n")
+            format!(
+                "{}ALTER TABLE {ts} ALTER COLUMN {c} DROP DEFAULT;\n",
+                cx.lock_timeout()
+            )
         }
-        Some(d) => format!("ALTER TABLE {ts} ALTER COLUMN {c} SET DEFAULT {d};\n"),
+        Some(d) => format!(
+            "{}ALTER TABLE {ts} ALTER COLUMN {c} SET DEFAULT {d};\n",
+            cx.lock_timeout()
+        ),
         None => super::sql::raise_exception(&format!(
             "the previous default of {table}.{column} is unknown: plan with --from VALUE to get \
              the rollback"

@@ -26,7 +26,8 @@ pub(crate) fn plan(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
     .push(format!("no code reads or writes {table}.{column}"));
     let down = match cx.known(&cx.options.column_type) {
         Some(ty) => format!(
-            "ALTER TABLE {} ADD COLUMN IF NOT EXISTS {c} {ty};\n",
+            "{}ALTER TABLE {} ADD COLUMN IF NOT EXISTS {c} {ty};\n",
+            cx.lock_timeout(),
             t.sql()
         ),
         None => super::sql::raise_exception(&format!(

@@ -72,7 +72,11 @@ pub(crate) fn plan(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
          the new one is created beside it. CREATE VIEW only takes ACCESS SHARE locks on the \
          tables it reads.",
         format!("CREATE VIEW {} AS\n{q};\n", new.sql()),
-        Some(format!("DROP VIEW IF EXISTS {};\n", new.sql())),
+        Some(format!(
+            "{}DROP VIEW IF EXISTS {};\n",
+            cx.lock_timeout(),
+            new.sql()
+        )),
     );
     cx.application(
         0,

@@ -35,7 +35,7 @@ pub(crate) fn plan(change: &Change, cx: &mut Ctx<'_>) -> Result<()> {
         format!("Add CHECK ({column} IS NOT NULL) NOT VALID"),
         "NOT VALID skips the scan of existing rows: the ACCESS EXCLUSIVE lock is held only for an instant, and new writes are checked from now on.",
         format!("{}ALTER TABLE {ts} ADD CONSTRAINT {check} CHECK ({c} IS NOT NULL) NOT VALID;\n", cx.lock_timeout()),
-        Some(format!("ALTER TABLE {ts} DROP CONSTRAINT IF EXISTS {check};\n")),
+        Some(format!("{}ALTER TABLE {ts} DROP CONSTRAINT IF EXISTS {check};\n", cx.lock_timeout())),
     )
     .requires
     .push(format!("release {l0}, which always writes {column}, runs everywhere"));
