@@ -76,6 +76,7 @@ fn main() {
         .map(|(p, s)| SourceFile {
             path: p.clone(),
             sql: s.clone(),
+            transaction: None,
         })
         .collect();
     let statements: usize = files

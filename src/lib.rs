@@ -21,7 +21,9 @@
 //!    far as shown, the changed lines, the gaps).
 //! 4. [`ruby`]: the Ruby front end: a Rails migration (`.rb`) to `model`
 //!    operations, through `sql` for the SQL its calls run (behind the
-//!    `ruby` feature in the engine).
+//!    `ruby` feature in the engine); and [`tools`]: how each migration tool
+//!    runs a folder (which files, in what order, which direction, in a
+//!    transaction or not).
 //! 5. [`rules`]: one operation and its context in, diagnostics out. Rules
 //!    read `model` only: the context they get (`RuleContext`) holds `model`
 //!    types, so the engine that fills it is above them, not beside them.
@@ -61,6 +63,7 @@ pub mod report;
 pub mod ruby;
 pub mod rules;
 pub mod sql;
+pub mod tools;
 
 #[cfg(any(target_arch = "wasm32", test))]
 mod alloc;

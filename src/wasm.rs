@@ -233,6 +233,15 @@ fn read_options(options: Option<Ts<LintOptions>>) -> Result<LintOptions, JsValue
         ("largeRows", options.large_rows.is_some()),
         ("largeBytes", options.large_bytes.is_some()),
     ];
+    #[cfg(not(feature = "full"))]
+    if options.tool.is_some() || options.direction.is_some() {
+        return Err(throw(Error::new(
+            ErrorCode::BadOptions,
+            "invalid options: `tool` and `direction` (how a migration tool runs a folder) \
+             are read by the Node module and `zerodown/full`, not the browser's lint module"
+                .to_string(),
+        )));
+    }
     if let Some((key, _)) = cli_only.iter().find(|(_, given)| *given) {
         return Err(throw(Error::new(
             ErrorCode::BadOptions,
@@ -306,6 +315,7 @@ fn source_files(files: &JsValue) -> Result<Vec<SourceFile>, JsValue> {
             Ok(SourceFile {
                 path: field("path")?,
                 sql: field("sql")?,
+                transaction: None,
             })
         })
         .collect()
@@ -335,6 +345,25 @@ pub fn lint_files(
 ) -> Result<Ts<LintReport>, JsValue> {
     let files = source_files(&files)?;
     let options = read_options(options)?;
+    // A migration tool's run: its files, order, direction and transactions.
+    #[cfg(feature = "full")]
+    if options.tool.is_some() || options.direction.is_some() {
+        let (tool, direction) =
+            crate::tools::choice(options.tool.as_deref(), options.direction.as_deref())
+                .map_err(throw)?;
+        let files: Vec<(String, String)> = files.into_iter().map(|f| (f.path, f.sql)).collect();
+        let (report, problems) =
+            crate::lint::lint_folder(&files, tool, direction, &options, None).map_err(throw)?;
+        // A tool's own file that cannot be read is an error with its line,
+        // not a report that quietly used the default.
+        if let Some(p) = problems.first() {
+            return Err(throw(Error::new(
+                ErrorCode::BadInput,
+                format!("{}:{}: {}", p.path, p.line, p.message),
+            )));
+        }
+        return out(&report);
+    }
     let report = crate::lint_files(&files, &options).map_err(throw)?;
     out(&report)
 }

@@ -532,6 +532,7 @@ fn markdown_note_groups_by_file_with_plans_and_stays_within_its_limit() {
     let files = [zerodown::SourceFile {
         path: "db/migrate/1_many.sql".into(),
         sql: many,
+        transaction: None,
     }];
     let report = zerodown::lint_files(&files, &zerodown::LintOptions::default()).expect("lint");
     let full = render_markdown_within(&report, usize::MAX);

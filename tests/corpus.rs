@@ -25,6 +25,7 @@ fn lint_folder(dir: &Path) -> (LintReport, usize) {
                 .to_string_lossy()
                 .into_owned(),
             sql: common::read_lossy(p),
+            transaction: None,
         })
         .collect();
     let options = LintOptions {

@@ -268,6 +268,7 @@ fn fingerprints_follow_the_statement_not_the_line() {
         let files = [SourceFile {
             path: "db/migrate/1_x.sql".into(),
             sql: sql.into(),
+            transaction: None,
         }];
         lint_files(&files, &LintOptions::default()).expect("lint")
     };
@@ -306,6 +307,7 @@ fn fingerprints_follow_the_statement_not_the_line() {
     let files = [SourceFile {
         path: "db/migrate/2_x.sql".into(),
         sql: base.into(),
+        transaction: None,
     }];
     let other = lint_files(&files, &LintOptions::default()).expect("lint");
     assert!(fp(&other, "drop-column").iter().all(|f| !drops.contains(f)));

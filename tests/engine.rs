@@ -319,6 +319,7 @@ fn files(list: &[(&str, &str)]) -> Vec<SourceFile> {
         .map(|(p, s)| SourceFile {
             path: (*p).to_string(),
             sql: (*s).to_string(),
+            transaction: None,
         })
         .collect()
 }
@@ -615,10 +616,12 @@ fn an_inline_not_null_check_of_an_earlier_file_makes_set_not_null_safe() {
             SourceFile {
                 path: "db/migrate/1_create.sql".into(),
                 sql: format!("CREATE TABLE notes (id bigint, body text, CONSTRAINT check_body CHECK ({column} IS NOT NULL));\n"),
+                transaction: None,
             },
             SourceFile {
                 path: "db/migrate/2_set.sql".into(),
                 sql: "SET lock_timeout = '1s';\nALTER TABLE notes ALTER COLUMN body SET NOT NULL;\n".into(),
+                transaction: None,
             },
         ]
     };

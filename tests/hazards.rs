@@ -97,6 +97,7 @@ fn create_table_if_not_exists_of_a_known_table_is_not_new() {
         SourceFile {
             path: "db/migrate/1_create.sql".into(),
             sql: "CREATE TABLE t (id bigint);\n".into(),
+            transaction: None,
         },
         SourceFile {
             path: "db/migrate/2_again.sql".into(),
@@ -105,6 +106,7 @@ fn create_table_if_not_exists_of_a_known_table_is_not_new() {
                   CREATE TABLE IF NOT EXISTS fresh (id bigint);\n\
                   CREATE INDEX fresh_id ON fresh (id);\n"
                 .into(),
+            transaction: None,
         },
     ];
     let r = zerodown::lint_files(&files, &opts()).expect("lint");
@@ -174,10 +176,12 @@ fn two_files(first: &str, second: &str) -> LintReport {
         SourceFile {
             path: "db/migrate/1_first.sql".into(),
             sql: first.into(),
+            transaction: None,
         },
         SourceFile {
             path: "db/migrate/2_second.sql".into(),
             sql: second.into(),
+            transaction: None,
         },
     ];
     zerodown::lint_files(&files, &opts()).expect("lint")

@@ -25,7 +25,7 @@ const LAYERS: &[&[&str]] = &[
     &["error", "alloc", "tape"],
     &["model"],
     &["sql", "diff"],
-    &["ruby"],
+    &["ruby", "tools"],
     &["rules"],
     &["plan"],
     &["report"],

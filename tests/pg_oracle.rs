@@ -597,6 +597,7 @@ fn findings(files: &[(&str, &str)], major: u32) -> Vec<String> {
         .map(|(path, sql)| zerodown::SourceFile {
             path: path.to_string(),
             sql: sql.to_string(),
+            transaction: None,
         })
         .collect();
     let options = zerodown::LintOptions {

@@ -199,6 +199,7 @@ fn check(plan: &Plan) -> Vec<String> {
         .map(|(i, f)| zerodown::SourceFile {
             path: format!("plan/{i:03}/{}", f.path),
             sql: f.contents.clone(),
+            transaction: None,
         })
         .collect();
     let report = zerodown::lint_files(&sources, &LintOptions::default()).unwrap();
@@ -752,6 +753,7 @@ fn rails_files_read_back_as_the_plans_operations() {
                     .map(|f| zerodown::SourceFile {
                         path: f.path.clone(),
                         sql: f.contents.clone(),
+                        transaction: None,
                     })
                     .collect();
                 let report = zerodown::lint_files(&sources, &LintOptions::default()).unwrap();

@@ -42,6 +42,16 @@ pub struct LintArgs {
     /// Files run inside a transaction even without BEGIN.
     #[arg(long)]
     assume_in_transaction: bool,
+    /// The migration tool that runs the folders: auto (detected, the
+    /// default), plain, golang-migrate, goose, dbmate, diesel, pop or
+    /// flyway. It decides which files run, in what order, and whether each
+    /// runs in a transaction. Overrides `tool` in zerodown.toml.
+    #[arg(long, value_name = "TOOL")]
+    tool: Option<String>,
+    /// Which scripts to lint: up (default) or down (the rollbacks, as their
+    /// own run). Overrides `direction` in zerodown.toml.
+    #[arg(long, value_name = "up|down")]
+    direction: Option<String>,
     /// The release these migrations ship in: plans are laid out from it.
     #[arg(long)]
     release: Option<String>,
@@ -201,6 +211,12 @@ fn options(args: &LintArgs, io: &dyn Io) -> Result<LintOptions, String> {
     }
     o.large_tables.extend(args.large_tables.iter().cloned());
     o.assume_in_transaction |= args.assume_in_transaction;
+    if args.tool.is_some() {
+        o.tool.clone_from(&args.tool);
+    }
+    if args.direction.is_some() {
+        o.direction.clone_from(&args.direction);
+    }
     if args.release.is_some() {
         o.release.clone_from(&args.release);
     }
@@ -262,11 +278,31 @@ fn is_migration_file(path: &Path) -> bool {
 
 /// Expands folders into their migrations (`.sql`, `.rb`), sorted.
 pub(super) fn collect(paths: &[PathBuf], io: &dyn Io) -> Result<Vec<PathBuf>, String> {
+    collect_with(paths, io, is_migration_file)
+}
+
+/// A migration tool's own file beside the migrations: Diesel's
+/// `metadata.toml`, a Flyway script's `.sql.conf`.
+fn is_tool_file(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    name == "metadata.toml" || name.ends_with(".sql.conf")
+}
+
+/// The files under `paths` that `keep` accepts (folders walked; files
+/// given are kept as they are), sorted.
+fn collect_with(
+    paths: &[PathBuf],
+    io: &dyn Io,
+    keep: fn(&Path) -> bool,
+) -> Result<Vec<PathBuf>, String> {
     let mut out = Vec::new();
     for p in paths {
         let kind = io.kind(p);
         if kind == EntryKind::Dir {
-            walk(p, &mut out, io).map_err(|e| format!("cannot read {}: {e}", p.display()))?;
+            walk(p, &mut out, io, keep).map_err(|e| format!("cannot read {}: {e}", p.display()))?;
         } else if kind == EntryKind::File {
             out.push(p.clone());
         } else {
@@ -278,11 +314,16 @@ pub(super) fn collect(paths: &[PathBuf], io: &dyn Io) -> Result<Vec<PathBuf>, St
     Ok(out)
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>, io: &dyn Io) -> Result<(), String> {
+fn walk(
+    dir: &Path,
+    out: &mut Vec<PathBuf>,
+    io: &dyn Io,
+    keep: fn(&Path) -> bool,
+) -> Result<(), String> {
     for path in io.read_dir(dir)? {
         if io.kind(&path) == EntryKind::Dir {
-            walk(&path, out, io)?;
-        } else if is_migration_file(&path) {
+            walk(&path, out, io, keep)?;
+        } else if keep(&path) {
             out.push(path);
         }
     }
@@ -385,6 +426,7 @@ fn read_sources(paths: &[PathBuf], io: &dyn Io) -> Result<Vec<SourceFile>, Strin
             Ok(SourceFile {
                 path: p.to_string_lossy().replace('\\', "/"),
                 sql,
+                transaction: None,
             })
         })
         .collect()
@@ -601,6 +643,7 @@ pub fn run(args: LintArgs, io: &mut dyn Io) -> u8 {
         (None, Some(rev)) => Some(changed_since(rev, &args.paths, &args.migrations, io)),
         (None, None) => None,
     };
+    let mut tool_problems = Vec::new();
     let result = match diff {
         Some(d) => d.and_then(|(diff, context)| {
             let report = crate::lint::lint_diff_with_schema(
@@ -615,17 +658,36 @@ pub fn run(args: LintArgs, io: &mut dyn Io) -> u8 {
                 .map(|f| SourceFile {
                     path: f.path,
                     sql: f.text,
+                    transaction: None,
                 })
                 .collect();
             report.map(|r| (sources, r)).map_err(|e| e.to_string())
         }),
-        None => collect(&args.paths, io)
-            .and_then(|p| read_sources(&p, io))
-            .and_then(|s| {
-                let report = crate::lint::lint_files_with_schema(&s, &options, schema)
-                    .map_err(|e| e.to_string());
-                report.map(|r| (s, r))
-            }),
+        None => tool_of(&options).and_then(|(tool, direction)| {
+            let paths = collect_with(&args.paths, io, |p| is_migration_file(p) || is_tool_file(p))?;
+            let files: Vec<(String, String)> = paths
+                .iter()
+                .map(|p| {
+                    Ok((
+                        p.to_string_lossy().replace('\\', "/"),
+                        super::read_text(io, p)?,
+                    ))
+                })
+                .collect::<Result<_, String>>()?;
+            let (report, problems) =
+                crate::lint::lint_folder(&files, tool, direction, &options, schema)
+                    .map_err(|e| e.to_string())?;
+            tool_problems = problems;
+            let sources = files
+                .into_iter()
+                .map(|(path, sql)| SourceFile {
+                    path,
+                    sql,
+                    transaction: None,
+                })
+                .collect();
+            Ok((sources, report))
+        }),
     };
     let (sources, report): (Vec<SourceFile>, _) = match result {
         Ok(r) => r,
@@ -651,6 +713,25 @@ pub fn run(args: LintArgs, io: &mut dyn Io) -> u8 {
             io.write(Stream::Stdout, &text);
         }
     }
+    // A tool's own file that cannot be read: said with its line; the run
+    // went on without it, and the exit status says so.
+    for p in &tool_problems {
+        io.write(
+            Stream::Stderr,
+            &format!("error: {}:{}: {}\n", p.path, p.line, p.message),
+        );
+    }
+    if !tool_problems.is_empty() {
+        return 2;
+    }
     let fail_on = options.fail_on.unwrap_or(FailOn::Error);
     super::exit_status(report.findings.iter().any(|f| fail_on.fails(f.severity)))
+}
+
+/// The tool and direction of the options: `auto` or none is detected.
+fn tool_of(
+    options: &LintOptions,
+) -> Result<(Option<crate::tools::Tool>, crate::tools::Direction), String> {
+    crate::tools::choice(options.tool.as_deref(), options.direction.as_deref())
+        .map_err(|e| e.to_string())
 }

@@ -42,6 +42,12 @@ pub struct SourceFile {
     pub path: String,
     /// Its SQL text.
     pub sql: String,
+    /// Whether the migration runner wraps it in a transaction, as its tool
+    /// says (`tools`); absent: not said. `--assume-in-transaction` and the
+    /// file's `-- zerodown: transaction=...` header win over it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub transaction: Option<bool>,
 }
 
 /// Checks options before a run: rule ids must exist.
@@ -157,11 +163,23 @@ pub fn lint_in_order(
         .iter()
         .map(|f| {
             let p = planner.as_ref();
+            // The runner's transaction, as the file's tool says, unless
+            // --assume-in-transaction already puts every file in one.
+            let wrapped;
+            let o = if f.transaction == Some(true) && !options.assume_in_transaction {
+                wrapped = LintOptions {
+                    assume_in_transaction: true,
+                    ..options.clone()
+                };
+                &wrapped
+            } else {
+                options
+            };
             lint_one(
                 &f.path,
                 &f.sql,
                 None,
-                options,
+                o,
                 p,
                 &rules,
                 &mut catalog,
@@ -175,6 +193,72 @@ pub fn lint_in_order(
     }
     finish(&mut report);
     Ok(report)
+}
+
+/// Lints the files of migration folders as their tool runs them
+/// ([`crate::tools`]): the tool given, or detected; the scripts of
+/// `direction`; in the tool's run order, each in a transaction or not as
+/// the tool runs it. The report names the tool (unless the folder is
+/// plain), gives each linted file its place in the run order and its
+/// transaction mode, and lists the files left out (status `skipped`, with
+/// why). Problems with the tool's own files (a malformed `metadata.toml`)
+/// come back beside the report: the run goes on without them.
+pub fn lint_folder(
+    files: &[(String, String)],
+    tool: Option<crate::tools::Tool>,
+    direction: crate::tools::Direction,
+    options: &LintOptions,
+    schema: Option<&Schema>,
+) -> Result<(LintReport, Vec<crate::tools::ToolProblem>)> {
+    use crate::tools::{Direction, Tool};
+    let prepared = crate::tools::prepare(files, tool, direction)?;
+    let sources: Vec<SourceFile> = prepared
+        .units
+        .iter()
+        .map(|u| SourceFile {
+            path: u.path.clone(),
+            sql: u.sql.clone(),
+            transaction: u.transaction,
+        })
+        .collect();
+    let order: Vec<&SourceFile> = sources.iter().collect();
+    let mut report = lint_in_order(&order, options, schema)?;
+    if prepared.tool != Tool::Plain || direction != Direction::Up {
+        report.tool = Some(crate::report::ToolRun {
+            name: prepared.tool.name().to_string(),
+            why: prepared.why.clone(),
+            direction: match direction {
+                Direction::Up => "up",
+                Direction::Down => "down",
+            }
+            .to_string(),
+        });
+        for f in &mut report.files {
+            if let Some(i) = prepared.units.iter().position(|u| u.path == f.path) {
+                f.run = u32::try_from(i + 1).ok();
+                f.transaction = Some(
+                    prepared.units[i]
+                        .transaction
+                        .unwrap_or(options.assume_in_transaction)
+                        || options.assume_in_transaction,
+                );
+            }
+        }
+        for l in &prepared.left {
+            report.files.push(FileSummary {
+                path: l.path.clone(),
+                phase: infer_phase(&l.path, None, options),
+                statements: 0,
+                status: Some(FileStatus::Skipped),
+                reason: Some(l.reason.clone()),
+                changed: None,
+                transaction: None,
+                run: None,
+            });
+        }
+        report.files.sort_by(|a, b| a.path.cmp(&b.path));
+    }
+    Ok((report, prepared.problems))
 }
 
 /// Where migrations are, unless the caller says: Rails' folders and any
@@ -337,6 +421,8 @@ fn lint_diff_files(
             status: Some(status),
             reason,
             changed: Some(0),
+            transaction: None,
+            run: None,
         });
     }
     report.findings = per_file.into_iter().flatten().collect();
@@ -502,12 +588,21 @@ fn lint_one(
         .first()
         .map_or(text.len(), |s| s.span.start);
     let mut header_phase = None;
+    // `-- zerodown: transaction=false|true`: how the file runs, over the
+    // tool's mode and --assume-in-transaction.
+    let mut header_transaction = None;
     let mut ignores: Vec<(Ignore, Option<usize>)> = Vec::new();
     for c in &split.comments {
         if c.span.start < first_stmt {
             for (k, v) in parse_header(c) {
                 if k == "phase" {
                     header_phase = Phase::parse(&v);
+                } else if k == "transaction" {
+                    header_transaction = match v.to_ascii_lowercase().as_str() {
+                        "false" | "none" | "no" | "off" => Some(false),
+                        "true" | "yes" | "on" => Some(true),
+                        _ => None,
+                    };
                 }
             }
         }
@@ -526,6 +621,9 @@ fn lint_one(
     let phase = infer_phase(path, header_phase, options);
 
     let mut state = FileState::new(options);
+    if let Some(t) = header_transaction {
+        state.in_transaction = t;
+    }
     catalog.start_file();
     let mut pending: Vec<Pending> = Vec::new();
     let mut diags = Vec::new();
@@ -703,6 +801,8 @@ fn lint_one(
             )),
         },
         changed: view.map(|_| n_changed),
+        transaction: None,
+        run: None,
     });
     findings
 }

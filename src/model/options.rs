@@ -96,6 +96,16 @@ pub struct LintOptions {
         alias = "large-bytes"
     )]
     pub large_bytes: Option<u64>,
+    /// The migration tool that runs the folders the CLI lints (`auto`,
+    /// `plain`, `golang-migrate`, `goose`, `dbmate`, `diesel`, `pop`,
+    /// `flyway`): which files, in what order, each in a transaction or not
+    /// (see `tools`). Default: detected.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tool: Option<String>,
+    /// Which scripts the CLI lints in those folders: `up` (default) or
+    /// `down` (the rollbacks, as their own run).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub direction: Option<String>,
     /// Root tables for organization isolation (`sharding-key-missing`).
     #[serde(default)]
     pub roots: Vec<String>,
@@ -188,6 +198,8 @@ impl Default for LintOptions {
             rubocop_migrations: None,
             large_rows: None,
             large_bytes: None,
+            tool: None,
+            direction: None,
             roots: Vec::new(),
             plans: true,
             lock_timeout: None,

@@ -42,6 +42,7 @@ pub(crate) fn check_on_schema(
                 .find(|(p, _)| *p == r.file.path)
                 .map(|(_, t)| t.clone())
                 .unwrap_or_default(),
+            transaction: None,
         })
         .collect();
     let order: Vec<&SourceFile> = files.iter().collect();

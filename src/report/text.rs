@@ -18,6 +18,20 @@ pub fn render_text(
         Renderer::plain()
     };
     let mut out = String::new();
+    if let Some(t) = &report.tool {
+        let left = report
+            .files
+            .iter()
+            .filter(|f| f.status == Some(super::FileStatus::Skipped))
+            .count();
+        out.push_str(&format!(
+            "tool: {} ({}); {} scripts in run order, {} left out\n\n",
+            t.name,
+            t.why,
+            t.direction,
+            plural(left, "file")
+        ));
+    }
     let mut current: Option<(&str, Option<String>)> = None;
     for f in &report.findings {
         if current.as_ref().is_none_or(|(p, _)| *p != f.path) {
@@ -182,7 +196,15 @@ pub fn summary_line(report: &LintReport) -> String {
         plural(s.errors as usize, "error"),
         plural(s.warnings as usize, "warning"),
         plural(s.infos as usize, "info"),
-        plural(report.files.len(), "file")
+        // A tool's folder: the files linted, not those it left out.
+        plural(
+            if report.tool.is_some() {
+                report.files.iter().filter(|f| f.run.is_some()).count()
+            } else {
+                report.files.len()
+            },
+            "file"
+        )
     );
     if let (Some(changed), Some(context)) = (s.changed, s.context) {
         line.push_str(&format!(

@@ -65,6 +65,17 @@ pub struct FileSummary {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub changed: Option<u32>,
+    /// When a migration tool says: whether the runner wraps the file in a
+    /// transaction, as linted (its `-- zerodown: transaction=` header and
+    /// `--assume-in-transaction` win over the tool).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub transaction: Option<bool>,
+    /// When a migration tool says: the file's place in the run order (1 is
+    /// first).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub run: Option<u32>,
 }
 
 /// How a file of a diff was read.
@@ -120,6 +131,23 @@ pub struct LintReport {
     pub files: Vec<FileSummary>,
     /// Counts by severity.
     pub summary: Summary,
+    /// The migration tool the command line read the folders with, when
+    /// one applies (not a plain folder).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub tool: Option<ToolRun>,
+}
+
+/// How a migration tool's folder was read.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ToolRun {
+    /// The tool (`pop`, `golang-migrate`, ...).
+    pub name: String,
+    /// How it was chosen: `given`, or what was detected.
+    pub why: String,
+    /// The scripts linted: `up` or `down`.
+    pub direction: String,
 }
 
 impl LintReport {

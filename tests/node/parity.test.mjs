@@ -32,6 +32,10 @@ function sources(base, files) {
   return out;
 }
 
+// The native CLI detects the migration tool of what it lints; the package
+// does when asked (`tool: "auto"`), so both read the corpus folders alike.
+const AUTO = { tool: "auto" };
+
 function nativeReport(base, paths) {
   const out = run(NATIVE, ["lint", "--format", "json", ...paths], { cwd: base });
   assert.ok(out.status === 0 || out.status === 1, `native exit ${out.status}: ${out.stderr}`);
@@ -65,7 +69,7 @@ for (const [name, root] of [
     let findings = 0;
     for (const src of sources(root, files)) {
       const native = nativeReport(root, [src.path]);
-      const wasm = zd.lintFiles([src], {});
+      const wasm = zd.lintFiles([src], AUTO);
       assert.deepStrictEqual(wasm, native, src.path);
       findings += wasm.findings.length;
     }
@@ -76,7 +80,7 @@ for (const [name, root] of [
       const srcs = sources(root, group);
       if (srcs.length === 0) continue;
       const native = nativeReport(root, srcs.map((s) => s.path));
-      assert.deepStrictEqual(zd.lintFiles(srcs, {}), native, folder);
+      assert.deepStrictEqual(zd.lintFiles(srcs, AUTO), native, folder);
     }
   });
 }
@@ -102,7 +106,7 @@ test("Ruby fixtures: every file alone", () => {
   let findings = 0;
   for (const src of sources(FIXTURES, files)) {
     const native = nativeReport(FIXTURES, [src.path]);
-    const wasm = zd.lintFiles([src], {});
+    const wasm = zd.lintFiles([src], AUTO);
     assert.deepStrictEqual(wasm, native, src.path);
     findings += wasm.findings.length;
   }
@@ -123,7 +127,7 @@ test("GitLab's Ruby migrations: each folder as one run", { skip: gitlabRuby.leng
   for (const [folder, group] of byFolder(gitlabRuby)) {
     const srcs = sources(gitlab, group);
     const native = nativeReport(gitlab, srcs.map((s) => s.path));
-    const wasm = zd.lintFiles(srcs, {});
+    const wasm = zd.lintFiles(srcs, AUTO);
     assert.deepStrictEqual(wasm, native, folder);
     findings += wasm.findings.length;
   }
@@ -144,4 +148,28 @@ test("plans of every change kind", () => {
     kinds.add(native.change.kind);
   }
   assert.equal(kinds.size, 17, "every change kind has a case");
+});
+
+// Migration tools: every example folder, native and the package, as one run.
+const TOOLS = join(FIXTURES, "../../docs/examples/tools");
+test("migration tools: every example folder, native and the package", () => {
+  let folders = 0;
+  for (const tool of readdirSync(TOOLS)) {
+    const files = [];
+    const walk = (d) => {
+      for (const name of readdirSync(d)) {
+        const p = join(d, name);
+        if (statSync(p).isDirectory()) walk(p);
+        else files.push({ path: relative(TOOLS, p), sql: readFileSync(p, "utf8") });
+      }
+    };
+    walk(join(TOOLS, tool));
+    const native = run(NATIVE, ["lint", "--format", "json", tool], { cwd: TOOLS });
+    assert.ok(native.status === 0 || native.status === 1, `${tool}: ${native.stderr}`);
+    const report = zd.lintFiles(files, AUTO);
+    assert.deepStrictEqual(report, JSON.parse(native.stdout), tool);
+    assert.equal(report.tool.name, tool);
+    folders++;
+  }
+  assert.ok(folders >= 6, `${folders} tool folders`);
 });

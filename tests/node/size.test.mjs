@@ -54,6 +54,9 @@ test("the Ruby browser module is within 630 KiB gzip -9 and reads Rails migratio
   assert.equal(file.status, "not-checked");
   assert.match(file.reason, /Ruby module \(`zerodown\/ruby`\)/);
   assert.equal(ruby.lintDiff(diff, null, null).findings[0].rule, "add-index-non-concurrently");
+  // Migration tools are read by the Node and full modules; the lint module
+  // refuses the option rather than ignore it.
+  assert.throws(() => web.lintFiles([{ path: "1_a.up.sql", sql: "SELECT 1;" }], { tool: "golang-migrate" }), (e) => e.code === "bad-options" && /Node module/.test(e.message));
 });
 
 // The lint module carries no rule documentation (it would not fit the

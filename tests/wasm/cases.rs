@@ -245,10 +245,12 @@ fn lint_files_shares_the_catalog_and_sorts_by_path() {
             zerodown::SourceFile {
                 path: "b.sql".into(),
                 sql: "CREATE INDEX i ON t (a);".into(),
+                transaction: None,
             },
             zerodown::SourceFile {
                 path: "a.sql".into(),
                 sql: "CREATE TABLE t (a int);".into(),
+                transaction: None,
             },
         ],
         &Default::default(),

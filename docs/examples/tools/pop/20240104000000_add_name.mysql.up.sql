@@ -1,0 +1,1 @@
+ALTER TABLE users ADD COLUMN name varchar(255) CHARACTER SET utf8mb4;

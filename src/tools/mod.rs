@@ -1,0 +1,846 @@
+//! Migration tools: which files of a folder a runner runs, in what order,
+//! in which direction, and whether it wraps each in a transaction.
+//!
+//! A tool reads (path, text) pairs, so callers without a file system pass
+//! them from memory; it returns the files to lint in run order, each with
+//! the transaction mode the runner gives it, and the files it leaves out
+//! with the reason (a down script when linting up, another database's
+//! variant, a name the runner does not run). The engine then lints them in
+//! that order; a file's own `-- zerodown: transaction=...` header and
+//! `--assume-in-transaction` win over the tool's mode.
+//!
+//! Layer: above `sql` (it splits files into statements and sections),
+//! below the engine, which it does not know.
+
+use std::cmp::Ordering;
+
+use crate::error::{Error, ErrorCode, Result};
+
+/// A migration tool zerodown knows how to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Tool {
+    /// A plain folder: every file, in path order, no transaction assumed.
+    Plain,
+    /// golang-migrate: `N_name.up.sql` / `N_name.down.sql`, each sent as one
+    /// multi-statement query (an implicit transaction when it holds more
+    /// than one statement).
+    GolangMigrate,
+    /// goose: `N_name.sql` with `-- +goose Up` / `-- +goose Down` sections,
+    /// in a transaction unless `-- +goose NO TRANSACTION`.
+    Goose,
+    /// dbmate: `N_name.sql` with `-- migrate:up` / `-- migrate:down`
+    /// sections, in a transaction unless `transaction:false`.
+    Dbmate,
+    /// Diesel: `<dir>/up.sql` and `<dir>/down.sql`, in a transaction unless
+    /// `<dir>/metadata.toml` says `run_in_transaction = false`.
+    Diesel,
+    /// pop (fizz's SQL migrations): `N_name[.dialect][.autocommit].up.sql`,
+    /// the `postgres` variant over the dialect-neutral one, in a
+    /// transaction unless `.autocommit.`.
+    Pop,
+    /// Flyway: `V<version>__<name>.sql` in version order, then `R__`
+    /// repeatables; `U<version>__` undo scripts are the down direction.
+    Flyway,
+}
+
+/// Every tool, with its name, for `--tool` and `tool = "..."`.
+pub const TOOLS: &[(Tool, &str)] = &[
+    (Tool::Plain, "plain"),
+    (Tool::GolangMigrate, "golang-migrate"),
+    (Tool::Goose, "goose"),
+    (Tool::Dbmate, "dbmate"),
+    (Tool::Diesel, "diesel"),
+    (Tool::Pop, "pop"),
+    (Tool::Flyway, "flyway"),
+];
+
+impl Tool {
+    /// The tool's name (`golang-migrate`).
+    pub fn name(self) -> &'static str {
+        TOOLS
+            .iter()
+            .find(|(t, _)| *t == self)
+            .map_or("plain", |(_, n)| n)
+    }
+
+    /// The tool of a name, or an error listing the known ones.
+    pub fn parse(name: &str) -> Result<Tool> {
+        TOOLS
+            .iter()
+            .find(|(_, n)| *n == name)
+            .map(|(t, _)| *t)
+            .ok_or_else(|| {
+                let known: Vec<&str> = TOOLS.iter().map(|(_, n)| *n).collect();
+                Error::new(
+                    ErrorCode::BadOptions,
+                    format!(
+                        "`{name}` is not a migration tool zerodown reads: use auto or one of {}",
+                        known.join(", ")
+                    ),
+                )
+            })
+    }
+}
+
+/// The tool and direction of options' `tool` and `direction` (`auto` or
+/// none: detected; `up` or none: up), or an error naming the known values.
+pub fn choice(tool: Option<&str>, direction: Option<&str>) -> Result<(Option<Tool>, Direction)> {
+    let tool = match tool {
+        None | Some("auto") => None,
+        Some(name) => Some(Tool::parse(name)?),
+    };
+    let direction = match direction {
+        None | Some("up") => Direction::Up,
+        Some("down") => Direction::Down,
+        Some(other) => {
+            return Err(Error::new(
+                ErrorCode::BadOptions,
+                format!("`{other}` is not a direction: use up or down"),
+            ))
+        }
+    };
+    Ok((tool, direction))
+}
+
+/// Which scripts are linted: the forward ones (default) or the rollbacks.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Direction {
+    /// Up scripts and sections.
+    #[default]
+    Up,
+    /// Down scripts and sections (golang-migrate `.down.sql`, goose and
+    /// dbmate down sections, Diesel `down.sql`, Flyway `U` scripts).
+    Down,
+}
+
+/// One file to lint, in run order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unit {
+    /// Its path, as given.
+    pub path: String,
+    /// Its text, with the sections of the other direction blanked out
+    /// (spaces, newlines kept) so that positions stay those of the file.
+    pub sql: String,
+    /// Whether the runner wraps it in a transaction; `None`: the tool does
+    /// not say (plain).
+    pub transaction: Option<bool>,
+}
+
+/// A file the tool does not run in this direction, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Left {
+    /// Its path.
+    pub path: String,
+    /// Why it is not linted.
+    pub reason: String,
+}
+
+/// A problem with a tool's own file (a malformed `metadata.toml`): the file
+/// it concerns, its line, what is wrong. The run goes on without it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ToolProblem {
+    /// The file.
+    pub path: String,
+    /// Its line (1-based).
+    pub line: u32,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// What a tool makes of a folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prepared {
+    /// The tool used.
+    pub tool: Tool,
+    /// How it was chosen: given, or detected and from what.
+    pub why: String,
+    /// The files to lint, in the order the runner runs them.
+    pub units: Vec<Unit>,
+    /// The files left out, with why.
+    pub left: Vec<Left>,
+    /// Problems with the tool's own files.
+    pub problems: Vec<ToolProblem>,
+}
+
+/// The file name of a path (after the last `/`).
+fn file_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+/// The folder of a path (before the last `/`), or "".
+fn folder(path: &str) -> &str {
+    path.rfind('/').map_or("", |i| &path[..i])
+}
+
+/// Leading ASCII digits of `s`, and the rest.
+fn digits(s: &str) -> (&str, &str) {
+    let n = s.bytes().take_while(u8::is_ascii_digit).count();
+    s.split_at(n)
+}
+
+/// Compares two digit strings as numbers (any length).
+fn cmp_numbers(a: &str, b: &str) -> Ordering {
+    let (a, b) = (a.trim_start_matches('0'), b.trim_start_matches('0'));
+    a.len().cmp(&b.len()).then_with(|| a.cmp(b))
+}
+
+/// `N_name.up.sql` / `N_name.down.sql` (golang-migrate): the version and
+/// the direction.
+fn golang_name(name: &str) -> Option<(&str, Direction)> {
+    let (version, rest) = digits(name);
+    if version.is_empty() || !rest.starts_with('_') {
+        return None;
+    }
+    if rest.ends_with(".up.sql") {
+        Some((version, Direction::Up))
+    } else if rest.ends_with(".down.sql") {
+        Some((version, Direction::Down))
+    } else {
+        None
+    }
+}
+
+/// A pop migration name: version, name, dialect, autocommit, direction.
+struct PopName<'a> {
+    version: &'a str,
+    name: &'a str,
+    dialect: Option<&'a str>,
+    autocommit: bool,
+    direction: Direction,
+    fizz: bool,
+}
+
+fn pop_name(file: &str) -> Option<PopName<'_>> {
+    let (version, rest) = digits(file);
+    let rest = rest.strip_prefix('_')?;
+    if version.is_empty() {
+        return None;
+    }
+    let (stem, fizz) = if let Some(s) = rest.strip_suffix(".sql") {
+        (s, false)
+    } else {
+        (rest.strip_suffix(".fizz")?, true)
+    };
+    let (stem, direction) = if let Some(s) = stem.strip_suffix(".up") {
+        (s, Direction::Up)
+    } else {
+        (stem.strip_suffix(".down")?, Direction::Down)
+    };
+    let (stem, autocommit) = match stem.strip_suffix(".autocommit") {
+        Some(s) => (s, true),
+        None => (stem, false),
+    };
+    let (name, dialect) = match stem.rsplit_once('.') {
+        Some((n, d))
+            if matches!(
+                d,
+                "postgres" | "cockroach" | "mysql" | "sqlite3" | "sqlserver" | "mariadb"
+            ) =>
+        {
+            (n, Some(d))
+        }
+        _ => (stem, None),
+    };
+    Some(PopName {
+        version,
+        name,
+        dialect,
+        autocommit,
+        direction,
+        fizz,
+    })
+}
+
+/// A Flyway name: `V<version>__`, `U<version>__`, `R__`; the kind letter
+/// and the version's numeric parts.
+fn flyway_name(file: &str) -> Option<(char, Vec<&str>)> {
+    let stem = file.strip_suffix(".sql")?;
+    let kind = stem.chars().next()?;
+    if !matches!(kind, 'V' | 'U' | 'R') {
+        return None;
+    }
+    let (version, _) = stem[1..].split_once("__")?;
+    if kind == 'R' {
+        return version.is_empty().then(|| ('R', Vec::new()));
+    }
+    let parts: Vec<&str> = version.split(['.', '_']).collect();
+    if parts.is_empty()
+        || parts
+            .iter()
+            .any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return None;
+    }
+    Some((kind, parts))
+}
+
+fn cmp_versions(a: &[&str], b: &[&str]) -> Ordering {
+    for i in 0..a.len().max(b.len()) {
+        let (x, y) = (
+            a.get(i).copied().unwrap_or("0"),
+            b.get(i).copied().unwrap_or("0"),
+        );
+        match cmp_numbers(x, y) {
+            Ordering::Equal => {}
+            o => return o,
+        }
+    }
+    Ordering::Equal
+}
+
+/// The lines of `text` with a marker comment (`-- +goose Up`,
+/// `-- migrate:up`), case-insensitively after `--` and spaces: (line
+/// start, rest of the marker line after the prefix).
+fn marker_lines<'a>(text: &'a str, prefix: &str) -> Vec<(usize, &'a str)> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        let t = line.trim_start();
+        if let Some(body) = t.strip_prefix("--") {
+            let body = body.trim_start();
+            if body.len() >= prefix.len() && body[..prefix.len()].eq_ignore_ascii_case(prefix) {
+                out.push((at, body[prefix.len()..].trim_end()));
+            }
+        }
+        at += line.len();
+    }
+    out
+}
+
+/// `text` with the bytes outside `keep` blanked: spaces for every
+/// character but line breaks, so positions and lines stay.
+fn keep_only(text: &str, keep: &[std::ops::Range<usize>]) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (i, c) in text.char_indices() {
+        if c == '\n' || c == '\r' || keep.iter().any(|r| r.contains(&i)) {
+            out.push(c);
+        } else {
+            for _ in 0..c.len_utf8() {
+                out.push(' ');
+            }
+        }
+    }
+    out
+}
+
+/// Sections of a file marked `-- +goose Up|Down` or `-- migrate:up|down`:
+/// the ranges of the wanted direction (from after its marker line to the
+/// next marker), and the options of its markers (`NO TRANSACTION`,
+/// `transaction:false`).
+fn sections(
+    text: &str,
+    prefix: &str,
+    direction: Direction,
+) -> (Vec<std::ops::Range<usize>>, Vec<String>) {
+    let markers = marker_lines(text, prefix);
+    let mut keep = Vec::new();
+    let mut options = Vec::new();
+    for (i, (at, rest)) in markers.iter().enumerate() {
+        let word = rest
+            .split_whitespace()
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let this = match word.as_str() {
+            "up" => Some(Direction::Up),
+            "down" => Some(Direction::Down),
+            _ => None,
+        };
+        if this == Some(direction) {
+            let start = text[*at..].find('\n').map_or(text.len(), |n| at + n + 1);
+            let end = markers
+                .iter()
+                .skip(i + 1)
+                .find(|(_, r)| {
+                    let w = r
+                        .split_whitespace()
+                        .next()
+                        .unwrap_or("")
+                        .to_ascii_lowercase();
+                    w == "up" || w == "down"
+                })
+                .map_or(text.len(), |(a, _)| *a);
+            keep.push(start..end.max(start));
+            options.push(rest.to_string());
+        }
+    }
+    (keep, options)
+}
+
+/// How many statements `text` holds.
+fn statements(text: &str) -> usize {
+    crate::sql::split(text).statements.len()
+}
+
+/// Reads `files` (path, text) with `tool` (`None`: detected) in
+/// `direction`. Paths are compared with `/` separators.
+pub fn prepare(
+    files: &[(String, String)],
+    tool: Option<Tool>,
+    direction: Direction,
+) -> Result<Prepared> {
+    let (tool, why) = match tool {
+        Some(t) => (t, "given".to_string()),
+        None => detect(files),
+    };
+    let mut p = Prepared {
+        tool,
+        why,
+        units: Vec::new(),
+        left: Vec::new(),
+        problems: Vec::new(),
+    };
+    let left = |p: &mut Prepared, path: &str, reason: String| {
+        p.left.push(Left {
+            path: path.to_string(),
+            reason,
+        });
+    };
+    let dir_word = match direction {
+        Direction::Up => "up",
+        Direction::Down => "down",
+    };
+    match tool {
+        Tool::Plain => {
+            let mut sorted: Vec<&(String, String)> =
+                files.iter().filter(|(p, _)| is_script(p)).collect();
+            sorted.sort_by(|a, b| a.0.cmp(&b.0));
+            for (path, text) in sorted {
+                p.units.push(Unit {
+                    path: path.clone(),
+                    sql: text.clone(),
+                    transaction: None,
+                });
+            }
+        }
+        Tool::GolangMigrate => {
+            let mut runs = Vec::new();
+            for (path, text) in files.iter().filter(|(p, _)| is_script(p)) {
+                match golang_name(file_name(path)) {
+                    Some((v, d)) if d == direction => runs.push((v, path, text)),
+                    Some(_) => left(&mut p, path, format!("not an {dir_word} script")),
+                    None => left(
+                        &mut p,
+                        path,
+                        "not named N_name.up.sql or N_name.down.sql".into(),
+                    ),
+                }
+            }
+            runs.sort_by(|a, b| cmp_numbers(a.0, b.0).then_with(|| a.1.cmp(b.1)));
+            for (_, path, text) in runs {
+                // One multi-statement query: an implicit transaction when
+                // it holds more than one statement.
+                p.units.push(Unit {
+                    path: path.clone(),
+                    sql: text.clone(),
+                    transaction: Some(statements(text) > 1),
+                });
+            }
+        }
+        Tool::Goose | Tool::Dbmate => {
+            let prefix = if tool == Tool::Goose {
+                "+goose"
+            } else {
+                "migrate:"
+            };
+            let mut runs = Vec::new();
+            for (path, text) in files.iter().filter(|(p, _)| is_script(p)) {
+                let (version, rest) = digits(file_name(path));
+                if version.is_empty() || !rest.starts_with('_') || !rest.ends_with(".sql") {
+                    left(&mut p, path, "not named N_name.sql".into());
+                    continue;
+                }
+                let (keep, options) = sections(text, prefix, direction);
+                if keep.is_empty() && marker_lines(text, prefix).is_empty() {
+                    left(
+                        &mut p,
+                        path,
+                        format!(
+                            "no `-- {prefix}{}` section",
+                            if tool == Tool::Goose { " Up" } else { "up" }
+                        ),
+                    );
+                    continue;
+                }
+                let transaction = if tool == Tool::Goose {
+                    !marker_lines(text, "+goose").iter().any(|(_, r)| {
+                        r.split_whitespace()
+                            .map(str::to_ascii_uppercase)
+                            .collect::<Vec<_>>()
+                            == ["NO", "TRANSACTION"]
+                    })
+                } else {
+                    !options.iter().any(|o| {
+                        o.to_ascii_lowercase()
+                            .split_whitespace()
+                            .any(|w| w == "transaction:false")
+                    })
+                };
+                runs.push((version, path, keep_only(text, &keep), transaction));
+            }
+            runs.sort_by(|a, b| cmp_numbers(a.0, b.0).then_with(|| a.1.cmp(b.1)));
+            for (_, path, sql, transaction) in runs {
+                p.units.push(Unit {
+                    path: path.clone(),
+                    sql,
+                    transaction: Some(transaction),
+                });
+            }
+        }
+        Tool::Diesel => {
+            let wanted = format!("{dir_word}.sql");
+            let mut runs = Vec::new();
+            for (path, text) in files {
+                let name = file_name(path);
+                if name == "metadata.toml" || !is_script(path) {
+                    continue;
+                }
+                if name != "up.sql" && name != "down.sql" {
+                    left(&mut p, path, "not a Diesel up.sql or down.sql".into());
+                    continue;
+                }
+                if name != wanted {
+                    left(&mut p, path, format!("not an {dir_word} script"));
+                    continue;
+                }
+                let dir = folder(path);
+                let meta = format!("{dir}/metadata.toml");
+                let mut transaction = true;
+                if let Some((mpath, mtext)) = files
+                    .iter()
+                    .find(|(p, _)| *p == meta || (dir.is_empty() && p == "metadata.toml"))
+                {
+                    match run_in_transaction(mtext) {
+                        Ok(Some(v)) => transaction = v,
+                        Ok(None) => {}
+                        Err((line, message)) => p.problems.push(ToolProblem {
+                            path: mpath.clone(),
+                            line,
+                            message,
+                        }),
+                    }
+                }
+                runs.push((file_name(dir).to_string(), path, text, transaction));
+            }
+            runs.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)));
+            for (_, path, text, transaction) in runs {
+                p.units.push(Unit {
+                    path: path.clone(),
+                    sql: text.clone(),
+                    transaction: Some(transaction),
+                });
+            }
+        }
+        Tool::Pop => {
+            // (version, name) -> the chosen file of this direction.
+            let mut chosen: Vec<(&str, &str, &String, &String, bool, bool)> = Vec::new();
+            for (path, text) in files {
+                let file = file_name(path);
+                let Some(n) = pop_name(file) else {
+                    if is_script(path) {
+                        left(
+                            &mut p,
+                            path,
+                            "not named N_name[.dialect][.autocommit].up.sql".into(),
+                        );
+                    }
+                    continue;
+                };
+                if n.direction != direction {
+                    left(&mut p, path, format!("not an {dir_word} script"));
+                    continue;
+                }
+                if n.fizz {
+                    left(&mut p, path, "a fizz script (not SQL)".into());
+                    continue;
+                }
+                if let Some(d) = n.dialect.filter(|d| *d != "postgres") {
+                    left(&mut p, path, format!("for {d}, not PostgreSQL"));
+                    continue;
+                }
+                chosen.push((
+                    n.version,
+                    n.name,
+                    path,
+                    text,
+                    n.autocommit,
+                    n.dialect.is_some(),
+                ));
+            }
+            // The postgres variant wins over the dialect-neutral file of
+            // the same version and name.
+            let mut runs = Vec::new();
+            for c in &chosen {
+                let shadowed = !c.5 && chosen.iter().any(|o| o.5 && o.0 == c.0 && o.1 == c.1);
+                if shadowed {
+                    left(
+                        &mut p,
+                        c.2,
+                        "the postgres variant of this migration runs instead".into(),
+                    );
+                } else {
+                    runs.push(*c);
+                }
+            }
+            runs.sort_by(|a, b| {
+                cmp_numbers(a.0, b.0)
+                    .then_with(|| a.1.cmp(b.1))
+                    .then_with(|| a.2.cmp(b.2))
+            });
+            for (_, _, path, text, autocommit, _) in runs {
+                p.units.push(Unit {
+                    path: path.clone(),
+                    sql: text.clone(),
+                    transaction: Some(!autocommit),
+                });
+            }
+        }
+        Tool::Flyway => {
+            let mut versioned = Vec::new();
+            let mut repeatable = Vec::new();
+            for (path, text) in files.iter().filter(|(p, _)| is_script(p)) {
+                let file = file_name(path);
+                match flyway_name(file) {
+                    Some(('R', _)) if direction == Direction::Up => {
+                        repeatable.push((file, path, text))
+                    }
+                    Some(('V', v)) if direction == Direction::Up => versioned.push((v, path, text)),
+                    Some(('U', v)) if direction == Direction::Down => {
+                        versioned.push((v, path, text))
+                    }
+                    Some(_) => left(&mut p, path, format!("not an {dir_word} script")),
+                    None => left(
+                        &mut p,
+                        path,
+                        "not named V<version>__<name>.sql, U<version>__ or R__".into(),
+                    ),
+                }
+            }
+            versioned.sort_by(|a, b| {
+                let o = cmp_versions(&a.0, &b.0);
+                // Undo scripts run newest first.
+                let o = if direction == Direction::Down {
+                    o.reverse()
+                } else {
+                    o
+                };
+                o.then_with(|| a.1.cmp(b.1))
+            });
+            repeatable.sort_by(|a, b| a.0.cmp(b.0));
+            let conf = |path: &str| -> Option<bool> {
+                let (_, text) = files.iter().find(|(p, _)| *p == format!("{path}.conf"))?;
+                text.lines().find_map(|l| {
+                    let (k, v) = l.split_once('=')?;
+                    (k.trim() == "executeInTransaction").then(|| v.trim() != "false")
+                })
+            };
+            for (path, text) in versioned
+                .into_iter()
+                .map(|(_, p, t)| (p, t))
+                .chain(repeatable.into_iter().map(|(_, p, t)| (p, t)))
+            {
+                let transaction = conf(path).unwrap_or_else(|| !flyway_non_transactional(text));
+                p.units.push(Unit {
+                    path: path.clone(),
+                    sql: text.clone(),
+                    transaction: Some(transaction),
+                });
+            }
+        }
+    }
+    Ok(p)
+}
+
+/// A migration script by its name: `.sql` (and `.rb`, which the Ruby front
+/// end reads).
+fn is_script(path: &str) -> bool {
+    path.ends_with(".sql") || path.ends_with(".rb")
+}
+
+/// Flyway 9 and later run a PostgreSQL migration outside a transaction
+/// when one of its statements cannot run in one (`CREATE INDEX
+/// CONCURRENTLY`, `DROP INDEX CONCURRENTLY`, `REINDEX ... CONCURRENTLY`,
+/// `VACUUM`, `CREATE DATABASE`, ...).
+fn flyway_non_transactional(text: &str) -> bool {
+    crate::sql::split(text).statements.iter().any(|s| {
+        let words: Vec<String> = text[s.span.clone()]
+            .split_whitespace()
+            .take(4)
+            .map(str::to_ascii_uppercase)
+            .collect();
+        let w: Vec<&str> = words.iter().map(String::as_str).collect();
+        match w.as_slice() {
+            ["CREATE", "INDEX", "CONCURRENTLY", ..]
+            | ["CREATE", "UNIQUE", "INDEX", "CONCURRENTLY", ..]
+            | ["DROP", "INDEX", "CONCURRENTLY", ..]
+            | ["VACUUM", ..]
+            | ["CREATE", "DATABASE", ..]
+            | ["DROP", "DATABASE", ..] => true,
+            ["REINDEX", ..] => w.contains(&"CONCURRENTLY"),
+            _ => false,
+        }
+    })
+}
+
+/// `run_in_transaction` of a Diesel `metadata.toml`: `Ok(None)` when not
+/// set, an error with its line when the file or the value is malformed.
+fn run_in_transaction(text: &str) -> std::result::Result<Option<bool>, (u32, String)> {
+    let mut found = None;
+    for (i, line) in text.lines().enumerate() {
+        let n = u32::try_from(i + 1).unwrap_or(u32::MAX);
+        let l = line.split('#').next().unwrap_or("").trim();
+        if l.is_empty() || (l.starts_with('[') && l.ends_with(']')) {
+            continue;
+        }
+        let Some((k, v)) = l.split_once('=') else {
+            return Err((n, format!("`{l}` is not `key = value`")));
+        };
+        if k.trim() == "run_in_transaction" {
+            found = Some(match v.trim() {
+                "true" => true,
+                "false" => false,
+                other => {
+                    return Err((
+                        n,
+                        format!("run_in_transaction is `{other}`: write true or false"),
+                    ))
+                }
+            });
+        }
+    }
+    Ok(found)
+}
+
+/// Detects the tool of a folder from its files' names and markers, with
+/// what it saw; a folder that matches none is plain, and says so.
+pub fn detect(files: &[(String, String)]) -> (Tool, String) {
+    let names: Vec<&str> = files.iter().map(|(p, _)| file_name(p)).collect();
+    let count = |f: &dyn Fn(&(String, String)) -> bool| files.iter().filter(|x| f(x)).count();
+    let diesel =
+        count(&|(p, _)| file_name(p) == "metadata.toml").max(if names.contains(&"up.sql") {
+            count(&|(p, _)| file_name(p) == "up.sql")
+        } else {
+            0
+        });
+    if diesel > 0 && names.contains(&"up.sql") {
+        return (
+            Tool::Diesel,
+            format!("detected: {diesel} folder(s) with up.sql (Diesel)"),
+        );
+    }
+    let pop = count(&|(p, _)| {
+        pop_name(file_name(p)).is_some_and(|n| n.dialect.is_some() || n.autocommit || n.fizz)
+    });
+    if pop > 0 {
+        return (
+            Tool::Pop,
+            format!("detected: {pop} file(s) named N_name.<dialect>|.autocommit.up.sql (pop)"),
+        );
+    }
+    let flyway = count(&|(p, _)| flyway_name(file_name(p)).is_some());
+    if flyway > 0 {
+        return (
+            Tool::Flyway,
+            format!("detected: {flyway} file(s) named V<version>__<name>.sql (Flyway)"),
+        );
+    }
+    let goose = count(&|(_, t)| !marker_lines(t, "+goose").is_empty());
+    if goose > 0 {
+        return (
+            Tool::Goose,
+            format!("detected: {goose} file(s) with `-- +goose Up` (goose)"),
+        );
+    }
+    let dbmate = count(&|(_, t)| !marker_lines(t, "migrate:").is_empty());
+    if dbmate > 0 {
+        return (
+            Tool::Dbmate,
+            format!("detected: {dbmate} file(s) with `-- migrate:up` (dbmate)"),
+        );
+    }
+    let golang = count(&|(p, _)| golang_name(file_name(p)).is_some());
+    if golang > 0 {
+        return (
+            Tool::GolangMigrate,
+            format!("detected: {golang} file(s) named N_name.up.sql / .down.sql (golang-migrate)"),
+        );
+    }
+    (
+        Tool::Plain,
+        "no migration tool detected: every file, in path order".to_string(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_order_numerically() {
+        assert_eq!(cmp_numbers("3", "10"), Ordering::Less);
+        assert_eq!(cmp_numbers("0010", "9"), Ordering::Greater);
+        let v = |s: &'static str| flyway_name(s).map(|(_, v)| v).unwrap_or_default();
+        assert_eq!(
+            cmp_versions(&v("V3__a.sql"), &v("V10__b.sql")),
+            Ordering::Less
+        );
+        assert_eq!(
+            cmp_versions(&v("V7.0_2018.04.16__a.sql"), &v("V7.0_2019.01.01__b.sql")),
+            Ordering::Less
+        );
+        assert_eq!(
+            cmp_versions(&v("V1.10__a.sql"), &v("V1.9__b.sql")),
+            Ordering::Greater
+        );
+        assert!(flyway_name("v6.0__x.sql").is_none());
+        assert!(flyway_name("V__x.sql").is_none());
+        assert_eq!(flyway_name("R__views.sql").map(|(k, _)| k), Some('R'));
+    }
+
+    #[test]
+    fn pop_names() {
+        let n = pop_name("20210311102338000015_form_refactoring.postgres.up.sql").unwrap();
+        assert_eq!(
+            (n.version, n.name, n.dialect, n.autocommit, n.direction),
+            (
+                "20210311102338000015",
+                "form_refactoring",
+                Some("postgres"),
+                false,
+                Direction::Up
+            )
+        );
+        let n = pop_name("20260703000000000000_courier_idx.autocommit.up.sql").unwrap();
+        assert!(n.autocommit && n.dialect.is_none());
+        let n = pop_name("1_x.postgres.autocommit.down.sql").unwrap();
+        assert!(n.autocommit && n.dialect == Some("postgres") && n.direction == Direction::Down);
+        assert!(pop_name("readme.sql").is_none());
+    }
+
+    #[test]
+    fn sections_keep_positions() {
+        let text = "-- +goose Up\nCREATE TABLE t (id int);\n-- +goose Down\nDROP TABLE t;\n";
+        let (keep, _) = sections(text, "+goose", Direction::Up);
+        let up = keep_only(text, &keep);
+        assert_eq!(up.len(), text.len());
+        assert!(up.contains("CREATE TABLE t") && !up.contains("DROP TABLE"));
+        assert_eq!(up.lines().count(), text.lines().count());
+        let (keep, _) = sections(text, "+goose", Direction::Down);
+        let down = keep_only(text, &keep);
+        assert!(down.contains("DROP TABLE t;") && !down.contains("CREATE"));
+    }
+
+    #[test]
+    fn metadata_toml() {
+        assert_eq!(
+            run_in_transaction("run_in_transaction = false\n"),
+            Ok(Some(false))
+        );
+        assert_eq!(run_in_transaction("# nothing\n"), Ok(None));
+        assert_eq!(
+            run_in_transaction("\nrun_in_transaction = maybe\n").map_err(|e| e.0),
+            Err(2)
+        );
+        assert!(run_in_transaction("oops\n").is_err());
+    }
+}

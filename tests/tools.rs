@@ -1,0 +1,418 @@
+//! Migration tools: each example folder of `docs/examples/tools/` read as
+//! its tool runs it (order, direction, transaction per file), each
+//! transaction marker changing a verdict, the shared corpus folders with
+//! their tool detected, and the command line's errors.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+use common::zerodown_cli as zerodown;
+
+use std::path::Path;
+
+use zerodown::lint::lint_folder;
+use zerodown::model::LintOptions;
+use zerodown::report::{FileStatus, LintReport};
+use zerodown::tools::{Direction, Tool};
+
+const EXAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/examples/tools");
+
+/// Every file under `root`, as (path relative to `root`, text).
+fn folder(root: &Path) -> Vec<(String, String)> {
+    fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk(root, &p, out);
+            } else {
+                let rel = p
+                    .strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                out.push((rel, std::fs::read_to_string(&p).unwrap()));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(root, root, &mut out);
+    out.sort();
+    out
+}
+
+fn example(tool: &str) -> Vec<(String, String)> {
+    folder(&Path::new(EXAMPLES).join(tool))
+}
+
+fn lint(files: &[(String, String)], tool: Option<Tool>, direction: Direction) -> LintReport {
+    let (report, problems) =
+        lint_folder(files, tool, direction, &LintOptions::default(), None).unwrap();
+    assert!(problems.is_empty(), "{problems:?}");
+    report
+}
+
+/// (path, transaction) of the linted files, in run order.
+fn runs(report: &LintReport) -> Vec<(String, bool)> {
+    let mut files: Vec<_> = report.files.iter().filter(|f| f.run.is_some()).collect();
+    files.sort_by_key(|f| f.run);
+    files
+        .iter()
+        .map(|f| (f.path.clone(), f.transaction.unwrap()))
+        .collect()
+}
+
+/// The files with a `concurrently-in-transaction` error.
+fn in_transaction_errors(report: &LintReport) -> Vec<String> {
+    let mut out: Vec<String> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule == "concurrently-in-transaction")
+        .map(|f| f.path.clone())
+        .collect();
+    out.dedup();
+    out
+}
+
+fn left(report: &LintReport) -> Vec<(String, String)> {
+    report
+        .files
+        .iter()
+        .filter(|f| f.status == Some(FileStatus::Skipped))
+        .map(|f| (f.path.clone(), f.reason.clone().unwrap()))
+        .collect()
+}
+
+fn owned(v: &[(&str, bool)]) -> Vec<(String, bool)> {
+    v.iter().map(|(p, t)| (p.to_string(), *t)).collect()
+}
+
+#[test]
+fn golang_migrate_runs_up_scripts_by_version_one_query_each() {
+    let files = example("golang-migrate");
+    let r = lint(&files, None, Direction::Up);
+    assert_eq!(r.tool.as_ref().unwrap().name, "golang-migrate");
+    // 10 after 3; a lone statement outside a transaction, two in one.
+    assert_eq!(
+        runs(&r),
+        owned(&[
+            ("1_create_users.up.sql", false),
+            ("2_index_users_email.up.sql", false),
+            ("3_index_in_one_query.up.sql", true),
+            ("10_add_name.up.sql", false),
+        ])
+    );
+    assert_eq!(in_transaction_errors(&r), ["3_index_in_one_query.up.sql"]);
+    assert!(left(&r)
+        .iter()
+        .all(|(p, why)| p.ends_with(".down.sql") && why == "not an up script"));
+    // Down: the rollbacks, as their own run.
+    let r = lint(&files, Some(Tool::GolangMigrate), Direction::Down);
+    assert_eq!(
+        runs(&r),
+        owned(&[
+            ("1_create_users.down.sql", false),
+            ("2_index_users_email.down.sql", false)
+        ])
+    );
+    assert_eq!(r.tool.as_ref().unwrap().direction, "down");
+}
+
+#[test]
+fn goose_sections_and_no_transaction() {
+    let files = example("goose");
+    let r = lint(&files, None, Direction::Up);
+    assert_eq!(r.tool.as_ref().unwrap().name, "goose");
+    assert_eq!(
+        runs(&r),
+        owned(&[
+            ("00001_create_users.sql", true),
+            ("00002_index_users_email.sql", false),
+            ("00003_index_in_transaction.sql", true),
+        ])
+    );
+    assert_eq!(
+        in_transaction_errors(&r),
+        ["00003_index_in_transaction.sql"]
+    );
+    // The Down sections are not read going up: no DROP TABLE finding.
+    assert!(
+        !r.findings.iter().any(|f| f.rule.starts_with("drop")),
+        "{:?}",
+        r.findings
+    );
+    // Going down, only they are, and positions are the file's.
+    let r = lint(&files, None, Direction::Down);
+    let drop = r
+        .findings
+        .iter()
+        .find(|f| f.path == "00001_create_users.sql")
+        .expect("the DROP TABLE of the Down section");
+    assert_eq!(drop.span.start.line, 5);
+    // The marker changes the verdict.
+    let mut marked = files.clone();
+    marked[1].1 = marked[1].1.replace("-- +goose NO TRANSACTION\n", "");
+    let r = lint(&marked, None, Direction::Up);
+    assert!(in_transaction_errors(&r).contains(&"00002_index_users_email.sql".to_string()));
+}
+
+#[test]
+fn dbmate_sections_and_transaction_false() {
+    let files = example("dbmate");
+    let r = lint(&files, None, Direction::Up);
+    assert_eq!(r.tool.as_ref().unwrap().name, "dbmate");
+    assert_eq!(
+        runs(&r),
+        owned(&[
+            ("20240101000000_create_users.sql", true),
+            ("20240102000000_index_users_email.sql", false),
+            ("20240103000000_index_in_transaction.sql", true),
+        ])
+    );
+    assert_eq!(
+        in_transaction_errors(&r),
+        ["20240103000000_index_in_transaction.sql"]
+    );
+    let mut marked = files.clone();
+    marked[1].1 = marked[1].1.replace(" transaction:false", "");
+    let r = lint(&marked, None, Direction::Up);
+    assert!(in_transaction_errors(&r).contains(&"20240102000000_index_users_email.sql".to_string()));
+}
+
+#[test]
+fn diesel_folders_and_metadata() {
+    let files = example("diesel");
+    let r = lint(&files, None, Direction::Up);
+    assert_eq!(r.tool.as_ref().unwrap().name, "diesel");
+    assert_eq!(
+        runs(&r),
+        owned(&[
+            ("2024-01-01-000000_create_users/up.sql", true),
+            ("2024-01-02-000000_index_users_email/up.sql", false),
+            ("2024-01-03-000000_index_in_transaction/up.sql", true),
+        ])
+    );
+    assert_eq!(
+        in_transaction_errors(&r),
+        ["2024-01-03-000000_index_in_transaction/up.sql"]
+    );
+    let marked: Vec<_> = files
+        .iter()
+        .filter(|(p, _)| !p.ends_with("metadata.toml"))
+        .cloned()
+        .collect();
+    let r = lint(&marked, None, Direction::Up);
+    assert!(in_transaction_errors(&r)
+        .contains(&"2024-01-02-000000_index_users_email/up.sql".to_string()));
+    // A malformed metadata.toml is a located problem; the run goes on.
+    let mut bad = files.clone();
+    let meta = bad
+        .iter_mut()
+        .find(|(p, _)| p.ends_with("metadata.toml"))
+        .unwrap();
+    meta.1 = "run_in_transaction = maybe\n".into();
+    let (report, problems) =
+        lint_folder(&bad, None, Direction::Up, &LintOptions::default(), None).unwrap();
+    assert_eq!(problems.len(), 1);
+    assert_eq!(problems[0].line, 1);
+    assert!(
+        problems[0].message.contains("write true or false"),
+        "{problems:?}"
+    );
+    assert_eq!(runs(&report).len(), 3);
+}
+
+#[test]
+fn pop_variants_and_autocommit() {
+    let files = example("pop");
+    let r = lint(&files, None, Direction::Up);
+    assert_eq!(r.tool.as_ref().unwrap().name, "pop");
+    assert_eq!(
+        runs(&r),
+        owned(&[
+            ("20240101000000_create_users.up.sql", true),
+            ("20240102000000_index_users_email.autocommit.up.sql", false),
+            ("20240103000000_index_in_transaction.up.sql", true),
+            ("20240104000000_add_name.postgres.up.sql", true),
+        ])
+    );
+    assert_eq!(
+        in_transaction_errors(&r),
+        ["20240103000000_index_in_transaction.up.sql"]
+    );
+    let left = left(&r);
+    assert!(left.contains(&(
+        "20240104000000_add_name.mysql.up.sql".into(),
+        "for mysql, not PostgreSQL".into()
+    )));
+    assert!(left.contains(&(
+        "20240104000000_add_name.up.sql".into(),
+        "the postgres variant of this migration runs instead".into()
+    )));
+    let mut marked = files.clone();
+    for f in &mut marked {
+        f.0 = f.0.replace(".autocommit.", ".");
+    }
+    let r = lint(&marked, Some(Tool::Pop), Direction::Up);
+    assert!(
+        in_transaction_errors(&r).contains(&"20240102000000_index_users_email.up.sql".to_string())
+    );
+}
+
+#[test]
+fn flyway_versions_repeatables_undo_and_script_config() {
+    let files = example("flyway");
+    let r = lint(&files, None, Direction::Up);
+    assert_eq!(r.tool.as_ref().unwrap().name, "flyway");
+    assert_eq!(
+        runs(&r),
+        owned(&[
+            ("V1__create_users.sql", true),
+            ("V2__index_users_email.sql", false),
+            ("V3__index_forced_in_transaction.sql", true),
+            ("V10__add_name.sql", true),
+            ("R__user_emails.sql", true),
+        ])
+    );
+    assert_eq!(
+        in_transaction_errors(&r),
+        ["V3__index_forced_in_transaction.sql"]
+    );
+    // Without its script config, Flyway runs V3 outside a transaction too.
+    let marked: Vec<_> = files
+        .iter()
+        .filter(|(p, _)| !p.ends_with(".conf"))
+        .cloned()
+        .collect();
+    assert!(in_transaction_errors(&lint(&marked, None, Direction::Up)).is_empty());
+    let r = lint(&files, None, Direction::Down);
+    assert_eq!(runs(&r), owned(&[("U10__add_name.sql", true)]));
+}
+
+#[test]
+fn a_folder_of_no_tool_is_plain_and_unchanged() {
+    let files = vec![
+        ("b.sql".to_string(), "SELECT 1;\n".to_string()),
+        (
+            "a.sql".to_string(),
+            "CREATE INDEX CONCURRENTLY i ON t (a);\n".to_string(),
+        ),
+    ];
+    let r = lint(&files, None, Direction::Up);
+    assert!(r.tool.is_none());
+    assert!(r
+        .files
+        .iter()
+        .all(|f| f.run.is_none() && f.transaction.is_none()));
+    let plain = zerodown::lint_files(
+        &files
+            .iter()
+            .map(|(p, s)| zerodown::SourceFile {
+                path: p.clone(),
+                sql: s.clone(),
+                transaction: None,
+            })
+            .collect::<Vec<_>>(),
+        &LintOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(r, plain);
+}
+
+/// The shared corpus folders with their tool detected: no CONCURRENTLY
+/// flagged where the runner does not use a transaction, and no finding in
+/// a down script. Prints the counts.
+#[test]
+fn corpus_folders_are_read_as_their_tools() {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    if !corpus.exists() {
+        eprintln!("no shared corpus: skipped");
+        return;
+    }
+    for (dir, want) in [
+        ("ory__kratos", "pop"),
+        ("goharbor__harbor", "golang-migrate"),
+        ("DSpace__DSpace", "flyway"),
+        ("supabase__auth", "pop"),
+    ] {
+        let files = folder(&corpus.join(dir));
+        let r = lint(&files, None, Direction::Up);
+        let tool = r.tool.as_ref().unwrap();
+        assert_eq!(tool.name, want, "{dir}");
+        let linted = r.files.iter().filter(|f| f.run.is_some()).count();
+        let down = r
+            .findings
+            .iter()
+            .filter(|f| f.path.contains(".down.") || f.path.ends_with("down.sql"))
+            .count();
+        assert_eq!(down, 0, "{dir}: findings in down scripts");
+        assert!(
+            in_transaction_errors(&r).is_empty(),
+            "{dir}: {:?}",
+            in_transaction_errors(&r)
+        );
+        eprintln!(
+            "# {dir}: {} ({}): {linted} linted, {} left out, {} findings, {} in a transaction",
+            tool.name,
+            tool.why,
+            r.files.len() - linted,
+            r.findings.len(),
+            r.files
+                .iter()
+                .filter(|f| f.transaction == Some(true))
+                .count()
+        );
+    }
+}
+
+#[test]
+fn the_command_line_names_the_tool_and_refuses_unknown_ones() {
+    let dir = format!("{EXAMPLES}/pop");
+    let (code, out, err) = zerodown(&["lint", &dir, "--no-plans"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(out.starts_with("tool: pop (detected: "), "{out}");
+    assert!(out.contains("in 4 files"), "{out}");
+    let (code, out, _) = zerodown(&["lint", &dir, "--no-plans", "--format", "json"]);
+    assert_eq!(code, 1);
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(report["tool"]["name"], "pop");
+    // Given, the tool is not detected: plain lints every file in path order.
+    let (_, out, _) = zerodown(&[
+        "lint",
+        &dir,
+        "--no-plans",
+        "--tool",
+        "plain",
+        "--format",
+        "json",
+    ]);
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!(report.get("tool").is_none());
+    assert_eq!(report["files"].as_array().unwrap().len(), 7);
+    let (code, out, err) = zerodown(&["lint", &dir, "--tool", "liquibas"]);
+    assert_eq!(code, 2);
+    assert_eq!(out, "");
+    assert!(
+        err.contains("`liquibas` is not a migration tool") && err.contains("golang-migrate"),
+        "{err}"
+    );
+    let (code, _, err) = zerodown(&["lint", &dir, "--direction", "sideways"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("`sideways` is not a direction"), "{err}");
+    // A malformed metadata.toml: the lint runs, the error names the line, exit 2.
+    let tmp = std::env::temp_dir().join(format!("zerodown-tools-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tmp);
+    std::fs::create_dir_all(tmp.join("2024-01-01-000000_x")).unwrap();
+    std::fs::write(tmp.join("2024-01-01-000000_x/up.sql"), "SELECT 1;\n").unwrap();
+    std::fs::write(
+        tmp.join("2024-01-01-000000_x/metadata.toml"),
+        "run_in_transaction = yes\n",
+    )
+    .unwrap();
+    let (code, out, err) = zerodown(&["lint", tmp.to_str().unwrap()]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(out.contains("tool: diesel"), "{out}");
+    assert!(
+        err.contains("metadata.toml:1: run_in_transaction is `yes`"),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(&tmp);
+}
