@@ -416,3 +416,104 @@ fn the_command_line_names_the_tool_and_refuses_unknown_ones() {
     );
     let _ = std::fs::remove_dir_all(&tmp);
 }
+
+#[test]
+fn prisma_folders_one_query_each() {
+    let files = example("prisma");
+    let r = lint(&files, None, Direction::Up);
+    assert_eq!(r.tool.as_ref().unwrap().name, "prisma");
+    assert_eq!(
+        runs(&r),
+        owned(&[
+            ("migrations/20240101000000_init/migration.sql", false),
+            ("migrations/20240102000000_index/migration.sql", false),
+            (
+                "migrations/20240103000000_index_with_timeout/migration.sql",
+                true
+            ),
+        ])
+    );
+    assert_eq!(
+        in_transaction_errors(&r),
+        ["migrations/20240103000000_index_with_timeout/migration.sql"]
+    );
+    // The statement count is the marker: the lock timeout alone moves the
+    // index into the implicit transaction.
+    let mut one = files.clone();
+    let f = one
+        .iter_mut()
+        .find(|(p, _)| p.contains("index_with_timeout"))
+        .unwrap();
+    f.1 = f.1.replace("SET lock_timeout = '1s';\n", "");
+    assert!(in_transaction_errors(&lint(&one, None, Direction::Up)).is_empty());
+}
+
+#[test]
+fn drizzle_journal_order_in_one_transaction() {
+    let files = example("drizzle");
+    let r = lint(&files, None, Direction::Up);
+    assert_eq!(r.tool.as_ref().unwrap().name, "drizzle");
+    assert_eq!(
+        runs(&r),
+        owned(&[("0000_init.sql", true), ("0001_index.sql", true)])
+    );
+    assert_eq!(in_transaction_errors(&r), ["0001_index.sql"]);
+    assert_eq!(
+        left(&r),
+        [(
+            "0002_not_in_journal.sql".to_string(),
+            "not in meta/_journal.json".to_string()
+        )]
+    );
+    // The journal's order, not the names': swapped, the index runs first.
+    let mut swapped = files.clone();
+    let j = swapped
+        .iter_mut()
+        .find(|(p, _)| p.ends_with("_journal.json"))
+        .unwrap();
+    j.1 =
+        j.1.replace("\"0000_init\"", "\"X\"")
+            .replace("\"0001_index\"", "\"0000_init\"")
+            .replace("\"X\"", "\"0001_index\"");
+    assert_eq!(
+        runs(&lint(&swapped, None, Direction::Up))[0].0,
+        "0001_index.sql"
+    );
+    // A journal that is not JSON: a located problem.
+    let mut bad = files.clone();
+    bad.iter_mut()
+        .find(|(p, _)| p.ends_with("_journal.json"))
+        .unwrap()
+        .1 = "{\n  \"entries\": [,\n".into();
+    let (_, problems) =
+        lint_folder(&bad, None, Direction::Up, &LintOptions::default(), None).unwrap();
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(problems[0].line, 2);
+}
+
+#[test]
+fn sqitch_plan_order_and_revert() {
+    let files = example("sqitch");
+    let r = lint(&files, None, Direction::Up);
+    assert_eq!(r.tool.as_ref().unwrap().name, "sqitch");
+    assert_eq!(
+        runs(&r),
+        owned(&[
+            ("deploy/users.sql", false),
+            ("deploy/users_email_index.sql", false),
+            ("deploy/users_name.sql", false),
+        ])
+    );
+    // Only the script's own BEGIN puts an index in a transaction.
+    assert_eq!(in_transaction_errors(&r), ["deploy/users_name.sql"]);
+    assert!(left(&r).contains(&("verify/users.sql".into(), "a verify script".into())));
+    let r = lint(&files, None, Direction::Down);
+    assert_eq!(
+        runs(&r),
+        owned(&[
+            ("revert/users_name.sql", false),
+            ("revert/users_email_index.sql", false),
+            ("revert/users.sql", false),
+        ])
+    );
+}

@@ -43,8 +43,8 @@ pub struct LintArgs {
     #[arg(long)]
     assume_in_transaction: bool,
     /// The migration tool that runs the folders: auto (detected, the
-    /// default), plain, golang-migrate, goose, dbmate, diesel, pop or
-    /// flyway. It decides which files run, in what order, and whether each
+    /// default), plain, golang-migrate, goose, dbmate, diesel, pop, flyway,
+    /// prisma, drizzle or sqitch. It decides which files run, in what order, and whether each
     /// runs in a transaction. Overrides `tool` in zerodown.toml.
     #[arg(long, value_name = "TOOL")]
     tool: Option<String>,
@@ -282,13 +282,18 @@ pub(super) fn collect(paths: &[PathBuf], io: &dyn Io) -> Result<Vec<PathBuf>, St
 }
 
 /// A migration tool's own file beside the migrations: Diesel's
-/// `metadata.toml`, a Flyway script's `.sql.conf`.
+/// `metadata.toml`, a Flyway script's `.sql.conf`, Drizzle's
+/// `meta/_journal.json`, `sqitch.plan`, Prisma's `migration_lock.toml`.
 fn is_tool_file(path: &Path) -> bool {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    name == "metadata.toml" || name.ends_with(".sql.conf")
+    name == "metadata.toml"
+        || name.ends_with(".sql.conf")
+        || name == "_journal.json"
+        || name == "sqitch.plan"
+        || name == "migration_lock.toml"
 }
 
 /// The files under `paths` that `keep` accepts (folders walked; files

@@ -41,6 +41,16 @@ pub enum Tool {
     /// Flyway: `V<version>__<name>.sql` in version order, then `R__`
     /// repeatables; `U<version>__` undo scripts are the down direction.
     Flyway,
+    /// Prisma Migrate: `migrations/<timestamp>_<name>/migration.sql`, each
+    /// sent as one query (an implicit transaction when it holds more than
+    /// one statement).
+    Prisma,
+    /// Drizzle: `NNNN_name.sql` in the order of `meta/_journal.json`, all
+    /// pending migrations in one transaction.
+    Drizzle,
+    /// sqitch: `deploy/<change>.sql` in `sqitch.plan` order (`revert/` in
+    /// reverse going down); no transaction but the script's own.
+    Sqitch,
 }
 
 /// Every tool, with its name, for `--tool` and `tool = "..."`.
@@ -52,6 +62,9 @@ pub const TOOLS: &[(Tool, &str)] = &[
     (Tool::Diesel, "diesel"),
     (Tool::Pop, "pop"),
     (Tool::Flyway, "flyway"),
+    (Tool::Prisma, "prisma"),
+    (Tool::Drizzle, "drizzle"),
+    (Tool::Sqitch, "sqitch"),
 ];
 
 impl Tool {
@@ -647,8 +660,177 @@ pub fn prepare(
                 });
             }
         }
+        Tool::Prisma => {
+            let mut runs = Vec::new();
+            for (path, text) in files.iter().filter(|(p, _)| is_script(p)) {
+                if file_name(path) != "migration.sql" {
+                    left(
+                        &mut p,
+                        path,
+                        "not a Prisma <migration>/migration.sql".into(),
+                    );
+                } else if direction == Direction::Down {
+                    left(&mut p, path, "Prisma has no down scripts".into());
+                } else {
+                    runs.push((file_name(folder(path)), path, text));
+                }
+            }
+            runs.sort_by(|a, b| a.0.cmp(b.0).then_with(|| a.1.cmp(b.1)));
+            for (_, path, text) in runs {
+                p.units.push(Unit {
+                    path: path.clone(),
+                    sql: text.clone(),
+                    transaction: Some(statements(text) > 1),
+                });
+            }
+        }
+        Tool::Drizzle => {
+            // Journal order per folder holding `meta/_journal.json`; files
+            // it does not list are left out, as drizzle-kit skips them.
+            let journals: Vec<(&String, &String)> = files
+                .iter()
+                .filter(|(p, _)| p.ends_with("meta/_journal.json"))
+                .map(|(p, t)| (p, t))
+                .collect();
+            let mut order: Vec<String> = Vec::new();
+            for (jpath, jtext) in &journals {
+                let base = folder(folder(jpath));
+                match journal_tags(jtext) {
+                    Ok(tags) => order.extend(tags.into_iter().map(|t| {
+                        if base.is_empty() {
+                            format!("{t}.sql")
+                        } else {
+                            format!("{base}/{t}.sql")
+                        }
+                    })),
+                    Err((line, message)) => p.problems.push(ToolProblem {
+                        path: (*jpath).clone(),
+                        line,
+                        message,
+                    }),
+                }
+            }
+            let mut runs = Vec::new();
+            for (path, text) in files.iter().filter(|(p, _)| is_script(p)) {
+                if direction == Direction::Down {
+                    left(&mut p, path, "Drizzle has no down scripts".into());
+                    continue;
+                }
+                match order.iter().position(|o| o == path) {
+                    Some(i) => runs.push((i, path, text)),
+                    None if journals.is_empty() => {
+                        runs.push((usize::MAX, path, text));
+                    }
+                    None => left(&mut p, path, "not in meta/_journal.json".into()),
+                }
+            }
+            runs.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)));
+            for (_, path, text) in runs {
+                p.units.push(Unit {
+                    path: path.clone(),
+                    sql: text.clone(),
+                    transaction: Some(true),
+                });
+            }
+        }
+        Tool::Sqitch => {
+            let mut order: Vec<String> = Vec::new();
+            for (ppath, ptext) in files.iter().filter(|(p, _)| file_name(p) == "sqitch.plan") {
+                let base = folder(ppath);
+                let sub = match direction {
+                    Direction::Up => "deploy",
+                    Direction::Down => "revert",
+                };
+                let mut changes = plan_changes(ptext);
+                if direction == Direction::Down {
+                    changes.reverse();
+                }
+                order.extend(changes.into_iter().map(|c| {
+                    if base.is_empty() {
+                        format!("{sub}/{c}.sql")
+                    } else {
+                        format!("{base}/{sub}/{c}.sql")
+                    }
+                }));
+            }
+            let mut runs = Vec::new();
+            for (path, text) in files.iter().filter(|(p, _)| is_script(p)) {
+                match order.iter().position(|o| o == path) {
+                    Some(i) => runs.push((i, path, text)),
+                    None if path.contains("/verify/") || path.starts_with("verify/") => {
+                        left(&mut p, path, "a verify script".into());
+                    }
+                    None if path.contains("/deploy/")
+                        || path.starts_with("deploy/")
+                        || path.contains("/revert/")
+                        || path.starts_with("revert/") =>
+                    {
+                        let why = if (direction == Direction::Up) == (path.contains("revert/")) {
+                            format!(
+                                "not a {} script",
+                                if direction == Direction::Up {
+                                    "deploy"
+                                } else {
+                                    "revert"
+                                }
+                            )
+                        } else {
+                            "not in sqitch.plan".to_string()
+                        };
+                        left(&mut p, path, why);
+                    }
+                    None => left(&mut p, path, "not a sqitch deploy or revert script".into()),
+                }
+            }
+            runs.sort_by_key(|r| r.0);
+            for (_, path, text) in runs {
+                // sqitch runs a script as it is: its own BEGIN / COMMIT.
+                p.units.push(Unit {
+                    path: path.clone(),
+                    sql: text.clone(),
+                    transaction: Some(false),
+                });
+            }
+        }
     }
     Ok(p)
+}
+
+/// The `tag`s of a Drizzle `meta/_journal.json`, in order, or the line and
+/// reason it cannot be read.
+fn journal_tags(text: &str) -> std::result::Result<Vec<String>, (u32, String)> {
+    let v: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+        (
+            u32::try_from(e.line()).unwrap_or(1).max(1),
+            format!("not JSON: {e}"),
+        )
+    })?;
+    let entries = v
+        .get("entries")
+        .and_then(serde_json::Value::as_array)
+        .ok_or((1, "no `entries` list".to_string()))?;
+    let mut out = Vec::new();
+    for e in entries {
+        match e.get("tag").and_then(serde_json::Value::as_str) {
+            Some(t) if !t.contains('/') && !t.contains("..") => out.push(t.to_string()),
+            _ => return Err((1, format!("an entry without a `tag`: {e}"))),
+        }
+    }
+    Ok(out)
+}
+
+/// The changes of a `sqitch.plan`, in order (pragmas, tags, comments and
+/// blank lines skipped).
+fn plan_changes(text: &str) -> Vec<String> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| {
+            !l.is_empty() && !l.starts_with('%') && !l.starts_with('#') && !l.starts_with('@')
+        })
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|c| !c.contains('/') && !c.contains(".."))
+        .map(str::to_string)
+        .collect()
 }
 
 /// A migration script by its name: `.sql` (and `.rb`, which the Ruby front
@@ -715,6 +897,29 @@ fn run_in_transaction(text: &str) -> std::result::Result<Option<bool>, (u32, Str
 /// what it saw; a folder that matches none is plain, and says so.
 pub fn detect(files: &[(String, String)]) -> (Tool, String) {
     let names: Vec<&str> = files.iter().map(|(p, _)| file_name(p)).collect();
+    if names.contains(&"sqitch.plan") {
+        return (Tool::Sqitch, "detected: sqitch.plan (sqitch)".to_string());
+    }
+    let journal = files
+        .iter()
+        .filter(|(p, _)| p.ends_with("meta/_journal.json"))
+        .count();
+    if journal > 0 {
+        return (
+            Tool::Drizzle,
+            "detected: meta/_journal.json (Drizzle)".to_string(),
+        );
+    }
+    let prisma = names.iter().filter(|n| **n == "migration.sql").count();
+    if prisma > 0
+        && (names.contains(&"migration_lock.toml")
+            || prisma == names.iter().filter(|n| n.ends_with(".sql")).count())
+    {
+        return (
+            Tool::Prisma,
+            format!("detected: {prisma} <migration>/migration.sql file(s) (Prisma)"),
+        );
+    }
     let count = |f: &dyn Fn(&(String, String)) -> bool| files.iter().filter(|x| f(x)).count();
     let diesel =
         count(&|(p, _)| file_name(p) == "metadata.toml").max(if names.contains(&"up.sql") {

@@ -1,0 +1,1 @@
+CREATE TABLE "stray" (id bigint);

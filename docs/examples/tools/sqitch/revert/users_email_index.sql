@@ -1,0 +1,1 @@
+DROP INDEX CONCURRENTLY index_users_on_email;
