@@ -234,11 +234,16 @@ fn read_options(options: Option<Ts<LintOptions>>) -> Result<LintOptions, JsValue
         ("largeBytes", options.large_bytes.is_some()),
     ];
     #[cfg(not(feature = "full"))]
-    if options.tool.is_some() || options.direction.is_some() {
+    if options.tool.is_some()
+        || options.direction.is_some()
+        || !options.include.is_empty()
+        || !options.exclude.is_empty()
+    {
         return Err(throw(Error::new(
             ErrorCode::BadOptions,
-            "invalid options: `tool` and `direction` (how a migration tool runs a folder) \
-             are read by the Node module and `zerodown/full`, not the browser's lint module"
+            "invalid options: `tool`, `direction`, `include` and `exclude` (how a folder \
+             is run) are read by the Node module and `zerodown/full`, not the browser's \
+             lint module"
                 .to_string(),
         )));
     }
@@ -347,7 +352,11 @@ pub fn lint_files(
     let options = read_options(options)?;
     // A migration tool's run: its files, order, direction and transactions.
     #[cfg(feature = "full")]
-    if options.tool.is_some() || options.direction.is_some() {
+    if options.tool.is_some()
+        || options.direction.is_some()
+        || !options.include.is_empty()
+        || !options.exclude.is_empty()
+    {
         let (tool, direction) =
             crate::tools::choice(options.tool.as_deref(), options.direction.as_deref())
                 .map_err(throw)?;

@@ -517,3 +517,82 @@ fn sqitch_plan_order_and_revert() {
         ])
     );
 }
+
+/// The shared glob table: the Rust matcher (`[[phases]]`, `include`,
+/// `exclude`) agrees with the widget's (web-demo/tests/diff.test.mjs reads
+/// the same file).
+#[test]
+fn globs_match_the_shared_table() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/globs.json"
+    ))
+    .unwrap();
+    let table: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let cases = table["cases"].as_array().unwrap();
+    assert!(cases.len() >= 25);
+    for c in cases {
+        let (glob, path, want) = (
+            c[0].as_str().unwrap(),
+            c[1].as_str().unwrap(),
+            c[2].as_bool().unwrap(),
+        );
+        assert_eq!(
+            zerodown::lint::glob_match(glob, path),
+            want,
+            "{glob} ~ {path}"
+        );
+    }
+}
+
+#[test]
+fn include_and_exclude_globs_leave_files_out_with_why() {
+    let files = example("golang-migrate");
+    let options = LintOptions {
+        exclude: vec!["3_*".into()],
+        ..LintOptions::default()
+    };
+    let (r, _) = lint_folder(&files, None, Direction::Up, &options, None).unwrap();
+    assert!(in_transaction_errors(&r).is_empty());
+    assert!(left(&r).contains(&(
+        "3_index_in_one_query.up.sql".into(),
+        "excluded by `3_*`".into()
+    )));
+    let options = LintOptions {
+        include: vec!["1_*".into(), "10_*".into()],
+        ..LintOptions::default()
+    };
+    let (r, _) = lint_folder(&files, None, Direction::Up, &options, None).unwrap();
+    assert_eq!(
+        runs(&r).iter().map(|(p, _)| p.as_str()).collect::<Vec<_>>(),
+        ["1_create_users.up.sql", "10_add_name.up.sql"]
+    );
+    assert!(left(&r).contains(&(
+        "2_index_users_email.up.sql".into(),
+        "matched by no `include` glob".into()
+    )));
+    // From zerodown.toml, on a plain folder too.
+    let dir = std::env::temp_dir().join(format!("zerodown-include-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("db/seeds")).unwrap();
+    std::fs::write(dir.join("db/1.sql"), "SELECT 1;\n").unwrap();
+    std::fs::write(
+        dir.join("db/seeds/users.sql"),
+        "CREATE INDEX i ON users (a);\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("zerodown.toml"), "exclude = [\"**/seeds/**\"]\n").unwrap();
+    let (code, out, err) = zerodown(&[
+        "lint",
+        dir.join("db").to_str().unwrap(),
+        "--config",
+        dir.join("zerodown.toml").to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(report["findings"].as_array().unwrap().len(), 0, "{out}");
+    assert_eq!(report["tool"]["name"], "plain");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -52,6 +52,14 @@ pub struct LintArgs {
     /// own run). Overrides `direction` in zerodown.toml.
     #[arg(long, value_name = "up|down")]
     direction: Option<String>,
+    /// Lint only the migrations these globs match (repeatable; adds to
+    /// `include` in zerodown.toml).
+    #[arg(long = "include", value_name = "GLOB")]
+    include: Vec<String>,
+    /// Never lint the files these globs match (repeatable; adds to
+    /// `exclude` in zerodown.toml).
+    #[arg(long = "exclude", value_name = "GLOB")]
+    exclude: Vec<String>,
     /// The release these migrations ship in: plans are laid out from it.
     #[arg(long)]
     release: Option<String>,
@@ -217,6 +225,8 @@ fn options(args: &LintArgs, io: &dyn Io) -> Result<LintOptions, String> {
     if args.direction.is_some() {
         o.direction.clone_from(&args.direction);
     }
+    o.include.extend(args.include.iter().cloned());
+    o.exclude.extend(args.exclude.iter().cloned());
     if args.release.is_some() {
         o.release.clone_from(&args.release);
     }

@@ -211,7 +211,38 @@ pub fn lint_folder(
     schema: Option<&Schema>,
 ) -> Result<(LintReport, Vec<crate::tools::ToolProblem>)> {
     use crate::tools::{Direction, Tool};
-    let prepared = crate::tools::prepare(files, tool, direction)?;
+    // `include` / `exclude`: scripts outside them are left out, with why.
+    let mut filtered_out = Vec::new();
+    let kept: Vec<(String, String)> = files
+        .iter()
+        .filter(|(path, _)| {
+            let script = path.ends_with(".sql") || path.ends_with(".rb");
+            let why = if !script {
+                None
+            } else if let Some(g) = options.exclude.iter().find(|g| glob_match(g, path)) {
+                Some(format!("excluded by `{g}`"))
+            } else if !options.include.is_empty()
+                && !options.include.iter().any(|g| glob_match(g, path))
+            {
+                Some("matched by no `include` glob".to_string())
+            } else {
+                None
+            };
+            match why {
+                Some(reason) => {
+                    filtered_out.push(crate::tools::Left {
+                        path: path.clone(),
+                        reason,
+                    });
+                    false
+                }
+                None => true,
+            }
+        })
+        .cloned()
+        .collect();
+    let mut prepared = crate::tools::prepare(&kept, tool, direction)?;
+    prepared.left.extend(filtered_out);
     let sources: Vec<SourceFile> = prepared
         .units
         .iter()
@@ -223,7 +254,7 @@ pub fn lint_folder(
         .collect();
     let order: Vec<&SourceFile> = sources.iter().collect();
     let mut report = lint_in_order(&order, options, schema)?;
-    if prepared.tool != Tool::Plain || direction != Direction::Up {
+    if prepared.tool != Tool::Plain || direction != Direction::Up || !prepared.left.is_empty() {
         report.tool = Some(crate::report::ToolRun {
             name: prepared.tool.name().to_string(),
             why: prepared.why.clone(),

@@ -107,6 +107,14 @@ pub struct LintOptions {
     /// `down` (the rollbacks, as their own run).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub direction: Option<String>,
+    /// Path globs of the migrations to lint in the folders the CLI reads
+    /// (the `[[phases]]` glob syntax); empty: every migration file.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub include: Vec<String>,
+    /// Path globs of files never linted as migrations (seeds, scratch
+    /// scripts), over `include`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exclude: Vec<String>,
     /// Root tables for organization isolation (`sharding-key-missing`).
     #[serde(default)]
     pub roots: Vec<String>,
@@ -201,6 +209,8 @@ impl Default for LintOptions {
             large_bytes: None,
             tool: None,
             direction: None,
+            include: Vec::new(),
+            exclude: Vec::new(),
             roots: Vec::new(),
             plans: true,
             lock_timeout: None,

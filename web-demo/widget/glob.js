@@ -1,31 +1,62 @@
 // Path globs over "/"-separated paths: `*` (within a segment), `?`, `**`
-// (any number of segments, including none when written as `**/`).
+// (any number of segments, including none), as the Rust core reads them.
 
 // The package's own defaults (lintDiff uses them when given no globs).
 export const DEFAULT_GLOBS = ["db/migrate/**", "db/post_migrate/**", "**/*.sql"];
 
-export function globToRegExp(glob) {
-  let re = "";
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i];
-    if (c === "*" && glob[i + 1] === "*") {
-      if (glob[i + 2] === "/") {
-        re += "(?:.*/)?";
-        i += 2;
-      } else {
-        re += ".*";
-        i += 1;
-      }
-    } else if (c === "*") re += "[^/]*";
-    else if (c === "?") re += "[^/]";
-    else re += c.replace(/[.+^${}()|[\]\\]/g, "\\$&");
+/**
+ * Whether the "/"-separated `path` matches `glob`: `*` and `?` within one
+ * segment, `**` as a whole segment for any number of segments (none
+ * included), a leading "./" ignored, and a glob without "/" matching the
+ * file name anywhere (as in .gitignore). The same as the Rust core's
+ * `glob_match`: both pass every case of tests/fixtures/globs.json.
+ */
+export function globMatch(glob, path) {
+  const strip = (s) => (s.startsWith("./") ? strip(s.slice(2)) : s);
+  const g = strip(String(glob));
+  const p = strip(String(path));
+  if (!g.includes("/")) return segmentMatch(g, p.slice(p.lastIndexOf("/") + 1));
+  return segmentsMatch(g.split("/"), p.split("/"));
+}
+
+function segmentsMatch(g, p) {
+  if (g.length === 0) return p.length === 0;
+  if (g[0] === "**") {
+    for (let k = 0; k <= p.length; k++) if (segmentsMatch(g.slice(1), p.slice(k))) return true;
+    return false;
   }
-  return new RegExp(`^${re}$`);
+  return p.length > 0 && segmentMatch(g[0], p[0]) && segmentsMatch(g.slice(1), p.slice(1));
+}
+
+/** Wildcards within one segment, backtracking to the last `*`. */
+function segmentMatch(g, s) {
+  let gi = 0;
+  let si = 0;
+  let star = -1;
+  let mark = 0;
+  while (si < s.length) {
+    if (gi < g.length && (g[gi] === "?" || g[gi] === s[si])) {
+      gi++;
+      si++;
+    } else if (gi < g.length && g[gi] === "*") {
+      star = gi;
+      mark = si;
+      gi++;
+    } else if (star >= 0) {
+      gi = star + 1;
+      mark++;
+      si = mark;
+    } else {
+      return false;
+    }
+  }
+  while (gi < g.length && g[gi] === "*") gi++;
+  return gi === g.length;
 }
 
 /** Whether `path` matches any of `globs`. */
 export function matchesAny(path, globs) {
-  return globs.some((g) => globToRegExp(g.trim()).test(path));
+  return globs.some((g) => globMatch(g.trim(), path));
 }
 
 // Matched by a glob but not read: code migrations zerodown has no front end
