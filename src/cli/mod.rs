@@ -112,7 +112,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Lint migration files and folders for changes that cause downtime.
-    Lint(Deferred<lint::LintArgs>),
+    Lint(Deferred<Box<lint::LintArgs>>),
     /// Plan a change as safe steps across releases.
     Plan(Deferred<Box<plan::PlanArgs>>),
     /// List the rules.
@@ -272,7 +272,7 @@ where
         }
     };
     match cli.command {
-        Command::Lint(args) => lint::run(args.0, io),
+        Command::Lint(args) => lint::run(*args.0, io),
         Command::Plan(args) => plan::run(*args.0, io),
         Command::Schedule(args) => schedule::run_schedule(args.0, io),
         Command::UpgradePath(args) => schedule::run_upgrade_path(args.0, io),
