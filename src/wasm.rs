@@ -238,12 +238,13 @@ fn read_options(options: Option<Ts<LintOptions>>) -> Result<LintOptions, JsValue
         || options.direction.is_some()
         || !options.include.is_empty()
         || !options.exclude.is_empty()
+        || !options.template_vars.is_empty()
     {
         return Err(throw(Error::new(
             ErrorCode::BadOptions,
-            "invalid options: `tool`, `direction`, `include` and `exclude` (how a folder \
-             is run) are read by the Node module and `zerodown/full`, not the browser's \
-             lint module"
+            "invalid options: `tool`, `direction`, `include`, `exclude` and `templateVars` \
+             (how a folder is run) are read by the Node module and `zerodown/full`, not the \
+             browser's lint module"
                 .to_string(),
         )));
     }

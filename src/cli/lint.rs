@@ -60,6 +60,11 @@ pub struct LintArgs {
     /// `exclude` in zerodown.toml).
     #[arg(long = "exclude", value_name = "GLOB")]
     exclude: Vec<String>,
+    /// A template placeholder's value: NAME=VALUE (repeatable; over
+    /// `template-vars` in zerodown.toml). `{{ index .Options "Namespace" }}`,
+    /// `{{ .Namespace }}` and `$%Namespace%$` are filled with it.
+    #[arg(long = "define", value_name = "NAME=VALUE")]
+    define: Vec<String>,
     /// The release these migrations ship in: plans are laid out from it.
     #[arg(long)]
     release: Option<String>,
@@ -224,6 +229,14 @@ fn options(args: &LintArgs, io: &dyn Io) -> Result<LintOptions, String> {
     }
     if args.direction.is_some() {
         o.direction.clone_from(&args.direction);
+    }
+    for d in &args.define {
+        let (name, value) = d
+            .split_once('=')
+            .filter(|(n, _)| !n.trim().is_empty())
+            .ok_or_else(|| format!("--define `{d}`: write NAME=VALUE"))?;
+        o.template_vars
+            .insert(name.trim().to_string(), value.to_string());
     }
     o.include.extend(args.include.iter().cloned());
     o.exclude.extend(args.exclude.iter().cloned());

@@ -586,6 +586,13 @@ struct Pending {
 /// Lints one file: adds its summary to `report` and returns its findings,
 /// sorted. With a diff's `view`, only statements that overlap its changes
 /// get findings; the others are read for context (they fill the catalog).
+///
+/// A SQL file with template placeholders (`{{ .Schema }}`) is linted with
+/// their values filled in (`template_vars`), its findings' positions mapped
+/// back to the file; a placeholder with no value makes the file one
+/// `template-placeholder` finding. (A diff's file is read as shown; the
+/// browser's lint module leaves templates out, for its size budget, and
+/// refuses `templateVars`.)
 #[allow(clippy::too_many_arguments)]
 fn lint_one(
     path: &str,
@@ -596,6 +603,83 @@ fn lint_one(
     rules: &[(&'static dyn Rule, Option<Severity>)],
     catalog: &mut Catalog,
     report: &mut LintReport,
+) -> Vec<Finding> {
+    #[cfg(any(not(target_arch = "wasm32"), feature = "full"))]
+    if view.is_none() && !is_ruby_path(path) {
+        match sql::templates::fill(text, &options.template_vars) {
+            Ok(None) => {}
+            Ok(Some(filled)) => {
+                let mut findings = lint_text(
+                    path,
+                    &filled.text,
+                    None,
+                    options,
+                    planner,
+                    rules,
+                    catalog,
+                    report,
+                    None,
+                );
+                let original = LineIndex::new(text);
+                let back = |s: &crate::model::Span| {
+                    let start = filled.original(s.start.offset as usize);
+                    let end = filled.original(s.end.offset as usize).max(start);
+                    original.span(start..end)
+                };
+                for f in &mut findings {
+                    f.span = back(&f.span);
+                    f.statement = back(&f.statement);
+                }
+                return findings;
+            }
+            Err(missing) => {
+                return lint_text(
+                    path,
+                    text,
+                    None,
+                    options,
+                    planner,
+                    rules,
+                    catalog,
+                    report,
+                    Some(&missing),
+                )
+            }
+        }
+    }
+    lint_text(
+        path, text, view, options, planner, rules, catalog, report, None,
+    )
+}
+
+/// Whether the engine reads `path` with the Ruby front end.
+#[cfg(any(not(target_arch = "wasm32"), feature = "full"))]
+fn is_ruby_path(path: &str) -> bool {
+    #[cfg(feature = "ruby")]
+    {
+        crate::ruby::is_ruby(path)
+    }
+    #[cfg(not(feature = "ruby"))]
+    {
+        let _ = path;
+        false
+    }
+}
+
+/// [`lint_one`] of a text as it is read; `missing`: placeholders with no
+/// value, which make the file one `template-placeholder` finding and keep
+/// its statements unread.
+#[allow(clippy::too_many_arguments)]
+fn lint_text(
+    path: &str,
+    text: &str,
+    view: Option<&DiffFile>,
+    options: &LintOptions,
+    planner: Option<&Planner>,
+    rules: &[(&'static dyn Rule, Option<Severity>)],
+    catalog: &mut Catalog,
+    report: &mut LintReport,
+    missing: Option<&[sql::templates::Placeholder]>,
 ) -> Vec<Finding> {
     let index = LineIndex::new(text);
     // The front end, by the file's kind: SQL, or a Rails migration read
@@ -661,7 +745,47 @@ fn lint_one(
     let changed =
         |span: &Range<usize>| view.is_none_or(|v| v.changes.iter().any(|c| touches(c, span)));
     let (mut n_changed, mut cut) = (0u32, 0u32);
-    for (i, raw) in split.statements.iter().enumerate() {
+    if let Some(missing) = missing {
+        if let (Some(first), Some(sev)) =
+            (missing.first(), level_of(&rules::TemplatePlaceholder::META))
+        {
+            let at = split
+                .statements
+                .iter()
+                .position(|s| s.span.contains(&first.span.start));
+            let mut names: Vec<&str> = missing.iter().map(|p| p.name.as_str()).collect();
+            names.dedup();
+            pending.push(Pending {
+                rule: rules::TemplatePlaceholder::META.id,
+                statement: at.map_or(first.span.clone(), |k| split.statements[k].span.clone()),
+                index: at.unwrap_or(usize::MAX),
+                diag: Diagnostic::new(
+                    first.span.clone(),
+                    format!(
+                        "this file is a template: `{}` stands where SQL belongs ({} placeholder(s) of {}), so zerodown checked none of its statements",
+                        &text[first.span.clone()],
+                        missing.len(),
+                        names
+                            .iter()
+                            .map(|n| format!("`{n}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                    format!(
+                        "give the value: `template-vars = {{ {} = \"...\" }}` in zerodown.toml, or `--define {}=...`; the file is then linted with it filled in",
+                        names[0], names[0]
+                    ),
+                ),
+                severity: sev,
+            });
+        }
+    }
+    let statements_read = if missing.is_some() {
+        &[][..]
+    } else {
+        &split.statements[..]
+    };
+    for (i, raw) in statements_read.iter().enumerate() {
         let stmt = match &lowered {
             Some(v) => v
                 .get(i)

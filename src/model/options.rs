@@ -115,6 +115,17 @@ pub struct LintOptions {
     /// scripts), over `include`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub exclude: Vec<String>,
+    /// Values of template placeholders (`{{ index .Options "Namespace" }}`,
+    /// `{{ .Schema }}`, `$%Schema%$`), by variable name: filled in before a
+    /// file is read (`template-vars = { Namespace = "auth" }`, `--define
+    /// Namespace=auth`). A file with a placeholder that has none is one
+    /// `template-placeholder` finding.
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        alias = "template-vars"
+    )]
+    pub template_vars: BTreeMap<String, String>,
     /// Root tables for organization isolation (`sharding-key-missing`).
     #[serde(default)]
     pub roots: Vec<String>,
@@ -211,6 +222,7 @@ impl Default for LintOptions {
             direction: None,
             include: Vec::new(),
             exclude: Vec::new(),
+            template_vars: BTreeMap::new(),
             roots: Vec::new(),
             plans: true,
             lock_timeout: None,

@@ -333,6 +333,7 @@ mod schema_mismatch;
 mod set_not_null;
 mod sharding_key_missing;
 mod table_rewrite;
+mod template_placeholder;
 mod truncate_table;
 mod unrecognized_migration_code;
 mod unused_ignore;
@@ -387,6 +388,7 @@ pub use schema_mismatch::SchemaMismatch;
 pub use set_not_null::SetNotNull;
 pub use sharding_key_missing::ShardingKeyMissing;
 pub use table_rewrite::TableRewrite;
+pub use template_placeholder::TemplatePlaceholder;
 pub use truncate_table::TruncateTable;
 pub use unrecognized_migration_code::UnrecognizedMigrationCode;
 pub use unused_ignore::UnusedIgnore;
@@ -431,6 +433,7 @@ pub static RULES: &[&dyn Rule] = &[
     &UnrecognizedMigrationCode,
     &ParseError,
     &UnusedIgnore,
+    &TemplatePlaceholder,
     &InvisibleCharacters,
     &PreferBigint,
     &PreferTextField,

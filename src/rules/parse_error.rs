@@ -18,8 +18,10 @@ declare_rule! {
     ///   go at the end), a column's `COMMENT '...'` (`COMMENT ON COLUMN`),
     ///   `DROP INDEX ... ON table` (the index's name alone), `ALTER VIEW ...
     ///   AS` (`CREATE OR REPLACE VIEW`), backtick-quoted names (double quotes);
-    /// - template text where a name belongs (`"{{.Schema}}"`, `${schema}`):
-    ///   lint the SQL the template produces.
+    /// - template text where a name belongs (`${schema}`): lint the SQL the
+    ///   template produces. (`{{ ... }}` and `$%...%$` placeholders are
+    ///   `template-placeholder`: one finding for the file, or linted filled
+    ///   in with `template-vars`.)
     ///
     /// Anything else zerodown does not read may still be valid PostgreSQL:
     /// the message then starts with "zerodown cannot read this statement" and

@@ -10,6 +10,7 @@ mod directives;
 mod lower;
 mod position;
 mod split;
+pub mod templates;
 mod tokens;
 
 pub use dialect::Postgres;

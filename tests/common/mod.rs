@@ -47,6 +47,10 @@ pub fn options_from(words: &str) -> LintOptions {
             Some(("roots", v)) => o.roots = v.split(',').map(str::to_string).collect(),
             Some(("phase", v)) => o.phase = Some(Phase::parse(v).expect("phase")),
             Some(("max-lock-timeout", v)) => o.max_lock_timeout = v.to_string(),
+            Some(("define", v)) => {
+                let (name, value) = v.split_once('=').expect("define=NAME=VALUE");
+                o.template_vars.insert(name.to_string(), value.to_string());
+            }
             None if w == "in-transaction" => o.assume_in_transaction = true,
             _ => panic!("unknown fixture option `{w}`"),
         }

@@ -57,6 +57,7 @@ test("the Ruby browser module is within 630 KiB gzip -9 and reads Rails migratio
   // Migration tools are read by the Node and full modules; the lint module
   // refuses the option rather than ignore it.
   assert.throws(() => web.lintFiles([{ path: "1_a.up.sql", sql: "SELECT 1;" }], { tool: "golang-migrate" }), (e) => e.code === "bad-options" && /Node module/.test(e.message));
+  assert.throws(() => web.lint("SELECT 1;", { templateVars: { Schema: "auth" } }), (e) => e.code === "bad-options" && /templateVars/.test(e.message));
 });
 
 // The lint module carries no rule documentation (it would not fit the
