@@ -662,3 +662,53 @@ fn templates_are_filled_from_template_vars() {
         );
     }
 }
+
+#[test]
+fn liquibase_changesets_each_with_its_mode() {
+    let files = example("liquibase");
+    let r = lint(&files, None, Direction::Up);
+    assert_eq!(r.tool.as_ref().unwrap().name, "liquibase");
+    // One file, three changesets: modes differ, so the file has none.
+    assert_eq!(r.files.len(), 1);
+    assert_eq!(r.files[0].statements, 3);
+    assert_eq!(r.files[0].transaction, None);
+    // Changeset 2 opts out (runInTransaction:false); changeset 3 does not.
+    let lines: Vec<u32> = r
+        .findings
+        .iter()
+        .filter(|f| f.rule == "concurrently-in-transaction")
+        .map(|f| f.span.start.line)
+        .collect();
+    assert_eq!(lines, [13]);
+    let mut marked = files.clone();
+    marked[0].1 = marked[0].1.replace(" runInTransaction:false", "");
+    let r = lint(&marked, None, Direction::Up);
+    let lines: Vec<u32> = r
+        .findings
+        .iter()
+        .filter(|f| f.rule == "concurrently-in-transaction")
+        .map(|f| f.span.start.line)
+        .collect();
+    assert_eq!(lines, [8, 13]);
+    // Down: the --rollback lines, at their own positions; changeset 2's
+    // DROP INDEX CONCURRENTLY runs outside a transaction.
+    let r = lint(&files, None, Direction::Down);
+    assert!(r
+        .findings
+        .iter()
+        .any(|f| f.rule == "drop-table" && f.span.start.line == 5));
+    assert!(!r
+        .findings
+        .iter()
+        .any(|f| f.rule == "concurrently-in-transaction"));
+}
+
+#[test]
+fn alembic_offline_sql_tracks_its_own_transaction() {
+    let files = example("alembic");
+    let r = lint(&files, None, Direction::Up);
+    assert_eq!(r.tool.as_ref().unwrap().name, "alembic");
+    assert_eq!(runs(&r), owned(&[("upgrade.sql", false)]));
+    // Its BEGIN ... COMMIT holds the CONCURRENTLY index.
+    assert_eq!(in_transaction_errors(&r), ["upgrade.sql"]);
+}

@@ -44,7 +44,7 @@ pub struct LintArgs {
     assume_in_transaction: bool,
     /// The migration tool that runs the folders: auto (detected, the
     /// default), plain, golang-migrate, goose, dbmate, diesel, pop, flyway,
-    /// prisma, drizzle or sqitch. It decides which files run, in what order, and whether each
+    /// prisma, drizzle, sqitch, liquibase or alembic. It decides which files run, in what order, and whether each
     /// runs in a transaction. Overrides `tool` in zerodown.toml.
     #[arg(long, value_name = "TOOL")]
     tool: Option<String>,

@@ -254,6 +254,16 @@ pub fn lint_folder(
         .collect();
     let order: Vec<&SourceFile> = sources.iter().collect();
     let mut report = lint_in_order(&order, options, schema)?;
+    // A file read as several units (Liquibase's changesets) is one file of
+    // the report: its statements summed.
+    let mut merged: Vec<FileSummary> = Vec::with_capacity(report.files.len());
+    for f in report.files.drain(..) {
+        match merged.iter_mut().find(|m| m.path == f.path) {
+            Some(m) => m.statements += f.statements,
+            None => merged.push(f),
+        }
+    }
+    report.files = merged;
     if prepared.tool != Tool::Plain || direction != Direction::Up || !prepared.left.is_empty() {
         report.tool = Some(crate::report::ToolRun {
             name: prepared.tool.name().to_string(),
@@ -265,14 +275,20 @@ pub fn lint_folder(
             .to_string(),
         });
         for f in &mut report.files {
-            if let Some(i) = prepared.units.iter().position(|u| u.path == f.path) {
+            let units: Vec<(usize, &crate::tools::Unit)> = prepared
+                .units
+                .iter()
+                .enumerate()
+                .filter(|(_, u)| u.path == f.path)
+                .collect();
+            if let Some((i, _)) = units.first() {
                 f.run = u32::try_from(i + 1).ok();
-                f.transaction = Some(
-                    prepared.units[i]
-                        .transaction
-                        .unwrap_or(options.assume_in_transaction)
-                        || options.assume_in_transaction,
-                );
+                let modes: Vec<bool> = units
+                    .iter()
+                    .map(|(_, u)| u.transaction.unwrap_or(false) || options.assume_in_transaction)
+                    .collect();
+                // Sections with different modes (Liquibase): none for the file.
+                f.transaction = modes.iter().all(|m| *m == modes[0]).then_some(modes[0]);
             }
         }
         for l in &prepared.left {

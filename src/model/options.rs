@@ -98,7 +98,8 @@ pub struct LintOptions {
     pub large_bytes: Option<u64>,
     /// The migration tool that runs the folders the CLI lints (`auto`,
     /// `plain`, `golang-migrate`, `goose`, `dbmate`, `diesel`, `pop`,
-    /// `flyway`, `prisma`, `drizzle`, `sqitch`): which files, in what order,
+    /// `flyway`, `prisma`, `drizzle`, `sqitch`, `liquibase`, `alembic`):
+    /// which files, in what order,
     /// each in a transaction or not
     /// (see `tools`). Default: detected.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -51,6 +51,13 @@ pub enum Tool {
     /// sqitch: `deploy/<change>.sql` in `sqitch.plan` order (`revert/` in
     /// reverse going down); no transaction but the script's own.
     Sqitch,
+    /// Liquibase formatted SQL: `--changeset author:id` sections, each in a
+    /// transaction unless `runInTransaction:false`; `--rollback` lines are
+    /// the down direction.
+    Liquibase,
+    /// Alembic's offline SQL (`alembic upgrade --sql`): the script as
+    /// written, its own `BEGIN` / `COMMIT` tracked.
+    Alembic,
 }
 
 /// Every tool, with its name, for `--tool` and `tool = "..."`.
@@ -65,6 +72,8 @@ pub const TOOLS: &[(Tool, &str)] = &[
     (Tool::Prisma, "prisma"),
     (Tool::Drizzle, "drizzle"),
     (Tool::Sqitch, "sqitch"),
+    (Tool::Liquibase, "liquibase"),
+    (Tool::Alembic, "alembic"),
 ];
 
 impl Tool {
@@ -792,8 +801,111 @@ pub fn prepare(
                 });
             }
         }
+        Tool::Liquibase => {
+            let mut sorted: Vec<&(String, String)> =
+                files.iter().filter(|(p, _)| is_script(p)).collect();
+            sorted.sort_by(|a, b| a.0.cmp(&b.0));
+            for (path, text) in sorted {
+                let sets = changesets(text);
+                if sets.is_empty() {
+                    left(
+                        &mut p,
+                        path,
+                        "no `--changeset` (not Liquibase formatted SQL)".into(),
+                    );
+                    continue;
+                }
+                // One unit per changeset, each with its own mode; the
+                // others are blanked, so positions stay the file's. Going
+                // down, the rollbacks run last changeset first.
+                let mut sets = sets;
+                if direction == Direction::Down {
+                    sets.reverse();
+                }
+                for set in sets {
+                    let keep = match direction {
+                        Direction::Up => vec![set.body.clone()],
+                        Direction::Down => set.rollback.clone(),
+                    };
+                    let mut sql = keep_only(text, &keep);
+                    if direction == Direction::Down {
+                        // `--rollback SQL`: the marker blanked, the SQL kept.
+                        for r in &set.rollback {
+                            sql.replace_range(r.start..r.start + "--rollback".len(), "          ");
+                        }
+                    }
+                    p.units.push(Unit {
+                        path: path.clone(),
+                        sql,
+                        transaction: Some(set.in_transaction),
+                    });
+                }
+            }
+        }
+        Tool::Alembic => {
+            let mut sorted: Vec<&(String, String)> =
+                files.iter().filter(|(p, _)| is_script(p)).collect();
+            sorted.sort_by(|a, b| a.0.cmp(&b.0));
+            for (path, text) in sorted {
+                if direction == Direction::Down {
+                    left(&mut p, path, "Alembic's offline SQL is one direction per file: lint the downgrade file going up".into());
+                    continue;
+                }
+                p.units.push(Unit {
+                    path: path.clone(),
+                    sql: text.clone(),
+                    transaction: Some(false),
+                });
+            }
+        }
     }
     Ok(p)
+}
+
+/// A Liquibase changeset: its statements (after its `--changeset` line, to
+/// the next), its `--rollback` lines, and its transaction mode.
+struct Changeset {
+    body: std::ops::Range<usize>,
+    rollback: Vec<std::ops::Range<usize>>,
+    in_transaction: bool,
+}
+
+/// The changesets of a Liquibase formatted SQL file (`--liquibase
+/// formatted sql` first, then `--changeset author:id [attributes]`).
+fn changesets(text: &str) -> Vec<Changeset> {
+    let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    if !first
+        .trim()
+        .to_ascii_lowercase()
+        .starts_with("--liquibase formatted sql")
+    {
+        return Vec::new();
+    }
+    let mut out: Vec<Changeset> = Vec::new();
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        let t = line.trim_start();
+        let lead = line.len() - t.len();
+        if let Some(rest) = t.strip_prefix("--changeset") {
+            if let Some(last) = out.last_mut() {
+                last.body.end = at;
+            }
+            let in_transaction = !rest
+                .split_whitespace()
+                .any(|w| w.eq_ignore_ascii_case("runInTransaction:false"));
+            out.push(Changeset {
+                body: at + line.len()..text.len(),
+                rollback: Vec::new(),
+                in_transaction,
+            });
+        } else if t.starts_with("--rollback") {
+            if let Some(last) = out.last_mut() {
+                last.rollback.push(at + lead..at + line.len());
+            }
+        }
+        at += line.len();
+    }
+    out
 }
 
 /// The `tag`s of a Drizzle `meta/_journal.json`, in order, or the line and
@@ -897,6 +1009,30 @@ fn run_in_transaction(text: &str) -> std::result::Result<Option<bool>, (u32, Str
 /// what it saw; a folder that matches none is plain, and says so.
 pub fn detect(files: &[(String, String)]) -> (Tool, String) {
     let names: Vec<&str> = files.iter().map(|(p, _)| file_name(p)).collect();
+    let count = |f: &dyn Fn(&(String, String)) -> bool| files.iter().filter(|x| f(x)).count();
+    let liquibase = count(&|(_, t)| {
+        t.lines().find(|l| !l.trim().is_empty()).is_some_and(|l| {
+            l.trim()
+                .to_ascii_lowercase()
+                .starts_with("--liquibase formatted sql")
+        })
+    });
+    if liquibase > 0 {
+        return (
+            Tool::Liquibase,
+            format!(
+                "detected: {liquibase} file(s) starting `--liquibase formatted sql` (Liquibase)"
+            ),
+        );
+    }
+    let alembic =
+        count(&|(_, t)| t.contains("-- Running upgrade") && t.contains("alembic_version"));
+    if alembic > 0 {
+        return (
+            Tool::Alembic,
+            format!("detected: {alembic} file(s) of `alembic upgrade --sql` output (Alembic)"),
+        );
+    }
     if names.contains(&"sqitch.plan") {
         return (Tool::Sqitch, "detected: sqitch.plan (sqitch)".to_string());
     }
@@ -920,7 +1056,6 @@ pub fn detect(files: &[(String, String)]) -> (Tool, String) {
             format!("detected: {prisma} <migration>/migration.sql file(s) (Prisma)"),
         );
     }
-    let count = |f: &dyn Fn(&(String, String)) -> bool| files.iter().filter(|x| f(x)).count();
     let diesel =
         count(&|(p, _)| file_name(p) == "metadata.toml").max(if names.contains(&"up.sql") {
             count(&|(p, _)| file_name(p) == "up.sql")
