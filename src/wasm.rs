@@ -358,23 +358,34 @@ pub fn lint_files(
         || !options.include.is_empty()
         || !options.exclude.is_empty()
     {
-        let (tool, direction) =
-            crate::tools::choice(options.tool.as_deref(), options.direction.as_deref())
-                .map_err(throw)?;
-        let files: Vec<(String, String)> = files.into_iter().map(|f| (f.path, f.sql)).collect();
-        let (report, problems) =
-            crate::lint::lint_folder(&files, tool, direction, &options, None).map_err(throw)?;
-        // A tool's own file that cannot be read is an error with its line,
-        // not a report that quietly used the default.
-        if let Some(p) = problems.first() {
-            return Err(throw(Error::new(
-                ErrorCode::BadInput,
-                format!("{}:{}: {}", p.path, p.line, p.message),
-            )));
-        }
-        return out(&report);
+        return lint_as_tool(files, &options, None);
     }
     let report = crate::lint_files(&files, &options).map_err(throw)?;
+    out(&report)
+}
+
+/// `lintFiles` with a migration tool (`tool`, `direction`, `include`,
+/// `exclude`), on top of a schema or not.
+#[cfg(feature = "full")]
+fn lint_as_tool(
+    files: Vec<SourceFile>,
+    options: &LintOptions,
+    schema: Option<&crate::lint::Schema>,
+) -> Result<Ts<LintReport>, JsValue> {
+    let (tool, direction) =
+        crate::tools::choice(options.tool.as_deref(), options.direction.as_deref())
+            .map_err(throw)?;
+    let files: Vec<(String, String)> = files.into_iter().map(|f| (f.path, f.sql)).collect();
+    let (report, problems) =
+        crate::lint::lint_folder(&files, tool, direction, options, schema).map_err(throw)?;
+    // A tool's own file that cannot be read is an error with its line, not a
+    // report that quietly used the default.
+    if let Some(p) = problems.first() {
+        return Err(throw(Error::new(
+            ErrorCode::BadInput,
+            format!("{}:{}: {}", p.path, p.line, p.message),
+        )));
+    }
     out(&report)
 }
 
@@ -477,6 +488,15 @@ impl JsSchema {
     ) -> Result<Ts<LintReport>, JsValue> {
         let files = source_files(&files)?;
         let options = read_options(options)?;
+        // A migration tool's run on top of the schema, as `lint --schema`.
+        #[cfg(feature = "full")]
+        if options.tool.is_some()
+            || options.direction.is_some()
+            || !options.include.is_empty()
+            || !options.exclude.is_empty()
+        {
+            return lint_as_tool(files, &options, Some(&self.schema));
+        }
         let report = crate::lint::lint_files_with_schema(&files, &options, Some(&self.schema))
             .map_err(throw)?;
         out(&report)

@@ -200,3 +200,22 @@ test("parity: schedule and upgrade-path on a schema, native and the package", ()
   assert.deepStrictEqual(schema.schedule(files, "9.0.1", { mode: "continuous" }), JSON.parse(nativeSchedule.stdout));
   schema.free();
 });
+
+// A migration tool's folder on a schema: the schema handle's lintFiles with
+// `tool`, as `lint --schema` on the folder.
+test("parity: a migration tool's folder on a schema, native and the package", () => {
+  const tools = join(FIXTURES, "../../docs/examples/tools");
+  const files = sqlFiles(join(tools, "pop")).map((p) => ({ path: relative(tools, p), sql: readFileSync(p, "utf8") }));
+  const dump = "CREATE TABLE public.users (id bigint NOT NULL, email text);\n";
+  const tmp = mkdtempSync(join(tmpdir(), "zerodown-tool-schema-"));
+  writeFileSync(join(tmp, "structure.sql"), dump);
+  const native = run(NATIVE, ["lint", "--format", "json", "--schema", join(tmp, "structure.sql"), "pop"], { cwd: tools });
+  assert.equal(native.status, 1, native.stderr);
+  const schema = zd.loadSchema(dump, join(tmp, "structure.sql"));
+  const report = schema.lintFiles(files, { tool: "auto" });
+  schema.free();
+  assert.deepStrictEqual(report, JSON.parse(native.stdout));
+  assert.equal(report.tool.name, "pop");
+  // The schema knows users: creating it again is a mismatch.
+  assert.ok(report.findings.some((f) => f.rule === "schema-mismatch"), JSON.stringify(report.findings.map((f) => f.rule)));
+});
