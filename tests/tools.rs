@@ -712,3 +712,47 @@ fn alembic_offline_sql_tracks_its_own_transaction() {
     // Its BEGIN ... COMMIT holds the CONCURRENTLY index.
     assert_eq!(in_transaction_errors(&r), ["upgrade.sql"]);
 }
+
+/// `jobs`: the files read and parsed on several threads give the same
+/// report, byte for byte, as on one: the rule fixtures, the example folders
+/// and the shared corpus.
+#[test]
+fn the_report_is_the_same_for_any_number_of_jobs() {
+    let mut sets: Vec<(String, Vec<(String, String)>)> = vec![(
+        "rule fixtures".into(),
+        folder(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rules"))
+            .into_iter()
+            .filter(|(p, _)| p.ends_with(".sql") || p.ends_with(".rb"))
+            .collect(),
+    )];
+    for t in ["pop", "flyway", "liquibase", "diesel"] {
+        sets.push((t.into(), example(t)));
+    }
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    for d in [
+        "ory__kratos",
+        "goharbor__harbor",
+        "DSpace__DSpace",
+        "supabase__auth",
+        "gitlab/migrate",
+    ] {
+        if corpus.join(d).exists() {
+            sets.push((d.into(), folder(&corpus.join(d))));
+        }
+    }
+    for (name, files) in &sets {
+        let run = |jobs: usize| {
+            let options = LintOptions {
+                jobs: Some(jobs),
+                ..LintOptions::default()
+            };
+            let (r, _) = lint_folder(files, None, Direction::Up, &options, None).unwrap();
+            serde_json::to_string(&r).unwrap()
+        };
+        let one = run(1);
+        assert!(one.len() > 100, "{name}");
+        for jobs in [2, 3, 8] {
+            assert!(run(jobs) == one, "{name}: {jobs} jobs differ from one");
+        }
+    }
+}
