@@ -118,7 +118,6 @@ pub fn lint_with_schema(
         &rules,
         &mut catalog,
         &mut report,
-        None,
     );
     report.findings = findings;
     finish(&mut report);
@@ -160,20 +159,9 @@ pub fn lint_in_order(
     // Each file's findings in their own vector, joined once at the end: the
     // findings are large and a single growing vector would copy them over
     // and over.
-    let jobs = options.jobs.unwrap_or(1).max(1);
-    let mut per_file: Vec<Vec<Finding>> = Vec::with_capacity(order.len());
-    // With more than one job, each window of files is read and parsed on
-    // `jobs` threads first; the engine then goes through it in order, as
-    // with one (the same report, whatever the count). A window bounds what
-    // is held parsed at once.
-    let window = if jobs > 1 {
-        32 * jobs
-    } else {
-        order.len().max(1)
-    };
-    for chunk in order.chunks(window) {
-        let mut pre = read_ahead(chunk, options, jobs).into_iter();
-        for f in chunk {
+    let per_file: Vec<Vec<Finding>> = order
+        .iter()
+        .map(|f| {
             let p = planner.as_ref();
             // The runner's transaction, as the file's tool says, unless
             // --assume-in-transaction already puts every file in one.
@@ -187,7 +175,7 @@ pub fn lint_in_order(
             } else {
                 options
             };
-            per_file.push(lint_one(
+            lint_one(
                 &f.path,
                 &f.sql,
                 None,
@@ -196,61 +184,15 @@ pub fn lint_in_order(
                 &rules,
                 &mut catalog,
                 &mut report,
-                pre.next().flatten(),
-            ));
-        }
-    }
+            )
+        })
+        .collect();
     report.findings = Vec::with_capacity(per_file.iter().map(Vec::len).sum());
     for findings in per_file {
         report.findings.extend(findings);
     }
     finish(&mut report);
     Ok(report)
-}
-
-/// The files of `chunk` read by their front end and every statement
-/// lowered, on `jobs` threads (natively; one job, or WebAssembly: none read
-/// ahead). A file with template placeholders is left to `lint_one`, which
-/// fills them first.
-fn read_ahead(chunk: &[&SourceFile], options: &LintOptions, jobs: usize) -> Vec<Option<FrontEnd>> {
-    #[cfg(not(target_arch = "wasm32"))]
-    if jobs > 1 && chunk.len() > 1 {
-        use std::sync::atomic::{AtomicUsize, Ordering};
-        use std::sync::Mutex;
-        let next = AtomicUsize::new(0);
-        let slots: Vec<Mutex<Option<FrontEnd>>> = chunk.iter().map(|_| Mutex::new(None)).collect();
-        std::thread::scope(|s| {
-            for _ in 0..jobs.min(chunk.len()) {
-                s.spawn(|| loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(f) = chunk.get(i) else { break };
-                    if !sql::templates::placeholders(&f.sql).is_empty() {
-                        continue;
-                    }
-                    let mut front = read_front_end(&f.path, &f.sql, options);
-                    if front.lowered.is_none() {
-                        front.lowered = Some(
-                            front
-                                .split
-                                .statements
-                                .iter()
-                                .map(|r| sql::lower(&f.sql, r.span.clone()))
-                                .collect(),
-                        );
-                    }
-                    if let Ok(mut slot) = slots[i].lock() {
-                        *slot = Some(front);
-                    }
-                });
-            }
-        });
-        return slots
-            .into_iter()
-            .map(|m| m.into_inner().ok().flatten())
-            .collect();
-    }
-    let _ = (options, jobs);
-    chunk.iter().map(|_| None).collect()
 }
 
 /// Lints the files of migration folders as their tool runs them
@@ -481,7 +423,6 @@ fn lint_diff_files(
                     &rules,
                     &mut catalog,
                     &mut report,
-                    None,
                 );
                 report.files.truncate(kept);
             }
@@ -517,7 +458,6 @@ fn lint_diff_files(
                 &rules,
                 &mut catalog,
                 &mut report,
-                None,
             ));
             continue;
         };
@@ -679,13 +619,7 @@ fn lint_one(
     rules: &[(&'static dyn Rule, Option<Severity>)],
     catalog: &mut Catalog,
     report: &mut LintReport,
-    pre: Option<FrontEnd>,
 ) -> Vec<Finding> {
-    if pre.is_some() {
-        return lint_text(
-            path, text, view, options, planner, rules, catalog, report, None, pre,
-        );
-    }
     #[cfg(any(not(target_arch = "wasm32"), feature = "full"))]
     if view.is_none() && !is_ruby_path(path) {
         match sql::templates::fill(text, &options.template_vars) {
@@ -700,7 +634,6 @@ fn lint_one(
                     rules,
                     catalog,
                     report,
-                    None,
                     None,
                 );
                 let original = LineIndex::new(text);
@@ -726,13 +659,12 @@ fn lint_one(
                     catalog,
                     report,
                     Some(&missing),
-                    None,
                 )
             }
         }
     }
     lint_text(
-        path, text, view, options, planner, rules, catalog, report, None, None,
+        path, text, view, options, planner, rules, catalog, report, None,
     )
 }
 
@@ -764,14 +696,12 @@ fn lint_text(
     catalog: &mut Catalog,
     report: &mut LintReport,
     missing: Option<&[sql::templates::Placeholder]>,
-    pre: Option<FrontEnd>,
 ) -> Vec<Finding> {
     let index = LineIndex::new(text);
     // The front end, by the file's kind: SQL, or a Rails migration read
-    // into the same operations (its statements lowered already); or read
-    // already, on another thread (`jobs`).
-    let front = pre.unwrap_or_else(|| read_front_end(path, text, options));
-    let (split, mut lowered, options) = (
+    // into the same operations (its statements lowered already).
+    let front = read_front_end(path, text, options);
+    let (split, lowered, options) = (
         front.split,
         front.lowered,
         front.options.as_ref().unwrap_or(options),
@@ -872,10 +802,10 @@ fn lint_text(
         &split.statements[..]
     };
     for (i, raw) in statements_read.iter().enumerate() {
-        let stmt = match &mut lowered {
+        let stmt = match &lowered {
             Some(v) => v
-                .get_mut(i)
-                .map(std::mem::take)
+                .get(i)
+                .cloned()
                 .unwrap_or_else(|| sql::lower(text, raw.span.clone())),
             None => sql::lower(text, raw.span.clone()),
         };
