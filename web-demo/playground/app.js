@@ -176,7 +176,10 @@ examples.addEventListener("change", () => {
   lintNow();
 });
 
+let shareReset = 0;
 $("share").addEventListener("click", async () => {
+  // A label from an earlier click must not overwrite this click's.
+  clearTimeout(shareReset);
   const link = writeHash();
   const share = $("share");
   if (link.length > LINK_LIMIT) {
@@ -192,7 +195,7 @@ $("share").addEventListener("click", async () => {
       share.textContent = "Link in address bar";
     }
   }
-  setTimeout(() => (share.textContent = "Copy link"), 2500);
+  shareReset = setTimeout(() => (share.textContent = "Copy link"), 2500);
 });
 
 function megabytes(chars) {

@@ -78,7 +78,9 @@ test("a link too long to open is not copied: the page says why", async () => {
   await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
   await page.evaluate(() => navigator.clipboard.writeText("before"));
   // A short link is copied.
+  // The copy is asynchronous: wait for the label rather than read it at once.
   await page.click("#share");
+  await page.waitForFunction(() => document.querySelector("#share").textContent !== "Copy link");
   assert.equal(await page.textContent("#share"), "Link copied");
   assert.match(await page.evaluate(() => navigator.clipboard.readText()), /#sql=SELECT/);
   await page.evaluate(() => navigator.clipboard.writeText("before"));
@@ -89,6 +91,8 @@ test("a link too long to open is not copied: the page says why", async () => {
     area.dispatchEvent(new Event("input"));
   });
   await page.click("#share");
+  await page.waitForFunction(() => document.querySelector("#share").textContent === "Link too long" ||
+    document.querySelector("#link-status").textContent.includes("too long"));
   assert.notEqual(await page.textContent("#share"), "Link copied");
   assert.equal(await page.textContent("#share"), "Link too long");
   assert.match(await page.textContent("#link-status"), /too long to share as a link: its link would be 2\.\d MB, and browsers open links of up to 1\.0 MB/);
