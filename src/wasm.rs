@@ -234,17 +234,11 @@ fn read_options(options: Option<Ts<LintOptions>>) -> Result<LintOptions, JsValue
         ("largeBytes", options.large_bytes.is_some()),
     ];
     #[cfg(not(feature = "full"))]
-    if options.tool.is_some()
-        || options.direction.is_some()
-        || !options.include.is_empty()
-        || !options.exclude.is_empty()
-        || !options.template_vars.is_empty()
-    {
+    if !options.template_vars.is_empty() {
         return Err(throw(Error::new(
             ErrorCode::BadOptions,
-            "invalid options: `tool`, `direction`, `include`, `exclude` and `templateVars` \
-             (how a folder is run) are read by the Node module and `zerodown/full`, not the \
-             browser's lint module"
+            "invalid options: `templateVars` (a folder's template placeholders) is read by \
+             the Node module and `zerodown/full`, not the browser's lint module"
                 .to_string(),
         )));
     }
@@ -352,7 +346,6 @@ pub fn lint_files(
     let files = source_files(&files)?;
     let options = read_options(options)?;
     // A migration tool's run: its files, order, direction and transactions.
-    #[cfg(feature = "full")]
     if options.tool.is_some()
         || options.direction.is_some()
         || !options.include.is_empty()
@@ -366,7 +359,6 @@ pub fn lint_files(
 
 /// `lintFiles` with a migration tool (`tool`, `direction`, `include`,
 /// `exclude`), on top of a schema or not.
-#[cfg(feature = "full")]
 fn lint_as_tool(
     files: Vec<SourceFile>,
     options: &LintOptions,
@@ -489,7 +481,6 @@ impl JsSchema {
         let files = source_files(&files)?;
         let options = read_options(options)?;
         // A migration tool's run on top of the schema, as `lint --schema`.
-        #[cfg(feature = "full")]
         if options.tool.is_some()
             || options.direction.is_some()
             || !options.include.is_empty()

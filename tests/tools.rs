@@ -712,3 +712,251 @@ fn alembic_offline_sql_tracks_its_own_transaction() {
     // Its BEGIN ... COMMIT holds the CONCURRENTLY index.
     assert_eq!(in_transaction_errors(&r), ["upgrade.sql"]);
 }
+
+/// A unified diff adding every file of `files` (as `git diff` of a new
+/// folder prints it).
+fn added_diff(files: &[(String, String)]) -> String {
+    let mut out = String::new();
+    for (path, text) in files {
+        let lines: Vec<&str> = text.lines().collect();
+        out.push_str(&format!(
+            "diff --git a/{path} b/{path}\nnew file mode 100644\n--- /dev/null\n+++ b/{path}\n@@ -0,0 +1,{} @@\n",
+            lines.len()
+        ));
+        for l in lines {
+            out.push('+');
+            out.push_str(l);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// Every finding points at its own file's entry in `files`.
+fn findings_point_at_their_files(report: &LintReport, what: &str) {
+    for f in &report.findings {
+        let i = f.file.unwrap() as usize;
+        assert_eq!(
+            report.files[i].path, f.path,
+            "{what}: {} points at entry {i}",
+            f.rule
+        );
+    }
+}
+
+#[test]
+fn findings_point_at_their_files_when_the_tool_leaves_files_out() {
+    // golang-migrate's down scripts sort between its up scripts: an index
+    // into `files` taken before they were listed pointed at the wrong file.
+    for entry in std::fs::read_dir(EXAMPLES).unwrap() {
+        let dir = entry.unwrap().path();
+        for direction in [Direction::Up, Direction::Down] {
+            let report = lint(&folder(&dir), None, direction);
+            findings_point_at_their_files(&report, &dir.display().to_string());
+        }
+    }
+}
+
+#[test]
+fn a_diff_adding_a_tools_folder_is_read_as_the_folder_is() {
+    // The merge-request widget's case: the tool detected from the diff's
+    // paths and markers gives the same run order, transaction modes, files
+    // left out and findings as the folder itself.
+    for entry in std::fs::read_dir(EXAMPLES).unwrap() {
+        let dir = entry.unwrap().path();
+        let name = dir.file_name().unwrap().to_string_lossy().to_string();
+        let files = folder(&dir);
+        for (direction, word) in [(Direction::Up, "up"), (Direction::Down, "down")] {
+            let from_folder = lint(&files, None, direction);
+            let options = LintOptions {
+                tool: Some("auto".into()),
+                direction: Some(word.into()),
+                ..LintOptions::default()
+            };
+            let from_diff = zerodown::lint_diff(&added_diff(&files), &options, &[]).unwrap();
+            findings_point_at_their_files(&from_diff, &name);
+            assert_eq!(
+                from_diff.tool.as_ref().map(|t| &t.name),
+                from_folder.tool.as_ref().map(|t| &t.name),
+                "{name} {word}"
+            );
+            // (path, transaction) in run order; a file whose sections run
+            // in different modes (Liquibase) has none.
+            let order = |r: &LintReport| -> Vec<(String, Option<bool>, Option<u32>)> {
+                let mut files: Vec<_> = r.files.iter().filter(|f| f.run.is_some()).collect();
+                files.sort_by_key(|f| f.run);
+                files
+                    .iter()
+                    .map(|f| (f.path.clone(), f.transaction, f.run))
+                    .collect()
+            };
+            assert_eq!(order(&from_diff), order(&from_folder), "{name} {word}");
+            // Files the tool leaves out, with the same reasons (the diff
+            // also lists the tool's own files, which are no migrations).
+            let sql_left = |r: &LintReport| -> Vec<(String, Option<String>)> {
+                r.files
+                    .iter()
+                    .filter(|f| f.status == Some(FileStatus::Skipped) && f.path.ends_with(".sql"))
+                    .map(|f| (f.path.clone(), f.reason.clone()))
+                    .collect()
+            };
+            assert_eq!(
+                sql_left(&from_diff),
+                sql_left(&from_folder),
+                "{name} {word}"
+            );
+            let found = |r: &LintReport| -> Vec<(String, String, u32)> {
+                r.findings
+                    .iter()
+                    .map(|f| (f.path.clone(), f.rule.clone(), f.span.start.offset))
+                    .collect()
+            };
+            assert_eq!(found(&from_diff), found(&from_folder), "{name} {word}");
+        }
+    }
+}
+
+#[test]
+fn in_a_diff_each_tools_marker_changes_the_verdict() {
+    // The same CREATE INDEX CONCURRENTLY after another statement: an error
+    // inside the tool's transaction, clean with the tool's opt-out.
+    let body = "CREATE TABLE t (id bigint);\nCREATE INDEX CONCURRENTLY i ON t (id);\n";
+    type Files = Vec<(String, String)>;
+    let cases: Vec<(&str, Files, Files)> = vec![
+        (
+            "goose",
+            vec![("db/1_a.sql".into(), format!("-- +goose Up\n{body}"))],
+            vec![(
+                "db/1_a.sql".into(),
+                format!("-- +goose NO TRANSACTION\n-- +goose Up\n{body}"),
+            )],
+        ),
+        (
+            "dbmate",
+            vec![("db/1_a.sql".into(), format!("-- migrate:up\n{body}"))],
+            vec![(
+                "db/1_a.sql".into(),
+                format!("-- migrate:up transaction:false\n{body}"),
+            )],
+        ),
+        (
+            "pop",
+            vec![("m/1_a.postgres.up.sql".into(), body.into())],
+            vec![("m/1_a.postgres.autocommit.up.sql".into(), body.into())],
+        ),
+        (
+            "diesel",
+            vec![("migrations/2024_a/up.sql".into(), body.into())],
+            vec![
+                ("migrations/2024_a/up.sql".into(), body.into()),
+                (
+                    "migrations/2024_a/metadata.toml".into(),
+                    "run_in_transaction = false\n".into(),
+                ),
+            ],
+        ),
+    ];
+    for (tool, wrapped, opted_out) in cases {
+        let options = LintOptions {
+            tool: Some(tool.into()),
+            ..LintOptions::default()
+        };
+        let errors = |files: &[(String, String)]| {
+            in_transaction_errors(&zerodown::lint_diff(&added_diff(files), &options, &[]).unwrap())
+        };
+        assert_eq!(
+            errors(&wrapped).len(),
+            1,
+            "{tool}: in the tool's transaction"
+        );
+        assert!(errors(&opted_out).is_empty(), "{tool}: opted out");
+    }
+}
+
+#[test]
+fn a_diff_that_shows_a_goose_file_in_part_is_not_checked_with_why() {
+    // An edit in the middle of a goose migration: `-- +goose NO
+    // TRANSACTION` may be in a line the diff does not show.
+    let diff = "diff --git a/db/1_a.sql b/db/1_a.sql\n--- a/db/1_a.sql\n+++ b/db/1_a.sql\n@@ -5,2 +5,2 @@\n CREATE TABLE t (id bigint);\n-CREATE INDEX i ON t (id);\n+CREATE INDEX CONCURRENTLY i ON t (id);\n";
+    let options = LintOptions {
+        tool: Some("goose".into()),
+        ..LintOptions::default()
+    };
+    let report = zerodown::lint_diff(diff, &options, &[]).unwrap();
+    let f = &report.files[0];
+    assert_eq!(f.status, Some(FileStatus::NotChecked));
+    assert!(
+        f.reason
+            .as_deref()
+            .unwrap()
+            .contains("does not show line 1"),
+        "{f:?}"
+    );
+    assert!(report.findings.is_empty());
+    // Without a tool the diff is read as before.
+    let plain = zerodown::lint_diff(diff, &LintOptions::default(), &[]).unwrap();
+    assert_eq!(plain.files[0].status, Some(FileStatus::Checked));
+}
+
+#[test]
+fn a_diff_without_a_tool_is_read_as_before_and_bad_tool_names_are_refused() {
+    let files = example("golang-migrate");
+    let diff = added_diff(&files);
+    let plain = zerodown::lint_diff(&diff, &LintOptions::default(), &[]).unwrap();
+    assert!(plain.tool.is_none());
+    // Every .sql file linted, down scripts included, as before tools.
+    assert!(
+        plain.findings.iter().any(|f| f.path.ends_with(".down.sql"))
+            || plain
+                .files
+                .iter()
+                .filter(|f| f.path.ends_with(".down.sql"))
+                .all(|f| f.status == Some(FileStatus::Checked))
+    );
+    let bad = LintOptions {
+        tool: Some("flywa".into()),
+        ..LintOptions::default()
+    };
+    let e = zerodown::lint_diff(&diff, &bad, &[]).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("use auto or one of plain, golang-migrate"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_diff_with_a_malformed_metadata_toml_says_so_on_that_file() {
+    let files: Vec<(String, String)> = vec![
+        (
+            "migrations/2024_a/up.sql".into(),
+            "CREATE INDEX CONCURRENTLY i ON t (id);\n".into(),
+        ),
+        (
+            "migrations/2024_a/metadata.toml".into(),
+            "run_in_transaction = maybe\n".into(),
+        ),
+    ];
+    let options = LintOptions {
+        tool: Some("diesel".into()),
+        ..LintOptions::default()
+    };
+    let report = zerodown::lint_diff(&added_diff(&files), &options, &[]).unwrap();
+    let meta = report
+        .files
+        .iter()
+        .find(|f| f.path.ends_with("metadata.toml"))
+        .unwrap();
+    assert_eq!(meta.status, Some(FileStatus::NotChecked));
+    assert_eq!(
+        meta.reason.as_deref(),
+        Some("line 1: run_in_transaction is `maybe`: write true or false")
+    );
+    // The migration itself is still linted, with Diesel's default.
+    let up = report
+        .files
+        .iter()
+        .find(|f| f.path.ends_with("up.sql"))
+        .unwrap();
+    assert_eq!(up.transaction, Some(true));
+}

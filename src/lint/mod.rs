@@ -163,23 +163,12 @@ pub fn lint_in_order(
         .iter()
         .map(|f| {
             let p = planner.as_ref();
-            // The runner's transaction, as the file's tool says, unless
-            // --assume-in-transaction already puts every file in one.
-            let wrapped;
-            let o = if f.transaction == Some(true) && !options.assume_in_transaction {
-                wrapped = LintOptions {
-                    assume_in_transaction: true,
-                    ..options.clone()
-                };
-                &wrapped
-            } else {
-                options
-            };
+            let o = run_options(options, f.transaction);
             lint_one(
                 &f.path,
                 &f.sql,
                 None,
-                o,
+                &o,
                 p,
                 &rules,
                 &mut catalog,
@@ -210,24 +199,14 @@ pub fn lint_folder(
     options: &LintOptions,
     schema: Option<&Schema>,
 ) -> Result<(LintReport, Vec<crate::tools::ToolProblem>)> {
-    use crate::tools::{Direction, Tool};
     // `include` / `exclude`: scripts outside them are left out, with why.
     let mut filtered_out = Vec::new();
     let kept: Vec<(String, String)> = files
         .iter()
         .filter(|(path, _)| {
-            let script = path.ends_with(".sql") || path.ends_with(".rb");
-            let why = if !script {
-                None
-            } else if let Some(g) = options.exclude.iter().find(|g| glob_match(g, path)) {
-                Some(format!("excluded by `{g}`"))
-            } else if !options.include.is_empty()
-                && !options.include.iter().any(|g| glob_match(g, path))
-            {
-                Some("matched by no `include` glob".to_string())
-            } else {
-                None
-            };
+            let why = crate::tools::is_script(path)
+                .then(|| left_by_globs(options, path))
+                .flatten();
             match why {
                 Some(reason) => {
                     filtered_out.push(crate::tools::Left {
@@ -254,14 +233,52 @@ pub fn lint_folder(
         .collect();
     let order: Vec<&SourceFile> = sources.iter().collect();
     let mut report = lint_in_order(&order, options, schema)?;
-    // A file read as several units (Liquibase's changesets) is one file of
-    // the report: its statements summed.
+    tool_report(&mut report, &prepared, direction, options, None);
+    Ok((report, prepared.problems))
+}
+
+/// Why `include` / `exclude` leave a migration out, if they do.
+fn left_by_globs(options: &LintOptions, path: &str) -> Option<String> {
+    if let Some(g) = options.exclude.iter().find(|g| glob_match(g, path)) {
+        Some(format!("excluded by `{g}`"))
+    } else if !options.include.is_empty() && !options.include.iter().any(|g| glob_match(g, path)) {
+        Some("matched by no `include` glob".to_string())
+    } else {
+        None
+    }
+}
+
+/// A tool's run in its report: one entry per file (a file read as several
+/// units, Liquibase's changesets, has its statements summed); unless the
+/// run is a plain folder going up with nothing left out, the tool, each
+/// linted file's place in the run order and its transaction mode, and the
+/// files left out (status `skipped`, `changed` as given). Then
+/// [`finish`]: files in path order, each finding pointing at its file's
+/// entry.
+fn tool_report(
+    report: &mut LintReport,
+    prepared: &crate::tools::Prepared,
+    direction: crate::tools::Direction,
+    options: &LintOptions,
+    left_changed: Option<u32>,
+) {
+    use crate::tools::{Direction, Tool};
+    // A file's units are next to each other (the tool's order keeps a
+    // file's changesets together); each finding follows its file's entry.
     let mut merged: Vec<FileSummary> = Vec::with_capacity(report.files.len());
+    let mut moved = Vec::with_capacity(report.files.len());
     for f in report.files.drain(..) {
-        match merged.iter_mut().find(|m| m.path == f.path) {
-            Some(m) => m.statements += f.statements,
+        match merged.last_mut().filter(|m| m.path == f.path) {
+            Some(m) => {
+                m.statements += f.statements;
+                m.changed = m.changed.zip(f.changed).map(|(a, b)| a + b);
+            }
             None => merged.push(f),
         }
+        moved.push(u32::try_from(merged.len() - 1).unwrap_or(u32::MAX));
+    }
+    for f in &mut report.findings {
+        f.file = f.file.and_then(|i| moved.get(i as usize).copied());
     }
     report.files = merged;
     if prepared.tool != Tool::Plain || direction != Direction::Up || !prepared.left.is_empty() {
@@ -298,14 +315,13 @@ pub fn lint_folder(
                 statements: 0,
                 status: Some(FileStatus::Skipped),
                 reason: Some(l.reason.clone()),
-                changed: None,
+                changed: left_changed,
                 transaction: None,
                 run: None,
             });
         }
-        report.files.sort_by(|a, b| a.path.cmp(&b.path));
     }
-    Ok((report, prepared.problems))
+    finish(report);
 }
 
 /// Where migrations are, unless the caller says: Rails' folders and any
@@ -380,6 +396,8 @@ pub fn lint_diff_with_schema(
 }
 
 /// Lints a diff's files; `context` (sorted by path) is read, not reported.
+/// With a migration tool (options `tool` or `direction`), the tool decides
+/// which of them run, in what order and in which transaction mode.
 fn lint_diff_files(
     mut files: Vec<DiffFile>,
     options: &LintOptions,
@@ -388,6 +406,14 @@ fn lint_diff_files(
     schema: Option<&Schema>,
 ) -> Result<LintReport> {
     validate_options(options)?;
+    let tool_run = if options.tool.is_some() || options.direction.is_some() {
+        Some(crate::tools::choice(
+            options.tool.as_deref(),
+            options.direction.as_deref(),
+        )?)
+    } else {
+        None
+    };
     files.sort_by(|a, b| a.path.cmp(&b.path));
     let mut report = LintReport::default();
     let mut catalog = seed(schema);
@@ -400,13 +426,119 @@ fn lint_diff_files(
             migrations.iter().any(|g| glob_match(g.trim(), path))
         }
     };
+    // What each file is; `None`: a migration to lint.
+    let mut statuses: Vec<Option<(FileStatus, Option<String>)>> = files
+        .iter()
+        .map(|f| diff_status(f, &is_migration, options))
+        .collect();
     let mut per_file = Vec::new();
+    if let Some((tool, direction)) = tool_run {
+        // The tool reads the diff's migrations, the context, and its own
+        // files (metadata.toml, a journal, sqitch.plan) the diff shows whole.
+        let mut input: Vec<(String, String)> = Vec::new();
+        for (f, st) in files.iter().zip(&statuses) {
+            let own = !f.deleted && !crate::tools::is_script(&f.path) && first_hidden(f).is_none();
+            if st.is_none() || own {
+                input.push((f.path.clone(), f.text.clone()));
+            }
+        }
+        for c in &context {
+            if is_migration(&c.path) || !crate::tools::is_script(&c.path) {
+                input.push((c.path.clone(), c.text.clone()));
+            }
+        }
+        let (tool, why) = match tool {
+            Some(t) => (t, "given".to_string()),
+            None => crate::tools::detect(&input),
+        };
+        // A migration the diff shows in part, whose tool reads the whole
+        // file to run it, is not checked (and not given to the tool).
+        for (f, st) in files.iter().zip(statuses.iter_mut()) {
+            if st.is_none() {
+                if let Some(why) = markers_hidden(tool, f) {
+                    *st = Some((FileStatus::NotChecked, Some(why)));
+                    input.retain(|(p, _)| *p != f.path);
+                }
+            }
+        }
+        let mut prepared = crate::tools::prepare(&input, Some(tool), direction)?;
+        prepared.why = why;
+        let mut linted = vec![false; files.len()];
+        for u in &prepared.units {
+            let o = run_options(options, u.transaction);
+            let p = planner.as_ref();
+            if let Some(i) = files.iter().position(|f| f.path == u.path) {
+                if statuses[i].is_some() {
+                    continue;
+                }
+                linted[i] = true;
+                per_file.push(lint_one(
+                    &u.path,
+                    &u.sql,
+                    Some(&files[i]),
+                    &o,
+                    p,
+                    &rules,
+                    &mut catalog,
+                    &mut report,
+                ));
+            } else if let Some(c) = context.iter().find(|c| c.path == u.path) {
+                // Context: read for the catalog, never reported.
+                let kept = report.files.len();
+                lint_one(
+                    &u.path,
+                    &u.sql,
+                    Some(c),
+                    &o,
+                    p,
+                    &rules,
+                    &mut catalog,
+                    &mut report,
+                );
+                report.files.truncate(kept);
+            }
+        }
+        // The tool's own files it could not read are not checked, with why.
+        for problem in &prepared.problems {
+            if let Some(i) = files.iter().position(|f| f.path == problem.path) {
+                statuses[i] = Some((
+                    FileStatus::NotChecked,
+                    Some(format!("line {}: {}", problem.line, problem.message)),
+                ));
+            }
+        }
+        // Migrations the tool does not run in this direction: left out, with
+        // why; the other files as they are.
+        let mut left = Vec::new();
+        for (i, f) in files.iter().enumerate() {
+            if linted[i] {
+                continue;
+            }
+            match statuses[i].take() {
+                None => left.push(crate::tools::Left {
+                    path: f.path.clone(),
+                    reason: prepared.left.iter().find(|l| l.path == f.path).map_or_else(
+                        || format!("not a migration {} runs", prepared.tool.name()),
+                        |l| l.reason.clone(),
+                    ),
+                }),
+                Some((status, reason)) => {
+                    report.files.push(unlinted(f, status, reason, options));
+                }
+            }
+        }
+        report.findings = per_file.into_iter().flatten().collect();
+        let prepared = crate::tools::Prepared { left, ..prepared };
+        tool_report(&mut report, &prepared, direction, options, Some(0));
+        diff_counts(&mut report);
+        return Ok(report);
+    }
     // The browser's lint module never has context (see lint_diff_with_context).
     #[cfg(all(target_arch = "wasm32", not(feature = "full")))]
     drop(context);
     #[cfg(any(not(target_arch = "wasm32"), feature = "full"))]
     let mut context = context.iter().peekable();
-    for f in &files {
+    for (f, status) in files.iter().zip(statuses) {
         // Context files before this one: read for the catalog, no findings
         // (nothing in them changed), no entry in `files`.
         #[cfg(any(not(target_arch = "wasm32"), feature = "full"))]
@@ -427,52 +559,86 @@ fn lint_diff_files(
                 report.files.truncate(kept);
             }
         }
-        let (status, reason) = if f.deleted {
-            (FileStatus::Deleted, None)
-        } else if is_schema_dump(&f.path, &f.text) {
-            (
-                FileStatus::Schema,
-                Some("a schema dump, not a migration".to_string()),
-            )
-        } else if !is_migration(&f.path) || is_migration_record(&f.path) {
-            (FileStatus::Skipped, None)
-        } else if let Some(why) = &f.problem {
-            (FileStatus::NotChecked, Some(why.clone()))
-        } else if let Some(why) = unread_kind(&f.path) {
-            (FileStatus::NotChecked, Some(why.to_string()))
-        } else if !f.has_hunks {
-            (
-                FileStatus::Checked,
-                Some("renamed or mode changed; its text did not change".to_string()),
-            )
-        } else if let Some(why) = ruby_shown_in_part(f) {
-            (FileStatus::NotChecked, Some(why))
-        } else {
-            let p = planner.as_ref();
-            per_file.push(lint_one(
-                &f.path,
-                &f.text,
-                Some(f),
-                options,
-                p,
-                &rules,
-                &mut catalog,
-                &mut report,
-            ));
-            continue;
-        };
-        report.files.push(FileSummary {
-            path: f.path.clone(),
-            phase: infer_phase(&f.path, None, options),
-            statements: 0,
-            status: Some(status),
-            reason,
-            changed: Some(0),
-            transaction: None,
-            run: None,
-        });
+        match status {
+            Some((status, reason)) => report.files.push(unlinted(f, status, reason, options)),
+            None => {
+                let p = planner.as_ref();
+                per_file.push(lint_one(
+                    &f.path,
+                    &f.text,
+                    Some(f),
+                    options,
+                    p,
+                    &rules,
+                    &mut catalog,
+                    &mut report,
+                ));
+            }
+        }
     }
     report.findings = per_file.into_iter().flatten().collect();
+    diff_counts(&mut report);
+    finish(&mut report);
+    Ok(report)
+}
+
+/// What a diff's file is, or `None` for a migration to lint: deleted, a
+/// schema dump, not a migration (by the globs), or one that cannot be read
+/// from the diff (with why).
+fn diff_status(
+    f: &DiffFile,
+    is_migration: &dyn Fn(&str) -> bool,
+    options: &LintOptions,
+) -> Option<(FileStatus, Option<String>)> {
+    Some(if f.deleted {
+        (FileStatus::Deleted, None)
+    } else if is_schema_dump(&f.path, &f.text) {
+        (
+            FileStatus::Schema,
+            Some("a schema dump, not a migration".to_string()),
+        )
+    } else if !is_migration(&f.path) || is_migration_record(&f.path) {
+        (FileStatus::Skipped, None)
+    } else if let Some(why) = left_by_globs(options, &f.path) {
+        (FileStatus::Skipped, Some(why))
+    } else if let Some(why) = &f.problem {
+        (FileStatus::NotChecked, Some(why.clone()))
+    } else if let Some(why) = unread_kind(&f.path) {
+        (FileStatus::NotChecked, Some(why.to_string()))
+    } else if !f.has_hunks {
+        (
+            FileStatus::Checked,
+            Some("renamed or mode changed; its text did not change".to_string()),
+        )
+    } else if let Some(why) = ruby_shown_in_part(f) {
+        (FileStatus::NotChecked, Some(why))
+    } else {
+        return None;
+    })
+}
+
+/// The entry of a diff's file that is not linted.
+fn unlinted(
+    f: &DiffFile,
+    status: FileStatus,
+    reason: Option<String>,
+    options: &LintOptions,
+) -> FileSummary {
+    FileSummary {
+        path: f.path.clone(),
+        phase: infer_phase(&f.path, None, options),
+        statements: 0,
+        status: Some(status),
+        reason,
+        changed: Some(0),
+        transaction: None,
+        run: None,
+    }
+}
+
+/// A diff report's counts of changed and context statements and of files
+/// not checked.
+fn diff_counts(report: &mut LintReport) {
     let count = |pick: fn(&FileSummary) -> u32| Some(report.files.iter().map(pick).sum());
     let (changed, context, not_checked) = (
         count(|f| f.changed.unwrap_or(0)),
@@ -482,8 +648,53 @@ fn lint_diff_files(
     report.summary.changed = changed;
     report.summary.context = context;
     report.summary.not_checked = not_checked;
-    finish(&mut report);
-    Ok(report)
+}
+
+/// The options a file runs with: in the runner's transaction when its tool
+/// says so, unless --assume-in-transaction already puts every file in one.
+fn run_options(
+    options: &LintOptions,
+    transaction: Option<bool>,
+) -> std::borrow::Cow<'_, LintOptions> {
+    if transaction == Some(true) && !options.assume_in_transaction {
+        std::borrow::Cow::Owned(LintOptions {
+            assume_in_transaction: true,
+            ..options.clone()
+        })
+    } else {
+        std::borrow::Cow::Borrowed(options)
+    }
+}
+
+/// The first byte of a diff's file the diff does not show, before the gap
+/// after its last hunk (the only one a whole file may have).
+fn first_hidden(f: &DiffFile) -> Option<usize> {
+    let trailing = f.text.len().saturating_sub(2);
+    f.gaps.iter().copied().filter(|&g| g < trailing).min()
+}
+
+/// Why a migration the diff shows in part cannot be read as its tool runs
+/// it, if it cannot: the tool finds its sections or transaction mode
+/// anywhere in the file (markers, the statements it holds).
+fn markers_hidden(tool: crate::tools::Tool, f: &DiffFile) -> Option<String> {
+    use crate::tools::Tool;
+    let reads_text = matches!(
+        tool,
+        Tool::Goose
+            | Tool::Dbmate
+            | Tool::Liquibase
+            | Tool::Flyway
+            | Tool::GolangMigrate
+            | Tool::Prisma
+    );
+    let first = first_hidden(f).filter(|_| reads_text)?;
+    let line = f.text[..first].matches('\n').count() + 1;
+    Some(format!(
+        "the diff does not show line {line} of this file, and {} decides how it runs from the whole file (its markers or statements): lint the file itself (`zerodown lint --tool {} {}`)",
+        tool.name(),
+        tool.name(),
+        f.path
+    ))
 }
 
 /// GitLab's record of the migrations that ran (`db/schema_migrations/
@@ -522,10 +733,7 @@ fn ruby_shown_in_part(f: &DiffFile) -> Option<String> {
     if !cfg!(feature = "ruby") || !f.path.to_ascii_lowercase().ends_with(".rb") {
         return None;
     }
-    // The gap after the last hunk (`;` and a newline at the text's end) is
-    // the only one allowed.
-    let trailing = f.text.len().saturating_sub(2);
-    let first = f.gaps.iter().copied().filter(|&g| g < trailing).min()?;
+    let first = first_hidden(f)?;
     let line = f.text[..first].matches('\n').count() + 1;
     Some(format!(
         "the diff does not show line {line} of this Ruby migration, and a Ruby migration is read from its top (its class, `disable_ddl_transaction!`, its constants): lint the file itself (`zerodown lint {}`)",

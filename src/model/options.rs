@@ -96,20 +96,22 @@ pub struct LintOptions {
         alias = "large-bytes"
     )]
     pub large_bytes: Option<u64>,
-    /// The migration tool that runs the folders the CLI lints (`auto`,
-    /// `plain`, `golang-migrate`, `goose`, `dbmate`, `diesel`, `pop`,
-    /// `flyway`, `prisma`, `drizzle`, `sqitch`, `liquibase`, `alembic`):
-    /// which files, in what order,
-    /// each in a transaction or not
-    /// (see `tools`). Default: detected.
+    /// The migration tool that runs the migrations (`auto`, `plain`,
+    /// `golang-migrate`, `goose`, `dbmate`, `diesel`, `pop`, `flyway`,
+    /// `prisma`, `drizzle`, `sqitch`, `liquibase`, `alembic`): which files,
+    /// in what order, each in a transaction or not (see `tools`). The CLI's
+    /// folders default to `auto` (detected); `lintFiles` and a diff
+    /// (`lintDiff`, `--diff`, `--changed-since`) use a tool only when this
+    /// or `direction` is set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tool: Option<String>,
-    /// Which scripts the CLI lints in those folders: `up` (default) or
-    /// `down` (the rollbacks, as their own run).
+    /// Which scripts are linted: `up` (default) or `down` (the rollbacks,
+    /// as their own run).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub direction: Option<String>,
-    /// Path globs of the migrations to lint in the folders the CLI reads
-    /// (the `[[phases]]` glob syntax); empty: every migration file.
+    /// Path globs of the migrations to lint (the `[[phases]]` glob
+    /// syntax); empty: every migration file. A file outside them is
+    /// listed as skipped, with why.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub include: Vec<String>,
     /// Path globs of files never linted as migrations (seeds, scratch

@@ -394,6 +394,57 @@ fn statements(text: &str) -> usize {
     crate::sql::split(text).statements.len()
 }
 
+/// A file a tool runs, and its place: by `rank` (a journal's or plan's
+/// index; 0 where the tool orders by name), then `version` compared as
+/// numbers, then `name`, then the path.
+struct Run<'a> {
+    rank: usize,
+    version: Vec<&'a str>,
+    name: &'a str,
+    path: &'a String,
+    sql: std::borrow::Cow<'a, str>,
+    transaction: Option<bool>,
+}
+
+impl<'a> Run<'a> {
+    /// A file run as it is, placed by path.
+    fn whole(path: &'a String, text: &'a str, transaction: Option<bool>) -> Self {
+        Run {
+            rank: 0,
+            version: Vec::new(),
+            name: "",
+            path,
+            sql: std::borrow::Cow::Borrowed(text),
+            transaction,
+        }
+    }
+
+    fn version(self, version: &'a str) -> Self {
+        Run {
+            version: vec![version],
+            ..self
+        }
+    }
+
+    fn named(self, name: &'a str) -> Self {
+        Run { name, ..self }
+    }
+
+    fn rank(self, rank: usize) -> Self {
+        Run { rank, ..self }
+    }
+}
+
+/// The run order (see [`Run`]). One comparison for every tool, so the
+/// browser's lint module carries one sort.
+fn run_order(a: &Run, b: &Run) -> Ordering {
+    a.rank
+        .cmp(&b.rank)
+        .then_with(|| cmp_versions(&a.version, &b.version))
+        .then_with(|| a.name.cmp(b.name))
+        .then_with(|| a.path.cmp(b.path))
+}
+
 /// Reads `files` (path, text) with `tool` (`None`: detected) in
 /// `direction`. Paths are compared with `/` separators.
 pub fn prepare(
@@ -422,24 +473,20 @@ pub fn prepare(
         Direction::Up => "up",
         Direction::Down => "down",
     };
+    let scripts = || files.iter().filter(|(p, _)| is_script(p));
+    let mut runs: Vec<Run> = Vec::new();
     match tool {
         Tool::Plain => {
-            let mut sorted: Vec<&(String, String)> =
-                files.iter().filter(|(p, _)| is_script(p)).collect();
-            sorted.sort_by(|a, b| a.0.cmp(&b.0));
-            for (path, text) in sorted {
-                p.units.push(Unit {
-                    path: path.clone(),
-                    sql: text.clone(),
-                    transaction: None,
-                });
-            }
+            runs.extend(scripts().map(|(path, text)| Run::whole(path, text, None)));
         }
         Tool::GolangMigrate => {
-            let mut runs = Vec::new();
-            for (path, text) in files.iter().filter(|(p, _)| is_script(p)) {
+            for (path, text) in scripts() {
                 match golang_name(file_name(path)) {
-                    Some((v, d)) if d == direction => runs.push((v, path, text)),
+                    // One multi-statement query: an implicit transaction
+                    // when it holds more than one statement.
+                    Some((v, d)) if d == direction => {
+                        runs.push(Run::whole(path, text, Some(statements(text) > 1)).version(v));
+                    }
                     Some(_) => left(&mut p, path, format!("not an {dir_word} script")),
                     None => left(
                         &mut p,
@@ -448,16 +495,6 @@ pub fn prepare(
                     ),
                 }
             }
-            runs.sort_by(|a, b| cmp_numbers(a.0, b.0).then_with(|| a.1.cmp(b.1)));
-            for (_, path, text) in runs {
-                // One multi-statement query: an implicit transaction when
-                // it holds more than one statement.
-                p.units.push(Unit {
-                    path: path.clone(),
-                    sql: text.clone(),
-                    transaction: Some(statements(text) > 1),
-                });
-            }
         }
         Tool::Goose | Tool::Dbmate => {
             let prefix = if tool == Tool::Goose {
@@ -465,8 +502,7 @@ pub fn prepare(
             } else {
                 "migrate:"
             };
-            let mut runs = Vec::new();
-            for (path, text) in files.iter().filter(|(p, _)| is_script(p)) {
+            for (path, text) in scripts() {
                 let (version, rest) = digits(file_name(path));
                 if version.is_empty() || !rest.starts_with('_') || !rest.ends_with(".sql") {
                     left(&mut p, path, "not named N_name.sql".into());
@@ -498,25 +534,15 @@ pub fn prepare(
                             .any(|w| w == "transaction:false")
                     })
                 };
-                runs.push((version, path, keep_only(text, &keep), transaction));
-            }
-            runs.sort_by(|a, b| cmp_numbers(a.0, b.0).then_with(|| a.1.cmp(b.1)));
-            for (_, path, sql, transaction) in runs {
-                p.units.push(Unit {
-                    path: path.clone(),
-                    sql,
-                    transaction: Some(transaction),
-                });
+                let mut run = Run::whole(path, text, Some(transaction)).version(version);
+                run.sql = std::borrow::Cow::Owned(keep_only(text, &keep));
+                runs.push(run);
             }
         }
         Tool::Diesel => {
             let wanted = format!("{dir_word}.sql");
-            let mut runs = Vec::new();
-            for (path, text) in files {
+            for (path, text) in scripts() {
                 let name = file_name(path);
-                if name == "metadata.toml" || !is_script(path) {
-                    continue;
-                }
                 if name != "up.sql" && name != "down.sql" {
                     left(&mut p, path, "not a Diesel up.sql or down.sql".into());
                     continue;
@@ -542,20 +568,13 @@ pub fn prepare(
                         }),
                     }
                 }
-                runs.push((file_name(dir).to_string(), path, text, transaction));
-            }
-            runs.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)));
-            for (_, path, text, transaction) in runs {
-                p.units.push(Unit {
-                    path: path.clone(),
-                    sql: text.clone(),
-                    transaction: Some(transaction),
-                });
+                runs.push(Run::whole(path, text, Some(transaction)).named(file_name(dir)));
             }
         }
         Tool::Pop => {
-            // (version, name) -> the chosen file of this direction.
-            let mut chosen: Vec<(&str, &str, &String, &String, bool, bool)> = Vec::new();
+            // The chosen files of this direction, and whether each names
+            // its dialect.
+            let mut chosen: Vec<(Run, bool)> = Vec::new();
             for (path, text) in files {
                 let file = file_name(path);
                 let Some(n) = pop_name(file) else {
@@ -580,55 +599,58 @@ pub fn prepare(
                     left(&mut p, path, format!("for {d}, not PostgreSQL"));
                     continue;
                 }
-                chosen.push((
-                    n.version,
-                    n.name,
-                    path,
-                    text,
-                    n.autocommit,
-                    n.dialect.is_some(),
-                ));
+                let run = Run::whole(path, text, Some(!n.autocommit))
+                    .version(n.version)
+                    .named(n.name);
+                chosen.push((run, n.dialect.is_some()));
             }
             // The postgres variant wins over the dialect-neutral file of
             // the same version and name.
-            let mut runs = Vec::new();
-            for c in &chosen {
-                let shadowed = !c.5 && chosen.iter().any(|o| o.5 && o.0 == c.0 && o.1 == c.1);
-                if shadowed {
+            let variants: Vec<(Vec<&str>, &str)> = chosen
+                .iter()
+                .filter(|(_, dialect)| *dialect)
+                .map(|(r, _)| (r.version.clone(), r.name))
+                .collect();
+            for (run, dialect) in chosen {
+                if !dialect && variants.contains(&(run.version.clone(), run.name)) {
                     left(
                         &mut p,
-                        c.2,
+                        run.path,
                         "the postgres variant of this migration runs instead".into(),
                     );
                 } else {
-                    runs.push(*c);
+                    runs.push(run);
                 }
-            }
-            runs.sort_by(|a, b| {
-                cmp_numbers(a.0, b.0)
-                    .then_with(|| a.1.cmp(b.1))
-                    .then_with(|| a.2.cmp(b.2))
-            });
-            for (_, _, path, text, autocommit, _) in runs {
-                p.units.push(Unit {
-                    path: path.clone(),
-                    sql: text.clone(),
-                    transaction: Some(!autocommit),
-                });
             }
         }
         Tool::Flyway => {
-            let mut versioned = Vec::new();
-            let mut repeatable = Vec::new();
-            for (path, text) in files.iter().filter(|(p, _)| is_script(p)) {
+            let conf = |path: &str| -> Option<bool> {
+                let (_, text) = files.iter().find(|(p, _)| *p == format!("{path}.conf"))?;
+                text.lines().find_map(|l| {
+                    let (k, v) = l.split_once('=')?;
+                    (k.trim() == "executeInTransaction").then(|| v.trim() != "false")
+                })
+            };
+            for (path, text) in scripts() {
                 let file = file_name(path);
+                let transaction =
+                    || Some(conf(path).unwrap_or_else(|| !flyway_non_transactional(text)));
                 match flyway_name(file) {
+                    // Repeatables run after the versioned scripts, by name.
                     Some(('R', _)) if direction == Direction::Up => {
-                        repeatable.push((file, path, text))
+                        runs.push(Run::whole(path, text, transaction()).rank(1).named(file));
                     }
-                    Some(('V', v)) if direction == Direction::Up => versioned.push((v, path, text)),
+                    Some(('V', v)) if direction == Direction::Up => {
+                        runs.push(Run {
+                            version: v,
+                            ..Run::whole(path, text, transaction())
+                        });
+                    }
                     Some(('U', v)) if direction == Direction::Down => {
-                        versioned.push((v, path, text))
+                        runs.push(Run {
+                            version: v,
+                            ..Run::whole(path, text, transaction())
+                        });
                     }
                     Some(_) => left(&mut p, path, format!("not an {dir_word} script")),
                     None => left(
@@ -638,40 +660,9 @@ pub fn prepare(
                     ),
                 }
             }
-            versioned.sort_by(|a, b| {
-                let o = cmp_versions(&a.0, &b.0);
-                // Undo scripts run newest first.
-                let o = if direction == Direction::Down {
-                    o.reverse()
-                } else {
-                    o
-                };
-                o.then_with(|| a.1.cmp(b.1))
-            });
-            repeatable.sort_by(|a, b| a.0.cmp(b.0));
-            let conf = |path: &str| -> Option<bool> {
-                let (_, text) = files.iter().find(|(p, _)| *p == format!("{path}.conf"))?;
-                text.lines().find_map(|l| {
-                    let (k, v) = l.split_once('=')?;
-                    (k.trim() == "executeInTransaction").then(|| v.trim() != "false")
-                })
-            };
-            for (path, text) in versioned
-                .into_iter()
-                .map(|(_, p, t)| (p, t))
-                .chain(repeatable.into_iter().map(|(_, p, t)| (p, t)))
-            {
-                let transaction = conf(path).unwrap_or_else(|| !flyway_non_transactional(text));
-                p.units.push(Unit {
-                    path: path.clone(),
-                    sql: text.clone(),
-                    transaction: Some(transaction),
-                });
-            }
         }
         Tool::Prisma => {
-            let mut runs = Vec::new();
-            for (path, text) in files.iter().filter(|(p, _)| is_script(p)) {
+            for (path, text) in scripts() {
                 if file_name(path) != "migration.sql" {
                     left(
                         &mut p,
@@ -681,16 +672,9 @@ pub fn prepare(
                 } else if direction == Direction::Down {
                     left(&mut p, path, "Prisma has no down scripts".into());
                 } else {
-                    runs.push((file_name(folder(path)), path, text));
+                    let transaction = Some(statements(text) > 1);
+                    runs.push(Run::whole(path, text, transaction).named(file_name(folder(path))));
                 }
-            }
-            runs.sort_by(|a, b| a.0.cmp(b.0).then_with(|| a.1.cmp(b.1)));
-            for (_, path, text) in runs {
-                p.units.push(Unit {
-                    path: path.clone(),
-                    sql: text.clone(),
-                    transaction: Some(statements(text) > 1),
-                });
             }
         }
         Tool::Drizzle => {
@@ -719,37 +703,29 @@ pub fn prepare(
                     }),
                 }
             }
-            let mut runs = Vec::new();
-            for (path, text) in files.iter().filter(|(p, _)| is_script(p)) {
+            for (path, text) in scripts() {
                 if direction == Direction::Down {
                     left(&mut p, path, "Drizzle has no down scripts".into());
                     continue;
                 }
                 match order.iter().position(|o| o == path) {
-                    Some(i) => runs.push((i, path, text)),
+                    Some(i) => runs.push(Run::whole(path, text, Some(true)).rank(i)),
                     None if journals.is_empty() => {
-                        runs.push((usize::MAX, path, text));
+                        runs.push(Run::whole(path, text, Some(true)).rank(usize::MAX));
                     }
                     None => left(&mut p, path, "not in meta/_journal.json".into()),
                 }
             }
-            runs.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)));
-            for (_, path, text) in runs {
-                p.units.push(Unit {
-                    path: path.clone(),
-                    sql: text.clone(),
-                    transaction: Some(true),
-                });
-            }
         }
         Tool::Sqitch => {
+            let planned = files.iter().any(|(p, _)| file_name(p) == "sqitch.plan");
+            let sub = match direction {
+                Direction::Up => "deploy",
+                Direction::Down => "revert",
+            };
             let mut order: Vec<String> = Vec::new();
             for (ppath, ptext) in files.iter().filter(|(p, _)| file_name(p) == "sqitch.plan") {
                 let base = folder(ppath);
-                let sub = match direction {
-                    Direction::Up => "deploy",
-                    Direction::Down => "revert",
-                };
                 let mut changes = plan_changes(ptext);
                 if direction == Direction::Down {
                     changes.reverse();
@@ -762,51 +738,31 @@ pub fn prepare(
                     }
                 }));
             }
-            let mut runs = Vec::new();
-            for (path, text) in files.iter().filter(|(p, _)| is_script(p)) {
+            let under = |path: &str, dir: &str| {
+                path.starts_with(&format!("{dir}/")) || path.contains(&format!("/{dir}/"))
+            };
+            for (path, text) in scripts() {
+                // sqitch runs a script as it is: its own BEGIN / COMMIT.
+                let run = Run::whole(path, text, Some(false));
                 match order.iter().position(|o| o == path) {
-                    Some(i) => runs.push((i, path, text)),
-                    None if path.contains("/verify/") || path.starts_with("verify/") => {
-                        left(&mut p, path, "a verify script".into());
+                    Some(i) => runs.push(run.rank(i)),
+                    None if under(path, "verify") => left(&mut p, path, "a verify script".into()),
+                    None if under(path, sub) && planned => {
+                        left(&mut p, path, "not in sqitch.plan".into());
                     }
-                    None if path.contains("/deploy/")
-                        || path.starts_with("deploy/")
-                        || path.contains("/revert/")
-                        || path.starts_with("revert/") =>
-                    {
-                        let why = if (direction == Direction::Up) == (path.contains("revert/")) {
-                            format!(
-                                "not a {} script",
-                                if direction == Direction::Up {
-                                    "deploy"
-                                } else {
-                                    "revert"
-                                }
-                            )
-                        } else {
-                            "not in sqitch.plan".to_string()
-                        };
-                        left(&mut p, path, why);
+                    // No sqitch.plan in sight (a diff that does not change
+                    // it): the scripts in path order.
+                    None if under(path, sub) => runs.push(run.rank(usize::MAX)),
+                    None if under(path, "deploy") || under(path, "revert") => {
+                        left(&mut p, path, format!("not a {sub} script"));
                     }
                     None => left(&mut p, path, "not a sqitch deploy or revert script".into()),
                 }
             }
-            runs.sort_by_key(|r| r.0);
-            for (_, path, text) in runs {
-                // sqitch runs a script as it is: its own BEGIN / COMMIT.
-                p.units.push(Unit {
-                    path: path.clone(),
-                    sql: text.clone(),
-                    transaction: Some(false),
-                });
-            }
         }
         Tool::Liquibase => {
-            let mut sorted: Vec<&(String, String)> =
-                files.iter().filter(|(p, _)| is_script(p)).collect();
-            sorted.sort_by(|a, b| a.0.cmp(&b.0));
-            for (path, text) in sorted {
-                let sets = changesets(text);
+            for (path, text) in scripts() {
+                let mut sets = changesets(text);
                 if sets.is_empty() {
                     left(
                         &mut p,
@@ -818,7 +774,6 @@ pub fn prepare(
                 // One unit per changeset, each with its own mode; the
                 // others are blanked, so positions stay the file's. Going
                 // down, the rollbacks run last changeset first.
-                let mut sets = sets;
                 if direction == Direction::Down {
                     sets.reverse();
                 }
@@ -834,31 +789,36 @@ pub fn prepare(
                             sql.replace_range(r.start..r.start + "--rollback".len(), "          ");
                         }
                     }
-                    p.units.push(Unit {
-                        path: path.clone(),
-                        sql,
-                        transaction: Some(set.in_transaction),
-                    });
+                    let mut run = Run::whole(path, text, Some(set.in_transaction));
+                    run.sql = std::borrow::Cow::Owned(sql);
+                    runs.push(run);
                 }
             }
         }
         Tool::Alembic => {
-            let mut sorted: Vec<&(String, String)> =
-                files.iter().filter(|(p, _)| is_script(p)).collect();
-            sorted.sort_by(|a, b| a.0.cmp(&b.0));
-            for (path, text) in sorted {
+            for (path, text) in scripts() {
                 if direction == Direction::Down {
                     left(&mut p, path, "Alembic's offline SQL is one direction per file: lint the downgrade file going up".into());
                     continue;
                 }
-                p.units.push(Unit {
-                    path: path.clone(),
-                    sql: text.clone(),
-                    transaction: Some(false),
-                });
+                runs.push(Run::whole(path, text, Some(false)));
             }
         }
     }
+    // Stable: a file's units (Liquibase's changesets) keep their order.
+    runs.sort_by(run_order);
+    if tool == Tool::Flyway && direction == Direction::Down {
+        // Undo scripts run newest first.
+        runs.reverse();
+    }
+    p.units = runs
+        .into_iter()
+        .map(|r| Unit {
+            path: r.path.clone(),
+            sql: r.sql.into_owned(),
+            transaction: r.transaction,
+        })
+        .collect();
     Ok(p)
 }
 
@@ -911,24 +871,65 @@ fn changesets(text: &str) -> Vec<Changeset> {
 /// The `tag`s of a Drizzle `meta/_journal.json`, in order, or the line and
 /// reason it cannot be read.
 fn journal_tags(text: &str) -> std::result::Result<Vec<String>, (u32, String)> {
-    let v: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+    journal_entries(text)?
+        .into_iter()
+        .map(|tag| match tag {
+            Some(t) if !t.contains('/') && !t.contains("..") => Ok(t),
+            Some(t) => Err((1, format!("the entry `{t}` is not a migration's name"))),
+            None => Err((1, "an entry without a `tag`".to_string())),
+        })
+        .collect()
+}
+
+/// Each entry's `tag` of a Drizzle journal (`None`: an entry without one).
+#[cfg(not(target_arch = "wasm32"))]
+fn journal_entries(text: &str) -> std::result::Result<Vec<Option<String>>, (u32, String)> {
+    #[derive(serde::Deserialize)]
+    struct Journal {
+        entries: Vec<Entry>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Entry {
+        tag: Option<String>,
+    }
+    let journal: Journal = serde_json::from_str(text).map_err(|e| {
         (
             u32::try_from(e.line()).unwrap_or(1).max(1),
-            format!("not JSON: {e}"),
+            format!("not a Drizzle journal: {e}"),
         )
     })?;
-    let entries = v
-        .get("entries")
-        .and_then(serde_json::Value::as_array)
-        .ok_or((1, "no `entries` list".to_string()))?;
-    let mut out = Vec::new();
-    for e in entries {
-        match e.get("tag").and_then(serde_json::Value::as_str) {
-            Some(t) if !t.contains('/') && !t.contains("..") => out.push(t.to_string()),
-            _ => return Err((1, format!("an entry without a `tag`: {e}"))),
-        }
-    }
-    Ok(out)
+    Ok(journal.entries.into_iter().map(|e| e.tag).collect())
+}
+
+/// [`journal_entries`] in WebAssembly, with JavaScript's own `JSON.parse`:
+/// serde_json's reader would add 8 KB gzip to the browser's lint module for
+/// this one file.
+#[cfg(target_arch = "wasm32")]
+fn journal_entries(text: &str) -> std::result::Result<Vec<Option<String>>, (u32, String)> {
+    use js_sys::{Array, Reflect, JSON};
+    let value = JSON::parse(text).map_err(|e| {
+        let message = String::from(js_sys::Error::from(e).message());
+        // V8 says where: "... (line 3 column 5)".
+        let line = message
+            .split("line ")
+            .nth(1)
+            .and_then(|r| r.split(|c: char| !c.is_ascii_digit()).next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(1);
+        (line, format!("not a Drizzle journal: {message}"))
+    })?;
+    let entries = Reflect::get(&value, &"entries".into())
+        .ok()
+        .filter(Array::is_array)
+        .ok_or((1, "not a Drizzle journal: no `entries` list".to_string()))?;
+    Ok(Array::from(&entries)
+        .iter()
+        .map(|e| {
+            Reflect::get(&e, &"tag".into())
+                .ok()
+                .and_then(|t| t.as_string())
+        })
+        .collect())
 }
 
 /// The changes of a `sqitch.plan`, in order (pragmas, tags, comments and
@@ -947,7 +948,7 @@ fn plan_changes(text: &str) -> Vec<String> {
 
 /// A migration script by its name: `.sql` (and `.rb`, which the Ruby front
 /// end reads).
-fn is_script(path: &str) -> bool {
+pub fn is_script(path: &str) -> bool {
     path.ends_with(".sql") || path.ends_with(".rb")
 }
 
