@@ -21,12 +21,13 @@
 //!    far as shown, the changed lines, the gaps).
 //! 4. [`ruby`]: the Ruby front end: a Rails migration (`.rb`) to `model`
 //!    operations, through `sql` for the SQL its calls run (behind the
-//!    `ruby` feature in the engine); and [`tools`]: how each migration tool
-//!    runs a folder (which files, in what order, which direction, in a
-//!    transaction or not).
+//!    `ruby` feature in the engine).
 //! 5. [`rules`]: one operation and its context in, diagnostics out. Rules
 //!    read `model` only: the context they get (`RuleContext`) holds `model`
 //!    types, so the engine that fills it is above them, not beside them.
+//!    Beside them, [`tools`]: how each migration tool runs a folder (which
+//!    files, in what order, which direction, in a transaction or not; a
+//!    Rails migration's mode as `ruby` reads it).
 //! 6. [`plan`]: a `model::Change` to a multi-release plan. It needs only
 //!    `model`; it sits below `report` and `lint` because a finding carries
 //!    its plan. (`rules` and `plan` do not know each other; the order

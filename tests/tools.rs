@@ -797,6 +797,8 @@ fn a_diff_adding_a_tools_folder_is_read_as_the_folder_is() {
                 r.files
                     .iter()
                     .filter(|f| f.status == Some(FileStatus::Skipped) && f.path.ends_with(".sql"))
+                    // A diff calls a schema dump `schema` before any tool.
+                    .filter(|f| !f.path.ends_with("structure.sql"))
                     .map(|f| (f.path.clone(), f.reason.clone()))
                     .collect()
             };
@@ -959,4 +961,143 @@ fn a_diff_with_a_malformed_metadata_toml_says_so_on_that_file() {
         .find(|f| f.path.ends_with("up.sql"))
         .unwrap();
     assert_eq!(up.transaction, Some(true));
+}
+
+#[test]
+fn flyway_refuses_a_migration_mixing_statements_unless_mixed() {
+    // zerodown's own advice (a lock_timeout before CONCURRENTLY) in one
+    // Flyway migration: Flyway refuses it while `mixed` is false.
+    let migration = (
+        "db/migration/V5__index.sql".to_string(),
+        "SET lock_timeout = '2s';\nCREATE INDEX CONCURRENTLY i ON users (email);\n".to_string(),
+    );
+    let (report, problems) = lint_folder(
+        std::slice::from_ref(&migration),
+        Some(Tool::Flyway),
+        Direction::Up,
+        &LintOptions::default(),
+        None,
+    )
+    .unwrap();
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(
+        (problems[0].path.as_str(), problems[0].line),
+        ("db/migration/V5__index.sql", 2)
+    );
+    assert!(
+        problems[0]
+            .message
+            .starts_with("Flyway refuses this migration"),
+        "{}",
+        problems[0].message
+    );
+    // Linted as Flyway runs it with mixed: outside a transaction.
+    assert_eq!(
+        runs(&report),
+        owned(&[("db/migration/V5__index.sql", false)])
+    );
+    assert!(in_transaction_errors(&report).is_empty());
+    for conf in [
+        ("flyway.conf", "flyway.mixed=true\n"),
+        ("flyway.toml", "[flyway]\nmixed = true # allowed\n"),
+    ] {
+        let files = vec![migration.clone(), (conf.0.to_string(), conf.1.to_string())];
+        let (_, problems) = lint_folder(
+            &files,
+            Some(Tool::Flyway),
+            Direction::Up,
+            &LintOptions::default(),
+            None,
+        )
+        .unwrap();
+        assert!(problems.is_empty(), "{conf:?}: {problems:?}");
+    }
+    // A migration with only the CONCURRENTLY statement is fine either way.
+    let alone = vec![(
+        "V6__i.sql".to_string(),
+        "CREATE INDEX CONCURRENTLY j ON users (id);\n".to_string(),
+    )];
+    assert!(lint_folder(
+        &alone,
+        Some(Tool::Flyway),
+        Direction::Up,
+        &LintOptions::default(),
+        None
+    )
+    .unwrap()
+    .1
+    .is_empty());
+    // The command line says it with the line, and exits 2.
+    let dir = std::env::temp_dir().join(format!("zerodown-flyway-mixed-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("V5__index.sql"), &migration.1).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_zerodown"))
+        .args(["lint", "--tool", "flyway"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("V5__index.sql:2: Flyway refuses this migration"),
+        "{stderr}"
+    );
+    std::fs::write(dir.join("flyway.conf"), "flyway.mixed=true\n").unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_zerodown"))
+        .args(["lint", "--tool", "flyway"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn rails_regular_migrations_by_version_then_post_deployment_ones() {
+    let report = lint(&example("rails"), None, Direction::Up);
+    assert_eq!(report.tool.as_ref().unwrap().name, "rails");
+    // The post-deployment migration is older than two regular ones, and
+    // still runs after them: GitLab runs post_migrate once the code is out.
+    assert_eq!(
+        runs(&report),
+        owned(&[
+            ("db/migrate/20240601100000_create_audit_events.rb", true),
+            (
+                "db/migrate/20240602100000_index_audit_events_on_user_id.rb",
+                false
+            ),
+            (
+                "db/migrate/20240603100000_index_audit_events_on_action.rb",
+                true
+            ),
+            (
+                "db/post_migrate/20240601200000_remove_users_legacy_token.rb",
+                true
+            ),
+        ])
+    );
+    // disable_ddl_transaction! decides the verdict on the same add_index.
+    assert_eq!(
+        in_transaction_errors(&report),
+        ["db/migrate/20240603100000_index_audit_events_on_action.rb"]
+    );
+    assert_eq!(
+        left(&report),
+        [(
+            "db/structure.sql".to_string(),
+            "the schema dump, not a migration".to_string()
+        )]
+    );
+    // Rollbacks are not read, and say so.
+    let down = lint(&example("rails"), None, Direction::Down);
+    assert!(down.findings.is_empty());
+    assert!(left(&down)
+        .iter()
+        .filter(|(p, _)| p.ends_with(".rb"))
+        .all(|(_, why)| why.starts_with("a Rails rollback")));
 }

@@ -42,10 +42,12 @@ pub struct LintArgs {
     /// Files run inside a transaction even without BEGIN.
     #[arg(long)]
     assume_in_transaction: bool,
-    /// The migration tool that runs the folders: auto (detected, the
-    /// default), plain, golang-migrate, goose, dbmate, diesel, pop, flyway,
-    /// prisma, drizzle, sqitch, liquibase or alembic. It decides which files run, in what order, and whether each
-    /// runs in a transaction. Overrides `tool` in zerodown.toml.
+    /// The migration tool that runs the migrations: auto (detected, the
+    /// default for folders), plain, golang-migrate, goose, dbmate, diesel,
+    /// pop, flyway, prisma, drizzle, sqitch, liquibase, alembic or rails. It
+    /// decides which files run, in what order, and whether each runs in a
+    /// transaction; with --diff or --changed-since it applies only when
+    /// given. Overrides `tool` in zerodown.toml.
     #[arg(long, value_name = "TOOL")]
     tool: Option<String>,
     /// Which scripts to lint: up (default) or down (the rollbacks, as their
@@ -306,7 +308,8 @@ pub(super) fn collect(paths: &[PathBuf], io: &dyn Io) -> Result<Vec<PathBuf>, St
 
 /// A migration tool's own file beside the migrations: Diesel's
 /// `metadata.toml`, a Flyway script's `.sql.conf`, Drizzle's
-/// `meta/_journal.json`, `sqitch.plan`, Prisma's `migration_lock.toml`.
+/// `meta/_journal.json`, `sqitch.plan`, Prisma's `migration_lock.toml`,
+/// Flyway's `flyway.conf` / `flyway.toml` (its `mixed` setting).
 fn is_tool_file(path: &Path) -> bool {
     let name = path
         .file_name()
@@ -317,6 +320,8 @@ fn is_tool_file(path: &Path) -> bool {
         || name == "_journal.json"
         || name == "sqitch.plan"
         || name == "migration_lock.toml"
+        || name == "flyway.conf"
+        || name == "flyway.toml"
 }
 
 /// The files under `paths` that `keep` accepts (folders walked; files

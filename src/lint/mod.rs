@@ -499,12 +499,19 @@ fn lint_diff_files(
             }
         }
         // The tool's own files it could not read are not checked, with why.
+        // A migration the tool refuses to run (Flyway's mixed statements)
+        // is linted as it would run, and says so.
         for problem in &prepared.problems {
+            let why = format!("line {}: {}", problem.line, problem.message);
             if let Some(i) = files.iter().position(|f| f.path == problem.path) {
-                statuses[i] = Some((
-                    FileStatus::NotChecked,
-                    Some(format!("line {}: {}", problem.line, problem.message)),
-                ));
+                if linted[i] {
+                    let entry = report.files.iter_mut().find(|s| s.path == problem.path);
+                    if let Some(entry) = entry {
+                        entry.reason = Some(why);
+                    }
+                } else {
+                    statuses[i] = Some((FileStatus::NotChecked, Some(why)));
+                }
             }
         }
         // Migrations the tool does not run in this direction: left out, with

@@ -9,8 +9,9 @@
 //! that order; a file's own `-- zerodown: transaction=...` header and
 //! `--assume-in-transaction` win over the tool's mode.
 //!
-//! Layer: above `sql` (it splits files into statements and sections),
-//! below the engine, which it does not know.
+//! Layer: above `sql` (it splits files into statements and sections) and
+//! `ruby` (whether a Rails migration runs in a transaction), below the
+//! engine, which it does not know.
 
 use std::cmp::Ordering;
 
@@ -58,6 +59,11 @@ pub enum Tool {
     /// Alembic's offline SQL (`alembic upgrade --sql`): the script as
     /// written, its own `BEGIN` / `COMMIT` tracked.
     Alembic,
+    /// Rails (Active Record): `db/migrate/<version>_<name>.rb` by version,
+    /// then GitLab's post-deployment `db/post_migrate/`, each in a
+    /// transaction unless `disable_ddl_transaction!`; `structure.sql` and
+    /// `schema.rb` are the schema, not migrations.
+    Rails,
 }
 
 /// Every tool, with its name, for `--tool` and `tool = "..."`.
@@ -74,6 +80,7 @@ pub const TOOLS: &[(Tool, &str)] = &[
     (Tool::Sqitch, "sqitch"),
     (Tool::Liquibase, "liquibase"),
     (Tool::Alembic, "alembic"),
+    (Tool::Rails, "rails"),
 ];
 
 impl Tool {
@@ -631,25 +638,42 @@ pub fn prepare(
                     (k.trim() == "executeInTransaction").then(|| v.trim() != "false")
                 })
             };
+            let mixed = flyway_mixed(files);
+            let mut refused = Vec::new();
+            let mut transaction = |path: &String, text: &str| {
+                if let Some(given) = conf(path) {
+                    return Some(given);
+                }
+                let (outside, transactional) = flyway_non_transactional(text);
+                if let (Some(line), true, false) = (outside, transactional, mixed) {
+                    refused.push(ToolProblem {
+                        path: path.clone(),
+                        line,
+                        message: "Flyway refuses this migration: the statement on this line cannot run in a transaction and others in the file can, and `mixed` is false (\"Detected both transactional and non-transactional statements within the same migration\"); put it in a migration of its own, or set flyway.mixed=true. It is linted as Flyway runs it with mixed: outside a transaction".to_string(),
+                    });
+                }
+                Some(outside.is_none())
+            };
             for (path, text) in scripts() {
                 let file = file_name(path);
-                let transaction =
-                    || Some(conf(path).unwrap_or_else(|| !flyway_non_transactional(text)));
                 match flyway_name(file) {
                     // Repeatables run after the versioned scripts, by name.
                     Some(('R', _)) if direction == Direction::Up => {
-                        runs.push(Run::whole(path, text, transaction()).rank(1).named(file));
+                        let t = transaction(path, text);
+                        runs.push(Run::whole(path, text, t).rank(1).named(file));
                     }
                     Some(('V', v)) if direction == Direction::Up => {
+                        let t = transaction(path, text);
                         runs.push(Run {
                             version: v,
-                            ..Run::whole(path, text, transaction())
+                            ..Run::whole(path, text, t)
                         });
                     }
                     Some(('U', v)) if direction == Direction::Down => {
+                        let t = transaction(path, text);
                         runs.push(Run {
                             version: v,
-                            ..Run::whole(path, text, transaction())
+                            ..Run::whole(path, text, t)
                         });
                     }
                     Some(_) => left(&mut p, path, format!("not an {dir_word} script")),
@@ -660,6 +684,7 @@ pub fn prepare(
                     ),
                 }
             }
+            p.problems.extend(refused);
         }
         Tool::Prisma => {
             for (path, text) in scripts() {
@@ -802,6 +827,40 @@ pub fn prepare(
                     continue;
                 }
                 runs.push(Run::whole(path, text, Some(false)));
+            }
+        }
+        Tool::Rails => {
+            for (path, text) in scripts() {
+                let name = file_name(path);
+                let dir = file_name(folder(path));
+                let (version, rest) = digits(name);
+                let migration = (dir == "migrate" || dir == "post_migrate")
+                    && !version.is_empty()
+                    && rest.starts_with('_')
+                    && rest.ends_with(".rb");
+                if name == "structure.sql" || name == "schema.rb" {
+                    left(&mut p, path, "the schema dump, not a migration".into());
+                } else if !path.ends_with(".rb") {
+                    left(&mut p, path, "Rails runs Ruby migrations (.rb) only".into());
+                } else if !migration {
+                    left(
+                        &mut p,
+                        path,
+                        "not a migration: not <version>_<name>.rb in db/migrate or db/post_migrate"
+                            .into(),
+                    );
+                } else if direction == Direction::Down {
+                    left(&mut p, path, "a Rails rollback (`down`, a reversed `change`) is not read: zerodown reads `up` and `change`".into());
+                } else {
+                    // Regular migrations, then the post-deployment ones
+                    // (GitLab runs those after the new code is out).
+                    let rank = usize::from(dir == "post_migrate");
+                    runs.push(
+                        Run::whole(path, text, rails_transaction(text))
+                            .rank(rank)
+                            .version(version),
+                    );
+                }
             }
         }
     }
@@ -955,16 +1014,20 @@ pub fn is_script(path: &str) -> bool {
 /// Flyway 9 and later run a PostgreSQL migration outside a transaction
 /// when one of its statements cannot run in one (`CREATE INDEX
 /// CONCURRENTLY`, `DROP INDEX CONCURRENTLY`, `REINDEX ... CONCURRENTLY`,
-/// `VACUUM`, `CREATE DATABASE`, ...).
-fn flyway_non_transactional(text: &str) -> bool {
-    crate::sql::split(text).statements.iter().any(|s| {
+/// `VACUUM`, `CREATE DATABASE`, ...): the line of the first such statement,
+/// and whether the migration also holds a statement that can (which
+/// Flyway refuses unless `mixed` is true).
+fn flyway_non_transactional(text: &str) -> (Option<u32>, bool) {
+    let mut first = None;
+    let mut transactional = false;
+    for s in crate::sql::split(text).statements {
         let words: Vec<String> = text[s.span.clone()]
             .split_whitespace()
             .take(4)
             .map(str::to_ascii_uppercase)
             .collect();
         let w: Vec<&str> = words.iter().map(String::as_str).collect();
-        match w.as_slice() {
+        let outside = match w.as_slice() {
             ["CREATE", "INDEX", "CONCURRENTLY", ..]
             | ["CREATE", "UNIQUE", "INDEX", "CONCURRENTLY", ..]
             | ["DROP", "INDEX", "CONCURRENTLY", ..]
@@ -973,7 +1036,44 @@ fn flyway_non_transactional(text: &str) -> bool {
             | ["DROP", "DATABASE", ..] => true,
             ["REINDEX", ..] => w.contains(&"CONCURRENTLY"),
             _ => false,
+        };
+        if !outside {
+            transactional = true;
+        } else if first.is_none() {
+            let line = text[..s.span.start].matches('\n').count() + 1;
+            first = Some(u32::try_from(line).unwrap_or(u32::MAX));
         }
+    }
+    (first, transactional)
+}
+
+/// Whether a Rails migration runs in a transaction, as the Ruby front end
+/// reads it (`disable_ddl_transaction!`); unknown without it (the browser's
+/// lint module, which does not read Ruby).
+#[cfg(feature = "ruby")]
+fn rails_transaction(text: &str) -> Option<bool> {
+    Some(crate::ruby::read(text).in_transaction)
+}
+
+#[cfg(not(feature = "ruby"))]
+fn rails_transaction(_: &str) -> Option<bool> {
+    None
+}
+
+/// Flyway's `mixed` setting, from a `flyway.conf` (`flyway.mixed=true`) or
+/// a `flyway.toml` (`mixed = true`) among the files; default false.
+fn flyway_mixed(files: &[(String, String)]) -> bool {
+    files.iter().any(|(p, t)| {
+        let key = match file_name(p) {
+            "flyway.conf" => "flyway.mixed",
+            "flyway.toml" => "mixed",
+            _ => return false,
+        };
+        t.lines().any(|l| {
+            l.split_once('=').is_some_and(|(k, v)| {
+                k.trim() == key && v.split('#').next().unwrap_or("").trim() == "true"
+            })
+        })
     })
 }
 
@@ -1024,6 +1124,20 @@ pub fn detect(files: &[(String, String)]) -> (Tool, String) {
             format!(
                 "detected: {liquibase} file(s) starting `--liquibase formatted sql` (Liquibase)"
             ),
+        );
+    }
+    let rails = count(&|(p, _)| {
+        let dir = file_name(folder(p));
+        let (version, rest) = digits(file_name(p));
+        (dir == "migrate" || dir == "post_migrate")
+            && !version.is_empty()
+            && rest.starts_with('_')
+            && rest.ends_with(".rb")
+    });
+    if rails > 0 {
+        return (
+            Tool::Rails,
+            format!("detected: {rails} file(s) named db/migrate/<version>_<name>.rb (Rails)"),
         );
     }
     let alembic =

@@ -1,16 +1,17 @@
-// The size budget of the shipped WebAssembly module: gzip -9 at most 600 KiB
+// The size budget of the shipped WebAssembly module: gzip -9 at most 620 KiB
 // (550 KiB for wave 1's 37 rules; 575 KiB for wave 2's rules, the table of
 // PostgreSQL's behaviour and the parser's PostgreSQL forms; 595 KiB for
 // linting against a loaded schema; 600 KiB for reading pg_dump's identity
-// columns, see BENCHMARKS.md).
+// columns; 620 KiB for the migration tools, which the merge-request widget
+// reads diffs with; see BENCHMARKS.md).
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { gzipSize, installDir } from "./helpers.mjs";
 
-/** 600 KiB. */
-const BUDGET = 600 * 1024;
+/** 620 KiB. */
+const BUDGET = 620 * 1024;
 
 // The browser's `zerodown/full` module (plans, schedules, cells on top of
 // linting) has no budget: its size is printed and reported in BENCHMARKS.md.
@@ -19,7 +20,7 @@ test("the full browser module's size is reported", () => {
   console.log(`# ${wasm}: ${readFileSync(wasm).length} bytes, gzip -9 ${gzipSize(wasm)} bytes`);
 });
 
-test("the .wasm is within 600 KiB gzip -9", () => {
+test("the .wasm is within 620 KiB gzip -9", () => {
   const wasm = join(installDir(), "node_modules/zerodown/web/zerodown_bg.wasm");
   const size = gzipSize(wasm);
   console.log(`# ${wasm}: ${readFileSync(wasm).length} bytes, gzip -9 ${size} bytes`);
@@ -28,12 +29,12 @@ test("the .wasm is within 600 KiB gzip -9", () => {
 
 // The browser's Ruby module (`zerodown/ruby`: the lint module's exports and
 // the Ruby front end, loaded only for changes holding a Rails migration) has
-// its own budget: 630 KiB gzip -9, the lint module's 600 KiB plus the Ruby
-// front end's 31.5 KB (23.5 KB before its coverage work), with 5.9 KB to
+// its own budget: 650 KiB gzip -9, the lint module's 620 KiB plus the Ruby
+// front end's 31 KB (23.5 KB before its coverage work), with about 5 KB to
 // spare (see BENCHMARKS.md).
-const RUBY_BUDGET = 630 * 1024;
+const RUBY_BUDGET = 650 * 1024;
 
-test("the Ruby browser module is within 630 KiB gzip -9 and reads Rails migrations", async () => {
+test("the Ruby browser module is within 650 KiB gzip -9 and reads Rails migrations", async () => {
   const dir = join(installDir(), "node_modules/zerodown/ruby");
   const wasm = join(dir, "zerodown_bg.wasm");
   const size = gzipSize(wasm);
@@ -54,9 +55,22 @@ test("the Ruby browser module is within 630 KiB gzip -9 and reads Rails migratio
   assert.equal(file.status, "not-checked");
   assert.match(file.reason, /Ruby module \(`zerodown\/ruby`\)/);
   assert.equal(ruby.lintDiff(diff, null, null).findings[0].rule, "add-index-non-concurrently");
-  // Migration tools are read by the Node and full modules; the lint module
-  // refuses the option rather than ignore it.
-  assert.throws(() => web.lintFiles([{ path: "1_a.up.sql", sql: "SELECT 1;" }], { tool: "golang-migrate" }), (e) => e.code === "bad-options" && /Node module/.test(e.message));
+  // The lint module reads migration tools (the widget reviews merge
+  // requests as their tool runs them): a down script is left out, a
+  // golang-migrate file of two statements runs in one transaction.
+  const upDown = [
+    { path: "1_a.up.sql", sql: "CREATE TABLE t (id bigint);\nCREATE INDEX CONCURRENTLY i ON t (id);\n" },
+    { path: "1_a.down.sql", sql: "DROP TABLE t;\n" },
+  ];
+  const asTool = web.lintFiles(upDown, { tool: "golang-migrate" });
+  assert.deepEqual(asTool.findings.map((f) => [f.path, f.rule]), [["1_a.up.sql", "concurrently-in-transaction"]]);
+  assert.deepEqual(asTool.files.map((f) => [f.path, f.status ?? null, f.reason ?? null]), [["1_a.down.sql", "skipped", "not an up script"], ["1_a.up.sql", null, null]]);
+  const added = upDown.map((f) => `--- /dev/null\n+++ b/${f.path}\n@@ -0,0 +1,${f.sql.split("\n").length - 1} @@\n${f.sql.replace(/^(.*)$/gm, "+$1").replace(/\+$/, "")}`).join("");
+  const fromDiff = web.lintDiff(added, { tool: "auto" }, null);
+  assert.equal(fromDiff.tool.name, "golang-migrate");
+  assert.deepEqual(fromDiff.findings.map((f) => [f.path, f.rule]), [["1_a.up.sql", "concurrently-in-transaction"]]);
+  // Template placeholders are filled by the Node and full modules only; the
+  // lint module refuses the option rather than ignore it.
   assert.throws(() => web.lint("SELECT 1;", { templateVars: { Schema: "auth" } }), (e) => e.code === "bad-options" && /templateVars/.test(e.message));
 });
 

@@ -164,6 +164,61 @@ test("a files list is reviewed like a diff, and the globs decide what is a migra
   await page.close();
 });
 
+/** A diff adding `files` ({path: text}). */
+function addedDiff(files) {
+  return Object.entries(files).map(([path, text]) => {
+    const lines = text.replace(/\n$/, "").split("\n");
+    return `diff --git a/${path} b/${path}\nnew file mode 100644\n--- /dev/null\n+++ b/${path}\n@@ -0,0 +1,${lines.length} @@\n${lines.map((l) => `+${l}\n`).join("")}`;
+  }).join("");
+}
+
+test("a change is read as its migration tool runs it: Prisma's one query, golang-migrate's down scripts left out", async () => {
+  // Prisma sends migration.sql as one query: CONCURRENTLY after another
+  // statement fails in its implicit transaction.
+  const prisma = addedDiff({
+    "prisma/migrations/20240601_index/migration.sql": "CREATE TABLE audit (id bigint PRIMARY KEY);\nCREATE INDEX CONCURRENTLY audit_id ON audit (id);\n",
+  });
+  const one = await review(prisma);
+  assert.match(await one.page.locator("zerodown-review .zd-tool-info").textContent(), /Read as prisma runs it, up scripts \(detected: 1 <migration>\/migration\.sql file\(s\) \(Prisma\)\)/);
+  assert.deepEqual((await shownFiles(one.page)).map((f) => f.rules), [["concurrently-in-transaction"]]);
+  assert.match(await one.page.locator("zerodown-review .zd-file .zd-transaction").textContent(), /Runs inside a transaction/);
+  assert.deepEqual(one.errors, []);
+  await one.page.close();
+
+  // golang-migrate: the up script is reviewed, the down script is listed as
+  // not run going up, never as a clean migration.
+  const golang = addedDiff({
+    "migrations/7_email.up.sql": "SET lock_timeout = '2s';\nCREATE INDEX CONCURRENTLY users_email ON users (email);\n",
+    "migrations/7_email.down.sql": "DROP INDEX users_email;\n",
+  });
+  const two = await review(golang);
+  const files = await shownFiles(two.page);
+  assert.deepEqual(files.map((f) => [f.path, f.rules]), [["migrations/7_email.up.sql", []]]);
+  const note = two.page.locator("zerodown-review .zd-tool-info");
+  assert.match(await note.textContent(), /Read as golang-migrate runs it/);
+  assert.match(await note.locator("summary").textContent(), /1 file golang-migrate does not run here/);
+  assert.match(await note.locator("li").textContent(), /migrations\/7_email\.down\.sql not an up script/);
+  assert.match(await two.page.locator("zerodown-review .zd-file .zd-transaction").textContent(), /Runs outside a transaction/);
+  await two.page.close();
+
+  // The tool attribute overrides detection: as a plain folder, the down
+  // script is a migration like any other and gets its finding.
+  const page = await chromium.newPage();
+  await page.goto(`${server.base}/widget/blank.html`);
+  const plain = await page.evaluate(async (text) => {
+    await import("/widget/zerodown-review.js");
+    const el = document.createElement("zerodown-review");
+    el.setAttribute("tool", "plain");
+    const done = new Promise((ok) => el.addEventListener("zerodown-review", (e) => ok(e.detail), { once: true }));
+    el.setAttribute("diff", text);
+    document.body.append(el);
+    const report = await done;
+    return { tool: report.tool ?? null, files: [...el.shadowRoot.querySelectorAll(".zd-file")].map((f) => f.dataset.path), note: el.shadowRoot.querySelector(".zd-tool-info") };
+  }, golang);
+  assert.deepEqual(plain, { tool: null, files: ["migrations/7_email.up.sql", "migrations/7_email.down.sql"], note: null });
+  await page.close();
+});
+
 /** Every file of the review: path, status, what its header counts, and its findings' rules. */
 function shownFiles(page) {
   return page.locator("zerodown-review .zd-file").evaluateAll((els) => els.map((e) => ({

@@ -134,7 +134,7 @@ export class ReviewView {
       articles.push(this.renderFile(file, s));
     }
     for (const f of files) if (!used.has(f)) articles.push(this.renderFile(f, null));
-    const schemaNote = this.schemaNote();
+    const schemaNote = [this.schemaNote(), this.toolNote(report)];
     for (const u of unchecked) {
       articles.push(this.renderFile({ path: String(u.path ?? ""), phase: null, status: "not-checked", reason: String(u.reason ?? "not read"), findings: [] }, null));
     }
@@ -160,6 +160,23 @@ export class ReviewView {
       report.summary.changed !== undefined ? `${plural(report.summary.changed, "statement")} changed, ${report.summary.context ?? 0} read for context` : null,
     ].filter(Boolean).join(" · ");
     this.root.replaceChildren(this.frame([schemaNote, ...articles], pills, subtitle, line));
+  }
+
+  /**
+   * How the change's migrations run (the report's `tool`), and the
+   * migrations the tool does not run in this direction, with why; null
+   * when no tool was used.
+   */
+  toolNote(report) {
+    const tool = report.tool;
+    if (!tool) return null;
+    const left = report.files.filter((f) => f.status === "skipped" && f.reason);
+    const text = `Read as ${tool.name} runs it, ${tool.direction} scripts (${tool.why}).`;
+    if (!left.length) return h("p", { class: "zd-tool-info", role: "note" }, visible(text));
+    return h("div", { class: "zd-tool-info", role: "note" }, h("p", null, visible(text)),
+      h("details", null,
+        h("summary", null, `${plural(left.length, "file")} ${tool.name} does not run here`),
+        h("ul", null, left.map((f) => h("li", null, h("code", null, visible(f.path)), " ", visible(f.reason))))));
   }
 
   /** What the review was checked against (see `schemaInfo`), or null. */
@@ -247,6 +264,12 @@ export class ReviewView {
         notes.push(h("p", { class: "zd-note" }, `${plural(file.changed, "statement")} changed, ${Math.max(0, file.statements - file.changed)} read for context: findings are for the changed ones.`));
       }
       if (file.reason) notes.push(h("p", { class: "zd-note" }, visible(file.reason)));
+      // The tool's transaction mode decides verdicts such as CONCURRENTLY's.
+      if (typeof file.transaction === "boolean") {
+        notes.push(h("p", { class: "zd-note zd-transaction" }, file.transaction
+          ? "Runs inside a transaction, as its migration tool runs it."
+          : "Runs outside a transaction, as its migration tool runs it."));
+      }
     }
     if (shown?.truncated) notes.push(h("p", { class: "zd-note" }, `${shown.truncated} more lines are not shown; their findings are listed below.`));
     return h("article", { class: `zd-file${status === "not-checked" ? " zd-unchecked" : ""}`, dataset: { path: file.path, status } },
@@ -337,7 +360,7 @@ export const REVIEW_CSS = `
 .zd-unchecked { border-color: var(--zd-warning); } .zd-count-unchecked { color: #6b4a00; font-weight: 600; }
 .zd-unchecked-note { color: #6b4a00; background: var(--zd-warning-bg); }
 .zd-schema .zd-file-head { border-bottom: 0; } .zd-schema .zd-note { border-bottom: 0; }
-.zd-schema-info { margin: 0 0 6px; font-size: 12.5px; color: var(--zd-muted); } .zd-schema-info p { margin: 0; }
+.zd-schema-info, .zd-tool-info { margin: 0 0 6px; font-size: 12.5px; color: var(--zd-muted); } .zd-schema-info p, .zd-tool-info p { margin: 0; }
 .zd-schema-missing { color: #6b4a00; background: var(--zd-warning-bg); padding: 6px 10px; border-radius: 6px; }
 .zd-schema-problems summary { cursor: pointer; color: var(--zd-accent); }
 .zd-schema-problems ol { margin: 4px 0 0; padding-left: 18px; } .zd-schema-problems code { font-weight: 600; }

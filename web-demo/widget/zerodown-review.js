@@ -1,5 +1,10 @@
 // <zerodown-review diff="..." globs="db/migrate/**, **/*.sql" module-url="/pkg/web/zerodown.js"
 //                  ruby-module-url="/pkg/ruby/zerodown.js">
+// tool (attribute or property): the migration tool that runs the change's
+// migrations, `auto` (default: detected from the change's paths and
+// markers) or a name (`prisma`, `golang-migrate`, ...; `plain`: every file,
+// no transaction assumed). The review says which tool it read the change
+// as, and which migrations the tool does not run (down scripts).
 // Properties: diff (string), files ([{path, sql}]), globs (string[]),
 // unchecked ([{path, reason}]: files the page could not read), options (lint
 // options), linter ({lintDiff, lintFiles}; default: the zerodown package
@@ -38,11 +43,12 @@ function loadPackage(url) {
 }
 
 export class ZerodownReview extends HTMLElement {
-  static observedAttributes = ["diff", "globs", "module-url", "ruby-module-url"];
+  static observedAttributes = ["diff", "globs", "tool", "module-url", "ruby-module-url"];
 
   #diff = null;
   #files = null;
   #globs = null;
+  #tool = null;
   #unchecked = [];
   #options = {};
   #linter = null;
@@ -72,6 +78,9 @@ export class ZerodownReview extends HTMLElement {
   /** The globs set, or null for the package's defaults. */
   get globs() { return this.#globs ?? parseGlobs(this.getAttribute("globs"), null); }
   set globs(v) { this.#globs = v; this.#render(); }
+  /** The migration tool that runs the change's migrations: `auto` (default: detected) or a tool's name. */
+  get tool() { return this.#tool ?? this.getAttribute("tool") ?? "auto"; }
+  set tool(v) { this.#tool = v; this.#render(); }
   get unchecked() { return this.#unchecked; }
   set unchecked(v) { this.#unchecked = v ?? []; this.#render(); }
   get options() { return this.#options; }
@@ -127,7 +136,9 @@ export class ZerodownReview extends HTMLElement {
       this.#queued = false;
       let report;
       try {
-        report = await this.view.show({ diff: this.diff, files: this.#files, globs: this.globs, options: this.#options, unchecked: this.#unchecked });
+        // `options.tool` wins over the attribute.
+        const options = { tool: this.tool, ...this.#options };
+        report = await this.view.show({ diff: this.diff, files: this.#files, globs: this.globs, options, unchecked: this.#unchecked });
       } catch (error) {
         this.dispatchEvent(new CustomEvent("zerodown-review-error", { detail: { error, message: String(error?.message ?? error) } }));
         return;
