@@ -1101,3 +1101,122 @@ fn rails_regular_migrations_by_version_then_post_deployment_ones() {
         .filter(|(p, _)| p.ends_with(".rb"))
         .all(|(_, why)| why.starts_with("a Rails rollback")));
 }
+
+#[test]
+fn liquibase_master_changelog_order_nested_and_include_all() {
+    let files = example("liquibase-changelog");
+    let r = lint(&files, None, Direction::Up);
+    let tool = r.tool.as_ref().unwrap();
+    assert!(
+        tool.why
+            .ends_with("; run order from db.changelog-master.xml"),
+        "{}",
+        tool.why
+    );
+    let base = "src/main/resources/db/changelog/";
+    let order: Vec<String> = runs(&r)
+        .into_iter()
+        .map(|(p, _)| p.strip_prefix(base).unwrap().to_string())
+        .collect();
+    // include (search path), include (relative), a nested YAML changelog,
+    // then includeAll's folder in path order: not the files' path order.
+    assert_eq!(
+        order,
+        [
+            "changes/z_create_users.sql",
+            "changes/a_index_users_email.sql",
+            "changes/m_add_name.sql",
+            "later/1_index_users_name.sql",
+            "later/2_comment.sql"
+        ]
+    );
+    // A file no changelog includes never runs: its DROP TABLE is not a
+    // finding, and it is listed with why.
+    assert!(r.findings.is_empty(), "{:?}", r.findings);
+    assert_eq!(
+        left(&r),
+        [(
+            format!("{base}changes/unused.sql"),
+            "not included by db.changelog-master.xml".to_string()
+        )]
+    );
+}
+
+#[test]
+fn liquibase_changelog_errors_are_located_and_the_run_goes_on() {
+    let sql = "--liquibase formatted sql\n--changeset a:1\nSELECT 1;\n".to_string();
+    let cases = [
+        (
+            "db.changelog-master.xml",
+            "<databaseChangeLog>\n  <include file=\"gone.sql\"/>\n  <include file=\"1.sql\"/>\n</databaseChangeLog>\n",
+            2,
+            "includes `gone.sql`, which is not among the files linted",
+        ),
+        (
+            "db.changelog-master.xml",
+            "<databaseChangeLog>\n  <include file=\"1.sql\">\n</databaseChangeLog>\n",
+            3,
+            "not a Liquibase changelog",
+        ),
+        (
+            "db.changelog-master.yaml",
+            "databaseChangeLog:\n  - include:\n      file: 1.sql\n  - include:\n      relativeToChangelogFile: true\n",
+            4,
+            "an include without its `file`",
+        ),
+        (
+            "db.changelog-master.yaml",
+            "databaseChangeLog:\n  - include: [\n",
+            3,
+            "not a Liquibase changelog",
+        ),
+    ];
+    for (name, text, line, message) in cases {
+        let files = vec![
+            (name.to_string(), text.to_string()),
+            ("1.sql".to_string(), sql.clone()),
+        ];
+        let (report, problems) =
+            lint_folder(&files, None, Direction::Up, &LintOptions::default(), None).unwrap();
+        assert_eq!(problems.len(), 1, "{name}: {problems:?}");
+        assert_eq!(problems[0].path, name);
+        assert_eq!(problems[0].line, line, "{name}: {problems:?}");
+        assert!(
+            problems[0].message.starts_with(message),
+            "{name}: {}",
+            problems[0].message
+        );
+        // The migration is still linted.
+        assert!(
+            report
+                .files
+                .iter()
+                .any(|f| f.path == "1.sql" && f.run.is_some()),
+            "{name}"
+        );
+    }
+    // A cycle is said, not followed forever.
+    let files = vec![
+        ("a.xml".to_string(), "<databaseChangeLog><include file=\"b.xml\"/><include file=\"1.sql\"/></databaseChangeLog>".to_string()),
+        ("b.xml".to_string(), "<databaseChangeLog><include file=\"a.xml\"/></databaseChangeLog>".to_string()),
+        ("1.sql".to_string(), sql.clone()),
+    ];
+    let (_, problems) =
+        lint_folder(&files, None, Direction::Up, &LintOptions::default(), None).unwrap();
+    assert!(
+        problems.iter().any(|p| p.message.contains("a cycle")),
+        "{problems:?}"
+    );
+    // Other XML beside the migrations (a build file) is not a changelog.
+    let files = vec![
+        (
+            "pom.xml".to_string(),
+            "<project><include>x</include></project>".to_string(),
+        ),
+        ("1.sql".to_string(), sql),
+    ];
+    let (report, problems) =
+        lint_folder(&files, None, Direction::Up, &LintOptions::default(), None).unwrap();
+    assert!(problems.is_empty(), "{problems:?}");
+    assert!(!report.tool.unwrap().why.contains("run order from"));
+}

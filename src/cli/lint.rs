@@ -309,7 +309,8 @@ pub(super) fn collect(paths: &[PathBuf], io: &dyn Io) -> Result<Vec<PathBuf>, St
 /// A migration tool's own file beside the migrations: Diesel's
 /// `metadata.toml`, a Flyway script's `.sql.conf`, Drizzle's
 /// `meta/_journal.json`, `sqitch.plan`, Prisma's `migration_lock.toml`,
-/// Flyway's `flyway.conf` / `flyway.toml` (its `mixed` setting).
+/// Flyway's `flyway.conf` / `flyway.toml` (its `mixed` setting), Liquibase's
+/// changelogs.
 fn is_tool_file(path: &Path) -> bool {
     let name = path
         .file_name()
@@ -322,6 +323,18 @@ fn is_tool_file(path: &Path) -> bool {
         || name == "migration_lock.toml"
         || name == "flyway.conf"
         || name == "flyway.toml"
+        || is_changelog_candidate(path)
+}
+
+/// A Liquibase changelog, perhaps (XML, YAML or JSON): read, and kept when
+/// it says `databaseChangeLog`.
+fn is_changelog_candidate(path: &Path) -> bool {
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    matches!(ext.as_str(), "xml" | "yaml" | "yml")
+        || (ext == "json" && !path.ends_with("_journal.json"))
 }
 
 /// The files under `paths` that `keep` accepts (folders walked; files
@@ -698,15 +711,19 @@ pub fn run(args: LintArgs, io: &mut dyn Io) -> u8 {
         }),
         None => tool_of(&options).and_then(|(tool, direction)| {
             let paths = collect_with(&args.paths, io, |p| is_migration_file(p) || is_tool_file(p))?;
-            let files: Vec<(String, String)> = paths
-                .iter()
-                .map(|p| {
-                    Ok((
-                        p.to_string_lossy().replace('\\', "/"),
-                        super::read_text(io, p)?,
-                    ))
-                })
-                .collect::<Result<_, String>>()?;
+            let mut files: Vec<(String, String)> = Vec::with_capacity(paths.len());
+            for p in &paths {
+                let path = p.to_string_lossy().replace('\\', "/");
+                if is_changelog_candidate(p) {
+                    // Other XML or YAML beside the migrations is not ours.
+                    match super::read_text(io, p) {
+                        Ok(text) if text.contains("databaseChangeLog") => files.push((path, text)),
+                        _ => {}
+                    }
+                } else {
+                    files.push((path, super::read_text(io, p)?));
+                }
+            }
             let (report, problems) =
                 crate::lint::lint_folder(&files, tool, direction, &options, schema)
                     .map_err(|e| e.to_string())?;

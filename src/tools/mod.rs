@@ -17,6 +17,9 @@ use std::cmp::Ordering;
 
 use crate::error::{Error, ErrorCode, Result};
 
+#[cfg(any(not(target_arch = "wasm32"), feature = "full"))]
+mod changelog;
+
 /// A migration tool zerodown knows how to read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Tool {
@@ -786,7 +789,19 @@ pub fn prepare(
             }
         }
         Tool::Liquibase => {
+            // The master changelog's order, where one includes the files.
+            let order = changelog_order(files, &mut p);
             for (path, text) in scripts() {
+                let rank = match &order {
+                    Some((masters, order)) => match order.iter().position(|o| o == path) {
+                        Some(i) => i,
+                        None => {
+                            left(&mut p, path, format!("not included by {masters}"));
+                            continue;
+                        }
+                    },
+                    None => 0,
+                };
                 let mut sets = changesets(text);
                 if sets.is_empty() {
                     left(
@@ -814,7 +829,7 @@ pub fn prepare(
                             sql.replace_range(r.start..r.start + "--rollback".len(), "          ");
                         }
                     }
-                    let mut run = Run::whole(path, text, Some(set.in_transaction));
+                    let mut run = Run::whole(path, text, Some(set.in_transaction)).rank(rank);
                     run.sql = std::borrow::Cow::Owned(sql);
                     runs.push(run);
                 }
@@ -879,6 +894,33 @@ pub fn prepare(
         })
         .collect();
     Ok(p)
+}
+
+/// The master changelogs' names and the files they run in order (see
+/// `changelog`), problems noted in `p`; `None` when no changelog includes
+/// anything (path order). The browser's lint module does not read
+/// changelogs (its size budget) and says so in `why`.
+fn changelog_order(files: &[(String, String)], p: &mut Prepared) -> Option<(String, Vec<String>)> {
+    #[cfg(any(not(target_arch = "wasm32"), feature = "full"))]
+    {
+        let (masters, order) = changelog::order(files, &mut p.problems)?;
+        p.why
+            .push_str(&format!("; run order from {}", changelog::names(&masters)));
+        Some((changelog::names(&masters), order))
+    }
+    #[cfg(all(target_arch = "wasm32", not(feature = "full")))]
+    {
+        let lower = |s: &str| s.to_ascii_lowercase();
+        if files.iter().any(|(f, t)| {
+            (lower(f).ends_with(".xml")
+                || lower(f).ends_with(".yaml")
+                || lower(f).ends_with(".yml"))
+                && t.contains("include")
+        }) {
+            p.why.push_str("; a changelog's includes are read by the Node and full modules, not this one: path order");
+        }
+        None
+    }
 }
 
 /// A Liquibase changeset: its statements (after its `--changeset` line, to

@@ -1,0 +1,4 @@
+--liquibase formatted sql
+
+--changeset dev:5
+COMMENT ON TABLE users IS 'people';
