@@ -7,7 +7,8 @@
 //! path suffix among the files it reads.
 //!
 //! XML is read with quick-xml and YAML and JSON with yaml-rust2 (well-kept
-//! readers of each format). Not in the browser's lint module (size budget).
+//! readers of each format). Natively and in the Node module only: in the
+//! browser's modules they would be 68 KB gzip.
 
 use super::{file_name, folder, ToolProblem};
 

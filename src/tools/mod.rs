@@ -17,7 +17,7 @@ use std::cmp::Ordering;
 
 use crate::error::{Error, ErrorCode, Result};
 
-#[cfg(any(not(target_arch = "wasm32"), feature = "full"))]
+#[cfg(any(not(target_arch = "wasm32"), feature = "node"))]
 mod changelog;
 
 /// A migration tool zerodown knows how to read.
@@ -898,17 +898,17 @@ pub fn prepare(
 
 /// The master changelogs' names and the files they run in order (see
 /// `changelog`), problems noted in `p`; `None` when no changelog includes
-/// anything (path order). The browser's lint module does not read
-/// changelogs (its size budget) and says so in `why`.
+/// anything (path order). The browser's modules do not read changelogs
+/// (the XML and YAML readers are 68 KB gzip) and say so in `why`.
 fn changelog_order(files: &[(String, String)], p: &mut Prepared) -> Option<(String, Vec<String>)> {
-    #[cfg(any(not(target_arch = "wasm32"), feature = "full"))]
+    #[cfg(any(not(target_arch = "wasm32"), feature = "node"))]
     {
         let (masters, order) = changelog::order(files, &mut p.problems)?;
         p.why
             .push_str(&format!("; run order from {}", changelog::names(&masters)));
         Some((changelog::names(&masters), order))
     }
-    #[cfg(all(target_arch = "wasm32", not(feature = "full")))]
+    #[cfg(all(target_arch = "wasm32", not(feature = "node")))]
     {
         let lower = |s: &str| s.to_ascii_lowercase();
         if files.iter().any(|(f, t)| {
@@ -917,7 +917,7 @@ fn changelog_order(files: &[(String, String)], p: &mut Prepared) -> Option<(Stri
                 || lower(f).ends_with(".yml"))
                 && t.contains("include")
         }) {
-            p.why.push_str("; a changelog's includes are read by the Node and full modules, not this one: path order");
+            p.why.push_str("; a changelog's includes are read by the Node module and the CLI, not this module: path order");
         }
         None
     }

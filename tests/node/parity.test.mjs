@@ -5,7 +5,7 @@
 // created by earlier files known to later ones). And the plan of every
 // change kind, native and package.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, relative } from "node:path";
 import { test } from "node:test";
@@ -164,11 +164,25 @@ test("migration tools: every example folder, native and the package", () => {
       }
     };
     walk(join(TOOLS, tool));
-    const native = run(NATIVE, ["lint", "--format", "json", tool], { cwd: TOOLS });
-    assert.ok(native.status === 0 || native.status === 1, `${tool}: ${native.stderr}`);
-    const report = zd.lintFiles(files, AUTO);
-    assert.deepStrictEqual(report, JSON.parse(native.stdout), tool);
-    assert.equal(report.tool.name, tool);
+    for (const direction of ["up", "down"]) {
+      const native = run(NATIVE, ["lint", "--format", "json", "--direction", direction, tool], { cwd: TOOLS });
+      assert.ok(native.status === 0 || native.status === 1, `${tool}: ${native.stderr}`);
+      const report = zd.lintFiles(files, { ...AUTO, direction });
+      assert.deepStrictEqual(report, JSON.parse(native.stdout), `${tool} ${direction}`);
+      // The folder is named after its tool (liquibase-changelog: Liquibase).
+      assert.equal(report.tool.name, tool.replace(/-changelog$/, ""));
+    }
+    // A merge request adding the folder: `lint --diff --tool auto` and
+    // `lintDiff(diff, { tool: "auto" })`.
+    const diff = files.map((f) => {
+      const lines = f.sql.replace(/\n$/, "").split("\n");
+      return `diff --git a/${f.path} b/${f.path}\nnew file mode 100644\n--- /dev/null\n+++ b/${f.path}\n@@ -0,0 +1,${lines.length} @@\n${lines.map((l) => `+${l}\n`).join("")}`;
+    }).join("");
+    const diffFile = join(installDir(), `${tool}.diff`);
+    writeFileSync(diffFile, diff);
+    const native = run(NATIVE, ["lint", "--format", "json", "--tool", "auto", "--diff", diffFile], { cwd: TOOLS });
+    assert.ok(native.status === 0 || native.status === 1, `${tool} diff: ${native.stderr}`);
+    assert.deepStrictEqual(zd.lintDiff(diff, AUTO, null), JSON.parse(native.stdout), `${tool} diff`);
     folders++;
   }
   assert.ok(folders >= 6, `${folders} tool folders`);
