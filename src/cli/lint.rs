@@ -707,7 +707,9 @@ pub fn run(args: LintArgs, io: &mut dyn Io) -> u8 {
                     transaction: None,
                 })
                 .collect();
-            report.map(|r| (sources, r)).map_err(|e| e.to_string())
+            report
+                .map(|r| Output::Whole(sources, r))
+                .map_err(|e| e.to_string())
         }),
         None => tool_of(&options).and_then(|(tool, direction)| {
             let paths = collect_with(&args.paths, io, |p| is_migration_file(p) || is_tool_file(p))?;
@@ -724,6 +726,17 @@ pub fn run(args: LintArgs, io: &mut dyn Io) -> u8 {
                     files.push((path, super::read_text(io, p)?));
                 }
             }
+            // JSON and text are written as the run goes, each file's
+            // findings once the files before it are done: memory grows
+            // with the largest file, not with the report.
+            if matches!(args.format, LintFormat::Json | LintFormat::Text) {
+                let run = crate::lint::FolderRun::new(&files, tool, direction, &options)
+                    .map_err(|e| e.to_string())?;
+                let color = args.color.enabled(io);
+                let (report, problems) = stream(io, run, &files, schema, args.format, color);
+                tool_problems = problems;
+                return Ok(Output::Written(report));
+            }
             let (report, problems) =
                 crate::lint::lint_folder(&files, tool, direction, &options, schema)
                     .map_err(|e| e.to_string())?;
@@ -736,11 +749,12 @@ pub fn run(args: LintArgs, io: &mut dyn Io) -> u8 {
                     transaction: None,
                 })
                 .collect();
-            Ok((sources, report))
+            Ok(Output::Whole(sources, report))
         }),
     };
     let (sources, report): (Vec<SourceFile>, _) = match result {
-        Ok(r) => r,
+        Ok(Output::Whole(sources, report)) => (sources, report),
+        Ok(Output::Written(report)) => return finish_run(io, &tool_problems, &report, &options),
         Err(e) => return fail(io, e),
     };
     let ci = |f| crate::report::render_ci(&report, f);
@@ -763,9 +777,119 @@ pub fn run(args: LintArgs, io: &mut dyn Io) -> u8 {
             io.write(Stream::Stdout, &text);
         }
     }
+    finish_run(io, &tool_problems, &report, &options)
+}
+
+/// What a lint run leaves to print: the whole report with the files'
+/// texts, or nothing (it was written as it ran; the report without its
+/// findings, for the exit status).
+enum Output {
+    Whole(Vec<SourceFile>, crate::report::LintReport),
+    Written(crate::report::LintReport),
+}
+
+/// Writes a folder's run as JSON or text while it lints; the report comes
+/// back without its findings (its summary counts them).
+fn stream(
+    io: &mut dyn Io,
+    run: crate::lint::FolderRun<'_>,
+    files: &[(String, String)],
+    schema: Option<&crate::lint::Schema>,
+    format: LintFormat,
+    color: bool,
+) -> (crate::report::LintReport, Vec<crate::tools::ToolProblem>) {
+    let mut problems = Vec::new();
+    let mut out = StdoutWriter {
+        io,
+        buf: Vec::new(),
+    };
+    let report = if format == LintFormat::Json {
+        let streamed = crate::report::StreamedReport::new(|sink| {
+            let (report, p) = run.lint(schema, sink);
+            problems = p;
+            report
+        });
+        // Serializing plain data cannot fail; a closed stdout ends output
+        // quietly (as `Io::write` does).
+        let _ = serde_json::to_writer_pretty(&mut out, &streamed);
+        out.text("\n");
+        streamed.into_rest().unwrap_or_default()
+    } else {
+        let renderer = crate::report::text_renderer(color);
+        out.text(&crate::report::text_head(run.tool.as_ref(), run.left));
+        let (report, p) = run.lint(schema, &mut |file| {
+            let path = &file[0].path;
+            let source = files
+                .iter()
+                .find(|(p, _)| p == path)
+                .map(|(_, t)| t.as_str());
+            out.text(&crate::report::text_findings(&file, source, &renderer));
+        });
+        problems = p;
+        out.text(&crate::report::text_tail(&report));
+        report
+    };
+    out.flush_all();
+    (report, problems)
+}
+
+/// Standard output as `std::io::Write`, in pieces of about 64 KB cut at
+/// character boundaries.
+struct StdoutWriter<'a> {
+    io: &'a mut dyn Io,
+    buf: Vec<u8>,
+}
+
+impl StdoutWriter<'_> {
+    fn text(&mut self, text: &str) {
+        self.buf.extend_from_slice(text.as_bytes());
+        if self.buf.len() >= 1 << 16 {
+            self.flush_some();
+        }
+    }
+
+    /// Writes what is buffered up to its last whole character.
+    fn flush_some(&mut self) {
+        let whole = match std::str::from_utf8(&self.buf) {
+            Ok(s) => s.len(),
+            Err(e) => e.valid_up_to(),
+        };
+        if let Ok(s) = std::str::from_utf8(&self.buf[..whole]) {
+            self.io.write(Stream::Stdout, s);
+        }
+        self.buf.drain(..whole);
+    }
+
+    fn flush_all(&mut self) {
+        self.flush_some();
+    }
+}
+
+impl std::io::Write for StdoutWriter<'_> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.buf.extend_from_slice(bytes);
+        if self.buf.len() >= 1 << 16 {
+            self.flush_some();
+        }
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The end of a lint run: a tool's own files that could not be read, then
+/// the exit status.
+fn finish_run(
+    io: &mut dyn Io,
+    tool_problems: &[crate::tools::ToolProblem],
+    report: &crate::report::LintReport,
+    options: &LintOptions,
+) -> u8 {
     // A tool's own file that cannot be read: said with its line; the run
     // went on without it, and the exit status says so.
-    for p in &tool_problems {
+    for p in tool_problems {
         io.write(
             Stream::Stderr,
             &format!("error: {}:{}: {}\n", p.path, p.line, p.message),
@@ -775,7 +899,16 @@ pub fn run(args: LintArgs, io: &mut dyn Io) -> u8 {
         return 2;
     }
     let fail_on = options.fail_on.unwrap_or(FailOn::Error);
-    super::exit_status(report.findings.iter().any(|f| fail_on.fails(f.severity)))
+    // By the counts: a streamed report holds no findings.
+    let s = report.summary;
+    let failed = [
+        (crate::Severity::Error, s.errors),
+        (crate::Severity::Warning, s.warnings),
+        (crate::Severity::Info, s.infos),
+    ]
+    .iter()
+    .any(|(severity, n)| *n > 0 && fail_on.fails(*severity));
+    super::exit_status(failed)
 }
 
 /// The tool and direction of the options: `auto` or none is detected.

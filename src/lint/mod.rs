@@ -152,36 +152,74 @@ pub fn lint_in_order(
     schema: Option<&Schema>,
 ) -> Result<LintReport> {
     validate_options(options)?;
-    let mut report = LintReport::default();
-    let mut catalog = seed(schema);
-    let rules = active_rules(options);
     let planner = planner_for(options)?;
+    let mut report = LintReport::default();
     // Each file's findings in their own vector, joined once at the end: the
     // findings are large and a single growing vector would copy them over
     // and over.
-    let per_file: Vec<Vec<Finding>> = order
+    let mut per_file: Vec<Vec<Finding>> = Vec::with_capacity(order.len());
+    let scripts: Vec<Script> = order
         .iter()
-        .map(|f| {
-            let p = planner.as_ref();
-            let o = run_options(options, f.transaction);
-            lint_one(
-                &f.path,
-                &f.sql,
-                None,
-                &o,
-                p,
-                &rules,
-                &mut catalog,
-                &mut report,
-            )
+        .map(|f| Script {
+            path: &f.path,
+            sql: &f.sql,
+            transaction: f.transaction,
         })
         .collect();
+    lint_units(
+        &scripts,
+        options,
+        schema,
+        planner.as_ref(),
+        &mut report,
+        &mut |_, findings| {
+            per_file.push(findings);
+        },
+    );
     report.findings = Vec::with_capacity(per_file.iter().map(Vec::len).sum());
     for findings in per_file {
         report.findings.extend(findings);
     }
     finish(&mut report);
     Ok(report)
+}
+
+/// The engine's pass over files in run order: each file applies on top of
+/// the schema and the files before it; its summary goes into `report` and
+/// its findings, as they come, to `found` (with the file's place in
+/// `order`).
+/// A file as the engine's pass reads it.
+struct Script<'s> {
+    path: &'s str,
+    sql: &'s str,
+    /// Whether its runner wraps it in a transaction (`None`: not said).
+    transaction: Option<bool>,
+}
+
+fn lint_units(
+    order: &[Script],
+    options: &LintOptions,
+    schema: Option<&Schema>,
+    planner: Option<&Planner>,
+    report: &mut LintReport,
+    found: &mut dyn FnMut(usize, Vec<Finding>),
+) {
+    let mut catalog = seed(schema);
+    let rules = active_rules(options);
+    for (i, f) in order.iter().enumerate() {
+        let o = run_options(options, f.transaction);
+        let findings = lint_one(
+            f.path,
+            f.sql,
+            None,
+            &o,
+            planner,
+            &rules,
+            &mut catalog,
+            report,
+        );
+        found(i, findings);
+    }
 }
 
 /// Lints the files of migration folders as their tool runs them
@@ -199,42 +237,182 @@ pub fn lint_folder(
     options: &LintOptions,
     schema: Option<&Schema>,
 ) -> Result<(LintReport, Vec<crate::tools::ToolProblem>)> {
-    // `include` / `exclude`: scripts outside them are left out, with why.
-    let mut filtered_out = Vec::new();
-    let kept: Vec<(String, String)> = files
-        .iter()
-        .filter(|(path, _)| {
-            let why = crate::tools::is_script(path)
-                .then(|| left_by_globs(options, path))
-                .flatten();
-            match why {
-                Some(reason) => {
-                    filtered_out.push(crate::tools::Left {
-                        path: path.clone(),
-                        reason,
-                    });
-                    false
+    let run = FolderRun::new(files, tool, direction, options)?;
+    let mut findings = Vec::new();
+    let (mut report, problems) = run.lint(schema, &mut |mut file| findings.append(&mut file));
+    report.findings = findings;
+    Ok((report, problems))
+}
+
+/// A folder read as its tool runs it ([`lint_folder`]), before linting:
+/// what the report will say of the tool, so a caller can print that first
+/// and then take the findings as they come ([`FolderRun::lint`]).
+pub struct FolderRun<'a> {
+    options: &'a LintOptions,
+    planner: Option<Planner>,
+    direction: crate::tools::Direction,
+    prepared: crate::tools::Prepared<'a>,
+    /// The report's `tool`, as [`lint_folder`] gives it.
+    pub tool: Option<crate::report::ToolRun>,
+    /// How many files the tool leaves out.
+    pub left: usize,
+}
+
+impl<'a> FolderRun<'a> {
+    /// Reads `files` with `tool` (`None`: detected) in `direction`; an
+    /// error for options the engine refuses. Nothing is linted yet.
+    pub fn new(
+        files: &'a [(String, String)],
+        tool: Option<crate::tools::Tool>,
+        direction: crate::tools::Direction,
+        options: &'a LintOptions,
+    ) -> Result<Self> {
+        validate_options(options)?;
+        let planner = planner_for(options)?;
+        // `include` / `exclude`: scripts outside them are left out, with why.
+        let prepared = if options.include.is_empty() && options.exclude.is_empty() {
+            crate::tools::prepare(files, tool, direction)?
+        } else {
+            // `include` / `exclude`: scripts outside them are left out, with
+            // why; the tool reads the others (their texts then copied).
+            let mut filtered_out = Vec::new();
+            let kept: Vec<(String, String)> = files
+                .iter()
+                .filter(|(path, _)| {
+                    let why = crate::tools::is_script(path)
+                        .then(|| left_by_globs(options, path))
+                        .flatten();
+                    match why {
+                        Some(reason) => {
+                            filtered_out.push(crate::tools::Left {
+                                path: path.clone(),
+                                reason,
+                            });
+                            false
+                        }
+                        None => true,
+                    }
+                })
+                .cloned()
+                .collect();
+            let mut prepared = crate::tools::prepare(&kept, tool, direction)?.into_owned();
+            prepared.left.extend(filtered_out);
+            prepared
+        };
+        let tool = tool_run(&prepared, direction);
+        let left = prepared.left.len();
+        Ok(FolderRun {
+            options,
+            planner,
+            direction,
+            prepared,
+            tool,
+            left,
+        })
+    }
+
+    /// Lints the files in run order, handing `sink` each file's findings in
+    /// the report's order (path order, each finding pointing at its file's
+    /// entry) as soon as the files before it in that order are done: a
+    /// file run out of path order is held until its turn. The report comes
+    /// back without findings: its files, summary (counting what `sink` got)
+    /// and tool are [`lint_folder`]'s.
+    pub fn lint(
+        self,
+        schema: Option<&Schema>,
+        sink: &mut dyn FnMut(Vec<Finding>),
+    ) -> (LintReport, Vec<crate::tools::ToolProblem>) {
+        // The report's files: every unit's path and every file left out,
+        // in path order.
+        let mut paths: Vec<&str> = self
+            .prepared
+            .units
+            .iter()
+            .map(|u| u.path.as_str())
+            .chain(self.prepared.left.iter().map(|l| l.path.as_str()))
+            .collect();
+        paths.sort_unstable();
+        paths.dedup();
+        let place = |path: &str| paths.binary_search(&path).unwrap_or(0);
+        let mut remaining = vec![0usize; paths.len()];
+        for u in &self.prepared.units {
+            remaining[place(&u.path)] += 1;
+        }
+        let mut held: Vec<Vec<Finding>> = vec![Vec::new(); paths.len()];
+        let mut next = 0;
+        let mut counts = crate::report::Summary::default();
+        let mut flush = |next: &mut usize, remaining: &[usize], held: &mut [Vec<Finding>]| {
+            while *next < remaining.len() && remaining[*next] == 0 {
+                let mut file = std::mem::take(&mut held[*next]);
+                file.sort_by(finding_order);
+                let index = u32::try_from(*next).ok();
+                for f in &mut file {
+                    f.file = index;
+                    counts.add(f.severity);
                 }
-                None => true,
+                if !file.is_empty() {
+                    sink(file);
+                }
+                *next += 1;
             }
-        })
-        .cloned()
-        .collect();
-    let mut prepared = crate::tools::prepare(&kept, tool, direction)?;
-    prepared.left.extend(filtered_out);
-    let sources: Vec<SourceFile> = prepared
-        .units
-        .iter()
-        .map(|u| SourceFile {
-            path: u.path.clone(),
-            sql: u.sql.clone(),
-            transaction: u.transaction,
-        })
-        .collect();
-    let order: Vec<&SourceFile> = sources.iter().collect();
-    let mut report = lint_in_order(&order, options, schema)?;
-    tool_report(&mut report, &prepared, direction, options, None);
-    Ok((report, prepared.problems))
+        };
+        let mut report = LintReport::default();
+        let order: Vec<Script> = self
+            .prepared
+            .units
+            .iter()
+            .map(|u| Script {
+                path: &u.path,
+                sql: &u.sql,
+                transaction: u.transaction,
+            })
+            .collect();
+        flush(&mut next, &remaining, &mut held);
+        lint_units(
+            &order,
+            self.options,
+            schema,
+            self.planner.as_ref(),
+            &mut report,
+            &mut |i, findings| {
+                let at = place(order[i].path);
+                held[at].extend(findings);
+                remaining[at] -= 1;
+                flush(&mut next, &remaining, &mut held);
+            },
+        );
+        tool_report(
+            &mut report,
+            &self.prepared,
+            self.direction,
+            self.options,
+            None,
+        );
+        report.summary.errors = counts.errors;
+        report.summary.warnings = counts.warnings;
+        report.summary.infos = counts.infos;
+        (report, self.prepared.problems)
+    }
+}
+
+/// The report's `tool`: none for a plain folder read up with nothing left
+/// out (its report is what it always was).
+fn tool_run(
+    prepared: &crate::tools::Prepared,
+    direction: crate::tools::Direction,
+) -> Option<crate::report::ToolRun> {
+    use crate::tools::{Direction, Tool};
+    (prepared.tool != Tool::Plain || direction != Direction::Up || !prepared.left.is_empty()).then(
+        || crate::report::ToolRun {
+            name: prepared.tool.name().to_string(),
+            why: prepared.why.clone(),
+            direction: match direction {
+                Direction::Up => "up",
+                Direction::Down => "down",
+            }
+            .to_string(),
+        },
+    )
 }
 
 /// Why `include` / `exclude` leave a migration out, if they do.
@@ -262,7 +440,6 @@ fn tool_report(
     options: &LintOptions,
     left_changed: Option<u32>,
 ) {
-    use crate::tools::{Direction, Tool};
     // A file's units are next to each other (the tool's order keeps a
     // file's changesets together); each finding follows its file's entry.
     let mut merged: Vec<FileSummary> = Vec::with_capacity(report.files.len());
@@ -281,16 +458,8 @@ fn tool_report(
         f.file = f.file.and_then(|i| moved.get(i as usize).copied());
     }
     report.files = merged;
-    if prepared.tool != Tool::Plain || direction != Direction::Up || !prepared.left.is_empty() {
-        report.tool = Some(crate::report::ToolRun {
-            name: prepared.tool.name().to_string(),
-            why: prepared.why.clone(),
-            direction: match direction {
-                Direction::Up => "up",
-                Direction::Down => "down",
-            }
-            .to_string(),
-        });
+    report.tool = tool_run(prepared, direction);
+    if report.tool.is_some() {
         for f in &mut report.files {
             let units: Vec<(usize, &crate::tools::Unit)> = prepared
                 .units

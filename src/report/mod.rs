@@ -35,8 +35,89 @@ pub use plan_text::{
 };
 pub use release_text::{render_schedule_text, render_upgrade_path_text};
 pub use schedule::*;
-pub use text::{render_finding, render_rules_text, render_text, summary_line};
+pub use text::{
+    render_finding, render_rules_text, render_text, summary_line, text_findings, text_head,
+    text_renderer, text_tail,
+};
 pub use types::*;
+
+/// A lint report written while it is made: `run` lints, handing each
+/// file's findings (in the report's order) to its argument, and returns the
+/// rest of the report (files, summary, tool). It serializes exactly as that
+/// `LintReport` with its findings would, without ever holding them all:
+/// JSON's `findings` come first, and the rest is known once they are out.
+pub struct StreamedReport<'a> {
+    run: std::cell::RefCell<Option<Run<'a>>>,
+    rest: std::cell::RefCell<Option<LintReport>>,
+}
+
+type Run<'a> = Box<dyn FnOnce(&mut dyn FnMut(Vec<Finding>)) -> LintReport + 'a>;
+
+impl<'a> StreamedReport<'a> {
+    /// The report `run` makes.
+    pub fn new(run: impl FnOnce(&mut dyn FnMut(Vec<Finding>)) -> LintReport + 'a) -> Self {
+        StreamedReport {
+            run: std::cell::RefCell::new(Some(Box::new(run))),
+            rest: std::cell::RefCell::new(None),
+        }
+    }
+
+    /// The report once written, without its findings (`None` before).
+    pub fn into_rest(self) -> Option<LintReport> {
+        self.rest.into_inner()
+    }
+}
+
+/// The findings of a [`StreamedReport`], serialized as they are made.
+struct StreamedFindings<'r, 'a>(&'r StreamedReport<'a>);
+
+impl serde::Serialize for StreamedFindings<'_, '_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{Error, SerializeSeq};
+        let run = self
+            .0
+            .run
+            .borrow_mut()
+            .take()
+            .ok_or_else(|| S::Error::custom("a streamed report is written once"))?;
+        let mut seq = s.serialize_seq(None)?;
+        let mut failed = None;
+        let rest = run(&mut |file| {
+            for f in &file {
+                if failed.is_none() {
+                    if let Err(e) = seq.serialize_element(f) {
+                        failed = Some(e);
+                    }
+                }
+            }
+        });
+        *self.0.rest.borrow_mut() = Some(rest);
+        match failed {
+            Some(e) => Err(e),
+            None => seq.end(),
+        }
+    }
+}
+
+impl serde::Serialize for StreamedReport<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{Error, SerializeStruct};
+        // The fields of `LintReport`, in its order, with its rules.
+        let mut st = s.serialize_struct("LintReport", 4)?;
+        st.serialize_field("findings", &StreamedFindings(self))?;
+        let rest = self.rest.borrow();
+        let rest = rest
+            .as_ref()
+            .ok_or_else(|| S::Error::custom("the streamed run did not finish"))?;
+        st.serialize_field("files", &rest.files)?;
+        st.serialize_field("summary", &rest.summary)?;
+        match &rest.tool {
+            Some(t) => st.serialize_field("tool", t)?,
+            None => st.skip_field("tool")?,
+        }
+        st.end()
+    }
+}
 
 /// The report as pretty-printed JSON (the `--format json` contract).
 pub fn render_json<T: serde::Serialize>(value: &T) -> String {

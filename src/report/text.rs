@@ -12,35 +12,69 @@ pub fn render_text(
     source: &dyn Fn(&str) -> Option<String>,
     color: bool,
 ) -> String {
-    let renderer = if color {
+    let renderer = text_renderer(color);
+    let left = report
+        .files
+        .iter()
+        .filter(|f| f.status == Some(super::FileStatus::Skipped))
+        .count();
+    let mut out = text_head(report.tool.as_ref(), left);
+    let mut start = 0;
+    // One file's findings at a time, as a streamed run hands them out.
+    while start < report.findings.len() {
+        let path = &report.findings[start].path;
+        let end = report.findings[start..]
+            .iter()
+            .position(|f| f.path != *path)
+            .map_or(report.findings.len(), |n| start + n);
+        let text = source(path);
+        out.push_str(&text_findings(
+            &report.findings[start..end],
+            text.as_deref(),
+            &renderer,
+        ));
+        start = end;
+    }
+    out.push_str(&text_tail(report));
+    out
+}
+
+/// The renderer of the text format, with ANSI styles or without.
+pub fn text_renderer(color: bool) -> Renderer {
+    if color {
         Renderer::styled()
     } else {
         Renderer::plain()
-    };
-    let mut out = String::new();
-    if let Some(t) = &report.tool {
-        let left = report
-            .files
-            .iter()
-            .filter(|f| f.status == Some(super::FileStatus::Skipped))
-            .count();
-        out.push_str(&format!(
+    }
+}
+
+/// The text format's first line, when a migration tool read the folders:
+/// the tool, why, the direction and how many files it left out.
+pub fn text_head(tool: Option<&super::ToolRun>, left: usize) -> String {
+    tool.map_or_else(String::new, |t| {
+        format!(
             "tool: {} ({}); {} scripts in run order, {} left out\n\n",
             t.name,
             t.why,
             t.direction,
             plural(left, "file")
-        ));
-    }
-    let mut current: Option<(&str, Option<String>)> = None;
-    for f in &report.findings {
-        if current.as_ref().is_none_or(|(p, _)| *p != f.path) {
-            current = Some((f.path.as_str(), source(&f.path)));
-        }
-        let text = current.as_ref().and_then(|(_, t)| t.as_deref());
-        out.push_str(&render_finding(f, text, &renderer));
+        )
+    })
+}
+
+/// The text of findings of one file (`source`: its text, for the frames).
+pub fn text_findings(findings: &[Finding], source: Option<&str>, renderer: &Renderer) -> String {
+    let mut out = String::new();
+    for f in findings {
+        out.push_str(&render_finding(f, source, renderer));
         out.push_str("\n\n");
     }
+    out
+}
+
+/// The text format's end: files not or partly checked, and the counts.
+pub fn text_tail(report: &LintReport) -> String {
+    let mut out = String::new();
     for f in &report.files {
         if let (Some(status), Some(reason)) = (f.status, &f.reason) {
             if matches!(

@@ -121,6 +121,17 @@ pub struct Summary {
     pub not_checked: Option<u32>,
 }
 
+impl Summary {
+    /// Counts one finding of `severity`.
+    pub fn add(&mut self, severity: Severity) {
+        match severity {
+            Severity::Error => self.errors += 1,
+            Severity::Warning => self.warnings += 1,
+            Severity::Info => self.infos += 1,
+        }
+    }
+}
+
 /// The result of linting one or more files: the JSON contract.
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -160,11 +171,7 @@ impl LintReport {
             ..self.summary
         };
         for f in &self.findings {
-            match f.severity {
-                Severity::Error => s.errors += 1,
-                Severity::Warning => s.warnings += 1,
-                Severity::Info => s.infos += 1,
-            }
+            s.add(f.severity);
         }
         self.summary = s;
     }

@@ -147,12 +147,13 @@ pub enum Direction {
 
 /// One file to lint, in run order.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Unit {
+pub struct Unit<'a> {
     /// Its path, as given.
     pub path: String,
-    /// Its text, with the sections of the other direction blanked out
+    /// Its text (borrowed from the files given when the tool runs it as
+    /// it is), with the sections of the other direction blanked out
     /// (spaces, newlines kept) so that positions stay those of the file.
-    pub sql: String,
+    pub sql: std::borrow::Cow<'a, str>,
     /// Whether the runner wraps it in a transaction; `None`: the tool does
     /// not say (plain).
     pub transaction: Option<bool>,
@@ -181,17 +182,38 @@ pub struct ToolProblem {
 
 /// What a tool makes of a folder.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Prepared {
+pub struct Prepared<'a> {
     /// The tool used.
     pub tool: Tool,
     /// How it was chosen: given, or detected and from what.
     pub why: String,
     /// The files to lint, in the order the runner runs them.
-    pub units: Vec<Unit>,
+    pub units: Vec<Unit<'a>>,
     /// The files left out, with why.
     pub left: Vec<Left>,
     /// Problems with the tool's own files.
     pub problems: Vec<ToolProblem>,
+}
+
+impl Prepared<'_> {
+    /// The same, with every unit's text its own (no longer borrowed).
+    pub fn into_owned(self) -> Prepared<'static> {
+        Prepared {
+            tool: self.tool,
+            why: self.why,
+            units: self
+                .units
+                .into_iter()
+                .map(|u| Unit {
+                    path: u.path,
+                    sql: std::borrow::Cow::Owned(u.sql.into_owned()),
+                    transaction: u.transaction,
+                })
+                .collect(),
+            left: self.left,
+            problems: self.problems,
+        }
+    }
 }
 
 /// The file name of a path (after the last `/`).
@@ -461,7 +483,7 @@ pub fn prepare(
     files: &[(String, String)],
     tool: Option<Tool>,
     direction: Direction,
-) -> Result<Prepared> {
+) -> Result<Prepared<'_>> {
     let (tool, why) = match tool {
         Some(t) => (t, "given".to_string()),
         None => detect(files),
@@ -889,7 +911,7 @@ pub fn prepare(
         .into_iter()
         .map(|r| Unit {
             path: r.path.clone(),
-            sql: r.sql.into_owned(),
+            sql: r.sql,
             transaction: r.transaction,
         })
         .collect();
