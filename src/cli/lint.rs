@@ -67,6 +67,11 @@ pub struct LintArgs {
     /// `{{ .Namespace }}` and `$%Namespace%$` are filled with it.
     #[arg(long = "define", value_name = "NAME=VALUE")]
     define: Vec<String>,
+    /// Threads that read and parse files ahead of the engine's ordered
+    /// pass (default: the available cores; 1: none); the report is the same
+    /// for any count.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    jobs: Option<u16>,
     /// The release these migrations ship in: plans are laid out from it.
     #[arg(long)]
     release: Option<String>,
@@ -240,6 +245,10 @@ fn options(args: &LintArgs, io: &dyn Io) -> Result<LintOptions, String> {
         o.template_vars
             .insert(name.trim().to_string(), value.to_string());
     }
+    o.jobs = Some(args.jobs.map_or_else(
+        || std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get),
+        usize::from,
+    ));
     o.include.extend(args.include.iter().cloned());
     o.exclude.extend(args.exclude.iter().cloned());
     if args.release.is_some() {

@@ -206,20 +206,133 @@ fn lint_units(
 ) {
     let mut catalog = seed(schema);
     let rules = active_rules(options);
-    for (i, f) in order.iter().enumerate() {
+    let mut each = |i: usize, pre: Option<FrontEnd>| {
+        let f = &order[i];
         let o = run_options(options, f.transaction);
-        let findings = lint_one(
-            f.path,
-            f.sql,
-            None,
-            &o,
-            planner,
-            &rules,
-            &mut catalog,
-            report,
-        );
+        let findings = match pre {
+            Some(pre) => lint_text(
+                f.path,
+                f.sql,
+                None,
+                &o,
+                planner,
+                &rules,
+                &mut catalog,
+                report,
+                None,
+                Some(pre),
+            ),
+            None => lint_one(
+                f.path,
+                f.sql,
+                None,
+                &o,
+                planner,
+                &rules,
+                &mut catalog,
+                report,
+            ),
+        };
         found(i, findings);
+    };
+    #[cfg(not(target_arch = "wasm32"))]
+    if options.jobs.unwrap_or(1) > 1 && order.len() > 1 {
+        read_ahead(order, options, options.jobs.unwrap_or(1), &mut each);
+        return;
     }
+    for i in 0..order.len() {
+        each(i, None);
+    }
+}
+
+/// The engine's pass with files read ahead (`jobs`, natively): `workers`
+/// threads read each file with its front end and lower its statements, at
+/// most 32 files per worker ahead of the pass, which takes them in order
+/// (the same report as one thread: what is read ahead is what the pass
+/// would read). A file with template placeholders, or one whose reading
+/// panicked, is left to the pass.
+#[cfg(not(target_arch = "wasm32"))]
+fn read_ahead(
+    order: &[Script],
+    options: &LintOptions,
+    workers: usize,
+    each: &mut dyn FnMut(usize, Option<FrontEnd>),
+) {
+    use std::sync::{Condvar, Mutex, PoisonError};
+    struct Ahead {
+        slots: Vec<Option<FrontEnd>>,
+        ready: Vec<bool>,
+        next: usize,
+        taken: usize,
+    }
+    let n = order.len();
+    let window = 32 * workers;
+    let state = Mutex::new(Ahead {
+        slots: (0..n).map(|_| None).collect(),
+        ready: vec![false; n],
+        next: 0,
+        taken: 0,
+    });
+    let changed = Condvar::new();
+    let lock = || state.lock().unwrap_or_else(PoisonError::into_inner);
+    let read = |f: &Script| -> Option<FrontEnd> {
+        if !sql::templates::placeholders(f.sql).is_empty() {
+            return None;
+        }
+        let o = run_options(options, f.transaction);
+        let mut front = read_front_end(f.path, f.sql, &o);
+        if front.lowered.is_none() {
+            front.lowered = Some(
+                front
+                    .split
+                    .statements
+                    .iter()
+                    .map(|r| sql::lower(f.sql, r.span.clone()))
+                    .collect(),
+            );
+        }
+        Some(front)
+    };
+    std::thread::scope(|s| {
+        for _ in 0..workers.min(n) {
+            s.spawn(|| loop {
+                let i = {
+                    let mut st = lock();
+                    loop {
+                        if st.next >= n {
+                            return;
+                        }
+                        if st.next < st.taken + window {
+                            st.next += 1;
+                            break st.next - 1;
+                        }
+                        st = changed.wait(st).unwrap_or_else(PoisonError::into_inner);
+                    }
+                };
+                let front =
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read(&order[i])))
+                        .ok()
+                        .flatten();
+                let mut st = lock();
+                st.slots[i] = front;
+                st.ready[i] = true;
+                drop(st);
+                changed.notify_all();
+            });
+        }
+        for i in 0..n {
+            let pre = {
+                let mut st = lock();
+                while !st.ready[i] {
+                    st = changed.wait(st).unwrap_or_else(PoisonError::into_inner);
+                }
+                st.taken = i + 1;
+                st.slots[i].take()
+            };
+            changed.notify_all();
+            each(i, pre);
+        }
+    });
 }
 
 /// Lints the files of migration folders as their tool runs them
@@ -1019,6 +1132,7 @@ fn lint_one(
                     catalog,
                     report,
                     None,
+                    None,
                 );
                 let original = LineIndex::new(text);
                 let back = |s: &crate::model::Span| {
@@ -1043,12 +1157,13 @@ fn lint_one(
                     catalog,
                     report,
                     Some(&missing),
+                    None,
                 )
             }
         }
     }
     lint_text(
-        path, text, view, options, planner, rules, catalog, report, None,
+        path, text, view, options, planner, rules, catalog, report, None, None,
     )
 }
 
@@ -1080,12 +1195,14 @@ fn lint_text(
     catalog: &mut Catalog,
     report: &mut LintReport,
     missing: Option<&[sql::templates::Placeholder]>,
+    pre: Option<FrontEnd>,
 ) -> Vec<Finding> {
     let index = LineIndex::new(text);
     // The front end, by the file's kind: SQL, or a Rails migration read
-    // into the same operations (its statements lowered already).
-    let front = read_front_end(path, text, options);
-    let (split, lowered, options) = (
+    // into the same operations (its statements lowered already); or read
+    // already, on another thread (`jobs`).
+    let front = pre.unwrap_or_else(|| read_front_end(path, text, options));
+    let (split, mut lowered, options) = (
         front.split,
         front.lowered,
         front.options.as_ref().unwrap_or(options),
@@ -1186,10 +1303,10 @@ fn lint_text(
         &split.statements[..]
     };
     for (i, raw) in statements_read.iter().enumerate() {
-        let stmt = match &lowered {
+        let stmt = match &mut lowered {
             Some(v) => v
-                .get(i)
-                .cloned()
+                .get_mut(i)
+                .map(std::mem::take)
                 .unwrap_or_else(|| sql::lower(text, raw.span.clone())),
             None => sql::lower(text, raw.span.clone()),
         };

@@ -609,7 +609,7 @@ pub struct Op {
 }
 
 /// One statement of a migration file, lowered.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Statement {
     /// Byte range of the statement, without the trailing `;`.
     pub span: Range<usize>,

@@ -129,6 +129,13 @@ pub struct LintOptions {
         alias = "template-vars"
     )]
     pub template_vars: BTreeMap<String, String>,
+    /// Threads that read and parse files ahead of the engine's ordered
+    /// pass (`--jobs`; natively only). `None`: none (one thread). The
+    /// report is the same for any count. Not an option of `zerodown.toml`
+    /// or JavaScript.
+    #[serde(skip)]
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "never", optional))]
+    pub jobs: Option<usize>,
     /// Root tables for organization isolation (`sharding-key-missing`).
     #[serde(default)]
     pub roots: Vec<String>,
@@ -226,6 +233,7 @@ impl Default for LintOptions {
             include: Vec::new(),
             exclude: Vec::new(),
             template_vars: BTreeMap::new(),
+            jobs: None,
             roots: Vec::new(),
             plans: true,
             lock_timeout: None,

@@ -876,9 +876,20 @@ pub fn prepare(
                     && rest.starts_with('_')
                     && rest.ends_with(".rb");
                 if name == "structure.sql" || name == "schema.rb" {
-                    left(&mut p, path, "the schema dump, not a migration".into());
+                    // The schema, not a migration: not listed, as the
+                    // command line never reads it as one.
+                    continue;
                 } else if !path.ends_with(".rb") {
-                    left(&mut p, path, "Rails runs Ruby migrations (.rb) only".into());
+                    // SQL beside the Ruby migrations: Rails does not run it,
+                    // the project does by other means; linted as plain SQL,
+                    // in its place among them.
+                    let post = path.contains("post_migrate/") || path.contains("post-deploy");
+                    let run = Run::whole(path, text, None).rank(usize::from(post));
+                    runs.push(if version.is_empty() {
+                        run
+                    } else {
+                        run.version(version)
+                    });
                 } else if !migration {
                     left(
                         &mut p,

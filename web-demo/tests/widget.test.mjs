@@ -185,10 +185,11 @@ test("a change is read as its migration tool runs it: Prisma's one query, golang
   assert.deepEqual(one.errors, []);
   await one.page.close();
 
-  // golang-migrate: the up script is reviewed, the down script is listed as
-  // not run going up, never as a clean migration.
+  // golang-migrate: the up script is reviewed (one statement: no implicit
+  // transaction), the down script is listed as not run going up, never as
+  // a clean migration.
   const golang = addedDiff({
-    "migrations/7_email.up.sql": "SET lock_timeout = '2s';\nCREATE INDEX CONCURRENTLY users_email ON users (email);\n",
+    "migrations/7_email.up.sql": "CREATE INDEX CONCURRENTLY users_email ON users (email);\n",
     "migrations/7_email.down.sql": "DROP INDEX users_email;\n",
   });
   const two = await review(golang);
