@@ -52,8 +52,9 @@ for ((r = 1; r <= runs; r++)); do
   for name in "${order[@]}"; do
     # shellcheck disable=SC2086 # the command is a word list
     /usr/bin/time -f "%e %U %S %M" -o "$work/t" ${cmds[$name]} >/dev/null 2>"$work/err" || true
-    cat "$work/t" >>"$work/$name.times"
-    echo "run $r $name: $(cat "$work/t") (wall s, user s, sys s, peak KB)" >&2
+    # GNU time puts "Command exited with non-zero status 1" (findings) first.
+    tail -n 1 "$work/t" >>"$work/$name.times"
+    echo "run $r $name: $(tail -n 1 "$work/t") (wall s, user s, sys s, peak KB)" >&2
   done
 done
 printf '\n%-16s %10s %8s %8s %12s\n' command "wall (s)" user sys "peak (MB)"
