@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 use zerodown::lint::{lint_folder, FolderRun};
 use zerodown::model::LintOptions;
 use zerodown::report::{
-    render_json, render_text, text_findings, text_head, text_renderer, text_tail, StreamedReport,
+    render_ci, render_json, render_text, text_findings, text_head, text_renderer, text_tail,
+    CiFormat, CiStream, StreamedReport,
 };
 use zerodown::tools::Direction;
 
@@ -137,6 +138,22 @@ fn streamed_json_and_text_are_the_whole_reports() {
                 text == render_text(&whole, &source, false),
                 "{what}: the streamed text differs"
             );
+            // The CI formats written file by file.
+            for format in [
+                CiFormat::Sarif,
+                CiFormat::Gitlab,
+                CiFormat::Github,
+                CiFormat::Junit,
+            ] {
+                let run = FolderRun::new(&files, None, direction, &options).unwrap();
+                let (mut stream, mut out) = CiStream::new(format, &[]).unwrap();
+                let (rest, _) = run.lint(None, &mut |file| out.push_str(&stream.findings(&file)));
+                stream.finish_into(&rest.files, &mut |piece| out.push_str(piece));
+                assert!(
+                    out == render_ci(&whole, format),
+                    "{what}: streamed {format:?} differs"
+                );
+            }
             checked += 1;
         }
     }

@@ -28,7 +28,7 @@ mod types;
 
 pub use cells_text::{render_analyze_text, render_fleet_text, render_move_text};
 #[cfg(any(not(target_arch = "wasm32"), feature = "full", feature = "node"))]
-pub use ci::{gitlab_severity, render_ci, rule_url, CiFormat};
+pub use ci::{gitlab_severity, render_ci, rule_url, CiFormat, CiStream};
 pub use plan_rails::{plan_files_rails, Helpers};
 pub use plan_text::{
     describe_change, migration_body, migration_header, plan_files, render_plan_text, PlanFile,
