@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use zerodown::lint::{lint_folder, FolderRun};
 use zerodown::model::LintOptions;
+use zerodown::report::markdown::{render_markdown_within, MarkdownStream};
 use zerodown::report::{
     render_ci, render_json, render_text, text_findings, text_head, text_renderer, text_tail,
     CiFormat, CiStream, StreamedReport,
@@ -152,6 +153,25 @@ fn streamed_json_and_text_are_the_whole_reports() {
                 assert!(
                     out == render_ci(&whole, format),
                     "{what}: streamed {format:?} differs"
+                );
+            }
+            // The Markdown note, at sizes where it holds the plans, only the
+            // tables, or only some rows.
+            for max in [1_500, 8_000, 60_000, 10_000_000] {
+                let run = FolderRun::new(&files, None, direction, &options).unwrap();
+                let mut note = MarkdownStream::new(max);
+                let (rest, _) = run.lint(None, &mut |file| note.findings(&file));
+                let text = note.finish(&rest);
+                assert!(
+                    text == render_markdown_within(&whole, max),
+                    "{what}: streamed Markdown within {max} differs"
+                );
+                // What the stream drops could not have been shown.
+                let mut all = MarkdownStream::keeping_everything(max);
+                all.findings(&whole.findings);
+                assert!(
+                    all.finish(&whole) == text,
+                    "{what}: dropping changed the note within {max}"
                 );
             }
             checked += 1;

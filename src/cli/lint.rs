@@ -737,29 +737,14 @@ pub fn run(args: LintArgs, io: &mut dyn Io) -> u8 {
             }
             // Written as the run goes, each file's findings once the files
             // before it are done, so memory does not grow with the report
-            // (JUnit keeps its test cases as text for its totals); the
-            // Markdown note is drawn from the whole report.
-            if args.format != LintFormat::Markdown {
-                let run = crate::lint::FolderRun::new(&files, tool, direction, &options)
-                    .map_err(|e| e.to_string())?;
-                let color = args.color.enabled(io);
-                let (report, problems) = stream(io, run, &files, schema, args.format, color);
-                tool_problems = problems;
-                return Ok(Output::Written(report));
-            }
-            let (report, problems) =
-                crate::lint::lint_folder(&files, tool, direction, &options, schema)
-                    .map_err(|e| e.to_string())?;
+            // (JUnit keeps its test cases as text for its totals, the
+            // Markdown note what can fit in it).
+            let run = crate::lint::FolderRun::new(&files, tool, direction, &options)
+                .map_err(|e| e.to_string())?;
+            let color = args.color.enabled(io);
+            let (report, problems) = stream(io, run, &files, schema, args.format, color);
             tool_problems = problems;
-            let sources = files
-                .into_iter()
-                .map(|(path, sql)| SourceFile {
-                    path,
-                    sql,
-                    transaction: None,
-                })
-                .collect();
-            Ok(Output::Whole(sources, report))
+            Ok(Output::Written(report))
         }),
     };
     let (sources, report): (Vec<SourceFile>, _) = match result {
@@ -798,9 +783,8 @@ enum Output {
     Written(crate::report::LintReport),
 }
 
-/// Writes a folder's run as JSON, text, SARIF, GitLab Code Quality, GitHub
-/// workflow commands or JUnit while it lints; the report comes back without
-/// its findings (its summary counts them).
+/// Writes a folder's run in `format` while it lints; the report comes back
+/// without its findings (its summary counts them).
 fn stream(
     io: &mut dyn Io,
     run: crate::lint::FolderRun<'_>,
@@ -822,39 +806,45 @@ fn stream(
         _ => None,
     };
     // A folder run has no file it could not check: nothing to list first.
-    let report =
-        if let Some((mut stream, head)) = ci.and_then(|f| crate::report::CiStream::new(f, &[])) {
-            out.text(&head);
-            let (report, p) = run.lint(schema, &mut |file| out.text(&stream.findings(&file)));
+    let report = if format == LintFormat::Markdown {
+        let mut note =
+            crate::report::markdown::MarkdownStream::new(crate::report::markdown::MAX_NOTE);
+        let (report, p) = run.lint(schema, &mut |file| note.findings(&file));
+        problems = p;
+        out.text(&note.finish(&report));
+        report
+    } else if let Some((mut stream, head)) = ci.and_then(|f| crate::report::CiStream::new(f, &[])) {
+        out.text(&head);
+        let (report, p) = run.lint(schema, &mut |file| out.text(&stream.findings(&file)));
+        problems = p;
+        stream.finish_into(&report.files, &mut |piece| out.text(piece));
+        report
+    } else if format == LintFormat::Json {
+        let streamed = crate::report::StreamedReport::new(|sink| {
+            let (report, p) = run.lint(schema, sink);
             problems = p;
-            stream.finish_into(&report.files, &mut |piece| out.text(piece));
             report
-        } else if format == LintFormat::Json {
-            let streamed = crate::report::StreamedReport::new(|sink| {
-                let (report, p) = run.lint(schema, sink);
-                problems = p;
-                report
-            });
-            // Serializing plain data cannot fail; a closed stdout ends output
-            // quietly (as `Io::write` does).
-            let _ = serde_json::to_writer_pretty(&mut out, &streamed);
-            out.text("\n");
-            streamed.into_rest().unwrap_or_default()
-        } else {
-            let renderer = crate::report::text_renderer(color);
-            out.text(&crate::report::text_head(run.tool.as_ref(), run.left));
-            let (report, p) = run.lint(schema, &mut |file| {
-                let path = &file[0].path;
-                let source = files
-                    .iter()
-                    .find(|(p, _)| p == path)
-                    .map(|(_, t)| t.as_str());
-                out.text(&crate::report::text_findings(&file, source, &renderer));
-            });
-            problems = p;
-            out.text(&crate::report::text_tail(&report));
-            report
-        };
+        });
+        // Serializing plain data cannot fail; a closed stdout ends output
+        // quietly (as `Io::write` does).
+        let _ = serde_json::to_writer_pretty(&mut out, &streamed);
+        out.text("\n");
+        streamed.into_rest().unwrap_or_default()
+    } else {
+        let renderer = crate::report::text_renderer(color);
+        out.text(&crate::report::text_head(run.tool.as_ref(), run.left));
+        let (report, p) = run.lint(schema, &mut |file| {
+            let path = &file[0].path;
+            let source = files
+                .iter()
+                .find(|(p, _)| p == path)
+                .map(|(_, t)| t.as_str());
+            out.text(&crate::report::text_findings(&file, source, &renderer));
+        });
+        problems = p;
+        out.text(&crate::report::text_tail(&report));
+        report
+    };
     out.flush_all();
     (report, problems)
 }

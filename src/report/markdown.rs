@@ -185,100 +185,259 @@ fn row(f: &Finding) -> String {
     )
 }
 
-/// The findings of one file: a table, then the plans.
-fn file_section(path: &str, phase: &str, findings: &[&Finding], plans: bool) -> String {
-    let mut out = file_head(path, phase);
-    for f in findings {
-        out.push_str(&row(f));
+/// A finding's plan as a collapsible block ("" without a plan).
+fn plan_block(f: &Finding) -> String {
+    let Some(plan) = &f.plan else {
+        return String::new();
+    };
+    let steps: usize = plan.releases.iter().map(|r| r.steps.len()).sum();
+    format!(
+        "<details><summary>Plan for <code>{}</code> at line {}: {} over {}</summary>\n\n{}</details>\n\n",
+        plain_text(&f.rule, false),
+        f.span.start.line,
+        plural(steps, "step"),
+        plural(plan.releases.len(), "release"),
+        plan_markdown(plan)
+    )
+}
+
+/// The note written from findings as they come (`lint --format markdown`
+/// on a folder): the same text as [`render_markdown_within`] on the whole
+/// report, which is built on it. The note holds at most `max` bytes, so
+/// of each file's rows and plans only what could still fit is kept (as
+/// text); every length is counted, so which form of the note fits is
+/// decided as on the whole report.
+pub struct MarkdownStream {
+    max: usize,
+    /// Keep every row and plan (to check that dropping what cannot fit
+    /// changes nothing).
+    keep_all: bool,
+    groups: Vec<Group>,
+    findings: usize,
+    /// Bytes of every row, and of rows and plans, so far.
+    rows: usize,
+    rows_and_plans: usize,
+}
+
+/// One file's findings in the note.
+struct Group {
+    path: String,
+    /// The report's file index of its first finding.
+    file: Option<u32>,
+    /// Its rows, while the rows so far fit the note.
+    rows: Vec<String>,
+    rows_len: usize,
+    /// Its plans, while the rows and plans so far fit the note.
+    plans: String,
+    plans_len: usize,
+}
+
+impl MarkdownStream {
+    /// A note of at most `max` bytes.
+    pub fn new(max: usize) -> Self {
+        MarkdownStream {
+            max,
+            keep_all: false,
+            groups: Vec::new(),
+            findings: 0,
+            rows: 0,
+            rows_and_plans: 0,
+        }
     }
-    out.push('\n');
-    if plans {
+
+    /// A stream that keeps every row and plan, whatever the size: the same
+    /// note, for tests that show dropping what cannot fit changes nothing.
+    #[doc(hidden)]
+    pub fn keeping_everything(max: usize) -> Self {
+        MarkdownStream {
+            keep_all: true,
+            ..Self::new(max)
+        }
+    }
+
+    /// The next findings, in the report's order.
+    pub fn findings(&mut self, findings: &[Finding]) {
         for f in findings {
-            if let Some(plan) = &f.plan {
-                let steps: usize = plan.releases.iter().map(|r| r.steps.len()).sum();
-                let _ = write!(
-                    out,
-                    "<details><summary>Plan for <code>{}</code> at line {}: {} over {}</summary>\n\n{}</details>\n\n",
-                    plain_text(&f.rule, false),
-                    f.span.start.line,
-                    plural(steps, "step"),
-                    plural(plan.releases.len(), "release"),
-                    plan_markdown(plan)
-                );
+            if self.groups.last().is_none_or(|g| g.path != f.path) {
+                self.groups.push(Group {
+                    path: f.path.clone(),
+                    file: f.file,
+                    rows: Vec::new(),
+                    rows_len: 0,
+                    plans: String::new(),
+                    plans_len: 0,
+                });
+            }
+            let r = row(f);
+            let p = plan_block(f);
+            self.findings += 1;
+            self.rows += r.len();
+            self.rows_and_plans += r.len() + p.len();
+            let keep_row = self.keep_all || self.rows <= self.max;
+            let keep_plan = self.keep_all || self.rows_and_plans <= self.max;
+            if let Some(g) = self.groups.last_mut() {
+                g.rows_len += r.len();
+                g.plans_len += p.len();
+                if keep_row {
+                    g.rows.push(r);
+                }
+                if keep_plan {
+                    g.plans.push_str(&p);
+                }
             }
         }
     }
-    out
-}
 
-/// Renders the note.
-pub fn render_markdown(report: &LintReport) -> String {
-    render_markdown_within(report, MAX_NOTE)
-}
-
-/// Renders the note within `max` bytes.
-pub fn render_markdown_within(report: &LintReport, max: usize) -> String {
-    let listed = |s: FileStatus| report.files.iter().filter(move |f| f.status == Some(s));
-    let not_checked: Vec<_> = listed(FileStatus::NotChecked).collect();
-    let schema: Vec<_> = listed(FileStatus::Schema).collect();
-    let migrations = report
-        .files
-        .iter()
-        .filter(|f| {
-            f.status
-                .is_none_or(|s| matches!(s, FileStatus::Checked | FileStatus::NotChecked))
-        })
-        .count();
-    if migrations == 0 {
-        let mut out = String::from("### zerodown\n\nNo migrations changed.\n");
-        if !schema.is_empty() {
-            let paths: Vec<String> = schema.iter().map(|f| code_span(&f.path, false)).collect();
-            let _ = writeln!(
-                out,
-                "\nSchema dumps changed, not linted: {}.",
-                paths.join(", ")
-            );
+    /// The note, given the rest of the report (its files and summary).
+    pub fn finish(self, report: &LintReport) -> String {
+        let MarkdownStream {
+            max,
+            groups,
+            findings,
+            ..
+        } = self;
+        let listed = |s: FileStatus| report.files.iter().filter(move |f| f.status == Some(s));
+        let not_checked: Vec<_> = listed(FileStatus::NotChecked).collect();
+        let schema: Vec<_> = listed(FileStatus::Schema).collect();
+        let migrations = report
+            .files
+            .iter()
+            .filter(|f| {
+                f.status
+                    .is_none_or(|s| matches!(s, FileStatus::Checked | FileStatus::NotChecked))
+            })
+            .count();
+        if migrations == 0 {
+            let mut out = String::from("### zerodown\n\nNo migrations changed.\n");
+            if !schema.is_empty() {
+                let paths: Vec<String> = schema.iter().map(|f| code_span(&f.path, false)).collect();
+                let _ = writeln!(
+                    out,
+                    "\nSchema dumps changed, not linted: {}.",
+                    paths.join(", ")
+                );
+            }
+            return out;
         }
-        return out;
-    }
-    let s = &report.summary;
-    let mut head = String::from("### zerodown: ");
-    if report.findings.is_empty() {
-        head.push_str("no downtime risks");
-    } else {
-        let mut counts = vec![
-            plural(s.errors as usize, "error"),
-            plural(s.warnings as usize, "warning"),
-        ];
-        if s.infos > 0 {
-            counts.push(format!("{} info", s.infos));
+        let s = &report.summary;
+        let mut head = String::from("### zerodown: ");
+        if findings == 0 {
+            head.push_str("no downtime risks");
+        } else {
+            let mut counts = vec![
+                plural(s.errors as usize, "error"),
+                plural(s.warnings as usize, "warning"),
+            ];
+            if s.infos > 0 {
+                counts.push(format!("{} info", s.infos));
+            }
+            head.push_str(&counts.join(", "));
         }
-        head.push_str(&counts.join(", "));
-    }
-    let _ = write!(head, " in {}", plural(migrations, "migration"));
-    if !not_checked.is_empty() {
-        let _ = write!(head, " ({} not checked)", not_checked.len());
-    }
-    head.push_str("\n\n");
-    if let (Some(changed), Some(context)) = (s.changed, s.context) {
-        let _ = writeln!(
-            head,
-            "{} changed, {context} read for context.\n",
-            plural(changed as usize, "statement")
-        );
-    }
-    if !not_checked.is_empty() {
-        head.push_str("**Not checked** (review these by hand):\n\n");
-        for f in &not_checked {
+        let _ = write!(head, " in {}", plural(migrations, "migration"));
+        if !not_checked.is_empty() {
+            let _ = write!(head, " ({} not checked)", not_checked.len());
+        }
+        head.push_str("\n\n");
+        if let (Some(changed), Some(context)) = (s.changed, s.context) {
             let _ = writeln!(
                 head,
-                "- {}: {}",
-                code_span(&f.path, false),
-                message(f.reason.as_deref().unwrap_or("not checked"), false)
+                "{} changed, {context} read for context.\n",
+                plural(changed as usize, "statement")
             );
         }
-        head.push('\n');
+        if !not_checked.is_empty() {
+            head.push_str("**Not checked** (review these by hand):\n\n");
+            for f in &not_checked {
+                let _ = writeln!(
+                    head,
+                    "- {}: {}",
+                    code_span(&f.path, false),
+                    message(f.reason.as_deref().unwrap_or("not checked"), false)
+                );
+            }
+            head.push('\n');
+        }
+        let tail = note_tail(report, &schema);
+        // The files with findings, in the report's order, with their heads.
+        let heads: Vec<String> = groups
+            .iter()
+            .map(|g| {
+                let phase = g
+                    .file
+                    .and_then(|i| report.files.get(i as usize))
+                    .map_or("regular", |fs| fs.phase.as_str());
+                file_head(&g.path, phase)
+            })
+            .collect();
+        for plans in [true, false] {
+            let note = if plans {
+                ""
+            } else {
+                "*Plans are left out to keep this note within a comment's size: `zerodown lint --format json` has them.*\n\n"
+            };
+            let body: usize = groups
+                .iter()
+                .zip(&heads)
+                .map(|(g, h)| h.len() + g.rows_len + 1 + if plans { g.plans_len } else { 0 })
+                .sum();
+            if head.len() + note.len() + body + tail.len() <= max {
+                // It fits, so every row and plan was kept.
+                let mut out = head;
+                out.push_str(note);
+                for (g, h) in groups.iter().zip(&heads) {
+                    out.push_str(h);
+                    for r in &g.rows {
+                        out.push_str(r);
+                    }
+                    out.push('\n');
+                    if plans {
+                        out.push_str(&g.plans);
+                    }
+                }
+                out.push_str(&tail);
+                return out;
+            }
+        }
+        // Still too long: as many findings as fit, then how many were left
+        // out. A row that was not kept would not fit either.
+        let mut out = head;
+        out.push_str("*Plans are left out to keep this note within a comment's size: `zerodown lint --format json` has them.*\n\n");
+        let mut shown = 0;
+        let reserve = tail.len() + 200;
+        'files: for (g, head) in groups.iter().zip(&heads) {
+            if out.len() + head.len() + reserve > max {
+                break;
+            }
+            out.push_str(head);
+            let count =
+                g.rows.len() + usize::from(g.rows_len > g.rows.iter().map(String::len).sum());
+            for i in 0..count {
+                match g.rows.get(i) {
+                    Some(r) if out.len() + r.len() + reserve <= max => {
+                        out.push_str(r);
+                        shown += 1;
+                    }
+                    _ => {
+                        out.push('\n');
+                        break 'files;
+                    }
+                }
+            }
+            out.push('\n');
+        }
+        let left = findings - shown;
+        let _ = writeln!(
+            out,
+            "*{} not shown: the note would pass a comment's size limit. `zerodown lint` lists every finding.*\n",
+            plural(left, "more finding")
+        );
+        out.push_str(&tail);
+        out
     }
+}
+
+/// The note's end: the files read, and the version.
+fn note_tail(report: &LintReport, schema: &[&super::FileSummary]) -> String {
     let mut tail = String::new();
     let checked: Vec<_> = report
         .files
@@ -300,7 +459,7 @@ pub fn render_markdown_within(report: &LintReport, max: usize) -> String {
             }
             tail.push_str(")\n");
         }
-        for f in &schema {
+        for f in schema {
             let _ = writeln!(
                 tail,
                 "- {} (schema dump, not linted)",
@@ -311,62 +470,19 @@ pub fn render_markdown_within(report: &LintReport, max: usize) -> String {
     }
     let _ = writeln!(tail, "<sub>zerodown {}</sub>", env!("CARGO_PKG_VERSION"));
 
-    // The files with findings, in the report's order.
-    let mut groups: Vec<(&str, &str, Vec<&Finding>)> = Vec::new();
-    for f in &report.findings {
-        let phase = f
-            .file
-            .and_then(|i| report.files.get(i as usize))
-            .map_or("regular", |fs| fs.phase.as_str());
-        match groups.last_mut() {
-            Some((p, _, list)) if *p == f.path => list.push(f),
-            _ => groups.push((&f.path, phase, vec![f])),
-        }
-    }
-    for plans in [true, false] {
-        let body: String = groups
-            .iter()
-            .map(|(p, phase, list)| file_section(p, phase, list, plans))
-            .collect();
-        let note = if plans {
-            String::new()
-        } else {
-            "*Plans are left out to keep this note within a comment's size: `zerodown lint --format json` has them.*\n\n".to_string()
-        };
-        if head.len() + note.len() + body.len() + tail.len() <= max {
-            return format!("{head}{note}{body}{tail}");
-        }
-    }
-    // Still too long: as many findings as fit, then how many were left out.
-    let mut out = head;
-    out.push_str("*Plans are left out to keep this note within a comment's size: `zerodown lint --format json` has them.*\n\n");
-    let mut shown = 0;
-    let reserve = tail.len() + 200;
-    'files: for (p, phase, list) in &groups {
-        let head = file_head(p, phase);
-        if out.len() + head.len() + reserve > max {
-            break;
-        }
-        out.push_str(&head);
-        for f in list {
-            let r = row(f);
-            if out.len() + r.len() + reserve > max {
-                out.push('\n');
-                break 'files;
-            }
-            out.push_str(&r);
-            shown += 1;
-        }
-        out.push('\n');
-    }
-    let left = report.findings.len() - shown;
-    let _ = writeln!(
-        out,
-        "*{} not shown: the note would pass a comment's size limit. `zerodown lint` lists every finding.*\n",
-        plural(left, "more finding")
-    );
-    out.push_str(&tail);
-    out
+    tail
+}
+
+/// Renders the note.
+pub fn render_markdown(report: &LintReport) -> String {
+    render_markdown_within(report, MAX_NOTE)
+}
+
+/// Renders the note within `max` bytes.
+pub fn render_markdown_within(report: &LintReport, max: usize) -> String {
+    let mut stream = MarkdownStream::new(max);
+    stream.findings(&report.findings);
+    stream.finish(report)
 }
 
 #[cfg(test)]
