@@ -10,13 +10,14 @@
 #   benches/paired.sh [RUNS] [FORMAT]  # default 5 runs, json
 #
 # SCALE=4 copies the corpus four times (40 MB), to see how memory grows.
+# KEEP=DIR leaves the corpus folder in DIR (for other measurements by hand).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 runs=${1:-5}
 format=${2:-json}
 scale=${SCALE:-1}
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+trap 'if [[ -n "${KEEP:-}" ]]; then rm -rf "$KEEP" && mv "$work/corpus" "$KEEP"; fi; rm -rf "$work"' EXIT
 
 # `--only none`: write the corpus, measure nothing.
 cargo bench --manifest-path "$root/Cargo.toml" --bench lint -- --only none --write "$work/corpus.json" >/dev/null

@@ -833,12 +833,13 @@ fn stream(
     } else {
         let renderer = crate::report::text_renderer(color);
         out.text(&crate::report::text_head(run.tool.as_ref(), run.left));
+        // Each file's text for its code frames, found by path once per file.
+        let texts: std::collections::HashMap<&str, &str> = files
+            .iter()
+            .map(|(p, t)| (p.as_str(), t.as_str()))
+            .collect();
         let (report, p) = run.lint(schema, &mut |file| {
-            let path = &file[0].path;
-            let source = files
-                .iter()
-                .find(|(p, _)| p == path)
-                .map(|(_, t)| t.as_str());
+            let source = texts.get(file[0].path.as_str()).copied();
             out.text(&crate::report::text_findings(&file, source, &renderer));
         });
         problems = p;

@@ -22,6 +22,10 @@ use crate::plan::Plan;
 /// The longest note, in bytes.
 pub const MAX_NOTE: usize = 60_000;
 
+/// Said when a note leaves the plans out.
+const PLANS_LEFT_OUT: &str =
+    "*Plans are left out to keep this note within a comment's size: `zerodown lint --format json` has them.*\n\n";
+
 /// `text` as one code span; `table` escapes pipes for a table cell.
 pub fn code_span(text: &str, table: bool) -> String {
     let mut s = text.replace("\r\n", " ").replace('\n', " ");
@@ -370,11 +374,7 @@ impl MarkdownStream {
             })
             .collect();
         for plans in [true, false] {
-            let note = if plans {
-                ""
-            } else {
-                "*Plans are left out to keep this note within a comment's size: `zerodown lint --format json` has them.*\n\n"
-            };
+            let note = if plans { "" } else { PLANS_LEFT_OUT };
             let body: usize = groups
                 .iter()
                 .zip(&heads)
@@ -401,7 +401,7 @@ impl MarkdownStream {
         // Still too long: as many findings as fit, then how many were left
         // out. A row that was not kept would not fit either.
         let mut out = head;
-        out.push_str("*Plans are left out to keep this note within a comment's size: `zerodown lint --format json` has them.*\n\n");
+        out.push_str(PLANS_LEFT_OUT);
         let mut shown = 0;
         let reserve = tail.len() + 200;
         'files: for (g, head) in groups.iter().zip(&heads) {
