@@ -1143,6 +1143,8 @@ fn lint_one(
                 for f in &mut findings {
                     f.span = back(&f.span);
                     f.statement = back(&f.statement);
+                    // Edits of the filled-in text are not edits of the file.
+                    f.fix = None;
                 }
                 return findings;
             }
@@ -1449,6 +1451,7 @@ fn lint_text(
                     statement: index.span(span),
                     plan: None,
                     fingerprint: None,
+                    fix: None,
                 });
             }
         }
@@ -1569,6 +1572,22 @@ fn to_finding(
         (Some(change), Some(planner)) => planner.plan(change).ok(),
         _ => None,
     };
+    // Fixes are SQL text: a Rails migration's statements are Ruby.
+    let fix = p
+        .diag
+        .fix
+        .filter(|_| !is_ruby_path(path))
+        .map(|f| crate::model::Fix {
+            title: f.title,
+            edits: f
+                .edits
+                .into_iter()
+                .map(|(range, text)| crate::model::Edit {
+                    span: index.span(range),
+                    text,
+                })
+                .collect(),
+        });
     Finding {
         rule: p.rule.to_string(),
         severity: p.severity,
@@ -1580,6 +1599,7 @@ fn to_finding(
         statement: index.span(p.statement),
         plan,
         fingerprint: None,
+        fix,
     }
 }
 

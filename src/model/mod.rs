@@ -16,6 +16,7 @@
 
 mod change;
 mod duration;
+mod ident;
 mod layered;
 mod locks;
 mod operation;
@@ -30,6 +31,7 @@ mod vocabulary;
 
 pub use change::Change;
 pub use duration::parse_duration_ms;
+pub use ident::ident;
 pub(crate) use locks::strong_lock;
 pub use operation::*;
 pub use options::{FailOn, LintOptions, PhaseGlob, RuleLevel, DEFAULT_MAX_LOCK_TIMEOUT};
@@ -38,4 +40,4 @@ pub use phase::{glob_match, infer_phase, phase_from_path};
 pub use sharding::{key_column_for_root, normalize_table, table_key};
 pub use state::{Catalog, ColumnInfo, FileState, IndexInfo};
 pub use version::Version;
-pub use vocabulary::{Phase, Position, Severity, Span};
+pub use vocabulary::{Edit, Fix, Phase, Position, Severity, Span};

@@ -63,6 +63,31 @@ pub struct Span {
     pub end: Position,
 }
 
+/// One text edit of a fix: replace `span` of the linted file with `text`
+/// (an empty span inserts).
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Edit {
+    /// The range replaced.
+    pub span: Span,
+    /// What replaces it.
+    pub text: String,
+}
+
+/// A mechanical rewrite of the linted file that removes a finding: the
+/// safe form of the statement, in the same file and release. It changes
+/// nothing but what makes the statement safe; a change that needs more
+/// than one release is a plan, not a fix. The edits do not overlap and are
+/// sorted by position.
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fix {
+    /// What the fix does, in one line (an editor's code action title).
+    pub title: String,
+    /// The text edits, in file order.
+    pub edits: Vec<Edit>,
+}
+
 /// The phase a migration runs in, relative to the deployment of new code.
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[derive(

@@ -36,6 +36,7 @@ pub(crate) fn finding(
         statement: span,
         plan: None,
         fingerprint: None,
+        fix: None,
     }
 }
 

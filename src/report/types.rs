@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-pub use crate::model::{Phase, Position, Severity, Span};
+pub use crate::model::{Edit, Fix, Phase, Position, Severity, Span};
 
 /// One problem found in one statement.
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
@@ -39,6 +39,13 @@ pub struct Finding {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub fingerprint: Option<String>,
+    /// The rewrite of the file that removes this finding, when one is
+    /// mechanical and safe in the file's context (`zerodown fix`, editors'
+    /// code actions). When the rule has a fix but this context rules it
+    /// out, `help` says why.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub fix: Option<Fix>,
 }
 
 /// What was linted in one file.

@@ -81,7 +81,8 @@ impl Rule for AddIndexNonConcurrently {
                 unique: ci.unique,
                 method: ci.method.clone(),
                 predicate: ci.predicate.clone(),
-            }),
+            })
+            .with_fix(super::fix::create_index_concurrently(cx)),
         );
     }
 }

@@ -13,6 +13,7 @@ use std::ops::Range;
 
 use crate::model::postgres::{behaviour, Behaviour, Knowledge, Rel};
 use crate::model::{Catalog, Change, FileState, LintOptions, Name, Op, Phase, Severity, Statement};
+pub use fix::TextFix;
 
 /// What a rule looks at, and so which part of zerodown reports it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,6 +75,9 @@ pub struct Diagnostic {
     pub change: Option<Change>,
     /// A severity other than the rule's default, when the context calls for it.
     pub severity: Option<Severity>,
+    /// The mechanical rewrite that removes the finding, in byte ranges of
+    /// the file (`fix.rs`).
+    pub fix: Option<TextFix>,
 }
 
 impl Diagnostic {
@@ -85,7 +89,23 @@ impl Diagnostic {
             help: help.into(),
             change: None,
             severity: None,
+            fix: None,
         }
+    }
+
+    /// Attaches a fix, or, when the context rules the rule's fix out,
+    /// says why in the help (`Err(reason)`); `None` offers nothing.
+    #[must_use]
+    pub fn with_fix(mut self, fix: Option<Result<TextFix, String>>) -> Self {
+        match fix {
+            Some(Ok(f)) => self.fix = Some(f),
+            Some(Err(why)) => {
+                self.help
+                    .push_str(&format!(" (no automatic fix here: {why})"));
+            }
+            None => {}
+        }
+        self
     }
 
     /// Attaches the change whose plan the finding should carry.
@@ -312,6 +332,7 @@ mod drop_table;
 mod dynamic_sql;
 mod enum_value_in_transaction;
 mod enum_value_not_appended;
+mod fix;
 mod gitlab_helper_in_transaction;
 mod identifier_too_long;
 mod ignore_removed_too_early;

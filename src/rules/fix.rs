@@ -1,0 +1,783 @@
+//! Fixes: the safe form of a flagged statement, as text edits of the file.
+//!
+//! A rule that knows a mechanical, single-file rewrite attaches it to its
+//! diagnostic (`Diagnostic::with_fix`). The builders here read the
+//! statement's words with a small scanner (comments, strings, dollar
+//! quotes and quoted names are skipped whole, so a keyword inside one is
+//! never edited) and return either the edits, or the reason the file's
+//! context rules the fix out (inside a transaction, several actions in one
+//! statement, a name PostgreSQL would choose that zerodown cannot know),
+//! which the finding's help then gives.
+//!
+//! A fix changes nothing but the safety of the statement: it never drops,
+//! renames or retypes beyond what its rule asks, and what needs more than
+//! one release stays a plan. `tests/fixes.rs` checks every fix three ways
+//! (the finding goes, the result parses, a second run changes nothing) and
+//! applies the fixed files on PostgreSQL.
+
+use std::ops::Range;
+
+use super::RuleContext;
+use crate::model::{ident, ColumnDef, Name};
+
+/// A fix in byte ranges of the linted file; the engine turns it into the
+/// report's `Fix` (lines, columns, UTF-16 offsets).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextFix {
+    /// What the fix does, in one line.
+    pub title: String,
+    /// Replacements, in file order, not overlapping.
+    pub edits: Vec<(Range<usize>, String)>,
+}
+
+/// What a fix builder returns: `None` when the rule has nothing to offer
+/// for this statement, `Some(Err(reason))` when the context rules it out.
+pub(crate) type Offer = Option<Result<TextFix, String>>;
+
+/// The kind of a scanned token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// A keyword or unquoted name.
+    Word,
+    /// A `"quoted name"`.
+    Quoted,
+    /// A string or dollar-quoted body, or a number.
+    Literal,
+    /// Anything else, one character at a time.
+    Punct(char),
+}
+
+/// One token of a statement, with its byte range in the file.
+#[derive(Debug, Clone)]
+struct Tok {
+    kind: Kind,
+    span: Range<usize>,
+}
+
+/// The tokens of the statement being checked.
+struct Words<'a> {
+    source: &'a str,
+    toks: Vec<Tok>,
+}
+
+impl<'a> Words<'a> {
+    fn of(cx: &RuleContext<'a>) -> Words<'a> {
+        Words::scan(cx.source, cx.statement.span.clone())
+    }
+
+    /// Scans `source[span]`, skipping blanks and comments.
+    fn scan(source: &'a str, span: Range<usize>) -> Words<'a> {
+        let span = span.start.min(source.len())..span.end.min(source.len());
+        let b = source.as_bytes();
+        let mut toks = Vec::new();
+        let mut i = span.start;
+        let end = span.end;
+        let word_char = |c: char| c.is_alphanumeric() || c == '_' || c == '$';
+        while i < end {
+            let Some(c) = source[i..end].chars().next() else {
+                break;
+            };
+            let next = b.get(i + 1).copied();
+            let start = i;
+            let kind = if c.is_whitespace() {
+                i += c.len_utf8();
+                continue;
+            } else if c == '-' && next == Some(b'-') {
+                i = source[i..end].find('\n').map_or(end, |n| i + n);
+                continue;
+            } else if c == '/' && next == Some(b'*') {
+                let mut depth = 0usize;
+                while i < end {
+                    if source[i..].starts_with("/*") {
+                        depth += 1;
+                        i += 2;
+                    } else if source[i..].starts_with("*/") {
+                        depth -= 1;
+                        i += 2;
+                        if depth == 0 {
+                            break;
+                        }
+                    } else {
+                        i += 1;
+                    }
+                }
+                continue;
+            } else if c == '\'' || ((c == 'E' || c == 'e') && next == Some(b'\'')) {
+                let escapes = c != '\'';
+                i += if escapes { 2 } else { 1 };
+                while i < end {
+                    match b[i] {
+                        b'\\' if escapes => i += 2,
+                        b'\'' if b.get(i + 1) == Some(&b'\'') => i += 2,
+                        b'\'' => {
+                            i += 1;
+                            break;
+                        }
+                        _ => i += 1,
+                    }
+                }
+                Kind::Literal
+            } else if c == '"' {
+                i += 1;
+                while i < end {
+                    if b[i] == b'"' {
+                        if b.get(i + 1) == Some(&b'"') {
+                            i += 2;
+                            continue;
+                        }
+                        i += 1;
+                        break;
+                    }
+                    i += 1;
+                }
+                Kind::Quoted
+            } else if c == '$' && next.is_some_and(|n| !n.is_ascii_digit()) {
+                // `$tag$ ... $tag$` (or `$$`): a dollar-quoted body.
+                let tag_end = source[i + 1..end]
+                    .find(|ch: char| !(ch.is_alphanumeric() || ch == '_'))
+                    .map(|n| i + 1 + n);
+                match tag_end {
+                    Some(t) if b[t] == b'$' => {
+                        let tag = &source[i..=t];
+                        i = source[t + 1..end]
+                            .find(tag)
+                            .map_or(end, |n| t + 1 + n + tag.len());
+                        Kind::Literal
+                    }
+                    _ => {
+                        i += 1;
+                        Kind::Punct('$')
+                    }
+                }
+            } else if c.is_ascii_digit() {
+                while i < end && (b[i].is_ascii_alphanumeric() || b[i] == b'.') {
+                    i += 1;
+                }
+                Kind::Literal
+            } else if word_char(c) {
+                while let Some(ch) = source[i..end].chars().next().filter(|&ch| word_char(ch)) {
+                    i += ch.len_utf8();
+                }
+                Kind::Word
+            } else {
+                i += c.len_utf8();
+                Kind::Punct(c)
+            };
+            toks.push(Tok {
+                kind,
+                span: start..i.min(end),
+            });
+        }
+        Words { source, toks }
+    }
+
+    fn text(&self, k: usize) -> &'a str {
+        &self.source[self.toks[k].span.clone()]
+    }
+
+    /// Whether token `k` is the keyword `kw` (upper case).
+    fn is(&self, k: usize, kw: &str) -> bool {
+        k < self.toks.len()
+            && self.toks[k].kind == Kind::Word
+            && self.text(k).eq_ignore_ascii_case(kw)
+    }
+
+    fn is_punct(&self, k: usize, c: char) -> bool {
+        k < self.toks.len() && self.toks[k].kind == Kind::Punct(c)
+    }
+
+    /// The first token at or after `from` that is one of `kws`, at
+    /// parenthesis depth 0 relative to `from`.
+    fn find(&self, from: usize, kws: &[&str]) -> Option<usize> {
+        let mut depth = 0i32;
+        for k in from..self.toks.len() {
+            match self.toks[k].kind {
+                Kind::Punct('(') => depth += 1,
+                Kind::Punct(')') => depth -= 1,
+                Kind::Word if depth == 0 && kws.iter().any(|kw| self.is(k, kw)) => return Some(k),
+                _ => {}
+            }
+        }
+        None
+    }
+
+    /// The index just past the `)` matching the `(` at `open`.
+    fn close_of(&self, open: usize) -> Option<usize> {
+        let mut depth = 0i32;
+        for k in open..self.toks.len() {
+            match self.toks[k].kind {
+                Kind::Punct('(') => depth += 1,
+                Kind::Punct(')') => {
+                    depth -= 1;
+                    if depth == 0 {
+                        return Some(k + 1);
+                    }
+                }
+                _ => {}
+            }
+        }
+        None
+    }
+
+    /// The text of tokens `from..to`, as written (comments inside kept).
+    fn slice(&self, from: usize, to: usize) -> &'a str {
+        &self.source[self.toks[from].span.start..self.toks[to - 1].span.end]
+    }
+
+    /// A (possibly qualified) name starting at `k`: `a`, `"a"`, `s.a`.
+    /// Returns the index past it.
+    fn name_end(&self, mut k: usize) -> Option<usize> {
+        loop {
+            if !matches!(self.toks.get(k)?.kind, Kind::Word | Kind::Quoted) {
+                return None;
+            }
+            k += 1;
+            if self.is_punct(k, '.') {
+                k += 1;
+            } else {
+                return Some(k);
+            }
+        }
+    }
+
+    /// The end of the statement's last token.
+    fn end(&self) -> usize {
+        self.toks.last().map_or(0, |t| t.span.end)
+    }
+}
+
+/// The reason a fix that must run outside a transaction block is not
+/// offered, when the file runs inside one.
+fn outside_transaction(cx: &RuleContext<'_>, what: &str) -> Result<(), String> {
+    if cx.in_transaction() {
+        Err(format!("the statement runs inside a transaction block, where PostgreSQL refuses {what}; run the migration outside a transaction and the fix is offered"))
+    } else {
+        Ok(())
+    }
+}
+
+fn one_action(cx: &RuleContext<'_>) -> Result<(), String> {
+    if cx.statement.ops.len() == 1 {
+        Ok(())
+    } else {
+        Err("the statement does several things; give this change its own statement".into())
+    }
+}
+
+/// The name PostgreSQL gives a constraint of `table` on `columns` with
+/// `suffix` (`fkey`, `key`, `pkey`), when it is certain: the parts joined
+/// by `_` fit in 63 bytes (longer ones PostgreSQL truncates part by part,
+/// and a taken name gets a number, which zerodown cannot see).
+fn default_name(table: &Name, columns: &[String], suffix: &str) -> Option<String> {
+    let mut parts = vec![table.name.as_str()];
+    parts.extend(columns.iter().map(String::as_str));
+    parts.push(suffix);
+    let name = parts.join("_");
+    (name.len() <= 63).then_some(name)
+}
+
+/// `CONCURRENTLY` inserted after the keyword at `k`.
+fn concurrently_after(w: &Words<'_>, k: usize, title: &str) -> TextFix {
+    let at = w.toks[k].span.end;
+    TextFix {
+        title: title.into(),
+        edits: vec![(at..at, " CONCURRENTLY".into())],
+    }
+}
+
+/// `CREATE [UNIQUE] INDEX` → `CREATE [UNIQUE] INDEX CONCURRENTLY`.
+pub(crate) fn create_index_concurrently(cx: &RuleContext<'_>) -> Offer {
+    let w = Words::of(cx);
+    let k = if w.is(1, "UNIQUE") { 2 } else { 1 };
+    if !w.is(0, "CREATE") || !w.is(k, "INDEX") || w.is(k + 1, "CONCURRENTLY") {
+        return None;
+    }
+    Some(
+        outside_transaction(cx, "CREATE INDEX CONCURRENTLY")
+            .map(|()| concurrently_after(&w, k, "Build the index CONCURRENTLY")),
+    )
+}
+
+/// `DROP INDEX` → `DROP INDEX CONCURRENTLY`, for one index without CASCADE.
+pub(crate) fn drop_index_concurrently(cx: &RuleContext<'_>, names: usize) -> Offer {
+    let w = Words::of(cx);
+    if !w.is(0, "DROP") || !w.is(1, "INDEX") || w.is(2, "CONCURRENTLY") {
+        return None;
+    }
+    if names != 1 {
+        return Some(Err(
+            "PostgreSQL drops only one index per DROP INDEX CONCURRENTLY; drop each in its own statement".into(),
+        ));
+    }
+    if w.find(2, &["CASCADE"]).is_some() {
+        return Some(Err(
+            "PostgreSQL refuses CASCADE with DROP INDEX CONCURRENTLY".into(),
+        ));
+    }
+    Some(
+        outside_transaction(cx, "DROP INDEX CONCURRENTLY")
+            .map(|()| concurrently_after(&w, 1, "Drop the index CONCURRENTLY")),
+    )
+}
+
+/// `REINDEX {INDEX|TABLE|SCHEMA|DATABASE} name` → `... CONCURRENTLY name`
+/// (PostgreSQL 12 and later; `REINDEX SYSTEM` has no concurrent form).
+pub(crate) fn reindex_concurrently(cx: &RuleContext<'_>) -> Offer {
+    let w = Words::of(cx);
+    if !w.is(0, "REINDEX") || !cx.options.pg_version.reindex_concurrently() {
+        return None;
+    }
+    let mut k = 1;
+    if w.is_punct(1, '(') {
+        k = w.close_of(1)?;
+        // `REINDEX (CONCURRENTLY) ...` (PostgreSQL 14) is concurrent already.
+        if w.find(1, &["CONCURRENTLY"]).is_some_and(|c| c < k) {
+            return None;
+        }
+    }
+    if !["INDEX", "TABLE", "SCHEMA", "DATABASE"]
+        .iter()
+        .any(|kw| w.is(k, kw))
+        || w.is(k + 1, "CONCURRENTLY")
+    {
+        return None;
+    }
+    Some(
+        outside_transaction(cx, "REINDEX CONCURRENTLY")
+            .map(|()| concurrently_after(&w, k, "Rebuild CONCURRENTLY")),
+    )
+}
+
+/// `SET lock_timeout` inserted before the statement, on its own line with
+/// the statement's indent (or before it on its line, when other text
+/// precedes it there).
+pub(crate) fn set_lock_timeout(cx: &RuleContext<'_>, value: &str) -> Offer {
+    let w = Words::of(cx);
+    let at = w.toks.first()?.span.start;
+    let line_start = cx.source[..at].rfind('\n').map_or(0, |n| n + 1);
+    let indent = &cx.source[line_start..at];
+    let set = format!("SET lock_timeout = '{value}';");
+    let text = if indent.chars().all(char::is_whitespace) {
+        format!("{set}\n{indent}")
+    } else {
+        format!("{set} ")
+    };
+    Some(Ok(TextFix {
+        title: format!("Set lock_timeout to {value} before this statement"),
+        edits: vec![(at..at, text)],
+    }))
+}
+
+/// The parts of `ALTER TABLE [IF EXISTS] [ONLY] name ACTION ...`: the
+/// head up to the action (`ALTER TABLE ONLY name`), the table's name as
+/// written, and the index of the action's first token.
+struct AlterTable<'a> {
+    head: &'a str,
+    table: &'a str,
+    action: usize,
+}
+
+fn alter_table<'a>(w: &Words<'a>) -> Option<AlterTable<'a>> {
+    if !w.is(0, "ALTER") || !w.is(1, "TABLE") {
+        return None;
+    }
+    let mut k = 2;
+    if w.is(k, "IF") && w.is(k + 1, "EXISTS") {
+        k += 2;
+    }
+    if w.is(k, "ONLY") {
+        k += 1;
+    }
+    let end = w.name_end(k)?;
+    let mut action = end;
+    if w.is_punct(action, '*') {
+        action += 1;
+    }
+    Some(AlterTable {
+        head: w.slice(0, action),
+        table: w.slice(k, end),
+        action,
+    })
+}
+
+/// The constraint's name as written after `ADD CONSTRAINT`, and the index
+/// of the token after it (the constraint's kind); or no name, and the
+/// index of the kind.
+fn added_constraint<'a>(w: &Words<'a>, action: usize) -> Option<(Option<&'a str>, usize)> {
+    if !w.is(action, "ADD") {
+        return None;
+    }
+    let k = action + 1;
+    if w.is(k, "CONSTRAINT") {
+        if !matches!(w.toks.get(k + 1)?.kind, Kind::Word | Kind::Quoted) {
+            return None;
+        }
+        Some((Some(w.text(k + 1)), k + 2))
+    } else {
+        Some((None, k))
+    }
+}
+
+/// A foreign key or CHECK constraint added as validated → `NOT VALID`,
+/// then `VALIDATE CONSTRAINT` as its own statement when the file does not
+/// run in a transaction (validating in the transaction that added it would
+/// keep the add's lock for the whole scan). Inside a transaction, only
+/// `NOT VALID`, and the title says to validate in a later migration.
+///
+/// `default`: the name PostgreSQL would give the constraint, when it can
+/// be known (foreign keys); an unnamed constraint is then named so.
+pub(crate) fn not_valid_then_validate(
+    cx: &RuleContext<'_>,
+    what: &str,
+    default: Option<String>,
+) -> Offer {
+    let w = Words::of(cx);
+    let alter = alter_table(&w)?;
+    let (written, kind) = added_constraint(&w, alter.action)?;
+    if w.find(kind, &["VALID"]).is_some() {
+        return None;
+    }
+    if let Err(why) = one_action(cx) {
+        return Some(Err(why));
+    }
+    let mut edits = Vec::new();
+    let name = match written {
+        Some(n) => n.to_string(),
+        None => match default {
+            Some(d) => {
+                let d = ident(&d);
+                let at = w.toks[kind].span.start;
+                edits.push((at..at, format!("CONSTRAINT {d} ")));
+                d
+            }
+            None => {
+                return Some(Err(format!(
+                    "name the constraint (`ADD CONSTRAINT name {what} ...`) so that the fix can validate it"
+                )))
+            }
+        },
+    };
+    let validate = format!("{} VALIDATE CONSTRAINT {name}", alter.head);
+    let end = w.end();
+    if cx.in_transaction() {
+        edits.push((end..end, " NOT VALID".into()));
+        Some(Ok(TextFix {
+            title: format!(
+                "Add the {what} NOT VALID; validate it in a later migration: {validate};"
+            ),
+            edits,
+        }))
+    } else {
+        edits.push((end..end, format!(" NOT VALID;\n{validate}")));
+        Some(Ok(TextFix {
+            title: format!("Add the {what} NOT VALID, then validate it in its own statement"),
+            edits,
+        }))
+    }
+}
+
+/// `ADD [CONSTRAINT name] UNIQUE|PRIMARY KEY (cols)` → the unique index
+/// built concurrently, then the constraint added with `USING INDEX`.
+pub(crate) fn unique_using_index(
+    cx: &RuleContext<'_>,
+    table: &Name,
+    columns: &[String],
+    primary_key: bool,
+) -> Offer {
+    let w = Words::of(cx);
+    let alter = alter_table(&w)?;
+    let (written, kind) = added_constraint(&w, alter.action)?;
+    let open = if primary_key && w.is(kind, "PRIMARY") && w.is(kind + 1, "KEY") {
+        kind + 2
+    } else if !primary_key && w.is(kind, "UNIQUE") {
+        kind + 1
+    } else {
+        return None;
+    };
+    if !w.is_punct(open, '(') {
+        return None;
+    }
+    let close = w.close_of(open)?;
+    if close != w.toks.len() {
+        // INCLUDE, WITH, DEFERRABLE, USING INDEX TABLESPACE: not rewritten.
+        return None;
+    }
+    if let Err(why) = one_action(cx) {
+        return Some(Err(why));
+    }
+    if let Err(why) = outside_transaction(cx, "CREATE UNIQUE INDEX CONCURRENTLY") {
+        return Some(Err(why));
+    }
+    if primary_key
+        && !columns
+            .iter()
+            .all(|c| cx.catalog.column(table, c).is_some_and(|c| c.not_null))
+    {
+        return Some(Err("ADD PRIMARY KEY USING INDEX sets the key's columns NOT NULL, which scans the table under an ACCESS EXCLUSIVE lock unless they are NOT NULL already; make them NOT NULL first (give zerodown the schema if they are)".into()));
+    }
+    let name = match written {
+        Some(n) => n.to_string(),
+        None => {
+            let default = if primary_key {
+                default_name(table, &[], "pkey")
+            } else {
+                default_name(table, columns, "key")
+            };
+            match default {
+                Some(d) => ident(&d),
+                None => return Some(Err("name the constraint (`ADD CONSTRAINT name ...`): the index and the constraint share its name".into())),
+            }
+        }
+    };
+    let cols = w.slice(open + 1, close - 1);
+    let what = if primary_key { "PRIMARY KEY" } else { "UNIQUE" };
+    let text = format!(
+        "CREATE UNIQUE INDEX CONCURRENTLY {name} ON {} ({cols});\n{} ADD CONSTRAINT {name} {what} USING INDEX {name}",
+        alter.table, alter.head
+    );
+    Some(Ok(TextFix {
+        title: format!(
+            "Build the unique index CONCURRENTLY, then add the {what} constraint with it"
+        ),
+        edits: vec![(w.toks[0].span.start..w.end(), text)],
+    }))
+}
+
+/// `ALTER [COLUMN] c SET NOT NULL` → a CHECK (c IS NOT NULL) added NOT
+/// VALID, validated, then SET NOT NULL (which PostgreSQL 12 and later
+/// proves from the check without a scan), and the check dropped.
+pub(crate) fn not_null_via_check(cx: &RuleContext<'_>, table: &Name, column: &str) -> Offer {
+    if !cx.options.pg_version.set_not_null_uses_validated_check() {
+        return None;
+    }
+    let w = Words::of(cx);
+    let alter = alter_table(&w)?;
+    let mut k = alter.action;
+    if !w.is(k, "ALTER") {
+        return None;
+    }
+    k += 1;
+    if w.is(k, "COLUMN") {
+        k += 1;
+    }
+    let col = w.text(k);
+    if !(w.is(k + 1, "SET") && w.is(k + 2, "NOT") && w.is(k + 3, "NULL") && k + 4 == w.toks.len()) {
+        return None;
+    }
+    if let Err(why) = one_action(cx) {
+        return Some(Err(why));
+    }
+    if cx.in_transaction() {
+        return Some(Err("the statement runs inside a transaction block, and the check must be validated in its own transaction to spare SET NOT NULL its scan; run the migration outside a transaction and the fix is offered".into()));
+    }
+    let Some(name) = default_name(table, &[column.to_string()], "not_null_check") else {
+        return Some(Err(
+            "the check's name would be longer than PostgreSQL's 63 bytes; use the plan".into(),
+        ));
+    };
+    let name = ident(&name);
+    let head = alter.head;
+    let text = format!(
+        "{head} ADD CONSTRAINT {name} CHECK ({col} IS NOT NULL) NOT VALID;\n\
+         {head} VALIDATE CONSTRAINT {name};\n\
+         {head} ALTER COLUMN {col} SET NOT NULL;\n\
+         {head} DROP CONSTRAINT {name}"
+    );
+    Some(Ok(TextFix {
+        title: "Prove NOT NULL with a validated CHECK first, so SET NOT NULL skips its scan".into(),
+        edits: vec![(w.toks[0].span.start..w.end(), text)],
+    }))
+}
+
+/// The byte range of a column definition's type, as written: the words
+/// after its name up to its first constraint.
+fn type_range(source: &str, def: &ColumnDef) -> Option<Range<usize>> {
+    if def.span.is_empty() {
+        return None;
+    }
+    let w = Words::scan(source, def.span.clone());
+    // An ADD COLUMN's definition may start at ADD.
+    let mut k = 0;
+    if w.is(k, "ADD") {
+        k += 1;
+        if w.is(k, "COLUMN") {
+            k += 1;
+        }
+        if w.is(k, "IF") && w.is(k + 1, "NOT") && w.is(k + 2, "EXISTS") {
+            k += 3;
+        }
+    }
+    let name = w.text(k);
+    let same = name == def.name
+        || name.eq_ignore_ascii_case(&def.name)
+        || name.trim_matches('"').replace("\"\"", "\"") == def.name;
+    if !same {
+        return None;
+    }
+    let first = k + 1;
+    let stops = [
+        "CONSTRAINT",
+        "NOT",
+        "NULL",
+        "DEFAULT",
+        "PRIMARY",
+        "UNIQUE",
+        "CHECK",
+        "REFERENCES",
+        "GENERATED",
+        "COLLATE",
+        "COMPRESSION",
+        "STORAGE",
+    ];
+    let mut last = first;
+    let mut depth = 0i32;
+    while last < w.toks.len() {
+        match w.toks[last].kind {
+            Kind::Punct('(') | Kind::Punct('[') => depth += 1,
+            Kind::Punct(')') | Kind::Punct(']') => {
+                depth -= 1;
+                if depth < 0 {
+                    break;
+                }
+            }
+            Kind::Punct(',') if depth == 0 => break,
+            Kind::Word if depth == 0 && stops.iter().any(|s| w.is(last, s)) => break,
+            _ => {}
+        }
+        last += 1;
+    }
+    (last > first).then(|| w.toks[first].span.start..w.toks[last - 1].span.end)
+}
+
+/// A column's type replaced by `to`, which `replacement` computes from the
+/// type as written (lower case) and the column's name as written.
+pub(crate) fn retype_column(
+    cx: &RuleContext<'_>,
+    def: &ColumnDef,
+    title: &str,
+    replacement: impl FnOnce(&str, &str) -> Option<String>,
+) -> Offer {
+    let range = type_range(cx.source, def)?;
+    let written = cx.source[range.clone()].to_ascii_lowercase();
+    let to = replacement(&written, &ident(&def.name))?;
+    Some(Ok(TextFix {
+        title: title.into(),
+        edits: vec![(range, to)],
+    }))
+}
+
+/// The integer type of a key or counter widened to bigint, keeping its
+/// kind: `serial` → `bigserial`, `integer` → `bigint` (arrays kept).
+pub(crate) fn widened_integer(written: &str) -> Option<String> {
+    let (base, array) = split_array(written);
+    let to = match base.split_whitespace().next()? {
+        "serial" | "serial4" | "smallserial" | "serial2" => "bigserial",
+        "int" | "integer" | "int4" | "smallint" | "int2" => "bigint",
+        _ => return None,
+    };
+    if array.is_empty() && base.split_whitespace().count() > 1 {
+        return None;
+    }
+    Some(format!("{to}{array}"))
+}
+
+/// `timestamp[(p)] [without time zone]` → `timestamptz[(p)]`.
+pub(crate) fn with_time_zone(written: &str) -> Option<String> {
+    let (base, array) = split_array(written);
+    let words: Vec<&str> = base
+        .split(|c: char| c.is_whitespace() || c == '(' || c == ')')
+        .filter(|s| !s.is_empty())
+        .collect();
+    let precision = match words.as_slice() {
+        ["timestamp"] | ["timestamp", "without", "time", "zone"] => None,
+        ["timestamp", p] | ["timestamp", p, "without", "time", "zone"]
+            if p.chars().all(|c| c.is_ascii_digit()) =>
+        {
+            Some(*p)
+        }
+        _ => return None,
+    };
+    Some(match precision {
+        Some(p) => format!("timestamptz({p}){array}"),
+        None => format!("timestamptz{array}"),
+    })
+}
+
+/// `json` → `jsonb`.
+pub(crate) fn binary_json(written: &str) -> Option<String> {
+    let (base, array) = split_array(written);
+    (base.trim() == "json").then(|| format!("jsonb{array}"))
+}
+
+/// `varchar(n)` → `text CHECK (char_length(c) <= n)`, the same limit as a
+/// constraint that can change without a rewrite.
+pub(crate) fn text_with_limit(written: &str, column: &str) -> Option<String> {
+    let (base, array) = split_array(written);
+    if !array.is_empty() {
+        return None;
+    }
+    let compact: String = base.split_whitespace().collect::<Vec<_>>().join(" ");
+    let inner = compact
+        .strip_prefix("varchar")
+        .or_else(|| compact.strip_prefix("character varying"))?
+        .trim()
+        .strip_prefix('(')?
+        .strip_suffix(')')?
+        .trim();
+    let n: u32 = inner.parse().ok()?;
+    Some(format!("text CHECK (char_length({column}) <= {n})"))
+}
+
+/// A type split from its `[]` suffixes.
+fn split_array(written: &str) -> (&str, &str) {
+    let t = written.trim();
+    match t.find('[') {
+        Some(i) => (t[..i].trim_end(), &t[i..]),
+        None => (t, ""),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_scanner_skips_comments_strings_and_quoted_names() {
+        let sql = "CREATE /* INDEX */ INDEX -- INDEX\n \"INDEX\" ON t ((x || 'INDEX')) WHERE y = $$INDEX$$ AND z = E'\\'INDEX'";
+        let w = Words::scan(sql, 0..sql.len());
+        let words: Vec<&str> = (0..w.toks.len())
+            .filter(|&k| w.toks[k].kind == Kind::Word)
+            .map(|k| w.text(k))
+            .collect();
+        assert_eq!(
+            words,
+            ["CREATE", "INDEX", "ON", "t", "x", "WHERE", "y", "AND", "z"]
+        );
+        assert_eq!(w.toks.last().map(|t| t.span.end), Some(sql.len()));
+    }
+
+    #[test]
+    fn types_widen_exactly() {
+        assert_eq!(widened_integer("serial").as_deref(), Some("bigserial"));
+        assert_eq!(widened_integer("integer[]").as_deref(), Some("bigint[]"));
+        assert_eq!(widened_integer("bigint"), None);
+        assert_eq!(
+            with_time_zone("timestamp(3) without time zone").as_deref(),
+            Some("timestamptz(3)")
+        );
+        assert_eq!(with_time_zone("timestamp with time zone"), None);
+        assert_eq!(binary_json("json").as_deref(), Some("jsonb"));
+        assert_eq!(
+            text_with_limit("character varying(40)", "name").as_deref(),
+            Some("text CHECK (char_length(name) <= 40)")
+        );
+        assert_eq!(text_with_limit("varchar", "name"), None);
+    }
+
+    #[test]
+    fn identifiers_are_quoted_only_when_needed() {
+        assert_eq!(ident("users_email_key"), "users_email_key");
+        assert_eq!(ident("Users"), "\"Users\"");
+        assert_eq!(ident("user"), "\"user\"");
+    }
+}
