@@ -7,6 +7,7 @@
 //! inference are defined in `model`, the comment syntax in `sql`; they are
 //! re-exported here.
 
+mod fix;
 mod schema;
 #[cfg(test)]
 mod state_tests;
@@ -25,6 +26,7 @@ use serde::{Deserialize, Serialize};
 // engine state in `model`), re-exported here where callers used to find them.
 pub use crate::model::{glob_match, infer_phase, phase_from_path, Catalog, ColumnInfo, FileState};
 pub use crate::sql::{parse_header, parse_ignore, Ignore};
+pub use fix::{apply_fixes, fix_folder, FixOutcome, FixedFile};
 
 use crate::diff::{self, DiffFile};
 use crate::error::{Error, ErrorCode, Result};

@@ -268,7 +268,7 @@ fn one_action(cx: &RuleContext<'_>) -> Result<(), String> {
 /// `suffix` (`fkey`, `key`, `pkey`), when it is certain: the parts joined
 /// by `_` fit in 63 bytes (longer ones PostgreSQL truncates part by part,
 /// and a taken name gets a number, which zerodown cannot see).
-fn default_name(table: &Name, columns: &[String], suffix: &str) -> Option<String> {
+pub(crate) fn default_name(table: &Name, columns: &[String], suffix: &str) -> Option<String> {
     let mut parts = vec![table.name.as_str()];
     parts.extend(columns.iter().map(String::as_str));
     parts.push(suffix);
@@ -590,12 +590,13 @@ pub(crate) fn not_null_via_check(cx: &RuleContext<'_>, table: &Name, column: &st
 }
 
 /// The byte range of a column definition's type, as written: the words
-/// after its name up to its first constraint.
-fn type_range(source: &str, def: &ColumnDef) -> Option<Range<usize>> {
-    if def.span.is_empty() {
+/// after its name up to its first constraint (or the `,` or `)` that ends
+/// the definition). The definition's span may be its name alone.
+fn type_range(cx: &RuleContext<'_>, def: &ColumnDef) -> Option<Range<usize>> {
+    if def.span.is_empty() || def.span.end > cx.statement.span.end {
         return None;
     }
-    let w = Words::scan(source, def.span.clone());
+    let w = Words::scan(cx.source, def.span.start..cx.statement.span.end);
     // An ADD COLUMN's definition may start at ADD.
     let mut k = 0;
     if w.is(k, "ADD") {
@@ -657,7 +658,7 @@ pub(crate) fn retype_column(
     title: &str,
     replacement: impl FnOnce(&str, &str) -> Option<String>,
 ) -> Offer {
-    let range = type_range(cx.source, def)?;
+    let range = type_range(cx, def)?;
     let written = cx.source[range.clone()].to_ascii_lowercase();
     let to = replacement(&written, &ident(&def.name))?;
     Some(Ok(TextFix {
