@@ -157,3 +157,45 @@ pub fn fix_folder(
         .collect();
     Ok(FixOutcome { fixed, unapplied })
 }
+
+/// The `## Fix` section of a rule's documentation page: its first
+/// `sql invalid` example as the rule's fix rewrites it, when it offers one
+/// there (linted as a regular migration with the default options).
+pub fn fix_example(meta: &crate::rules::RuleMeta) -> Option<String> {
+    let doc = meta.markdown();
+    let mut examples = Vec::new();
+    let mut current: Option<String> = None;
+    for line in doc.lines() {
+        match &mut current {
+            None if line.trim() == "```sql invalid" => current = Some(String::new()),
+            Some(text) if line.trim() == "```" => {
+                examples.push(std::mem::take(text));
+                current = None;
+            }
+            Some(text) => {
+                text.push_str(line);
+                text.push('\n');
+            }
+            None => {}
+        }
+    }
+    let options = LintOptions {
+        plans: false,
+        ..LintOptions::default()
+    };
+    examples.iter().find_map(|sql| {
+        let report = super::lint(sql, "db/migrate/example.sql", &options).ok()?;
+        let finding = report
+            .findings
+            .iter()
+            .find(|f| f.rule == meta.id && f.fix.is_some())?;
+        let fix = finding.fix.as_ref()?;
+        let (fixed, _) = apply_fixes(sql, [fix]);
+        Some(format!(
+            "## Fix\n\n`zerodown fix` and the editor's code action (`zerodown lsp`, see \
+             [editors](../editors.md)) rewrite the unsafe example above: {}.\n\n```sql\n{}\n```\n",
+            fix.title.trim_end_matches('.'),
+            fixed.trim_end()
+        ))
+    })
+}

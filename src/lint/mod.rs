@@ -26,7 +26,7 @@ use serde::{Deserialize, Serialize};
 // engine state in `model`), re-exported here where callers used to find them.
 pub use crate::model::{glob_match, infer_phase, phase_from_path, Catalog, ColumnInfo, FileState};
 pub use crate::sql::{parse_header, parse_ignore, Ignore};
-pub use fix::{apply_fixes, fix_folder, FixOutcome, FixedFile};
+pub use fix::{apply_fixes, fix_example, fix_folder, FixOutcome, FixedFile};
 
 use crate::diff::{self, DiffFile};
 use crate::error::{Error, ErrorCode, Result};
