@@ -38,11 +38,37 @@ const FIXING_RULES: &[&str] = &[
     "prefer-text-field",
 ];
 
+/// Rules whose fixes Rails migrations get too (`.rb:` marks the Ruby
+/// fixture seen).
+const RUBY_FIXING_RULES: &[&str] = &[
+    "add-index-non-concurrently.rb",
+    "drop-index-non-concurrently.rb",
+    "add-foreign-key.rb",
+];
+
+/// The Ruby rule fixtures.
+fn ruby_files(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for rule in std::fs::read_dir(dir).expect("fixtures") {
+        let rule = rule.expect("entry").path();
+        for f in std::fs::read_dir(&rule).into_iter().flatten() {
+            let f = f.expect("entry").path();
+            if f.extension().is_some_and(|e| e == "rb") {
+                out.push(f);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
 /// A fixture's `-- options:` and `-- schema:` header lines.
 fn header(sql: &str) -> (LintOptions, Option<Schema>) {
     let (mut options, mut schema) = (String::new(), String::new());
     for line in sql.lines() {
-        let Some(line) = line.trim().strip_prefix("--") else {
+        // SQL fixtures comment with `--`, Ruby ones with `#`.
+        let t = line.trim();
+        let Some(line) = t.strip_prefix("--").or_else(|| t.strip_prefix('#')) else {
             continue;
         };
         let line = line.trim();
@@ -84,7 +110,9 @@ fn every_fix_on_the_rule_fixtures_removes_its_finding_parses_and_settles() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rules");
     let mut seen: BTreeSet<String> = BTreeSet::new();
     let mut checked = 0;
-    for file in sql_files(&dir) {
+    let mut files = sql_files(&dir);
+    files.extend(ruby_files(&dir));
+    for file in files {
         let sql = std::fs::read_to_string(&file).expect("read");
         let rel = file
             .strip_prefix(&dir)
@@ -113,7 +141,11 @@ fn every_fix_on_the_rule_fixtures_removes_its_finding_parses_and_settles() {
                 "{rel}: the {} fix does not parse:\n{fixed}",
                 f.rule
             );
-            seen.insert(f.rule.clone());
+            seen.insert(if path.ends_with(".rb") {
+                format!("{}.rb", f.rule)
+            } else {
+                f.rule.clone()
+            });
             checked += 1;
         }
         // 3. Fixing everything settles: a second run changes nothing.
@@ -137,6 +169,7 @@ fn every_fix_on_the_rule_fixtures_removes_its_finding_parses_and_settles() {
     }
     let missing: Vec<&&str> = FIXING_RULES
         .iter()
+        .chain(RUBY_FIXING_RULES)
         .filter(|r| !seen.contains(**r))
         .collect();
     assert!(
@@ -410,4 +443,126 @@ fn the_fix_command_writes_diffs_and_settles() {
         "{err}"
     );
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn rails_migrations_get_fixes_in_rails_and_gitlab_terms() {
+    let options = options_from("");
+    let rails = "class AddIdx < ActiveRecord::Migration[7.1]\n  def change\n    add_index :users, :email, unique: true\n    add_foreign_key :orders, :users, column: :buyer_id\n  end\nend\n";
+    let path = "db/migrate/20260101000000_add_idx.rb";
+    let fixed = fix_once(rails, path, &options, None);
+    assert_eq!(
+        fixed,
+        "class AddIdx < ActiveRecord::Migration[7.1]\n  disable_ddl_transaction!\n\n  def change\n    add_index :users, :email, unique: true, algorithm: :concurrently\n    add_foreign_key :orders, :users, column: :buyer_id, validate: false\n  end\nend\n"
+    );
+    // Outside a transaction already: the foreign key is validated next.
+    let outside = "class AddFk < ActiveRecord::Migration[7.1]\n  disable_ddl_transaction!\n\n  def change\n    add_foreign_key :orders, :users, column: :buyer_id\n  end\nend\n";
+    let fixed = fix_once(outside, path, &options, None);
+    assert!(
+        fixed.contains("    add_foreign_key :orders, :users, column: :buyer_id, validate: false\n    validate_foreign_key :orders, :users, column: :buyer_id\n"),
+        "{fixed}"
+    );
+    // GitLab's helper in `up`; the Rails form in `change` (reversible).
+    let gitlab = "class AddIdx < Gitlab::Database::Migration[2.2]\n  milestone '17.0'\n\n  def up\n    add_index :users, :email, name: 'index_users_on_email'\n  end\n\n  def down\n    remove_index :users, name: 'index_users_on_email'\n  end\nend\n";
+    let fixed = fix_once(gitlab, path, &options, None);
+    assert!(fixed.contains("  disable_ddl_transaction!\n"), "{fixed}");
+    assert!(
+        fixed.contains("    add_concurrent_index :users, :email, name: 'index_users_on_email'\n"),
+        "{fixed}"
+    );
+    let report = lint(&fixed, path, &options, None);
+    assert!(
+        report
+            .findings
+            .iter()
+            .all(|f| f.rule != "add-index-non-concurrently"),
+        "{:?}",
+        report.findings
+    );
+    // SQL fixes never land in a Ruby file, nor Ruby ones in SQL.
+    let report = lint(rails, path, &options, None);
+    assert!(report
+        .findings
+        .iter()
+        .filter_map(|f| f.fix.as_ref())
+        .all(|f| !f.edits.iter().any(|e| e.text.contains("CONCURRENTLY"))));
+}
+
+/// Every real migration of `../shared/corpus/` (GitLab's Ruby ones and
+/// the SQL projects), fixed file by file: fixing settles, and never makes a
+/// statement unreadable (`parse-error`) or a Rails call unrecognized.
+/// Skipped when the corpus is not there.
+#[test]
+fn fixing_the_real_world_corpus_settles_and_keeps_every_statement_readable() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    if !root.exists() {
+        eprintln!("no corpus at {}: skipped", root.display());
+        return;
+    }
+    let mut files = sql_files(&root);
+    let mut stack = vec![root.clone()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "rb") {
+                files.push(p);
+            }
+        }
+    }
+    files.sort();
+    let options = LintOptions {
+        plans: false,
+        ..LintOptions::default()
+    };
+    let (mut fixed_files, mut fixes) = (0, 0);
+    for file in &files {
+        let Ok(text) = std::fs::read_to_string(file) else {
+            continue;
+        };
+        let rel = file
+            .strip_prefix(&root)
+            .expect("under root")
+            .display()
+            .to_string();
+        let path = if rel.contains("post_migrate") {
+            format!("db/post_migrate/{}", rel.replace('/', "_"))
+        } else {
+            format!("db/migrate/{}", rel.replace('/', "_"))
+        };
+        let before = lint(&text, &path, &options, None);
+        let out = fix_folder(
+            &[(path.clone(), text.clone())],
+            None,
+            Direction::Up,
+            &options,
+            None,
+            &[],
+        )
+        .expect("fix");
+        let Some(f) = out.fixed.first() else {
+            continue;
+        };
+        fixed_files += 1;
+        fixes += f.rules.len();
+        let after = lint(&f.text, &path, &options, None);
+        for rule in ["parse-error", "unrecognized-migration-code"] {
+            assert!(
+                count(&after, rule) <= count(&before, rule),
+                "{rel}: fixing adds `{rule}`:\n{}",
+                f.text
+            );
+        }
+        assert_eq!(
+            fix_once(&f.text, &path, &options, None),
+            f.text,
+            "{rel}: does not settle"
+        );
+    }
+    eprintln!(
+        "{} corpus files, {fixed_files} fixed, {fixes} fixes",
+        files.len()
+    );
+    assert!(fixes > 0, "no fix applied on the corpus");
 }

@@ -116,7 +116,7 @@ pub fn fix_folder(
         let (report, _) = super::lint_folder(&texts, tool, direction, &options, schema)?;
         let mut by_file: BTreeMap<&str, Vec<&crate::report::Finding>> = BTreeMap::new();
         for f in &report.findings {
-            if f.fix.is_some() && (only.is_empty() || only.iter().any(|r| *r == f.rule)) {
+            if f.fix.is_some() && (only.is_empty() || only.contains(&f.rule)) {
                 by_file.entry(f.path.as_str()).or_default().push(f);
             }
         }

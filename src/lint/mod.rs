@@ -1574,11 +1574,11 @@ fn to_finding(
         (Some(change), Some(planner)) => planner.plan(change).ok(),
         _ => None,
     };
-    // Fixes are SQL text: a Rails migration's statements are Ruby.
+    // A fix is SQL or Ruby text: kept for files of its language.
     let fix = p
         .diag
         .fix
-        .filter(|_| !is_ruby_path(path))
+        .filter(|f| f.ruby == is_ruby_path(path))
         .map(|f| crate::model::Fix {
             title: f.title,
             edits: f

@@ -12,7 +12,7 @@ use crate::cli::{fail, Color, Io, Stream};
 
 #[derive(Args)]
 pub struct FixArgs {
-    /// Files and folders, as `lint` reads them (Rails' .rb files get no fixes yet).
+    /// Files and folders, as `lint` reads them (SQL, and Rails migrations in Rails terms).
     #[arg(required = true)]
     paths: Vec<PathBuf>,
     /// Apply only this rule's fixes (repeatable).
