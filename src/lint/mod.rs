@@ -1172,7 +1172,6 @@ fn lint_one(
 }
 
 /// Whether the engine reads `path` with the Ruby front end.
-#[cfg(any(not(target_arch = "wasm32"), feature = "full"))]
 fn is_ruby_path(path: &str) -> bool {
     #[cfg(feature = "ruby")]
     {

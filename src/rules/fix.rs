@@ -283,6 +283,7 @@ pub(crate) fn default_name(table: &Name, columns: &[String], suffix: &str) -> Op
 /// `add_index(:users, :email)`): its method, the index past its last
 /// argument, and where an argument is appended. `None` for SQL, or a call
 /// with a block.
+#[cfg(feature = "ruby")]
 struct RubyCall<'a> {
     method: &'a str,
     /// Where `, key: value` goes: after the last argument.
@@ -294,6 +295,7 @@ struct RubyCall<'a> {
     words: Words<'a>,
 }
 
+#[cfg(feature = "ruby")]
 impl<'a> RubyCall<'a> {
     fn of(cx: &RuleContext<'a>) -> Option<RubyCall<'a>> {
         let w = Words::of(cx);
@@ -346,6 +348,7 @@ impl<'a> RubyCall<'a> {
 }
 
 /// Whether the migration is one of GitLab's (`Gitlab::Database::Migration`).
+#[cfg(feature = "ruby")]
 fn is_gitlab(cx: &RuleContext<'_>) -> bool {
     cx.source.contains("Gitlab::Database::Migration")
 }
@@ -353,6 +356,7 @@ fn is_gitlab(cx: &RuleContext<'_>) -> bool {
 /// `disable_ddl_transaction!` inserted on the line after the migration's
 /// `class ... < ...Migration` line, when the migration runs in a
 /// transaction.
+#[cfg(feature = "ruby")]
 fn disable_ddl_transaction(cx: &RuleContext<'_>) -> Option<Option<(Range<usize>, String)>> {
     if !cx.in_transaction() {
         return Some(None);
@@ -377,6 +381,7 @@ fn disable_ddl_transaction(cx: &RuleContext<'_>) -> Option<Option<(Range<usize>,
 /// `add_index` / `remove_index` in a Rails migration → `algorithm:
 /// :concurrently` (GitLab: `add_concurrent_index`), with
 /// `disable_ddl_transaction!` when the migration runs in a transaction.
+#[cfg(feature = "ruby")]
 fn ruby_concurrently(cx: &RuleContext<'_>, call: &RubyCall<'_>) -> Offer {
     if !matches!(call.method, "add_index" | "remove_index") || call.has_key("algorithm") {
         return None;
@@ -429,6 +434,7 @@ fn ruby_concurrently(cx: &RuleContext<'_>, call: &RubyCall<'_>) -> Offer {
 /// `add_foreign_key` in a Rails migration → `validate: false`, then
 /// `validate_foreign_key` on the next line when the migration runs outside
 /// a transaction (else the title says to validate in a later migration).
+#[cfg(feature = "ruby")]
 fn ruby_not_valid(cx: &RuleContext<'_>, call: &RubyCall<'_>) -> Offer {
     if call.method != "add_foreign_key" || call.has_key("validate") {
         return None;
@@ -497,6 +503,7 @@ fn concurrently_after(w: &Words<'_>, k: usize, title: &str) -> TextFix {
 
 /// `CREATE [UNIQUE] INDEX` → `CREATE [UNIQUE] INDEX CONCURRENTLY`.
 pub(crate) fn create_index_concurrently(cx: &RuleContext<'_>) -> Offer {
+    #[cfg(feature = "ruby")]
     if let Some(call) = RubyCall::of(cx) {
         return ruby_concurrently(cx, &call);
     }
@@ -513,6 +520,7 @@ pub(crate) fn create_index_concurrently(cx: &RuleContext<'_>) -> Offer {
 
 /// `DROP INDEX` → `DROP INDEX CONCURRENTLY`, for one index without CASCADE.
 pub(crate) fn drop_index_concurrently(cx: &RuleContext<'_>, names: usize) -> Offer {
+    #[cfg(feature = "ruby")]
     if let Some(call) = RubyCall::of(cx) {
         return ruby_concurrently(cx, &call);
     }
@@ -648,6 +656,7 @@ pub(crate) fn not_valid_then_validate(
     what: &str,
     default: Option<String>,
 ) -> Offer {
+    #[cfg(feature = "ruby")]
     if let Some(call) = RubyCall::of(cx) {
         return ruby_not_valid(cx, &call);
     }
