@@ -412,6 +412,7 @@ fn diagnostics(rule: &dyn Rule, sql: &str, options: &LintOptions) -> Vec<Diagnos
                 state: &state,
                 catalog: &catalog,
                 source: sql,
+                file_scan: &zerodown::rules::FileScan::default(),
             };
             rule.check(op, &cx, &mut out);
             state.apply(op, options);
@@ -448,6 +449,7 @@ fn findings_carry_the_change_to_plan() {
         state: &state,
         catalog: &catalog,
         source: rename,
+        file_scan: &zerodown::rules::FileScan::default(),
     };
     zerodown::rules::RenameColumn.check(&stmt.ops[0], &cx, &mut out);
     assert_eq!(

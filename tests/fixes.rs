@@ -448,12 +448,33 @@ fn the_fix_command_writes_diffs_and_settles() {
 #[test]
 fn rails_migrations_get_fixes_in_rails_and_gitlab_terms() {
     let options = options_from("");
-    let rails = "class AddIdx < ActiveRecord::Migration[7.1]\n  def change\n    add_index :users, :email, unique: true\n    add_foreign_key :orders, :users, column: :buyer_id\n  end\nend\n";
+    let rails = "class AddIdx < ActiveRecord::Migration[7.1]\n  def change\n    # the index\n    add_index :users, :email, unique: true\n  end\nend\n";
     let path = "db/migrate/20260101000000_add_idx.rb";
     let fixed = fix_once(rails, path, &options, None);
     assert_eq!(
         fixed,
-        "class AddIdx < ActiveRecord::Migration[7.1]\n  disable_ddl_transaction!\n\n  def change\n    add_index :users, :email, unique: true, algorithm: :concurrently\n    add_foreign_key :orders, :users, column: :buyer_id, validate: false\n  end\nend\n"
+        "class AddIdx < ActiveRecord::Migration[7.1]\n  disable_ddl_transaction!\n\n  def change\n    # the index\n    add_index :users, :email, unique: true, algorithm: :concurrently\n  end\nend\n"
+    );
+    // With other calls in its transaction, the index keeps it: no fix, and
+    // the help says why; the foreign key still gets validate: false.
+    let both = "class AddIdx < ActiveRecord::Migration[7.1]\n  def change\n    add_index :users, :email, unique: true\n    add_foreign_key :orders, :users, column: :buyer_id\n  end\nend\n";
+    let report = lint(both, path, &options, None);
+    let index = report
+        .findings
+        .iter()
+        .find(|f| f.rule == "add-index-non-concurrently")
+        .expect("index finding");
+    assert!(index.fix.is_none());
+    assert!(
+        index.help.contains("does other things in its transaction"),
+        "{}",
+        index.help
+    );
+    let fixed = fix_once(both, path, &options, None);
+    assert!(
+        fixed.contains("    add_foreign_key :orders, :users, column: :buyer_id, validate: false\n")
+            && !fixed.contains("disable_ddl_transaction!"),
+        "{fixed}"
     );
     // Outside a transaction already: the foreign key is validated next.
     let outside = "class AddFk < ActiveRecord::Migration[7.1]\n  disable_ddl_transaction!\n\n  def change\n    add_foreign_key :orders, :users, column: :buyer_id\n  end\nend\n";
@@ -547,6 +568,21 @@ fn fixing_the_real_world_corpus_settles_and_keeps_every_statement_readable() {
         fixed_files += 1;
         fixes += f.rules.len();
         let after = lint(&f.text, &path, &options, None);
+        // No rule fires after fixing that did not fire before (a
+        // statement zerodown cannot read, a Rails call it does not know, a
+        // problem the fix would bring).
+        // `concurrently-if-not-exists` is the one exception: the index fix
+        // keeps the author's IF NOT EXISTS, whose trap with CONCURRENTLY
+        // (a failed build's INVALID index skipped on retry) its title names.
+        let mut had: BTreeSet<&str> = before.findings.iter().map(|f| f.rule.as_str()).collect();
+        had.insert("concurrently-if-not-exists");
+        let new: BTreeSet<&str> = after
+            .findings
+            .iter()
+            .map(|f| f.rule.as_str())
+            .filter(|r| !had.contains(r))
+            .collect();
+        assert!(new.is_empty(), "{rel}: fixing brings {new:?}:\n{}", f.text);
         for rule in ["parse-error", "unrecognized-migration-code"] {
             assert!(
                 count(&after, rule) <= count(&before, rule),
@@ -565,4 +601,112 @@ fn fixing_the_real_world_corpus_settles_and_keeps_every_statement_readable() {
         files.len()
     );
     assert!(fixes > 0, "no fix applied on the corpus");
+}
+
+/// Every example folder of `docs/examples/tools/`, fixed as its tool runs
+/// it (detected): no rule fires after fixing that did not fire before, in
+/// each file, so a fix never trades one problem for another in the tool's
+/// context (a golang-migrate or Prisma file is sent as one query: adding a
+/// statement would put it in one implicit transaction).
+#[test]
+fn fixes_bring_no_new_finding_in_any_tools_folder() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/examples/tools");
+    let options = LintOptions {
+        plans: false,
+        ..LintOptions::default()
+    };
+    let mut fixed_somewhere = 0;
+    for dir in std::fs::read_dir(&root).expect("examples") {
+        let dir = dir.expect("entry").path();
+        let mut files = Vec::new();
+        let mut stack = vec![dir.clone()];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if let Ok(text) = std::fs::read_to_string(&p) {
+                    files.push((p.display().to_string(), text));
+                }
+            }
+        }
+        files.sort();
+        let rules_by_file = |files: &[(String, String)]| {
+            let (report, _) =
+                zerodown::lint::lint_folder(files, None, Direction::Up, &options, None)
+                    .expect("lint");
+            let mut by: std::collections::BTreeMap<String, BTreeSet<String>> = Default::default();
+            for f in report.findings {
+                by.entry(f.path).or_default().insert(f.rule);
+            }
+            by
+        };
+        let before = rules_by_file(&files);
+        let out = fix_folder(&files, None, Direction::Up, &options, None, &[]).expect("fix");
+        fixed_somewhere += out.fixed.len();
+        let mut after_files = files.clone();
+        for f in &out.fixed {
+            let slot = after_files
+                .iter_mut()
+                .find(|(p, _)| *p == f.path)
+                .expect("a given file");
+            slot.1.clone_from(&f.text);
+        }
+        let after = rules_by_file(&after_files);
+        for (path, rules) in &after {
+            let new: Vec<&String> = rules
+                .iter()
+                .filter(|r| !before.get(path).is_some_and(|b| b.contains(*r)))
+                .collect();
+            assert!(new.is_empty(), "{path}: fixing brings {new:?}");
+        }
+    }
+    assert!(fixed_somewhere > 0, "no example was fixed");
+}
+
+#[test]
+fn a_file_sent_as_one_query_gets_no_statement_added() {
+    let options = LintOptions {
+        plans: false,
+        ..LintOptions::default()
+    };
+    let files = vec![
+        (
+            "migrations/000001_fk.up.sql".to_string(),
+            "ALTER TABLE orders ADD CONSTRAINT fk FOREIGN KEY (user_id) REFERENCES users (id);\n"
+                .to_string(),
+        ),
+        (
+            "migrations/000002_key.up.sql".to_string(),
+            "ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);\n".to_string(),
+        ),
+    ];
+    let tool = zerodown::tools::choice(Some("golang-migrate"), None)
+        .expect("tool")
+        .0;
+    let (report, _) =
+        zerodown::lint::lint_folder(&files, tool, Direction::Up, &options, None).expect("lint");
+    let fk = report
+        .findings
+        .iter()
+        .find(|f| f.rule == "add-foreign-key")
+        .and_then(|f| f.fix.as_ref())
+        .expect("NOT VALID offered");
+    assert_eq!(fk.edits[0].text, " NOT VALID");
+    assert!(
+        fk.title.contains("validate it in a later migration"),
+        "{}",
+        fk.title
+    );
+    let key = report
+        .findings
+        .iter()
+        .find(|f| f.rule == "add-unique-constraint")
+        .expect("key finding");
+    assert!(key.fix.is_none());
+    assert!(
+        key.help.contains("sends the file as one query"),
+        "{}",
+        key.help
+    );
 }

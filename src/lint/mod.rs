@@ -166,6 +166,7 @@ pub fn lint_in_order(
             path: &f.path,
             sql: &f.sql,
             transaction: f.transaction,
+            one_query: false,
         })
         .collect();
     lint_units(
@@ -196,6 +197,8 @@ struct Script<'s> {
     sql: &'s str,
     /// Whether its runner wraps it in a transaction (`None`: not said).
     transaction: Option<bool>,
+    /// Its runner sends it as one query (`tools::Unit::one_query`).
+    one_query: bool,
 }
 
 fn lint_units(
@@ -210,7 +213,7 @@ fn lint_units(
     let rules = active_rules(options);
     let mut each = |i: usize, pre: Option<FrontEnd>| {
         let f = &order[i];
-        let o = run_options(options, f.transaction);
+        let o = run_options(options, f.transaction, f.one_query);
         let findings = match pre {
             Some(pre) => lint_text(
                 f.path,
@@ -281,7 +284,7 @@ fn read_ahead(
         if !sql::templates::placeholders(f.sql).is_empty() {
             return None;
         }
-        let o = run_options(options, f.transaction);
+        let o = run_options(options, f.transaction, f.one_query);
         let mut front = read_front_end(f.path, f.sql, &o);
         if front.lowered.is_none() {
             front.lowered = Some(
@@ -480,6 +483,7 @@ impl<'a> FolderRun<'a> {
                 path: &u.path,
                 sql: &u.sql,
                 transaction: u.transaction,
+                one_query: u.one_query,
             })
             .collect();
         flush(&mut next, &remaining, &mut held);
@@ -749,7 +753,7 @@ fn lint_diff_files(
         prepared.why = why;
         let mut linted = vec![false; files.len()];
         for u in &prepared.units {
-            let o = run_options(options, u.transaction);
+            let o = run_options(options, u.transaction, u.one_query);
             let p = planner.as_ref();
             if let Some(i) = files.iter().position(|f| f.path == u.path) {
                 if statuses[i].is_some() {
@@ -942,14 +946,18 @@ fn diff_counts(report: &mut LintReport) {
 }
 
 /// The options a file runs with: in the runner's transaction when its tool
-/// says so, unless --assume-in-transaction already puts every file in one.
+/// says so, unless --assume-in-transaction already puts every file in one;
+/// and whether the runner sends it as one query.
 fn run_options(
     options: &LintOptions,
     transaction: Option<bool>,
+    one_query: bool,
 ) -> std::borrow::Cow<'_, LintOptions> {
-    if transaction == Some(true) && !options.assume_in_transaction {
+    let wrap = transaction == Some(true) && !options.assume_in_transaction;
+    if wrap || one_query {
         std::borrow::Cow::Owned(LintOptions {
-            assume_in_transaction: true,
+            assume_in_transaction: options.assume_in_transaction || wrap,
+            one_query,
             ..options.clone()
         })
     } else {
@@ -1256,6 +1264,7 @@ fn lint_text(
     let phase = infer_phase(path, header_phase, options);
 
     let mut state = FileState::new(options);
+    let file_scan = rules::FileScan::default();
     if let Some(t) = header_transaction {
         state.in_transaction = t;
     }
@@ -1362,12 +1371,16 @@ fn lint_text(
                 state: &state,
                 catalog,
                 source: text,
+                file_scan: &file_scan,
             };
             for (rule, forced) in rules.iter().filter(|_| is_changed) {
                 rule.check_op(op, &facts, &cx, &mut diags);
                 for mut d in diags.drain(..) {
                     if let Some(help) = front.help.and_then(|h| h(rule.meta().id)) {
                         d.help = help.to_string();
+                    }
+                    if let Some(why) = d.no_fix.take() {
+                        d.help.push_str(&format!(" (no automatic fix here: {why})"));
                     }
                     let severity = forced.or(d.severity).unwrap_or(rule.meta().severity);
                     pending.push(Pending {

@@ -136,6 +136,12 @@ pub struct LintOptions {
     #[serde(skip)]
     #[cfg_attr(target_arch = "wasm32", tsify(type = "never", optional))]
     pub jobs: Option<usize>,
+    /// The file being linted is sent to the database as one query by its
+    /// tool (golang-migrate, Prisma): statements added to it would join one
+    /// implicit transaction. Set per file by the engine; not an option.
+    #[serde(skip)]
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "never", optional))]
+    pub one_query: bool,
     /// Root tables for organization isolation (`sharding-key-missing`).
     #[serde(default)]
     pub roots: Vec<String>,
@@ -234,6 +240,7 @@ impl Default for LintOptions {
             exclude: Vec::new(),
             template_vars: BTreeMap::new(),
             jobs: None,
+            one_query: false,
             roots: Vec::new(),
             plans: true,
             lock_timeout: None,

@@ -37,6 +37,43 @@ pub struct TextFix {
 /// for this statement, `Some(Err(reason))` when the context rules it out.
 pub(crate) type Offer = Option<Result<TextFix, String>>;
 
+/// What the fixes read of the whole file, computed once per file (the
+/// engine makes one for each file it lints): the columns whose type a
+/// statement changes, and where.
+#[derive(Debug, Default)]
+pub struct FileScan {
+    retypes: std::cell::OnceCell<Vec<(usize, String)>>,
+}
+
+impl FileScan {
+    /// The `ALTER [COLUMN] c [SET DATA] TYPE` of `source`: (offset, the
+    /// column's name as PostgreSQL reads it).
+    fn retypes(&self, source: &str) -> &[(usize, String)] {
+        self.retypes.get_or_init(|| {
+            let w = Words::scan(source, 0..source.len());
+            let mut out = Vec::new();
+            for k in 0..w.toks.len() {
+                if !w.is(k, "ALTER") {
+                    continue;
+                }
+                let c = if w.is(k + 1, "COLUMN") { k + 2 } else { k + 1 };
+                let retyped = w.is(c + 1, "TYPE")
+                    || (w.is(c + 1, "SET") && w.is(c + 2, "DATA") && w.is(c + 3, "TYPE"));
+                if !retyped {
+                    continue;
+                }
+                let name = match w.toks[c].kind {
+                    Kind::Word => w.text(c).to_lowercase(),
+                    Kind::Quoted => w.text(c).trim_matches('"').replace("\"\"", "\""),
+                    _ => continue,
+                };
+                out.push((w.toks[k].span.start, name));
+            }
+            out
+        })
+    }
+}
+
 /// The kind of a scanned token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -259,6 +296,17 @@ fn outside_transaction(cx: &RuleContext<'_>, what: &str) -> Result<(), String> {
     }
 }
 
+/// Whether statements may be added to the file without changing how it
+/// runs: not when its tool sends it as one query (golang-migrate, Prisma),
+/// where a second statement makes the file one implicit transaction.
+fn may_add_statements(cx: &RuleContext<'_>) -> Result<(), String> {
+    if cx.options.one_query && !cx.in_transaction() {
+        Err("the migration tool sends the file as one query, so statements added to it would run in one implicit transaction; give the change a migration file of its own per step".into())
+    } else {
+        Ok(())
+    }
+}
+
 fn one_action(cx: &RuleContext<'_>) -> Result<(), String> {
     if cx.statement.ops.len() == 1 {
         Ok(())
@@ -378,6 +426,45 @@ fn disable_ddl_transaction(cx: &RuleContext<'_>) -> Option<Option<(Range<usize>,
     None
 }
 
+/// Whether the call is the only code of the method it is in (`def up` or
+/// `def change`): nothing but blanks and comments between the `def` line
+/// and the call, and between the call and the method's `end`.
+#[cfg(feature = "ruby")]
+fn alone_in_its_method(cx: &RuleContext<'_>, call: &RubyCall<'_>) -> bool {
+    let start = call.words.toks[0].span.start;
+    let Some(def) = cx.source[..start].rfind("def ") else {
+        return false;
+    };
+    let code = |text: &str| {
+        text.lines()
+            .map(str::trim)
+            .any(|l| !l.is_empty() && !l.starts_with('#'))
+    };
+    let after_def = cx.source[def..start].find('\n').map_or(start, |n| def + n);
+    if code(&cx.source[after_def..start]) {
+        return false;
+    }
+    let rest = &cx.source[call.end..];
+    let mut at = 0;
+    for line in rest.split_inclusive('\n') {
+        let t = line.trim();
+        if at > 0 || !t.is_empty() {
+            if t == "end" {
+                return true;
+            }
+            if at > 0 && !t.is_empty() && !t.starts_with('#') {
+                return false;
+            }
+            if at == 0 && !t.starts_with('#') {
+                // Code after the call on its own line.
+                return false;
+            }
+        }
+        at += line.len();
+    }
+    false
+}
+
 /// `add_index` / `remove_index` in a Rails migration → `algorithm:
 /// :concurrently` (GitLab: `add_concurrent_index`), with
 /// `disable_ddl_transaction!` when the migration runs in a transaction.
@@ -385,6 +472,9 @@ fn disable_ddl_transaction(cx: &RuleContext<'_>) -> Option<Option<(Range<usize>,
 fn ruby_concurrently(cx: &RuleContext<'_>, call: &RubyCall<'_>) -> Offer {
     if !matches!(call.method, "add_index" | "remove_index") || call.has_key("algorithm") {
         return None;
+    }
+    if cx.in_transaction() && !alone_in_its_method(cx, call) {
+        return Some(Err("the migration does other things in its transaction, which disable_ddl_transaction! would take from them (and GitLab's lock retries with it); give the index a migration of its own, with disable_ddl_transaction!".into()));
     }
     let mut edits = Vec::new();
     let disable = match disable_ddl_transaction(cx) {
@@ -512,9 +602,16 @@ pub(crate) fn create_index_concurrently(cx: &RuleContext<'_>) -> Offer {
     if !w.is(0, "CREATE") || !w.is(k, "INDEX") || w.is(k + 1, "CONCURRENTLY") {
         return None;
     }
+    // IF NOT EXISTS stays (the fix changes nothing else); with
+    // CONCURRENTLY it has a trap of its own (concurrently-if-not-exists).
+    let title = if w.is(k + 1, "IF") && w.is(k + 2, "NOT") && w.is(k + 3, "EXISTS") {
+        "Build the index CONCURRENTLY (IF NOT EXISTS then skips the INVALID index a failed build leaves: drop it before a retry)"
+    } else {
+        "Build the index CONCURRENTLY"
+    };
     Some(
         outside_transaction(cx, "CREATE INDEX CONCURRENTLY")
-            .map(|()| concurrently_after(&w, k, "Build the index CONCURRENTLY")),
+            .map(|()| concurrently_after(&w, k, title)),
     )
 }
 
@@ -688,7 +785,9 @@ pub(crate) fn not_valid_then_validate(
     };
     let validate = format!("{} VALIDATE CONSTRAINT {name}", alter.head);
     let end = w.end();
-    if cx.in_transaction() {
+    // Validated in the transaction that added it, the constraint would keep
+    // the add's lock for the whole scan.
+    if cx.in_transaction() || may_add_statements(cx).is_err() {
         edits.push((end..end, " NOT VALID".into()));
         Some(Ok(TextFix {
             title: format!(
@@ -736,7 +835,9 @@ pub(crate) fn unique_using_index(
     if let Err(why) = one_action(cx) {
         return Some(Err(why));
     }
-    if let Err(why) = outside_transaction(cx, "CREATE UNIQUE INDEX CONCURRENTLY") {
+    if let Err(why) = outside_transaction(cx, "CREATE UNIQUE INDEX CONCURRENTLY")
+        .and_then(|()| may_add_statements(cx))
+    {
         return Some(Err(why));
     }
     if primary_key
@@ -801,6 +902,9 @@ pub(crate) fn not_null_via_check(cx: &RuleContext<'_>, table: &Name, column: &st
     }
     if cx.in_transaction() {
         return Some(Err("the statement runs inside a transaction block, and the check must be validated in its own transaction to spare SET NOT NULL its scan; run the migration outside a transaction and the fix is offered".into()));
+    }
+    if let Err(why) = may_add_statements(cx) {
+        return Some(Err(why));
     }
     let Some(name) = default_name(table, &[column.to_string()], "not_null_check") else {
         return Some(Err(
@@ -892,6 +996,12 @@ pub(crate) fn retype_column(
     replacement: impl FnOnce(&str, &str) -> Option<String>,
 ) -> Offer {
     let range = type_range(cx, def)?;
+    if retyped_later(cx, &def.name) {
+        return Some(Err(format!(
+            "a later statement of the file changes the type of `{}`, and would then convert it",
+            def.name
+        )));
+    }
     let written = cx.source[range.clone()].to_ascii_lowercase();
     let to = replacement(&written, &ident(&def.name))?;
     Some(Ok(TextFix {
@@ -899,6 +1009,18 @@ pub(crate) fn retype_column(
         edits: vec![(range, to)],
         ruby: false,
     }))
+}
+
+/// Whether a statement after this one changes the type of a column named
+/// `column` (`ALTER [COLUMN] column [SET DATA] TYPE`): the declared type
+/// is then the author's starting point, which a new type would make a
+/// conversion.
+fn retyped_later(cx: &RuleContext<'_>, column: &str) -> bool {
+    let end = cx.statement.span.end;
+    cx.file_scan
+        .retypes(cx.source)
+        .iter()
+        .any(|(at, name)| *at >= end && name == column)
 }
 
 /// The integer type of a key or counter widened to bigint, keeping its

@@ -13,7 +13,7 @@ use std::ops::Range;
 
 use crate::model::postgres::{behaviour, Behaviour, Knowledge, Rel};
 use crate::model::{Catalog, Change, FileState, LintOptions, Name, Op, Phase, Severity, Statement};
-pub use fix::TextFix;
+pub use fix::{FileScan, TextFix};
 
 /// What a rule looks at, and so which part of zerodown reports it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,6 +78,9 @@ pub struct Diagnostic {
     /// The mechanical rewrite that removes the finding, in byte ranges of
     /// the file (`fix.rs`).
     pub fix: Option<TextFix>,
+    /// Why the rule's fix is not offered in this context; the engine adds
+    /// it to the help (after a front end's own help).
+    pub no_fix: Option<String>,
 }
 
 impl Diagnostic {
@@ -90,19 +93,18 @@ impl Diagnostic {
             change: None,
             severity: None,
             fix: None,
+            no_fix: None,
         }
     }
 
-    /// Attaches a fix, or, when the context rules the rule's fix out,
-    /// says why in the help (`Err(reason)`); `None` offers nothing.
+    /// Attaches a fix, or, when the context rules the rule's fix out, why
+    /// (`Err(reason)`, which the engine adds to the help); `None` offers
+    /// nothing.
     #[must_use]
     pub fn with_fix(mut self, fix: Option<Result<TextFix, String>>) -> Self {
         match fix {
             Some(Ok(f)) => self.fix = Some(f),
-            Some(Err(why)) => {
-                self.help
-                    .push_str(&format!(" (no automatic fix here: {why})"));
-            }
+            Some(Err(why)) => self.no_fix = Some(why),
             None => {}
         }
         self
@@ -138,6 +140,9 @@ pub struct RuleContext<'a> {
     pub catalog: &'a Catalog,
     /// The file's text: the statement is `&source[statement.span]`.
     pub source: &'a str,
+    /// What fixes read of the whole file, scanned once per file when a fix
+    /// first needs it.
+    pub file_scan: &'a FileScan,
 }
 
 impl RuleContext<'_> {

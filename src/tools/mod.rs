@@ -157,6 +157,9 @@ pub struct Unit<'a> {
     /// Whether the runner wraps it in a transaction; `None`: the tool does
     /// not say (plain).
     pub transaction: Option<bool>,
+    /// The runner sends the file as one query (golang-migrate, Prisma): a
+    /// statement added to it joins one implicit transaction with the others.
+    pub one_query: bool,
 }
 
 /// A file the tool does not run in this direction, and why.
@@ -208,6 +211,7 @@ impl Prepared<'_> {
                     path: u.path,
                     sql: std::borrow::Cow::Owned(u.sql.into_owned()),
                     transaction: u.transaction,
+                    one_query: u.one_query,
                 })
                 .collect(),
             left: self.left,
@@ -438,9 +442,18 @@ struct Run<'a> {
     path: &'a String,
     sql: std::borrow::Cow<'a, str>,
     transaction: Option<bool>,
+    one_query: bool,
 }
 
 impl<'a> Run<'a> {
+    /// Sent as one query (see `Unit::one_query`).
+    fn one_query(self) -> Self {
+        Run {
+            one_query: true,
+            ..self
+        }
+    }
+
     /// A file run as it is, placed by path.
     fn whole(path: &'a String, text: &'a str, transaction: Option<bool>) -> Self {
         Run {
@@ -450,6 +463,7 @@ impl<'a> Run<'a> {
             path,
             sql: std::borrow::Cow::Borrowed(text),
             transaction,
+            one_query: false,
         }
     }
 
@@ -519,7 +533,11 @@ pub fn prepare(
                     // One multi-statement query: an implicit transaction
                     // when it holds more than one statement.
                     Some((v, d)) if d == direction => {
-                        runs.push(Run::whole(path, text, Some(statements(text) > 1)).version(v));
+                        runs.push(
+                            Run::whole(path, text, Some(statements(text) > 1))
+                                .version(v)
+                                .one_query(),
+                        );
                     }
                     Some(_) => left(&mut p, path, format!("not an {dir_word} script")),
                     None => left(
@@ -725,7 +743,11 @@ pub fn prepare(
                     left(&mut p, path, "Prisma has no down scripts".into());
                 } else {
                     let transaction = Some(statements(text) > 1);
-                    runs.push(Run::whole(path, text, transaction).named(file_name(folder(path))));
+                    runs.push(
+                        Run::whole(path, text, transaction)
+                            .named(file_name(folder(path)))
+                            .one_query(),
+                    );
                 }
             }
         }
@@ -926,6 +948,7 @@ pub fn prepare(
             path: r.path.clone(),
             sql: r.sql,
             transaction: r.transaction,
+            one_query: r.one_query,
         })
         .collect();
     Ok(p)
