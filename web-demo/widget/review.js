@@ -456,7 +456,7 @@ export const REVIEW_CSS = `
 .zd-fix-label { color: var(--zd-ok); font-weight: 600; } .zd-fix-title { flex: 1 1 auto; min-width: 0; }
 .zd-fix-where { margin: 4px 0; font-size: 12px; color: var(--zd-muted); }
 .zd-suggestion { margin: 0; padding: 6px 8px; background: #fff; border: 1px solid var(--zd-line); border-radius: 4px;
-  font: 12px/1.5 var(--zd-mono); white-space: pre; overflow-x: auto; }
+  font: 12px/1.5 var(--zd-mono); white-space: pre-wrap; overflow-wrap: anywhere; }
 .zd-copy:focus-visible { outline: 2px solid var(--zd-accent); outline-offset: 2px; }
 .zd-elsewhere > p { margin: 8px 12px 0; font-size: 12px; color: var(--zd-muted); }
 .zd-invisible { font: 600 11px/1 var(--zd-mono); color: #fff; background: var(--zd-error); border-radius: 3px; padding: 1px 3px;
