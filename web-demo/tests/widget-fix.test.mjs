@@ -102,7 +102,7 @@ test("in a modified file the suggestion holds the file's own lines (the diff's h
     "ALTER TABLE orders VALIDATE CONSTRAINT orders_user_fk;",
     "```",
   ].join("\n"));
-  assert.match(await fk.locator(".zd-fix-where").textContent(), /lines 12–13/);
+  assert.match(await fk.locator(".zd-fix-where").textContent(), /lines 12–13: .*on GitLab, comment on line 12 and make the fence suggestion:-0\+1/);
   await copied(page, fk, lines);
   assert.deepEqual(errors, []);
   await page.close();

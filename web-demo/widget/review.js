@@ -372,7 +372,10 @@ export class ReviewView {
       h("div", { class: "zd-fix-head" },
         h("span", { class: "zd-fix-label" }, "Fix: "), h("span", { class: "zd-fix-title" }, visible(f.fix.title)), copy),
       s
-        ? [h("p", { class: "zd-fix-where" }, `Suggested change for ${where}: comment on ${s.first === s.last ? "that line" : "those lines"} and paste it.`),
+        ? [h("p", { class: "zd-fix-where" }, s.first === s.last
+          ? `Suggested change for ${where}: comment on that line and paste it.`
+          // GitLab's suggestion replaces the commented line; `:-0+N` extends it N lines down.
+          : `Suggested change for ${where}: comment on those lines and paste it (on GitLab, comment on line ${s.first} and make the fence suggestion:-0+${s.last - s.first}).`),
           h("pre", { class: "zd-suggestion" }, h("code", null, visible(s.block)))]
         : h("p", { class: "zd-fix-where" }, "The lines this fix changes are not all shown in this change: run `zerodown fix` on the file."));
   }
