@@ -3,6 +3,7 @@
 // the editor bringing the text back; by mouse and by keyboard.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { serve, browser, watchErrors, ROOT } from "./helpers.mjs";
 
@@ -87,6 +88,26 @@ test("a foreign key's fix (NOT VALID, then VALIDATE) and missing-lock-timeout's,
   await item(page, "missing-lock-timeout").locator(".apply-fix").click();
   await gone(page, "missing-lock-timeout");
   assert.equal(await page.inputValue(".input"), lock.text);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("in Ruby mode a Rails migration's fix is Ruby: algorithm: :concurrently, outside a transaction", async () => {
+  const sql = "class AddIndex < ActiveRecord::Migration[7.1]\n  def change\n    add_index :users, :email\n  end\nend\n";
+  const ruby = await import(join(ROOT, "pkg", "ruby", "zerodown.js"));
+  await ruby.default({ module_or_path: readFileSync(join(ROOT, "pkg", "ruby", "zerodown_bg.wasm")) });
+  const f = ruby.lint(sql, { phase: "regular", pgVersion: 16, plans: true }, "migration.rb").findings.find((x) => x.rule === "add-index-non-concurrently");
+  let want = sql;
+  for (const e of [...f.fix.edits].reverse()) want = want.slice(0, e.span.start.utf16) + e.text + want.slice(e.span.end.utf16);
+  assert.match(want, /add_index :users, :email, algorithm: :concurrently/);
+  assert.match(want, /disable_ddl_transaction!/);
+  const page = await chromium.newPage({ viewport: { width: 1360, height: 900 } });
+  const errors = watchErrors(page);
+  await page.goto(`${server.base}/playground/#${new URLSearchParams({ sql, lang: "ruby", pg: "16" })}`);
+  await page.waitForSelector(finding("add-index-non-concurrently"));
+  await item(page, "add-index-non-concurrently").locator(".apply-fix").click();
+  await gone(page, "add-index-non-concurrently");
+  assert.equal(await page.inputValue(".input"), want);
   assert.deepEqual(errors, []);
   await page.close();
 });
