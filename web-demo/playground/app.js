@@ -172,6 +172,7 @@ examples.addEventListener("change", () => {
   state.large = e.largeTables ?? "";
   state.sel = 0;
   editor.value = e.sql;
+  fixNotice("");
   controls.phase.value = state.phase;
   controls.large.value = state.large;
   lintNow();
@@ -393,7 +394,7 @@ function applyFix(i) {
   const from = edits[0].span.start.utf16;
   const to = Math.max(...edits.map((e) => e.span.end.utf16));
   let text = editor.value.slice(from, to);
-  for (const e of edits.toReversed()) {
+  for (const e of [...edits].reverse()) {
     text = text.slice(0, e.span.start.utf16 - from) + e.text + text.slice(e.span.end.utf16 - from);
   }
   applyingFix = true;
@@ -704,7 +705,10 @@ showSchema({});
 
 window.addEventListener("hashchange", () => {
   readHash();
-  if (editor.value !== state.sql) editor.value = state.sql;
+  if (editor.value !== state.sql) {
+    editor.value = state.sql;
+    fixNotice("");
+  }
   for (const [key, el] of Object.entries(controls)) el.value = state[key];
   lintNow();
   if (info) buildPlanForm();

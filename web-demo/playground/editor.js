@@ -146,6 +146,7 @@ export class Editor {
    * after the new text, and fires `onInput` as an edit does.
    */
   replace(start, end, text) {
+    if (start === end && !text) return;
     const area = this.textarea;
     const before = area.value;
     const expected = before.slice(0, start) + text + before.slice(end);

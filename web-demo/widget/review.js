@@ -91,7 +91,7 @@ export function suggestion(f, lineText) {
   ranges.sort((a, b) => a[0] - b[0]);
   for (let i = 1; i < ranges.length; i++) if (ranges[i][0] < ranges[i - 1][1]) return null; // overlapping
   let fixed = text;
-  for (const [from, to, by] of ranges.toReversed()) fixed = fixed.slice(0, from) + by + fixed.slice(to);
+  for (const [from, to, by] of [...ranges].reverse()) fixed = fixed.slice(0, from) + by + fixed.slice(to);
   if (fixed.endsWith("\n")) fixed = fixed.slice(0, -1);
   const out = fixed.split("\n");
   return { first, last, lines: out, block: suggestionBlock(out) };
