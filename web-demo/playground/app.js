@@ -135,6 +135,7 @@ readHash();
 const editor = new Editor($("editor"), {
   onInput: () => {
     state.sql = editor.value;
+    if (!applyingFix) fixNotice("");
     schedule();
   },
   onMarkClick: (i) => select(i, { reveal: true }),
@@ -171,6 +172,7 @@ examples.addEventListener("change", () => {
   state.large = e.largeTables ?? "";
   state.sel = 0;
   editor.value = e.sql;
+  fixNotice("");
   controls.phase.value = state.phase;
   controls.large.value = state.large;
   lintNow();
@@ -259,6 +261,7 @@ async function lintOnce() {
     if (sql !== editor.value) return; // a newer edit is on its way
     result = JSON.parse(json);
     result.lintId = request.id;
+    result.sql = sql; // the text the findings' offsets (and fixes) are for
     result.plans = new Map(); // finding index -> its plan, fetched from the worker when shown
     // The selected finding's plan comes with the findings, so both show at once.
     const sel = state.sel < result.findings.length ? state.sel : 0;
@@ -333,7 +336,7 @@ function renderFindings() {
 
 /** What a list item shows: an item with the same key is kept as it is. */
 function itemKey(f, i) {
-  return [i === state.sel, f.severity, f.rule, location1(f), f.message, f.help].join("\u0000");
+  return [i === state.sel, f.severity, f.rule, location1(f), f.message, f.help, f.fix ? JSON.stringify(f.fix) : ""].join("\u0000");
 }
 
 // A long migration can have thousands of findings: the list shows them a
@@ -361,7 +364,57 @@ function listMore(count) {
 }
 
 function findingItem(f, i) {
-  return h("li", null, h("button", {
+  return h("li", null, findingButton(f, i), f.fix ? fixRow(f, i) : null);
+}
+
+/** A finding's fix: its title and "Apply fix" (a button of its own: buttons do not nest). */
+function fixRow(f, i) {
+  return h("div", { class: "fix", dataset: { rule: f.rule, index: i } },
+    h("span", { class: "fix-title" }, h("span", { class: "fix-label" }, "Fix: "), f.fix.title),
+    h("button", {
+      type: "button",
+      class: "apply-fix",
+      "aria-label": `Apply fix: ${f.fix.title} (${f.rule}, line ${f.span.start.line})`,
+      onclick: () => applyFix(i),
+    }, "Apply fix"));
+}
+
+let applyingFix = false;
+/**
+ * Applies finding `i`'s fix to the editor's text: its edits (UTF-16 offsets
+ * of the linted text, sorted, not overlapping) from last to first, as one
+ * edit of the textarea so that the browser's undo takes it back, then lints.
+ * Nothing happens when the text changed since the lint (a newer one is on
+ * its way, with its own fixes).
+ */
+function applyFix(i) {
+  const f = report?.findings[i];
+  if (!f?.fix?.edits.length || report.sql !== editor.value) return;
+  const edits = [...f.fix.edits].sort((a, b) => a.span.start.utf16 - b.span.start.utf16);
+  const from = edits[0].span.start.utf16;
+  const to = Math.max(...edits.map((e) => e.span.end.utf16));
+  let text = editor.value.slice(from, to);
+  for (const e of [...edits].reverse()) {
+    text = text.slice(0, e.span.start.utf16 - from) + e.text + text.slice(e.span.end.utf16 - from);
+  }
+  applyingFix = true;
+  try {
+    editor.replace(from, to, text);
+  } finally {
+    applyingFix = false;
+  }
+  state.sql = editor.value;
+  fixNotice(`Applied: ${f.fix.title} (${f.rule}). Undo with Ctrl+Z in the editor.`);
+  lintNow();
+}
+
+function fixNotice(text) {
+  const el = $("fix-status");
+  if (el.textContent !== text) el.textContent = text;
+}
+
+function findingButton(f, i) {
+  return h("button", {
     type: "button",
     class: `finding${i === state.sel ? " selected" : ""}`,
     "aria-pressed": String(i === state.sel),
@@ -372,7 +425,7 @@ function findingItem(f, i) {
   h("span", { class: "rule" }, f.rule),
   h("span", { class: "loc" }, `line ${location1(f)}`),
   h("span", { class: "msg" }, f.message),
-  h("span", { class: "help" }, f.help)));
+  h("span", { class: "help" }, f.help));
 }
 
 function select(i, { reveal = false } = {}) {
@@ -652,7 +705,10 @@ showSchema({});
 
 window.addEventListener("hashchange", () => {
   readHash();
-  if (editor.value !== state.sql) editor.value = state.sql;
+  if (editor.value !== state.sql) {
+    editor.value = state.sql;
+    fixNotice("");
+  }
   for (const [key, el] of Object.entries(controls)) el.value = state[key];
   lintNow();
   if (info) buildPlanForm();

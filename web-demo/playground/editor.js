@@ -138,6 +138,33 @@ export class Editor {
     this.syncScroll();
   }
 
+  /**
+   * Replaces [start, end) (UTF-16 offsets) with `text` as the reader's own
+   * edit would: one step of the textarea's undo history (execCommand keeps
+   * it there; setting the value or setRangeText does not). Where the browser
+   * does not take the command, the text is set directly. Leaves the caret
+   * after the new text, and fires `onInput` as an edit does.
+   */
+  replace(start, end, text) {
+    if (start === end && !text) return;
+    const area = this.textarea;
+    const before = area.value;
+    const expected = before.slice(0, start) + text + before.slice(end);
+    area.focus({ preventScroll: true });
+    area.setSelectionRange(start, end);
+    try {
+      document.execCommand(text ? "insertText" : "delete", false, text); // fires "input": edited()
+    } catch {
+      // not supported: set below
+    }
+    if (area.value !== expected) {
+      area.value = expected;
+      area.setSelectionRange(start + text.length, start + text.length);
+      this.edited();
+    }
+    this.reveal(start + text.length, start + text.length);
+  }
+
   /** An edit in the textarea: move the marks after it, redraw the lines in sight that changed. */
   edited() {
     const before = this.text;

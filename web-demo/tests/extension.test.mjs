@@ -61,6 +61,10 @@ test("on a GitLab merge request the review reads the same-origin .diff and is on
     "db/migrate/20240503100000_create_audit_events.sql checked",
   ]);
   assert.deepEqual(await rules(host), ["add-index-non-concurrently 3", "add-column-required 4", "drop-column 2"]);
+  // The index's fix, as a suggested change to paste into a comment on line 3.
+  assert.equal(await host.locator('tr.zd-finding[data-rule="add-index-non-concurrently"] pre.zd-suggestion').textContent(),
+    "```suggestion\nCREATE INDEX CONCURRENTLY index_users_on_email ON users (email);\n```");
+  assert.equal(await host.locator('tr.zd-finding[data-rule="add-column-required"] .zd-suggestion').count(), 0);
   // group/project's target branch has a db/structure.sql holding everything these migrations use.
   assert.equal(await host.locator(".zd-schema-info").textContent(), "Checked against the schema: 2 tables, 7 columns, 1 index.");
   // Placed above the merge request's diff, before the tabs, closed: one line.
@@ -101,6 +105,13 @@ test("on a GitLab merge request with Rails migrations the Ruby module reviews th
     "db/structure.sql schema",
   ]);
   assert.deepEqual(await rules(host), ["add-index-non-concurrently 10", "drop-column 7"]);
+  // A Rails fix is Ruby: add_concurrent_index, and disable_ddl_transaction! in the class, lines 4 to 10 as one suggestion.
+  const rails = host.locator('tr.zd-finding[data-rule="add-index-non-concurrently"]');
+  assert.equal(await rails.locator(".zd-fix").getAttribute("data-first"), "4");
+  assert.equal(await rails.locator(".zd-fix").getAttribute("data-last"), "10");
+  const block = await rails.locator("pre.zd-suggestion").textContent();
+  assert.ok(block.startsWith("```suggestion\n  disable_ddl_transaction!\n"), block);
+  assert.ok(block.endsWith("\n    add_concurrent_index :projects, :name, name: INDEX_NAME\n```"), block);
   assert.match(await host.locator("details.zd-review").getAttribute("aria-label"), /^zerodown: 1 error, 1 warning in 2 migrations$/);
   assert.equal((await workerLoaded()).ruby, true);
   // The target branch's schema, read once more: by the Ruby module (a handle cannot cross modules).

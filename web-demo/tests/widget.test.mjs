@@ -119,6 +119,7 @@ test("a diff carrying HTML and script stays inert text", async () => {
       bold: root.querySelectorAll("b").length,
       path: root.querySelector(".zd-path")?.textContent,
       text: [...root.querySelectorAll(".zd-text")].map((td) => td.textContent),
+      suggestions: [...root.querySelectorAll(".zd-suggestion")].map((pre) => pre.textContent),
       findings: window.__report.findings.map((f) => f.rule),
     };
   });
@@ -136,6 +137,9 @@ test("a diff carrying HTML and script stays inert text", async () => {
     "COMMENT ON TABLE users IS '<script>window.__zdPwned = 2</script><b>bold</b>';",
   ]);
   assert.ok(result.findings.includes("add-index-non-concurrently"));
+  // The index's fix, as a suggestion: text too.
+  assert.ok(result.suggestions.includes('```suggestion\nCREATE INDEX CONCURRENTLY "<img src=x onerror=window.__zdPwned=1>" ON users (email);\n```'),
+    result.suggestions.join("\n"));
   assert.deepEqual(errors, []);
   await page.close();
 });

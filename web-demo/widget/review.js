@@ -8,7 +8,7 @@
 // only for the statements the change touches, schema dumps and files it
 // cannot read listed with their status), `lintFiles` for a list of files.
 // Findings are matched to files by the index the package returns.
-import { h } from "../lib/dom.js";
+import { h, copyText } from "../lib/dom.js";
 import { renderPlan } from "../lib/timeline.js";
 import { isMigration, isRubyMigration, matchesAny, DEFAULT_GLOBS } from "./glob.js";
 import { parseUnifiedDiff } from "./diff.js";
@@ -34,6 +34,75 @@ export function visible(text) {
 }
 
 const plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** The UTF-16 index of 1-based `column` (counted in Unicode scalar values, as the package counts) in `line`; -1 past its end. */
+function columnIndex(line, column) {
+  let i = 0;
+  for (let c = 1; c < column; c++) {
+    if (i >= line.length) return -1;
+    i += line.codePointAt(i) > 0xffff ? 2 : 1;
+  }
+  return i;
+}
+
+/**
+ * A finding's fix as a suggested change of whole lines, the form GitLab and
+ * GitHub apply from a review comment: `{first, last, lines, block}`, the
+ * lines `first`..`last` of the new file (the statement's, and every line an
+ * edit touches) with the fix's edits applied, and `block` the comment's
+ * fenced `suggestion` block. `lineText(n)` is line `n` of the new file as
+ * the change shows it (undefined when it does not): the suggestion is built
+ * from line and column numbers, which are the file's own in a diff too
+ * (its text offsets are not: lines a diff leaves out are blank in what the
+ * package lints). Null when the finding has no fix, or a line it needs is
+ * not shown or does not hold the positions.
+ */
+export function suggestion(f, lineText) {
+  const edits = f?.fix?.edits;
+  if (!edits?.length) return null;
+  // An end at column 1 of a later line closes the line before it.
+  const lastOf = (span) => (span.end.column === 1 && span.end.line > span.start.line ? span.end.line - 1 : span.end.line);
+  const spans = [...(f.statement ? [f.statement] : []), ...edits.map((e) => e.span)];
+  const first = Math.min(...spans.map((s) => s.start.line));
+  const last = Math.max(...spans.map(lastOf));
+  if (!(first >= 1 && last >= first && last - first < 10_000)) return null;
+  const lines = [];
+  for (let n = first; n <= last; n++) {
+    const text = lineText(n);
+    if (typeof text !== "string") return null;
+    lines.push(text);
+  }
+  // The lines as one text ending in "\n", so an edit may end at the start of the line after them.
+  const text = `${lines.join("\n")}\n`;
+  const starts = [0];
+  for (const l of lines) starts.push(starts.at(-1) + l.length + 1);
+  const at = ({ line, column }) => {
+    if (line < first || line > last + 1) return -1;
+    if (line === last + 1) return column === 1 ? text.length : -1;
+    const i = columnIndex(lines[line - first], column);
+    return i < 0 ? -1 : starts[line - first] + i;
+  };
+  const ranges = [];
+  for (const e of edits) {
+    const [from, to] = [at(e.span.start), at(e.span.end)];
+    if (from < 0 || to < from) return null;
+    ranges.push([from, to, String(e.text ?? "")]);
+  }
+  ranges.sort((a, b) => a[0] - b[0]);
+  for (let i = 1; i < ranges.length; i++) if (ranges[i][0] < ranges[i - 1][1]) return null; // overlapping
+  let fixed = text;
+  for (const [from, to, by] of [...ranges].reverse()) fixed = fixed.slice(0, from) + by + fixed.slice(to);
+  if (fixed.endsWith("\n")) fixed = fixed.slice(0, -1);
+  const out = fixed.split("\n");
+  return { first, last, lines: out, block: suggestionBlock(out) };
+}
+
+/** `lines` in a fenced `suggestion` block, its fence longer than any run of backticks in them. */
+export function suggestionBlock(lines) {
+  const longest = Math.max(0, ...lines.map((l) => Math.max(0, ...[...l.matchAll(/`+/g)].map((m) => m[0].length))));
+  const fence = "`".repeat(Math.max(3, longest + 1));
+  return `${fence}suggestion\n${lines.join("\n")}\n${fence}`;
+}
 
 export class ReviewView {
   /**
@@ -225,6 +294,14 @@ export class ReviewView {
         head("schema dump"), h("p", { class: "zd-note" }, "A schema dump, not a migration: read as the schema, never linted."));
     }
     const rows = [];
+    // The new file's lines as the change shows them, for the fixes' suggestions.
+    const newLines = new Map();
+    if (shown?.hunks?.length) {
+      for (const hunk of shown.hunks) for (const r of hunk.rows) if (r.new !== null) newLines.set(r.new, r.text);
+    } else if (shown?.text !== undefined) {
+      shown.text.split("\n").forEach((text, i) => newLines.set(i + 1, text));
+    }
+    const lineText = (n) => newLines.get(n);
     const byLine = new Map();
     for (const f of findings) byLine.set(f.span.start.line, [...(byLine.get(f.span.start.line) ?? []), f]);
     const placed = new Set();
@@ -237,7 +314,7 @@ export class ReviewView {
         h("td", { class: "zd-text" }, visible(text))));
       if (marked) {
         placed.add(newNo);
-        for (const f of byLine.get(newNo)) rows.push(this.findingRow(f));
+        for (const f of byLine.get(newNo)) rows.push(this.findingRow(f, lineText));
       }
     };
     if (shown?.hunks?.length) {
@@ -277,10 +354,33 @@ export class ReviewView {
       notes,
       rows.length ? h("div", { class: "zd-scroll" }, h("table", { class: "zd-diff" }, h("tbody", null, rows))) : null,
       elsewhere.length ? h("div", { class: "zd-elsewhere" }, h("p", null, "Outside the lines shown:"),
-        h("table", { class: "zd-diff" }, h("tbody", null, elsewhere.map((f) => this.findingRow(f))))) : null);
+        h("table", { class: "zd-diff" }, h("tbody", null, elsewhere.map((f) => this.findingRow(f, lineText))))) : null);
   }
 
-  findingRow(f) {
+  /**
+   * A finding's fix: its title, and the fixed lines as a suggested change
+   * to paste into a review comment on those lines ("Copy suggestion").
+   */
+  fixBox(f, lineText) {
+    if (!f.fix) return null;
+    const s = suggestion(f, lineText ?? (() => undefined));
+    const where = s ? (s.first === s.last ? `line ${s.first}` : `lines ${s.first}–${s.last}`) : "";
+    const copy = s ? h("button", { type: "button", class: "zd-copy zd-copy-suggestion",
+      "aria-label": `Copy suggestion: ${f.fix.title} (${f.rule}, ${where})` }, "Copy suggestion") : null;
+    copy?.addEventListener("click", () => copyText(s.block, copy));
+    return h("div", { class: "zd-fix", dataset: s ? { first: s.first, last: s.last } : undefined },
+      h("div", { class: "zd-fix-head" },
+        h("span", { class: "zd-fix-label" }, "Fix: "), h("span", { class: "zd-fix-title" }, visible(f.fix.title)), copy),
+      s
+        ? [h("p", { class: "zd-fix-where" }, s.first === s.last
+          ? `Suggested change for ${where}: comment on that line and paste it.`
+          // GitLab's suggestion replaces the commented line; `:-0+N` extends it N lines down.
+          : `Suggested change for ${where}: comment on those lines and paste it (on GitLab, comment on line ${s.first} and make the fence suggestion:-0+${s.last - s.first}).`),
+          h("pre", { class: "zd-suggestion" }, h("code", null, visible(s.block)))]
+        : h("p", { class: "zd-fix-where" }, "The lines this fix changes are not all shown in this change: run `zerodown fix` on the file."));
+  }
+
+  findingRow(f, lineText) {
     const planBox = h("div", { class: "zd-plan-box", hidden: true });
     const toggle = f.plan
       ? h("button", { type: "button", class: "zd-plan-toggle", "aria-expanded": "false" }, "Show plan")
@@ -304,6 +404,7 @@ export class ReviewView {
             toggle),
           h("p", { class: "zd-msg" }, visible(f.message)),
           h("p", { class: "zd-help" }, visible(f.help)),
+          this.fixBox(f, lineText),
           planBox)));
   }
 }
@@ -353,6 +454,13 @@ export const REVIEW_CSS = `
 .zd-msg { margin: 6px 0 2px; } .zd-help { margin: 0; color: var(--zd-muted); }
 .zd-help::before { content: "→ "; color: var(--zd-ok); font-weight: 700; }
 .zd-plan-box { margin-top: 10px; }
+.zd-fix { margin-top: 8px; border: 1px solid var(--zd-line); border-radius: 6px; background: #f7fbf8; padding: 6px 8px; }
+.zd-fix-head { display: flex; align-items: center; gap: 6px; flex-wrap: wrap; }
+.zd-fix-label { color: var(--zd-ok); font-weight: 600; } .zd-fix-title { flex: 1 1 auto; min-width: 0; }
+.zd-fix-where { margin: 4px 0; font-size: 12px; color: var(--zd-muted); }
+.zd-suggestion { margin: 0; padding: 6px 8px; background: #fff; border: 1px solid var(--zd-line); border-radius: 4px;
+  font: 12px/1.5 var(--zd-mono); white-space: pre-wrap; overflow-wrap: anywhere; }
+.zd-copy:focus-visible { outline: 2px solid var(--zd-accent); outline-offset: 2px; }
 .zd-elsewhere > p { margin: 8px 12px 0; font-size: 12px; color: var(--zd-muted); }
 .zd-invisible { font: 600 11px/1 var(--zd-mono); color: #fff; background: var(--zd-error); border-radius: 3px; padding: 1px 3px;
   margin: 0 1px; white-space: nowrap; }

@@ -24,7 +24,9 @@ import init, {
   type Change,
   type ChangeArgs,
   type CliHost,
+  type Edit,
   type ErrorCode,
+  type Fix,
   type Fleet,
   type FleetReport,
   type MoveCheck,
@@ -65,6 +67,9 @@ const files: SourceFile[] = [{ path: "a.sql", sql: "SELECT 1;" }];
 const all: LintReport = lintFiles(files, {});
 const first: Finding | undefined = report.findings[0];
 const utf16: number | undefined = first?.span.start.utf16;
+const fix: Fix | undefined = first?.fix;
+const edit: Edit | undefined = fix?.edits[0];
+const editEnd: number | undefined = edit?.span.end.line;
 const phase: Phase = all.files[0].phase;
 const catalogue: RuleInfo[] = rules();
 const doc: string = explain(catalogue[0].id);
@@ -105,6 +110,8 @@ lint("SELECT 1;", { pgVesion: 15 });
 lint("SELECT 1;", { phase: "later" });
 // @ts-expect-error files need sql
 lintFiles([{ path: "a.sql" }]);
+// @ts-expect-error a fix's edits are a list
+const oneEdit: Edit | undefined = first?.fix?.edits;
 // @ts-expect-error severity is a union of strings
 const s: number = report.findings[0].severity;
 
@@ -186,3 +193,4 @@ runCli([], { cwd: () => "/" });
 console.log(exitStatus);
 console.log(again, utf16, doc, text, v, fromToml, steps, s, built, timeline, firstPath, stepPhase);
 console.log(dueCount, stop, fleetReports, status, keyColumn, sync);
+console.log(fixTitle, fixAt, fixText, editEnd, oneEdit);
