@@ -50,13 +50,18 @@ test("lint returns the report contract", () => {
   assert.deepEqual(Object.keys(r), ["findings", "files", "summary"]);
   assert.equal(r.findings.length, 1);
   const f = r.findings[0];
-  assert.deepEqual(Object.keys(f), ["rule", "severity", "message", "help", "path", "file", "span", "statement", "plan", "fingerprint"]);
+  assert.deepEqual(Object.keys(f), ["rule", "severity", "message", "help", "path", "file", "span", "statement", "plan", "fingerprint", "fix"]);
+  // The fix: text edits of the linted file, at UTF-16 offsets a JavaScript string slices by.
+  assert.equal(f.fix.title, "Build the index CONCURRENTLY");
+  const [edit] = f.fix.edits;
+  const fixed = sql.slice(0, edit.span.start.utf16) + edit.text + sql.slice(edit.span.end.utf16);
+  assert.equal(fixed, "-- ñ 😀\nCREATE INDEX CONCURRENTLY idx ON users (email);\n");
   assert.match(f.fingerprint, /^[0-9a-f]{32}$/);
   assert.equal(f.rule, "add-index-non-concurrently");
   assert.equal(f.plan.change.kind, "add-index");
   // Without plans the key is absent, not undefined.
   const bare = zd.lint(sql, { pgVersion: 15, plans: false }, "db/migrate/001_idx.sql").findings[0];
-  assert.deepEqual(Object.keys(bare), ["rule", "severity", "message", "help", "path", "file", "span", "statement", "fingerprint"]);
+  assert.deepEqual(Object.keys(bare), ["rule", "severity", "message", "help", "path", "file", "span", "statement", "fingerprint", "fix"]);
   assert.equal(f.severity, "error");
   assert.equal(f.path, "db/migrate/001_idx.sql");
   assert.equal(sql.slice(f.statement.start.utf16, f.statement.end.utf16), "CREATE INDEX idx ON users (email)");
