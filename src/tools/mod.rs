@@ -352,7 +352,12 @@ fn marker_lines<'a>(text: &'a str, prefix: &str) -> Vec<(usize, &'a str)> {
         let t = line.trim_start();
         if let Some(body) = t.strip_prefix("--") {
             let body = body.trim_start();
-            if body.len() >= prefix.len() && body[..prefix.len()].eq_ignore_ascii_case(prefix) {
+            // `get`: a comment may start with a character that is not
+            // ASCII (`-- 日本語`), where `prefix.len()` is no boundary.
+            if body
+                .get(..prefix.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
+            {
                 out.push((at, body[prefix.len()..].trim_end()));
             }
         }
