@@ -185,9 +185,8 @@ impl<'a> Server<'a> {
                     return Some(u8::from(!self.shut_down));
                 }
                 let method = n.method.clone();
-                let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    self.notification(n)
-                }));
+                let outcome =
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.notification(n)));
                 match outcome {
                     Ok(Err((_, why))) => eprintln!("zerodown lsp: {method}: {why}"),
                     Err(_) => eprintln!("zerodown lsp: {method}: internal error (a panic)"),
@@ -347,7 +346,11 @@ impl<'a> Server<'a> {
             .collect();
         #[allow(deprecated)]
         if self.roots.is_empty() {
-            if let Some(root) = p.root_uri.as_ref().and_then(|u| text::uri_to_path(u.as_str())) {
+            if let Some(root) = p
+                .root_uri
+                .as_ref()
+                .and_then(|u| text::uri_to_path(u.as_str()))
+            {
                 self.roots.push(root);
             }
         }
@@ -485,7 +488,11 @@ impl<'a> Server<'a> {
         let items = if is_config_uri(&uri) {
             let path = text::uri_to_path(&uri);
             let config = self.config_at(path);
-            let text = self.docs.get(&uri).map(|d| d.text.clone()).unwrap_or_default();
+            let text = self
+                .docs
+                .get(&uri)
+                .map(|d| d.text.clone())
+                .unwrap_or_default();
             config_diagnostics(&config, &text)
         } else {
             match (self.linted(&uri), self.docs.get(&uri)) {
@@ -642,8 +649,14 @@ impl<'a> Server<'a> {
         relative.to_string_lossy().replace('\\', "/")
     }
 
-    /// The findings of an open document whose range holds `position`.
-    fn findings_at(&mut self, uri: &str, position: lt::Position) -> Vec<(Finding, lt::Range)> {
+    /// The findings of an open document whose range (or, with
+    /// `statement`, whose statement's range) holds `position`.
+    fn findings_at(
+        &mut self,
+        uri: &str,
+        position: lt::Position,
+        statement: bool,
+    ) -> Vec<(Finding, lt::Range)> {
         let Some(linted) = self.linted(uri) else {
             return Vec::new();
         };
@@ -655,7 +668,12 @@ impl<'a> Server<'a> {
             .iter()
             .filter_map(|f| {
                 let r = range(&f.span, &linted.lines, &doc.text);
-                (r.start <= position && position <= r.end).then(|| (f.clone(), r))
+                let within = if statement {
+                    range(&f.statement, &linted.lines, &doc.text)
+                } else {
+                    r
+                };
+                (within.start <= position && position <= within.end).then(|| (f.clone(), r))
             })
             .collect()
     }
@@ -684,7 +702,11 @@ impl<'a> Server<'a> {
                 continue;
             }
             let diag = diagnostic(f, &linted.lines, &doc.text);
-            if let Some(fix) = f.fix.as_ref().filter(|_| wanted(&lt::CodeActionKind::QUICKFIX)) {
+            if let Some(fix) = f
+                .fix
+                .as_ref()
+                .filter(|_| wanted(&lt::CodeActionKind::QUICKFIX))
+            {
                 let edits = fix
                     .edits
                     .iter()
@@ -707,7 +729,8 @@ impl<'a> Server<'a> {
                 }));
             }
             if let Some(plan) = f.plan.as_ref().filter(|_| wanted(&plan_kind)) {
-                let args = json!({ "uri": uri, "line": r.start.line, "character": r.start.character });
+                let args =
+                    json!({ "uri": uri, "line": r.start.line, "character": r.start.character });
                 actions.push(lt::CodeActionOrCommand::CodeAction(lt::CodeAction {
                     title: format!(
                         "Show the safe plan: {}",
@@ -729,7 +752,7 @@ impl<'a> Server<'a> {
 
     fn hover(&mut self, p: lt::HoverParams) -> Result<Value, Failure> {
         let pos = p.text_document_position_params;
-        let found = self.findings_at(pos.text_document.uri.as_str(), pos.position);
+        let found = self.findings_at(pos.text_document.uri.as_str(), pos.position, false);
         let Some((_, first)) = found.first() else {
             return Ok(Value::Null);
         };
@@ -756,13 +779,19 @@ impl<'a> Server<'a> {
         serde_json::to_value(hover).map_err(|e| (-32603, e.to_string()))
     }
 
-    /// The plan of the finding at a position, as `zerodown plan` prints it.
+    /// The plan of the first finding with a plan in the statement at a
+    /// position, as `zerodown plan` prints it.
     fn plan_text(&mut self, uri: &str, position: lt::Position) -> Result<String, Failure> {
-        self.findings_at(uri, position)
+        self.findings_at(uri, position, true)
             .into_iter()
             .find_map(|(f, _)| f.plan)
             .map(|plan| crate::report::render_plan_text(&plan))
-            .ok_or_else(|| (-32803, "no finding with a plan there".to_string()))
+            .ok_or_else(|| {
+                (
+                    -32803,
+                    "no finding with a plan in the statement there".to_string(),
+                )
+            })
     }
 
     fn execute_command(&mut self, p: lt::ExecuteCommandParams) -> Result<Value, Failure> {
@@ -775,7 +804,13 @@ impl<'a> Server<'a> {
         let dir = plan_dir();
         let name = text::uri_file_name(&at.uri)
             .chars()
-            .map(|c| if c.is_alphanumeric() || c == '.' || c == '-' { c } else { '_' })
+            .map(|c| {
+                if c.is_alphanumeric() || c == '.' || c == '-' {
+                    c
+                } else {
+                    '_'
+                }
+            })
             .collect::<String>();
         let file = dir.join(format!("{name}-line-{}.plan.txt", at.line + 1));
         std::fs::create_dir_all(&dir)
@@ -905,7 +940,11 @@ fn config_diagnostics(config: &Config, text: &str) -> Vec<lt::Diagnostic> {
         })
         .map_or((1, error.as_str()), |(n, m)| (n.max(1), m));
     let line_text = text.split('\n').nth(line as usize - 1).unwrap_or("");
-    let width: usize = line_text.trim_end_matches('\r').chars().map(char::len_utf16).sum();
+    let width: usize = line_text
+        .trim_end_matches('\r')
+        .chars()
+        .map(char::len_utf16)
+        .sum();
     vec![lt::Diagnostic {
         range: lt::Range::new(
             lt::Position::new(line - 1, 0),
@@ -913,7 +952,9 @@ fn config_diagnostics(config: &Config, text: &str) -> Vec<lt::Diagnostic> {
         ),
         severity: Some(lt::DiagnosticSeverity::ERROR),
         source: Some("zerodown".to_string()),
-        message: format!("{message} (documents are linted with the default options until this is fixed)"),
+        message: format!(
+            "{message} (documents are linted with the default options until this is fixed)"
+        ),
         ..Default::default()
     }]
 }

@@ -190,21 +190,30 @@ mod tests {
         input.push_str(&frame(r#"{"jsonrpc":"2.0","id":7}"#));
         input.push_str("garbage\r\n\r\n");
         // Too long by 5: swallows the start of the next header.
-        input.push_str(&format!(
-            "Content-Length: {}\r\n\r\n{good}",
-            good.len() + 5
-        ));
+        input.push_str(&format!("Content-Length: {}\r\n\r\n{good}", good.len() + 5));
         input.push_str(&frame(good));
         // Too short: the rest of the body is skipped as garbage.
         input.push_str(&format!("Content-Length: 10\r\n\r\n{good}"));
         input.push_str(&frame(good));
         let mut r = Reader::new(input.as_bytes());
         assert!(matches!(r.next(), Some(Incoming::ParseError(_))));
-        assert!(matches!(r.next(), Some(Incoming::InvalidRequest(Value::Number(_), _))));
-        assert!(matches!(r.next(), Some(Incoming::Message(Message::Request(_)))));
-        assert!(matches!(r.next(), Some(Incoming::Message(Message::Request(_)))));
+        assert!(matches!(
+            r.next(),
+            Some(Incoming::InvalidRequest(Value::Number(_), _))
+        ));
+        assert!(matches!(
+            r.next(),
+            Some(Incoming::Message(Message::Request(_)))
+        ));
+        assert!(matches!(
+            r.next(),
+            Some(Incoming::Message(Message::Request(_)))
+        ));
         assert!(matches!(r.next(), Some(Incoming::ParseError(_))));
-        assert!(matches!(r.next(), Some(Incoming::Message(Message::Request(_)))));
+        assert!(matches!(
+            r.next(),
+            Some(Incoming::Message(Message::Request(_)))
+        ));
         assert!(r.next().is_none());
     }
 
