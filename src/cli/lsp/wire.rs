@@ -4,7 +4,6 @@
 //! this reader answers it (a parse error, an invalid request) and goes on
 //! with the next one.
 
-use std::borrow::Cow;
 use std::io::{Read, Write};
 
 use lsp_server::Message;
@@ -119,7 +118,7 @@ impl<R: Read> Reader<R> {
 }
 
 /// Parses one body: the message and the text after its JSON value, if any.
-fn parse(text: &Cow<'_, str>) -> (Incoming, Option<String>) {
+fn parse(text: &str) -> (Incoming, Option<String>) {
     let mut stream = serde_json::Deserializer::from_str(text).into_iter::<Message>();
     match stream.next() {
         Some(Ok(m)) => {
