@@ -71,7 +71,10 @@ fn main() {
         let mut length = 0;
         loop {
             let mut line = String::new();
-            assert!(stdout.read_line(&mut line).expect("read") > 0, "server ended");
+            assert!(
+                stdout.read_line(&mut line).expect("read") > 0,
+                "server ended"
+            );
             let line = line.trim_end();
             if line.is_empty() {
                 break;
@@ -89,8 +92,10 @@ fn main() {
         "params": {"processId": null, "rootUri": "file:///bench", "capabilities": {}}}));
     while read().get("id") != Some(&json!(1)) {}
     send(json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}));
-    send(json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {
-        "textDocument": {"uri": uri, "languageId": "sql", "version": 1, "text": text}}}));
+    send(
+        json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {
+        "textDocument": {"uri": uri, "languageId": "sql", "version": 1, "text": text}}}),
+    );
     let mut diagnostics = 0;
     while read()["method"] != "textDocument/publishDiagnostics" {}
     let mut times = Vec::with_capacity(runs);

@@ -386,7 +386,7 @@ impl<'a> Server<'a> {
         };
         json!({
             "capabilities": capabilities,
-            "serverInfo": { "name": "zerodown", "version": crate::VERSION },
+            "serverInfo": { "name": "zerodown", "version": env!("CARGO_PKG_VERSION") },
         })
     }
 
