@@ -128,6 +128,8 @@ fn percent_decode(s: &str) -> String {
 /// The last segment of a URI's path, percent-decoded.
 pub fn uri_file_name(uri: &str) -> String {
     let path = uri.split(['?', '#']).next().unwrap_or(uri);
+    // After the scheme (`untitled:Untitled-1`) and the last `/`.
+    let path = path.split_once(':').map_or(path, |(_, rest)| rest);
     percent_decode(path.rsplit('/').next().unwrap_or(path))
 }
 
