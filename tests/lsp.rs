@@ -326,6 +326,20 @@ fn incremental_changes_are_applied() {
         d["diagnostics"][0]["range"]["start"],
         json!({"line": 1, "character": 0})
     );
+    // An untitled SQL document is linted too; a text file is not.
+    s.open("untitled:Untitled-1", "CREATE INDEX i ON t (c);");
+    let d = s.diagnostics("untitled:Untitled-1");
+    assert_eq!(d["diagnostics"][0]["code"], RULE, "{d}");
+    let notes = uri(&dir.join("notes.txt"));
+    s.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": notes, "languageId": "plaintext", "version": 1, "text": "CREATE INDEX i ON t (c);"}}),
+    );
+    let r = s.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": notes}, "position": {"line": 0, "character": 1}}),
+    );
+    assert_eq!(r["result"], Value::Null, "{r}");
     assert_eq!(s.stop(), 0);
 }
 
