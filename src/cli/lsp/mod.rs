@@ -48,6 +48,9 @@ pub fn run(io: &mut dyn Io) -> u8 {
                 if let Some(code) = server.handle(m) {
                     return code;
                 }
+                if !reader.has_pending() {
+                    server.publish_changed();
+                }
             }
             wire::Incoming::ParseError(why) => {
                 server.send_error(Value::Null, -32700, format!("parse error: {why}"));
@@ -99,6 +102,8 @@ struct Server<'a> {
     watch: bool,
     roots: Vec<PathBuf>,
     docs: HashMap<String, Doc>,
+    /// Documents whose diagnostics are to be pushed, once no message waits.
+    changed: Vec<String>,
     /// Loaded configs by path (`None`: no config file, the defaults).
     configs: HashMap<Option<PathBuf>, Rc<Config>>,
     /// Config files with published errors.
@@ -126,6 +131,7 @@ impl<'a> Server<'a> {
             watch: false,
             roots: Vec::new(),
             docs: HashMap::new(),
+            changed: Vec::new(),
             configs: HashMap::new(),
             config_errors: HashSet::new(),
             next_id: 0,
@@ -147,11 +153,20 @@ impl<'a> Server<'a> {
         }));
     }
 
+    /// Sends a notification, its params serialized once (not through a
+    /// `serde_json::Value`: diagnostics of a large file are many).
     fn notify(&mut self, method: &str, params: impl serde::Serialize) {
-        self.send(&Message::Notification(Notification::new(
-            method.to_string(),
+        #[derive(serde::Serialize)]
+        struct Out<'m, P> {
+            jsonrpc: &'static str,
+            method: &'m str,
+            params: P,
+        }
+        self.send(&Out {
+            jsonrpc: "2.0",
+            method,
             params,
-        )));
+        });
     }
 
     fn request(&mut self, method: &str, params: impl serde::Serialize) {
@@ -419,8 +434,20 @@ impl<'a> Server<'a> {
     fn document_changed(&mut self, uri: &str) {
         if is_config_uri(uri) {
             self.config_changed(text::uri_to_path(uri));
-        } else if !self.pull {
-            self.push_diagnostics(uri);
+        } else if !self.pull && !self.changed.iter().any(|u| u == uri) {
+            self.changed.push(uri.to_string());
+        }
+    }
+
+    /// Pushes the diagnostics of the documents changed since the last push.
+    fn publish_changed(&mut self) {
+        for uri in std::mem::take(&mut self.changed) {
+            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                self.push_diagnostics(&uri);
+            }));
+            if outcome.is_err() {
+                eprintln!("zerodown lsp: {uri}: internal error (a panic)");
+            }
         }
     }
 
@@ -607,20 +634,33 @@ impl<'a> Server<'a> {
         let config = self.config_for(path.as_deref());
         let shown = self.shown_path(path.as_deref(), &name);
         let doc = self.docs.get_mut(uri)?;
-        let files = [(shown, doc.text.clone())];
-        let mut findings = Vec::new();
+        // The text is lent to the run, and taken back after it.
+        let files = [(shown, std::mem::take(&mut doc.text))];
         let (tool, direction) = config.tool;
-        match crate::lint::FolderRun::new(&files, tool, direction, &config.options) {
-            Ok(run) => {
-                let (_, problems) = run.lint(config.schema.as_ref(), &mut |mut file| {
-                    findings.append(&mut file);
-                });
-                for p in problems {
-                    eprintln!("zerodown lsp: {}:{}: {}", p.path, p.line, p.message);
+        // A panic in the core is caught here, so the text always comes
+        // back (the document then shows no findings, and the panic is
+        // on stderr).
+        let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let mut findings = Vec::new();
+            match crate::lint::FolderRun::new(&files, tool, direction, &config.options) {
+                Ok(run) => {
+                    let (_, problems) = run.lint(config.schema.as_ref(), &mut |mut file| {
+                        findings.append(&mut file);
+                    });
+                    for p in problems {
+                        eprintln!("zerodown lsp: {}:{}: {}", p.path, p.line, p.message);
+                    }
                 }
+                Err(e) => eprintln!("zerodown lsp: {uri}: {e}"),
             }
-            Err(e) => eprintln!("zerodown lsp: {uri}: {e}"),
-        }
+            findings
+        }));
+        let findings = run.unwrap_or_else(|_| {
+            eprintln!("zerodown lsp: {uri}: linting panicked");
+            Vec::new()
+        });
+        let [(_, text)] = files;
+        doc.text = text;
         let linted = Rc::new(Linted {
             findings,
             lines: Lines::new(&doc.text),

@@ -100,6 +100,15 @@ impl<R: Read> Reader<R> {
         }
     }
 
+    /// Whether a whole message is already read and waiting: the server
+    /// then handles it before publishing what changed (a burst of changes
+    /// is linted once).
+    pub fn has_pending(&self) -> bool {
+        find(&self.buf, b"\r\n\r\n").is_some_and(|end| {
+            content_length(&self.buf[..end]).is_some_and(|n| self.buf.len() >= end + 4 + n)
+        })
+    }
+
     /// The next message, or what was wrong with it; `None` at the end of
     /// the stream. A `Content-Length` too long for its body (which then
     /// swallowed the start of the next message) is read past: the bytes
