@@ -205,3 +205,16 @@ fn identity_columns_as_pg_dump_writes_them_are_read() {
         parse(&Postgres, bad)
     );
 }
+
+/// An ALTER TABLE after blanks or a comment: the dialect's pg_dump
+/// identity hook once rewound past the first token and panicked.
+#[test]
+fn alter_table_after_leading_blanks_parses() {
+    for text in [
+        "\n  ALTER TABLE t ALTER COLUMN c SET NOT NULL",
+        "-- a comment\nALTER TABLE t ALTER COLUMN c SET NOT NULL",
+        " /* c */ ALTER TABLE ONLY t ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (SEQUENCE NAME t_id_seq)",
+    ] {
+        assert!(zerodown::sql::parse(text).is_ok(), "{text}");
+    }
+}

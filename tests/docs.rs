@@ -10,7 +10,7 @@ use zerodown::rules::docs::{generated_docs, UPDATE_COMMAND};
 fn rule_docs_are_up_to_date() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules");
     let update = std::env::var_os("ZERODOWN_UPDATE_DOCS").is_some_and(|v| v == "1");
-    let expected = generated_docs();
+    let expected = generated_docs(&zerodown::lint::fix_example);
     if update {
         fs::create_dir_all(&dir).expect("create docs/rules");
         for e in fs::read_dir(&dir).expect("read docs/rules") {

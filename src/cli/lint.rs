@@ -4,6 +4,8 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 
+pub mod fix;
+
 use super::{fail, print_json, Color, EntryKind, Io, Stream};
 use crate::config::{parse_config, CONFIG_FILE};
 use crate::model::{FailOn, LintOptions, RuleLevel};

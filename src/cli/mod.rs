@@ -115,6 +115,8 @@ struct Cli {
 enum Command {
     /// Lint migration files and folders for changes that cause downtime.
     Lint(Deferred<Box<lint::LintArgs>>),
+    /// Apply the findings' fixes: the safe form of each statement, written into the files.
+    Fix(Deferred<Box<lint::fix::FixArgs>>),
     /// Plan a change as safe steps across releases.
     Plan(Deferred<Box<plan::PlanArgs>>),
     /// List the rules.
@@ -278,6 +280,7 @@ where
     };
     match cli.command {
         Command::Lint(args) => lint::run(*args.0, io),
+        Command::Fix(args) => lint::fix::run(*args.0, io),
         Command::Plan(args) => plan::run(*args.0, io),
         Command::Schedule(args) => schedule::run_schedule(args.0, io),
         Command::UpgradePath(args) => schedule::run_upgrade_path(args.0, io),

@@ -7,6 +7,7 @@
 //! inference are defined in `model`, the comment syntax in `sql`; they are
 //! re-exported here.
 
+mod fix;
 mod schema;
 #[cfg(test)]
 mod state_tests;
@@ -25,6 +26,7 @@ use serde::{Deserialize, Serialize};
 // engine state in `model`), re-exported here where callers used to find them.
 pub use crate::model::{glob_match, infer_phase, phase_from_path, Catalog, ColumnInfo, FileState};
 pub use crate::sql::{parse_header, parse_ignore, Ignore};
+pub use fix::{apply_fixes, fix_example, fix_folder, FixOutcome, FixedFile};
 
 use crate::diff::{self, DiffFile};
 use crate::error::{Error, ErrorCode, Result};
@@ -1170,7 +1172,6 @@ fn lint_one(
 }
 
 /// Whether the engine reads `path` with the Ruby front end.
-#[cfg(any(not(target_arch = "wasm32"), feature = "full"))]
 fn is_ruby_path(path: &str) -> bool {
     #[cfg(feature = "ruby")]
     {
@@ -1572,11 +1573,11 @@ fn to_finding(
         (Some(change), Some(planner)) => planner.plan(change).ok(),
         _ => None,
     };
-    // Fixes are SQL text: a Rails migration's statements are Ruby.
+    // A fix is SQL or Ruby text: kept for files of its language.
     let fix = p
         .diag
         .fix
-        .filter(|_| !is_ruby_path(path))
+        .filter(|f| f.ruby == is_ruby_path(path))
         .map(|f| crate::model::Fix {
             title: f.title,
             edits: f

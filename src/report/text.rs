@@ -161,6 +161,13 @@ pub fn render_finding(f: &Finding, source: Option<&str>, renderer: &Renderer) ->
             Level::NOTE.secondary_title(plan_note.as_str()),
         ));
     }
+    let fix_note;
+    if let Some(fix) = &f.fix {
+        fix_note = format!("fix: {} (`zerodown fix` applies it)", fix.title);
+        groups.push(Group::with_title(
+            Level::NOTE.secondary_title(fix_note.as_str()),
+        ));
+    }
     renderer.render(&groups)
 }
 

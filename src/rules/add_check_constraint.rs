@@ -78,7 +78,8 @@ impl Rule for AddCheckConstraint {
                 table: table.clone(),
                 name: constraint.name.clone(),
                 expression: expr.clone(),
-            }),
+            })
+            .with_fix(super::fix::not_valid_then_validate(cx, "CHECK constraint", None)),
         );
     }
 }

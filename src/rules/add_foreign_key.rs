@@ -108,15 +108,26 @@ impl Rule for AddForeignKey {
         } else {
             "add the constraint with NOT VALID, then run ALTER TABLE ... VALIDATE CONSTRAINT in a later migration, in its own transaction"
         };
-        out.push(Diagnostic::new(op.span.clone(), message, help).with_change(
-            Change::AddForeignKey {
-                table: table.clone(),
-                columns,
-                ref_table: references.table.clone(),
-                ref_columns: references.columns.clone(),
-                name,
-                on_delete: references.on_delete.clone(),
-            },
-        ));
+        let fix = if inline {
+            None
+        } else {
+            super::fix::not_valid_then_validate(
+                cx,
+                "foreign key",
+                super::fix::default_name(table, &columns, "fkey"),
+            )
+        };
+        out.push(
+            Diagnostic::new(op.span.clone(), message, help)
+                .with_fix(fix)
+                .with_change(Change::AddForeignKey {
+                    table: table.clone(),
+                    columns,
+                    ref_table: references.table.clone(),
+                    ref_columns: references.columns.clone(),
+                    name,
+                    on_delete: references.on_delete.clone(),
+                }),
+        );
     }
 }

@@ -38,27 +38,42 @@ impl Rule for AddUniqueConstraint {
     rule_meta!();
 
     fn check(&self, op: &Op, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        let (table, columns, name, primary_key) = match &op.kind {
+        let (table, columns, name, primary_key, inline) = match &op.kind {
             OpKind::AddConstraint { table, constraint } => match &constraint.kind {
                 ConstraintKind::Unique {
                     columns,
                     using_index: None,
-                } => (table, columns.clone(), constraint.name.clone(), false),
+                } => (
+                    table,
+                    columns.clone(),
+                    constraint.name.clone(),
+                    false,
+                    false,
+                ),
                 ConstraintKind::PrimaryKey {
                     columns,
                     using_index: None,
-                } => (table, columns.clone(), constraint.name.clone(), true),
+                } => (table, columns.clone(), constraint.name.clone(), true, false),
                 _ => return,
             },
-            OpKind::AddColumn { table, column } if column.unique || column.primary_key => {
-                (table, vec![column.name.clone()], None, column.primary_key)
-            }
+            OpKind::AddColumn { table, column } if column.unique || column.primary_key => (
+                table,
+                vec![column.name.clone()],
+                None,
+                column.primary_key,
+                true,
+            ),
             _ => return,
         };
         if cx.is_new_table(table) {
             return;
         }
         let what = if primary_key { "PRIMARY KEY" } else { "UNIQUE" };
+        let fix = if inline {
+            None
+        } else {
+            super::fix::unique_using_index(cx, table, &columns, primary_key)
+        };
         out.push(
             Diagnostic::new(
                 op.span.clone(),
@@ -68,6 +83,7 @@ impl Rule for AddUniqueConstraint {
                 ),
                 format!("build the index first with CREATE UNIQUE INDEX CONCURRENTLY, then ALTER TABLE {table} ADD CONSTRAINT ... {what} USING INDEX ..."),
             )
+            .with_fix(fix)
             .with_change(Change::AddUniqueConstraint {
                 table: table.clone(),
                 columns,

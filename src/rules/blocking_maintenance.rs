@@ -86,10 +86,13 @@ impl Rule for BlockingMaintenance {
             ),
             MaintenanceKind::Vacuum => return,
         };
-        out.push(Diagnostic::new(
-            op.span.clone(),
-            format!("{what} on {on} {why}"),
-            help,
-        ));
+        let fix = if matches!(kind, MaintenanceKind::Reindex) {
+            super::fix::reindex_concurrently(cx)
+        } else {
+            None
+        };
+        out.push(
+            Diagnostic::new(op.span.clone(), format!("{what} on {on} {why}"), help).with_fix(fix),
+        );
     }
 }

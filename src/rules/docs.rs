@@ -6,9 +6,11 @@ use super::{RuleMeta, RULES};
 /// The command that rewrites `docs/rules/` after a rule changes.
 pub const UPDATE_COMMAND: &str = "ZERODOWN_UPDATE_DOCS=1 cargo test --test docs";
 
-/// The page of one rule: title, severity, summary, then its documentation.
-pub fn render_rule_doc(meta: &RuleMeta) -> String {
-    format!(
+/// The page of one rule: title, severity, summary, then its documentation,
+/// and its fix when `fix_section` (the engine's `lint::fix_example`, a
+/// layer above) gives one.
+pub fn render_rule_doc(meta: &RuleMeta, fix_section: Option<String>) -> String {
+    let page = format!(
         "<!-- Generated from src/rules by `{UPDATE_COMMAND}`; do not edit. -->\n\n# {id}\n\n\
          **Severity:** {severity}{enabled}\n\n{summary}.\n\n{doc}",
         id = meta.id,
@@ -20,7 +22,11 @@ pub fn render_rule_doc(meta: &RuleMeta) -> String {
         },
         summary = meta.summary,
         doc = meta.markdown(),
-    )
+    );
+    match fix_section {
+        Some(fix) => format!("{page}\n{fix}"),
+        None => page,
+    }
 }
 
 /// The index page: one row per rule, in catalogue order.
@@ -46,11 +52,17 @@ pub fn render_index() -> String {
     out
 }
 
-/// Every generated file under `docs/rules/`: (file name, contents).
-pub fn generated_docs() -> Vec<(String, String)> {
+/// Every generated file under `docs/rules/`: (file name, contents), each
+/// rule's fix section from `fix_section`.
+pub fn generated_docs(fix_section: &dyn Fn(&RuleMeta) -> Option<String>) -> Vec<(String, String)> {
     let mut files: Vec<(String, String)> = RULES
         .iter()
-        .map(|r| (format!("{}.md", r.meta().id), render_rule_doc(r.meta())))
+        .map(|r| {
+            (
+                format!("{}.md", r.meta().id),
+                render_rule_doc(r.meta(), fix_section(r.meta())),
+            )
+        })
         .collect();
     files.push(("README.md".to_string(), render_index()));
     files

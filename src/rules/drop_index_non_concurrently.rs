@@ -53,7 +53,8 @@ impl Rule for DropIndexNonConcurrently {
                 .with_change(Change::DropIndex {
                     name: name.clone(),
                     table: None,
-                }),
+                })
+                .with_fix(super::fix::drop_index_concurrently(cx, names.len())),
             );
         }
     }

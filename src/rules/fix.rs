@@ -28,6 +28,9 @@ pub struct TextFix {
     pub title: String,
     /// Replacements, in file order, not overlapping.
     pub edits: Vec<(Range<usize>, String)>,
+    /// The edits are Ruby, for a Rails migration (the others are SQL, and
+    /// the engine keeps them for SQL files only).
+    pub ruby: bool,
 }
 
 /// What a fix builder returns: `None` when the rule has nothing to offer
@@ -268,12 +271,224 @@ fn one_action(cx: &RuleContext<'_>) -> Result<(), String> {
 /// `suffix` (`fkey`, `key`, `pkey`), when it is certain: the parts joined
 /// by `_` fit in 63 bytes (longer ones PostgreSQL truncates part by part,
 /// and a taken name gets a number, which zerodown cannot see).
-fn default_name(table: &Name, columns: &[String], suffix: &str) -> Option<String> {
+pub(crate) fn default_name(table: &Name, columns: &[String], suffix: &str) -> Option<String> {
     let mut parts = vec![table.name.as_str()];
     parts.extend(columns.iter().map(String::as_str));
     parts.push(suffix);
     let name = parts.join("_");
     (name.len() <= 63).then_some(name)
+}
+
+/// A Rails migration's call at the statement (`add_index :users, :email`,
+/// `add_index(:users, :email)`): its method, the index past its last
+/// argument, and where an argument is appended. `None` for SQL, or a call
+/// with a block.
+#[cfg(feature = "ruby")]
+struct RubyCall<'a> {
+    method: &'a str,
+    /// Where `, key: value` goes: after the last argument.
+    append_at: usize,
+    /// The call's first line's indent.
+    indent: &'a str,
+    /// The end of the call.
+    end: usize,
+    words: Words<'a>,
+}
+
+#[cfg(feature = "ruby")]
+impl<'a> RubyCall<'a> {
+    fn of(cx: &RuleContext<'a>) -> Option<RubyCall<'a>> {
+        let w = Words::of(cx);
+        let first = w.toks.first()?;
+        if first.kind != Kind::Word {
+            return None;
+        }
+        let method = w.text(0);
+        if !method.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') || !method.contains('_') {
+            return None;
+        }
+        // A Ruby call: its arguments start with a symbol or a parenthesis
+        // right after the name, never an SQL keyword's next word.
+        let second = w.toks.get(1)?;
+        let paren = second.kind == Kind::Punct('(') && second.span.start == first.span.end;
+        if !paren && second.kind != Kind::Punct(':') {
+            return None;
+        }
+        if (0..w.toks.len()).any(|k| w.is(k, "do") || w.is_punct(k, '{')) {
+            return None;
+        }
+        let end = w.end();
+        let append_at = if paren {
+            if w.close_of(1)? != w.toks.len() {
+                return None;
+            }
+            w.toks[w.toks.len() - 1].span.start
+        } else {
+            end
+        };
+        let at = first.span.start;
+        let line_start = cx.source[..at].rfind('\n').map_or(0, |n| n + 1);
+        let indent = &cx.source[line_start..at];
+        if !indent.chars().all(char::is_whitespace) {
+            return None;
+        }
+        Some(RubyCall {
+            method,
+            append_at,
+            indent,
+            end,
+            words: w,
+        })
+    }
+
+    /// Whether an argument `key:` is given.
+    fn has_key(&self, key: &str) -> bool {
+        (0..self.words.toks.len()).any(|k| self.words.is(k, key) && self.words.is_punct(k + 1, ':'))
+    }
+}
+
+/// Whether the migration is one of GitLab's (`Gitlab::Database::Migration`).
+#[cfg(feature = "ruby")]
+fn is_gitlab(cx: &RuleContext<'_>) -> bool {
+    cx.source.contains("Gitlab::Database::Migration")
+}
+
+/// `disable_ddl_transaction!` inserted on the line after the migration's
+/// `class ... < ...Migration` line, when the migration runs in a
+/// transaction.
+#[cfg(feature = "ruby")]
+fn disable_ddl_transaction(cx: &RuleContext<'_>) -> Option<Option<(Range<usize>, String)>> {
+    if !cx.in_transaction() {
+        return Some(None);
+    }
+    let mut at = 0;
+    for line in cx.source.split_inclusive('\n') {
+        let t = line.trim_start();
+        if t.starts_with("class ") && t.contains('<') && t.contains("Migration") {
+            let indent = &line[..line.len() - t.len()];
+            let pos = at + line.len();
+            let newline = if line.ends_with('\n') { "" } else { "\n" };
+            return Some(Some((
+                pos..pos,
+                format!("{newline}{indent}  disable_ddl_transaction!\n\n"),
+            )));
+        }
+        at += line.len();
+    }
+    None
+}
+
+/// `add_index` / `remove_index` in a Rails migration → `algorithm:
+/// :concurrently` (GitLab: `add_concurrent_index`), with
+/// `disable_ddl_transaction!` when the migration runs in a transaction.
+#[cfg(feature = "ruby")]
+fn ruby_concurrently(cx: &RuleContext<'_>, call: &RubyCall<'_>) -> Offer {
+    if !matches!(call.method, "add_index" | "remove_index") || call.has_key("algorithm") {
+        return None;
+    }
+    let mut edits = Vec::new();
+    let disable = match disable_ddl_transaction(cx) {
+        Some(d) => d,
+        None => {
+            return Some(Err(
+                "the migration's class was not found, to add disable_ddl_transaction! to it".into(),
+            ))
+        }
+    };
+    // GitLab's helper in `up` (it has no automatic reverse, so in
+    // `change` the Rails form keeps the migration reversible).
+    let in_up = cx.source[..call.words.toks[0].span.start]
+        .rfind("def ")
+        .is_some_and(|d| cx.source[d + 4..].starts_with("up"));
+    let gitlab = is_gitlab(cx) && call.method == "add_index" && in_up;
+    let name = &call.words.toks[0].span;
+    if gitlab {
+        edits.push((name.clone(), "add_concurrent_index".to_string()));
+    } else {
+        edits.push((
+            call.append_at..call.append_at,
+            ", algorithm: :concurrently".to_string(),
+        ));
+    }
+    let outside = if disable.is_some() {
+        ", with disable_ddl_transaction! (the migration then runs outside a transaction)"
+    } else {
+        ""
+    };
+    edits.extend(disable);
+    edits.sort_by_key(|(r, _)| r.start);
+    let what = if gitlab {
+        "Use add_concurrent_index".to_string()
+    } else if call.method == "add_index" {
+        "Build the index with algorithm: :concurrently".to_string()
+    } else {
+        "Drop the index with algorithm: :concurrently".to_string()
+    };
+    Some(Ok(TextFix {
+        title: format!("{what}{outside}"),
+        edits,
+        ruby: true,
+    }))
+}
+
+/// `add_foreign_key` in a Rails migration → `validate: false`, then
+/// `validate_foreign_key` on the next line when the migration runs outside
+/// a transaction (else the title says to validate in a later migration).
+#[cfg(feature = "ruby")]
+fn ruby_not_valid(cx: &RuleContext<'_>, call: &RubyCall<'_>) -> Offer {
+    if call.method != "add_foreign_key" || call.has_key("validate") {
+        return None;
+    }
+    let w = &call.words;
+    // The two tables: the first two symbol arguments.
+    let symbols: Vec<&str> = (0..w.toks.len())
+        .filter(|&k| {
+            w.is_punct(k, ':')
+                && w.toks
+                    .get(k + 1)
+                    .is_some_and(|t| t.kind == Kind::Word && t.span.start == w.toks[k].span.end)
+        })
+        .map(|k| w.text(k + 1))
+        .take(2)
+        .collect();
+    let [from, to] = symbols.as_slice() else {
+        return None;
+    };
+    // Options that name the key (`column:`, `name:`) are passed on.
+    let named: Vec<String> = ["column", "name"]
+        .iter()
+        .filter_map(|key| {
+            let k = (0..w.toks.len()).find(|&k| w.is(k, key) && w.is_punct(k + 1, ':'))?;
+            let v = w.toks.get(k + 2)?;
+            let end = if v.kind == Kind::Punct(':') {
+                w.toks.get(k + 3)?.span.end
+            } else {
+                v.span.end
+            };
+            Some(format!("{key}: {}", &cx.source[v.span.start..end]))
+        })
+        .collect();
+    let mut validate = format!("validate_foreign_key :{from}, :{to}");
+    for n in &named {
+        validate.push_str(&format!(", {n}"));
+    }
+    let mut edits = vec![(
+        call.append_at..call.append_at,
+        ", validate: false".to_string(),
+    )];
+    if cx.in_transaction() {
+        return Some(Ok(TextFix {
+            title: format!("Add the foreign key with validate: false; validate it in a later migration: {validate}"),
+            edits,
+            ruby: true,
+        }));
+    }
+    edits.push((call.end..call.end, format!("\n{}{validate}", call.indent)));
+    Some(Ok(TextFix {
+        title: "Add the foreign key with validate: false, then validate it".into(),
+        edits,
+        ruby: true,
+    }))
 }
 
 /// `CONCURRENTLY` inserted after the keyword at `k`.
@@ -282,11 +497,16 @@ fn concurrently_after(w: &Words<'_>, k: usize, title: &str) -> TextFix {
     TextFix {
         title: title.into(),
         edits: vec![(at..at, " CONCURRENTLY".into())],
+        ruby: false,
     }
 }
 
 /// `CREATE [UNIQUE] INDEX` → `CREATE [UNIQUE] INDEX CONCURRENTLY`.
 pub(crate) fn create_index_concurrently(cx: &RuleContext<'_>) -> Offer {
+    #[cfg(feature = "ruby")]
+    if let Some(call) = RubyCall::of(cx) {
+        return ruby_concurrently(cx, &call);
+    }
     let w = Words::of(cx);
     let k = if w.is(1, "UNIQUE") { 2 } else { 1 };
     if !w.is(0, "CREATE") || !w.is(k, "INDEX") || w.is(k + 1, "CONCURRENTLY") {
@@ -300,6 +520,10 @@ pub(crate) fn create_index_concurrently(cx: &RuleContext<'_>) -> Offer {
 
 /// `DROP INDEX` → `DROP INDEX CONCURRENTLY`, for one index without CASCADE.
 pub(crate) fn drop_index_concurrently(cx: &RuleContext<'_>, names: usize) -> Offer {
+    #[cfg(feature = "ruby")]
+    if let Some(call) = RubyCall::of(cx) {
+        return ruby_concurrently(cx, &call);
+    }
     let w = Words::of(cx);
     if !w.is(0, "DROP") || !w.is(1, "INDEX") || w.is(2, "CONCURRENTLY") {
         return None;
@@ -365,6 +589,7 @@ pub(crate) fn set_lock_timeout(cx: &RuleContext<'_>, value: &str) -> Offer {
     Some(Ok(TextFix {
         title: format!("Set lock_timeout to {value} before this statement"),
         edits: vec![(at..at, text)],
+        ruby: false,
     }))
 }
 
@@ -431,6 +656,10 @@ pub(crate) fn not_valid_then_validate(
     what: &str,
     default: Option<String>,
 ) -> Offer {
+    #[cfg(feature = "ruby")]
+    if let Some(call) = RubyCall::of(cx) {
+        return ruby_not_valid(cx, &call);
+    }
     let w = Words::of(cx);
     let alter = alter_table(&w)?;
     let (written, kind) = added_constraint(&w, alter.action)?;
@@ -466,12 +695,14 @@ pub(crate) fn not_valid_then_validate(
                 "Add the {what} NOT VALID; validate it in a later migration: {validate};"
             ),
             edits,
+            ruby: false,
         }))
     } else {
         edits.push((end..end, format!(" NOT VALID;\n{validate}")));
         Some(Ok(TextFix {
             title: format!("Add the {what} NOT VALID, then validate it in its own statement"),
             edits,
+            ruby: false,
         }))
     }
 }
@@ -540,6 +771,7 @@ pub(crate) fn unique_using_index(
             "Build the unique index CONCURRENTLY, then add the {what} constraint with it"
         ),
         edits: vec![(w.toks[0].span.start..w.end(), text)],
+        ruby: false,
     }))
 }
 
@@ -586,16 +818,18 @@ pub(crate) fn not_null_via_check(cx: &RuleContext<'_>, table: &Name, column: &st
     Some(Ok(TextFix {
         title: "Prove NOT NULL with a validated CHECK first, so SET NOT NULL skips its scan".into(),
         edits: vec![(w.toks[0].span.start..w.end(), text)],
+        ruby: false,
     }))
 }
 
 /// The byte range of a column definition's type, as written: the words
-/// after its name up to its first constraint.
-fn type_range(source: &str, def: &ColumnDef) -> Option<Range<usize>> {
-    if def.span.is_empty() {
+/// after its name up to its first constraint (or the `,` or `)` that ends
+/// the definition). The definition's span may be its name alone.
+fn type_range(cx: &RuleContext<'_>, def: &ColumnDef) -> Option<Range<usize>> {
+    if def.span.is_empty() || def.span.end > cx.statement.span.end {
         return None;
     }
-    let w = Words::scan(source, def.span.clone());
+    let w = Words::scan(cx.source, def.span.start..cx.statement.span.end);
     // An ADD COLUMN's definition may start at ADD.
     let mut k = 0;
     if w.is(k, "ADD") {
@@ -657,12 +891,13 @@ pub(crate) fn retype_column(
     title: &str,
     replacement: impl FnOnce(&str, &str) -> Option<String>,
 ) -> Offer {
-    let range = type_range(cx.source, def)?;
+    let range = type_range(cx, def)?;
     let written = cx.source[range.clone()].to_ascii_lowercase();
     let to = replacement(&written, &ident(&def.name))?;
     Some(Ok(TextFix {
         title: title.into(),
         edits: vec![(range, to)],
+        ruby: false,
     }))
 }
 

@@ -106,6 +106,19 @@ impl Rule for MissingLockTimeout {
             ),
         };
         let message = format!("this statement takes {a} {mode} lock on {} with {set}: while it waits for running transactions, every later query on {} queues behind the statement", list(&tables), if tables.len() > 1 { "those relations" } else { "that relation" });
-        out.push(Diagnostic::new(op.span.clone(), message, help));
+        // The fix sets the timeout the help names (or `max-lock-timeout`
+        // when that is shorter); a timeout that is too long is the
+        // author's number to choose.
+        let fix = too_long.is_none().then(|| {
+            let max =
+                crate::model::parse_duration_ms(&cx.options.max_lock_timeout).unwrap_or(2_000);
+            let value = if max >= 1_000 {
+                "1s"
+            } else {
+                cx.options.max_lock_timeout.trim()
+            };
+            super::fix::set_lock_timeout(cx, value)
+        });
+        out.push(Diagnostic::new(op.span.clone(), message, help).with_fix(fix.flatten()));
     }
 }

@@ -37,7 +37,7 @@ impl Rule for PreferBigint {
         &self,
         _op: &Op,
         facts: &OpFacts<'_>,
-        _cx: &RuleContext<'_>,
+        cx: &RuleContext<'_>,
         out: &mut Vec<Diagnostic>,
     ) {
         for c in facts.typed_columns() {
@@ -48,7 +48,7 @@ impl Rule for PreferBigint {
                 c.span.clone(),
                 format!("`{}`.`{}` is {}: it overflows at about 2.1 billion (smallint: 32,767), and widening it later rewrites the table", c.table, c.column, c.data_type),
                 format!("declare `{}` as bigint", c.column),
-            ));
+            ).with_fix(c.def.and_then(|def| super::fix::retype_column(cx, def, "Declare the column bigint", |t, _| super::fix::widened_integer(t)))));
         }
     }
 }

@@ -34,7 +34,7 @@ impl Rule for PreferJsonb {
         &self,
         _op: &Op,
         facts: &OpFacts<'_>,
-        _cx: &RuleContext<'_>,
+        cx: &RuleContext<'_>,
         out: &mut Vec<Diagnostic>,
     ) {
         for c in facts.typed_columns() {
@@ -45,7 +45,7 @@ impl Rule for PreferJsonb {
                 c.span.clone(),
                 format!("`{}`.`{}` is json: it cannot be indexed or compared, and converting it to jsonb later rewrites the table", c.table, c.column),
                 format!("declare `{}` as jsonb", c.column),
-            ));
+            ).with_fix(c.def.and_then(|def| super::fix::retype_column(cx, def, "Declare the column jsonb", |t, _| super::fix::binary_json(t)))));
         }
     }
 }

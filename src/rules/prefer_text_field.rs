@@ -35,9 +35,9 @@ impl Rule for PreferTextField {
 
     fn check_op(
         &self,
-        _op: &Op,
+        op: &Op,
         facts: &OpFacts<'_>,
-        _cx: &RuleContext<'_>,
+        cx: &RuleContext<'_>,
         out: &mut Vec<Diagnostic>,
     ) {
         for c in facts.typed_columns() {
@@ -45,11 +45,23 @@ impl Rule for PreferTextField {
             if !matches!(&*t.base, "varchar" | "bpchar") || t.mods.is_empty() {
                 continue;
             }
+            // A CHECK on a column added to an existing table is validated
+            // by a scan (add-check-constraint): only new tables get the fix.
+            let new_table =
+                matches!(op.kind, crate::model::OpKind::CreateTable(_)) || cx.is_new_table(c.table);
+            let fix = c.def.filter(|_| new_table).and_then(|def| {
+                super::fix::retype_column(
+                    cx,
+                    def,
+                    "Declare the column text with a CHECK on its length",
+                    super::fix::text_with_limit,
+                )
+            });
             out.push(Diagnostic::new(
                 c.span.clone(),
                 format!("`{}`.`{}` is {}: changing the limit later (other than raising a varchar limit) rewrites the table under an ACCESS EXCLUSIVE lock", c.table, c.column, c.data_type),
                 format!("declare `{}` as text, with a CHECK (char_length({}) <= n) constraint if a limit is needed", c.column, c.column),
-            ));
+            ).with_fix(fix));
         }
     }
 }

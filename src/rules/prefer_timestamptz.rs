@@ -34,7 +34,7 @@ impl Rule for PreferTimestamptz {
         &self,
         _op: &Op,
         facts: &OpFacts<'_>,
-        _cx: &RuleContext<'_>,
+        cx: &RuleContext<'_>,
         out: &mut Vec<Diagnostic>,
     ) {
         for c in facts.typed_columns() {
@@ -45,7 +45,7 @@ impl Rule for PreferTimestamptz {
                 c.span.clone(),
                 format!("`{}`.`{}` is {}: its meaning depends on each session's time zone, and converting it to timestamptz later can rewrite the table", c.table, c.column, c.data_type),
                 format!("declare `{}` as timestamptz", c.column),
-            ));
+            ).with_fix(c.def.and_then(|def| super::fix::retype_column(cx, def, "Declare the column timestamptz", |t, _| super::fix::with_time_zone(t)))));
         }
     }
 }

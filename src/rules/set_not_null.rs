@@ -63,6 +63,7 @@ impl Rule for SetNotNull {
         if !cx.reads_every_row(op) {
             return;
         }
+        let fix = super::fix::not_null_via_check(cx, table, column);
         let (message, help) = if cx.options.pg_version.set_not_null_uses_validated_check() {
             (
                 format!("SET NOT NULL on `{table}`.`{column}` holds an ACCESS EXCLUSIVE lock while the whole table is scanned for NULLs: reads and writes wait"),
@@ -75,10 +76,12 @@ impl Rule for SetNotNull {
             )
         };
         out.push(
-            Diagnostic::new(op.span.clone(), message, help).with_change(Change::SetNotNull {
-                table: table.clone(),
-                column: column.clone(),
-            }),
+            Diagnostic::new(op.span.clone(), message, help)
+                .with_fix(fix)
+                .with_change(Change::SetNotNull {
+                    table: table.clone(),
+                    column: column.clone(),
+                }),
         );
     }
 }

@@ -95,6 +95,11 @@ fn identity(parser: &mut Parser) -> Option<Result<Statement, ParserError>> {
     if !(is(parser, 0, Keyword::ALTER) && is(parser, 1, Keyword::TABLE)) {
         return None;
     }
+    // Stand on the ALTER itself: rewinding stops at a token that is not a
+    // blank, so starting before leading blanks or comments would rewind
+    // past the first token (a panic in sqlparser).
+    parser.next_token();
+    parser.prev_token();
     let start = parser.index();
     match identity_body(parser) {
         Ok(Some(statement)) => Some(Ok(statement)),

@@ -352,13 +352,10 @@ fn marker_lines<'a>(text: &'a str, prefix: &str) -> Vec<(usize, &'a str)> {
         let t = line.trim_start();
         if let Some(body) = t.strip_prefix("--") {
             let body = body.trim_start();
-            // `get`: a comment may start with a character that is not
-            // ASCII (`-- 日本語`), where `prefix.len()` is no boundary.
-            if body
-                .get(..prefix.len())
-                .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
-            {
-                out.push((at, body[prefix.len()..].trim_end()));
+            // By bytes: a comment of other text may hold any character.
+            let head = body.as_bytes().get(..prefix.len());
+            if head.is_some_and(|h| h.eq_ignore_ascii_case(prefix.as_bytes())) {
+                out.push((at, body.get(prefix.len()..).unwrap_or("").trim_end()));
             }
         }
         at += line.len();
@@ -1309,6 +1306,14 @@ pub fn detect(files: &[(String, String)]) -> (Tool, String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn marker_lines_read_comments_of_any_text() {
+        // A comment whose bytes at the marker's length fall inside a
+        // character once panicked here.
+        let text = "-- café 😀\n-- +goose Up\nSELECT 1;\n";
+        assert_eq!(marker_lines(text, "+goose"), vec![(14, " Up")]);
+    }
 
     #[test]
     fn versions_order_numerically() {

@@ -135,6 +135,27 @@ test("exit 1 with error-level findings, 0 when clean", () => {
   assert.equal(same(["cells", "move-check", "--source", cell("cell1.txt"), "--target", cell("cell2-behind.txt")]).status, 1);
 });
 
+test("fix: the same diff, the same files written, and a second run changes nothing", () => {
+  const text =
+    "-- naïve 😀\nCREATE INDEX i ON users (email);\nALTER TABLE orders ADD CONSTRAINT fk FOREIGN KEY (user_id) REFERENCES users (id);\n";
+  writeFileSync(join(work, "fix-a.sql"), text);
+  writeFileSync(join(work, "fix-b.sql"), text);
+  const diff = same(["fix", "--diff", "fix-a.sql"]);
+  assert.equal(diff.status, 1);
+  assert.match(diff.stdout, /^\+CREATE INDEX CONCURRENTLY i ON users \(email\);$/m);
+  assert.equal(readFileSync(join(work, "fix-a.sql"), "utf8"), text, "--diff writes nothing");
+  const a = npx(["fix", "fix-a.sql"]);
+  const b = native(["fix", "fix-b.sql"]);
+  assert.equal(a.status, 0, a.stderr);
+  assert.equal(b.status, 0, b.stderr);
+  const fixed = readFileSync(join(work, "fix-b.sql"), "utf8");
+  assert.notEqual(fixed, text);
+  assert.equal(readFileSync(join(work, "fix-a.sql"), "utf8"), fixed);
+  const again = same(["fix", "--diff", "fix-a.sql"]);
+  assert.equal(again.status, 0);
+  assert.equal(again.stdout, "");
+});
+
 test("--changed-since runs git through the host: the native output, and the native error for a bad revision", () => {
   const git = (...args) => execFileSync("git", args, { cwd: work, encoding: "utf8" });
   git("init", "-q");

@@ -1,17 +1,18 @@
-// The size budget of the shipped WebAssembly module: gzip -9 at most 620 KiB
+// The size budget of the shipped WebAssembly module: gzip -9 at most 630 KiB
 // (550 KiB for wave 1's 37 rules; 575 KiB for wave 2's rules, the table of
 // PostgreSQL's behaviour and the parser's PostgreSQL forms; 595 KiB for
 // linting against a loaded schema; 600 KiB for reading pg_dump's identity
 // columns; 620 KiB for the migration tools, which the merge-request widget
-// reads diffs with; see BENCHMARKS.md).
+// reads diffs with; 630 KiB for fixes, which the playground applies and the
+// widget suggests; see BENCHMARKS.md).
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { gzipSize, installDir } from "./helpers.mjs";
 
-/** 620 KiB. */
-const BUDGET = 620 * 1024;
+/** 630 KiB. */
+const BUDGET = 630 * 1024;
 
 // The browser's `zerodown/full` module (plans, schedules, cells on top of
 // linting) has no budget: its size is printed and reported in BENCHMARKS.md.
@@ -20,7 +21,7 @@ test("the full browser module's size is reported", () => {
   console.log(`# ${wasm}: ${readFileSync(wasm).length} bytes, gzip -9 ${gzipSize(wasm)} bytes`);
 });
 
-test("the .wasm is within 620 KiB gzip -9", () => {
+test("the .wasm is within 630 KiB gzip -9", () => {
   const wasm = join(installDir(), "node_modules/zerodown/web/zerodown_bg.wasm");
   const size = gzipSize(wasm);
   console.log(`# ${wasm}: ${readFileSync(wasm).length} bytes, gzip -9 ${size} bytes`);
@@ -29,12 +30,12 @@ test("the .wasm is within 620 KiB gzip -9", () => {
 
 // The browser's Ruby module (`zerodown/ruby`: the lint module's exports and
 // the Ruby front end, loaded only for changes holding a Rails migration) has
-// its own budget: 650 KiB gzip -9, the lint module's 620 KiB plus the Ruby
-// front end's 31 KB (23.5 KB before its coverage work), with about 5 KB to
-// spare (see BENCHMARKS.md).
-const RUBY_BUDGET = 650 * 1024;
+// its own budget: 665 KiB gzip -9, the lint module's 630 KiB plus the Ruby
+// front end's 34 KB (with its Rails fixes), with about 5 KB to spare (see
+// BENCHMARKS.md).
+const RUBY_BUDGET = 665 * 1024;
 
-test("the Ruby browser module is within 650 KiB gzip -9 and reads Rails migrations", async () => {
+test("the Ruby browser module is within 665 KiB gzip -9 and reads Rails migrations", async () => {
   const dir = join(installDir(), "node_modules/zerodown/ruby");
   const wasm = join(dir, "zerodown_bg.wasm");
   const size = gzipSize(wasm);
