@@ -529,3 +529,27 @@ fn the_plan_as_a_request_and_as_a_command() {
     assert!(r.get("error").is_some(), "{r}");
     assert_eq!(s.stop(), 0);
 }
+
+#[test]
+fn rails_migrations_are_linted() {
+    let dir = temp_dir("rails");
+    let mut s = Server::start(&dir);
+    s.initialize(&dir, json!({}));
+    let u = uri(&dir.join("db/migrate/20240101000000_add_email_index.rb"));
+    let text = "# café 😀\nclass AddEmailIndex < ActiveRecord::Migration[7.1]\n  def change\n    add_index :users, :email\n  end\nend\n";
+    s.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": u, "languageId": "ruby", "version": 1, "text": text}}),
+    );
+    let d = s.diagnostics(&u);
+    let diag = d["diagnostics"]
+        .as_array()
+        .and_then(|a| a.iter().find(|d| d["code"] == RULE).cloned())
+        .unwrap_or_else(|| panic!("no {RULE}: {d}"));
+    assert_eq!(
+        diag["range"]["start"],
+        json!({"line": 3, "character": 4}),
+        "{d}"
+    );
+    assert_eq!(s.stop(), 0);
+}
