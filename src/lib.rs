@@ -46,7 +46,9 @@
 //! 11. [`cli`](mod@cli): the command line, `cli::run(argv, io)` over a small
 //!     I/O trait: argument parsing, file and stream access, and a call into
 //!     the core. The native binary and the Node module's `npx zerodown` both
-//!     run it, so their help, errors and exit codes are the same.
+//!     run it, so their help, errors and exit codes are the same. Its
+//!     `lsp` module (native only) is the language server, `zerodown lsp`:
+//!     the same core calls as `zerodown lint`, per open document.
 //! 12. The WebAssembly bindings (`wasm`, whose Node module hands `runCli` to
 //!     the package's bin), with this crate root.
 

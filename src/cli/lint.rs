@@ -157,7 +157,11 @@ fn parse_phase(s: &str) -> Result<Phase, String> {
 
 /// Finds `zerodown.toml` in the current folder or the nearest parent.
 pub fn find_config(io: &dyn Io) -> Option<PathBuf> {
-    let mut dir = io.current_dir()?;
+    find_config_from(io.current_dir()?, io)
+}
+
+/// Finds `zerodown.toml` in `dir` or its nearest parent.
+pub(super) fn find_config_from(mut dir: PathBuf, io: &dyn Io) -> Option<PathBuf> {
     loop {
         let candidate = dir.join(CONFIG_FILE);
         if io.kind(&candidate) == EntryKind::File {
@@ -172,29 +176,32 @@ pub fn find_config(io: &dyn Io) -> Option<PathBuf> {
 /// The config file given, or the one found upwards from the current folder.
 pub fn load_config(given: Option<&PathBuf>, io: &dyn Io) -> Result<Option<LintOptions>, String> {
     match given.cloned().or_else(|| find_config(io)) {
-        Some(p) => {
-            let text = super::read_text(io, &p)?;
-            let mut o = parse_config(&text, &p.display().to_string()).map_err(|e| e.to_string())?;
-            // Paths in the config are relative to the config file.
-            if let Some(dir) = p.parent().filter(|d| !d.as_os_str().is_empty()) {
-                for path in [
-                    &mut o.schema,
-                    &mut o.stats,
-                    &mut o.table_docs,
-                    &mut o.rubocop_migrations,
-                ] {
-                    if let Some(s) = path
-                        .as_mut()
-                        .filter(|s| !Path::new(s.as_str()).is_absolute())
-                    {
-                        *s = dir.join(&*s).display().to_string();
-                    }
-                }
-            }
-            Ok(Some(o))
-        }
+        Some(p) => config_from_text(&super::read_text(io, &p)?, &p).map(Some),
         None => Ok(None),
     }
+}
+
+/// The options of the config file at `path` whose text is `text`; paths
+/// in it are made relative to its folder.
+pub(super) fn config_from_text(text: &str, path: &Path) -> Result<LintOptions, String> {
+    let mut o = parse_config(text, &path.display().to_string()).map_err(|e| e.to_string())?;
+    // Paths in the config are relative to the config file.
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        for path in [
+            &mut o.schema,
+            &mut o.stats,
+            &mut o.table_docs,
+            &mut o.rubocop_migrations,
+        ] {
+            if let Some(s) = path
+                .as_mut()
+                .filter(|s| !Path::new(s.as_str()).is_absolute())
+            {
+                *s = dir.join(&*s).display().to_string();
+            }
+        }
+    }
+    Ok(o)
 }
 
 /// Applies `--rule RULE=LEVEL` flags over `levels`.
@@ -301,7 +308,7 @@ fn options(args: &LintArgs, io: &dyn Io) -> Result<LintOptions, String> {
 
 /// Whether a folder's file is a migration: `.sql`, and `.rb` (Rails) with
 /// the Ruby front end; schema dumps (`structure.sql`, `schema.rb`) never.
-fn is_migration_file(path: &Path) -> bool {
+pub(super) fn is_migration_file(path: &Path) -> bool {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().to_ascii_lowercase())
@@ -658,42 +665,10 @@ pub fn run(args: LintArgs, io: &mut dyn Io) -> u8 {
             "--migrations needs --diff or --changed-since".to_string(),
         );
     }
-    let stats = options.stats.as_ref().map(PathBuf::from);
-    let known = match load_schema(&options, args.database_url.as_deref(), stats.as_deref(), io) {
+    let (options, known) = match with_context(options, args.database_url.as_deref(), io) {
         Ok(k) => k,
         Err(e) => return fail(io, e),
     };
-    let mut options = options;
-    if let Some(sizes) = &known.sizes {
-        let defaults = crate::lint::LargeThresholds::default();
-        let limits = crate::lint::LargeThresholds {
-            rows: options.large_rows.unwrap_or(defaults.rows),
-            bytes: options.large_bytes.unwrap_or(defaults.bytes),
-        };
-        options
-            .large_tables
-            .extend(crate::lint::large_tables(sizes, limits));
-    } else if options.large_rows.is_some() || options.large_bytes.is_some() {
-        return fail(
-            io,
-            "--large-rows and --large-bytes (large-rows, large-bytes in zerodown.toml) need table sizes: --stats or --database-url",
-        );
-    }
-    if let Some(path) = options.rubocop_migrations.clone() {
-        let listed = super::read_text(io, Path::new(&path))
-            .map_err(|e| format!("rubocop migrations: {e}"))
-            .and_then(|text| crate::lint::large_tables_from_rubocop(&text, &path));
-        match listed {
-            Ok(large) => options.large_tables.extend(large),
-            Err(e) => return fail(io, e),
-        }
-    }
-    if let Some(dir) = options.table_docs.clone() {
-        match table_docs(Path::new(&dir), io) {
-            Ok(large) => options.large_tables.extend(large),
-            Err(e) => return fail(io, e),
-        }
-    }
     let schema = known.schema.as_ref();
     let diff = match (&args.diff, &args.changed_since) {
         (Some(d), _) => Some(super::read_text(io, d).map(|d| (d, Vec::new()))),
@@ -775,6 +750,45 @@ pub fn run(args: LintArgs, io: &mut dyn Io) -> u8 {
         }
     }
     finish_run(io, &tool_problems, &report, &options)
+}
+
+/// What a run knows beyond its options: the schema and table sizes
+/// ([`load_schema`]), and the large tables they, the RuboCop config and
+/// the table docs name, added to the options' `large_tables`. `zerodown
+/// lint` and the language server (`cli::lsp`) both start from it.
+pub(super) fn with_context(
+    mut options: LintOptions,
+    database_url: Option<&str>,
+    io: &mut dyn Io,
+) -> Result<(LintOptions, Known), String> {
+    let stats = options.stats.as_ref().map(PathBuf::from);
+    let known = load_schema(&options, database_url, stats.as_deref(), io)?;
+    if let Some(sizes) = &known.sizes {
+        let defaults = crate::lint::LargeThresholds::default();
+        let limits = crate::lint::LargeThresholds {
+            rows: options.large_rows.unwrap_or(defaults.rows),
+            bytes: options.large_bytes.unwrap_or(defaults.bytes),
+        };
+        options
+            .large_tables
+            .extend(crate::lint::large_tables(sizes, limits));
+    } else if options.large_rows.is_some() || options.large_bytes.is_some() {
+        return Err(
+            "--large-rows and --large-bytes (large-rows, large-bytes in zerodown.toml) need table sizes: --stats or --database-url".to_string(),
+        );
+    }
+    if let Some(path) = options.rubocop_migrations.clone() {
+        let listed = super::read_text(io, Path::new(&path))
+            .map_err(|e| format!("rubocop migrations: {e}"))
+            .and_then(|text| crate::lint::large_tables_from_rubocop(&text, &path))?;
+        options.large_tables.extend(listed);
+    }
+    if let Some(dir) = options.table_docs.clone() {
+        options
+            .large_tables
+            .extend(table_docs(Path::new(&dir), io)?);
+    }
+    Ok((options, known))
 }
 
 /// What a lint run leaves to print: the whole report with the files'
@@ -931,7 +945,7 @@ fn finish_run(
 }
 
 /// The tool and direction of the options: `auto` or none is detected.
-fn tool_of(
+pub(super) fn tool_of(
     options: &LintOptions,
 ) -> Result<(Option<crate::tools::Tool>, crate::tools::Direction), String> {
     crate::tools::choice(options.tool.as_deref(), options.direction.as_deref())

@@ -13,6 +13,8 @@ mod cells;
 #[cfg(all(feature = "cli", not(target_arch = "wasm32")))]
 pub mod database;
 mod lint;
+#[cfg(all(feature = "cli", not(target_arch = "wasm32")))]
+pub mod lsp;
 mod plan;
 mod schedule;
 
@@ -137,6 +139,9 @@ enum Command {
     Schedule(Deferred<schedule::ScheduleArgs>),
     /// The deployments of an upgrade and what runs in each.
     UpgradePath(Deferred<schedule::UpgradePathArgs>),
+    /// Run the language server on stdin and stdout (for editors; see docs/editors.md).
+    #[cfg(all(feature = "cli", not(target_arch = "wasm32")))]
+    Lsp,
 }
 
 /// A subcommand's arguments, built only when clap enters that subcommand
@@ -290,6 +295,8 @@ where
             }
             0
         }
+        #[cfg(all(feature = "cli", not(target_arch = "wasm32")))]
+        Command::Lsp => lsp::run(io),
         Command::Explain { rule } => match crate::explain(&rule) {
             Ok(doc) => {
                 io.write(Stream::Stdout, &doc);
