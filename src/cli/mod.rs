@@ -140,7 +140,8 @@ enum Command {
     /// The deployments of an upgrade and what runs in each.
     UpgradePath(Deferred<schedule::UpgradePathArgs>),
     /// Run the language server on stdin and stdout (for editors; see docs/editors.md).
-    #[cfg(all(feature = "cli", not(target_arch = "wasm32")))]
+    // Declared in every build, so that `npx zerodown --help` lists what the
+    // native one does; only the native binary serves it.
     Lsp,
 }
 
@@ -297,6 +298,11 @@ where
         }
         #[cfg(all(feature = "cli", not(target_arch = "wasm32")))]
         Command::Lsp => lsp::run(io),
+        #[cfg(not(all(feature = "cli", not(target_arch = "wasm32"))))]
+        Command::Lsp => fail(
+            io,
+            "`zerodown lsp` is served by the native binary (`cargo install`, or a release build): the npm package's command line does not run a language server",
+        ),
         Command::Explain { rule } => match crate::explain(&rule) {
             Ok(doc) => {
                 io.write(Stream::Stdout, &doc);

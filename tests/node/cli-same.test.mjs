@@ -135,6 +135,12 @@ test("exit 1 with error-level findings, 0 when clean", () => {
   assert.equal(same(["cells", "move-check", "--source", cell("cell1.txt"), "--target", cell("cell2-behind.txt")]).status, 1);
 });
 
+test("lsp: listed in both helps; the package's command line says the native binary serves it", () => {
+  const r = npx(["lsp"]);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /^error: `zerodown lsp` is served by the native binary/);
+});
+
 test("fix: the same diff, the same files written, and a second run changes nothing", () => {
   const text =
     "-- naïve 😀\nCREATE INDEX i ON users (email);\nALTER TABLE orders ADD CONSTRAINT fk FOREIGN KEY (user_id) REFERENCES users (id);\n";
