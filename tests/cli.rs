@@ -365,6 +365,42 @@ fn sarif_has_rules_one_based_regions_and_the_findings_fingerprints() {
             "db/migrate/1_a%2Cb%3Ac%25.sql"
         );
     }
+    // A finding's fix: its edits as SARIF replacements, at the finding's
+    // lines and columns.
+    let mut fixes = 0;
+    for (r, f) in results.iter().zip(findings) {
+        let Some(fix) = f.get("fix") else {
+            assert!(r.get("fixes").is_none());
+            continue;
+        };
+        fixes += 1;
+        let sarif_fix = &r["fixes"][0];
+        assert_eq!(sarif_fix["description"]["text"], fix["title"]);
+        let change = &sarif_fix["artifactChanges"][0];
+        assert_eq!(
+            change["artifactLocation"]["uri"],
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        );
+        let edits = fix["edits"].as_array().expect("edits");
+        let replacements = change["replacements"].as_array().expect("replacements");
+        assert_eq!(replacements.len(), edits.len());
+        for (rep, e) in replacements.iter().zip(edits) {
+            assert_eq!(rep["insertedContent"]["text"], e["text"]);
+            assert_eq!(
+                rep["deletedRegion"]["startLine"],
+                e["span"]["start"]["line"]
+            );
+            assert_eq!(
+                rep["deletedRegion"]["startColumn"],
+                e["span"]["start"]["column"]
+            );
+            assert_eq!(
+                rep["deletedRegion"]["endColumn"],
+                e["span"]["end"]["column"]
+            );
+        }
+    }
+    assert!(fixes > 0, "no finding with a fix in the SARIF test's files");
     // drop-column's plan: its steps as related locations.
     let drop = results
         .iter()

@@ -357,6 +357,32 @@ fn sarif_result(f: &Finding, fp: &str) -> Value {
             .collect();
         result["relatedLocations"] = Value::Array(steps);
     }
+    // The finding's fix, as SARIF's replacements of the file (an empty
+    // region is an insertion point).
+    if let Some(fix) = &f.fix {
+        let replacements: Vec<Value> = fix
+            .edits
+            .iter()
+            .map(|e| {
+                json!({
+                    "deletedRegion": {
+                        "startLine": e.span.start.line,
+                        "startColumn": e.span.start.column,
+                        "endLine": e.span.end.line,
+                        "endColumn": e.span.end.column,
+                    },
+                    "insertedContent": { "text": e.text },
+                })
+            })
+            .collect();
+        result["fixes"] = json!([{
+            "description": { "text": fix.title },
+            "artifactChanges": [{
+                "artifactLocation": { "uri": uri(&f.path) },
+                "replacements": replacements,
+            }],
+        }]);
+    }
     result
 }
 
