@@ -1379,8 +1379,12 @@ fn lint_text(
                     if let Some(help) = front.help.and_then(|h| h(rule.meta().id)) {
                         d.help = help.to_string();
                     }
-                    if let Some(why) = d.no_fix.take() {
-                        d.help.push_str(&format!(" (no automatic fix here: {why})"));
+                    // Why the fix is not offered: for files of its
+                    // language (SQL in a Rails migration's heredoc gets no
+                    // SQL fix, so no reason about one).
+                    if let Some(no) = d.no_fix.take().filter(|n| n.ruby == is_ruby_path(path)) {
+                        d.help
+                            .push_str(&format!(" (no automatic fix here: {})", no.why));
                     }
                     let severity = forced.or(d.severity).unwrap_or(rule.meta().severity);
                     pending.push(Pending {

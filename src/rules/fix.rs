@@ -35,7 +35,38 @@ pub struct TextFix {
 
 /// What a fix builder returns: `None` when the rule has nothing to offer
 /// for this statement, `Some(Err(reason))` when the context rules it out.
-pub(crate) type Offer = Option<Result<TextFix, String>>;
+pub(crate) type Offer = Option<Result<TextFix, NoFix>>;
+
+/// Why a rule's fix is not offered in this context.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoFix {
+    /// The reason, as the help gives it.
+    pub why: String,
+    /// It is about the Ruby rewrite (the others are about SQL's, and the
+    /// engine gives them for SQL files only).
+    pub ruby: bool,
+}
+
+impl From<String> for NoFix {
+    fn from(why: String) -> Self {
+        NoFix { why, ruby: false }
+    }
+}
+
+impl From<&str> for NoFix {
+    fn from(why: &str) -> Self {
+        NoFix::from(why.to_string())
+    }
+}
+
+/// A reason about a Rails migration's rewrite.
+#[cfg(feature = "ruby")]
+fn ruby_reason(why: &str) -> NoFix {
+    NoFix {
+        why: why.to_string(),
+        ruby: true,
+    }
+}
 
 /// What the fixes read of the whole file, computed once per file (the
 /// engine makes one for each file it lints): the columns whose type a
@@ -474,15 +505,15 @@ fn ruby_concurrently(cx: &RuleContext<'_>, call: &RubyCall<'_>) -> Offer {
         return None;
     }
     if cx.in_transaction() && !alone_in_its_method(cx, call) {
-        return Some(Err("the migration does other things in its transaction, which disable_ddl_transaction! would take from them (and GitLab's lock retries with it); give the index a migration of its own, with disable_ddl_transaction!".into()));
+        return Some(Err(ruby_reason("the migration does other things in its transaction, which disable_ddl_transaction! would take from them (and GitLab's lock retries with it); give the index a migration of its own, with disable_ddl_transaction!")));
     }
     let mut edits = Vec::new();
     let disable = match disable_ddl_transaction(cx) {
         Some(d) => d,
         None => {
-            return Some(Err(
-                "the migration's class was not found, to add disable_ddl_transaction! to it".into(),
-            ))
+            return Some(Err(ruby_reason(
+                "the migration's class was not found, to add disable_ddl_transaction! to it",
+            )))
         }
     };
     // GitLab's helper in `up` (it has no automatic reverse, so in
@@ -611,7 +642,8 @@ pub(crate) fn create_index_concurrently(cx: &RuleContext<'_>) -> Offer {
     };
     Some(
         outside_transaction(cx, "CREATE INDEX CONCURRENTLY")
-            .map(|()| concurrently_after(&w, k, title)),
+            .map(|()| concurrently_after(&w, k, title))
+            .map_err(NoFix::from),
     )
 }
 
@@ -637,7 +669,8 @@ pub(crate) fn drop_index_concurrently(cx: &RuleContext<'_>, names: usize) -> Off
     }
     Some(
         outside_transaction(cx, "DROP INDEX CONCURRENTLY")
-            .map(|()| concurrently_after(&w, 1, "Drop the index CONCURRENTLY")),
+            .map(|()| concurrently_after(&w, 1, "Drop the index CONCURRENTLY"))
+            .map_err(NoFix::from),
     )
 }
 
@@ -665,7 +698,8 @@ pub(crate) fn reindex_concurrently(cx: &RuleContext<'_>) -> Offer {
     }
     Some(
         outside_transaction(cx, "REINDEX CONCURRENTLY")
-            .map(|()| concurrently_after(&w, k, "Rebuild CONCURRENTLY")),
+            .map(|()| concurrently_after(&w, k, "Rebuild CONCURRENTLY"))
+            .map_err(NoFix::from),
     )
 }
 
@@ -764,7 +798,7 @@ pub(crate) fn not_valid_then_validate(
         return None;
     }
     if let Err(why) = one_action(cx) {
-        return Some(Err(why));
+        return Some(Err(why.into()));
     }
     let mut edits = Vec::new();
     let name = match written {
@@ -779,7 +813,7 @@ pub(crate) fn not_valid_then_validate(
             None => {
                 return Some(Err(format!(
                     "name the constraint (`ADD CONSTRAINT name {what} ...`) so that the fix can validate it"
-                )))
+                ).into()))
             }
         },
     };
@@ -833,12 +867,12 @@ pub(crate) fn unique_using_index(
         return None;
     }
     if let Err(why) = one_action(cx) {
-        return Some(Err(why));
+        return Some(Err(why.into()));
     }
     if let Err(why) = outside_transaction(cx, "CREATE UNIQUE INDEX CONCURRENTLY")
         .and_then(|()| may_add_statements(cx))
     {
-        return Some(Err(why));
+        return Some(Err(why.into()));
     }
     if primary_key
         && !columns
@@ -898,13 +932,13 @@ pub(crate) fn not_null_via_check(cx: &RuleContext<'_>, table: &Name, column: &st
         return None;
     }
     if let Err(why) = one_action(cx) {
-        return Some(Err(why));
+        return Some(Err(why.into()));
     }
     if cx.in_transaction() {
         return Some(Err("the statement runs inside a transaction block, and the check must be validated in its own transaction to spare SET NOT NULL its scan; run the migration outside a transaction and the fix is offered".into()));
     }
     if let Err(why) = may_add_statements(cx) {
-        return Some(Err(why));
+        return Some(Err(why.into()));
     }
     let Some(name) = default_name(table, &[column.to_string()], "not_null_check") else {
         return Some(Err(
@@ -1000,7 +1034,8 @@ pub(crate) fn retype_column(
         return Some(Err(format!(
             "a later statement of the file changes the type of `{}`, and would then convert it",
             def.name
-        )));
+        )
+        .into()));
     }
     let written = cx.source[range.clone()].to_ascii_lowercase();
     let to = replacement(&written, &ident(&def.name))?;

@@ -13,7 +13,7 @@ use std::ops::Range;
 
 use crate::model::postgres::{behaviour, Behaviour, Knowledge, Rel};
 use crate::model::{Catalog, Change, FileState, LintOptions, Name, Op, Phase, Severity, Statement};
-pub use fix::{FileScan, TextFix};
+pub use fix::{FileScan, NoFix, TextFix};
 
 /// What a rule looks at, and so which part of zerodown reports it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,7 +80,7 @@ pub struct Diagnostic {
     pub fix: Option<TextFix>,
     /// Why the rule's fix is not offered in this context; the engine adds
     /// it to the help (after a front end's own help).
-    pub no_fix: Option<String>,
+    pub no_fix: Option<NoFix>,
 }
 
 impl Diagnostic {
@@ -101,7 +101,7 @@ impl Diagnostic {
     /// (`Err(reason)`, which the engine adds to the help); `None` offers
     /// nothing.
     #[must_use]
-    pub fn with_fix(mut self, fix: Option<Result<TextFix, String>>) -> Self {
+    pub fn with_fix(mut self, fix: Option<Result<TextFix, NoFix>>) -> Self {
         match fix {
             Some(Ok(f)) => self.fix = Some(f),
             Some(Err(why)) => self.no_fix = Some(why),
