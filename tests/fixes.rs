@@ -13,11 +13,12 @@
 mod common;
 
 use std::collections::BTreeSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use common::pg::Cluster;
 use common::{options_from, sql_files};
 use zerodown::lint::{apply_fixes, fix_folder, Schema};
+use zerodown::report::Finding;
 use zerodown::tools::Direction;
 use zerodown::{LintOptions, LintReport};
 
@@ -46,20 +47,43 @@ const RUBY_FIXING_RULES: &[&str] = &[
     "add-foreign-key.rb",
 ];
 
-/// The Ruby rule fixtures.
-fn ruby_files(dir: &Path) -> Vec<std::path::PathBuf> {
+/// Every file under `dir` (folders walked to any depth) that `keep`
+/// takes, sorted.
+fn files_under(dir: &Path, keep: impl Fn(&Path) -> bool) -> Vec<PathBuf> {
     let mut out = Vec::new();
-    for rule in std::fs::read_dir(dir).expect("fixtures") {
-        let rule = rule.expect("entry").path();
-        for f in std::fs::read_dir(&rule).into_iter().flatten() {
-            let f = f.expect("entry").path();
-            if f.extension().is_some_and(|e| e == "rb") {
-                out.push(f);
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if keep(&p) {
+                out.push(p);
             }
         }
     }
     out.sort();
     out
+}
+
+fn has_extension(p: &Path, ext: &str) -> bool {
+    p.extension().is_some_and(|e| e == ext)
+}
+
+/// The first finding of `rule`.
+fn finding<'r>(report: &'r LintReport, rule: &str) -> &'r Finding {
+    report
+        .findings
+        .iter()
+        .find(|f| f.rule == rule)
+        .unwrap_or_else(|| panic!("no {rule} finding"))
+}
+
+/// A finding of `rule` with no fix, whose help says why (`why`).
+fn assert_no_fix_because(report: &LintReport, rule: &str, why: &str) {
+    let f = finding(report, rule);
+    assert!(f.fix.is_none(), "{rule}: a fix is offered");
+    assert!(f.help.contains(why), "{rule}: {}", f.help);
 }
 
 /// A fixture's `-- options:` and `-- schema:` header lines.
@@ -111,7 +135,7 @@ fn every_fix_on_the_rule_fixtures_removes_its_finding_parses_and_settles() {
     let mut seen: BTreeSet<String> = BTreeSet::new();
     let mut checked = 0;
     let mut files = sql_files(&dir);
-    files.extend(ruby_files(&dir));
+    files.extend(files_under(&dir, |p| has_extension(p, "rb")));
     for file in files {
         let sql = std::fs::read_to_string(&file).expect("read");
         let rel = file
@@ -305,25 +329,15 @@ fn fixed_migrations_apply_on_postgres_and_keep_the_schema() {
 fn a_transaction_rules_out_concurrently_and_says_why() {
     let sql = "BEGIN;\nCREATE INDEX idx_users_email ON users (email);\nALTER TABLE orders ADD CONSTRAINT fk_orders_user FOREIGN KEY (user_id) REFERENCES users (id);\nCOMMIT;\n";
     let report = lint(sql, "db/migrate/1.sql", &options_from(""), None);
-    let index = report
-        .findings
-        .iter()
-        .find(|f| f.rule == "add-index-non-concurrently")
-        .expect("index finding");
-    assert!(index.fix.is_none());
-    assert!(
-        index
-            .help
-            .contains("no automatic fix here: the statement runs inside a transaction block"),
-        "{}",
-        index.help
+    assert_no_fix_because(
+        &report,
+        "add-index-non-concurrently",
+        "no automatic fix here: the statement runs inside a transaction block",
     );
-    let fk = report
-        .findings
-        .iter()
-        .find(|f| f.rule == "add-foreign-key")
-        .expect("fk finding");
-    let fix = fk.fix.as_ref().expect("NOT VALID is still offered");
+    let fix = finding(&report, "add-foreign-key")
+        .fix
+        .as_ref()
+        .expect("NOT VALID is still offered");
     assert_eq!(fix.edits.len(), 1);
     assert_eq!(fix.edits[0].text, " NOT VALID");
     assert!(
@@ -365,13 +379,7 @@ fn fixes_are_not_offered_where_they_would_change_meaning() {
     ];
     for (sql, rule, why) in cases {
         let report = lint(sql, "db/migrate/1.sql", &options, None);
-        let f = report
-            .findings
-            .iter()
-            .find(|f| f.rule == rule)
-            .unwrap_or_else(|| panic!("{sql}: no {rule}"));
-        assert!(f.fix.is_none(), "{sql}: a fix is offered");
-        assert!(f.help.contains(why), "{sql}: {}", f.help);
+        assert_no_fix_because(&report, rule, why);
     }
     // Before PostgreSQL 12: no REINDEX CONCURRENTLY, no SET NOT NULL from
     // a check; nothing is offered.
@@ -459,16 +467,10 @@ fn rails_migrations_get_fixes_in_rails_and_gitlab_terms() {
     // the help says why; the foreign key still gets validate: false.
     let both = "class AddIdx < ActiveRecord::Migration[7.1]\n  def change\n    add_index :users, :email, unique: true\n    add_foreign_key :orders, :users, column: :buyer_id\n  end\nend\n";
     let report = lint(both, path, &options, None);
-    let index = report
-        .findings
-        .iter()
-        .find(|f| f.rule == "add-index-non-concurrently")
-        .expect("index finding");
-    assert!(index.fix.is_none());
-    assert!(
-        index.help.contains("does other things in its transaction"),
-        "{}",
-        index.help
+    assert_no_fix_because(
+        &report,
+        "add-index-non-concurrently",
+        "does other things in its transaction",
     );
     let fixed = fix_once(both, path, &options, None);
     assert!(
@@ -520,23 +522,8 @@ fn fixing_the_real_world_corpus_settles_and_keeps_every_statement_readable() {
         eprintln!("no corpus at {}: skipped", root.display());
         return;
     }
-    let mut files = sql_files(&root);
-    let mut stack = vec![root.clone()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.extension().is_some_and(|x| x == "rb") {
-                files.push(p);
-            }
-        }
-    }
-    files.sort();
-    let options = LintOptions {
-        plans: false,
-        ..LintOptions::default()
-    };
+    let files = files_under(&root, |p| has_extension(p, "sql") || has_extension(p, "rb"));
+    let options = options_from("");
     let (mut fixed_files, mut fixes) = (0, 0);
     for file in &files {
         let Ok(text) = std::fs::read_to_string(file) else {
@@ -611,26 +598,14 @@ fn fixing_the_real_world_corpus_settles_and_keeps_every_statement_readable() {
 #[test]
 fn fixes_bring_no_new_finding_in_any_tools_folder() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/examples/tools");
-    let options = LintOptions {
-        plans: false,
-        ..LintOptions::default()
-    };
+    let options = options_from("");
     let mut fixed_somewhere = 0;
     for dir in std::fs::read_dir(&root).expect("examples") {
         let dir = dir.expect("entry").path();
-        let mut files = Vec::new();
-        let mut stack = vec![dir.clone()];
-        while let Some(d) = stack.pop() {
-            for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
-                let p = e.path();
-                if p.is_dir() {
-                    stack.push(p);
-                } else if let Ok(text) = std::fs::read_to_string(&p) {
-                    files.push((p.display().to_string(), text));
-                }
-            }
-        }
-        files.sort();
+        let files: Vec<(String, String)> = files_under(&dir, |_| true)
+            .into_iter()
+            .filter_map(|p| Some((p.display().to_string(), std::fs::read_to_string(&p).ok()?)))
+            .collect();
         let rules_by_file = |files: &[(String, String)]| {
             let (report, _) =
                 zerodown::lint::lint_folder(files, None, Direction::Up, &options, None)
@@ -666,10 +641,7 @@ fn fixes_bring_no_new_finding_in_any_tools_folder() {
 
 #[test]
 fn a_file_sent_as_one_query_gets_no_statement_added() {
-    let options = LintOptions {
-        plans: false,
-        ..LintOptions::default()
-    };
+    let options = options_from("");
     let files = vec![
         (
             "migrations/000001_fk.up.sql".to_string(),
@@ -686,11 +658,9 @@ fn a_file_sent_as_one_query_gets_no_statement_added() {
         .0;
     let (report, _) =
         zerodown::lint::lint_folder(&files, tool, Direction::Up, &options, None).expect("lint");
-    let fk = report
-        .findings
-        .iter()
-        .find(|f| f.rule == "add-foreign-key")
-        .and_then(|f| f.fix.as_ref())
+    let fk = finding(&report, "add-foreign-key")
+        .fix
+        .as_ref()
         .expect("NOT VALID offered");
     assert_eq!(fk.edits[0].text, " NOT VALID");
     assert!(
@@ -698,15 +668,9 @@ fn a_file_sent_as_one_query_gets_no_statement_added() {
         "{}",
         fk.title
     );
-    let key = report
-        .findings
-        .iter()
-        .find(|f| f.rule == "add-unique-constraint")
-        .expect("key finding");
-    assert!(key.fix.is_none());
-    assert!(
-        key.help.contains("sends the file as one query"),
-        "{}",
-        key.help
+    assert_no_fix_because(
+        &report,
+        "add-unique-constraint",
+        "sends the file as one query",
     );
 }

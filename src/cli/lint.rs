@@ -634,8 +634,9 @@ fn passwords(url: &str) -> Vec<String> {
     found
 }
 
-/// `%XX` escapes decoded (invalid ones kept as written).
-fn percent_decode(s: &str) -> String {
+/// `%XX` escapes decoded (invalid ones kept as written; the bytes read as
+/// UTF-8, lossily). The language server decodes URIs with it too.
+pub(super) fn percent_decode(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 
 use lsp_types::{Position, Range};
 
+use crate::cli::lint::percent_decode;
+
 /// Where each line of a text starts (lines end at `\n`; a `\r` before it
 /// stays on its line, past every character a client counts).
 pub struct Lines {
@@ -103,26 +105,6 @@ pub fn path_to_uri(path: &Path) -> String {
         }
     }
     out
-}
-
-/// `%XX` escapes decoded; the bytes are read as UTF-8 (lossily).
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| char::from(b).to_digit(16);
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                out.push(u8::try_from(h * 16 + l).unwrap_or(b'?'));
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The last segment of a URI's path, percent-decoded.
