@@ -1,7 +1,9 @@
 //! The rule catalogue: one rule per file, each with its metadata and docs.
 //!
 //! A rule reads one operation at a time with the context of the file so far
-//! (`RuleContext`) and pushes `Diagnostic`s. It never sees SQL text.
+//! (`RuleContext`) and pushes `Diagnostic`s. Its verdict comes from the
+//! operation, never from SQL text; only a fix (`fix.rs`) reads the
+//! statement's words, to edit them.
 //!
 //! Layer: rules import `model` only. Everything in `RuleContext` is a
 //! `model` type, including the engine state (`model::FileState`,
