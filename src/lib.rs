@@ -43,13 +43,16 @@
 //!    migrations in the order a deployment runs them.
 //! 10. [`cells`] (its fleet check reads release layouts and plans) and
 //!     [`config`] (`zerodown.toml`, checked with the engine's option checks).
-//! 11. [`cli`](mod@cli): the command line, `cli::run(argv, io)` over a small
+//! 11. `rehearse` (native only): migrations or a plan applied to a real,
+//!     disposable PostgreSQL under a concurrent workload, measured; its
+//!     report types and text are in [`report`].
+//! 12. [`cli`](mod@cli): the command line, `cli::run(argv, io)` over a small
 //!     I/O trait: argument parsing, file and stream access, and a call into
 //!     the core. The native binary and the Node module's `npx zerodown` both
 //!     run it, so their help, errors and exit codes are the same. Its
 //!     `lsp` module (native only) is the language server, `zerodown lsp`:
 //!     the same core calls as `zerodown lint`, per open document.
-//! 12. The WebAssembly bindings (`wasm`, whose Node module hands `runCli` to
+//! 13. The WebAssembly bindings (`wasm`, whose Node module hands `runCli` to
 //!     the package's bin), with this crate root.
 
 pub mod cells;
@@ -61,6 +64,8 @@ pub mod error;
 pub mod lint;
 pub mod model;
 pub mod plan;
+#[cfg(all(feature = "cli", not(target_arch = "wasm32")))]
+pub mod rehearse;
 pub mod release;
 pub mod report;
 pub mod ruby;

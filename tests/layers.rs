@@ -32,6 +32,7 @@ const LAYERS: &[&[&str]] = &[
     &["lint"],
     &["release"],
     &["cells", "config"],
+    &["rehearse"],
     &["cli"],
     &["wasm", ROOT],
 ];

@@ -329,7 +329,7 @@ pub(super) fn collect(paths: &[PathBuf], io: &dyn Io) -> Result<Vec<PathBuf>, St
 /// `meta/_journal.json`, `sqitch.plan`, Prisma's `migration_lock.toml`,
 /// Flyway's `flyway.conf` / `flyway.toml` (its `mixed` setting), Liquibase's
 /// changelogs.
-fn is_tool_file(path: &Path) -> bool {
+pub(super) fn is_tool_file(path: &Path) -> bool {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -357,7 +357,7 @@ fn is_changelog_candidate(path: &Path) -> bool {
 
 /// The files under `paths` that `keep` accepts (folders walked; files
 /// given are kept as they are), sorted.
-fn collect_with(
+pub(super) fn collect_with(
     paths: &[PathBuf],
     io: &dyn Io,
     keep: fn(&Path) -> bool,

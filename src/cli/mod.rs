@@ -16,6 +16,7 @@ mod lint;
 #[cfg(all(feature = "cli", not(target_arch = "wasm32")))]
 pub mod lsp;
 mod plan;
+mod rehearse;
 mod schedule;
 
 use std::ffi::OsString;
@@ -139,6 +140,9 @@ enum Command {
     Schedule(Deferred<schedule::ScheduleArgs>),
     /// The deployments of an upgrade and what runs in each.
     UpgradePath(Deferred<schedule::UpgradePathArgs>),
+    /// Apply migrations or a plan to a disposable PostgreSQL under a live workload, and measure what the application saw.
+    // Declared in every build, as `lsp`; only the native binary runs it.
+    Rehearse(Deferred<Box<rehearse::RehearseArgs>>),
     /// Run the language server on stdin and stdout (for editors; see docs/editors.md).
     // Declared in every build, so that `npx zerodown --help` lists what the
     // native one does; only the native binary serves it.
@@ -287,6 +291,7 @@ where
         Command::UpgradePath(args) => schedule::run_upgrade_path(args.0, io),
         Command::Cells(args) => cells::run(args.0, io),
         Command::Fleet(args) => cells::run_fleet(args.0, io),
+        Command::Rehearse(args) => rehearse::run(*args.0, io),
         Command::Rules { format } => {
             let rules = crate::rule_catalogue();
             if format == Format::Json {

@@ -21,6 +21,7 @@ pub use catalogue::{explain, rule_catalogue};
 mod cells_text;
 mod plan_rails;
 mod plan_text;
+mod rehearsal;
 mod release_text;
 mod schedule;
 mod text;
@@ -33,6 +34,7 @@ pub use plan_rails::{plan_files_rails, Helpers};
 pub use plan_text::{
     describe_change, migration_body, migration_header, plan_files, render_plan_text, PlanFile,
 };
+pub use rehearsal::*;
 pub use release_text::{render_schedule_text, render_upgrade_path_text};
 pub use schedule::*;
 pub use text::{
