@@ -10,7 +10,7 @@
 #            migration) so that web/ stays within its size budget;
 #      full/ the same with feature `full`: also plan, planFiles, formatPlan,
 #            changeFromArgs, schedule, upgradePath, fleetCheck, analyzeSchema,
-#            moveCheck;
+#            moveCheck, formatRehearsal;
 #      node/ the Node module: profile `release` (opt-level 3, for throughput)
 #            with LLVM's inline threshold at 60 (a module 20% smaller that
 #            instantiates faster at the same throughput, see BENCHMARKS.md),

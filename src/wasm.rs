@@ -46,7 +46,7 @@ use crate::{
     plan::{ChangeArgs, Plan, PlanOptions},
     release::ReleaseOptions,
     report::cells::{CellsReport, FleetReport, MoveCheck},
-    report::{ScheduleReport, UpgradePathReport},
+    report::{Rehearsal, ScheduleReport, UpgradePathReport},
 };
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -713,6 +713,16 @@ pub fn plan_files(plan: Ts<Plan>) -> Result<JsValue, JsValue> {
 pub fn format_plan(plan: Ts<Plan>) -> Result<String, JsValue> {
     let plan: Plan = input(plan.js_value(), ErrorCode::BadInput, "plan")?;
     Ok(crate::report::render_plan_text(&plan))
+}
+
+/// A rehearsal report (`zerodown rehearse --format json`) as `zerodown
+/// rehearse` prints it: the steps' timeline with their stall charts (block
+/// characters), the data check, where it stopped, then the verdict.
+#[cfg(feature = "full")]
+#[wasm_bindgen(js_name = formatRehearsal)]
+pub fn format_rehearsal(report: Ts<Rehearsal>) -> Result<String, JsValue> {
+    let report: Rehearsal = input(report.js_value(), ErrorCode::BadInput, "report")?;
+    Ok(crate::report::render_rehearsal_text(&report, true))
 }
 
 /// Release files as `(path, text)` pairs, from `[{ path, sql }]`.

@@ -195,6 +195,32 @@ test("errors are Error objects with a code", () => {
   }
 });
 
+test("formatRehearsal prints a rehearsal report as `zerodown rehearse` does; a malformed one throws bad-input", () => {
+  const report = JSON.parse(readFileSync(new URL("../../web-demo/tests/fixtures/rehearsal.json", import.meta.url), "utf8"));
+  const text = zd.formatRehearsal(report);
+  for (const step of report.steps) assert.ok(text.includes(step.title), step.title);
+  assert.match(text, /^FAIL\b/m);
+  for (const reason of report.verdict.reasons) assert.ok(text.includes(reason), reason);
+  assert.ok(text.includes(report.stopped.statement));
+  const { steps, ...noSteps } = report;
+  const cases = [
+    [noSteps, /missing field `steps`/],
+    [{ ...report, steps: [{ ...steps[0], outcome: "exploded" }] }, /unknown variant `exploded`/],
+    [{ ...report, durationMs: "long" }, /invalid type: string "long"/],
+    ["a report", /invalid type/],
+    [null, /invalid/],
+  ];
+  for (const [bad, message] of cases) {
+    assert.throws(() => zd.formatRehearsal(bad), (e) => {
+      assert.ok(e instanceof Error);
+      assert.equal(e.code, "bad-input");
+      assert.match(e.message, /^invalid report: /);
+      assert.match(e.message, message);
+      return true;
+    });
+  }
+});
+
 test("the module survives hostile input", () => {
   const deep = `SELECT ${"1+".repeat(20000)}1;`;
   assert.equal(zd.lint(deep).findings[0].rule, "parse-error");

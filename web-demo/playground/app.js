@@ -1,5 +1,6 @@
-// The playground: editor, options, findings, rule docs, step plans and the
-// "plan a change" form, all from the zerodown package running in a worker.
+// The playground: editor, options, findings, rule docs, step plans, the
+// "plan a change" form and a pasted rehearsal report, all from the zerodown
+// package running in a worker.
 // The whole state lives in the URL hash, so a link reproduces the page.
 import { h } from "../lib/dom.js";
 import { renderMarkdown } from "../lib/markdown.js";
@@ -9,6 +10,7 @@ import { Editor } from "./editor.js";
 import { EXAMPLES } from "./examples.js";
 import { CHANGE_KINDS, changeFrom } from "./changes.js";
 import { LINK_LIMIT, readState } from "./link.js";
+import { readReport, renderError, renderRehearsal } from "./rehearsal.js";
 
 const LINT_DELAY_MS = 120;
 const $ = (id) => document.getElementById(id);
@@ -702,6 +704,99 @@ function showSchema({ counts = null, problems = [], reading = false, error = nul
   ].filter(Boolean));
 }
 showSchema({});
+
+// ---- rehearsal report ---------------------------------------------------
+// A report of `zerodown rehearse --format json`, pasted or loaded from a
+// file: read in the page (JSON.parse; a syntax error is shown with its line
+// and column), then checked and printed by the full module's
+// formatRehearsal (a report of the wrong shape is its `bad-input` error),
+// and drawn only once the module has accepted it. Not part of the link.
+const REHEARSAL_DELAY_MS = 300;
+const rehearsalText = $("rehearsal-json");
+let rehearsalSeq = 0;
+let rehearsalTimer = 0;
+// The full module prints the report: fetched as soon as the reader starts on the pane.
+$("rehearsal").addEventListener("focusin", () => loadFull().catch(() => {}), { once: true });
+rehearsalText.addEventListener("input", () => {
+  $("rehearsal-file").value = "";
+  clearTimeout(rehearsalTimer);
+  rehearsalTimer = setTimeout(showRehearsal, REHEARSAL_DELAY_MS);
+});
+$("rehearsal-file").addEventListener("change", async (e) => {
+  const file = e.target.files?.[0];
+  if (!file) return;
+  try {
+    rehearsalText.value = await file.text(); // a report is kilobytes: shown as it is
+  } catch (error) {
+    $("rehearsal-result").replaceChildren(...renderError({ message: `The file could not be read: ${error?.message ?? error}` }));
+    $("rehearsal-view").replaceChildren();
+    $("rehearsal").dataset.shown = String(++rehearsalSeq);
+    return;
+  }
+  showRehearsal();
+});
+$("rehearsal-clear").addEventListener("click", () => {
+  rehearsalText.value = "";
+  $("rehearsal-file").value = "";
+  showRehearsal();
+});
+
+/** Reads the pane's report and draws it, or says why it cannot be read. */
+async function showRehearsal() {
+  clearTimeout(rehearsalTimer);
+  const seq = ++rehearsalSeq;
+  const result = $("rehearsal-result");
+  const view = $("rehearsal-view");
+  // How many reports (or errors) the pane has drawn: the tests wait on it.
+  const shown = () => ($("rehearsal").dataset.shown = String(seq));
+  const fail = (error) => {
+    result.replaceChildren(...renderError(error));
+    view.replaceChildren();
+    shown();
+  };
+  const text = rehearsalText.value;
+  if (!text.trim()) {
+    result.replaceChildren(h("p", { class: "muted", id: "rehearsal-none" }, "No report: paste one above to see its verdict and its steps."));
+    view.replaceChildren();
+    shown();
+    return;
+  }
+  const { report, error } = readReport(text);
+  if (error) {
+    fail(error);
+    return;
+  }
+  // The first report waits for the full module to load; later ones take milliseconds.
+  if (!document.documentElement.dataset.full) result.replaceChildren(h("p", { class: "muted" }, "Reading the report…"));
+  try {
+    await loadFull();
+  } catch (e) {
+    if (seq === rehearsalSeq) fail({ code: e.code, message: e.message });
+    return;
+  }
+  let printed;
+  try {
+    printed = await call({ type: "rehearsal", report });
+  } catch (e) {
+    if (seq === rehearsalSeq) fail({ kind: "report", code: e.code, message: `Not a rehearsal report: ${e.message}` });
+    return;
+  }
+  if (seq !== rehearsalSeq) return;
+  let drawn;
+  try {
+    drawn = renderRehearsal(report);
+  } catch (e) {
+    fail({ kind: "report", message: `The report could not be drawn: ${e?.message ?? e}` });
+    return;
+  }
+  result.replaceChildren(drawn.verdict);
+  view.replaceChildren(...drawn.body,
+    h("details", { class: "rh-text", open: true },
+      h("summary", null, "As ", h("code", null, "zerodown rehearse"), " prints it"),
+      h("pre", { id: "rehearsal-printed", class: "rh-printed", tabindex: "0", role: "region", "aria-label": "The report as zerodown rehearse prints it" }, printed)));
+  shown();
+}
+showRehearsal();
 
 window.addEventListener("hashchange", () => {
   readHash();

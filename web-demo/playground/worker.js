@@ -2,8 +2,9 @@
 //
 // It starts with the package's lint module (`pkg/web`: findings, with their
 // plans, and the rule list without docs). The full module (`pkg/full`:
-// `plan()` and the rules' docs) is fetched only when the page first asks for
-// a change's plan or a rule's documentation; the Ruby module (`pkg/ruby`:
+// `plan()`, the rules' docs and `formatRehearsal()`) is fetched only when the
+// page first asks for a change's plan, a rule's documentation or a rehearsal
+// report's rendering; the Ruby module (`pkg/ruby`:
 // the lint module that also reads Rails migrations) only when the page
 // first lints a `.rb` path.
 //
@@ -16,6 +17,8 @@
 //           {id, type: "plan", change, options}     -> plan(change, options)  (full)
 //           {id, type: "explain", rule}              -> the rule's Markdown   (full)
 //           {id, type: "load-full"}                  -> {hasPlan}            (full)
+//           {id, type: "rehearsal", report}          -> formatRehearsal(report): the
+//             rehearsal report as `zerodown rehearse` prints it   (full)
 //           {id, type: "schema", text, path, ruby}   -> {counts, problems, loads, ms}: the
 //             schema every later lint runs on ("" for none). Read once per
 //             module with loadSchema (in the Ruby module when `ruby`, or when
@@ -117,6 +120,12 @@ onmessage = async ({ data }) => {
       result = (await loadFull()).plan(data.change, data.options);
     } else if (data.type === "explain") {
       result = (await loadFull()).explain(data.rule);
+    } else if (data.type === "rehearsal") {
+      const module = await loadFull();
+      if (typeof module.formatRehearsal !== "function") {
+        throw new Error("Rendering a rehearsal report is not available: this build of the zerodown package has no formatRehearsal export.");
+      }
+      result = module.formatRehearsal(data.report);
     } else if (data.type === "load-full") {
       result = { hasPlan: typeof (await loadFull()).plan === "function" };
     } else {

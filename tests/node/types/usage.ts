@@ -6,6 +6,7 @@ import init, {
   explain,
   fleetCheck,
   formatPlan,
+  formatRehearsal,
   formatText,
   lint,
   lintFiles,
@@ -33,6 +34,8 @@ import init, {
   type Plan,
   type PlanFile,
   type PlanOptions,
+  type Rehearsal,
+  type RehearsalStep,
   type ReleaseOptions,
   type ScheduleReport,
   type StepPhase,
@@ -49,6 +52,8 @@ import init, {
   type SourceFile,
   type ZerodownError,
 } from "zerodown";
+// The browser's full module declares the same report types.
+import { formatRehearsal as formatRehearsalInBrowser, type Rehearsal as BrowserRehearsal } from "zerodown/full";
 
 await init();
 
@@ -157,6 +162,36 @@ const keyColumn: string | undefined = cells.tables[0]?.shardingKey?.column;
 const move: MoveCheck = moveCheck("1\n2\n", "1\n");
 const sync: SyncState = move.state;
 
+// A rehearsal report (`zerodown rehearse --format json`), printed as the command prints it.
+const rehearsal: Rehearsal = {
+  version: 1,
+  server: "16.4",
+  database: "postgres://app:****@localhost/app",
+  workload: { source: "generated", versions: ["old", "new"], sessions: 4, preparedSessions: 1, longTransactionMs: 0, longTransactionWrites: false },
+  rows: 1000,
+  budget: { maxStallMs: 1000, maxErrors: 0 },
+  baseline: { queries: 10, p50Ms: 1, p99Ms: 2, maxMs: 3 },
+  steps: [{
+    index: 1, title: "db/migrate/1_add_index.sql", kind: "migration", phase: "regular", live: ["old"], outcome: "failed",
+    error: "lock timeout", durationMs: 12, locks: [{ relation: "users", mode: "ShareLock", granted: false }], rewritten: [],
+    latency: { queries: 10, p50Ms: 1, p99Ms: 2, maxMs: 3 }, maxLockWaitMs: 0, errors: 1,
+    firstErrors: [{ version: "old", statement: "SELECT 1", message: "boom", count: 1 }], chart: [1, 2], sliceMs: 250,
+  }],
+  data: { rowsChecked: 0, readsChecked: 0, lost: 0, duplicated: 0, changed: 0, examples: [] },
+  verdict: { pass: false, reasons: ["step 1 failed"], errors: 1, maxStallMs: 3 },
+  stopped: { step: 1, error: "lock timeout", note: "rolled back", rollback: [{ step: 1, title: "db/migrate/1_add_index.sql" }] },
+  durationMs: 20,
+};
+const printed: string = formatRehearsal(rehearsal);
+const inBrowser: BrowserRehearsal = rehearsal;
+const printedInBrowser: string = formatRehearsalInBrowser(inBrowser);
+const rehearsedStep: RehearsalStep = rehearsal.steps[0];
+const passed: boolean = rehearsal.verdict.pass;
+// @ts-expect-error not an outcome
+const badOutcome: RehearsalStep["outcome"] = "exploded";
+// @ts-expect-error a report needs its steps
+formatRehearsal({ ...rehearsal, steps: undefined });
+
 // @ts-expect-error not a change kind
 plan({ kind: "drop-everything", table: "t" });
 // @ts-expect-error rename-column needs newName
@@ -194,3 +229,4 @@ console.log(exitStatus);
 console.log(again, utf16, doc, text, v, fromToml, steps, s, built, timeline, firstPath, stepPhase);
 console.log(dueCount, stop, fleetReports, status, keyColumn, sync);
 console.log(fixTitle, fixAt, fixText, editEnd, oneEdit);
+console.log(printed, printedInBrowser, rehearsedStep, passed, badOutcome);
