@@ -81,46 +81,7 @@ struct Seen {
 }
 
 fn servers() -> Option<Vec<(u32, PathBuf)>> {
-    let dir = std::env::var_os("ZERODOWN_PG_SERVERS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/var/tmp/zerodown-pg"));
-    let mut found: BTreeMap<u32, PathBuf> = BTreeMap::new();
-    if let Ok(entries) = std::fs::read_dir(&dir) {
-        for e in entries.flatten() {
-            let name = e.file_name().to_string_lossy().into_owned();
-            let Some(major) = name.split('.').next().and_then(|m| m.parse::<u32>().ok()) else {
-                continue;
-            };
-            let bin = e.path().join("bin");
-            if bin.join("postgres").is_file() {
-                found.insert(major, bin);
-            }
-        }
-    }
-    let missing: Vec<u32> = MAJORS
-        .iter()
-        .copied()
-        .filter(|m| !found.contains_key(m))
-        .collect();
-    if !missing.is_empty() {
-        if std::env::var("ZERODOWN_SKIP_PG").is_ok_and(|v| v == "1") {
-            eprintln!(
-                "ZERODOWN_SKIP_PG=1: PostgreSQL {missing:?} not in {}, the oracle checks nothing",
-                dir.display()
-            );
-            return None;
-        }
-        panic!(
-            "PostgreSQL {missing:?} not found in {} (run `bash .ci/pg-servers`, as .ci/run does, or set ZERODOWN_SKIP_PG=1 to skip the oracle knowingly)",
-            dir.display()
-        );
-    }
-    Some(
-        found
-            .into_iter()
-            .filter(|(m, _)| MAJORS.contains(m))
-            .collect(),
-    )
+    common::pg::servers(&MAJORS)
 }
 
 const OBSERVE: &str = "SELECT 'rel', z.role, c.relfilenode, coalesce(s.seq_scan, 0) \

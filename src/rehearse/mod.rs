@@ -159,6 +159,28 @@ pub fn rehearse(
     run::rehearse(target, input, workload, options, interrupted)
 }
 
+/// The tables of `catalog` whose name (unqualified, in `public`) appears as
+/// a word in the steps' SQL.
+fn mentioned(catalog: &generate::Catalog, steps: &[(usize, Step)]) -> Vec<String> {
+    let words: std::collections::HashSet<String> = steps
+        .iter()
+        .filter_map(|(_, s)| s.sql.as_deref())
+        .flat_map(|sql| {
+            sql.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.'))
+                .map(|w| w.trim_matches('.').to_ascii_lowercase())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    catalog
+        .keys()
+        .filter(|t| {
+            let bare = t.rsplit('.').next().unwrap_or(t).trim_matches('"');
+            words.contains(&t.to_ascii_lowercase()) || words.contains(&bare.to_ascii_lowercase())
+        })
+        .cloned()
+        .collect()
+}
+
 /// A whole rehearsal as `zerodown rehearse` runs it.
 pub struct Job<'a> {
     /// What to apply.
@@ -199,7 +221,13 @@ pub fn run_job(
     let workload = match (&job.workload, &learned) {
         (Some(w), _) => w.clone(),
         (None, Some((before, after))) => {
-            generated_workload(before, after, &touched(before, after), notes)?
+            let mut tables = touched(before, after);
+            if tables.is_empty() {
+                // Nothing changed on the copy (a step failed there, or the
+                // steps only touch rows): the tables the steps name.
+                tables = mentioned(before, &job.input.steps);
+            }
+            generated_workload(before, after, &tables, notes)?
         }
         (None, None) => return Err("no workload: give one with --workload FILE".into()),
     };

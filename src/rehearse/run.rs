@@ -290,6 +290,7 @@ impl Rng {
 fn value(kind: Values, session: usize, round: usize, k: u8) -> String {
     match kind {
         Values::Text => format!("s{session}r{round}{}", char::from(b'a' + k)),
+        Values::Json => format!("{{\"k\": \"s{session}r{round}{}\"}}", char::from(b'a' + k)),
         Values::Integer => {
             ((session as i64 + 1) * 100_000_000 + (round as i64) * 10 + i64::from(k)).to_string()
         }
@@ -1147,6 +1148,7 @@ pub fn rehearse(
         ..DataCheck::default()
     };
     let mut seen: Vec<&str> = Vec::new();
+    let mut list_errors = 0u64;
     for vi in live_at(reached) {
         let v = &workload.versions[vi];
         let Some(all) = &v.all else { continue };
@@ -1157,9 +1159,12 @@ pub fn rehearse(
         let want = expected.get(&v.data).cloned().unwrap_or_default();
         match read_all(&mut client, all) {
             Err(e) => {
-                data.lost += want.len() as u64;
-                data.examples
-                    .push(format!("{}: cannot list the rows: {e}", v.data));
+                data.unchecked += want.len() as u64;
+                list_errors += 1;
+                data.examples.push(format!(
+                    "{}: version `{}` cannot list the rows: {e}",
+                    v.data, v.name
+                ));
             }
             Ok((got, dup)) => {
                 data.rows_checked += want.len() as u64;
@@ -1214,6 +1219,7 @@ pub fn rehearse(
     }
 
     let budget = options.budget;
+    let total_errors = total_errors + list_errors;
     let errors = total_errors + data.lost + data.changed + data.duplicated;
     let mut reasons = Vec::new();
     if let Some(st) = &stopped {

@@ -14,7 +14,7 @@
 //! [[version]]
 //! name = "old"            # `old` runs before the deploy, `new` after it
 //! data = "users"          # the rows its statements write and read
-//! values = "text"         # what $value is: "text" or "integer"
+//! values = "text"         # what $value is: "text", "integer" or "json" ({"k": "..."})
 //! insert = "INSERT INTO users (name) VALUES ($value) RETURNING id"
 //! update = "UPDATE users SET name = $value WHERE id = $id"
 //! read   = "SELECT name FROM users WHERE id = $id"
@@ -71,6 +71,9 @@ pub enum Values {
     Text,
     /// An integer unique to the session and round.
     Integer,
+    /// A JSON object with that text under key `k` (`{"k": "s1r42a"}`), as
+    /// jsonb prints it, so that text and jsonb columns read back the same.
+    Json,
 }
 
 /// A weighted extra statement.
@@ -390,9 +393,10 @@ impl Workload {
             let values = match v.values.as_deref() {
                 None | Some("text") => Values::Text,
                 Some("integer") => Values::Integer,
+                Some("json") => Values::Json,
                 Some(other) => {
                     return Err(format!(
-                        "{}: `{other}`: \"text\" or \"integer\"",
+                        "{}: `{other}`: \"text\", \"integer\" or \"json\"",
                         what("values")
                     ))
                 }

@@ -21,6 +21,9 @@ pub use catalogue::{explain, rule_catalogue};
 mod cells_text;
 mod plan_rails;
 mod plan_text;
+// The rehearsal report (`zerodown rehearse`, native): its types and text
+// for the Node module and the browser's full module; not in the lint module.
+#[cfg(any(not(target_arch = "wasm32"), feature = "full", feature = "node"))]
 mod rehearsal;
 mod release_text;
 mod schedule;
@@ -34,6 +37,7 @@ pub use plan_rails::{plan_files_rails, Helpers};
 pub use plan_text::{
     describe_change, migration_body, migration_header, plan_files, render_plan_text, PlanFile,
 };
+#[cfg(any(not(target_arch = "wasm32"), feature = "full", feature = "node"))]
 pub use rehearsal::*;
 pub use release_text::{render_schedule_text, render_upgrade_path_text};
 pub use schedule::*;

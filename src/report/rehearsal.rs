@@ -215,6 +215,10 @@ pub struct DataCheck {
     pub duplicated: u64,
     /// Rows whose value differs from the one last acknowledged.
     pub changed: u64,
+    /// Acknowledged rows that could not be checked: the live version's
+    /// `all` statement failed (its error is among the examples and counts
+    /// as one workload error).
+    pub unchecked: u64,
     /// A few examples of each problem.
     pub examples: Vec<String>,
 }
@@ -360,13 +364,14 @@ pub fn render_rehearsal_text(r: &Rehearsal, unicode: bool) -> String {
             (Outcome::Applied, StepKind::Deploy) => "deployed",
             (Outcome::Applied, StepKind::Migration) => "applied",
         };
+        let took = match (s.outcome, s.kind) {
+            (Outcome::NotRun, _) | (_, StepKind::Deploy) => String::new(),
+            _ => format!(" in {}", ms(s.duration_ms)),
+        };
         let _ = writeln!(
             out,
-            "step {} ({release}{}): {}: {mark} in {}",
-            s.index,
-            s.phase,
-            s.title,
-            ms(s.duration_ms)
+            "step {} ({release}{}): {}: {mark}{took}",
+            s.index, s.phase, s.title
         );
         let _ = writeln!(out, "  live: {}", s.live.join(", "));
         if s.outcome == Outcome::NotRun {
@@ -417,8 +422,17 @@ pub fn render_rehearsal_text(r: &Rehearsal, unicode: bool) -> String {
     let _ = writeln!(out);
     let _ = writeln!(
         out,
-        "data: {} rows checked at the end, {} reads checked during the run; {} lost, {} duplicated, {} changed",
-        d.rows_checked, d.reads_checked, d.lost, d.duplicated, d.changed
+        "data: {} rows checked at the end, {} reads checked during the run; {} lost, {} duplicated, {} changed{}",
+        d.rows_checked,
+        d.reads_checked,
+        d.lost,
+        d.duplicated,
+        d.changed,
+        if d.unchecked > 0 {
+            format!(", {} could not be checked", d.unchecked)
+        } else {
+            String::new()
+        }
     );
     for e in &d.examples {
         let _ = writeln!(out, "  {e}");

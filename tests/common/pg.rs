@@ -1,6 +1,8 @@
-//! A throwaway PostgreSQL cluster for tests: `initdb` into a temporary
-//! folder, `pg_ctl start` on a free local port with its Unix socket in that
-//! folder, `psql` for every statement, and teardown on drop.
+//! A throwaway PostgreSQL cluster for tests: `zerodown rehearse`'s own
+//! `--start-postgres` server (`zerodown::rehearse::server::LocalServer`:
+//! `initdb` into a temporary folder, `pg_ctl start` on a free local port
+//! with its Unix socket in that folder, teardown on drop), with `psql` for
+//! every statement.
 //!
 //! Policy: when the server binaries are missing the test FAILS with a clear
 //! message, unless `ZERODOWN_SKIP_PG=1` is set (then `Cluster::start`
@@ -8,64 +10,78 @@
 
 #![allow(dead_code)]
 
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicU32, Ordering};
+
+use zerodown::rehearse::server::{find_bin, LocalServer};
 
 /// A running throwaway cluster.
 pub struct Cluster {
-    root: PathBuf,
-    bin: PathBuf,
+    server: LocalServer,
     psql: PathBuf,
-    port: u16,
-    as_postgres: bool,
 }
 
-fn find_bin() -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os("ZERODOWN_PG_BIN") {
-        let p = PathBuf::from(p);
-        return p.join("initdb").is_file().then_some(p);
-    }
-    let mut found: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
-        .ok()?
-        .filter_map(|e| {
-            let e = e.ok()?;
-            let v: u32 = e.file_name().to_str()?.parse().ok()?;
+/// The servers of PostgreSQL's majors that `.ci/pg-servers` unpacks into
+/// `$ZERODOWN_PG_SERVERS` (default `/var/tmp/zerodown-pg`): (major, bin
+/// folder) for each of `majors`. A missing major panics, unless
+/// `ZERODOWN_SKIP_PG=1` (then None, said on stderr).
+pub fn servers(majors: &[u32]) -> Option<Vec<(u32, PathBuf)>> {
+    let dir = std::env::var_os("ZERODOWN_PG_SERVERS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/var/tmp/zerodown-pg"));
+    let mut found: BTreeMap<u32, PathBuf> = BTreeMap::new();
+    if let Ok(entries) = std::fs::read_dir(&dir) {
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let Some(major) = name.split('.').next().and_then(|m| m.parse::<u32>().ok()) else {
+                continue;
+            };
             let bin = e.path().join("bin");
-            bin.join("initdb").is_file().then_some((v, bin))
-        })
+            if bin.join("postgres").is_file() {
+                found.insert(major, bin);
+            }
+        }
+    }
+    let missing: Vec<u32> = majors
+        .iter()
+        .copied()
+        .filter(|m| !found.contains_key(m))
         .collect();
-    found.sort();
-    found.pop().map(|(_, b)| b)
+    if !missing.is_empty() {
+        if std::env::var("ZERODOWN_SKIP_PG").is_ok_and(|v| v == "1") {
+            eprintln!(
+                "ZERODOWN_SKIP_PG=1: PostgreSQL {missing:?} not in {}, skipping",
+                dir.display()
+            );
+            return None;
+        }
+        panic!(
+            "PostgreSQL {missing:?} not found in {} (run `bash .ci/pg-servers`, as .ci/run does, or set ZERODOWN_SKIP_PG=1 to skip knowingly)",
+            dir.display()
+        );
+    }
+    Some(
+        found
+            .into_iter()
+            .filter(|(m, _)| majors.contains(m))
+            .collect(),
+    )
 }
-
-fn is_root() -> bool {
-    Command::new("id")
-        .arg("-u")
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
-        .unwrap_or(false)
-}
-
-fn free_port() -> u16 {
-    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a local port");
-    l.local_addr().expect("local addr").port()
-}
-
-static COUNTER: AtomicU32 = AtomicU32::new(0);
 
 impl Cluster {
     /// Starts a cluster, or returns None when `ZERODOWN_SKIP_PG=1` and the
     /// binaries are missing. Panics with a clear message otherwise.
     pub fn start() -> Option<Cluster> {
         let skip = std::env::var("ZERODOWN_SKIP_PG").is_ok_and(|v| v == "1");
-        let Some(bin) = find_bin() else {
-            if skip {
-                eprintln!("ZERODOWN_SKIP_PG=1: PostgreSQL server binaries not found, skipping the PostgreSQL proof");
+        let bin = match find_bin(None) {
+            Ok(b) => b,
+            Err(e) if skip => {
+                eprintln!("ZERODOWN_SKIP_PG=1: {e}; skipping the PostgreSQL proof");
                 return None;
             }
-            panic!("PostgreSQL server binaries not found (looked in /usr/lib/postgresql/*/bin and $ZERODOWN_PG_BIN). Install Debian's `postgresql` package (as .ci/run does), or set ZERODOWN_SKIP_PG=1 to skip this proof knowingly.");
+            Err(e) => panic!("{e} (as .ci/run installs it), or set ZERODOWN_SKIP_PG=1 to skip this proof knowingly."),
         };
         Some(Cluster::start_at(bin))
     }
@@ -74,100 +90,19 @@ impl Cluster {
     /// postgres). psql comes from `bin`, else from Debian's newest major,
     /// else from PATH. Panics with a clear message when it cannot start.
     pub fn start_at(bin: PathBuf) -> Cluster {
-        let psql = [Some(bin.clone()), find_bin()]
+        let psql = [Some(bin.clone()), find_bin(None).ok()]
             .into_iter()
             .flatten()
             .map(|b| b.join("psql"))
             .find(|p| p.is_file())
             .unwrap_or_else(|| PathBuf::from("psql"));
-        let as_postgres = is_root();
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or(0);
-        let root = std::env::temp_dir().join(format!(
-            "zerodown-pg-{}-{}-{nanos}",
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::SeqCst)
-        ));
-        std::fs::create_dir_all(&root).expect("create the cluster folder");
-        let mut c = Cluster {
-            root,
-            bin,
-            psql,
-            port: free_port(),
-            as_postgres,
-        };
-        if as_postgres {
-            let ok = Command::new("chown")
-                .args(["-R", "postgres:postgres"])
-                .arg(&c.root)
-                .status()
-                .is_ok_and(|s| s.success());
-            assert!(ok, "chown of {} to postgres failed", c.root.display());
-        }
-        let data = c.root.join("data");
-        let out = c
-            .server_cmd("initdb")
-            .args([
-                "-A",
-                "trust",
-                "-U",
-                "postgres",
-                "-E",
-                "UTF8",
-                "--no-sync",
-                "-D",
-            ])
-            .arg(&data)
-            .output()
-            .expect("run initdb");
-        assert!(
-            out.status.success(),
-            "initdb failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        // A few tries in case another process takes the port in between.
-        for attempt in 0..3 {
-            let opts = format!(
-                "-p {} -k {} -c listen_addresses='' -c fsync=off -c full_page_writes=off",
-                c.port,
-                c.root.display()
-            );
-            let out = c
-                .server_cmd("pg_ctl")
-                .args(["start", "-w", "-t", "60", "-D"])
-                .arg(&data)
-                .arg("-l")
-                .arg(c.root.join("server.log"))
-                .args(["-o", &opts])
-                .output()
-                .expect("run pg_ctl");
-            if out.status.success() {
-                return c;
-            }
-            if attempt == 2 {
-                let log = std::fs::read_to_string(c.root.join("server.log")).unwrap_or_default();
-                panic!(
-                    "pg_ctl start failed: {}\n{log}",
-                    String::from_utf8_lossy(&out.stderr)
-                );
-            }
-            c.port = free_port();
-        }
-        unreachable!("pg_ctl start: the last attempt panics")
+        let server = LocalServer::start(&bin).unwrap_or_else(|e| panic!("{e}"));
+        Cluster { server, psql }
     }
 
-    fn server_cmd(&self, program: &str) -> Command {
-        let path = self.bin.join(program);
-        if self.as_postgres {
-            let mut c = Command::new("runuser");
-            c.args(["-u", "postgres", "--"]).arg(path);
-            c.current_dir(&self.root);
-            c
-        } else {
-            Command::new(path)
-        }
+    /// The server, as `zerodown rehearse` starts it.
+    pub fn server(&self) -> &LocalServer {
+        &self.server
     }
 
     /// The psql the cluster runs statements with.
@@ -178,9 +113,9 @@ impl Cluster {
     /// A new folder in the cluster's own folder, owned by the server's user
     /// (for `CREATE TABLESPACE ... LOCATION`).
     pub fn server_folder(&self, name: &str) -> PathBuf {
-        let dir = self.root.join(name);
+        let dir = self.server.root().join(name);
         std::fs::create_dir_all(&dir).expect("create a folder for the server");
-        if self.as_postgres {
+        if self.server.as_postgres() {
             let ok = Command::new("chown")
                 .arg("postgres:postgres")
                 .arg(&dir)
@@ -193,12 +128,12 @@ impl Cluster {
 
     /// The socket folder.
     pub fn socket_dir(&self) -> &Path {
-        &self.root
+        self.server.socket_dir()
     }
 
     /// The server's port (its Unix socket is `socket_dir()/.s.PGSQL.<port>`).
     pub fn port(&self) -> u16 {
-        self.port
+        self.server.port()
     }
 
     /// Runs `sql` through `psql -f -` (each statement sent on its own, in
@@ -207,10 +142,10 @@ impl Cluster {
     pub fn run(&self, db: &str, sql: &str) -> Result<String, String> {
         let mut child = Command::new(&self.psql)
             .args(["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h"])
-            .arg(&self.root)
+            .arg(self.server.socket_dir())
             .args([
                 "-p",
-                &self.port.to_string(),
+                &self.server.port().to_string(),
                 "-U",
                 "postgres",
                 "-d",
@@ -253,16 +188,5 @@ impl Cluster {
     /// Creates an empty database.
     pub fn create_db(&self, name: &str) {
         self.exec("postgres", &format!("CREATE DATABASE {name};"));
-    }
-}
-
-impl Drop for Cluster {
-    fn drop(&mut self) {
-        let _ = self
-            .server_cmd("pg_ctl")
-            .args(["stop", "-m", "immediate", "-D"])
-            .arg(self.root.join("data"))
-            .output();
-        let _ = std::fs::remove_dir_all(&self.root);
     }
 }

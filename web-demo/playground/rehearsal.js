@@ -300,7 +300,7 @@ function facts(r) {
       `${w.longTransactionMs > 0 ? `, a ${w.longTransactionWrites ? "writing" : "read"} transaction held up to ${ms(w.longTransactionMs)} as each migration starts` : ""}` +
       `; ${r.rows} rows per table`),
     row("Before the first step", baseline),
-    row("Data", `${d.rowsChecked} rows checked at the end, ${d.readsChecked} reads during the run; ${d.lost} lost, ${d.duplicated} duplicated, ${d.changed} changed`,
+    row("Data", `${d.rowsChecked} rows checked at the end, ${d.readsChecked} reads during the run; ${d.lost} lost, ${d.duplicated} duplicated, ${d.changed} changed${d.unchecked > 0 ? `, ${d.unchecked} could not be checked` : ""}`,
       d.examples.length ? h("ul", { class: "rh-list" }, d.examples.map((x) => h("li", null, x))) : null));
 }
 

@@ -177,7 +177,7 @@ const rehearsal: Rehearsal = {
     latency: { queries: 10, p50Ms: 1, p99Ms: 2, maxMs: 3 }, maxLockWaitMs: 0, errors: 1,
     firstErrors: [{ version: "old", statement: "SELECT 1", message: "boom", count: 1 }], chart: [1, 2], sliceMs: 250,
   }],
-  data: { rowsChecked: 0, readsChecked: 0, lost: 0, duplicated: 0, changed: 0, examples: [] },
+  data: { rowsChecked: 0, readsChecked: 0, lost: 0, duplicated: 0, changed: 0, unchecked: 0, examples: [] },
   verdict: { pass: false, reasons: ["step 1 failed"], errors: 1, maxStallMs: 3 },
   stopped: { step: 1, error: "lock timeout", note: "rolled back", rollback: [{ step: 1, title: "db/migrate/1_add_index.sql" }] },
   durationMs: 20,
