@@ -5,7 +5,9 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{fail, Format, Io, Stream};
+#[cfg(all(feature = "cli", not(target_arch = "wasm32")))]
+use super::Stream;
+use super::{fail, Format, Io};
 
 #[derive(Args)]
 pub struct RehearseArgs {

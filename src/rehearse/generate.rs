@@ -148,7 +148,7 @@ pub fn before_and_after(
         ))
         .map_err(|e| {
             format!(
-                "cannot copy the database's schema to learn what the migration changes ({}); give a workload with --workload FILE",
+                "cannot copy the database's schema to learn which tables the steps change, for the generated workload ({}); give a workload with --workload FILE",
                 describe(&e)
             )
         })?;

@@ -212,11 +212,11 @@ pub fn run_job(
         .map(str::to_string)
         .or_else(|| target.config.get_user().map(str::to_string))
         .unwrap_or_else(|| "postgres".into());
-    let needs_catalog = job.workload.is_none() || job.options.rows > 0;
-    let learned = if needs_catalog {
-        Some(before_and_after(target, &db, &job.input.steps)?)
-    } else {
-        None
+    // Without a workload: learn which tables the steps change (on a copy)
+    // and generate one for them.
+    let learned = match &job.workload {
+        Some(_) => None,
+        None => Some(before_and_after(target, &db, &job.input.steps)?),
     };
     let workload = match (&job.workload, &learned) {
         (Some(w), _) => w.clone(),
@@ -231,15 +231,21 @@ pub fn run_job(
         }
         (None, None) => return Err("no workload: give one with --workload FILE".into()),
     };
-    if let (true, Some((before, after))) = (job.options.rows > 0, &learned) {
-        let mut tables: Vec<String> = touched(before, after);
-        for t in &workload.tables {
-            if !tables.contains(t) && before.contains_key(t) {
-                tables.push(t.clone());
+    if job.options.rows > 0 {
+        let mut c = target.connect("zerodown-rehearse")?;
+        let before = match &learned {
+            Some((before, _)) => before.clone(),
+            None => catalog(&mut c)?,
+        };
+        let mut tables: Vec<String> = workload.tables.clone();
+        if let Some((b, a)) = &learned {
+            for t in touched(b, a) {
+                if !tables.contains(&t) {
+                    tables.push(t);
+                }
             }
         }
-        let mut c = target.connect("zerodown-rehearse")?;
-        seed(&mut c, before, &tables, job.options.rows, notes)?;
+        seed(&mut c, &before, &tables, job.options.rows, notes)?;
     }
     rehearse(target, &job.input, &workload, &job.options, interrupted)
 }

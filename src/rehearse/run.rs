@@ -185,16 +185,15 @@ struct SessionOut {
     reads_checked: u64,
 }
 
-struct Session<'a> {
+struct Session {
     client: Client,
     prepared: Option<HashMap<String, Statement>>,
     unprepared: bool,
     step: usize,
     recs: Vec<Rec>,
-    workload: &'a Workload,
 }
 
-impl Session<'_> {
+impl Session {
     fn query(
         &mut self,
         version: usize,
@@ -259,7 +258,6 @@ impl Session<'_> {
     }
 
     fn record(&mut self, version: usize, statement: &str, start: Instant, error: Option<String>) {
-        let _ = self.workload;
         self.recs.push(Rec {
             step: self.step,
             version,
@@ -301,16 +299,14 @@ fn value(kind: Values, session: usize, round: usize, k: u8) -> String {
 /// read of an owned row checked against its acknowledged value, and the
 /// extra statements by weight. Rows are owned by one session, so every
 /// acknowledged value is known exactly.
-#[allow(clippy::too_many_arguments)]
 fn session(
-    target: &Target,
+    mut client: Client,
     id: usize,
     prepared: bool,
     workload: &Workload,
     mut values: HashMap<String, HashMap<i64, String>>,
     shared: &Shared,
 ) -> Result<SessionOut, String> {
-    let mut client = target.connect(APP_NAME)?;
     client
         .batch_execute(&format!(
             "SET statement_timeout = '{WORKLOAD_TIMEOUT}'; SET lock_timeout = 0"
@@ -322,7 +318,6 @@ fn session(
         unprepared: false,
         step: 0,
         recs: Vec::new(),
-        workload,
     };
     let mut ids: HashMap<String, Vec<i64>> = values
         .iter()
@@ -846,9 +841,21 @@ pub fn rehearse(
     let mut ran: Vec<Ran> = Vec::new();
     let mut stopped: Option<Stopped> = None;
     let mut reached = 0;
+    // Every session connects before anything runs: a server that refuses
+    // connections is an error before the first step, not after the last.
+    let mut clients = Vec::with_capacity(sessions);
+    for _ in 0..sessions {
+        clients.push(
+            target.connect(APP_NAME).map_err(|e| {
+                format!("workload session {} of {sessions}: {e}", clients.len() + 1)
+            })?,
+        );
+    }
     let outs: Vec<Result<SessionOut, String>> = thread::scope(|scope| {
-        let handles: Vec<_> = (0..sessions)
-            .map(|id| {
+        let handles: Vec<_> = clients
+            .into_iter()
+            .enumerate()
+            .map(|(id, client)| {
                 // Session `id` owns every `sessions`-th existing row.
                 let owned: HashMap<String, HashMap<i64, String>> = expected
                     .iter()
@@ -863,7 +870,7 @@ pub fn rehearse(
                     })
                     .collect();
                 let shared = &shared;
-                scope.spawn(move || session(target, id, id >= plain, workload, owned, shared))
+                scope.spawn(move || session(client, id, id >= plain, workload, owned, shared))
             })
             .collect();
 
@@ -1012,7 +1019,7 @@ pub fn rehearse(
     let mut written: Vec<HashMap<String, HashMap<i64, String>>> = Vec::new();
     let mut reads_checked = 0;
     for o in outs {
-        let o = o.map_err(|e| format!("a workload session failed to start: {e}"))?;
+        let o = o.map_err(|e| format!("a workload session failed: {e}"))?;
         recs.extend(o.recs);
         written.push(o.written);
         reads_checked += o.reads_checked;

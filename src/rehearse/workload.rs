@@ -9,7 +9,7 @@
 //! rate = 0                # rounds per second per session (0: as fast as `think` allows)
 //! long_transaction = "3s" # a transaction held open as each migration starts ("0": none)
 //! long_transaction_writes = false  # it also holds a write lock (ROW EXCLUSIVE), as a batch job would
-//! tables = ["users"]      # what it reads (and, writing, locks)
+//! tables = ["users"]      # what it reads (and, writing, locks); what --rows fills
 //!
 //! [[version]]
 //! name = "old"            # `old` runs before the deploy, `new` after it
@@ -127,7 +127,7 @@ pub struct Workload {
     pub long_transaction: Duration,
     /// It also holds a write lock (ROW EXCLUSIVE) on its tables.
     pub long_transaction_writes: bool,
-    /// What it reads (and, writing, locks).
+    /// What it reads (and, writing, locks); what `--rows` fills.
     pub tables: Vec<String>,
     /// The application versions.
     pub versions: Vec<Version>,
