@@ -141,6 +141,15 @@ test("lsp: listed in both helps; the package's command line says the native bina
   assert.match(r.stderr, /^error: `zerodown lsp` is served by the native binary/);
 });
 
+test("rehearse: the same help in both; the package's command line says the native binary runs it", () => {
+  const help = same(["rehearse", "--help"]);
+  assert.equal(help.status, 0);
+  assert.match(help.stdout, /--start-postgres/);
+  const r = npx(["rehearse", "--start-postgres", "x.sql"]);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /^error: `zerodown rehearse` is served by the native binary/);
+});
+
 test("fix: the same diff, the same files written, and a second run changes nothing", () => {
   const text =
     "-- naïve 😀\nCREATE INDEX i ON users (email);\nALTER TABLE orders ADD CONSTRAINT fk FOREIGN KEY (user_id) REFERENCES users (id);\n";
