@@ -582,34 +582,7 @@ fn a_server_that_never_answers_is_an_error_within_the_deadline() {
 /// The server binaries of each major in `$ZERODOWN_PG_SERVERS` (default
 /// `/var/tmp/zerodown-pg`, what `.ci/pg-servers` unpacks for the oracle).
 fn servers() -> Option<Vec<(u32, PathBuf)>> {
-    let dir = std::env::var_os("ZERODOWN_PG_SERVERS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/var/tmp/zerodown-pg"));
-    let mut found: std::collections::BTreeMap<u32, PathBuf> = Default::default();
-    for e in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-        let name = e.file_name().to_string_lossy().into_owned();
-        if let Some(major) = name.split('.').next().and_then(|m| m.parse::<u32>().ok()) {
-            let bin = e.path().join("bin");
-            if bin.join("postgres").is_file() {
-                found.insert(major, bin);
-            }
-        }
-    }
-    let missing: Vec<u32> = (11..=18).filter(|m| !found.contains_key(m)).collect();
-    if !missing.is_empty() {
-        if std::env::var("ZERODOWN_SKIP_PG").is_ok_and(|v| v == "1") {
-            eprintln!(
-                "ZERODOWN_SKIP_PG=1: PostgreSQL {missing:?} not in {}, skipping",
-                dir.display()
-            );
-            return None;
-        }
-        panic!(
-            "PostgreSQL {missing:?} not found in {} (run `bash .ci/pg-servers`, as .ci/run does, or set ZERODOWN_SKIP_PG=1)",
-            dir.display()
-        );
-    }
-    Some(found.into_iter().collect())
+    common::pg::servers(&[11, 12, 13, 14, 15, 16, 17, 18])
 }
 
 #[test]

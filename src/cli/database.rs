@@ -7,10 +7,11 @@
 //! the session's timeouts are the caller's ([`crate::lint::CATALOG_SESSION`],
 //! [`crate::lint::CATALOG_QUERY`]); this module only carries them.
 
-use std::error::Error as _;
 use std::time::Duration;
 
 use postgres::{Client, IsolationLevel, NoTls, SimpleQueryMessage};
+
+use crate::rehearse::describe;
 
 /// How long connecting may take.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -103,23 +104,4 @@ fn session(url: &str, setup: &str, queries: &[&str]) -> Result<Vec<Rows>, String
     }
     tx.rollback().map_err(|e| describe(&e))?;
     Ok(out)
-}
-
-/// The error and its causes, `: `-joined (the server's message, not only
-/// the client's "db error").
-fn describe(e: &postgres::Error) -> String {
-    if let Some(db) = e.as_db_error() {
-        return format!("{}: {}", db.severity(), db.message());
-    }
-    let mut text = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        let more = s.to_string();
-        if !text.contains(&more) {
-            text.push_str(": ");
-            text.push_str(&more);
-        }
-        source = s.source();
-    }
-    text
 }

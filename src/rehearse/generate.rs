@@ -39,18 +39,11 @@ pub struct Table {
     pub rest: Vec<String>,
 }
 
+/// The columns of every user table; `{generated}` is whether a column is
+/// generated (`attgenerated`, PostgreSQL 12+; `false` before).
 const TABLES_SQL: &str =
     "SELECT n.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod), \
-       a.attnotnull, (a.atthasdef OR a.attidentity <> '' ), a.attgenerated <> '' \
-     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
-     JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped \
-     WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema') \
-       AND n.nspname NOT LIKE 'pg_toast%' \
-     ORDER BY 1, 2, a.attnum";
-
-const TABLES_SQL_OLD: &str =
-    "SELECT n.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod), \
-       a.attnotnull, (a.atthasdef OR a.attidentity <> '' ), false \
+       a.attnotnull, (a.atthasdef OR a.attidentity <> '' ), {generated} \
      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
      JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped \
      WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema') \
@@ -89,13 +82,13 @@ pub fn catalog(c: &mut Client) -> Result<BTreeMap<String, Table>, String> {
         .query_one("SELECT current_setting('server_version_num')::int", &[])
         .map_err(|e| describe(&e))?
         .get(0);
-    // attgenerated is PostgreSQL 12+.
-    let sql = if version >= 120_000 {
-        TABLES_SQL
+    let generated = if version >= 120_000 {
+        "a.attgenerated <> ''"
     } else {
-        TABLES_SQL_OLD
+        "false"
     };
-    for r in c.query(sql, &[]).map_err(|e| describe(&e))? {
+    let sql = TABLES_SQL.replace("{generated}", generated);
+    for r in c.query(&sql, &[]).map_err(|e| describe(&e))? {
         let t = qualified(r.get(0), r.get(1));
         out.entry(t).or_default().columns.push(Column {
             name: r.get(2),

@@ -27,7 +27,7 @@ pub use generate::{
     before_and_after, catalog, seed, touched, workload as generated_workload, Column, Table,
 };
 pub use live::Live;
-pub use run::{describe, Target};
+pub use run::{describe, rehearse, Target};
 pub use workload::Workload;
 
 use crate::model::{phase_from_path, Phase};
@@ -143,20 +143,6 @@ pub fn load_schema(target: &Target, schema: &str, path: &str) -> Result<(), Stri
     let mut c = target.connect("zerodown-rehearse")?;
     c.batch_execute(&script)
         .map_err(|e| format!("--schema {path}: {}", describe(&e)))
-}
-
-/// Rehearses `input` on `target` with `workload`. Set `interrupted` to stop
-/// (Ctrl-C): the running step is cancelled and the report says where it
-/// stopped. Errors are set-up errors (cannot connect, a workload statement
-/// that does not prepare); a step that fails is part of the report.
-pub fn rehearse(
-    target: &Target,
-    input: &Input,
-    workload: &Workload,
-    options: &Options,
-    interrupted: &AtomicBool,
-) -> Result<Rehearsal, String> {
-    run::rehearse(target, input, workload, options, interrupted)
 }
 
 /// The tables of `catalog` whose name (unqualified, in `public`) appears as

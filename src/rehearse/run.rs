@@ -718,7 +718,10 @@ fn read_all(c: &mut Client, all: &str) -> Result<(BTreeMap<i64, String>, Vec<i64
     Ok((out, dup))
 }
 
-/// Rehearses `input` on `target` under `workload`.
+/// Rehearses `input` on `target` with `workload`. Set `interrupted` to stop
+/// (Ctrl-C): the running step is cancelled and the report says where it
+/// stopped. Errors are set-up errors (cannot connect, a workload statement
+/// that does not prepare); a step that fails is part of the report.
 pub fn rehearse(
     target: &Target,
     input: &Input,
