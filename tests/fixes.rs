@@ -674,3 +674,36 @@ fn a_file_sent_as_one_query_gets_no_statement_added() {
         "sends the file as one query",
     );
 }
+
+/// A column's type is found from the words near it (a statement of many
+/// columns is not read to its end once per column), and a comment of
+/// multi-byte characters after it, wherever the near words stop in it,
+/// neither hides the type nor stops the run (it panicked before).
+#[test]
+fn a_columns_type_is_found_near_it_even_beside_multi_byte_comments() {
+    let options = LintOptions::default();
+    for pad in ["", "x", "xy"] {
+        for c in ["é", "😀", "€"] {
+            let sql = format!(
+                "CREATE TABLE t (id bigint PRIMARY KEY, n int /* {pad}{} */, m text);\n",
+                c.repeat(60)
+            );
+            let fixed = fix_once(&sql, "db/1.sql", &options, None);
+            assert_eq!(fixed, sql.replacen("n int", "n bigint", 1));
+        }
+    }
+    let columns: Vec<String> = (0..300).map(|i| format!("c{i} int")).collect();
+    let wide = format!(
+        "CREATE TABLE w (id bigint PRIMARY KEY, {});\n",
+        columns.join(", ")
+    );
+    let fixed = fix_once(&wide, "db/3.sql", &options, None);
+    let want: Vec<String> = (0..300).map(|i| format!("c{i} bigint")).collect();
+    assert_eq!(
+        fixed,
+        format!(
+            "CREATE TABLE w (id bigint PRIMARY KEY, {});\n",
+            want.join(", ")
+        )
+    );
+}

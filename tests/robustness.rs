@@ -267,6 +267,35 @@ fn edited_fixtures_lint_cleanly() {
     expect_clean(failures, inputs);
 }
 
+/// Comments and identifiers of characters of two, three and four bytes
+/// between the words of every fixture: the scanners that look at a
+/// statement's words again (the fixes' type and column finders) step over
+/// them whole (a block comment holding `é` after an `int` column panicked).
+#[test]
+fn multi_byte_comments_between_words_lint_cleanly() {
+    let options = options();
+    let mut failures = Vec::new();
+    let mut inputs = 0;
+    let inserts = [
+        (" ", " /* é😀€ */ "),
+        ("(", "( /* ü */ "),
+        (",", ", -- ñ😀\n"),
+        (" ", " /*é*/"),
+        (";", "; /* 日本 /* nested ö */ */"),
+    ];
+    for (name, sql) in small_files() {
+        for (n, (from, to)) in inserts.iter().enumerate() {
+            inputs += 1;
+            let edited = sql.replace(from, to);
+            let what = format!("{name} with `{to}` for every `{from}`");
+            if let Err(e) = check(&edited, lint_path(n), &options, &what) {
+                failures.push(e);
+            }
+        }
+    }
+    expect_clean(failures, inputs);
+}
+
 /// Statements of the real-world corpus: every word-boundary prefix of one
 /// statement in `STRIDE`, and edits of every statement.
 #[test]

@@ -1272,3 +1272,80 @@ fn the_report_is_the_same_for_any_number_of_jobs() {
         }
     }
 }
+
+/// Six hundred small files whose findings depend on earlier files: a table
+/// created, a validated NOT NULL check, a dropped table, a search_path,
+/// templates.
+fn dependent_files() -> Vec<(String, String)> {
+    let mut files = Vec::new();
+    for k in 0..600usize {
+        let t = k / 4;
+        let sql = match k % 4 {
+            0 => format!(
+                "CREATE TABLE t{t} (id bigint PRIMARY KEY, a int, b text{});\n",
+                if t > 0 {
+                    format!(", parent bigint REFERENCES t{}(id)", t - 1)
+                } else {
+                    String::new()
+                }
+            ),
+            1 => format!(
+                "SET lock_timeout = '2s';\nALTER TABLE t{t} ADD CONSTRAINT a_nn CHECK (a IS NOT NULL) NOT VALID;\nALTER TABLE t{t} VALIDATE CONSTRAINT a_nn;\n"
+            ),
+            2 if t % 5 == 0 => format!("-- {{{{ .Schema }}}} of the table\nALTER TABLE t{t} ALTER COLUMN a SET NOT NULL;\n"),
+            2 => format!("SET lock_timeout = '2s';\nALTER TABLE t{t} ALTER COLUMN a SET NOT NULL;\n{}", "-- padding\n".repeat(k % 7 * 900)),
+            _ if t % 3 == 0 => format!("DROP TABLE t{};\nCREATE INDEX i{t} ON t{t} (b);\n", t.saturating_sub(2)),
+            _ => format!("SET search_path = app;\nALTER TABLE t{t} ADD COLUMN c int NOT NULL;\nCREATE INDEX i{t} ON public.t{t} (b);\n"),
+        };
+        files.push((format!("db/{k:04}_m.sql"), sql));
+    }
+    files
+}
+
+/// `jobs`: files read ahead on other threads, then linted in run order on
+/// the catalog the files before them leave. Six hundred small files whose
+/// findings depend on earlier files (a table created, a validated NOT NULL
+/// check, a dropped table, a search_path), with templates (filled in, and
+/// read by the pass itself) and a schema as the catalog's base: the report
+/// is the one thread's for any number of jobs, and it is not the report of
+/// each file linted alone (the earlier files do matter).
+#[test]
+fn files_read_ahead_see_what_earlier_files_created() {
+    let files = dependent_files();
+    let (schema, problems) = zerodown::lint::Schema::load(
+        "CREATE TABLE app.t3 (id bigint PRIMARY KEY);\nCREATE TABLE public.big (id bigint PRIMARY KEY);\n",
+        "structure.sql",
+    );
+    assert!(problems.is_empty(), "{problems:?}");
+    let options = |jobs: Option<usize>| LintOptions {
+        jobs,
+        template_vars: [("Schema".to_string(), "public".to_string())].into(),
+        ..LintOptions::default()
+    };
+    for schema in [None, Some(&schema)] {
+        let run = |jobs: usize| {
+            let (r, _) =
+                lint_folder(&files, None, Direction::Up, &options(Some(jobs)), schema).unwrap();
+            serde_json::to_string(&r).unwrap()
+        };
+        let one = run(1);
+        for jobs in [2, 3, 8] {
+            assert!(run(jobs) == one, "{jobs} jobs differ from one");
+        }
+        let alone: usize = files
+            .iter()
+            .map(|(p, s)| {
+                zerodown::lint::lint_with_schema(s, p, &options(None), schema)
+                    .unwrap()
+                    .findings
+                    .len()
+            })
+            .sum();
+        let together: LintReport = serde_json::from_str(&one).unwrap();
+        assert_ne!(
+            together.findings.len(),
+            alone,
+            "earlier files changed nothing"
+        );
+    }
+}

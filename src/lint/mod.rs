@@ -269,6 +269,18 @@ fn read_ahead(
         ready: Vec<bool>,
         next: usize,
         taken: usize,
+        /// The pass has ended (or panicked): nothing more to read.
+        stop: bool,
+    }
+    /// Stops the workers when the pass ends, however it ends: a panic in
+    /// the pass would otherwise leave them waiting for it, and the scope
+    /// waiting for them.
+    struct Stop<'a>(&'a Mutex<Ahead>, &'a Condvar);
+    impl Drop for Stop<'_> {
+        fn drop(&mut self) {
+            self.0.lock().unwrap_or_else(PoisonError::into_inner).stop = true;
+            self.1.notify_all();
+        }
     }
     let n = order.len();
     let window = 32 * workers;
@@ -277,6 +289,7 @@ fn read_ahead(
         ready: vec![false; n],
         next: 0,
         taken: 0,
+        stop: false,
     });
     let changed = Condvar::new();
     let lock = || state.lock().unwrap_or_else(PoisonError::into_inner);
@@ -304,7 +317,7 @@ fn read_ahead(
                 let i = {
                     let mut st = lock();
                     loop {
-                        if st.next >= n {
+                        if st.next >= n || st.stop {
                             return;
                         }
                         if st.next < st.taken + window {
@@ -325,6 +338,7 @@ fn read_ahead(
                 changed.notify_all();
             });
         }
+        let _stop = Stop(&state, &changed);
         for i in 0..n {
             let pre = {
                 let mut st = lock();
@@ -1635,4 +1649,44 @@ fn token_end(text: &str, at: usize, limit: usize) -> usize {
         n
     };
     at.min(limit) + n
+}
+
+#[cfg(test)]
+mod read_ahead_tests {
+    use super::*;
+
+    /// A panic in the engine's pass while files are read ahead reaches the
+    /// caller, as on one thread: the workers stop instead of waiting for a
+    /// pass that is gone (they waited forever, and the run hung).
+    #[test]
+    fn a_panic_in_the_pass_stops_the_readers() {
+        let texts: Vec<String> = (0..400)
+            .map(|i| format!("CREATE TABLE t{i} (id bigint);\n"))
+            .collect();
+        let (done, finished) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let paths: Vec<String> = (0..texts.len()).map(|i| format!("{i:04}.sql")).collect();
+            let order: Vec<Script> = paths
+                .iter()
+                .zip(&texts)
+                .map(|(path, sql)| Script {
+                    path,
+                    sql,
+                    transaction: None,
+                    one_query: false,
+                })
+                .collect();
+            let options = LintOptions::default();
+            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                read_ahead(&order, &options, 2, &mut |i, _| {
+                    assert!(i != 3, "the pass fails at the fourth file");
+                });
+            }));
+            let _ = done.send(outcome.is_err());
+        });
+        let panicked = finished
+            .recv_timeout(std::time::Duration::from_secs(120))
+            .expect("the run hung after a panic in its pass");
+        assert!(panicked, "the panic did not reach the caller");
+    }
 }

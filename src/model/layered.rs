@@ -99,7 +99,9 @@ impl<K: Eq + Hash + Clone, V: Clone> LayeredMap<K, V> {
         let drop: Vec<K> = self
             .base
             .iter()
-            .filter(|(k, v)| !self.gone.contains(*k) && !self.top.contains_key(*k) && !keep(k, v))
+            // `keep` first: it is cheap, and true for nearly every entry;
+            // the lookups hash the key.
+            .filter(|(k, v)| !keep(k, v) && !self.gone.contains(*k) && !self.top.contains_key(*k))
             .map(|(k, _)| k.clone())
             .collect();
         self.gone.extend(drop);

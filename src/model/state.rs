@@ -238,6 +238,11 @@ impl Schema {
         )
     }
 
+    /// Whether `n` has the key `k` (its [`Schema::key`], without building it).
+    fn is(&self, n: &Name, k: &Key) -> bool {
+        n.name == k.1 && n.schema.as_deref().unwrap_or(&self.0) == k.0
+    }
+
     /// Follows `SET search_path`; true when `op` is one.
     fn follow(&mut self, op: &Op) -> bool {
         let OpKind::SetSetting { name, value, .. } = &op.kind else {
@@ -536,8 +541,8 @@ impl Catalog {
                     self.unique_sets.remove(&k);
                     self.opaque.remove(&k);
                     self.unnamed_constraints.remove(&k);
-                    let sp = self.schema.clone();
-                    self.indexes.retain(|_, i| sp.key(&i.table) != k);
+                    let sp = &self.schema;
+                    self.indexes.retain(|_, i| !sp.is(&i.table, &k));
                     self.constraints.retain(|(t, _)| *t != k);
                 }
             }

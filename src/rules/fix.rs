@@ -157,12 +157,14 @@ impl<'a> Words<'a> {
                 i = source[i..end].find('\n').map_or(end, |n| i + n);
                 continue;
             } else if c == '/' && next == Some(b'*') {
+                // Byte by byte: a comment's text may hold characters of
+                // several bytes, whose inner bytes are never `/` or `*`.
                 let mut depth = 0usize;
                 while i < end {
-                    if source[i..].starts_with("/*") {
+                    if b[i..].starts_with(b"/*") {
                         depth += 1;
                         i += 2;
-                    } else if source[i..].starts_with("*/") {
+                    } else if b[i..].starts_with(b"*/") {
                         depth -= 1;
                         i += 2;
                         if depth == 0 {
@@ -967,7 +969,29 @@ fn type_range(cx: &RuleContext<'_>, def: &ColumnDef) -> Option<Range<usize>> {
     if def.span.is_empty() || def.span.end > cx.statement.span.end {
         return None;
     }
-    let w = Words::scan(cx.source, def.span.start..cx.statement.span.end);
+    let end = cx.statement.span.end;
+    // The words of the column and a little after it first: its type ends
+    // there, and a statement of many columns is then not scanned to its
+    // end once for each of them. The rest of the statement only when that
+    // cannot tell.
+    let mut near = def.span.end.saturating_add(64).min(end);
+    while near < end && !cx.source.is_char_boundary(near) {
+        near += 1;
+    }
+    if near < end {
+        if let Some(found) = type_in(&Words::scan(cx.source, def.span.start..near), def, true) {
+            return found;
+        }
+    }
+    type_in(&Words::scan(cx.source, def.span.start..end), def, false).flatten()
+}
+
+/// The range of `def`'s type in `w`, the words from its start (`Some(None)`:
+/// not there). With `cut` (`w` stops short of the statement's end, its last
+/// word maybe cut in two), `None` when the type reaches its last word: `w`
+/// cannot tell where it ends.
+fn type_in(w: &Words<'_>, def: &ColumnDef, cut: bool) -> Option<Option<Range<usize>>> {
+    let unsure = |k: usize| cut && k + 1 >= w.toks.len();
     // An ADD COLUMN's definition may start at ADD.
     let mut k = 0;
     if w.is(k, "ADD") {
@@ -979,12 +1003,15 @@ fn type_range(cx: &RuleContext<'_>, def: &ColumnDef) -> Option<Range<usize>> {
             k += 3;
         }
     }
+    if unsure(k) {
+        return None;
+    }
     let name = w.text(k);
     let same = name == def.name
         || name.eq_ignore_ascii_case(&def.name)
         || name.trim_matches('"').replace("\"\"", "\"") == def.name;
     if !same {
-        return None;
+        return Some(None);
     }
     let first = k + 1;
     let stops = [
@@ -1018,7 +1045,10 @@ fn type_range(cx: &RuleContext<'_>, def: &ColumnDef) -> Option<Range<usize>> {
         }
         last += 1;
     }
-    (last > first).then(|| w.toks[first].span.start..w.toks[last - 1].span.end)
+    if unsure(last) {
+        return None;
+    }
+    Some((last > first).then(|| w.toks[first].span.start..w.toks[last - 1].span.end))
 }
 
 /// A column's type replaced by `to`, which `replacement` computes from the
