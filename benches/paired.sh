@@ -10,7 +10,8 @@
 #   benches/paired.sh [RUNS] [FORMAT]  # default 5 runs, json
 #
 # SCALE=4 copies the corpus four times (40 MB), to see how memory grows.
-# KEEP=DIR leaves the corpus folder in DIR (for other measurements by hand).
+# KEEP=DIR leaves the corpus folder in DIR (for other measurements by hand);
+# CORPUS=DIR measures such a folder again instead of generating the corpus.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 runs=${1:-5}
@@ -19,6 +20,10 @@ scale=${SCALE:-1}
 work=$(mktemp -d)
 trap 'if [[ -n "${KEEP:-}" ]]; then rm -rf "$KEEP" && mv "$work/corpus" "$KEEP"; fi; rm -rf "$work"' EXIT
 
+if [[ -n "${CORPUS:-}" ]]; then
+  # A corpus folder kept by an earlier run (KEEP=DIR): measured as it is.
+  cp -r "$CORPUS" "$work/corpus"
+else
 # `--only none`: write the corpus, measure nothing.
 cargo bench --manifest-path "$root/Cargo.toml" --bench lint -- --only none --write "$work/corpus.json" >/dev/null
 node -e '
@@ -32,6 +37,7 @@ node -e '
       fs.writeFileSync(p, f.sql);
     }
   }' "$work/corpus.json" "$work/corpus" "$scale"
+fi
 sql=$(find "$work/corpus" -name '*.sql' | sort)
 echo "corpus: $(echo "$sql" | wc -l) files, $(cat $sql | wc -c) bytes; format $format; $runs runs each" >&2
 
