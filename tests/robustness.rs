@@ -267,8 +267,8 @@ fn edited_fixtures_lint_cleanly() {
     expect_clean(failures, inputs);
 }
 
-/// Comments and identifiers of characters of two, three and four bytes
-/// between the words of every fixture: the scanners that look at a
+/// Comments of characters of two, three and four bytes (line comments,
+/// block comments, nested ones) between the words of every fixture: the scanners that look at a
 /// statement's words again (the fixes' type and column finders) step over
 /// them whole (a block comment holding `é` after an `int` column panicked).
 #[test]
